@@ -1,0 +1,1 @@
+//! Speech processing nodes.
