@@ -1,1 +1,18 @@
+//! Voxflow: a multi-tenant backend for speech workflows.
+//!
+//! The service crate: configuration, the HTTP API, authentication, tenancy and storage.
+//! Speech processing lives in the `voxflow-nodes` crate, which knows nothing of HTTP or
+//! databases.
 
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod metrics;
+pub mod store;
+pub mod telemetry;
+pub mod tenancy;

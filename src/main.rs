@@ -1,1 +1,107 @@
-fn main() {}
+use clap::Parser;
+use voxflow::app::{AppState, Application};
+use voxflow::bootstrap::{self, Bootstrap};
+use voxflow::cli::{AdminCommand, Cli, Command};
+use voxflow::config::Settings;
+use voxflow::store::Store;
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::Openapi = command {
+        let spec = voxflow::api::openapi().to_pretty_json()?;
+        println!("{spec}");
+        return Ok(());
+    }
+    let settings = Settings::load(cli.config.as_deref())?;
+    voxflow::telemetry::init(settings.log_format);
+    match command {
+        Command::Openapi => Ok(()),
+        Command::Migrate => {
+            let store = Store::open(&settings.database_url, 1)?;
+            tracing::info!(database = %redact(&settings.database_url), "migrations applied");
+            drop(store);
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Bootstrap { email, password },
+        } => {
+            let store = Store::open(&settings.database_url, 1)?;
+            match bootstrap::create_platform_admin(&store, &email, &password, false)? {
+                Bootstrap::Created {
+                    email,
+                    password,
+                    generated,
+                } => {
+                    println!("Created platform admin {email}");
+                    if generated {
+                        println!("Generated password (shown once): {password}");
+                    }
+                }
+                Bootstrap::AlreadyDone => println!("A platform admin already exists"),
+            }
+            Ok(())
+        }
+        Command::Serve => serve(settings),
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let bind = settings.bind.clone();
+        let db = redact(&settings.database_url);
+        let admin_email = settings.bootstrap_admin_email.clone();
+        let admin_password = settings.bootstrap_admin_password.clone();
+        let state = tokio::task::spawn_blocking(move || AppState::init(settings)).await??;
+        first_run_admin(&state, &admin_email, &admin_password).await?;
+        let app = Application::build(state)?;
+        tracing::info!(%bind, port = app.port(), database = %db, "Voxflow is listening");
+        println!(
+            "Voxflow is running: API docs at http://{}/docs , sign in with POST /v1/auth/login",
+            bind
+        );
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+/// On first start, creates the platform admin from the environment or with a generated
+/// password printed once.
+async fn first_run_admin(state: &AppState, email: &str, password: &str) -> anyhow::Result<()> {
+    let store = state.store.clone();
+    let email = if email.is_empty() {
+        "admin@voxflow.local".to_string()
+    } else {
+        email.to_string()
+    };
+    let password = password.to_string();
+    let outcome = tokio::task::spawn_blocking(move || {
+        bootstrap::create_platform_admin(&store, &email, &password, true)
+    })
+    .await??;
+    if let Bootstrap::Created {
+        email,
+        password,
+        generated,
+    } = outcome
+    {
+        println!("First run: created platform admin {email}");
+        if generated {
+            println!("  password (shown once, change it): {password}");
+        } else {
+            println!("  password: the one in VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD");
+        }
+    }
+    Ok(())
+}
+
+/// Hides the password part of a database URL in logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}

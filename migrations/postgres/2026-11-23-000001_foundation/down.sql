@@ -1,0 +1,16 @@
+DROP TABLE refresh_tokens;
+DROP TABLE audit_log;
+DROP TABLE api_keys;
+DROP TABLE usage_records;
+DROP TABLE jobs;
+DROP TABLE workflows;
+DROP TABLE users;
+DROP TABLE tenants;
+DROP TABLE branding_configurations;
+DROP TABLE subscription_plans;
+DROP TABLE resellers;
+DROP FUNCTION vf_reseller_owns(text);
+DROP FUNCTION vf_tenant_visible(text);
+DROP FUNCTION vf_all_access();
+DROP FUNCTION vf_setting(text);
+DROP FUNCTION vf_scope();

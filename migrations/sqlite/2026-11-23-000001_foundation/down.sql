@@ -1,0 +1,11 @@
+DROP TABLE refresh_tokens;
+DROP TABLE audit_log;
+DROP TABLE api_keys;
+DROP TABLE usage_records;
+DROP TABLE jobs;
+DROP TABLE workflows;
+DROP TABLE users;
+DROP TABLE tenants;
+DROP TABLE branding_configurations;
+DROP TABLE subscription_plans;
+DROP TABLE resellers;

@@ -1,0 +1,343 @@
+//! Login, refresh-token rotation, logout and `GET /v1/me`.
+
+use super::tenants::TenantView;
+use super::users::UserView;
+use crate::app::AppState;
+use crate::audit::{self, Actor, Event};
+use crate::auth::{password, policy, secrets, Authed, RequestMeta};
+use crate::error::{ApiError, Code};
+use crate::store::repo::{self, refresh_tokens::RefreshTokenRow, users::UserRow};
+use crate::store::{self, DbConn, StoreError};
+use crate::tenancy::{Credential, Role, Scope};
+use actix_web::{get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "admin@example.com")]
+    pub email: String,
+    pub password: String,
+}
+
+/// OAuth 2 style token response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// Lifetime of the access token, in seconds.
+    pub expires_in: i64,
+    /// Single use: each refresh returns a new one.
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// Exchanges an email and password for an access token and a refresh token.
+#[utoipa::path(
+    tag = "auth",
+    security(),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Wrong email or password", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account or its tenant is suspended", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    meta: RequestMeta,
+    body: web::Json<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let body = body.into_inner();
+    let email = super::normalize_email(&body.email);
+    let ip = meta.ip.clone().unwrap_or_default();
+    if let Some(wait) = state.throttle.blocked(&email, &ip) {
+        let mut err = ApiError::new(
+            Code::TooManyLoginAttempts,
+            format!("Too many failed logins; try again in {wait} seconds"),
+        );
+        err.retry_after = Some(wait);
+        return Err(err);
+    }
+    let lookup = email.clone();
+    let user = state
+        .store
+        .read(Scope::System, move |c| repo::users::find_by_email(c, &lookup))
+        .await?;
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
+    let pw = body.password;
+    let ok = web::block(move || password::verify(&pw, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    let user = match user {
+        Some(u) if ok => u,
+        _ => {
+            state.throttle.record_failure(&email, &ip);
+            tracing::info!(%email, %ip, "failed login");
+            return Err(ApiError::of(Code::InvalidCredentials));
+        }
+    };
+    state.throttle.record_success(&email);
+    let ttl = state.settings.refresh_token_ttl_secs;
+    let actor = Actor {
+        user_id: Some(user.id.clone()),
+        api_key_id: None,
+        request_id: meta.request_id,
+        ip: meta.ip,
+    };
+    let (user, refresh_token) = state
+        .store
+        .write(Scope::System, move |c| {
+            if let Err(e) = ensure_can_sign_in(c, &user)? {
+                return Ok(Err(e));
+            }
+            let now = store::now();
+            repo::users::update(
+                c,
+                &Scope::System,
+                &user.id,
+                &repo::users::UserChanges {
+                    last_login: Some(Some(now)),
+                    ..Default::default()
+                },
+            )?;
+            let token = issue_refresh_token(c, &user.id, &store::new_id(), ttl)?;
+            let reseller_id = reseller_of(c, &user)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "auth.login",
+                    target_type: "user",
+                    target_id: Some(user.id.clone()),
+                    tenant_id: user.tenant_id.clone(),
+                    reseller_id,
+                    details: serde_json::json!({}),
+                },
+            )?;
+            Ok(Ok((user, token)))
+        })
+        .await??;
+    tokens_for(&state, &user, refresh_token).await
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token.
+///
+/// Each refresh token works once. Presenting a spent one again revokes every token of
+/// that login (the token was likely stolen), and the caller must sign in again.
+#[utoipa::path(
+    tag = "auth",
+    security(),
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Invalid, expired, revoked or reused refresh token", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let hash = secrets::digest(&body.refresh_token);
+    let ttl = state.settings.refresh_token_ttl_secs;
+    let outcome = state
+        .store
+        .write(Scope::System, move |c| {
+            let now = store::now();
+            let Some(row) = repo::refresh_tokens::find_by_hash(c, &hash)? else {
+                return Ok(Err(ApiError::of(Code::InvalidRefreshToken)));
+            };
+            if row.revoked_at.is_some() {
+                return Ok(Err(ApiError::of(Code::InvalidRefreshToken)));
+            }
+            if row.used_at.is_some() || !repo::refresh_tokens::mark_used(c, &row.id, now)? {
+                // Reuse: revoke the whole family; committed even though the request fails.
+                repo::refresh_tokens::revoke_family(c, &row.family_id, now)?;
+                tracing::warn!(family = %row.family_id, "refresh token reuse: session revoked");
+                return Ok(Err(ApiError::of(Code::RefreshTokenReused)));
+            }
+            if row.expires_at <= now {
+                return Ok(Err(ApiError::of(Code::InvalidRefreshToken)));
+            }
+            let Some(user) = repo::users::get(c, &Scope::System, &row.user_id)? else {
+                return Ok(Err(ApiError::of(Code::InvalidRefreshToken)));
+            };
+            if let Err(e) = ensure_can_sign_in(c, &user)? {
+                repo::refresh_tokens::revoke_family(c, &row.family_id, now)?;
+                return Ok(Err(e));
+            }
+            let token = issue_refresh_token(c, &user.id, &row.family_id, ttl)?;
+            Ok(Ok((user, token)))
+        })
+        .await?;
+    let (user, token) = outcome?;
+    tokens_for(&state, &user, token).await
+}
+
+/// Ends the session of a refresh token (all tokens of that login). Always answers 204.
+#[utoipa::path(
+    tag = "auth",
+    security(),
+    request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = secrets::digest(&body.refresh_token);
+    state
+        .store
+        .write(Scope::System, move |c| {
+            if let Some(row) = repo::refresh_tokens::find_by_hash(c, &hash)? {
+                repo::refresh_tokens::revoke_family(c, &row.family_id, store::now())?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub user: UserView,
+    /// The caller's tenant, for tenant users.
+    pub tenant: Option<TenantView>,
+    /// `access_token` or `api_key`.
+    pub credential: &'static str,
+    /// Actions this credential may perform (`resource:read|write`).
+    pub permissions: Vec<policy::Action>,
+}
+
+/// The authenticated caller: account, tenant and effective permissions.
+#[utoipa::path(tag = "auth", responses((status = 200, body = MeView), ReadErrors))]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, authed: Authed) -> Result<web::Json<MeView>, ApiError> {
+    let user_id = authed.principal.user_id.to_string();
+    let tenant_id = authed.principal.tenant_id.map(|t| t.to_string());
+    let (user, tenant) = state
+        .store
+        .read(Scope::System, move |c| {
+            let user = repo::users::get(c, &Scope::System, &user_id)?;
+            let tenant = match &tenant_id {
+                Some(t) => repo::tenants::get(c, &Scope::System, t)?,
+                None => None,
+            };
+            Ok((user, tenant))
+        })
+        .await?;
+    let user = user.ok_or_else(|| ApiError::of(Code::InvalidToken))?;
+    let permissions = policy::allowed(authed.role())
+        .iter()
+        .copied()
+        .filter(|a| match &authed.principal.credential {
+            Credential::ApiKey { scopes, .. } => scopes.iter().any(|s| s == a.as_str()),
+            Credential::AccessToken => true,
+        })
+        .collect();
+    Ok(web::Json(MeView {
+        user: UserView::from(user),
+        tenant: tenant.map(TenantView::from),
+        credential: match authed.principal.credential {
+            Credential::ApiKey { .. } => "api_key",
+            Credential::AccessToken => "access_token",
+        },
+        permissions,
+    }))
+}
+
+use super::ReadErrors;
+
+/// An account may sign in only while it, its tenant and its reseller are active.
+fn ensure_can_sign_in(c: &mut DbConn, user: &UserRow) -> Result<Result<(), ApiError>, StoreError> {
+    if user.status != "active" {
+        return Ok(Err(ApiError::forbidden("This account is suspended")));
+    }
+    if let Some(tid) = &user.tenant_id {
+        match repo::tenants::get(c, &Scope::System, tid)? {
+            Some(t) if t.status == "active" => {}
+            _ => return Ok(Err(ApiError::forbidden("This account's tenant is suspended"))),
+        }
+    }
+    Ok(Ok(()))
+}
+
+fn reseller_of(c: &mut DbConn, user: &UserRow) -> Result<Option<String>, StoreError> {
+    if user.reseller_id.is_some() {
+        return Ok(user.reseller_id.clone());
+    }
+    match &user.tenant_id {
+        Some(tid) => Ok(repo::tenants::get(c, &Scope::System, tid)?.and_then(|t| t.reseller_id)),
+        None => Ok(None),
+    }
+}
+
+fn issue_refresh_token(
+    c: &mut DbConn,
+    user_id: &str,
+    family_id: &str,
+    ttl_secs: i64,
+) -> Result<String, StoreError> {
+    let token = secrets::new_refresh_token();
+    let now = store::now();
+    repo::refresh_tokens::insert(
+        c,
+        &RefreshTokenRow {
+            id: store::new_id(),
+            user_id: user_id.to_string(),
+            family_id: family_id.to_string(),
+            token_hash: secrets::digest(&token),
+            expires_at: now + chrono::TimeDelta::seconds(ttl_secs),
+            used_at: None,
+            revoked_at: None,
+            created_at: now,
+        },
+    )?;
+    Ok(token)
+}
+
+async fn tokens_for(
+    state: &AppState,
+    user: &UserRow,
+    refresh_token: String,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
+    let tenant = super::parse_uuid_opt(user.tenant_id.as_deref());
+    let reseller = match (&user.reseller_id, &user.tenant_id) {
+        (Some(r), _) => super::parse_uuid_opt(Some(r)),
+        (None, Some(tid)) => {
+            let tid = tid.clone();
+            let t = state
+                .store
+                .read(Scope::System, move |c| repo::tenants::get(c, &Scope::System, &tid))
+                .await?;
+            super::parse_uuid_opt(t.and_then(|t| t.reseller_id).as_deref())
+        }
+        (None, None) => None,
+    };
+    let access_token = state
+        .jwt
+        .issue(super::parse_uuid(&user.id), role, tenant, reseller)
+        .map_err(ApiError::internal)?;
+    Ok(web::Json(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.jwt.ttl_secs,
+        refresh_token,
+    }))
+}

@@ -1,0 +1,360 @@
+//! The HTTP API: one module per resource, the route table, and the OpenAPI root.
+
+pub mod api_keys;
+pub mod audit_log;
+pub mod auth;
+pub mod health;
+pub mod plans;
+pub mod resellers;
+pub mod tenants;
+pub mod users;
+
+use crate::error::{ApiError, Code, FieldError, Problem};
+use crate::store::repo::PageRequest;
+use actix_web::App;
+use base64::Engine;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, IntoResponses, Modify, OpenApi};
+use utoipa_actix_web::{scope, AppExt};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Voxflow API",
+        description = "Multi-tenant backend for speech workflows. Errors are RFC 9457 \
+                       `application/problem+json` documents whose `type` names a stable error kind.",
+        license(name = "Apache-2.0")
+    ),
+    modifiers(&SecuritySchemes),
+    security(("bearer" = []), ("api_key" = [])),
+    components(schemas(Problem, FieldError)),
+    tags(
+        (name = "auth", description = "Login, token refresh and the current caller"),
+        (name = "api-keys", description = "Long-lived tenant credentials"),
+        (name = "resellers", description = "Companies that resell Voxflow"),
+        (name = "tenants", description = "Customer organisations"),
+        (name = "users", description = "Accounts and roles"),
+        (name = "plans", description = "Subscription plans and quotas"),
+        (name = "audit-log", description = "Who changed what"),
+        (name = "health", description = "Liveness, readiness and metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from /v1/auth/login, or an API key (vf_…) as a bearer token",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "An API key (vf_…) created with POST /v1/api-keys",
+            ))),
+        );
+    }
+}
+
+/// Registers every route on `app` and returns it with the OpenAPI document they describe.
+pub fn build<T>(app: App<T>) -> (App<T>, utoipa::openapi::OpenApi)
+where
+    T: actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+{
+    app.into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(health::metrics)
+        .service(
+            scope::scope("/v1")
+                .service(auth::login)
+                .service(auth::refresh)
+                .service(auth::logout)
+                .service(auth::me)
+                .service(api_keys::create_api_key)
+                .service(api_keys::list_api_keys)
+                .service(api_keys::get_api_key)
+                .service(api_keys::delete_api_key)
+                .service(resellers::create_reseller)
+                .service(resellers::list_resellers)
+                .service(resellers::get_reseller)
+                .service(resellers::update_reseller)
+                .service(resellers::delete_reseller)
+                .service(tenants::create_tenant)
+                .service(tenants::list_tenants)
+                .service(tenants::get_tenant)
+                .service(tenants::update_tenant)
+                .service(tenants::delete_tenant)
+                .service(users::create_user)
+                .service(users::list_users)
+                .service(users::get_user)
+                .service(users::update_user)
+                .service(users::delete_user)
+                .service(plans::create_plan)
+                .service(plans::list_plans)
+                .service(plans::get_plan)
+                .service(plans::update_plan)
+                .service(plans::delete_plan)
+                .service(audit_log::list_audit_log)
+                .service(audit_log::get_audit_entry),
+        )
+        .split_for_parts()
+}
+
+/// The OpenAPI document, without starting anything (for `voxflow openapi` and the drift test).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    build(App::new()).1
+}
+
+/// Errors any authenticated read can answer with.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum ReadErrors {
+    /// Missing, invalid or expired credentials.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    /// The caller's role (or API key) does not allow this action.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such object, or it belongs to another tenant.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// Errors any authenticated write can answer with.
+#[derive(IntoResponses)]
+#[allow(dead_code)]
+pub enum WriteErrors {
+    /// Malformed JSON or an unsupported content type.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// Missing, invalid or expired credentials.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthenticated(Problem),
+    /// The caller's role (or API key) does not allow this action.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such object, or it belongs to another tenant.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// The change conflicts with existing data (duplicate email, plan in use, limit reached).
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+    /// One or more fields are invalid; `errors` names each.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+}
+
+/// `?limit=&cursor=` on every list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page, 1 to 100 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageQuery {
+    pub fn to_request(&self) -> Result<PageRequest, ApiError> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=100).contains(&limit) {
+            return Err(ApiError::new(
+                Code::InvalidQuery,
+                "limit must be between 1 and 100",
+            ));
+        }
+        let after = self.cursor.as_deref().map(decode_cursor).transpose()?;
+        Ok(PageRequest { limit, after })
+    }
+}
+
+pub fn encode_cursor(id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(id.as_bytes())
+}
+
+fn decode_cursor(cursor: &str) -> Result<String, ApiError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .filter(|s| uuid::Uuid::parse_str(s).is_ok())
+        .ok_or_else(|| ApiError::of(Code::InvalidCursor))
+}
+
+/// Defines `$list { items: Vec<$item>, next_cursor }`, the shape of every list response.
+macro_rules! list_view {
+    ($list:ident, $item:ty) => {
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        pub struct $list {
+            pub items: Vec<$item>,
+            /// Pass as `cursor` to get the next page; absent on the last page.
+            pub next_cursor: Option<String>,
+        }
+
+        impl $list {
+            pub fn from_page(page: crate::store::repo::Page<$item>) -> Self {
+                Self {
+                    items: page.items,
+                    next_cursor: page.next.as_deref().map(crate::api::encode_cursor),
+                }
+            }
+        }
+    };
+}
+pub(crate) use list_view;
+
+pub fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+pub fn parse_uuid(s: &str) -> uuid::Uuid {
+    uuid::Uuid::parse_str(s).unwrap_or_default()
+}
+
+pub fn parse_uuid_opt(s: Option<&str>) -> Option<uuid::Uuid> {
+    s.and_then(|s| uuid::Uuid::parse_str(s).ok())
+}
+
+/// For PATCH bodies: distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Collects field errors so a request reports every problem at once.
+#[derive(Default)]
+pub struct Validator {
+    errors: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn check(&mut self, ok: bool, field: &str, message: &str) {
+        if !ok {
+            self.errors.push(FieldError::new(field, message));
+        }
+    }
+
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        let len = value.trim().chars().count();
+        self.check(len >= 1, field, "must not be empty");
+        self.check(len <= max, field, &format!("must be at most {max} characters"));
+    }
+
+    pub fn email(&mut self, field: &str, value: &str) {
+        self.check(is_email(value), field, "must be an email address");
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, message));
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self.errors))
+        }
+    }
+}
+
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && s.len() <= 254
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && !domain.contains('@')
+}
+
+/// Emails are matched case-insensitively: stored trimmed and lower-cased.
+pub fn normalize_email(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Parses an exact decimal amount with at most two decimals ("19.99") into hundredths.
+pub fn parse_hundredths(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (whole, frac) = match s.split_once('.') {
+        Some((_, "")) => return None,
+        Some((w, f)) => (w, f),
+        None => (s, ""),
+    };
+    if whole.is_empty()
+        || whole.len() > 12
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+/// Formats hundredths as an exact decimal string ("19.90").
+pub fn format_hundredths(v: i64) -> String {
+    format!("{}.{:02}", v / 100, v % 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_are_exact() {
+        assert_eq!(parse_hundredths("19.99"), Some(1999));
+        assert_eq!(parse_hundredths("19.9"), Some(1990));
+        assert_eq!(parse_hundredths("7"), Some(700));
+        assert_eq!(parse_hundredths("0.05"), Some(5));
+        for bad in ["", "1.234", "-1", "1e3", "abc", ".5", "1.", "1,00"] {
+            assert_eq!(parse_hundredths(bad), None, "{bad}");
+        }
+        assert_eq!(format_hundredths(1999), "19.99");
+        assert_eq!(format_hundredths(5), "0.05");
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("a@b.io"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.io"));
+        assert!(!is_email("@c.io"));
+        assert_eq!(normalize_email(" A@B.IO "), "a@b.io");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        let id = uuid::Uuid::now_v7().to_string();
+        assert_eq!(decode_cursor(&encode_cursor(&id)).expect("cursor"), id);
+        assert!(decode_cursor("not-a-cursor").is_err());
+    }
+}

@@ -1,0 +1,521 @@
+//! `/v1/users`: accounts and roles.
+//!
+//! Nobody grants a role above their own. A tenant admin's users always land in its own
+//! tenant; platform and reseller admins name the target `tenant_id` (a reseller admin only
+//! among its tenants). Deleting a user is a soft delete that also revokes its API keys
+//! and sessions.
+
+use super::{list_view, PageQuery, ReadErrors, Validator, WriteErrors};
+use crate::app::AppState;
+use crate::audit::{self, Actor, Event};
+use crate::auth::{password, Action, Authed};
+use crate::error::{ApiError, Code};
+use crate::store::repo::{self, users::UserChanges, users::UserFilter, users::UserRow};
+use crate::store::{self, DbConn, StoreError};
+use crate::tenancy::{Role, Scope};
+use actix_web::{delete, get, patch, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub tenant_id: Option<Uuid>,
+    pub reseller_id: Option<Uuid>,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: Role,
+    /// `active` or `suspended`.
+    pub status: String,
+    pub last_login: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for UserView {
+    fn from(r: UserRow) -> Self {
+        UserView {
+            id: super::parse_uuid(&r.id),
+            tenant_id: super::parse_uuid_opt(r.tenant_id.as_deref()),
+            reseller_id: super::parse_uuid_opt(r.reseller_id.as_deref()),
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            status: r.status,
+            last_login: r.last_login.map(super::utc),
+            created_at: super::utc(r.created_at),
+            updated_at: super::utc(r.updated_at),
+        }
+    }
+}
+
+list_view!(UserList, UserView);
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    pub role: Role,
+    /// Required for tenant roles when a platform or reseller admin creates the user.
+    pub tenant_id: Option<Uuid>,
+    /// For `reseller_admin` users created by a platform admin.
+    pub reseller_id: Option<Uuid>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    pub email: Option<String>,
+    pub password: Option<String>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub first_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub last_name: Option<Option<String>>,
+    pub role: Option<Role>,
+    /// `active` or `suspended`.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UserListQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    pub tenant_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub status: Option<String>,
+    /// Case-insensitive substring of the email.
+    pub email: Option<String>,
+}
+
+/// Creates a user.
+#[utoipa::path(tag = "users", request_body = CreateUserRequest, responses((status = 201, body = UserView), WriteErrors))]
+#[post("/users")]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    authed: Authed,
+    body: web::Json<CreateUserRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::UsersWrite)?;
+    let body = body.into_inner();
+    let email = super::normalize_email(&body.email);
+    let mut v = Validator::default();
+    v.email("email", &email);
+    if let Some(problem) = password::check_strength(&body.password) {
+        v.push("password", problem);
+    }
+    check_names(&mut v, body.first_name.as_deref(), body.last_name.as_deref());
+    if body.role.rank() > authed.role().rank() {
+        v.push("role", format!("cannot grant a role above your own ({})", authed.role().as_str()));
+    }
+    let placement = placement_for(&authed, &body, &mut v);
+    v.finish()?;
+    let placement = placement?;
+    let pw = body.password.clone();
+    let hash = web::block(move || password::hash(&pw))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let scope = authed.scope();
+    let actor = Actor::of(&authed);
+    let row = state
+        .store
+        .write(scope, move |c| {
+            let (tenant_id, reseller_id) = match resolve_placement(c, &scope, &placement)? {
+                Ok(p) => p,
+                Err(e) => return Ok(Err(e)),
+            };
+            if repo::users::email_exists(c, &email)? {
+                return Ok(Err(ApiError::new(Code::EmailTaken, format!("{email} is already registered"))));
+            }
+            if let Some(tid) = &tenant_id {
+                if let Err(e) = check_user_limit(c, tid)? {
+                    return Ok(Err(e));
+                }
+            }
+            let now = store::now();
+            let row = UserRow {
+                id: store::new_id(),
+                tenant_id: tenant_id.clone(),
+                reseller_id: if tenant_id.is_none() { reseller_id.clone() } else { None },
+                email,
+                password_hash: hash,
+                first_name: body.first_name.map(|s| s.trim().to_string()),
+                last_name: body.last_name.map(|s| s.trim().to_string()),
+                role: body.role.as_str().to_string(),
+                status: "active".into(),
+                last_login: None,
+                created_at: now,
+                updated_at: now,
+            };
+            repo::users::insert(c, &row)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "user.create",
+                    target_type: "user",
+                    target_id: Some(row.id.clone()),
+                    tenant_id,
+                    reseller_id,
+                    details: serde_json::json!({"email": row.email, "role": row.role}),
+                },
+            )?;
+            Ok(Ok(row))
+        })
+        .await??;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/users/{}", row.id)))
+        .json(UserView::from(row)))
+}
+
+/// Where a new user goes, as decided from the caller and the request.
+#[derive(Debug, Clone)]
+enum Placement {
+    Platform,
+    Reseller(Uuid),
+    Tenant(Uuid),
+}
+
+fn placement_for(
+    authed: &Authed,
+    body: &CreateUserRequest,
+    v: &mut Validator,
+) -> Result<Placement, ApiError> {
+    let me = &authed.principal;
+    match body.role {
+        Role::PlatformAdmin => {
+            v.check(body.tenant_id.is_none(), "tenant_id", "must be absent for platform admins");
+            v.check(body.reseller_id.is_none(), "reseller_id", "must be absent for platform admins");
+            Ok(Placement::Platform)
+        }
+        Role::ResellerAdmin => {
+            v.check(body.tenant_id.is_none(), "tenant_id", "must be absent for reseller admins");
+            match (me.role, body.reseller_id, me.reseller_id) {
+                (Role::PlatformAdmin, Some(r), _) => Ok(Placement::Reseller(r)),
+                (Role::PlatformAdmin, None, _) => {
+                    v.push("reseller_id", "is required for reseller admins");
+                    Ok(Placement::Platform)
+                }
+                (_, Some(r), Some(mine)) if r != mine => {
+                    Err(ApiError::of(Code::ResellerNotFound))
+                }
+                (_, _, Some(mine)) => Ok(Placement::Reseller(mine)),
+                _ => Err(ApiError::forbidden("You cannot create reseller admins")),
+            }
+        }
+        _ => {
+            v.check(body.reseller_id.is_none(), "reseller_id", "must be absent for tenant users");
+            if me.role.is_tenant_role() {
+                let mine = me.tenant_id.unwrap_or_default();
+                match body.tenant_id {
+                    Some(t) if t != mine => Err(ApiError::of(Code::TenantNotFound)),
+                    _ => Ok(Placement::Tenant(mine)),
+                }
+            } else {
+                match body.tenant_id {
+                    Some(t) => Ok(Placement::Tenant(t)),
+                    None => {
+                        v.push("tenant_id", "is required for tenant users");
+                        Ok(Placement::Platform)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Checks that the target tenant or reseller exists and is visible to the caller.
+#[allow(clippy::type_complexity)]
+fn resolve_placement(
+    c: &mut DbConn,
+    scope: &Scope,
+    placement: &Placement,
+) -> Result<Result<(Option<String>, Option<String>), ApiError>, StoreError> {
+    Ok(match placement {
+        Placement::Platform => Ok((None, None)),
+        Placement::Reseller(r) => match repo::resellers::get(c, scope, &r.to_string())? {
+            Some(r) => Ok((None, Some(r.id))),
+            None => Err(ApiError::of(Code::ResellerNotFound)),
+        },
+        Placement::Tenant(t) => match repo::tenants::get(c, scope, &t.to_string())? {
+            Some(t) => Ok((Some(t.id), t.reseller_id)),
+            None => Err(ApiError::of(Code::TenantNotFound)),
+        },
+    })
+}
+
+fn check_user_limit(c: &mut DbConn, tenant_id: &str) -> Result<Result<(), ApiError>, StoreError> {
+    let Some(tenant) = repo::tenants::get(c, &Scope::System, tenant_id)? else {
+        return Ok(Err(ApiError::of(Code::TenantNotFound)));
+    };
+    let Some(plan_id) = tenant.subscription_plan_id else {
+        return Ok(Ok(()));
+    };
+    let Some(plan) = repo::plans::get(c, &Scope::System, &plan_id)? else {
+        return Ok(Ok(()));
+    };
+    let count = repo::users::count_in_tenant(c, tenant_id)?;
+    if count >= i64::from(plan.max_users) {
+        return Ok(Err(ApiError::new(
+            Code::PlanLimitReached,
+            format!("The tenant's plan allows {} users", plan.max_users),
+        )));
+    }
+    Ok(Ok(()))
+}
+
+fn check_names(v: &mut Validator, first: Option<&str>, last: Option<&str>) {
+    if let Some(f) = first {
+        v.check(f.chars().count() <= 100, "first_name", "must be at most 100 characters");
+    }
+    if let Some(l) = last {
+        v.check(l.chars().count() <= 100, "last_name", "must be at most 100 characters");
+    }
+}
+
+/// Lists users visible to the caller, newest first.
+#[utoipa::path(tag = "users", params(UserListQuery), responses((status = 200, body = UserList), ReadErrors))]
+#[get("/users")]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    authed: Authed,
+    query: web::Query<UserListQuery>,
+) -> Result<web::Json<UserList>, ApiError> {
+    authed.require(Action::UsersRead)?;
+    let q = query.into_inner();
+    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let filter = UserFilter {
+        tenant_id: q.tenant_id.map(|t| t.to_string()),
+        role: q.role.map(|r| r.as_str().to_string()),
+        status: q.status,
+        email_contains: q.email,
+    };
+    let scope = authed.scope();
+    let rows = state
+        .store
+        .read(scope, move |c| repo::users::list(c, &scope, &page, &filter))
+        .await?;
+    Ok(web::Json(UserList::from_page(rows.map(UserView::from))))
+}
+
+/// Reads one user.
+#[utoipa::path(tag = "users", params(("id" = Uuid, Path)), responses((status = 200, body = UserView), ReadErrors))]
+#[get("/users/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<UserView>, ApiError> {
+    authed.require(Action::UsersRead)?;
+    let scope = authed.scope();
+    let id = id.to_string();
+    let row = state
+        .store
+        .read(scope, move |c| repo::users::get(c, &scope, &id))
+        .await?
+        .ok_or_else(|| ApiError::of(Code::UserNotFound))?;
+    Ok(web::Json(UserView::from(row)))
+}
+
+/// Updates a user. Anyone may change their own names and password; changing others needs
+/// `users:write` and a role at least as high as the target's.
+#[utoipa::path(tag = "users", params(("id" = Uuid, Path)), request_body = UpdateUserRequest, responses((status = 200, body = UserView), WriteErrors))]
+#[patch("/users/{id}")]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateUserRequest>,
+) -> Result<web::Json<UserView>, ApiError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let is_self = id == authed.principal.user_id;
+    let self_service = is_self && body.role.is_none() && body.status.is_none() && body.email.is_none();
+    if !self_service {
+        authed.require(Action::UsersWrite)?;
+    }
+    let mut v = Validator::default();
+    let email = body.email.as_deref().map(super::normalize_email);
+    if let Some(e) = &email {
+        v.email("email", e);
+    }
+    if let Some(p) = &body.password {
+        if let Some(problem) = password::check_strength(p) {
+            v.push("password", problem);
+        }
+    }
+    check_names(
+        &mut v,
+        body.first_name.as_ref().and_then(|f| f.as_deref()),
+        body.last_name.as_ref().and_then(|l| l.as_deref()),
+    );
+    if let Some(s) = &body.status {
+        v.check(s == "active" || s == "suspended", "status", "must be active or suspended");
+    }
+    if let Some(r) = body.role {
+        v.check(r.rank() <= authed.role().rank(), "role", "cannot grant a role above your own");
+        v.check(!is_self, "role", "cannot change your own role");
+    }
+    v.finish()?;
+    let hash = match body.password.clone() {
+        Some(pw) => Some(
+            web::block(move || password::hash(&pw))
+                .await
+                .map_err(ApiError::internal)?
+                .map_err(ApiError::internal)?,
+        ),
+        None => None,
+    };
+    let scope = authed.scope();
+    let actor = Actor::of(&authed);
+    let my_rank = authed.role().rank();
+    let id = id.to_string();
+    let row = state
+        .store
+        .write(scope, move |c| {
+            let Some(target) = repo::users::get(c, &scope, &id)? else {
+                return Ok(Err(ApiError::of(Code::UserNotFound)));
+            };
+            let target_role = Role::parse(&target.role).unwrap_or(Role::Viewer);
+            if target_role.rank() > my_rank {
+                return Ok(Err(ApiError::forbidden("You cannot change a user above your role")));
+            }
+            if let Some(r) = body.role {
+                if r.is_tenant_role() != target_role.is_tenant_role() {
+                    return Ok(Err(ApiError::field(
+                        "role",
+                        "tenant users keep tenant roles and admins keep admin roles",
+                    )));
+                }
+            }
+            if let Some(e) = &email {
+                if *e != target.email && repo::users::email_exists(c, e)? {
+                    return Ok(Err(ApiError::new(Code::EmailTaken, format!("{e} is already registered"))));
+                }
+            }
+            let changes = UserChanges {
+                email: email.clone(),
+                password_hash: hash,
+                first_name: body.first_name.clone(),
+                last_name: body.last_name.clone(),
+                role: body.role.map(|r| r.as_str().to_string()),
+                status: body.status.clone(),
+                last_login: None,
+                updated_at: Some(store::now()),
+            };
+            let updated = repo::users::update(c, &scope, &id, &changes)?;
+            if body.status.as_deref() == Some("suspended") || body.password.is_some() {
+                repo::refresh_tokens::revoke_for_user(c, &id, store::now())?;
+            }
+            let reseller_id = reseller_for(c, &target)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "user.update",
+                    target_type: "user",
+                    target_id: Some(id.clone()),
+                    tenant_id: target.tenant_id.clone(),
+                    reseller_id,
+                    details: serde_json::json!({
+                        "fields": changed_fields(&body),
+                    }),
+                },
+            )?;
+            Ok(updated.ok_or_else(|| ApiError::of(Code::UserNotFound)))
+        })
+        .await??;
+    Ok(web::Json(UserView::from(row)))
+}
+
+fn changed_fields(b: &UpdateUserRequest) -> Vec<&'static str> {
+    let mut f = Vec::new();
+    if b.email.is_some() { f.push("email") }
+    if b.password.is_some() { f.push("password") }
+    if b.first_name.is_some() { f.push("first_name") }
+    if b.last_name.is_some() { f.push("last_name") }
+    if b.role.is_some() { f.push("role") }
+    if b.status.is_some() { f.push("status") }
+    f
+}
+
+/// The reseller an audit entry about `user` belongs to.
+pub(crate) fn reseller_for(c: &mut DbConn, user: &UserRow) -> Result<Option<String>, StoreError> {
+    if user.reseller_id.is_some() {
+        return Ok(user.reseller_id.clone());
+    }
+    Ok(match &user.tenant_id {
+        Some(t) => repo::tenants::get(c, &Scope::System, t)?.and_then(|t| t.reseller_id),
+        None => None,
+    })
+}
+
+/// Deletes (soft) a user, revoking its API keys and sessions.
+#[utoipa::path(tag = "users", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
+#[delete("/users/{id}")]
+pub async fn delete_user(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::UsersWrite)?;
+    if *id == authed.principal.user_id {
+        return Err(ApiError::new(Code::Conflict, "You cannot delete your own account"));
+    }
+    let scope = authed.scope();
+    let actor = Actor::of(&authed);
+    let my_rank = authed.role().rank();
+    let id = id.to_string();
+    state
+        .store
+        .write(scope, move |c| {
+            let Some(target) = repo::users::get(c, &scope, &id)? else {
+                return Ok(Err(ApiError::of(Code::UserNotFound)));
+            };
+            if Role::parse(&target.role).unwrap_or(Role::Viewer).rank() > my_rank {
+                return Ok(Err(ApiError::forbidden("You cannot delete a user above your role")));
+            }
+            let now = store::now();
+            repo::users::update(
+                c,
+                &scope,
+                &id,
+                &UserChanges {
+                    status: Some("deleted".into()),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )?;
+            repo::api_keys::revoke_for_user(c, &id, now)?;
+            repo::refresh_tokens::revoke_for_user(c, &id, now)?;
+            let reseller_id = reseller_for(c, &target)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "user.delete",
+                    target_type: "user",
+                    target_id: Some(id.clone()),
+                    tenant_id: target.tenant_id.clone(),
+                    reseller_id,
+                    details: serde_json::json!({"email": target.email}),
+                },
+            )?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,172 @@
+//! Application wiring: shared state, the actix `App`, and the HTTP server.
+//!
+//! `Application::build` binds the listener itself so tests can ask for port 0 and read
+//! the real port back; `create_app` builds the `App` apart from `HttpServer`.
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Settings;
+use crate::error::{self, ApiError, Code};
+use crate::metrics::Metrics;
+use crate::store::Store;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{web, App, HttpMessage, HttpServer};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Everything handlers share. Cheap to clone (behind `web::Data`).
+pub struct AppState {
+    pub settings: Settings,
+    pub store: Store,
+    pub jwt: JwtKeys,
+    pub throttle: LoginThrottle,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Opens the database (running migrations) and loads or creates the signing secret.
+    pub fn init(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::open(&settings.database_url, settings.db_pool_size)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if store.role_bypasses_rls().unwrap_or(false) {
+            tracing::warn!(
+                "the database role is a superuser or has BYPASSRLS: PostgreSQL row-level \
+                 security does not apply to it. Connect as an ordinary role (see README)."
+            );
+        }
+        let secret = crate::auth::secrets::load_or_create_jwt_secret(
+            &settings.jwt_secret,
+            &settings.data_dir,
+        )?;
+        let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
+        let throttle = LoginThrottle::new(
+            settings.login_max_failures,
+            Duration::from_secs(settings.login_window_secs),
+        );
+        Ok(Self {
+            metrics: Metrics::new()?,
+            settings,
+            store,
+            jwt,
+            throttle,
+        })
+    }
+}
+
+/// Registers state, extractor error handlers, middleware and every route.
+pub fn create_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let json_limit = state.settings.max_json_body_bytes;
+    let (app, openapi) = crate::api::build(
+        App::new()
+            .app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(json_limit)
+                    .error_handler(error::json_error_handler),
+            )
+            .app_data(web::QueryConfig::default().error_handler(error::query_error_handler))
+            .app_data(web::PathConfig::default().error_handler(error::path_error_handler)),
+    );
+    let openapi = Arc::new(openapi);
+    app.app_data(web::Data::from(openapi.clone()))
+        .service(
+            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                .url("/openapi.json", (*openapi).clone()),
+        )
+        .service(web::redirect("/docs", "/docs/"))
+        .default_service(web::to(not_found))
+        .wrap(actix_web::middleware::from_fn(observe))
+}
+
+async fn not_found(req: actix_web::HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::new(
+        Code::NotFound,
+        format!("No route for {} {}", req.method(), req.path()),
+    ))
+}
+
+/// Assigns a request id, logs the request, and records metrics by route pattern.
+async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    req.extensions_mut()
+        .insert(crate::auth::extractor::RequestId(request_id.clone()));
+    let method = req.method().to_string();
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_string());
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let span = tracing::info_span!("request", request_id = %request_id, %method, %route);
+    let mut res = {
+        let _guard = span.enter();
+        next.call(req)
+    }
+    .await?;
+    let status = res.status().as_u16();
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(state) = state {
+        state.metrics.observe(&method, &route, status, elapsed);
+    }
+    res.headers_mut().insert(
+        actix_web::http::header::HeaderName::from_static("x-request-id"),
+        actix_web::http::header::HeaderValue::from_str(&request_id)
+            .unwrap_or_else(|_| actix_web::http::header::HeaderValue::from_static("invalid")),
+    );
+    tracing::info!(parent: &span, status, elapsed_ms = elapsed * 1000.0, "request");
+    Ok(res)
+}
+
+/// A running HTTP server bound to a known port.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub fn build(state: AppState) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&state.settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot bind {}: {e}", state.settings.bind))?;
+        Self::from_listener(state, listener)
+    }
+
+    pub fn from_listener(state: AppState, listener: TcpListener) -> anyhow::Result<Self> {
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(state);
+        let server = HttpServer::new(move || create_app(state.clone()))
+            .listen(listener)?
+            .shutdown_timeout(10)
+            .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+

@@ -1,0 +1,202 @@
+//! The `Authed` extractor: verifies the credential on a request and yields the caller.
+//!
+//! Accepted: `Authorization: Bearer <jwt>`, `Authorization: Bearer vf_…` (API key) and
+//! `X-API-Key: vf_…`. The tenant always comes from the verified credential.
+
+use super::policy::{self, Action};
+use super::secrets;
+use crate::app::AppState;
+use crate::error::{ApiError, Code};
+use crate::store::repo;
+use crate::tenancy::{Credential, Principal, Role, Scope};
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use uuid::Uuid;
+
+/// Request id and client address, for the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+}
+
+/// The request id assigned by the request-id middleware.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+impl RequestMeta {
+    pub fn of(req: &HttpRequest) -> Self {
+        RequestMeta {
+            request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
+            ip: req.peer_addr().map(|a| a.ip().to_string()),
+        }
+    }
+}
+
+impl FromRequest for RequestMeta {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Ok(RequestMeta::of(req)))
+    }
+}
+
+/// An authenticated request.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub principal: Principal,
+    pub meta: RequestMeta,
+}
+
+impl Authed {
+    pub fn scope(&self) -> Scope {
+        self.principal.scope()
+    }
+
+    pub fn role(&self) -> Role {
+        self.principal.role
+    }
+
+    /// Fails with 403 unless the role grants `action` and, for an API key, its scopes include it.
+    pub fn require(&self, action: Action) -> Result<(), ApiError> {
+        if !policy::allowed(self.principal.role).contains(&action) {
+            return Err(ApiError::forbidden(format!(
+                "The {} role may not {}",
+                self.principal.role.as_str(),
+                action.as_str()
+            )));
+        }
+        if let Credential::ApiKey { scopes, .. } = &self.principal.credential {
+            if !scopes.iter().any(|s| s == action.as_str()) {
+                return Err(ApiError::forbidden(format!(
+                    "This API key lacks the {} permission",
+                    action.as_str()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromRequest for Authed {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let meta = RequestMeta::of(req);
+        let presented = presented_credential(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal("AppState missing"))?;
+            let principal = match presented? {
+                Presented::ApiKey(key) => principal_from_api_key(&state, key).await?,
+                Presented::Jwt(token) => {
+                    let claims = state
+                        .jwt
+                        .verify(&token)
+                        .map_err(|_| ApiError::of(Code::InvalidToken))?;
+                    Principal {
+                        user_id: claims.sub,
+                        role: claims.role,
+                        tenant_id: claims.tenant,
+                        reseller_id: claims.reseller,
+                        credential: Credential::AccessToken,
+                    }
+                }
+            };
+            Ok(Authed { principal, meta })
+        })
+    }
+}
+
+enum Presented {
+    Jwt(String),
+    ApiKey(String),
+}
+
+fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
+    if let Some(key) = req.headers().get("x-api-key") {
+        let key = key
+            .to_str()
+            .map_err(|_| ApiError::of(Code::InvalidApiKey))?
+            .trim()
+            .to_string();
+        return Ok(Presented::ApiKey(key));
+    }
+    let header = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::new(Code::Unauthenticated, "Send a bearer token or an API key"))?
+        .to_str()
+        .map_err(|_| ApiError::of(Code::InvalidToken))?;
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::Unauthenticated,
+                "Use the Bearer scheme in the Authorization header",
+            )
+        })?
+        .trim()
+        .to_string();
+    if token.starts_with(secrets::API_KEY_PREFIX) {
+        Ok(Presented::ApiKey(token))
+    } else {
+        Ok(Presented::Jwt(token))
+    }
+}
+
+async fn principal_from_api_key(state: &AppState, key: String) -> Result<Principal, ApiError> {
+    let hash = secrets::digest(&key);
+    let found = state
+        .store
+        .read(Scope::System, move |conn| {
+            let Some(row) = repo::api_keys::find_live_by_hash(conn, &hash)? else {
+                return Ok(None);
+            };
+            let now = crate::store::now();
+            if row.expires_at.is_some_and(|exp| exp <= now) {
+                return Ok(None);
+            }
+            let owner = match &row.user_id {
+                Some(uid) => repo::users::get(conn, &Scope::System, uid)?,
+                None => None,
+            };
+            let Some(owner) = owner.filter(|u| u.status == "active") else {
+                return Ok(None);
+            };
+            let tenant = repo::tenants::get(conn, &Scope::System, &row.tenant_id)?;
+            let Some(tenant) = tenant.filter(|t| t.status == "active") else {
+                return Ok(None);
+            };
+            Ok(Some((row, owner, tenant)))
+        })
+        .await?;
+    let (row, owner, tenant) = found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
+    // `last_used_at` is kept to the minute: a write on every request would serialise them.
+    let now = crate::store::now();
+    if row
+        .last_used_at
+        .is_none_or(|t| now - t > chrono::TimeDelta::seconds(60))
+    {
+        let id = row.id.clone();
+        state
+            .store
+            .write(Scope::System, move |conn| repo::api_keys::touch(conn, &id, now))
+            .await?;
+    }
+    let scopes: Vec<String> = serde_json::from_str(&row.permissions).unwrap_or_default();
+    let parse = |s: &str| Uuid::parse_str(s).map_err(ApiError::internal);
+    Ok(Principal {
+        user_id: parse(&owner.id)?,
+        role: Role::parse(&owner.role).ok_or_else(|| ApiError::internal("unknown role"))?,
+        tenant_id: Some(parse(&row.tenant_id)?),
+        reseller_id: tenant.reseller_id.as_deref().map(parse).transpose()?,
+        credential: Credential::ApiKey {
+            id: parse(&row.id)?,
+            scopes,
+        },
+    })
+}

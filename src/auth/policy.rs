@@ -1,0 +1,172 @@
+//! What each role may do. Handlers name the action they need (`authed.require(..)`);
+//! which *objects* a caller may touch is decided by its scope in the repositories.
+
+use crate::tenancy::Role;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum Action {
+    #[serde(rename = "resellers:read")]
+    ResellersRead,
+    #[serde(rename = "resellers:write")]
+    ResellersWrite,
+    #[serde(rename = "tenants:read")]
+    TenantsRead,
+    #[serde(rename = "tenants:write")]
+    TenantsWrite,
+    #[serde(rename = "users:read")]
+    UsersRead,
+    #[serde(rename = "users:write")]
+    UsersWrite,
+    #[serde(rename = "plans:read")]
+    PlansRead,
+    #[serde(rename = "plans:write")]
+    PlansWrite,
+    #[serde(rename = "api_keys:read")]
+    ApiKeysRead,
+    #[serde(rename = "api_keys:write")]
+    ApiKeysWrite,
+    #[serde(rename = "audit:read")]
+    AuditRead,
+    #[serde(rename = "workflows:read")]
+    WorkflowsRead,
+    #[serde(rename = "workflows:write")]
+    WorkflowsWrite,
+    #[serde(rename = "jobs:read")]
+    JobsRead,
+    #[serde(rename = "jobs:write")]
+    JobsWrite,
+    #[serde(rename = "files:read")]
+    FilesRead,
+    #[serde(rename = "files:write")]
+    FilesWrite,
+}
+
+use Action::*;
+
+pub const ALL_ACTIONS: &[Action] = &[
+    ResellersRead,
+    ResellersWrite,
+    TenantsRead,
+    TenantsWrite,
+    UsersRead,
+    UsersWrite,
+    PlansRead,
+    PlansWrite,
+    ApiKeysRead,
+    ApiKeysWrite,
+    AuditRead,
+    WorkflowsRead,
+    WorkflowsWrite,
+    JobsRead,
+    JobsWrite,
+    FilesRead,
+    FilesWrite,
+];
+
+impl Action {
+    /// The scope string used in API key permissions, e.g. `jobs:write`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResellersRead => "resellers:read",
+            ResellersWrite => "resellers:write",
+            TenantsRead => "tenants:read",
+            TenantsWrite => "tenants:write",
+            UsersRead => "users:read",
+            UsersWrite => "users:write",
+            PlansRead => "plans:read",
+            PlansWrite => "plans:write",
+            ApiKeysRead => "api_keys:read",
+            ApiKeysWrite => "api_keys:write",
+            AuditRead => "audit:read",
+            WorkflowsRead => "workflows:read",
+            WorkflowsWrite => "workflows:write",
+            JobsRead => "jobs:read",
+            JobsWrite => "jobs:write",
+            FilesRead => "files:read",
+            FilesWrite => "files:write",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        ALL_ACTIONS.iter().copied().find(|a| a.as_str() == s)
+    }
+}
+
+/// The actions a role grants.
+pub fn allowed(role: Role) -> &'static [Action] {
+    match role {
+        Role::PlatformAdmin => ALL_ACTIONS,
+        Role::ResellerAdmin => &[
+            ResellersRead,
+            ResellersWrite,
+            TenantsRead,
+            TenantsWrite,
+            UsersRead,
+            UsersWrite,
+            PlansRead,
+            PlansWrite,
+            AuditRead,
+        ],
+        Role::TenantAdmin => &[
+            TenantsRead,
+            TenantsWrite,
+            UsersRead,
+            UsersWrite,
+            PlansRead,
+            ApiKeysRead,
+            ApiKeysWrite,
+            AuditRead,
+            WorkflowsRead,
+            WorkflowsWrite,
+            JobsRead,
+            JobsWrite,
+            FilesRead,
+            FilesWrite,
+        ],
+        Role::Member => &[
+            TenantsRead,
+            UsersRead,
+            PlansRead,
+            ApiKeysRead,
+            ApiKeysWrite,
+            WorkflowsRead,
+            WorkflowsWrite,
+            JobsRead,
+            JobsWrite,
+            FilesRead,
+            FilesWrite,
+        ],
+        Role::Viewer => &[
+            TenantsRead,
+            UsersRead,
+            PlansRead,
+            ApiKeysRead,
+            WorkflowsRead,
+            JobsRead,
+            FilesRead,
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_match_serde() {
+        for a in ALL_ACTIONS {
+            assert_eq!(Action::parse(a.as_str()), Some(*a));
+            assert_eq!(
+                serde_json::to_value(a).expect("json"),
+                serde_json::Value::String(a.as_str().into())
+            );
+        }
+    }
+
+    #[test]
+    fn viewers_only_read() {
+        assert!(allowed(Role::Viewer).iter().all(|a| a.as_str().ends_with(":read")));
+    }
+}

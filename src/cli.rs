@@ -1,0 +1,41 @@
+//! The `voxflow` command line.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "voxflow", version, about = "Multi-tenant backend for speech workflows")]
+pub struct Cli {
+    /// TOML configuration file (default: $VOXFLOW_CONFIG, else ./voxflow.toml if present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API (the default command).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Print the OpenAPI document (JSON) and exit.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a platform admin.
+    Bootstrap {
+        #[arg(long)]
+        email: String,
+        /// At least 10 characters. Omit to generate one (printed once).
+        #[arg(long, default_value = "")]
+        password: String,
+    },
+}

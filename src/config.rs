@@ -1,0 +1,216 @@
+//! Settings: built-in defaults, then an optional TOML file, then `VOXFLOW_*` environment
+//! variables (and `DATABASE_URL`). Settings are passed down explicitly; there is no global.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address the HTTP server binds to.
+    pub bind: String,
+    /// Directory for the SQLite database, generated secrets and files.
+    pub data_dir: PathBuf,
+    /// `sqlite://path` or `postgres://…`. Empty: `sqlite://<data_dir>/voxflow.db`.
+    pub database_url: String,
+    /// Maximum connections in the database pool.
+    pub db_pool_size: u32,
+    /// Directory holding ggml/onnx model files. Empty: `<data_dir>/models`.
+    pub models_dir: PathBuf,
+    /// HMAC secret for access tokens. Empty: generated once and kept in `<data_dir>/jwt_secret`.
+    pub jwt_secret: String,
+    /// Lifetime of access tokens, in seconds.
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of refresh tokens, in seconds.
+    pub refresh_token_ttl_secs: i64,
+    /// The platform admin created on first start when no admin exists.
+    pub bootstrap_admin_email: String,
+    pub bootstrap_admin_password: String,
+    /// `text` or `json` log lines.
+    pub log_format: LogFormat,
+    /// Largest JSON request body, in bytes.
+    pub max_json_body_bytes: usize,
+    /// Failed logins per account (and ×4 per client IP) within the window before refusing.
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./data"),
+            database_url: String::new(),
+            db_pool_size: 8,
+            models_dir: PathBuf::new(),
+            jwt_secret: String::new(),
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            bootstrap_admin_email: String::new(),
+            bootstrap_admin_password: String::new(),
+            log_format: LogFormat::Text,
+            max_json_body_bytes: 1024 * 1024,
+            login_max_failures: 5,
+            login_window_secs: 15 * 60,
+        }
+    }
+}
+
+/// Environment variable → setting. The README's configuration table mirrors this list.
+const ENV_VARS: &[(&str, &str)] = &[
+    ("VOXFLOW_BIND", "bind"),
+    ("VOXFLOW_DATA_DIR", "data_dir"),
+    ("DATABASE_URL", "database_url"),
+    ("VOXFLOW_DATABASE_URL", "database_url"),
+    ("VOXFLOW_DB_POOL_SIZE", "db_pool_size"),
+    ("VOXFLOW_MODELS_DIR", "models_dir"),
+    ("VOXFLOW_JWT_SECRET", "jwt_secret"),
+    ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
+    ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),
+    ("VOXFLOW_BOOTSTRAP_ADMIN_EMAIL", "bootstrap_admin_email"),
+    ("VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD", "bootstrap_admin_password"),
+    ("VOXFLOW_LOG_FORMAT", "log_format"),
+    ("VOXFLOW_MAX_JSON_BODY_BYTES", "max_json_body_bytes"),
+    ("VOXFLOW_LOGIN_MAX_FAILURES", "login_max_failures"),
+    ("VOXFLOW_LOGIN_WINDOW_SECS", "login_window_secs"),
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads settings: defaults ← `file` (or `VOXFLOW_CONFIG`, or `./voxflow.toml` if present) ← environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let file = file.map(Path::to_path_buf).or_else(|| {
+            std::env::var_os("VOXFLOW_CONFIG")
+                .map(PathBuf::from)
+                .or_else(|| Some(PathBuf::from("voxflow.toml")).filter(|p| p.exists()))
+        });
+        let toml_text = match &file {
+            Some(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?,
+            None => String::new(),
+        };
+        Self::from_sources(&toml_text, &env)
+    }
+
+    /// Pure merge of a TOML document and environment pairs, for tests.
+    pub fn from_sources(toml_text: &str, env: &[(String, String)]) -> Result<Self, ConfigError> {
+        let mut table: toml::Table = toml::from_str(toml_text)
+            .map_err(|e| ConfigError::Invalid(format!("config file: {e}")))?;
+        for (var, key) in ENV_VARS {
+            if let Some((_, value)) = env.iter().find(|(k, _)| k == var) {
+                table.insert((*key).to_string(), env_value(key, value));
+            }
+        }
+        let mut settings: Settings = table
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_string()))?;
+        settings.fill_derived();
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn fill_derived(&mut self) {
+        if self.database_url.is_empty() {
+            self.database_url = format!("sqlite://{}", self.data_dir.join("voxflow.db").display());
+        }
+        if self.models_dir.as_os_str().is_empty() {
+            self.models_dir = self.data_dir.join("models");
+        }
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if !(self.database_url.starts_with("sqlite://")
+            || self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid(
+                "DATABASE_URL must start with sqlite:// or postgres://".into(),
+            ));
+        }
+        if self.db_pool_size == 0 {
+            return Err(ConfigError::Invalid("db_pool_size must be at least 1".into()));
+        }
+        if !self.jwt_secret.is_empty() && self.jwt_secret.len() < 32 {
+            return Err(ConfigError::Invalid(
+                "VOXFLOW_JWT_SECRET must be at least 32 characters".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Environment values are strings; numeric settings are parsed as TOML numbers.
+fn env_value(key: &str, value: &str) -> toml::Value {
+    const NUMERIC: &[&str] = &[
+        "db_pool_size",
+        "access_token_ttl_secs",
+        "refresh_token_ttl_secs",
+        "max_json_body_bytes",
+        "login_max_failures",
+        "login_window_secs",
+    ];
+    if NUMERIC.contains(&key) {
+        if let Ok(n) = value.trim().parse::<i64>() {
+            return toml::Value::Integer(n);
+        }
+    }
+    toml::Value::String(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_use_sqlite_under_data_dir() {
+        let s = Settings::from_sources("", &[]).expect("defaults");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.database_url, "sqlite://./data/voxflow.db");
+        assert_eq!(s.models_dir, PathBuf::from("./data/models"));
+    }
+
+    #[test]
+    fn env_overrides_file() {
+        let s = Settings::from_sources(
+            "bind = \"0.0.0.0:1\"\ndb_pool_size = 3\n",
+            &env(&[("VOXFLOW_BIND", "127.0.0.1:9"), ("VOXFLOW_DB_POOL_SIZE", "4")]),
+        )
+        .expect("settings");
+        assert_eq!(s.bind, "127.0.0.1:9");
+        assert_eq!(s.db_pool_size, 4);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_urls() {
+        assert!(Settings::from_sources("nope = 1", &[]).is_err());
+        assert!(Settings::from_sources("", &env(&[("DATABASE_URL", "mysql://x")])).is_err());
+        assert!(Settings::from_sources("", &env(&[("VOXFLOW_DB_POOL_SIZE", "many")])).is_err());
+    }
+}

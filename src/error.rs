@@ -1,0 +1,314 @@
+//! API errors rendered as RFC 9457 `application/problem+json`.
+//!
+//! One table ([`Code`]) lists every error kind the API can answer with: its stable
+//! `type` slug, its title and its HTTP status. Modules keep their own error enums and
+//! convert into [`ApiError`]; internal causes are logged, never sent to the client.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Base of every problem `type` URI. The documentation lists each code under it.
+pub const PROBLEM_BASE: &str = "https://docs.voxflow.dev/problems/";
+
+macro_rules! codes {
+    ($( $variant:ident => ($slug:literal, $status:ident, $title:literal) ),* $(,)?) => {
+        /// Every error kind the API answers with. The slug is the stable part of the
+        /// problem `type`; clients may match on it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code { $( $variant ),* }
+
+        impl Code {
+            pub fn slug(self) -> &'static str { match self { $( Code::$variant => $slug ),* } }
+            pub fn status(self) -> StatusCode { match self { $( Code::$variant => StatusCode::$status ),* } }
+            pub fn title(self) -> &'static str { match self { $( Code::$variant => $title ),* } }
+            /// All codes, for documentation and tests.
+            pub fn all() -> &'static [Code] { &[ $( Code::$variant ),* ] }
+        }
+    };
+}
+
+codes! {
+    // 400
+    BadRequest => ("bad_request", BAD_REQUEST, "The request could not be understood"),
+    MalformedJson => ("malformed_json", BAD_REQUEST, "The request body is not valid JSON for this endpoint"),
+    InvalidQuery => ("invalid_query", BAD_REQUEST, "A query parameter is invalid"),
+    InvalidCursor => ("invalid_cursor", BAD_REQUEST, "The pagination cursor is invalid"),
+    UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The request body has an unsupported content type"),
+    PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large"),
+    // 401
+    Unauthenticated => ("unauthenticated", UNAUTHORIZED, "Authentication is required"),
+    InvalidToken => ("invalid_token", UNAUTHORIZED, "The access token is invalid or expired"),
+    InvalidApiKey => ("invalid_api_key", UNAUTHORIZED, "The API key is invalid, expired or revoked"),
+    InvalidCredentials => ("invalid_credentials", UNAUTHORIZED, "The email or password is incorrect"),
+    InvalidRefreshToken => ("invalid_refresh_token", UNAUTHORIZED, "The refresh token is invalid, expired or revoked"),
+    RefreshTokenReused => ("refresh_token_reused", UNAUTHORIZED, "The refresh token was already used; its session has been revoked"),
+    // 403
+    Forbidden => ("forbidden", FORBIDDEN, "Your role does not allow this action"),
+    // 404
+    NotFound => ("not_found", NOT_FOUND, "No such route"),
+    ResellerNotFound => ("reseller_not_found", NOT_FOUND, "Reseller not found"),
+    TenantNotFound => ("tenant_not_found", NOT_FOUND, "Tenant not found"),
+    UserNotFound => ("user_not_found", NOT_FOUND, "User not found"),
+    PlanNotFound => ("plan_not_found", NOT_FOUND, "Plan not found"),
+    ApiKeyNotFound => ("api_key_not_found", NOT_FOUND, "API key not found"),
+    AuditEntryNotFound => ("audit_entry_not_found", NOT_FOUND, "Audit log entry not found"),
+    MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
+    // 409
+    EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
+    Conflict => ("conflict", CONFLICT, "The request conflicts with the current state"),
+    PlanLimitReached => ("plan_limit_reached", CONFLICT, "The subscription plan's limit is reached"),
+    PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
+    // 422
+    ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
+    // 429
+    TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
+    // 5xx
+    Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),
+    DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),
+}
+
+/// One invalid field of a request, named by its JSON path.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, as sent on every error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Stable URI naming the error kind.
+    #[schema(example = "https://docs.voxflow.dev/problems/tenant_not_found")]
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The slug of `type`, convenient for switch statements.
+    #[schema(example = "tenant_not_found")]
+    pub code: String,
+    /// For `validation_failed`: every invalid field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// The error type every handler returns.
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: Code,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+    /// Seconds a client should wait before retrying (sent as `Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        Self {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// A code whose title says it all.
+    pub fn of(code: Code) -> Self {
+        Self::new(code, code.title())
+    }
+
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self {
+            code: Code::ValidationFailed,
+            detail,
+            errors,
+            retry_after: None,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(Code::Forbidden, detail)
+    }
+
+    /// An unexpected failure: the cause chain is logged, the client sees a generic detail.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            Code::Internal,
+            "An unexpected error occurred; it has been logged",
+        )
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            type_: format!("{PROBLEM_BASE}{}", self.code.slug()),
+            title: self.code.title().to_string(),
+            status: self.code.status().as_u16(),
+            detail: self.detail.clone(),
+            code: self.code.slug().to_string(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.slug(), self.detail)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status_code());
+        builder.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(secs) = self.retry_after {
+            builder.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if matches!(
+            self.code,
+            Code::Unauthenticated | Code::InvalidToken | Code::InvalidApiKey
+        ) {
+            builder.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        builder.json(self.problem())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError;
+        match e {
+            StoreError::Unavailable(cause) => {
+                tracing::error!(error = %cause, "database unavailable");
+                ApiError::of(Code::DatabaseUnavailable)
+            }
+            StoreError::UniqueViolation(what) => ApiError::new(Code::Conflict, what),
+            StoreError::ForeignKeyViolation(what) => ApiError::new(Code::Conflict, what),
+            StoreError::Query(cause) => ApiError::internal(cause),
+        }
+    }
+}
+
+/// Maps actix's extractor failures (bad JSON, bad query, too large) onto problem codes.
+pub fn json_error_handler(
+    err: actix_web::error::JsonPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let api = match &err {
+        E::OverflowKnownLength { length, limit } => ApiError::new(
+            Code::PayloadTooLarge,
+            format!("The body has {length} bytes; the limit is {limit}"),
+        ),
+        E::Overflow { limit } => ApiError::new(
+            Code::PayloadTooLarge,
+            format!("The body exceeds the limit of {limit} bytes"),
+        ),
+        E::ContentType => ApiError::new(
+            Code::UnsupportedMediaType,
+            "Send the body as application/json",
+        ),
+        E::Deserialize(e) => json_deserialize_error(e),
+        _ => ApiError::new(Code::MalformedJson, "The body could not be read as JSON"),
+    };
+    api.into()
+}
+
+fn json_deserialize_error(e: &serde_json::Error) -> ApiError {
+    // serde names the offending field in its message ("unknown field `x`", "missing field `y`").
+    let msg = e.to_string();
+    let field = extract_backticked(&msg).unwrap_or_else(|| "body".to_string());
+    match e.classify() {
+        serde_json::error::Category::Data => {
+            let mut err = ApiError::field(&field, strip_position(&msg));
+            err.code = Code::ValidationFailed;
+            err
+        }
+        _ => ApiError::new(
+            Code::MalformedJson,
+            format!("Invalid JSON: {}", strip_position(&msg)),
+        ),
+    }
+}
+
+fn extract_backticked(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let end = msg[start..].find('`')? + start;
+    Some(msg[start..end].to_string())
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+pub fn query_error_handler(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    ApiError::new(Code::InvalidQuery, err.to_string()).into()
+}
+
+pub fn path_error_handler(
+    _err: actix_web::error::PathError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    // A malformed id can name no object: answer exactly as for a missing one.
+    ApiError::of(Code::NotFound).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_unique_and_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::all() {
+            assert!(seen.insert(code.slug()), "duplicate slug {}", code.slug());
+            assert!(code
+                .slug()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_'));
+        }
+    }
+
+    #[test]
+    fn validation_detail_names_fields() {
+        let e = ApiError::validation(vec![
+            FieldError::new("email", "is not an email address"),
+            FieldError::new("password", "is too short"),
+        ]);
+        assert_eq!(e.code.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e.detail.contains("email: is not an email address"));
+        assert_eq!(e.problem().errors.len(), 2);
+    }
+}

@@ -1,0 +1,353 @@
+//! Persistence: one diesel connection type over SQLite and PostgreSQL, an r2d2 pool,
+//! embedded migrations and the repositories.
+//!
+//! Every database call goes through [`Store::read`] or [`Store::write`], which:
+//! 1. run the closure on tokio's blocking pool (diesel is synchronous; the async
+//!    executor threads never wait on the database),
+//! 2. open a transaction and, on PostgreSQL, set the caller's [`Scope`] as
+//!    transaction-local settings that the row-level security policies read,
+//! 3. map diesel errors onto [`StoreError`].
+//!
+//! SQLite allows one writer at a time, so writes go through a single dedicated
+//! connection and never race each other for the lock; reads use the pool (WAL mode).
+
+pub mod repo;
+pub mod schema;
+
+use crate::tenancy::Scope;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::time::Duration;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection type for both backends; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Postgres(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    UniqueViolation(String),
+    #[error("{0}")]
+    ForeignKeyViolation(String),
+    #[error("query failed: {0}")]
+    Query(String),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StoreError::UniqueViolation(format!("already exists ({})", info.message()))
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                StoreError::ForeignKeyViolation("a referenced object does not exist".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                StoreError::Unavailable(info.message().to_string())
+            }
+            other => StoreError::Query(other.to_string()),
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(e: r2d2::Error) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+/// Opens connections for the pool and prepares each one (SQLite pragmas).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionManager {
+    pub fn new(url: &str) -> Self {
+        let backend = if url.starts_with("sqlite://") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        Self {
+            url: url.to_string(),
+            backend,
+        }
+    }
+
+    fn sqlite_path(&self) -> &str {
+        self.url.trim_start_matches("sqlite://")
+    }
+}
+
+impl r2d2::ManageConnection for ConnectionManager {
+    type Connection = DbConn;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<DbConn, Self::Error> {
+        match self.backend {
+            Backend::Postgres => Ok(DbConn::Postgres(diesel::PgConnection::establish(
+                &self.url,
+            )?)),
+            Backend::Sqlite => {
+                let mut conn = diesel::SqliteConnection::establish(self.sqlite_path())?;
+                // WAL lets readers proceed during a write; the busy timeout makes a second
+                // process (e.g. `voxflow admin bootstrap` beside `serve`) wait instead of failing.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                )
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager>;
+
+/// Pool statistics for `/metrics` and `/readyz`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub connections: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    readers: Pool,
+    writer: Pool,
+}
+
+impl Store {
+    /// Connects (creating the SQLite file and its directory if needed) and runs migrations.
+    pub fn open(url: &str, pool_size: u32) -> Result<Self, StoreError> {
+        let manager = ConnectionManager::new(url);
+        if manager.backend == Backend::Sqlite {
+            let path = std::path::Path::new(manager.sqlite_path());
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        let build = |size: u32| {
+            r2d2::Pool::builder()
+                .max_size(size)
+                .min_idle(Some(0))
+                .connection_timeout(Duration::from_secs(10))
+                .build(manager.clone())
+        };
+        let readers = build(pool_size)?;
+        let writer = match manager.backend {
+            Backend::Sqlite => build(1)?,
+            Backend::Postgres => readers.clone(),
+        };
+        let store = Store {
+            backend: manager.backend,
+            readers,
+            writer,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, StoreError> {
+        let mut conn = self.writer.get()?;
+        let applied = match &mut *conn {
+            DbConn::Sqlite(c) => c
+                .run_pending_migrations(SQLITE_MIGRATIONS)
+                .map(|v| v.len()),
+            DbConn::Postgres(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
+        }
+        .map_err(|e| StoreError::Query(format!("migration failed: {e}")))?;
+        Ok(applied)
+    }
+
+    /// Reverts every migration (used by the migration round-trip test).
+    pub fn revert_all(&self) -> Result<(), StoreError> {
+        let mut conn = self.writer.get()?;
+        match &mut *conn {
+            DbConn::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            DbConn::Postgres(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+        }
+        .map_err(|e| StoreError::Query(format!("revert failed: {e}")))
+    }
+
+    pub fn pool_stats(&self) -> PoolStats {
+        let state = self.readers.state();
+        PoolStats {
+            connections: state.connections,
+            idle: state.idle_connections,
+            max: self.readers.max_size(),
+        }
+    }
+
+    /// Runs `f` in a read transaction under `scope`.
+    pub async fn read<T, F>(&self, scope: Scope, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        Self::run(self.readers.clone(), scope, f).await
+    }
+
+    /// Runs `f` in a write transaction under `scope`.
+    pub async fn write<T, F>(&self, scope: Scope, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        Self::run(self.writer.clone(), scope, f).await
+    }
+
+    async fn run<T, F>(pool: Pool, scope: Scope, f: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            Self::in_transaction(&mut conn, scope, f)
+        })
+        .await
+        .map_err(|e| StoreError::Query(format!("database task failed: {e}")))?
+    }
+
+    /// Synchronous variant for the CLI and tests that hold no runtime.
+    pub fn write_blocking<T>(
+        &self,
+        scope: Scope,
+        f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.writer.get()?;
+        Self::in_transaction(&mut conn, scope, f)
+    }
+
+    fn in_transaction<T>(
+        conn: &mut DbConn,
+        scope: Scope,
+        f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        conn.transaction::<T, TxError, _>(|conn| {
+            set_scope(conn, scope)?;
+            f(conn).map_err(TxError::Store)
+        })
+        .map_err(|e| match e {
+            TxError::Store(e) => e,
+            TxError::Diesel(e) => e.into(),
+        })
+    }
+
+    /// Is the database answering? For `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(Scope::System, |conn| {
+            conn.batch_execute("SELECT 1")?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// On PostgreSQL: does the service's role bypass row-level security (superuser or BYPASSRLS)?
+    pub fn role_bypasses_rls(&self) -> Result<bool, StoreError> {
+        #[derive(QueryableByName)]
+        struct Bypass {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            bypass: bool,
+        }
+        let mut conn = self.readers.get()?;
+        match &mut *conn {
+            DbConn::Sqlite(_) => Ok(false),
+            DbConn::Postgres(c) => {
+                let row: Bypass = diesel::sql_query(
+                    "SELECT (rolsuper OR rolbypassrls) AS bypass FROM pg_roles WHERE rolname = current_user",
+                )
+                .get_result(c)?;
+                Ok(row.bypass)
+            }
+        }
+    }
+}
+
+/// Lets a transaction closure return either kind of error.
+enum TxError {
+    Store(StoreError),
+    Diesel(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Diesel(e)
+    }
+}
+
+impl From<StoreError> for TxError {
+    fn from(e: StoreError) -> Self {
+        TxError::Store(e)
+    }
+}
+
+/// Publishes the scope to PostgreSQL's RLS policies for the current transaction only.
+fn set_scope(conn: &mut DbConn, scope: Scope) -> Result<(), diesel::result::Error> {
+    use diesel::sql_types::Text;
+    if let DbConn::Postgres(pg) = conn {
+        let text = |v: Option<uuid::Uuid>| v.map(|u| u.to_string()).unwrap_or_default();
+        diesel::sql_query(
+            "SELECT set_config('voxflow.scope', $1, true), set_config('voxflow.reseller_id', $2, true), \
+             set_config('voxflow.tenant_id', $3, true)",
+        )
+        .bind::<Text, _>(scope.name())
+        .bind::<Text, _>(text(scope.reseller_id()))
+        .bind::<Text, _>(text(scope.tenant_id()))
+        .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Current UTC time, truncated to microseconds so both backends store the same value.
+pub fn now() -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    chrono::DurationRound::duration_trunc(now, chrono::TimeDelta::microseconds(1)).unwrap_or(now)
+}
+
+/// A new time-ordered id: lists sort by id, and ids make stable pagination cursors.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

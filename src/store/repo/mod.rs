@@ -1,0 +1,62 @@
+//! Repositories: one module per table. Every function takes the caller's [`Scope`]
+//! (crate::tenancy::Scope) and filters by it, so no code path reads tenant data without
+//! it; on PostgreSQL the row-level security policies enforce the same rules again.
+
+pub mod api_keys;
+pub mod audit;
+pub mod plans;
+pub mod refresh_tokens;
+pub mod resellers;
+pub mod tenants;
+pub mod users;
+
+diesel::define_sql_function! {
+    /// `lower()`, the same on both backends, for case-insensitive filters.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A case-insensitive `LIKE` pattern matching `needle` anywhere, with `%`, `_` and `\`
+/// escaped so user text matches literally (use with `.escape('\\')`).
+pub fn contains_pattern(needle: &str) -> String {
+    let escaped = needle
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// Keyset pagination over time-ordered ids: newest first, `cursor` is the last id seen.
+#[derive(Debug, Clone)]
+pub struct PageRequest {
+    pub limit: i64,
+    pub after: Option<String>,
+}
+
+/// One page of rows and the cursor of the next page, if any.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from `limit + 1` fetched rows.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, id_of: impl Fn(&T) -> String) -> Self {
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let next = if rows.len() > limit {
+            rows.truncate(limit);
+            rows.last().map(&id_of)
+        } else {
+            None
+        };
+        Page { items: rows, next }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            next: self.next,
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! `tenants`: customer organisations, each under a reseller (or sold directly by the platform).
+
+use super::{Page, PageRequest};
+use crate::store::schema::tenants::dsl as t;
+use crate::store::{DbConn, MultiBackend, StoreError};
+use crate::tenancy::Scope;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::store::schema::tenants)]
+pub struct TenantRow {
+    pub id: String,
+    pub reseller_id: Option<String>,
+    pub name: String,
+    pub domain: Option<String>,
+    pub subscription_plan_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub subscription_status: String,
+    pub branding_configuration_id: Option<String>,
+    pub storage_quota_mb: Option<i32>,
+    pub processing_quota_minutes: Option<i32>,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = crate::store::schema::tenants)]
+pub struct TenantChanges {
+    pub name: Option<String>,
+    pub domain: Option<Option<String>>,
+    pub subscription_plan_id: Option<Option<String>>,
+    pub subscription_id: Option<Option<String>>,
+    pub subscription_status: Option<String>,
+    pub storage_quota_mb: Option<Option<i32>>,
+    pub processing_quota_minutes: Option<Option<i32>>,
+    pub status: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+type Boxed<'a> = crate::store::schema::tenants::BoxedQuery<'a, MultiBackend>;
+
+fn visible(scope: &Scope) -> Boxed<'static> {
+    let q = t::tenants.filter(t::status.ne("deleted")).into_boxed();
+    match scope {
+        Scope::System | Scope::Platform => q,
+        Scope::Reseller { reseller_id } => q.filter(t::reseller_id.eq(reseller_id.to_string())),
+        Scope::Tenant { tenant_id, .. } => q.filter(t::id.eq(tenant_id.to_string())),
+    }
+}
+
+pub fn insert(conn: &mut DbConn, row: &TenantRow) -> Result<(), StoreError> {
+    diesel::insert_into(t::tenants).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<TenantRow>, StoreError> {
+    Ok(visible(scope)
+        .filter(t::id.eq(id.to_string()))
+        .select(TenantRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+#[derive(Debug, Default)]
+pub struct TenantFilter {
+    pub status: Option<String>,
+    pub reseller_id: Option<String>,
+    pub name_contains: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    page: &PageRequest,
+    filter: &TenantFilter,
+) -> Result<Page<TenantRow>, StoreError> {
+    let mut q = visible(scope);
+    if let Some(after) = &page.after {
+        q = q.filter(t::id.lt(after.clone()));
+    }
+    if let Some(s) = &filter.status {
+        q = q.filter(t::status.eq(s.clone()));
+    }
+    if let Some(rid) = &filter.reseller_id {
+        q = q.filter(t::reseller_id.eq(rid.clone()));
+    }
+    if let Some(n) = &filter.name_contains {
+        q = q.filter(super::lower(t::name).like(super::contains_pattern(n)).escape('\\'));
+    }
+    let rows = q
+        .order(t::id.desc())
+        .limit(page.limit + 1)
+        .select(TenantRow::as_select())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page.limit, |x| x.id.clone()))
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+    changes: &TenantChanges,
+) -> Result<Option<TenantRow>, StoreError> {
+    if get(conn, scope, id)?.is_none() {
+        return Ok(None);
+    }
+    diesel::update(t::tenants.filter(t::id.eq(id.to_string())))
+        .set(changes)
+        .execute(conn)?;
+    get(conn, scope, id)
+}
+
+/// How many tenants use a plan (a plan in use cannot be deleted).
+pub fn count_on_plan(conn: &mut DbConn, plan_id: &str) -> Result<i64, StoreError> {
+    Ok(t::tenants
+        .filter(t::subscription_plan_id.eq(plan_id.to_string()))
+        .filter(t::status.ne("deleted"))
+        .count()
+        .get_result(conn)?)
+}

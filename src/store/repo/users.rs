@@ -1,0 +1,170 @@
+//! `users`: accounts. Tenant users have a `tenant_id`; reseller admins a `reseller_id`;
+//! platform admins neither.
+
+use super::{Page, PageRequest};
+use crate::store::schema::tenants;
+use crate::store::schema::users::dsl as u;
+use crate::store::{DbConn, MultiBackend, StoreError};
+use crate::tenancy::Scope;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::store::schema::users)]
+pub struct UserRow {
+    pub id: String,
+    pub tenant_id: Option<String>,
+    pub reseller_id: Option<String>,
+    pub email: String,
+    pub password_hash: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub role: String,
+    pub status: String,
+    pub last_login: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = crate::store::schema::users)]
+pub struct UserChanges {
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub role: Option<String>,
+    pub status: Option<String>,
+    pub last_login: Option<Option<NaiveDateTime>>,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+type Boxed<'a> = crate::store::schema::users::BoxedQuery<'a, MultiBackend>;
+
+fn visible(scope: &Scope) -> Boxed<'static> {
+    let q = u::users.filter(u::status.ne("deleted")).into_boxed();
+    match scope {
+        Scope::System | Scope::Platform => q,
+        Scope::Reseller { reseller_id } => {
+            let rid = reseller_id.to_string();
+            q.filter(
+                u::tenant_id
+                    .eq_any(
+                        tenants::table
+                            .filter(tenants::reseller_id.eq(rid.clone()))
+                            .select(tenants::id.nullable()),
+                    )
+                    .or(u::tenant_id.is_null().and(u::reseller_id.eq(rid))),
+            )
+        }
+        Scope::Tenant { tenant_id, .. } => q.filter(u::tenant_id.eq(tenant_id.to_string())),
+    }
+}
+
+pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), StoreError> {
+    diesel::insert_into(u::users).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<UserRow>, StoreError> {
+    Ok(visible(scope)
+        .filter(u::id.eq(id.to_string()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Finds an account by email for login (system scope only: the tenant is not known yet).
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>, StoreError> {
+    Ok(visible(&Scope::System)
+        .filter(u::email.eq(email.to_string()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Is this email used by any account, deleted ones included (emails are unique)?
+pub fn email_exists(conn: &mut DbConn, email: &str) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        u::users.filter(u::email.eq(email.to_string())),
+    ))
+    .get_result(conn)?)
+}
+
+pub fn any_platform_admin(conn: &mut DbConn) -> Result<bool, StoreError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        u::users
+            .filter(u::role.eq("platform_admin"))
+            .filter(u::status.eq("active")),
+    ))
+    .get_result(conn)?)
+}
+
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub tenant_id: Option<String>,
+    pub role: Option<String>,
+    pub status: Option<String>,
+    pub email_contains: Option<String>,
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    page: &PageRequest,
+    filter: &UserFilter,
+) -> Result<Page<UserRow>, StoreError> {
+    let mut q = visible(scope);
+    if let Some(after) = &page.after {
+        q = q.filter(u::id.lt(after.clone()));
+    }
+    if let Some(t) = &filter.tenant_id {
+        q = q.filter(u::tenant_id.eq(t.clone()));
+    }
+    if let Some(r) = &filter.role {
+        q = q.filter(u::role.eq(r.clone()));
+    }
+    if let Some(s) = &filter.status {
+        q = q.filter(u::status.eq(s.clone()));
+    }
+    if let Some(e) = &filter.email_contains {
+        q = q.filter(super::lower(u::email).like(super::contains_pattern(e)).escape('\\'));
+    }
+    let rows = q
+        .order(u::id.desc())
+        .limit(page.limit + 1)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page.limit, |x| x.id.clone()))
+}
+
+pub fn count_in_tenant(conn: &mut DbConn, tenant_id: &str) -> Result<i64, StoreError> {
+    Ok(u::users
+        .filter(u::tenant_id.eq(tenant_id.to_string()))
+        .filter(u::status.ne("deleted"))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+    changes: &UserChanges,
+) -> Result<Option<UserRow>, StoreError> {
+    if get(conn, scope, id)?.is_none() {
+        return Ok(None);
+    }
+    diesel::update(u::users.filter(u::id.eq(id.to_string())))
+        .set(changes)
+        .execute(conn)?;
+    get(conn, scope, id)
+}
+
+/// Soft-deletes every user of a tenant (when the tenant is deleted).
+pub fn delete_in_tenant(conn: &mut DbConn, tenant_id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    diesel::update(u::users.filter(u::tenant_id.eq(tenant_id.to_string())))
+        .set((u::status.eq("deleted"), u::updated_at.eq(at)))
+        .execute(conn)?;
+    Ok(())
+}

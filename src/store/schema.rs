@@ -1,0 +1,193 @@
+//! Diesel table definitions, shared by both backends (same names and types in
+//! `migrations/sqlite` and `migrations/postgres`).
+
+diesel::table! {
+    resellers (id) {
+        id -> Text,
+        name -> Text,
+        email -> Text,
+        phone -> Nullable<Text>,
+        commission_rate_bp -> Integer,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    subscription_plans (id) {
+        id -> Text,
+        reseller_id -> Nullable<Text>,
+        name -> Text,
+        description -> Nullable<Text>,
+        currency -> Text,
+        price_monthly_cents -> BigInt,
+        price_yearly_cents -> BigInt,
+        storage_quota_mb -> Integer,
+        processing_quota_minutes -> Integer,
+        max_users -> Integer,
+        max_concurrent_jobs -> Integer,
+        features -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    branding_configurations (id) {
+        id -> Text,
+        reseller_id -> Text,
+        name -> Text,
+        is_default -> Bool,
+        theme -> Text,
+        assets -> Text,
+        texts -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        reseller_id -> Nullable<Text>,
+        name -> Text,
+        domain -> Nullable<Text>,
+        subscription_plan_id -> Nullable<Text>,
+        subscription_id -> Nullable<Text>,
+        subscription_status -> Text,
+        branding_configuration_id -> Nullable<Text>,
+        storage_quota_mb -> Nullable<Integer>,
+        processing_quota_minutes -> Nullable<Integer>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        reseller_id -> Nullable<Text>,
+        email -> Text,
+        password_hash -> Text,
+        first_name -> Nullable<Text>,
+        last_name -> Nullable<Text>,
+        role -> Text,
+        status -> Text,
+        last_login -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workflows (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        name -> Text,
+        description -> Nullable<Text>,
+        config -> Text,
+        is_template -> Bool,
+        is_public -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        workflow_id -> Nullable<Text>,
+        status -> Text,
+        file_path -> Nullable<Text>,
+        result_path -> Nullable<Text>,
+        error -> Nullable<Text>,
+        processing_time -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    usage_records (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        job_id -> Nullable<Text>,
+        resource_type -> Text,
+        amount_milli -> BigInt,
+        unit -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        name -> Text,
+        key_prefix -> Text,
+        key_hash -> Text,
+        permissions -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        actor_user_id -> Nullable<Text>,
+        actor_api_key_id -> Nullable<Text>,
+        tenant_id -> Nullable<Text>,
+        reseller_id -> Nullable<Text>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        details -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tenants -> resellers (reseller_id));
+diesel::joinable!(users -> tenants (tenant_id));
+diesel::joinable!(api_keys -> tenants (tenant_id));
+diesel::joinable!(api_keys -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    resellers,
+    subscription_plans,
+    branding_configurations,
+    tenants,
+    users,
+    workflows,
+    jobs,
+    usage_records,
+    api_keys,
+    audit_log,
+    refresh_tokens,
+);
