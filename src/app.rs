@@ -169,4 +169,3 @@ impl Application {
         self.server.await
     }
 }
-

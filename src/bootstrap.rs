@@ -35,7 +35,9 @@ pub fn create_platform_admin(
 ) -> Result<Bootstrap, BootstrapError> {
     let email = email.trim().to_lowercase();
     if !email.contains('@') {
-        return Err(BootstrapError::Invalid(format!("{email:?} is not an email address")));
+        return Err(BootstrapError::Invalid(format!(
+            "{email:?} is not an email address"
+        )));
     }
     let (password, generated) = if password.is_empty() {
         (crate::auth::secrets::random_token(20), true)
@@ -51,7 +53,9 @@ pub fn create_platform_admin(
             return Ok(false);
         }
         if repo::users::email_exists(c, &email)? {
-            return Err(StoreError::UniqueViolation(format!("{email} is already registered")));
+            return Err(StoreError::UniqueViolation(format!(
+                "{email} is already registered"
+            )));
         }
         let now = store::now();
         repo::users::insert(

@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "voxflow", version, about = "Multi-tenant backend for speech workflows")]
+#[command(
+    name = "voxflow",
+    version,
+    about = "Multi-tenant backend for speech workflows"
+)]
 pub struct Cli {
     /// TOML configuration file (default: $VOXFLOW_CONFIG, else ./voxflow.toml if present).
     #[arg(long, global = true)]

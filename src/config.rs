@@ -75,7 +75,10 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
     ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),
     ("VOXFLOW_BOOTSTRAP_ADMIN_EMAIL", "bootstrap_admin_email"),
-    ("VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD", "bootstrap_admin_password"),
+    (
+        "VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD",
+        "bootstrap_admin_password",
+    ),
     ("VOXFLOW_LOG_FORMAT", "log_format"),
     ("VOXFLOW_MAX_JSON_BODY_BYTES", "max_json_body_bytes"),
     ("VOXFLOW_LOGIN_MAX_FAILURES", "login_max_failures"),
@@ -148,7 +151,9 @@ impl Settings {
             ));
         }
         if self.db_pool_size == 0 {
-            return Err(ConfigError::Invalid("db_pool_size must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "db_pool_size must be at least 1".into(),
+            ));
         }
         if !self.jwt_secret.is_empty() && self.jwt_secret.len() < 32 {
             return Err(ConfigError::Invalid(
@@ -200,7 +205,10 @@ mod tests {
     fn env_overrides_file() {
         let s = Settings::from_sources(
             "bind = \"0.0.0.0:1\"\ndb_pool_size = 3\n",
-            &env(&[("VOXFLOW_BIND", "127.0.0.1:9"), ("VOXFLOW_DB_POOL_SIZE", "4")]),
+            &env(&[
+                ("VOXFLOW_BIND", "127.0.0.1:9"),
+                ("VOXFLOW_DB_POOL_SIZE", "4"),
+            ]),
         )
         .expect("settings");
         assert_eq!(s.bind, "127.0.0.1:9");

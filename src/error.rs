@@ -312,3 +312,17 @@ mod tests {
         assert_eq!(e.problem().errors.len(), 2);
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::Code;
+
+    #[test]
+    fn every_code_is_documented() {
+        let doc = include_str!("../docs/problems.md");
+        for code in Code::all() {
+            let row = format!("| `{}` | {} |", code.slug(), code.status().as_u16());
+            assert!(doc.contains(&row), "docs/problems.md lacks {row}");
+        }
+    }
+}

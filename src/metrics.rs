@@ -1,6 +1,8 @@
 //! Prometheus metrics: requests by route and status, latency, database pool.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+};
 
 pub struct Metrics {
     registry: Registry,
@@ -13,7 +15,10 @@ impl Metrics {
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
-            Opts::new("voxflow_http_requests_total", "HTTP requests by route and status"),
+            Opts::new(
+                "voxflow_http_requests_total",
+                "HTTP requests by route and status",
+            ),
             &["method", "route", "status"],
         )?;
         let latency = HistogramVec::new(
@@ -27,7 +32,10 @@ impl Metrics {
             &["method", "route"],
         )?;
         let pool = IntGaugeVec::new(
-            Opts::new("voxflow_db_pool_connections", "Database pool connections by state"),
+            Opts::new(
+                "voxflow_db_pool_connections",
+                "Database pool connections by state",
+            ),
             &["state"],
         )?;
         registry.register(Box::new(requests.clone()))?;
@@ -57,7 +65,9 @@ impl Metrics {
         self.pool
             .with_label_values(&["in_use"])
             .set(i64::from(pool.connections.saturating_sub(pool.idle)));
-        self.pool.with_label_values(&["max"]).set(i64::from(pool.max));
+        self.pool
+            .with_label_values(&["max"])
+            .set(i64::from(pool.max));
         let mut out = Vec::new();
         if let Err(e) = prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "metrics encoding failed");

@@ -91,7 +91,11 @@ pub async fn create_api_key(
     let grantable: Vec<&str> = policy::allowed(authed.role())
         .iter()
         .map(|a| a.as_str())
-        .filter(|a| authed.require(Action::parse(a).unwrap_or(Action::AuditRead)).is_ok())
+        .filter(|a| {
+            authed
+                .require(Action::parse(a).unwrap_or(Action::AuditRead))
+                .is_ok()
+        })
         .collect();
     let permissions: Vec<String> = match &body.permissions {
         Some(list) => {
@@ -136,14 +140,18 @@ pub async fn create_api_key(
         .store
         .write(scope, move |c| {
             repo::api_keys::insert(c, &row)?;
-            audit::record(c, &actor, Event {
-                action: "api_key.create",
-                target_type: "api_key",
-                target_id: Some(row.id.clone()),
-                tenant_id: Some(row.tenant_id.clone()),
-                reseller_id: reseller,
-                details: serde_json::json!({"name": row.name, "permissions": permissions}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "api_key.create",
+                    target_type: "api_key",
+                    target_id: Some(row.id.clone()),
+                    tenant_id: Some(row.tenant_id.clone()),
+                    reseller_id: reseller,
+                    details: serde_json::json!({"name": row.name, "permissions": permissions}),
+                },
+            )?;
             Ok(row)
         })
         .await?;
@@ -177,7 +185,9 @@ pub async fn list_api_keys(
     let owner = owner_filter(&authed);
     let rows = state
         .store
-        .read(scope, move |c| repo::api_keys::list(c, &scope, owner.as_deref(), &page))
+        .read(scope, move |c| {
+            repo::api_keys::list(c, &scope, owner.as_deref(), &page)
+        })
         .await?;
     Ok(web::Json(ApiKeyList::from_page(rows.map(ApiKeyView::from))))
 }
@@ -196,7 +206,9 @@ pub async fn get_api_key(
     let id = id.to_string();
     let row = state
         .store
-        .read(scope, move |c| repo::api_keys::get(c, &scope, owner.as_deref(), &id))
+        .read(scope, move |c| {
+            repo::api_keys::get(c, &scope, owner.as_deref(), &id)
+        })
         .await?
         .ok_or_else(|| ApiError::of(Code::ApiKeyNotFound))?;
     Ok(web::Json(ApiKeyView::from(row)))
@@ -223,14 +235,18 @@ pub async fn delete_api_key(
                 return Ok(Err(ApiError::of(Code::ApiKeyNotFound)));
             };
             repo::api_keys::revoke(c, &id, store::now())?;
-            audit::record(c, &actor, Event {
-                action: "api_key.delete",
-                target_type: "api_key",
-                target_id: Some(id.clone()),
-                tenant_id: Some(row.tenant_id),
-                reseller_id: reseller,
-                details: serde_json::json!({"name": row.name}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "api_key.delete",
+                    target_type: "api_key",
+                    target_id: Some(id.clone()),
+                    tenant_id: Some(row.tenant_id),
+                    reseller_id: reseller,
+                    details: serde_json::json!({"name": row.name}),
+                },
+            )?;
             Ok(Ok(()))
         })
         .await??;

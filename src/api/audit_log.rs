@@ -75,7 +75,11 @@ pub async fn list_audit_log(
 ) -> Result<web::Json<AuditLogList>, ApiError> {
     authed.require(Action::AuditRead)?;
     let q = query.into_inner();
-    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .to_request()?;
     let filter = AuditFilter {
         action: q.action,
         target_type: q.target_type,
@@ -88,7 +92,9 @@ pub async fn list_audit_log(
         .store
         .read(scope, move |c| repo::audit::list(c, &scope, &page, &filter))
         .await?;
-    Ok(web::Json(AuditLogList::from_page(rows.map(AuditEntryView::from))))
+    Ok(web::Json(AuditLogList::from_page(
+        rows.map(AuditEntryView::from),
+    )))
 }
 
 /// Reads one audit entry.

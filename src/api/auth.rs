@@ -72,7 +72,9 @@ pub async fn login(
     let lookup = email.clone();
     let user = state
         .store
-        .read(Scope::System, move |c| repo::users::find_by_email(c, &lookup))
+        .read(Scope::System, move |c| {
+            repo::users::find_by_email(c, &lookup)
+        })
         .await?;
     let hash = user
         .as_ref()
@@ -271,7 +273,11 @@ fn ensure_can_sign_in(c: &mut DbConn, user: &UserRow) -> Result<Result<(), ApiEr
     if let Some(tid) = &user.tenant_id {
         match repo::tenants::get(c, &Scope::System, tid)? {
             Some(t) if t.status == "active" => {}
-            _ => return Ok(Err(ApiError::forbidden("This account's tenant is suspended"))),
+            _ => {
+                return Ok(Err(ApiError::forbidden(
+                    "This account's tenant is suspended",
+                )))
+            }
         }
     }
     Ok(Ok(()))
@@ -324,7 +330,9 @@ async fn tokens_for(
             let tid = tid.clone();
             let t = state
                 .store
-                .read(Scope::System, move |c| repo::tenants::get(c, &Scope::System, &tid))
+                .read(Scope::System, move |c| {
+                    repo::tenants::get(c, &Scope::System, &tid)
+                })
                 .await?;
             super::parse_uuid_opt(t.and_then(|t| t.reseller_id).as_deref())
         }

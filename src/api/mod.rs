@@ -261,7 +261,11 @@ impl Validator {
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
         let len = value.trim().chars().count();
         self.check(len >= 1, field, "must not be empty");
-        self.check(len <= max, field, &format!("must be at most {max} characters"));
+        self.check(
+            len <= max,
+            field,
+            &format!("must be at most {max} characters"),
+        );
     }
 
     pub fn email(&mut self, field: &str, value: &str) {

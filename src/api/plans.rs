@@ -114,7 +114,10 @@ pub struct PlanListQuery {
 
 fn price(v: &mut Validator, field: &str, raw: &str) -> i64 {
     super::parse_hundredths(raw).unwrap_or_else(|| {
-        v.push(field, "must be a non-negative decimal with at most two decimals, as a string");
+        v.push(
+            field,
+            "must be a non-negative decimal with at most two decimals, as a string",
+        );
         0
     })
 }
@@ -156,7 +159,11 @@ pub async fn create_plan(
     let monthly = price(&mut v, "price_monthly", &body.price_monthly);
     let yearly = price(&mut v, "price_yearly", &body.price_yearly);
     non_negative(&mut v, "storage_quota_mb", Some(body.storage_quota_mb));
-    non_negative(&mut v, "processing_quota_minutes", Some(body.processing_quota_minutes));
+    non_negative(
+        &mut v,
+        "processing_quota_minutes",
+        Some(body.processing_quota_minutes),
+    );
     v.check(body.max_users >= 1, "max_users", "must be at least 1");
     if let Some(j) = body.max_concurrent_jobs {
         v.check(j >= 1, "max_concurrent_jobs", "must be at least 1");
@@ -165,7 +172,10 @@ pub async fn create_plan(
     let reseller_id = match authed.role() {
         Role::PlatformAdmin => body.reseller_id,
         _ => {
-            if body.reseller_id.is_some_and(|r| Some(r) != authed.principal.reseller_id) {
+            if body
+                .reseller_id
+                .is_some_and(|r| Some(r) != authed.principal.reseller_id)
+            {
                 return Err(ApiError::of(Code::ResellerNotFound));
             }
             authed.principal.reseller_id
@@ -196,19 +206,26 @@ pub async fn create_plan(
                 processing_quota_minutes: body.processing_quota_minutes,
                 max_users: body.max_users,
                 max_concurrent_jobs: body.max_concurrent_jobs.unwrap_or(2),
-                features: body.features.unwrap_or_else(|| serde_json::json!({})).to_string(),
+                features: body
+                    .features
+                    .unwrap_or_else(|| serde_json::json!({}))
+                    .to_string(),
                 created_at: now,
                 updated_at: now,
             };
             repo::plans::insert(c, &row)?;
-            audit::record(c, &actor, Event {
-                action: "plan.create",
-                target_type: "plan",
-                target_id: Some(row.id.clone()),
-                tenant_id: None,
-                reseller_id,
-                details: serde_json::json!({"name": row.name}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "plan.create",
+                    target_type: "plan",
+                    target_id: Some(row.id.clone()),
+                    tenant_id: None,
+                    reseller_id,
+                    details: serde_json::json!({"name": row.name}),
+                },
+            )?;
             Ok(Ok(row))
         })
         .await??;
@@ -227,12 +244,18 @@ pub async fn list_plans(
 ) -> Result<web::Json<PlanList>, ApiError> {
     authed.require(Action::PlansRead)?;
     let q = query.into_inner();
-    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .to_request()?;
     let reseller = q.reseller_id.map(|r| r.to_string());
     let scope = authed.scope();
     let rows = state
         .store
-        .read(scope, move |c| repo::plans::list(c, &scope, &page, reseller.as_deref()))
+        .read(scope, move |c| {
+            repo::plans::list(c, &scope, &page, reseller.as_deref())
+        })
         .await?;
     Ok(web::Json(PlanList::from_page(rows.map(PlanView::from))))
 }
@@ -274,10 +297,20 @@ pub async fn update_plan(
     if let Some(c) = &body.currency {
         currency(&mut v, c);
     }
-    let monthly = body.price_monthly.as_deref().map(|p| price(&mut v, "price_monthly", p));
-    let yearly = body.price_yearly.as_deref().map(|p| price(&mut v, "price_yearly", p));
+    let monthly = body
+        .price_monthly
+        .as_deref()
+        .map(|p| price(&mut v, "price_monthly", p));
+    let yearly = body
+        .price_yearly
+        .as_deref()
+        .map(|p| price(&mut v, "price_yearly", p));
     non_negative(&mut v, "storage_quota_mb", body.storage_quota_mb);
-    non_negative(&mut v, "processing_quota_minutes", body.processing_quota_minutes);
+    non_negative(
+        &mut v,
+        "processing_quota_minutes",
+        body.processing_quota_minutes,
+    );
     if let Some(m) = body.max_users {
         v.check(m >= 1, "max_users", "must be at least 1");
     }
@@ -308,14 +341,18 @@ pub async fn update_plan(
             let Some(updated) = repo::plans::update(c, &scope, &id, &changes)? else {
                 return Ok(Err(not_writable(c, &scope, &id)?));
             };
-            audit::record(c, &actor, Event {
-                action: "plan.update",
-                target_type: "plan",
-                target_id: Some(id.clone()),
-                tenant_id: None,
-                reseller_id: updated.reseller_id.clone(),
-                details: serde_json::json!({}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "plan.update",
+                    target_type: "plan",
+                    target_id: Some(id.clone()),
+                    tenant_id: None,
+                    reseller_id: updated.reseller_id.clone(),
+                    details: serde_json::json!({}),
+                },
+            )?;
             Ok(Ok(updated))
         })
         .await??;
@@ -324,7 +361,11 @@ pub async fn update_plan(
 
 /// A plan the caller can read but not change (a system plan, for a reseller) is 403;
 /// one it cannot even read is 404.
-fn not_writable(c: &mut store::DbConn, scope: &crate::tenancy::Scope, id: &str) -> Result<ApiError, store::StoreError> {
+fn not_writable(
+    c: &mut store::DbConn,
+    scope: &crate::tenancy::Scope,
+    id: &str,
+) -> Result<ApiError, store::StoreError> {
     Ok(match repo::plans::get(c, scope, id)? {
         Some(_) => ApiError::forbidden("Only the plan's owner can change it"),
         None => ApiError::of(Code::PlanNotFound),
@@ -356,15 +397,20 @@ pub async fn delete_plan(
                     format!("{users} tenant(s) are on this plan; move them first"),
                 )));
             }
+            repo::tenants::detach_plan_from_deleted(c, &id)?;
             repo::plans::delete(c, &id)?;
-            audit::record(c, &actor, Event {
-                action: "plan.delete",
-                target_type: "plan",
-                target_id: Some(id.clone()),
-                tenant_id: None,
-                reseller_id: plan.reseller_id,
-                details: serde_json::json!({"name": plan.name}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "plan.delete",
+                    target_type: "plan",
+                    target_id: Some(id.clone()),
+                    tenant_id: None,
+                    reseller_id: plan.reseller_id,
+                    details: serde_json::json!({"name": plan.name}),
+                },
+            )?;
             Ok(Ok(()))
         })
         .await??;

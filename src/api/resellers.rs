@@ -88,7 +88,10 @@ fn commission(v: &mut Validator, raw: Option<&str>) -> Option<i32> {
     match super::parse_hundredths(raw) {
         Some(bp) if bp <= 10_000 => i32::try_from(bp).ok(),
         _ => {
-            v.push("commission_rate", "must be a decimal from 0 to 100 with at most two decimals");
+            v.push(
+                "commission_rate",
+                "must be a decimal from 0 to 100 with at most two decimals",
+            );
             None
         }
     }
@@ -132,14 +135,18 @@ pub async fn create_reseller(
         .store
         .write(scope, move |c| {
             repo::resellers::insert(c, &row)?;
-            audit::record(c, &actor, Event {
-                action: "reseller.create",
-                target_type: "reseller",
-                target_id: Some(row.id.clone()),
-                tenant_id: None,
-                reseller_id: Some(row.id.clone()),
-                details: serde_json::json!({"name": row.name}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "reseller.create",
+                    target_type: "reseller",
+                    target_id: Some(row.id.clone()),
+                    tenant_id: None,
+                    reseller_id: Some(row.id.clone()),
+                    details: serde_json::json!({"name": row.name}),
+                },
+            )?;
             Ok(row)
         })
         .await?;
@@ -158,7 +165,11 @@ pub async fn list_resellers(
 ) -> Result<web::Json<ResellerList>, ApiError> {
     authed.require(Action::ResellersRead)?;
     let q = query.into_inner();
-    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .to_request()?;
     let scope = authed.scope();
     let rows = state
         .store
@@ -166,7 +177,9 @@ pub async fn list_resellers(
             repo::resellers::list(c, &scope, &page, q.status.as_deref(), q.name.as_deref())
         })
         .await?;
-    Ok(web::Json(ResellerList::from_page(rows.map(ResellerView::from))))
+    Ok(web::Json(ResellerList::from_page(
+        rows.map(ResellerView::from),
+    )))
 }
 
 /// Reads one reseller.
@@ -211,11 +224,23 @@ pub async fn update_reseller(
     }
     let rate = commission(&mut v, body.commission_rate.as_deref());
     if let Some(s) = &body.status {
-        v.check(s == "active" || s == "suspended", "status", "must be active or suspended");
+        v.check(
+            s == "active" || s == "suspended",
+            "status",
+            "must be active or suspended",
+        );
     }
     if authed.role() != Role::PlatformAdmin {
-        v.check(body.commission_rate.is_none(), "commission_rate", "only the platform can change this");
-        v.check(body.status.is_none(), "status", "only the platform can change this");
+        v.check(
+            body.commission_rate.is_none(),
+            "commission_rate",
+            "only the platform can change this",
+        );
+        v.check(
+            body.status.is_none(),
+            "status",
+            "only the platform can change this",
+        );
     }
     v.finish()?;
     let scope = authed.scope();
@@ -235,14 +260,18 @@ pub async fn update_reseller(
             let Some(updated) = repo::resellers::update(c, &scope, &id, &changes)? else {
                 return Ok(Err(ApiError::of(Code::ResellerNotFound)));
             };
-            audit::record(c, &actor, Event {
-                action: "reseller.update",
-                target_type: "reseller",
-                target_id: Some(id.clone()),
-                tenant_id: None,
-                reseller_id: Some(id.clone()),
-                details: serde_json::json!({}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "reseller.update",
+                    target_type: "reseller",
+                    target_id: Some(id.clone()),
+                    tenant_id: None,
+                    reseller_id: Some(id.clone()),
+                    details: serde_json::json!({}),
+                },
+            )?;
             Ok(Ok(updated))
         })
         .await??;
@@ -285,14 +314,18 @@ pub async fn delete_reseller(
                 ..Default::default()
             };
             repo::resellers::update(c, &scope, &id, &changes)?;
-            audit::record(c, &actor, Event {
-                action: "reseller.delete",
-                target_type: "reseller",
-                target_id: Some(id.clone()),
-                tenant_id: None,
-                reseller_id: Some(id.clone()),
-                details: serde_json::json!({}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "reseller.delete",
+                    target_type: "reseller",
+                    target_id: Some(id.clone()),
+                    tenant_id: None,
+                    reseller_id: Some(id.clone()),
+                    details: serde_json::json!({}),
+                },
+            )?;
             Ok(Ok(()))
         })
         .await??;

@@ -8,8 +8,8 @@ use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code};
-use crate::store::repo::{self, tenants::TenantChanges, tenants::TenantFilter, tenants::TenantRow};
 use crate::store;
+use crate::store::repo::{self, tenants::TenantChanges, tenants::TenantFilter, tenants::TenantRow};
 use crate::tenancy::{Role, Scope};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -127,7 +127,9 @@ pub async fn create_tenant(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::TenantsWrite)?;
     if authed.role().is_tenant_role() {
-        return Err(ApiError::forbidden("Only platform and reseller admins create tenants"));
+        return Err(ApiError::forbidden(
+            "Only platform and reseller admins create tenants",
+        ));
     }
     let body = body.into_inner();
     let mut v = Validator::default();
@@ -136,10 +138,18 @@ pub async fn create_tenant(
         v.text("domain", d, 255);
     }
     if let Some(s) = &body.subscription_status {
-        v.check(SUBSCRIPTION_STATUSES.contains(&s.as_str()), "subscription_status", "must be active, trial, past_due, expired or cancelled");
+        v.check(
+            SUBSCRIPTION_STATUSES.contains(&s.as_str()),
+            "subscription_status",
+            "must be active, trial, past_due, expired or cancelled",
+        );
     }
     check_quota(&mut v, "storage_quota_mb", body.storage_quota_mb);
-    check_quota(&mut v, "processing_quota_minutes", body.processing_quota_minutes);
+    check_quota(
+        &mut v,
+        "processing_quota_minutes",
+        body.processing_quota_minutes,
+    );
     if authed.role() == Role::ResellerAdmin {
         if let (Some(r), Some(mine)) = (body.reseller_id, authed.principal.reseller_id) {
             if r != mine {
@@ -186,14 +196,18 @@ pub async fn create_tenant(
                 updated_at: now,
             };
             repo::tenants::insert(c, &row)?;
-            audit::record(c, &actor, Event {
-                action: "tenant.create",
-                target_type: "tenant",
-                target_id: Some(row.id.clone()),
-                tenant_id: Some(row.id.clone()),
-                reseller_id,
-                details: serde_json::json!({"name": row.name}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "tenant.create",
+                    target_type: "tenant",
+                    target_id: Some(row.id.clone()),
+                    tenant_id: Some(row.id.clone()),
+                    reseller_id,
+                    details: serde_json::json!({"name": row.name}),
+                },
+            )?;
             Ok(Ok(row))
         })
         .await??;
@@ -203,7 +217,11 @@ pub async fn create_tenant(
 }
 
 /// A tenant may use system plans and its own reseller's plans.
-fn plan_usable(c: &mut store::DbConn, plan_id: &str, reseller_id: Option<&str>) -> Result<bool, store::StoreError> {
+fn plan_usable(
+    c: &mut store::DbConn,
+    plan_id: &str,
+    reseller_id: Option<&str>,
+) -> Result<bool, store::StoreError> {
     Ok(match repo::plans::get(c, &Scope::System, plan_id)? {
         Some(p) => p.reseller_id.is_none() || p.reseller_id.as_deref() == reseller_id,
         None => false,
@@ -220,7 +238,11 @@ pub async fn list_tenants(
 ) -> Result<web::Json<TenantList>, ApiError> {
     authed.require(Action::TenantsRead)?;
     let q = query.into_inner();
-    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .to_request()?;
     let filter = TenantFilter {
         status: q.status,
         reseller_id: q.reseller_id.map(|r| r.to_string()),
@@ -229,7 +251,9 @@ pub async fn list_tenants(
     let scope = authed.scope();
     let rows = state
         .store
-        .read(scope, move |c| repo::tenants::list(c, &scope, &page, &filter))
+        .read(scope, move |c| {
+            repo::tenants::list(c, &scope, &page, &filter)
+        })
         .await?;
     Ok(web::Json(TenantList::from_page(rows.map(TenantView::from))))
 }
@@ -272,24 +296,43 @@ pub async fn update_tenant(
         v.text("domain", d, 255);
     }
     if let Some(s) = &body.subscription_status {
-        v.check(SUBSCRIPTION_STATUSES.contains(&s.as_str()), "subscription_status", "must be active, trial, past_due, expired or cancelled");
+        v.check(
+            SUBSCRIPTION_STATUSES.contains(&s.as_str()),
+            "subscription_status",
+            "must be active, trial, past_due, expired or cancelled",
+        );
     }
     if let Some(s) = &body.status {
-        v.check(s == "active" || s == "suspended", "status", "must be active or suspended");
+        v.check(
+            s == "active" || s == "suspended",
+            "status",
+            "must be active or suspended",
+        );
     }
     check_quota(&mut v, "storage_quota_mb", body.storage_quota_mb.flatten());
-    check_quota(&mut v, "processing_quota_minutes", body.processing_quota_minutes.flatten());
+    check_quota(
+        &mut v,
+        "processing_quota_minutes",
+        body.processing_quota_minutes.flatten(),
+    );
     if authed.role().is_tenant_role() {
         let admin_only = [
             ("subscription_plan_id", body.subscription_plan_id.is_some()),
             ("subscription_id", body.subscription_id.is_some()),
             ("subscription_status", body.subscription_status.is_some()),
             ("storage_quota_mb", body.storage_quota_mb.is_some()),
-            ("processing_quota_minutes", body.processing_quota_minutes.is_some()),
+            (
+                "processing_quota_minutes",
+                body.processing_quota_minutes.is_some(),
+            ),
             ("status", body.status.is_some()),
         ];
         for (field, present) in admin_only {
-            v.check(!present, field, "only your reseller or the platform can change this");
+            v.check(
+                !present,
+                field,
+                "only your reseller or the platform can change this",
+            );
         }
     }
     v.finish()?;
@@ -319,14 +362,18 @@ pub async fn update_tenant(
                 updated_at: Some(store::now()),
             };
             let updated = repo::tenants::update(c, &scope, &id, &changes)?;
-            audit::record(c, &actor, Event {
-                action: "tenant.update",
-                target_type: "tenant",
-                target_id: Some(id.clone()),
-                tenant_id: Some(id.clone()),
-                reseller_id: current.reseller_id.clone(),
-                details: serde_json::json!({}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "tenant.update",
+                    target_type: "tenant",
+                    target_id: Some(id.clone()),
+                    tenant_id: Some(id.clone()),
+                    reseller_id: current.reseller_id.clone(),
+                    details: serde_json::json!({}),
+                },
+            )?;
             Ok(updated.ok_or_else(|| ApiError::of(Code::TenantNotFound)))
         })
         .await??;
@@ -343,7 +390,9 @@ pub async fn delete_tenant(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::TenantsWrite)?;
     if authed.role().is_tenant_role() {
-        return Err(ApiError::forbidden("Only platform and reseller admins delete tenants"));
+        return Err(ApiError::forbidden(
+            "Only platform and reseller admins delete tenants",
+        ));
     }
     let scope = authed.scope();
     let actor = Actor::of(&authed);
@@ -355,21 +404,30 @@ pub async fn delete_tenant(
                 return Ok(Err(ApiError::of(Code::TenantNotFound)));
             };
             let now = store::now();
-            repo::tenants::update(c, &scope, &id, &TenantChanges {
-                status: Some("deleted".into()),
-                updated_at: Some(now),
-                ..Default::default()
-            })?;
+            repo::tenants::update(
+                c,
+                &scope,
+                &id,
+                &TenantChanges {
+                    status: Some("deleted".into()),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )?;
             repo::users::delete_in_tenant(c, &id, now)?;
             repo::api_keys::revoke_for_tenant(c, &id, now)?;
-            audit::record(c, &actor, Event {
-                action: "tenant.delete",
-                target_type: "tenant",
-                target_id: Some(id.clone()),
-                tenant_id: Some(id.clone()),
-                reseller_id: current.reseller_id,
-                details: serde_json::json!({"name": current.name}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "tenant.delete",
+                    target_type: "tenant",
+                    target_id: Some(id.clone()),
+                    tenant_id: Some(id.clone()),
+                    reseller_id: current.reseller_id,
+                    details: serde_json::json!({"name": current.name}),
+                },
+            )?;
             Ok(Ok(()))
         })
         .await??;

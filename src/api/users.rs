@@ -116,9 +116,19 @@ pub async fn create_user(
     if let Some(problem) = password::check_strength(&body.password) {
         v.push("password", problem);
     }
-    check_names(&mut v, body.first_name.as_deref(), body.last_name.as_deref());
+    check_names(
+        &mut v,
+        body.first_name.as_deref(),
+        body.last_name.as_deref(),
+    );
     if body.role.rank() > authed.role().rank() {
-        v.push("role", format!("cannot grant a role above your own ({})", authed.role().as_str()));
+        v.push(
+            "role",
+            format!(
+                "cannot grant a role above your own ({})",
+                authed.role().as_str()
+            ),
+        );
     }
     let placement = placement_for(&authed, &body, &mut v);
     v.finish()?;
@@ -138,7 +148,10 @@ pub async fn create_user(
                 Err(e) => return Ok(Err(e)),
             };
             if repo::users::email_exists(c, &email)? {
-                return Ok(Err(ApiError::new(Code::EmailTaken, format!("{email} is already registered"))));
+                return Ok(Err(ApiError::new(
+                    Code::EmailTaken,
+                    format!("{email} is already registered"),
+                )));
             }
             if let Some(tid) = &tenant_id {
                 if let Err(e) = check_user_limit(c, tid)? {
@@ -149,7 +162,11 @@ pub async fn create_user(
             let row = UserRow {
                 id: store::new_id(),
                 tenant_id: tenant_id.clone(),
-                reseller_id: if tenant_id.is_none() { reseller_id.clone() } else { None },
+                reseller_id: if tenant_id.is_none() {
+                    reseller_id.clone()
+                } else {
+                    None
+                },
                 email,
                 password_hash: hash,
                 first_name: body.first_name.map(|s| s.trim().to_string()),
@@ -197,27 +214,41 @@ fn placement_for(
     let me = &authed.principal;
     match body.role {
         Role::PlatformAdmin => {
-            v.check(body.tenant_id.is_none(), "tenant_id", "must be absent for platform admins");
-            v.check(body.reseller_id.is_none(), "reseller_id", "must be absent for platform admins");
+            v.check(
+                body.tenant_id.is_none(),
+                "tenant_id",
+                "must be absent for platform admins",
+            );
+            v.check(
+                body.reseller_id.is_none(),
+                "reseller_id",
+                "must be absent for platform admins",
+            );
             Ok(Placement::Platform)
         }
         Role::ResellerAdmin => {
-            v.check(body.tenant_id.is_none(), "tenant_id", "must be absent for reseller admins");
+            v.check(
+                body.tenant_id.is_none(),
+                "tenant_id",
+                "must be absent for reseller admins",
+            );
             match (me.role, body.reseller_id, me.reseller_id) {
                 (Role::PlatformAdmin, Some(r), _) => Ok(Placement::Reseller(r)),
                 (Role::PlatformAdmin, None, _) => {
                     v.push("reseller_id", "is required for reseller admins");
                     Ok(Placement::Platform)
                 }
-                (_, Some(r), Some(mine)) if r != mine => {
-                    Err(ApiError::of(Code::ResellerNotFound))
-                }
+                (_, Some(r), Some(mine)) if r != mine => Err(ApiError::of(Code::ResellerNotFound)),
                 (_, _, Some(mine)) => Ok(Placement::Reseller(mine)),
                 _ => Err(ApiError::forbidden("You cannot create reseller admins")),
             }
         }
         _ => {
-            v.check(body.reseller_id.is_none(), "reseller_id", "must be absent for tenant users");
+            v.check(
+                body.reseller_id.is_none(),
+                "reseller_id",
+                "must be absent for tenant users",
+            );
             if me.role.is_tenant_role() {
                 let mine = me.tenant_id.unwrap_or_default();
                 match body.tenant_id {
@@ -279,10 +310,18 @@ fn check_user_limit(c: &mut DbConn, tenant_id: &str) -> Result<Result<(), ApiErr
 
 fn check_names(v: &mut Validator, first: Option<&str>, last: Option<&str>) {
     if let Some(f) = first {
-        v.check(f.chars().count() <= 100, "first_name", "must be at most 100 characters");
+        v.check(
+            f.chars().count() <= 100,
+            "first_name",
+            "must be at most 100 characters",
+        );
     }
     if let Some(l) = last {
-        v.check(l.chars().count() <= 100, "last_name", "must be at most 100 characters");
+        v.check(
+            l.chars().count() <= 100,
+            "last_name",
+            "must be at most 100 characters",
+        );
     }
 }
 
@@ -296,7 +335,11 @@ pub async fn list_users(
 ) -> Result<web::Json<UserList>, ApiError> {
     authed.require(Action::UsersRead)?;
     let q = query.into_inner();
-    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .to_request()?;
     let filter = UserFilter {
         tenant_id: q.tenant_id.map(|t| t.to_string()),
         role: q.role.map(|r| r.as_str().to_string()),
@@ -343,7 +386,8 @@ pub async fn update_user(
     let id = id.into_inner();
     let body = body.into_inner();
     let is_self = id == authed.principal.user_id;
-    let self_service = is_self && body.role.is_none() && body.status.is_none() && body.email.is_none();
+    let self_service =
+        is_self && body.role.is_none() && body.status.is_none() && body.email.is_none();
     if !self_service {
         authed.require(Action::UsersWrite)?;
     }
@@ -363,10 +407,18 @@ pub async fn update_user(
         body.last_name.as_ref().and_then(|l| l.as_deref()),
     );
     if let Some(s) = &body.status {
-        v.check(s == "active" || s == "suspended", "status", "must be active or suspended");
+        v.check(
+            s == "active" || s == "suspended",
+            "status",
+            "must be active or suspended",
+        );
     }
     if let Some(r) = body.role {
-        v.check(r.rank() <= authed.role().rank(), "role", "cannot grant a role above your own");
+        v.check(
+            r.rank() <= authed.role().rank(),
+            "role",
+            "cannot grant a role above your own",
+        );
         v.check(!is_self, "role", "cannot change your own role");
     }
     v.finish()?;
@@ -391,7 +443,9 @@ pub async fn update_user(
             };
             let target_role = Role::parse(&target.role).unwrap_or(Role::Viewer);
             if target_role.rank() > my_rank {
-                return Ok(Err(ApiError::forbidden("You cannot change a user above your role")));
+                return Ok(Err(ApiError::forbidden(
+                    "You cannot change a user above your role",
+                )));
             }
             if let Some(r) = body.role {
                 if r.is_tenant_role() != target_role.is_tenant_role() {
@@ -403,7 +457,10 @@ pub async fn update_user(
             }
             if let Some(e) = &email {
                 if *e != target.email && repo::users::email_exists(c, e)? {
-                    return Ok(Err(ApiError::new(Code::EmailTaken, format!("{e} is already registered"))));
+                    return Ok(Err(ApiError::new(
+                        Code::EmailTaken,
+                        format!("{e} is already registered"),
+                    )));
                 }
             }
             let changes = UserChanges {
@@ -443,12 +500,24 @@ pub async fn update_user(
 
 fn changed_fields(b: &UpdateUserRequest) -> Vec<&'static str> {
     let mut f = Vec::new();
-    if b.email.is_some() { f.push("email") }
-    if b.password.is_some() { f.push("password") }
-    if b.first_name.is_some() { f.push("first_name") }
-    if b.last_name.is_some() { f.push("last_name") }
-    if b.role.is_some() { f.push("role") }
-    if b.status.is_some() { f.push("status") }
+    if b.email.is_some() {
+        f.push("email")
+    }
+    if b.password.is_some() {
+        f.push("password")
+    }
+    if b.first_name.is_some() {
+        f.push("first_name")
+    }
+    if b.last_name.is_some() {
+        f.push("last_name")
+    }
+    if b.role.is_some() {
+        f.push("role")
+    }
+    if b.status.is_some() {
+        f.push("status")
+    }
     f
 }
 
@@ -473,7 +542,10 @@ pub async fn delete_user(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::UsersWrite)?;
     if *id == authed.principal.user_id {
-        return Err(ApiError::new(Code::Conflict, "You cannot delete your own account"));
+        return Err(ApiError::new(
+            Code::Conflict,
+            "You cannot delete your own account",
+        ));
     }
     let scope = authed.scope();
     let actor = Actor::of(&authed);
@@ -486,7 +558,9 @@ pub async fn delete_user(
                 return Ok(Err(ApiError::of(Code::UserNotFound)));
             };
             if Role::parse(&target.role).unwrap_or(Role::Viewer).rank() > my_rank {
-                return Ok(Err(ApiError::forbidden("You cannot delete a user above your role")));
+                return Ok(Err(ApiError::forbidden(
+                    "You cannot delete a user above your role",
+                )));
             }
             let now = store::now();
             repo::users::update(

@@ -184,7 +184,9 @@ async fn principal_from_api_key(state: &AppState, key: String) -> Result<Princip
         let id = row.id.clone();
         state
             .store
-            .write(Scope::System, move |conn| repo::api_keys::touch(conn, &id, now))
+            .write(Scope::System, move |conn| {
+                repo::api_keys::touch(conn, &id, now)
+            })
             .await?;
     }
     let scopes: Vec<String> = serde_json::from_str(&row.permissions).unwrap_or_default();

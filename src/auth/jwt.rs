@@ -90,7 +90,9 @@ mod tests {
     fn round_trip() {
         let k = keys();
         let id = Uuid::now_v7();
-        let t = k.issue(id, Role::Member, Some(Uuid::nil()), None).expect("issue");
+        let t = k
+            .issue(id, Role::Member, Some(Uuid::nil()), None)
+            .expect("issue");
         let c = k.verify(&t).expect("verify");
         assert_eq!(c.sub, id);
         assert_eq!(c.role, Role::Member);
@@ -99,8 +101,12 @@ mod tests {
     #[test]
     fn rejects_wrong_key_expired_and_alg_none() {
         let k = keys();
-        let t = k.issue(Uuid::now_v7(), Role::Member, None, None).expect("issue");
-        assert!(JwtKeys::new(b"another-secret-another-secret-xx", 900).verify(&t).is_err());
+        let t = k
+            .issue(Uuid::now_v7(), Role::Member, None, None)
+            .expect("issue");
+        assert!(JwtKeys::new(b"another-secret-another-secret-xx", 900)
+            .verify(&t)
+            .is_err());
 
         let mut c = k.verify(&t).expect("claims");
         c.exp = chrono::Utc::now().timestamp() - 3600;
@@ -116,7 +122,9 @@ mod tests {
     #[test]
     fn rejects_wrong_issuer_or_audience() {
         let k = keys();
-        let t = k.issue(Uuid::now_v7(), Role::Member, None, None).expect("issue");
+        let t = k
+            .issue(Uuid::now_v7(), Role::Member, None, None)
+            .expect("issue");
         let mut c = k.verify(&t).expect("claims");
         c.iss = "someone-else".into();
         assert!(k.verify(&k.sign_claims(&c).expect("sign")).is_err());

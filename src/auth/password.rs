@@ -1,6 +1,8 @@
 //! Password hashing with argon2id (the crate's defaults: 19 MiB, 2 passes).
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {

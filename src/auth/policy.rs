@@ -167,6 +167,8 @@ mod tests {
 
     #[test]
     fn viewers_only_read() {
-        assert!(allowed(Role::Viewer).iter().all(|a| a.as_str().ends_with(":read")));
+        assert!(allowed(Role::Viewer)
+            .iter()
+            .all(|a| a.as_str().ends_with(":read")));
     }
 }

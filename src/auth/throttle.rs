@@ -31,12 +31,20 @@ impl LoginThrottle {
         let now = Instant::now();
         let check = |map: &mut HashMap<String, VecDeque<Instant>>, key: String, max: usize| {
             let q = map.get_mut(&key)?;
-            while q.front().is_some_and(|t| now.duration_since(*t) > self.window) {
+            while q
+                .front()
+                .is_some_and(|t| now.duration_since(*t) > self.window)
+            {
                 q.pop_front();
             }
             if q.len() >= max {
                 let oldest = *q.front()?;
-                Some(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
+                Some(
+                    self.window
+                        .saturating_sub(now.duration_since(oldest))
+                        .as_secs()
+                        .max(1),
+                )
             } else {
                 None
             }
@@ -53,7 +61,10 @@ impl LoginThrottle {
         }
         // Forget idle entries so the map cannot grow without bound.
         if map.len() > 100_000 {
-            map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < self.window));
+            map.retain(|_, q| {
+                q.back()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
     }
 
@@ -82,8 +93,14 @@ mod tests {
             assert!(t.blocked("a@x.io", "1.1.1.1").is_none());
             t.record_failure("a@x.io", "1.1.1.1");
         }
-        assert!(t.blocked("A@x.io", "2.2.2.2").is_some(), "per account, case-insensitive");
-        assert!(t.blocked("b@x.io", "1.1.1.1").is_none(), "IP limit is higher");
+        assert!(
+            t.blocked("A@x.io", "2.2.2.2").is_some(),
+            "per account, case-insensitive"
+        );
+        assert!(
+            t.blocked("b@x.io", "1.1.1.1").is_none(),
+            "IP limit is higher"
+        );
         t.record_success("a@x.io");
         assert!(t.blocked("a@x.io", "1.1.1.1").is_none());
     }

@@ -188,9 +188,7 @@ impl Store {
     pub fn migrate(&self) -> Result<usize, StoreError> {
         let mut conn = self.writer.get()?;
         let applied = match &mut *conn {
-            DbConn::Sqlite(c) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|v| v.len()),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
             DbConn::Postgres(c) => c
                 .run_pending_migrations(POSTGRES_MIGRATIONS)
                 .map(|v| v.len()),

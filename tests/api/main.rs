@@ -1,1 +1,13 @@
+//! API integration tests: the real HTTP service on a random port, over SQLite and,
+//! when `VOXFLOW_TEST_PG_URL` names a server, over PostgreSQL too. Each test gets a fresh
+//! database. One binary for all modules (faster to link).
 
+mod helpers;
+
+mod api_keys;
+mod auth;
+mod health;
+mod isolation;
+mod openapi;
+mod resources;
+mod store;

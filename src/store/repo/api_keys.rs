@@ -32,13 +32,11 @@ fn visible(scope: &Scope, owner: Option<&str>) -> Boxed<'static> {
     q = match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => q.filter(
-            k::tenant_id
-                .nullable()
-                .eq_any(
-                    tenants::table
-                        .filter(tenants::reseller_id.eq(reseller_id.to_string()))
-                        .select(tenants::id.nullable()),
-                ),
+            k::tenant_id.nullable().eq_any(
+                tenants::table
+                    .filter(tenants::reseller_id.eq(reseller_id.to_string()))
+                    .select(tenants::id.nullable()),
+            ),
         ),
         Scope::Tenant { tenant_id, .. } => q.filter(k::tenant_id.eq(tenant_id.to_string())),
     };
@@ -108,16 +106,32 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), Stor
 }
 
 /// Revokes every key of a user (when the user is deleted) or of a tenant.
-pub fn revoke_for_user(conn: &mut DbConn, user_id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
-    diesel::update(k::api_keys.filter(k::user_id.eq(user_id.to_string())).filter(k::revoked_at.is_null()))
-        .set(k::revoked_at.eq(Some(at)))
-        .execute(conn)?;
+pub fn revoke_for_user(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(
+        k::api_keys
+            .filter(k::user_id.eq(user_id.to_string()))
+            .filter(k::revoked_at.is_null()),
+    )
+    .set(k::revoked_at.eq(Some(at)))
+    .execute(conn)?;
     Ok(())
 }
 
-pub fn revoke_for_tenant(conn: &mut DbConn, tenant_id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
-    diesel::update(k::api_keys.filter(k::tenant_id.eq(tenant_id.to_string())).filter(k::revoked_at.is_null()))
-        .set(k::revoked_at.eq(Some(at)))
-        .execute(conn)?;
+pub fn revoke_for_tenant(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(
+        k::api_keys
+            .filter(k::tenant_id.eq(tenant_id.to_string()))
+            .filter(k::revoked_at.is_null()),
+    )
+    .set(k::revoked_at.eq(Some(at)))
+    .execute(conn)?;
     Ok(())
 }

@@ -36,7 +36,9 @@ fn visible(scope: &Scope) -> Boxed<'static> {
 }
 
 pub fn insert(conn: &mut DbConn, row: &AuditRow) -> Result<(), StoreError> {
-    diesel::insert_into(a::audit_log).values(row).execute(conn)?;
+    diesel::insert_into(a::audit_log)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

@@ -50,7 +50,11 @@ fn readable(scope: &Scope) -> Boxed<'static> {
     match scope {
         Scope::System | Scope::Platform => q,
         _ => match scope.reseller_id() {
-            Some(rid) => q.filter(p::reseller_id.is_null().or(p::reseller_id.eq(rid.to_string()))),
+            Some(rid) => q.filter(
+                p::reseller_id
+                    .is_null()
+                    .or(p::reseller_id.eq(rid.to_string())),
+            ),
             None => q.filter(p::reseller_id.is_null()),
         },
     }
@@ -67,7 +71,9 @@ fn writable(scope: &Scope) -> Boxed<'static> {
 }
 
 pub fn insert(conn: &mut DbConn, row: &PlanRow) -> Result<(), StoreError> {
-    diesel::insert_into(p::subscription_plans).values(row).execute(conn)?;
+    diesel::insert_into(p::subscription_plans)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -79,7 +85,11 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<PlanRow>
         .optional()?)
 }
 
-pub fn get_writable(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<PlanRow>, StoreError> {
+pub fn get_writable(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<PlanRow>, StoreError> {
     Ok(writable(scope)
         .filter(p::id.eq(id.to_string()))
         .select(PlanRow::as_select())

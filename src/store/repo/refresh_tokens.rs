@@ -20,7 +20,9 @@ pub struct RefreshTokenRow {
 }
 
 pub fn insert(conn: &mut DbConn, row: &RefreshTokenRow) -> Result<(), StoreError> {
-    diesel::insert_into(rt::refresh_tokens).values(row).execute(conn)?;
+    diesel::insert_into(rt::refresh_tokens)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -44,7 +46,11 @@ pub fn mark_used(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<bool,
     Ok(n == 1)
 }
 
-pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+pub fn revoke_family(
+    conn: &mut DbConn,
+    family_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
     diesel::update(
         rt::refresh_tokens
             .filter(rt::family_id.eq(family_id.to_string()))
@@ -55,7 +61,11 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: NaiveDateTime) -> R
     Ok(())
 }
 
-pub fn revoke_for_user(conn: &mut DbConn, user_id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+pub fn revoke_for_user(
+    conn: &mut DbConn,
+    user_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
     diesel::update(
         rt::refresh_tokens
             .filter(rt::user_id.eq(user_id.to_string()))

@@ -37,12 +37,19 @@ fn visible(scope: &Scope) -> Boxed<'static> {
     let q = r::resellers.filter(r::status.ne("deleted")).into_boxed();
     match scope {
         Scope::System | Scope::Platform => q,
-        _ => q.filter(r::id.eq(scope.reseller_id().map(|u| u.to_string()).unwrap_or_default())),
+        _ => q.filter(
+            r::id.eq(scope
+                .reseller_id()
+                .map(|u| u.to_string())
+                .unwrap_or_default()),
+        ),
     }
 }
 
 pub fn insert(conn: &mut DbConn, row: &ResellerRow) -> Result<(), StoreError> {
-    diesel::insert_into(r::resellers).values(row).execute(conn)?;
+    diesel::insert_into(r::resellers)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -69,7 +76,11 @@ pub fn list(
         q = q.filter(r::status.eq(s.to_string()));
     }
     if let Some(n) = name_contains {
-        q = q.filter(super::lower(r::name).like(super::contains_pattern(n)).escape('\\'));
+        q = q.filter(
+            super::lower(r::name)
+                .like(super::contains_pattern(n))
+                .escape('\\'),
+        );
     }
     let rows = q
         .order(r::id.desc())
@@ -93,4 +104,3 @@ pub fn update(
         .execute(conn)?;
     get(conn, scope, id)
 }
-

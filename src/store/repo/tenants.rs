@@ -87,7 +87,11 @@ pub fn list(
         q = q.filter(t::reseller_id.eq(rid.clone()));
     }
     if let Some(n) = &filter.name_contains {
-        q = q.filter(super::lower(t::name).like(super::contains_pattern(n)).escape('\\'));
+        q = q.filter(
+            super::lower(t::name)
+                .like(super::contains_pattern(n))
+                .escape('\\'),
+        );
     }
     let rows = q
         .order(t::id.desc())
@@ -119,4 +123,16 @@ pub fn count_on_plan(conn: &mut DbConn, plan_id: &str) -> Result<i64, StoreError
         .filter(t::status.ne("deleted"))
         .count()
         .get_result(conn)?)
+}
+
+/// Deleted tenants keep their plan for the record; a plan being deleted lets go of them.
+pub fn detach_plan_from_deleted(conn: &mut DbConn, plan_id: &str) -> Result<(), StoreError> {
+    diesel::update(
+        t::tenants
+            .filter(t::subscription_plan_id.eq(plan_id.to_string()))
+            .filter(t::status.eq("deleted")),
+    )
+    .set(t::subscription_plan_id.eq(None::<String>))
+    .execute(conn)?;
+    Ok(())
 }

@@ -128,7 +128,11 @@ pub fn list(
         q = q.filter(u::status.eq(s.clone()));
     }
     if let Some(e) = &filter.email_contains {
-        q = q.filter(super::lower(u::email).like(super::contains_pattern(e)).escape('\\'));
+        q = q.filter(
+            super::lower(u::email)
+                .like(super::contains_pattern(e))
+                .escape('\\'),
+        );
     }
     let rows = q
         .order(u::id.desc())
@@ -162,7 +166,11 @@ pub fn update(
 }
 
 /// Soft-deletes every user of a tenant (when the tenant is deleted).
-pub fn delete_in_tenant(conn: &mut DbConn, tenant_id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+pub fn delete_in_tenant(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
     diesel::update(u::users.filter(u::tenant_id.eq(tenant_id.to_string())))
         .set((u::status.eq("deleted"), u::updated_at.eq(at)))
         .execute(conn)?;

@@ -1,0 +1,255 @@
+//! Tenant isolation as a matrix: every item route × method, tried with other tenants'
+//! and other resellers' credentials (JWT and API key). Another tenant's object must be
+//! indistinguishable from a missing one — same status, same problem code — and the
+//! object must be untouched afterwards. Lists never show it either.
+
+use crate::api_test;
+use crate::helpers::{Cred, TestApp, World};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// (method, path with `{id}`, body) for every item route.
+fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
+    let base = format!("/v1/{kind}/{{id}}");
+    let patch_body = match kind {
+        "users" => json!({"first_name": "pwned"}),
+        "tenants" => json!({"name": "pwned"}),
+        "resellers" => json!({"name": "pwned"}),
+        "plans" => json!({"name": "pwned"}),
+        _ => json!({}),
+    };
+    let mut routes = vec![(Method::GET, base.clone(), None)];
+    if !matches!(kind, "api-keys" | "audit-log") {
+        routes.push((Method::PATCH, base.clone(), Some(patch_body)));
+    }
+    if kind != "audit-log" {
+        routes.push((Method::DELETE, base, None));
+    }
+    routes
+}
+
+async fn call(
+    app: &TestApp,
+    cred: Cred<'_>,
+    method: &Method,
+    path: &str,
+    body: &Option<Value>,
+) -> (StatusCode, String) {
+    let r = app.call(method.clone(), path, cred, body.clone()).await;
+    let code = if r.status.is_success() {
+        "SUCCESS".to_string()
+    } else {
+        r.code().to_string()
+    };
+    (r.status, code)
+}
+
+/// Asserts `cred` cannot tell `target_id` of `kind` apart from a missing id, for every method.
+async fn assert_invisible(
+    app: &TestApp,
+    who: &str,
+    cred: Cred<'_>,
+    kind: &str,
+    target_id: &str,
+    must_be_404: bool,
+) {
+    let missing = uuid::Uuid::now_v7().to_string();
+    for (method, template, body) in item_routes(kind) {
+        let on_target = call(
+            app,
+            cred,
+            &method,
+            &template.replace("{id}", target_id),
+            &body,
+        )
+        .await;
+        let on_missing = call(
+            app,
+            cred,
+            &method,
+            &template.replace("{id}", &missing),
+            &body,
+        )
+        .await;
+        assert_eq!(
+            on_target, on_missing,
+            "{who}: {method} /v1/{kind}/<other's id> differs from a missing id"
+        );
+        assert!(
+            !on_target.0.is_success(),
+            "{who}: {method} {kind} succeeded on another's object"
+        );
+        // Tenant admins may never delete a tenant: 403 for every id, which reveals nothing.
+        let role_forbids =
+            kind == "tenants" && method == Method::DELETE && who.starts_with("B admin");
+        if must_be_404 && !role_forbids {
+            assert_eq!(on_target.0, StatusCode::NOT_FOUND, "{who}: {method} {kind}");
+        }
+    }
+}
+
+async fn list_ids(app: &TestApp, cred: Cred<'_>, path: &str) -> Vec<String> {
+    let r = app.call(Method::GET, path, cred, None).await;
+    if !r.status.is_success() {
+        return Vec::new();
+    }
+    r.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+async fn a_audit_entry(app: &TestApp, w: &World) -> String {
+    let r = app.get("/v1/audit-log?limit=1", &w.a_admin.1).await;
+    r.body["items"][0]["id"]
+        .as_str()
+        .expect("an audit entry of tenant A")
+        .to_string()
+}
+
+api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
+    let w = app.world().await;
+    let audit_a = a_audit_entry(&app, &w).await;
+    let a_targets: Vec<(&str, String)> = vec![
+        ("tenants", w.tenant_a.clone()),
+        ("users", w.a_admin.0.clone()),
+        ("users", w.a_member.0.clone()),
+        ("users", w.a_viewer.0.clone()),
+        ("api-keys", w.a_key.0.clone()),
+        ("audit-log", audit_a.clone()),
+    ];
+    let attackers: Vec<(&str, Cred, bool)> = vec![
+        ("B admin (JWT)", Cred::Bearer(&w.b_admin.1), true),
+        ("B member (JWT)", Cred::Bearer(&w.b_member.1), false),
+        (
+            "B member (API key, bearer)",
+            Cred::Bearer(&w.b_key.1),
+            false,
+        ),
+        (
+            "B member (API key, header)",
+            Cred::XApiKey(&w.b_key.1),
+            false,
+        ),
+    ];
+    for (who, cred, is_admin) in &attackers {
+        for (kind, id) in &a_targets {
+            // Admins hold the permissions these routes need, so they must see a plain 404.
+            let must_404 = *is_admin;
+            assert_invisible(&app, who, *cred, kind, id, must_404).await;
+        }
+        for path in [
+            "/v1/users?limit=100",
+            "/v1/tenants?limit=100",
+            "/v1/api-keys?limit=100",
+            "/v1/audit-log?limit=100",
+        ] {
+            let ids = list_ids(&app, *cred, path).await;
+            for (_, id) in &a_targets {
+                assert!(!ids.contains(id), "{who}: {path} lists tenant A's {id}");
+            }
+        }
+        // Filters naming tenant A's id find nothing either.
+        let ids = list_ids(&app, *cred, &format!("/v1/users?tenant_id={}", w.tenant_a)).await;
+        assert!(ids.is_empty(), "{who}: filter by A's tenant id");
+    }
+    // Tenant A is untouched.
+    let a = app
+        .get(&format!("/v1/tenants/{}", w.tenant_a), &w.a_admin.1)
+        .await;
+    assert_eq!(a.body["name"], "Tenant A");
+    let m = app
+        .get(&format!("/v1/users/{}", w.a_member.0), &w.a_admin.1)
+        .await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(m.body["first_name"].is_null());
+    assert_eq!(
+        app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+});
+
+api_test!(reseller_admins_cannot_reach_other_resellers, |app| {
+    let w = app.world().await;
+    let audit_a = a_audit_entry(&app, &w).await;
+    let r1_targets: Vec<(&str, String)> = vec![
+        ("resellers", w.reseller1.clone()),
+        ("tenants", w.tenant_a.clone()),
+        ("users", w.a_admin.0.clone()),
+        ("users", w.a_member.0.clone()),
+        ("plans", w.plan1.clone()),
+        ("audit-log", audit_a),
+    ];
+    for (kind, id) in &r1_targets {
+        assert_invisible(
+            &app,
+            "reseller 2 admin",
+            Cred::Bearer(&w.reseller2_admin),
+            kind,
+            id,
+            true,
+        )
+        .await;
+    }
+    // Tenant B (reseller 2) cannot be given reseller 1's plan, nor can reseller 2 create
+    // tenants or users under reseller 1.
+    let r = app
+        .patch(
+            &format!("/v1/tenants/{}", w.tenant_b),
+            &w.reseller2_admin,
+            json!({"subscription_plan_id": w.plan1}),
+        )
+        .await;
+    assert_eq!(r.code(), "plan_not_found");
+    let r = app
+        .post(
+            "/v1/tenants",
+            &w.reseller2_admin,
+            json!({"name": "Sneaky", "reseller_id": w.reseller1}),
+        )
+        .await;
+    assert_eq!(r.code(), "reseller_not_found");
+    let r = app.post("/v1/users", &w.reseller2_admin, json!({"email": "x@x.test", "password": crate::helpers::PASSWORD, "role": "member", "tenant_id": w.tenant_a})).await;
+    assert_eq!(r.code(), "tenant_not_found");
+    let ids = list_ids(
+        &app,
+        Cred::Bearer(&w.reseller2_admin),
+        "/v1/tenants?limit=100",
+    )
+    .await;
+    assert_eq!(ids, vec![w.tenant_b.clone()]);
+    let ids = list_ids(&app, Cred::Bearer(&w.reseller2_admin), "/v1/resellers").await;
+    assert_eq!(ids, vec![w.reseller2.clone()]);
+    let plans = list_ids(&app, Cred::Bearer(&w.reseller2_admin), "/v1/plans").await;
+    assert!(!plans.contains(&w.plan1));
+    // Tenant users of reseller 1 see the plan on offer; tenant B's do not.
+    assert_eq!(
+        app.get(&format!("/v1/plans/{}", w.plan1), &w.a_member.1)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/v1/plans/{}", w.plan1), &w.b_member.1)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Reseller 1 still has everything.
+    assert_eq!(
+        app.get(&format!("/v1/tenants/{}", w.tenant_a), &w.reseller1_admin)
+            .await
+            .body["name"],
+        "Tenant A"
+    );
+    assert_eq!(
+        app.get(&format!("/v1/plans/{}", w.plan1), &w.reseller1_admin)
+            .await
+            .body["name"],
+        "R1 Pro"
+    );
+});

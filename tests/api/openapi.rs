@@ -1,0 +1,44 @@
+//! `openapi/openapi.json` must be exactly what the code generates.
+
+#[test]
+fn committed_spec_matches_the_code() {
+    let generated = voxflow::api::openapi().to_pretty_json().expect("spec");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json");
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    if committed.trim_end() != generated.trim_end() {
+        if std::env::var_os("VOXFLOW_UPDATE_OPENAPI").is_some() {
+            std::fs::write(path, format!("{generated}\n")).expect("write spec");
+            return;
+        }
+        panic!(
+            "openapi/openapi.json is out of date: run `cargo run -- openapi > openapi/openapi.json` \
+             (or VOXFLOW_UPDATE_OPENAPI=1 cargo test --test api openapi)"
+        );
+    }
+}
+
+#[test]
+fn spec_is_openapi_3_1_with_security_and_problem_errors() {
+    let spec: serde_json::Value =
+        serde_json::from_str(&voxflow::api::openapi().to_json().expect("json")).expect("parse");
+    assert!(spec["openapi"]
+        .as_str()
+        .expect("version")
+        .starts_with("3.1"));
+    assert_eq!(spec["info"]["version"], env!("CARGO_PKG_VERSION"));
+    let schemes = &spec["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["api_key"]["name"], "X-API-Key");
+    // Every operation documents at least one problem+json error, except the open probes.
+    for (path, item) in spec["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let responses = op["responses"].as_object().expect("responses");
+            let has_problem = responses
+                .values()
+                .any(|r| r["content"].get("application/problem+json").is_some());
+            if !["/healthz", "/metrics", "/v1/auth/logout"].contains(&path.as_str()) {
+                assert!(has_problem, "{method} {path} documents no problem response");
+            }
+        }
+    }
+}
