@@ -9,8 +9,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// Base of every problem `type` URI. The documentation lists each code under it.
-pub const PROBLEM_BASE: &str = "https://docs.voxflow.dev/problems/";
+/// Base of every problem `type` (a URI reference relative to the API; docs/problems.md lists them).
+pub const PROBLEM_BASE: &str = "/problems/";
 
 macro_rules! codes {
     ($( $variant:ident => ($slug:literal, $status:ident, $title:literal) ),* $(,)?) => {
@@ -89,7 +89,7 @@ impl FieldError {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Problem {
     /// Stable URI naming the error kind.
-    #[schema(example = "https://docs.voxflow.dev/problems/tenant_not_found")]
+    #[schema(example = "/problems/tenant_not_found")]
     #[serde(rename = "type")]
     pub type_: String,
     pub title: String,
