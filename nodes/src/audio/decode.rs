@@ -66,7 +66,7 @@ pub fn decode_path(
         )
     })?;
     let ext = path.extension().and_then(|e| e.to_str());
-    decode_source(Box::new(file), ext, limits, cancel)
+    decode_source(Box::new(file), meta.len(), ext, limits, cancel)
 }
 
 /// Decode in-memory bytes. `ext_hint` is e.g. `Some("mp3")`.
@@ -77,7 +77,8 @@ pub fn decode_bytes(
     cancel: &CancelToken,
 ) -> Result<AudioBuffer, NodeError> {
     check_size(bytes.len() as u64, limits)?;
-    decode_source(Box::new(Cursor::new(bytes)), ext_hint, limits, cancel)
+    let len = bytes.len() as u64;
+    decode_source(Box::new(Cursor::new(bytes)), len, ext_hint, limits, cancel)
 }
 
 /// Decode a [`FileValue`] (path or inline text, the latter is never audio).
@@ -123,6 +124,7 @@ fn too_long(secs: f64, limits: &DecodeLimits, how: &str) -> NodeError {
 
 fn decode_source(
     source: Box<dyn MediaSource>,
+    total_bytes: u64,
     ext_hint: Option<&str>,
     limits: &DecodeLimits,
     cancel: &CancelToken,
@@ -193,8 +195,21 @@ fn decode_source(
             )
         })?;
 
-    // Header-declared duration: refuse before decoding anything.
-    let header_secs = match (params.n_frames, params.sample_rate) {
+    // Header-declared duration: refuse before decoding anything. Streamed WAVs carry a
+    // placeholder size (0xFFFFFFFF); a PCM header that promises more frames than the bytes
+    // can hold is not trusted (the streaming check below still applies).
+    let mut n_frames = params.n_frames;
+    if let (Some(n), Some(bits), Some(ch)) = (
+        n_frames,
+        params.bits_per_coded_sample.or(params.bits_per_sample),
+        params.channels,
+    ) {
+        let needed = n as u128 * ch.count() as u128 * bits as u128 / 8;
+        if codec_name.starts_with("pcm") && needed > total_bytes as u128 + 4096 {
+            n_frames = None;
+        }
+    }
+    let header_secs = match (n_frames, params.sample_rate) {
         (Some(n), Some(sr)) if sr > 0 => Some(n as f64 / sr as f64),
         _ => None,
     };
@@ -202,7 +217,7 @@ fn decode_source(
         if secs > limits.max_duration_secs {
             return Err(too_long(secs, limits, "declared"));
         }
-        if params.n_frames == Some(0) {
+        if n_frames == Some(0) {
             return Err(err(
                 NodeErrorKind::EmptyAudio,
                 "audio has no samples (header declares 0 frames)",
