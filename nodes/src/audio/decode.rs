@@ -237,7 +237,7 @@ fn decode_source(
     let mut packets = 0u64;
 
     loop {
-        if packets % 64 == 0 {
+        if packets.is_multiple_of(64) {
             cancel.check()?;
         }
         let packet = match format.next_packet() {
