@@ -228,3 +228,55 @@ pub fn models_dir_from_env(default: impl Into<PathBuf>) -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| default.into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_values_serialise_except_audio() {
+        let v = PortValue::SpeechRegions(SpeechRegions {
+            regions: vec![Region {
+                start: 0.5,
+                end: 1.25,
+            }],
+            speech_ratio: 0.25,
+            duration: 3.0,
+        });
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["type"], "speech_regions");
+        assert_eq!(json["value"]["regions"][0]["end"], 1.25);
+        assert_eq!(serde_json::from_value::<PortValue>(json).unwrap(), v);
+        let f = PortValue::File(FileValue {
+            name: "a.srt".into(),
+            mime: None,
+            content: FileContent::Text { text: "x".into() },
+        });
+        let back: PortValue = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+        assert_eq!(back, f);
+        let audio = PortValue::Audio(Arc::new(AudioBuffer {
+            samples: vec![0.0; 4],
+            sample_rate: TARGET_SAMPLE_RATE,
+            info: AudioInfo {
+                duration_secs: 0.0,
+                sample_rate: 16_000,
+                channels: 1,
+                codec: "pcm".into(),
+            },
+        }));
+        assert!(serde_json::to_string(&audio).is_err());
+        assert_eq!(audio.port_type(), PortType::Audio);
+    }
+
+    #[test]
+    fn errors_serialise_snake_case() {
+        let e = NodeError::new(NodeErrorKind::TooLong, "x");
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "too_long");
+        assert_eq!(json["fault"], "user");
+        assert_eq!(
+            NodeError::new(NodeErrorKind::ModelLoad, "y").fault,
+            FaultSource::Runtime
+        );
+    }
+}

@@ -196,8 +196,8 @@ fn decode_source(
         })?;
 
     // Header-declared duration: refuse before decoding anything. Streamed WAVs carry a
-    // placeholder size (0xFFFFFFFF); a PCM header that promises more frames than the bytes
-    // can hold is not trusted (the streaming check below still applies).
+    // placeholder size (0xFFFFFFFF); such a header is not trusted (the streaming check
+    // below still applies).
     let mut n_frames = params.n_frames;
     if let (Some(n), Some(bits), Some(ch)) = (
         n_frames,
@@ -205,7 +205,12 @@ fn decode_source(
         params.channels,
     ) {
         let needed = n as u128 * ch.count() as u128 * bits as u128 / 8;
-        if codec_name.starts_with("pcm") && needed > total_bytes as u128 + 4096 {
+        // 0xFFFFFFFF-ish data sizes larger than the input are streaming placeholders; a
+        // smaller over-promise is a truncated file (reported after decoding).
+        if codec_name.starts_with("pcm")
+            && needed > total_bytes as u128 + 4096
+            && needed >= 0xFFFF_0000
+        {
             n_frames = None;
         }
     }
