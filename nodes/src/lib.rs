@@ -1,1 +1,282 @@
-//! Speech processing nodes.
+//! Voxflow speech nodes: audio decoding, Silero VAD, Whisper transcription and subtitle
+//! export. Pure processing: no HTTP, no database.
+//!
+//! Every node kind implements [`Node`]: a [`NodeManifest`] describing its ports and params,
+//! and a blocking [`Node::run`] (the service calls it inside `spawn_blocking`). Use
+//! [`run_node_catching_panics`] so a panic inside a node becomes that node's error.
+
+pub mod asr;
+pub mod audio;
+pub mod error;
+pub mod export;
+pub mod manifest;
+pub mod progress;
+pub mod registry;
+pub mod types;
+
+use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use asr::whisper::{ModelCache, ModelCacheConfig};
+pub use audio::decode::DecodeLimits;
+pub use error::{FaultSource, NodeError, NodeErrorKind};
+pub use manifest::{NodeManifest, PortSpec, PortType};
+pub use progress::{no_progress, CancelToken, ProgressFn};
+pub use registry::Registry;
+pub use types::*;
+
+/// A value on a port.
+///
+/// Everything but [`PortValue::Audio`] is serde-serialisable (the service stores outputs as
+/// artifacts); serialising `Audio` fails by design (raw audio stays in memory).
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "type", content = "value")]
+pub enum PortValue {
+    #[serde(skip)]
+    Audio(Arc<AudioBuffer>),
+    SpeechRegions(SpeechRegions),
+    Transcript(Transcript),
+    SpeakerTurns(SpeakerTurns),
+    Text(String),
+    File(FileValue),
+}
+
+impl PortValue {
+    pub fn port_type(&self) -> PortType {
+        match self {
+            PortValue::Audio(_) => PortType::Audio,
+            PortValue::SpeechRegions(_) => PortType::SpeechRegions,
+            PortValue::Transcript(_) => PortType::Transcript,
+            PortValue::SpeakerTurns(_) => PortType::SpeakerTurns,
+            PortValue::Text(_) => PortType::Text,
+            PortValue::File(_) => PortType::File,
+        }
+    }
+}
+
+/// Port name → value.
+pub type NodeInputs = BTreeMap<String, PortValue>;
+/// Port name → value.
+pub type NodeOutputs = BTreeMap<String, PortValue>;
+
+/// Shared, long-lived resources: where models are, the model cache, decode limits.
+pub struct NodeResources {
+    pub models_dir: PathBuf,
+    pub whisper_models: ModelCache,
+    pub decode_limits: DecodeLimits,
+    /// Upper bound on threads any one node may use.
+    pub max_threads: usize,
+}
+
+impl NodeResources {
+    pub fn new(models_dir: impl Into<PathBuf>) -> Self {
+        let models_dir = models_dir.into();
+        Self {
+            whisper_models: ModelCache::new(models_dir.clone(), ModelCacheConfig::default()),
+            models_dir,
+            decode_limits: DecodeLimits::default(),
+            max_threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+        }
+    }
+
+    pub fn with_decode_limits(mut self, limits: DecodeLimits) -> Self {
+        self.decode_limits = limits;
+        self
+    }
+
+    pub fn with_cache_config(mut self, config: ModelCacheConfig) -> Self {
+        self.whisper_models = ModelCache::new(self.models_dir.clone(), config);
+        self
+    }
+
+    pub fn models_dir(&self) -> &Path {
+        &self.models_dir
+    }
+}
+
+/// What a running node gets besides its inputs and params.
+#[derive(Clone)]
+pub struct NodeCtx {
+    pub progress: ProgressFn,
+    pub cancel: CancelToken,
+    pub resources: Arc<NodeResources>,
+}
+
+impl NodeCtx {
+    pub fn new(resources: Arc<NodeResources>) -> Self {
+        Self {
+            progress: no_progress(),
+            cancel: CancelToken::new(),
+            resources,
+        }
+    }
+
+    pub fn with_progress(mut self, progress: ProgressFn) -> Self {
+        self.progress = progress;
+        self
+    }
+
+    pub fn with_cancel(mut self, cancel: CancelToken) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    pub fn report(&self, fraction: f32, message: &str) {
+        (self.progress)(fraction.clamp(0.0, 1.0), message);
+    }
+}
+
+/// One kind of node.
+pub trait Node: Send + Sync {
+    fn manifest(&self) -> NodeManifest;
+
+    /// Run the node. Blocking; call it from a blocking-friendly thread.
+    fn run(
+        &self,
+        inputs: NodeInputs,
+        params: serde_json::Value,
+        ctx: &NodeCtx,
+    ) -> Result<NodeOutputs, NodeError>;
+}
+
+/// Run a node, turning a panic inside it into a `Internal`/`Bug` [`NodeError`].
+pub fn run_node_catching_panics(
+    node: &dyn Node,
+    inputs: NodeInputs,
+    params: serde_json::Value,
+    ctx: &NodeCtx,
+) -> Result<NodeOutputs, NodeError> {
+    match catch_unwind(AssertUnwindSafe(|| node.run(inputs, params, ctx))) {
+        Ok(result) => result,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic payload".to_owned());
+            Err(NodeError::new(
+                NodeErrorKind::Internal,
+                format!("node `{}` panicked: {what}", node.manifest().kind),
+            )
+            .with_fault(FaultSource::Bug))
+        }
+    }
+}
+
+/// Input helpers shared by the nodes.
+pub(crate) mod inputs {
+    use super::*;
+
+    /// The audio on `port`: an [`AudioBuffer`], or a `File` decoded with the ctx's limits.
+    pub fn audio(
+        inputs: &NodeInputs,
+        port: &str,
+        ctx: &NodeCtx,
+    ) -> Result<Arc<AudioBuffer>, NodeError> {
+        match inputs.get(port) {
+            Some(PortValue::Audio(a)) => Ok(a.clone()),
+            Some(PortValue::File(f)) => Ok(Arc::new(audio::decode::decode_file_value(
+                f,
+                &ctx.resources.decode_limits,
+                &ctx.cancel,
+            )?)),
+            Some(other) => Err(NodeError::invalid_input(format!(
+                "input `{port}` must be audio, got {:?}",
+                other.port_type()
+            ))),
+            None => Err(NodeError::invalid_input(format!(
+                "missing required input `{port}`"
+            ))),
+        }
+    }
+
+    pub fn transcript(inputs: &NodeInputs, port: &str) -> Result<Transcript, NodeError> {
+        match inputs.get(port) {
+            Some(PortValue::Transcript(t)) => Ok(t.clone()),
+            Some(other) => Err(NodeError::invalid_input(format!(
+                "input `{port}` must be a transcript, got {:?}",
+                other.port_type()
+            ))),
+            None => Err(NodeError::invalid_input(format!(
+                "missing required input `{port}`"
+            ))),
+        }
+    }
+
+    pub fn optional_regions(
+        inputs: &NodeInputs,
+        port: &str,
+    ) -> Result<Option<SpeechRegions>, NodeError> {
+        match inputs.get(port) {
+            Some(PortValue::SpeechRegions(r)) => Ok(Some(r.clone())),
+            Some(other) => Err(NodeError::invalid_input(format!(
+                "input `{port}` must be speech regions, got {:?}",
+                other.port_type()
+            ))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Resolve the models directory: `$VOXFLOW_MODELS_DIR`, else `default`.
+pub fn models_dir_from_env(default: impl Into<PathBuf>) -> PathBuf {
+    std::env::var_os("VOXFLOW_MODELS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_values_serialise_except_audio() {
+        let v = PortValue::SpeechRegions(SpeechRegions {
+            regions: vec![Region {
+                start: 0.5,
+                end: 1.25,
+            }],
+            speech_ratio: 0.25,
+            duration: 3.0,
+        });
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["type"], "speech_regions");
+        assert_eq!(json["value"]["regions"][0]["end"], 1.25);
+        assert_eq!(serde_json::from_value::<PortValue>(json).unwrap(), v);
+        let f = PortValue::File(FileValue {
+            name: "a.srt".into(),
+            mime: None,
+            content: FileContent::Text { text: "x".into() },
+        });
+        let back: PortValue = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+        assert_eq!(back, f);
+        let audio = PortValue::Audio(Arc::new(AudioBuffer {
+            samples: vec![0.0; 4],
+            sample_rate: TARGET_SAMPLE_RATE,
+            info: AudioInfo {
+                duration_secs: 0.0,
+                sample_rate: 16_000,
+                channels: 1,
+                codec: "pcm".into(),
+            },
+        }));
+        assert!(serde_json::to_string(&audio).is_err());
+        assert_eq!(audio.port_type(), PortType::Audio);
+    }
+
+    #[test]
+    fn errors_serialise_snake_case() {
+        let e = NodeError::new(NodeErrorKind::TooLong, "x");
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "too_long");
+        assert_eq!(json["fault"], "user");
+        assert_eq!(
+            NodeError::new(NodeErrorKind::ModelLoad, "y").fault,
+            FaultSource::Runtime
+        );
+    }
+}

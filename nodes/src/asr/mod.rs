@@ -1,0 +1,4 @@
+//! Speech recognition backends.
+
+pub(crate) mod callbacks;
+pub mod whisper;

@@ -1,0 +1,847 @@
+//! Whisper transcription (`whisper.transcribe`) with whisper-rs 0.16 (whisper.cpp, CPU).
+//!
+//! * Models are resolved by catalog name (`tiny.en`, `base`, `base-q8_0`, …) to
+//!   `ggml-<name>.bin` in the models dir; a name without a quantisation suffix may use an
+//!   installed quantised variant (`ggml-tiny.en-q8_0.bin`).
+//! * [`ModelCache`] loads each model once and shares it (`Arc<WhisperContext>`); a counting
+//!   semaphore bounds concurrent decodes; idle models can be unloaded.
+//! * With a `speech_regions` input only those regions are decoded (concatenated with short
+//!   silences) and every timestamp is mapped back onto the original timeline.
+
+use super::callbacks::{full_with_callbacks, Callbacks};
+use crate::error::{parse_params, NodeError, NodeErrorKind};
+use crate::manifest::{NodeManifest, PortSpec, PortType, JSON_SCHEMA_DIALECT};
+use crate::progress::{CancelToken, Step, Steps};
+use crate::types::{AudioBuffer, Region, Segment, SpeechRegions, Transcript, Word};
+use crate::{inputs, Node, NodeCtx, NodeInputs, NodeOutputs, PortValue};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+pub const KIND: &str = "whisper.transcribe";
+
+/// Quantisation suffixes tried, in order, for a name given without one.
+const QUANT_PREFERENCE: &[&str] = &[
+    "q8_0", "q5_1", "q5_0", "q4_1", "q4_0", "q6_k", "q5_k", "q4_k",
+];
+
+fn is_quant_suffix(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    s.len() >= 2
+        && s.starts_with('q')
+        && s[1..]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.as_bytes()[1].is_ascii_digit()
+}
+
+/// Check a catalog name: letters, digits, `.`, `_`, `-`; no paths.
+pub(crate) fn validate_model_name(field: &str, name: &str) -> Result<(), NodeError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(NodeError::invalid_field(
+            field,
+            format!("`{name}` is not a model name (use e.g. `tiny.en`, `base`, `base-q8_0`)"),
+        ))
+    }
+}
+
+/// Installed model names (`ggml-<name>.bin` → `<name>`), sorted.
+pub fn installed_models(models_dir: &Path, prefix: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(models_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let stem = n.strip_prefix("ggml-")?.strip_suffix(".bin")?.to_owned();
+            stem.starts_with(prefix).then_some(stem)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Resolve a Whisper catalog name to a model file.
+pub fn resolve_model(models_dir: &Path, name: &str) -> Result<PathBuf, NodeError> {
+    validate_model_name("model", name)?;
+    let exact = models_dir.join(format!("ggml-{name}.bin"));
+    if exact.is_file() {
+        return Ok(exact);
+    }
+    let has_quant = name
+        .rsplit_once('-')
+        .is_some_and(|(_, q)| is_quant_suffix(q));
+    if !has_quant {
+        for q in QUANT_PREFERENCE {
+            let p = models_dir.join(format!("ggml-{name}-{q}.bin"));
+            if p.is_file() {
+                return Ok(p);
+            }
+        }
+        // Any other quantised variant.
+        if let Some(other) = installed_models(models_dir, &format!("{name}-"))
+            .into_iter()
+            .find(|m| {
+                m[name.len() + 1..].split('-').count() == 1 && is_quant_suffix(&m[name.len() + 1..])
+            })
+        {
+            return Ok(models_dir.join(format!("ggml-{other}.bin")));
+        }
+    }
+    let available: Vec<String> = installed_models(models_dir, "")
+        .into_iter()
+        .filter(|m| !m.starts_with("silero"))
+        .collect();
+    Err(NodeError::new(
+        NodeErrorKind::ModelNotFound,
+        format!(
+            "Whisper model `{name}` is not installed (looked for ggml-{name}.bin{} in {}); installed: [{}]",
+            if has_quant { "" } else { " and quantised variants" },
+            models_dir.display(),
+            available.join(", ")
+        ),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Model cache and decode semaphore
+// ---------------------------------------------------------------------------------------
+
+/// Model cache settings.
+#[derive(Clone, Copy, Debug)]
+pub struct ModelCacheConfig {
+    /// How many `full()` decodes may run at once across all models.
+    pub max_concurrent_decodes: usize,
+}
+
+impl Default for ModelCacheConfig {
+    fn default() -> Self {
+        Self {
+            max_concurrent_decodes: 1,
+        }
+    }
+}
+
+struct CacheEntry {
+    ctx: Arc<WhisperContext>,
+    last_used: Instant,
+}
+
+/// Loads each Whisper model once and shares it; bounds concurrent decodes.
+pub struct ModelCache {
+    models_dir: PathBuf,
+    entries: Mutex<HashMap<PathBuf, CacheEntry>>,
+    permits: Mutex<usize>,
+    permits_cv: Condvar,
+    config: ModelCacheConfig,
+}
+
+/// A held decode slot; released on drop.
+pub struct DecodePermit<'a> {
+    cache: &'a ModelCache,
+}
+
+impl Drop for DecodePermit<'_> {
+    fn drop(&mut self) {
+        let mut p = self.cache.permits.lock().unwrap_or_else(|e| e.into_inner());
+        *p += 1;
+        self.cache.permits_cv.notify_one();
+    }
+}
+
+impl ModelCache {
+    pub fn new(models_dir: PathBuf, config: ModelCacheConfig) -> Self {
+        let permits = config.max_concurrent_decodes.max(1);
+        Self {
+            models_dir,
+            entries: Mutex::new(HashMap::new()),
+            permits: Mutex::new(permits),
+            permits_cv: Condvar::new(),
+            config,
+        }
+    }
+
+    pub fn models_dir(&self) -> &Path {
+        &self.models_dir
+    }
+
+    pub fn config(&self) -> ModelCacheConfig {
+        self.config
+    }
+
+    /// The model for catalog `name`, loading it on first use.
+    pub fn get(&self, name: &str) -> Result<(PathBuf, Arc<WhisperContext>), NodeError> {
+        let path = resolve_model(&self.models_dir, name)?;
+        let ctx = self.get_path(&path)?;
+        Ok((path, ctx))
+    }
+
+    /// The model at `path`, loading it on first use. Holds the cache lock while loading so
+    /// that concurrent first uses load it once.
+    pub fn get_path(&self, path: &Path) -> Result<Arc<WhisperContext>, NodeError> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.get_mut(path) {
+            e.last_used = Instant::now();
+            return Ok(e.ctx.clone());
+        }
+        whisper_rs::install_logging_hooks();
+        let mut params = WhisperContextParameters::default();
+        params.use_gpu(false);
+        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| {
+            NodeError::new(
+                NodeErrorKind::ModelLoad,
+                format!("cannot load Whisper model {}: {e}", path.display()),
+            )
+        })?;
+        let ctx = Arc::new(ctx);
+        entries.insert(
+            path.to_owned(),
+            CacheEntry {
+                ctx: ctx.clone(),
+                last_used: Instant::now(),
+            },
+        );
+        Ok(ctx)
+    }
+
+    /// Paths of loaded models.
+    pub fn loaded(&self) -> Vec<PathBuf> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut v: Vec<PathBuf> = entries.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// Drop models unused for longer than `older_than` and not in use; returns how many.
+    pub fn unload_idle(&self, older_than: Duration) -> usize {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let before = entries.len();
+        entries.retain(|_, e| e.last_used.elapsed() < older_than || Arc::strong_count(&e.ctx) > 1);
+        before - entries.len()
+    }
+
+    /// Wait for a decode slot, giving up if `cancel` fires.
+    pub fn acquire(&self, cancel: &CancelToken) -> Result<DecodePermit<'_>, NodeError> {
+        let mut p = self.permits.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            cancel.check()?;
+            if *p > 0 {
+                *p -= 1;
+                return Ok(DecodePermit { cache: self });
+            }
+            p = self
+                .permits_cv
+                .wait_timeout(p, Duration::from_millis(50))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Params
+// ---------------------------------------------------------------------------------------
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    Transcribe,
+    Translate,
+}
+
+/// `whisper.transcribe` params.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct WhisperParams {
+    pub model: String,
+    pub language: String,
+    pub task: Task,
+    pub beam_size: u32,
+    pub best_of: u32,
+    pub temperature: f32,
+    pub temperature_increment: f32,
+    pub initial_prompt: Option<String>,
+    pub word_timestamps: bool,
+    pub no_speech_threshold: f32,
+    pub max_segment_length: u32,
+    pub threads: u32,
+}
+
+impl Default for WhisperParams {
+    fn default() -> Self {
+        Self {
+            model: "base".into(),
+            language: "auto".into(),
+            task: Task::Transcribe,
+            beam_size: 1,
+            best_of: 5,
+            temperature: 0.0,
+            temperature_increment: 0.2,
+            initial_prompt: None,
+            word_timestamps: false,
+            no_speech_threshold: 0.6,
+            max_segment_length: 0,
+            threads: 0,
+        }
+    }
+}
+
+impl WhisperParams {
+    fn validate(&self) -> Result<(), NodeError> {
+        validate_model_name("model", &self.model)?;
+        if self.language != "auto" && whisper_rs::get_lang_id(&self.language).is_none() {
+            return Err(NodeError::invalid_field(
+                "language",
+                format!(
+                    "`{}` is not a Whisper language code (use `auto` or e.g. `en`, `de`)",
+                    self.language
+                ),
+            ));
+        }
+        if !(1..=16).contains(&self.beam_size) {
+            return Err(NodeError::invalid_field(
+                "beam_size",
+                "must be 1..=16 (1 = greedy)",
+            ));
+        }
+        if !(1..=16).contains(&self.best_of) {
+            return Err(NodeError::invalid_field("best_of", "must be 1..=16"));
+        }
+        if !(0.0..=1.0).contains(&self.temperature) {
+            return Err(NodeError::invalid_field(
+                "temperature",
+                "must be within 0..=1",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.temperature_increment) {
+            return Err(NodeError::invalid_field(
+                "temperature_increment",
+                "must be within 0..=1",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.no_speech_threshold) {
+            return Err(NodeError::invalid_field(
+                "no_speech_threshold",
+                "must be within 0..=1",
+            ));
+        }
+        if let Some(p) = &self.initial_prompt {
+            if p.contains('\0') {
+                return Err(NodeError::invalid_field(
+                    "initial_prompt",
+                    "must not contain NUL",
+                ));
+            }
+            if p.len() > 4096 {
+                return Err(NodeError::invalid_field(
+                    "initial_prompt",
+                    "longer than 4096 bytes",
+                ));
+            }
+        }
+        if self.threads > 64 {
+            return Err(NodeError::invalid_field(
+                "threads",
+                "must be 0 (auto) ..= 64",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn params_schema() -> serde_json::Value {
+    json!({
+        "$schema": JSON_SCHEMA_DIALECT,
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "model": {"type": "string", "default": "base", "title": "Model",
+                "description": "Catalog name resolved to ggml-<name>.bin in the models dir (e.g. tiny.en, base, base-q8_0); a name without a quantisation suffix may use an installed quantised file.",
+                "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$",
+                "examples": ["tiny.en", "base", "base-q8_0", "small"],
+                "x-ui": {"widget": "model-select"}},
+            "language": {"type": "string", "default": "auto", "title": "Language",
+                "description": "`auto` to detect, or an ISO 639-1 code (en, de, es…).",
+                "x-ui": {"widget": "language-select"}},
+            "task": {"type": "string", "enum": ["transcribe", "translate"], "default": "transcribe",
+                "title": "Task", "description": "`translate` outputs English (multilingual models only).",
+                "x-ui": {"widget": "select"}},
+            "beam_size": {"type": "integer", "minimum": 1, "maximum": 16, "default": 1,
+                "title": "Beam size", "description": "1 = greedy decoding; >1 = beam search (slower, often more accurate).",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "best_of": {"type": "integer", "minimum": 1, "maximum": 16, "default": 5,
+                "title": "Best of", "description": "Candidates sampled at temperature > 0 (greedy fallback).",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "temperature": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.0,
+                "title": "Temperature", "x-ui": {"widget": "slider", "step": 0.1, "advanced": true}},
+            "temperature_increment": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.2,
+                "title": "Temperature increment",
+                "description": "Raise the temperature by this on decode failure (0 disables fallback).",
+                "x-ui": {"widget": "slider", "step": 0.1, "advanced": true}},
+            "initial_prompt": {"type": ["string", "null"], "default": null, "maxLength": 4096,
+                "title": "Initial prompt", "description": "Text to prime the decoder (names, spelling, style).",
+                "x-ui": {"widget": "textarea", "advanced": true}},
+            "word_timestamps": {"type": "boolean", "default": false, "title": "Word timestamps",
+                "x-ui": {"widget": "checkbox"}},
+            "no_speech_threshold": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.6,
+                "title": "No-speech threshold", "x-ui": {"widget": "slider", "step": 0.05, "advanced": true}},
+            "max_segment_length": {"type": "integer", "minimum": 0, "default": 0,
+                "title": "Max segment length", "description": "Split segments longer than this many characters at word boundaries (0 = no limit).",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "threads": {"type": "integer", "minimum": 0, "maximum": 64, "default": 0,
+                "title": "Threads", "description": "CPU threads (0 = automatic, capped by the server).",
+                "x-ui": {"widget": "number", "advanced": true}}
+        }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Region concatenation and timeline mapping
+// ---------------------------------------------------------------------------------------
+
+/// Silence inserted between concatenated speech regions (seconds).
+const REGION_GAP_SECS: f64 = 0.1;
+
+/// Maps times in a concatenation of regions back onto the source timeline.
+#[derive(Clone, Debug, Default)]
+pub struct TimeMap {
+    /// (start in concatenated audio, start in source, length), seconds, sorted.
+    pieces: Vec<(f64, f64, f64)>,
+}
+
+impl TimeMap {
+    /// Concatenate `regions` of `samples` (16 kHz) with short silences between them.
+    pub fn concat(samples: &[f32], rate: u32, regions: &[Region]) -> (Vec<f32>, TimeMap) {
+        let rate_f = rate as f64;
+        let gap = vec![0.0f32; (REGION_GAP_SECS * rate_f) as usize];
+        let mut out = Vec::new();
+        let mut pieces = Vec::new();
+        for r in regions {
+            let a = ((r.start.max(0.0) * rate_f) as usize).min(samples.len());
+            let b = ((r.end.max(0.0) * rate_f).ceil() as usize).min(samples.len());
+            if b <= a {
+                continue;
+            }
+            if !out.is_empty() {
+                out.extend_from_slice(&gap);
+            }
+            pieces.push((
+                out.len() as f64 / rate_f,
+                a as f64 / rate_f,
+                (b - a) as f64 / rate_f,
+            ));
+            out.extend_from_slice(&samples[a..b]);
+        }
+        (out, TimeMap { pieces })
+    }
+
+    /// Map a time (seconds) in the concatenated audio to the source timeline.
+    pub fn map(&self, t: f64) -> f64 {
+        if self.pieces.is_empty() {
+            return t;
+        }
+        let idx = self.pieces.partition_point(|p| p.0 <= t).saturating_sub(1);
+        let (cat, src, len) = self.pieces[idx];
+        src + (t - cat).clamp(0.0, len)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Transcription
+// ---------------------------------------------------------------------------------------
+
+fn effective_threads(requested: u32, max: usize) -> i32 {
+    let max = max.max(1);
+    let n = if requested == 0 {
+        max.min(4)
+    } else {
+        (requested as usize).min(max)
+    };
+    n as i32
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Transcribe `audio` (optionally only `regions` of it). The core of the node.
+pub fn transcribe(
+    audio: &AudioBuffer,
+    regions: Option<&SpeechRegions>,
+    p: &WhisperParams,
+    ctx: &NodeCtx,
+) -> Result<Transcript, NodeError> {
+    p.validate()?;
+    let steps = Steps::new(
+        ctx.progress.clone(),
+        &[
+            Step {
+                name: "load_model",
+                weight: 0.05,
+            },
+            Step {
+                name: "detect_language",
+                weight: 0.05,
+            },
+            Step {
+                name: "transcribe",
+                weight: 0.9,
+            },
+        ],
+    );
+    ctx.cancel.check()?;
+    let cache = &ctx.resources.whisper_models;
+    steps.report("load_model", 0.0, &p.model);
+    let (model_path, model) = cache.get(&p.model)?;
+    steps.report("load_model", 1.0, &p.model);
+    let multilingual = model.is_multilingual();
+    if !multilingual {
+        if p.task == Task::Translate {
+            return Err(NodeError::invalid_field(
+                "task",
+                format!("model `{}` is English-only and cannot translate; use a multilingual model such as `base`", p.model),
+            ));
+        }
+        if p.language != "auto" && p.language != "en" {
+            return Err(NodeError::invalid_field(
+                "language",
+                format!(
+                    "model `{}` is English-only; language must be `en` or `auto`",
+                    p.model
+                ),
+            ));
+        }
+    }
+    let duration = audio.duration_secs();
+    let threads = effective_threads(p.threads, ctx.resources.max_threads);
+
+    // What to decode.
+    let (owned, map);
+    let samples: &[f32] = match regions {
+        Some(r) => {
+            let (cat, m) = TimeMap::concat(&audio.samples, audio.sample_rate, &r.regions);
+            owned = cat;
+            map = m;
+            &owned
+        }
+        None => {
+            map = TimeMap::default();
+            &audio.samples
+        }
+    };
+    let mut transcript = Transcript {
+        language: if multilingual {
+            p.language.clone()
+        } else {
+            "en".into()
+        },
+        language_probability: None,
+        duration: round3(duration),
+        segments: Vec::new(),
+    };
+    if samples.len() < (audio.sample_rate as usize / 10) {
+        // Nothing (or under 100 ms) to decode: no speech.
+        if transcript.language == "auto" {
+            transcript.language = "und".into();
+        }
+        steps.report("transcribe", 1.0, "no speech");
+        return Ok(transcript);
+    }
+
+    let _permit = cache.acquire(&ctx.cancel)?;
+    let mut state = model.create_state().map_err(|e| {
+        NodeError::new(
+            NodeErrorKind::ModelLoad,
+            format!(
+                "cannot create Whisper state for {}: {e}",
+                model_path.display()
+            ),
+        )
+    })?;
+
+    // Language detection on the first 30 s (the same encoder pass whisper.cpp would do).
+    if multilingual && p.language == "auto" {
+        steps.report("detect_language", 0.0, "");
+        let head = &samples[..samples.len().min(30 * audio.sample_rate as usize)];
+        state
+            .pcm_to_mel(head, threads as usize)
+            .map_err(|e| NodeError::inference(format!("mel spectrogram failed: {e}")))?;
+        ctx.cancel.check()?;
+        let (id, probs) = state
+            .lang_detect(0, threads as usize)
+            .map_err(|e| NodeError::inference(format!("language detection failed: {e}")))?;
+        let code = whisper_rs::get_lang_str(id).unwrap_or("en").to_owned();
+        transcript.language_probability = probs.get(id as usize).copied();
+        transcript.language = code;
+        steps.report("detect_language", 1.0, &transcript.language);
+    }
+    ctx.cancel.check()?;
+
+    let strategy = if p.beam_size > 1 {
+        SamplingStrategy::BeamSearch {
+            beam_size: p.beam_size as i32,
+            patience: -1.0,
+        }
+    } else {
+        SamplingStrategy::Greedy {
+            best_of: p.best_of as i32,
+        }
+    };
+    let mut fp = FullParams::new(strategy);
+    fp.set_n_threads(threads);
+    fp.set_translate(p.task == Task::Translate);
+    fp.set_language(Some(transcript.language.as_str()));
+    fp.set_print_progress(false);
+    fp.set_print_realtime(false);
+    fp.set_print_special(false);
+    fp.set_print_timestamps(false);
+    fp.set_temperature(p.temperature);
+    fp.set_temperature_inc(p.temperature_increment);
+    fp.set_no_speech_thold(p.no_speech_threshold);
+    if let Some(prompt) = p.initial_prompt.as_deref().filter(|s| !s.trim().is_empty()) {
+        fp.set_initial_prompt(prompt);
+    }
+    if p.word_timestamps || p.max_segment_length > 0 {
+        fp.set_token_timestamps(true);
+    }
+    if p.max_segment_length > 0 {
+        fp.set_max_len(p.max_segment_length as i32);
+        fp.set_split_on_word(true);
+    }
+
+    let progress = |pct: i32| {
+        steps.report("transcribe", pct as f32 / 100.0, &format!("{pct}%"));
+    };
+    let callbacks = Callbacks {
+        cancel: ctx.cancel.flag(),
+        on_progress: &progress,
+    };
+    steps.report("transcribe", 0.0, "0%");
+    let result = full_with_callbacks(&mut state, fp, samples, &callbacks);
+    if ctx.cancel.is_cancelled() {
+        return Err(NodeError::cancelled());
+    }
+    result.map_err(|e| NodeError::inference(format!("whisper decode failed: {e}")))?;
+
+    let eot = model.token_eot();
+    let n = state.full_n_segments();
+    for i in 0..n {
+        let Some(seg) = state.get_segment(i) else {
+            continue;
+        };
+        let text = seg
+            .to_str_lossy()
+            .map_err(|e| NodeError::inference(format!("segment text: {e}")))?
+            .trim()
+            .to_owned();
+        let mut logprob_sum = 0.0f32;
+        let mut logprob_n = 0usize;
+        let mut words: Vec<Word> = Vec::new();
+        let mut word_probs: Vec<f32> = Vec::new();
+        for t in 0..seg.n_tokens() {
+            let Some(tok) = seg.get_token(t) else {
+                continue;
+            };
+            if tok.token_id() >= eot {
+                continue; // special / timestamp token
+            }
+            let data = tok.token_data();
+            logprob_sum += data.plog;
+            logprob_n += 1;
+            if !p.word_timestamps {
+                continue;
+            }
+            let piece = tok
+                .to_str_lossy()
+                .map(|s| s.into_owned())
+                .unwrap_or_default();
+            let starts_word = piece.starts_with(' ') || words.is_empty();
+            let (t0, t1) = (data.t0 as f64 / 100.0, data.t1 as f64 / 100.0);
+            if starts_word && !piece.trim().is_empty() {
+                if let Some(w) = words.last_mut() {
+                    w.probability = mean(&word_probs);
+                }
+                word_probs.clear();
+                words.push(Word {
+                    start: t0,
+                    end: t1,
+                    text: piece.trim().to_owned(),
+                    probability: 0.0,
+                });
+            } else if let Some(w) = words.last_mut() {
+                w.text.push_str(piece.trim_end());
+                w.end = w.end.max(t1);
+            }
+            word_probs.push(data.p);
+        }
+        if let Some(w) = words.last_mut() {
+            w.probability = mean(&word_probs);
+        }
+        let start = map.map(seg.start_timestamp() as f64 / 100.0);
+        let end = map.map(seg.end_timestamp() as f64 / 100.0).max(start);
+        transcript.segments.push(Segment {
+            id: transcript.segments.len() as u32,
+            start: round3(start),
+            end: round3(end.min(duration.max(start))),
+            text,
+            avg_logprob: if logprob_n > 0 {
+                logprob_sum / logprob_n as f32
+            } else {
+                0.0
+            },
+            no_speech_prob: seg.no_speech_probability(),
+            words: p.word_timestamps.then(|| {
+                words
+                    .into_iter()
+                    .map(|w| {
+                        let s = round3(map.map(w.start));
+                        Word {
+                            start: s,
+                            end: round3(map.map(w.end)).max(s),
+                            ..w
+                        }
+                    })
+                    .collect()
+            }),
+            speaker: None,
+        });
+    }
+    transcript.segments.retain(|s| !s.text.is_empty());
+    for (i, s) in transcript.segments.iter_mut().enumerate() {
+        s.id = i as u32;
+    }
+    steps.report("transcribe", 1.0, "done");
+    Ok(transcript)
+}
+
+fn mean(v: &[f32]) -> f32 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f32>() / v.len() as f32
+    }
+}
+
+/// The `whisper.transcribe` node.
+#[derive(Default)]
+pub struct WhisperNode;
+
+impl Node for WhisperNode {
+    fn manifest(&self) -> NodeManifest {
+        NodeManifest {
+            kind: KIND.into(),
+            version: "1.0.0".into(),
+            label: "Whisper transcription".into(),
+            category: "Speech".into(),
+            description: "Transcribe (or translate to English) speech with Whisper (whisper.cpp, CPU). Optional speech regions from a VAD node restrict decoding to speech; timestamps stay on the original timeline.".into(),
+            inputs: vec![
+                PortSpec::required("audio", PortType::Audio, "Audio to transcribe (or a file to decode)."),
+                PortSpec::optional("speech_regions", PortType::SpeechRegions, "Only decode these regions (from vad.silero)."),
+            ],
+            outputs: vec![
+                PortSpec::required("transcript", PortType::Transcript, "Segments with timings, optional words."),
+                PortSpec::required("text", PortType::Text, "The transcript as plain text."),
+            ],
+            params_schema: params_schema(),
+        }
+    }
+
+    fn run(
+        &self,
+        inputs: NodeInputs,
+        params: serde_json::Value,
+        ctx: &NodeCtx,
+    ) -> Result<NodeOutputs, NodeError> {
+        let p: WhisperParams = parse_params(params)?;
+        p.validate()?;
+        let regions = inputs::optional_regions(&inputs, "speech_regions")?;
+        let audio = inputs::audio(&inputs, "audio", ctx)?;
+        let t = transcribe(&audio, regions.as_ref(), &p, ctx)?;
+        let mut out = NodeOutputs::new();
+        out.insert("text".into(), PortValue::Text(t.text()));
+        out.insert("transcript".into(), PortValue::Transcript(t));
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_map_maps_back() {
+        let samples = vec![0.0f32; 16_000 * 20];
+        let regions = [
+            Region {
+                start: 2.0,
+                end: 4.0,
+            },
+            Region {
+                start: 10.0,
+                end: 11.5,
+            },
+        ];
+        let (cat, map) = TimeMap::concat(&samples, 16_000, &regions);
+        assert_eq!(cat.len(), 16_000 * 2 + 1_600 + 24_000);
+        assert!((map.map(0.0) - 2.0).abs() < 1e-9);
+        assert!((map.map(1.5) - 3.5).abs() < 1e-9);
+        // Inside the gap: clamps to the end of the previous region.
+        assert!((map.map(2.05) - 4.0).abs() < 1e-9);
+        assert!((map.map(2.1) - 10.0).abs() < 1e-9);
+        assert!((map.map(3.1) - 11.0).abs() < 1e-9);
+        assert!((map.map(99.0) - 11.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn model_names_are_validated_and_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("ggml-tiny.en-q8_0.bin"), b"x").unwrap();
+        std::fs::write(dir.path().join("ggml-base-q5_1.bin"), b"x").unwrap();
+        std::fs::write(dir.path().join("ggml-small.bin"), b"x").unwrap();
+        let r = |n: &str| resolve_model(dir.path(), n);
+        assert!(r("tiny.en").unwrap().ends_with("ggml-tiny.en-q8_0.bin"));
+        assert!(r("tiny.en-q8_0")
+            .unwrap()
+            .ends_with("ggml-tiny.en-q8_0.bin"));
+        assert!(r("base").unwrap().ends_with("ggml-base-q5_1.bin"));
+        assert!(r("small").unwrap().ends_with("ggml-small.bin"));
+        assert_eq!(r("tiny").unwrap_err().kind, NodeErrorKind::ModelNotFound);
+        assert_eq!(
+            r("base-q8_0").unwrap_err().kind,
+            NodeErrorKind::ModelNotFound
+        );
+        assert_eq!(
+            r("../etc/passwd").unwrap_err().kind,
+            NodeErrorKind::InvalidParams
+        );
+        assert_eq!(r("a/b").unwrap_err().kind, NodeErrorKind::InvalidParams);
+        let msg = r("large-v3").unwrap_err().message;
+        assert!(msg.contains("tiny.en-q8_0"), "{msg}");
+    }
+
+    #[test]
+    fn params_are_validated_with_field_names() {
+        let e = parse_params::<WhisperParams>(json!({"beam_size": "x"})).unwrap_err();
+        assert_eq!(e.kind, NodeErrorKind::InvalidParams);
+        assert!(e.message.contains("beam_size"), "{}", e.message);
+        let e = parse_params::<WhisperParams>(json!({"bogus": 1})).unwrap_err();
+        assert!(e.message.contains("bogus"), "{}", e.message);
+        let p = parse_params::<WhisperParams>(json!({"language": "xx"})).unwrap();
+        assert!(p.validate().unwrap_err().message.contains("language"));
+        let p = parse_params::<WhisperParams>(serde_json::Value::Null).unwrap();
+        assert_eq!(p.model, "base");
+        p.validate().unwrap();
+    }
+}

@@ -1,0 +1,184 @@
+//! Streaming resampling to 16 kHz with `rubato`.
+//!
+//! [`StreamResampler`] takes mono input in arbitrary-sized pieces and keeps at most one
+//! resampler chunk of pending input, so decode → resample runs in bounded memory: only the
+//! 16 kHz output grows.
+
+use crate::error::NodeError;
+use rubato::{FftFixedIn, Resampler};
+
+const CHUNK: usize = 1024;
+
+/// Mono streaming resampler (passthrough when the rates match).
+pub struct StreamResampler {
+    inner: Option<FftFixedIn<f32>>,
+    pending: Vec<f32>,
+    out: Vec<f32>,
+    /// Output frames still to drop (the resampler's delay).
+    skip: usize,
+    in_frames: u64,
+    in_rate: u32,
+    out_rate: u32,
+}
+
+impl StreamResampler {
+    pub fn new(in_rate: u32, out_rate: u32) -> Result<Self, NodeError> {
+        let inner = if in_rate == out_rate {
+            None
+        } else {
+            Some(
+                FftFixedIn::<f32>::new(in_rate as usize, out_rate as usize, CHUNK, 2, 1).map_err(
+                    |e| {
+                        NodeError::new(
+                            crate::NodeErrorKind::UnsupportedFormat,
+                            format!("cannot resample from {in_rate} Hz: {e}"),
+                        )
+                    },
+                )?,
+            )
+        };
+        let skip = inner.as_ref().map_or(0, |r| r.output_delay());
+        Ok(Self {
+            inner,
+            pending: Vec::with_capacity(CHUNK * 2),
+            out: Vec::new(),
+            skip,
+            in_frames: 0,
+            in_rate,
+            out_rate,
+        })
+    }
+
+    /// Reserve output room for `secs` of audio (avoids doubling reallocations).
+    pub fn reserve_secs(&mut self, secs: f64) {
+        let frames = (secs * self.out_rate as f64).ceil() as usize + CHUNK * 4;
+        self.out
+            .reserve_exact(frames.saturating_sub(self.out.len()));
+    }
+
+    /// Output frames produced so far.
+    pub fn output_len(&self) -> usize {
+        self.out.len()
+    }
+
+    pub fn push(&mut self, mono: &[f32]) -> Result<(), NodeError> {
+        self.in_frames += mono.len() as u64;
+        let Some(r) = self.inner.as_mut() else {
+            self.out.extend_from_slice(mono);
+            return Ok(());
+        };
+        let mut input = mono;
+        loop {
+            let need = r.input_frames_next();
+            if self.pending.is_empty() && input.len() >= need {
+                let (chunk, rest) = input.split_at(need);
+                let res = r.process(&[chunk], None).map_err(resample_err)?;
+                append_skipping(&mut self.out, &res[0], &mut self.skip);
+                input = rest;
+                continue;
+            }
+            let take = (need - self.pending.len()).min(input.len());
+            self.pending.extend_from_slice(&input[..take]);
+            input = &input[take..];
+            if self.pending.len() == need {
+                let res = r
+                    .process(&[&self.pending[..]], None)
+                    .map_err(resample_err)?;
+                append_skipping(&mut self.out, &res[0], &mut self.skip);
+                self.pending.clear();
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Flush and return the resampled signal, exactly `in_frames * out_rate / in_rate` long.
+    pub fn finish(mut self) -> Result<Vec<f32>, NodeError> {
+        let expected =
+            ((self.in_frames as u128 * self.out_rate as u128) / self.in_rate as u128) as usize;
+        if let Some(r) = self.inner.as_mut() {
+            if !self.pending.is_empty() {
+                let res = r
+                    .process_partial(Some(&[&self.pending[..]]), None)
+                    .map_err(resample_err)?;
+                append_skipping(&mut self.out, &res[0], &mut self.skip);
+                self.pending.clear();
+            }
+            let mut guard = 0;
+            while self.out.len() < expected && guard < 16 {
+                let res = r
+                    .process_partial::<&[f32]>(None, None)
+                    .map_err(resample_err)?;
+                append_skipping(&mut self.out, &res[0], &mut self.skip);
+                guard += 1;
+            }
+        }
+        self.out.truncate(expected);
+        self.out.shrink_to_fit();
+        Ok(self.out)
+    }
+}
+
+fn append_skipping(out: &mut Vec<f32>, data: &[f32], skip: &mut usize) {
+    let s = (*skip).min(data.len());
+    *skip -= s;
+    out.extend_from_slice(&data[s..]);
+}
+
+fn resample_err(e: impl std::fmt::Display) -> NodeError {
+    NodeError::internal(format!("resampler failed: {e}"))
+}
+
+/// Resample a whole mono signal (convenience for tests and small inputs).
+pub fn resample_mono(input: &[f32], in_rate: u32, out_rate: u32) -> Result<Vec<f32>, NodeError> {
+    let mut r = StreamResampler::new(in_rate, out_rate)?;
+    for chunk in input.chunks(4096) {
+        r.push(chunk)?;
+    }
+    r.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(freq: f32, rate: u32, secs: f32) -> Vec<f32> {
+        (0..(rate as f32 * secs) as usize)
+            .map(|i| (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin() * 0.5)
+            .collect()
+    }
+
+    #[test]
+    fn resample_44100_keeps_length_and_frequency() {
+        let input = sine(440.0, 44_100, 1.0);
+        let out = resample_mono(&input, 44_100, 16_000).unwrap();
+        assert_eq!(out.len(), 16_000);
+        // Compare with an ideal 16 kHz sine away from the edges (delay compensated).
+        let ideal = sine(440.0, 16_000, 1.0);
+        let err: f32 = out[1000..15000]
+            .iter()
+            .zip(&ideal[1000..15000])
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
+        assert!(err < 0.02, "max error {err}");
+    }
+
+    #[test]
+    fn odd_piece_sizes_match_one_shot() {
+        let input = sine(300.0, 48_000, 0.7);
+        let one = resample_mono(&input, 48_000, 16_000).unwrap();
+        let mut r = StreamResampler::new(48_000, 16_000).unwrap();
+        for piece in input.chunks(77) {
+            r.push(piece).unwrap();
+        }
+        let many = r.finish().unwrap();
+        assert_eq!(one.len(), many.len());
+        assert!(one.iter().zip(&many).all(|(a, b)| (a - b).abs() < 1e-5));
+    }
+
+    #[test]
+    fn same_rate_is_passthrough() {
+        let input = sine(300.0, 16_000, 0.3);
+        assert_eq!(resample_mono(&input, 16_000, 16_000).unwrap(), input);
+    }
+}

@@ -1,0 +1,561 @@
+//! Subtitle / transcript export (`export.subtitles`): SRT, WebVTT, TXT, TSV, JSON, LRC.
+//!
+//! * SRT `00:00:01,234`, VTT `00:00:01.234`, LRC `[mm:ss.xx]`, TSV start/end in integer
+//!   milliseconds with a `start\tend\ttext` header (as whisper.cpp writes it).
+//! * Cue text is wrapped to `max_line_length` characters, at most `max_lines` lines per cue;
+//!   longer text is split into several cues with time shared by character count.
+//! * Segments with a `speaker` are labelled `[SPEAKER_00] text` (VTT: `<v SPEAKER_00>`).
+
+use crate::error::{parse_params, NodeError};
+use crate::manifest::{NodeManifest, PortSpec, PortType, JSON_SCHEMA_DIALECT};
+use crate::types::{FileContent, FileValue, Transcript};
+use crate::{inputs, Node, NodeCtx, NodeInputs, NodeOutputs, PortValue};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::fmt::Write;
+
+pub const KIND: &str = "export.subtitles";
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Srt,
+    Vtt,
+    Txt,
+    Tsv,
+    Json,
+    Lrc,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Srt => "srt",
+            Format::Vtt => "vtt",
+            Format::Txt => "txt",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Lrc => "lrc",
+        }
+    }
+
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Srt => "application/x-subrip",
+            Format::Vtt => "text/vtt",
+            Format::Txt => "text/plain",
+            Format::Tsv => "text/tab-separated-values",
+            Format::Json => "application/json",
+            Format::Lrc => "text/plain",
+        }
+    }
+}
+
+/// `export.subtitles` params.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct ExportParams {
+    pub format: Format,
+    pub max_line_length: usize,
+    pub max_lines: usize,
+    pub include_speaker: bool,
+}
+
+impl Default for ExportParams {
+    fn default() -> Self {
+        Self {
+            format: Format::Srt,
+            max_line_length: 42,
+            max_lines: 2,
+            include_speaker: true,
+        }
+    }
+}
+
+impl ExportParams {
+    fn validate(&self) -> Result<(), NodeError> {
+        if !(10..=200).contains(&self.max_line_length) {
+            return Err(NodeError::invalid_field(
+                "max_line_length",
+                "must be 10..=200",
+            ));
+        }
+        if !(1..=4).contains(&self.max_lines) {
+            return Err(NodeError::invalid_field("max_lines", "must be 1..=4"));
+        }
+        Ok(())
+    }
+}
+
+fn split_ms(t: f64) -> (u64, u64, u64, u64) {
+    let ms = (t.max(0.0) * 1000.0).round() as u64;
+    (
+        ms / 3_600_000,
+        (ms / 60_000) % 60,
+        (ms / 1000) % 60,
+        ms % 1000,
+    )
+}
+
+/// `HH:MM:SS,mmm`
+pub fn srt_time(t: f64) -> String {
+    let (h, m, s, ms) = split_ms(t);
+    format!("{h:02}:{m:02}:{s:02},{ms:03}")
+}
+
+/// `HH:MM:SS.mmm`
+pub fn vtt_time(t: f64) -> String {
+    let (h, m, s, ms) = split_ms(t);
+    format!("{h:02}:{m:02}:{s:02}.{ms:03}")
+}
+
+/// `[mm:ss.xx]` (minutes may exceed 59).
+pub fn lrc_time(t: f64) -> String {
+    let cs = (t.max(0.0) * 100.0).round() as u64;
+    format!("[{:02}:{:02}.{:02}]", cs / 6000, (cs / 100) % 60, cs % 100)
+}
+
+/// Greedy word wrap to `max` characters (chars, not bytes); over-long words are split.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > max {
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+            }
+            lines.push(word[..max].iter().collect());
+            word.drain(..max);
+        }
+        if word.is_empty() {
+            continue;
+        }
+        let wlen = word.len();
+        let cur_len = cur.chars().count();
+        if cur.is_empty() {
+            cur.extend(word);
+        } else if cur_len + 1 + wlen <= max {
+            cur.push(' ');
+            cur.extend(word);
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur.extend(word);
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// One rendered cue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cue {
+    pub start: f64,
+    pub end: f64,
+    pub lines: Vec<String>,
+    pub speaker: Option<String>,
+}
+
+/// Turn segments into cues of at most `max_lines` wrapped lines.
+pub fn cues(t: &Transcript, p: &ExportParams) -> Vec<Cue> {
+    let mut out = Vec::new();
+    for seg in &t.segments {
+        let speaker = if p.include_speaker {
+            seg.speaker.clone()
+        } else {
+            None
+        };
+        let lines = wrap(seg.text.trim(), p.max_line_length);
+        if lines.is_empty() {
+            continue;
+        }
+        let groups: Vec<&[String]> = lines.chunks(p.max_lines).collect();
+        let total_chars: usize = lines
+            .iter()
+            .map(|l| l.chars().count())
+            .sum::<usize>()
+            .max(1);
+        let span = (seg.end - seg.start).max(0.0);
+        let mut start = seg.start;
+        let mut done_chars = 0usize;
+        for (i, g) in groups.iter().enumerate() {
+            done_chars += g.iter().map(|l| l.chars().count()).sum::<usize>();
+            let end = if i + 1 == groups.len() {
+                seg.end
+            } else {
+                seg.start + span * done_chars as f64 / total_chars as f64
+            };
+            out.push(Cue {
+                start,
+                end,
+                lines: g.to_vec(),
+                speaker: speaker.clone(),
+            });
+            start = end;
+        }
+    }
+    out
+}
+
+fn speaker_prefix(speaker: &Option<String>) -> String {
+    speaker
+        .as_ref()
+        .map(|s| format!("[{s}] "))
+        .unwrap_or_default()
+}
+
+pub fn to_srt(t: &Transcript, p: &ExportParams) -> String {
+    let mut s = String::new();
+    for (i, c) in cues(t, p).iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{}\n{} --> {}",
+            i + 1,
+            srt_time(c.start),
+            srt_time(c.end)
+        );
+        let _ = writeln!(s, "{}{}", speaker_prefix(&c.speaker), c.lines.join("\n"));
+        s.push('\n');
+    }
+    s
+}
+
+pub fn to_vtt(t: &Transcript, p: &ExportParams) -> String {
+    let mut s = String::from("WEBVTT\n\n");
+    for c in cues(t, p) {
+        let _ = writeln!(s, "{} --> {}", vtt_time(c.start), vtt_time(c.end));
+        let body = c.lines.join("\n");
+        match &c.speaker {
+            Some(sp) => {
+                let _ = writeln!(s, "<v {sp}>{body}");
+            }
+            None => {
+                let _ = writeln!(s, "{body}");
+            }
+        }
+        s.push('\n');
+    }
+    s
+}
+
+pub fn to_txt(t: &Transcript, p: &ExportParams) -> String {
+    let mut s = String::new();
+    for seg in &t.segments {
+        let text = seg.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let sp = if p.include_speaker {
+            speaker_prefix(&seg.speaker)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(s, "{sp}{text}");
+    }
+    s
+}
+
+pub fn to_tsv(t: &Transcript, p: &ExportParams) -> String {
+    let mut s = String::from("start\tend\ttext\n");
+    for seg in &t.segments {
+        let text = seg.text.trim().replace(['\t', '\n'], " ");
+        if text.is_empty() {
+            continue;
+        }
+        let sp = if p.include_speaker {
+            speaker_prefix(&seg.speaker)
+        } else {
+            String::new()
+        };
+        let ms = |x: f64| (x.max(0.0) * 1000.0).round() as u64;
+        let _ = writeln!(s, "{}\t{}\t{sp}{text}", ms(seg.start), ms(seg.end));
+    }
+    s
+}
+
+pub fn to_lrc(t: &Transcript, p: &ExportParams) -> String {
+    let mut s = String::from("[by:voxflow]\n");
+    for seg in &t.segments {
+        let text = seg.text.trim().replace('\n', " ");
+        if text.is_empty() {
+            continue;
+        }
+        let sp = if p.include_speaker {
+            speaker_prefix(&seg.speaker)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(s, "{}{sp}{text}", lrc_time(seg.start));
+    }
+    s
+}
+
+pub fn to_json(t: &Transcript) -> Result<String, NodeError> {
+    serde_json::to_string_pretty(t).map_err(|e| NodeError::internal(format!("json: {e}")))
+}
+
+/// Render `t` in `p.format`.
+pub fn render(t: &Transcript, p: &ExportParams) -> Result<String, NodeError> {
+    p.validate()?;
+    Ok(match p.format {
+        Format::Srt => to_srt(t, p),
+        Format::Vtt => to_vtt(t, p),
+        Format::Txt => to_txt(t, p),
+        Format::Tsv => to_tsv(t, p),
+        Format::Lrc => to_lrc(t, p),
+        Format::Json => to_json(t)?,
+    })
+}
+
+fn params_schema() -> serde_json::Value {
+    json!({
+        "$schema": JSON_SCHEMA_DIALECT,
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "format": {"type": "string", "enum": ["srt", "vtt", "txt", "tsv", "json", "lrc"],
+                "default": "srt", "title": "Format", "x-ui": {"widget": "select"}},
+            "max_line_length": {"type": "integer", "minimum": 10, "maximum": 200, "default": 42,
+                "title": "Max line length", "description": "Wrap subtitle lines at this many characters.",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "max_lines": {"type": "integer", "minimum": 1, "maximum": 4, "default": 2,
+                "title": "Max lines per cue", "x-ui": {"widget": "number", "advanced": true}},
+            "include_speaker": {"type": "boolean", "default": true, "title": "Speaker labels",
+                "description": "Prefix cues with the segment's speaker when it has one.",
+                "x-ui": {"widget": "checkbox", "advanced": true}}
+        }
+    })
+}
+
+/// The `export.subtitles` node.
+#[derive(Default)]
+pub struct ExportNode;
+
+impl Node for ExportNode {
+    fn manifest(&self) -> NodeManifest {
+        NodeManifest {
+            kind: KIND.into(),
+            version: "1.0.0".into(),
+            label: "Export subtitles".into(),
+            category: "Output".into(),
+            description: "Render a transcript as SRT, WebVTT, TXT, TSV, JSON or LRC.".into(),
+            inputs: vec![PortSpec::required(
+                "transcript",
+                PortType::Transcript,
+                "Transcript to render.",
+            )],
+            outputs: vec![
+                PortSpec::required(
+                    "file",
+                    PortType::File,
+                    "The rendered file (inline text, with name and MIME type).",
+                ),
+                PortSpec::required("text", PortType::Text, "The rendered content."),
+            ],
+            params_schema: params_schema(),
+        }
+    }
+
+    fn run(
+        &self,
+        inputs: NodeInputs,
+        params: serde_json::Value,
+        ctx: &NodeCtx,
+    ) -> Result<NodeOutputs, NodeError> {
+        let p: ExportParams = parse_params(params)?;
+        ctx.cancel.check()?;
+        let t = inputs::transcript(&inputs, "transcript")?;
+        let text = render(&t, &p)?;
+        let mut out = NodeOutputs::new();
+        out.insert(
+            "file".into(),
+            PortValue::File(FileValue {
+                name: format!("transcript.{}", p.format.extension()),
+                mime: Some(p.format.mime().into()),
+                content: FileContent::Text { text: text.clone() },
+            }),
+        );
+        out.insert("text".into(), PortValue::Text(text));
+        ctx.report(1.0, "export: done");
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{Segment, Word};
+
+    fn seg(id: u32, start: f64, end: f64, text: &str, speaker: Option<&str>) -> Segment {
+        Segment {
+            id,
+            start,
+            end,
+            text: text.into(),
+            avg_logprob: -0.2,
+            no_speech_prob: 0.01,
+            words: None,
+            speaker: speaker.map(Into::into),
+        }
+    }
+
+    fn sample() -> Transcript {
+        Transcript {
+            language: "en".into(),
+            language_probability: None,
+            duration: 3725.0,
+            segments: vec![
+                seg(0, 1.234, 3.0, " Hello world.", None),
+                seg(1, 3661.5, 3663.005, "The quick brown fox jumps over a lazy dog and keeps running far away into the night.", None),
+            ],
+        }
+    }
+
+    fn speakers() -> Transcript {
+        Transcript {
+            language: "en".into(),
+            language_probability: Some(0.98),
+            duration: 10.0,
+            segments: vec![
+                seg(0, 0.0, 2.5, "Good morning.", Some("SPEAKER_00")),
+                seg(1, 2.5, 4.0, "Hi there.", Some("SPEAKER_01")),
+            ],
+        }
+    }
+
+    #[test]
+    fn timestamp_formats() {
+        assert_eq!(srt_time(1.234), "00:00:01,234");
+        assert_eq!(vtt_time(1.234), "00:00:01.234");
+        assert_eq!(srt_time(3661.5), "01:01:01,500");
+        assert_eq!(vtt_time(0.0005), "00:00:00.001");
+        assert_eq!(lrc_time(1.234), "[00:01.23]");
+        assert_eq!(lrc_time(3661.5), "[61:01.50]");
+        assert_eq!(srt_time(-1.0), "00:00:00,000");
+    }
+
+    #[test]
+    fn wrap_respects_limit() {
+        assert_eq!(wrap("a bb ccc", 4), vec!["a bb", "ccc"]);
+        assert_eq!(wrap("abcdefghij kl", 4), vec!["abcd", "efgh", "ij", "kl"]);
+        assert_eq!(wrap("  ", 10), Vec::<String>::new());
+        assert_eq!(wrap("héllo wörld", 11), vec!["héllo wörld"]);
+    }
+
+    #[test]
+    fn srt_exact() {
+        let got = to_srt(&sample(), &ExportParams::default());
+        let want = "1\n00:00:01,234 --> 00:00:03,000\nHello world.\n\n\
+2\n01:01:01,500 --> 01:01:03,005\nThe quick brown fox jumps over a lazy dog\nand keeps running far away into the night.\n\n";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn long_text_splits_into_cues_of_two_lines() {
+        let p = ExportParams {
+            max_line_length: 20,
+            ..Default::default()
+        };
+        let got = to_srt(&sample(), &p);
+        // 80 chars over 5 lines of <=20 → cues of 2, 2, 1 lines; time split by chars.
+        let want = "1\n00:00:01,234 --> 00:00:03,000\nHello world.\n\n\
+2\n01:01:01,500 --> 01:01:02,177\nThe quick brown fox\njumps over a lazy\n\n\
+3\n01:01:02,177 --> 01:01:02,723\ndog and keeps\nrunning far away\n\n\
+4\n01:01:02,723 --> 01:01:03,005\ninto the night.\n\n";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn vtt_exact_with_speakers() {
+        let got = to_vtt(&speakers(), &ExportParams::default());
+        let want = "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\n<v SPEAKER_00>Good morning.\n\n\
+00:00:02.500 --> 00:00:04.000\n<v SPEAKER_01>Hi there.\n\n";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn srt_txt_tsv_lrc_with_speakers() {
+        let p = ExportParams::default();
+        assert_eq!(
+            to_srt(&speakers(), &p),
+            "1\n00:00:00,000 --> 00:00:02,500\n[SPEAKER_00] Good morning.\n\n2\n00:00:02,500 --> 00:00:04,000\n[SPEAKER_01] Hi there.\n\n"
+        );
+        assert_eq!(
+            to_txt(&speakers(), &p),
+            "[SPEAKER_00] Good morning.\n[SPEAKER_01] Hi there.\n"
+        );
+        assert_eq!(
+            to_tsv(&speakers(), &p),
+            "start\tend\ttext\n0\t2500\t[SPEAKER_00] Good morning.\n2500\t4000\t[SPEAKER_01] Hi there.\n"
+        );
+        assert_eq!(
+            to_lrc(&speakers(), &p),
+            "[by:voxflow]\n[00:00.00][SPEAKER_00] Good morning.\n[00:02.50][SPEAKER_01] Hi there.\n"
+        );
+        let no = ExportParams {
+            include_speaker: false,
+            ..Default::default()
+        };
+        assert_eq!(to_txt(&speakers(), &no), "Good morning.\nHi there.\n");
+    }
+
+    #[test]
+    fn tsv_and_txt_and_lrc_exact() {
+        let p = ExportParams::default();
+        assert_eq!(
+            to_tsv(&sample(), &p),
+            "start\tend\ttext\n1234\t3000\tHello world.\n3661500\t3663005\tThe quick brown fox jumps over a lazy dog and keeps running far away into the night.\n"
+        );
+        assert_eq!(
+            to_txt(&sample(), &p),
+            "Hello world.\nThe quick brown fox jumps over a lazy dog and keeps running far away into the night.\n"
+        );
+        assert!(to_lrc(&sample(), &p)
+            .starts_with("[by:voxflow]\n[00:01.23]Hello world.\n[61:01.50]The quick"));
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let mut t = sample();
+        t.segments[0].words = Some(vec![Word {
+            start: 1.234,
+            end: 1.8,
+            text: "Hello".into(),
+            probability: 0.9,
+        }]);
+        let s = to_json(&t).unwrap();
+        let back: Transcript = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, t);
+        assert!(!s.contains("speaker"), "absent speaker is omitted");
+    }
+
+    #[test]
+    fn node_outputs_file_and_text_and_validates() {
+        let ctx = NodeCtx::new(std::sync::Arc::new(crate::NodeResources::new(
+            "/nonexistent",
+        )));
+        let mut inputs = NodeInputs::new();
+        inputs.insert("transcript".into(), PortValue::Transcript(speakers()));
+        let out = ExportNode
+            .run(inputs.clone(), json!({"format": "vtt"}), &ctx)
+            .unwrap();
+        match &out["file"] {
+            PortValue::File(f) => {
+                assert_eq!(f.name, "transcript.vtt");
+                assert_eq!(f.mime.as_deref(), Some("text/vtt"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = ExportNode
+            .run(inputs.clone(), json!({"format": "docx"}), &ctx)
+            .unwrap_err();
+        assert_eq!(e.kind, crate::NodeErrorKind::InvalidParams);
+        assert!(e.message.contains("format"), "{}", e.message);
+        let e = ExportNode
+            .run(inputs, json!({"max_line_length": 3}), &ctx)
+            .unwrap_err();
+        assert!(e.message.contains("max_line_length"), "{}", e.message);
+    }
+}
