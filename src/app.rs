@@ -24,6 +24,7 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
+    pub speech: crate::speech::Speech,
 }
 
 impl AppState {
@@ -47,6 +48,7 @@ impl AppState {
             Duration::from_secs(settings.login_window_secs),
         );
         Ok(Self {
+            speech: crate::speech::Speech::new(&settings),
             metrics: Metrics::new()?,
             settings,
             store,

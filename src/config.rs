@@ -33,6 +33,16 @@ pub struct Settings {
     /// Failed logins per account (and ×4 per client IP) within the window before refusing.
     pub login_max_failures: u32,
     pub login_window_secs: u64,
+    /// Model used when a request names none (and for OpenAI's `whisper-1`).
+    pub default_model: String,
+    /// Largest audio upload, in bytes.
+    pub max_upload_bytes: u64,
+    /// Longest audio accepted, in seconds.
+    pub max_audio_secs: f64,
+    /// Whisper decodes that may run at once (each uses `whisper_threads`).
+    pub whisper_concurrency: usize,
+    /// Threads per Whisper decode; 0 = all cores.
+    pub whisper_threads: u32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -59,6 +69,11 @@ impl Default for Settings {
             max_json_body_bytes: 1024 * 1024,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
+            default_model: "base".into(),
+            max_upload_bytes: 100 * 1024 * 1024,
+            max_audio_secs: 4.0 * 3600.0,
+            whisper_concurrency: 1,
+            whisper_threads: 0,
         }
     }
 }
@@ -83,6 +98,11 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_MAX_JSON_BODY_BYTES", "max_json_body_bytes"),
     ("VOXFLOW_LOGIN_MAX_FAILURES", "login_max_failures"),
     ("VOXFLOW_LOGIN_WINDOW_SECS", "login_window_secs"),
+    ("VOXFLOW_DEFAULT_MODEL", "default_model"),
+    ("VOXFLOW_MAX_UPLOAD_BYTES", "max_upload_bytes"),
+    ("VOXFLOW_MAX_AUDIO_SECS", "max_audio_secs"),
+    ("VOXFLOW_WHISPER_CONCURRENCY", "whisper_concurrency"),
+    ("VOXFLOW_WHISPER_THREADS", "whisper_threads"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -150,6 +170,11 @@ impl Settings {
                 "DATABASE_URL must start with sqlite:// or postgres://".into(),
             ));
         }
+        if self.whisper_concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "whisper_concurrency must be at least 1".into(),
+            ));
+        }
         if self.db_pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "db_pool_size must be at least 1".into(),
@@ -173,10 +198,18 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "max_json_body_bytes",
         "login_max_failures",
         "login_window_secs",
+        "max_upload_bytes",
+        "whisper_concurrency",
+        "whisper_threads",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {
             return toml::Value::Integer(n);
+        }
+    }
+    if key == "max_audio_secs" {
+        if let Ok(x) = value.trim().parse::<f64>() {
+            return toml::Value::Float(x);
         }
     }
     toml::Value::String(value.to_string())

@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod health;
+pub mod openai;
 pub mod plans;
 pub mod resellers;
 pub mod tenants;
@@ -39,6 +40,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
         (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
 )]
 pub struct ApiDoc;
@@ -116,7 +118,10 @@ where
                 .service(plans::update_plan)
                 .service(plans::delete_plan)
                 .service(audit_log::list_audit_log)
-                .service(audit_log::get_audit_entry),
+                .service(audit_log::get_audit_entry)
+                .service(openai::create_transcription)
+                .service(openai::create_translation)
+                .service(openai::list_models),
         )
         .split_for_parts()
 }

@@ -139,10 +139,25 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     s.database_url = database_url;
     s.db_pool_size = 4;
     s.jwt_secret = JWT_SECRET.into();
+    s.models_dir = models_dir();
+    s.default_model = "tiny.en".into();
+    s.whisper_threads = 2;
     s
 }
 
+/// The ready model files (`../shared/models`, or `$VOXFLOW_MODELS_DIR`).
+pub fn models_dir() -> std::path::PathBuf {
+    std::env::var_os("VOXFLOW_MODELS_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models"))
+}
+
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// Like [`spawn_app`], with settings adjusted by `tweak`.
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("voxflow.db").display()),
@@ -153,7 +168,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
                 .expect("create db")
         }
     };
-    let settings = test_settings(dir.path(), database_url.clone());
+    let mut settings = test_settings(dir.path(), database_url.clone());
+    tweak(&mut settings);
     let state = tokio::task::spawn_blocking(move || AppState::init(settings))
         .await
         .expect("join")
@@ -422,4 +438,37 @@ impl TestApp {
             plan1: plan.id(),
         }
     }
+}
+
+/// Speaks `text` with espeak-ng into a WAV file (22.05 kHz mono).
+pub fn speak(text: &str, voice: &str, path: &std::path::Path) {
+    let status = std::process::Command::new("espeak-ng")
+        .args(["-v", voice, "-s", "150", "-w"])
+        .arg(path)
+        .arg(text)
+        .status()
+        .expect("espeak-ng is installed (apt-get install espeak-ng)");
+    assert!(status.success(), "espeak-ng failed");
+}
+
+/// Word error rate of `hypothesis` against `reference`, ignoring case and punctuation.
+pub fn wer(reference: &str, hypothesis: &str) -> f64 {
+    let norm = |s: &str| -> Vec<String> {
+        s.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (r, h) = (norm(reference), norm(hypothesis));
+    let mut prev: Vec<usize> = (0..=h.len()).collect();
+    for i in 1..=r.len() {
+        let mut cur = vec![i; h.len() + 1];
+        for j in 1..=h.len() {
+            let sub = prev[j - 1] + usize::from(r[i - 1] != h[j - 1]);
+            cur[j] = sub.min(prev[j] + 1).min(cur[j - 1] + 1);
+        }
+        prev = cur;
+    }
+    prev[h.len()] as f64 / r.len().max(1) as f64
 }

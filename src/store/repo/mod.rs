@@ -8,6 +8,7 @@ pub mod plans;
 pub mod refresh_tokens;
 pub mod resellers;
 pub mod tenants;
+pub mod usage;
 pub mod users;
 
 diesel::define_sql_function! {

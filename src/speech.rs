@@ -1,0 +1,107 @@
+//! The service's handle on the speech nodes: shared model cache, limits, and the
+//! decode → (VAD) → Whisper pipeline used by the OpenAI-compatible endpoints.
+//!
+//! Node work is blocking and CPU-bound; it runs on tokio's blocking pool, and a panic
+//! inside a node becomes that request's error instead of taking the process down.
+
+use crate::config::Settings;
+use std::path::PathBuf;
+use std::sync::Arc;
+use voxflow_nodes::asr::whisper::{self, WhisperParams};
+use voxflow_nodes::audio::{decode, vad};
+use voxflow_nodes::{
+    CancelToken, DecodeLimits, FaultSource, ModelCacheConfig, NodeCtx, NodeError, NodeErrorKind,
+    NodeResources, Transcript,
+};
+
+pub struct Speech {
+    resources: Arc<NodeResources>,
+    default_model: String,
+    whisper_threads: u32,
+}
+
+/// One transcription request, already validated at the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct TranscribeRequest {
+    /// The uploaded file (deleted by the caller afterwards).
+    pub path: PathBuf,
+    pub whisper: WhisperParams,
+    /// Run Silero VAD first and decode only the speech.
+    pub vad: bool,
+}
+
+impl Speech {
+    pub fn new(settings: &Settings) -> Self {
+        let resources = NodeResources::new(settings.models_dir.clone())
+            .with_decode_limits(DecodeLimits {
+                max_bytes: settings.max_upload_bytes,
+                max_duration_secs: settings.max_audio_secs,
+            })
+            .with_cache_config(ModelCacheConfig {
+                max_concurrent_decodes: settings.whisper_concurrency,
+            });
+        Self {
+            resources: Arc::new(resources),
+            default_model: settings.default_model.clone(),
+            whisper_threads: settings.whisper_threads,
+        }
+    }
+
+    pub fn models_dir(&self) -> &std::path::Path {
+        self.resources.models_dir()
+    }
+
+    /// Maps an API model name to a catalog name: OpenAI's `whisper-1` (and an empty name)
+    /// mean the configured default.
+    pub fn model_name(&self, requested: &str) -> String {
+        match requested.trim() {
+            "" | "whisper-1" => self.default_model.clone(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Installed Whisper models, by catalog name (e.g. `tiny.en-q8_0`).
+    pub fn installed_whisper_models(&self) -> Vec<String> {
+        whisper::installed_models(self.resources.models_dir(), "")
+            .into_iter()
+            .filter(|m| !m.starts_with("silero"))
+            .collect()
+    }
+
+    /// Checks that `name` resolves to an installed model file.
+    pub fn resolve_model(&self, name: &str) -> Result<PathBuf, NodeError> {
+        whisper::resolve_model(self.resources.models_dir(), name)
+    }
+
+    /// Decodes the upload, optionally runs VAD, and transcribes. Returns the transcript.
+    pub async fn transcribe(&self, mut req: TranscribeRequest) -> Result<Transcript, NodeError> {
+        if req.whisper.threads == 0 {
+            req.whisper.threads = self.whisper_threads;
+        }
+        let ctx = NodeCtx::new(self.resources.clone()).with_cancel(CancelToken::new());
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_pipeline(&req, &ctx)))
+                .unwrap_or_else(|_| {
+                    Err(NodeError::new(
+                        NodeErrorKind::Internal,
+                        "the transcription pipeline panicked",
+                    )
+                    .with_fault(FaultSource::Bug))
+                })
+        })
+        .await
+        .map_err(|e| NodeError::new(NodeErrorKind::Internal, format!("task failed: {e}")))?
+    }
+}
+
+fn run_pipeline(req: &TranscribeRequest, ctx: &NodeCtx) -> Result<Transcript, NodeError> {
+    let audio = decode::decode_path(&req.path, &ctx.resources.decode_limits, &ctx.cancel)?;
+    let regions = if req.vad {
+        Some(vad::detect(&audio, &vad::VadParams::default(), ctx)?)
+    } else {
+        None
+    };
+    whisper::transcribe(&audio, regions.as_ref(), &req.whisper, ctx)
+}

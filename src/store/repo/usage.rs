@@ -1,0 +1,41 @@
+//! `usage_records`: metered consumption (audio seconds processed, storage), per tenant.
+
+use crate::store::schema::usage_records::dsl as ur;
+use crate::store::{DbConn, StoreError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::store::schema::usage_records)]
+pub struct UsageRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub user_id: Option<String>,
+    pub job_id: Option<String>,
+    pub resource_type: String,
+    /// Thousandths of `unit` (exact).
+    pub amount_milli: i64,
+    pub unit: String,
+    pub recorded_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, row: &UsageRow) -> Result<(), StoreError> {
+    diesel::insert_into(ur::usage_records).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Total of one resource for a tenant since `since` (thousandths of the unit).
+pub fn total_since(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    resource_type: &str,
+    since: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    let rows: Vec<i64> = ur::usage_records
+        .filter(ur::tenant_id.eq(tenant_id.to_string()))
+        .filter(ur::resource_type.eq(resource_type.to_string()))
+        .filter(ur::recorded_at.ge(since))
+        .select(ur::amount_milli)
+        .load(conn)?;
+    Ok(rows.iter().sum())
+}
