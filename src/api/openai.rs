@@ -47,7 +47,13 @@ pub struct OpenAiError {
 }
 
 impl OpenAiError {
-    fn new(status: StatusCode, type_: &str, code: &str, param: Option<&str>, message: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        type_: &str,
+        code: &str,
+        param: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             status,
             body: OpenAiErrorBody {
@@ -62,7 +68,13 @@ impl OpenAiError {
     }
 
     fn invalid(param: &str, message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_request_error", "invalid_value", Some(param), message)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "invalid_value",
+            Some(param),
+            message,
+        )
     }
 }
 
@@ -112,20 +124,38 @@ fn node_error(e: NodeError, upload: &std::path::Path, models_dir: &std::path::Pa
         .replace(&upload.display().to_string(), "the uploaded file")
         .replace(&models_dir.display().to_string(), "the models directory");
     let (status, code, param) = match e.kind {
-        NodeErrorKind::InvalidParams | NodeErrorKind::InvalidInput => (StatusCode::BAD_REQUEST, "invalid_value", None),
-        NodeErrorKind::UnsupportedFormat => (StatusCode::BAD_REQUEST, "unsupported_format", Some("file")),
+        NodeErrorKind::InvalidParams | NodeErrorKind::InvalidInput => {
+            (StatusCode::BAD_REQUEST, "invalid_value", None)
+        }
+        NodeErrorKind::UnsupportedFormat => {
+            (StatusCode::BAD_REQUEST, "unsupported_format", Some("file"))
+        }
         NodeErrorKind::CorruptAudio => (StatusCode::BAD_REQUEST, "corrupt_audio", Some("file")),
         NodeErrorKind::EmptyAudio => (StatusCode::BAD_REQUEST, "empty_audio", Some("file")),
-        NodeErrorKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "file_too_large", Some("file")),
+        NodeErrorKind::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            Some("file"),
+        ),
         NodeErrorKind::TooLong => (StatusCode::BAD_REQUEST, "audio_too_long", Some("file")),
         NodeErrorKind::ModelNotFound => (StatusCode::NOT_FOUND, "model_not_found", Some("model")),
         NodeErrorKind::Cancelled => (StatusCode::SERVICE_UNAVAILABLE, "cancelled", None),
         NodeErrorKind::ModelLoad | NodeErrorKind::Inference | NodeErrorKind::Internal => {
             tracing::error!(error = %e, "transcription failed");
-            return OpenAiError::new(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "internal", None, "Transcription failed; the error has been logged");
+            return OpenAiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                "internal",
+                None,
+                "Transcription failed; the error has been logged",
+            );
         }
     };
-    let type_ = if status == StatusCode::NOT_FOUND { "not_found_error" } else { "invalid_request_error" };
+    let type_ = if status == StatusCode::NOT_FOUND {
+        "not_found_error"
+    } else {
+        "invalid_request_error"
+    };
     OpenAiError::new(status, type_, code, param, message)
 }
 
@@ -195,7 +225,8 @@ async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, Ope
     let limit = state.settings.max_upload_bytes;
     let tmp_dir = state.settings.data_dir.join("tmp");
     while let Some(field) = payload.next().await {
-        let mut field = field.map_err(|e| OpenAiError::invalid("file", format!("malformed multipart body: {e}")))?;
+        let mut field = field
+            .map_err(|e| OpenAiError::invalid("file", format!("malformed multipart body: {e}")))?;
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let filename = field
@@ -213,7 +244,9 @@ async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, Ope
             .map_err(|e| OpenAiError::from(ApiError::internal(e)))?;
             let mut written: u64 = 0;
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| OpenAiError::invalid("file", format!("upload interrupted: {e}")))?;
+                let chunk = chunk.map_err(|e| {
+                    OpenAiError::invalid("file", format!("upload interrupted: {e}"))
+                })?;
                 written += chunk.len() as u64;
                 if written > limit {
                     return Err(OpenAiError::new(
@@ -225,26 +258,31 @@ async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, Ope
                     ));
                 }
                 // Small synchronous writes to a local temp file; buffered by the OS.
-                tmp.write_all(&chunk).map_err(|e| OpenAiError::from(ApiError::internal(e)))?;
+                tmp.write_all(&chunk)
+                    .map_err(|e| OpenAiError::from(ApiError::internal(e)))?;
             }
             form.file = Some((tmp, filename));
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| OpenAiError::invalid(&name, format!("malformed field: {e}")))?;
+                let chunk = chunk
+                    .map_err(|e| OpenAiError::invalid(&name, format!("malformed field: {e}")))?;
                 if value.len() + chunk.len() > MAX_FIELD_BYTES {
                     return Err(OpenAiError::invalid(&name, "field is too long"));
                 }
                 value.extend_from_slice(&chunk);
             }
-            let value = String::from_utf8(value).map_err(|_| OpenAiError::invalid(&name, "must be UTF-8 text"))?;
+            let value = String::from_utf8(value)
+                .map_err(|_| OpenAiError::invalid(&name, "must be UTF-8 text"))?;
             match name.as_str() {
                 "model" => form.model = Some(value),
                 "language" => form.language = Some(value),
                 "prompt" => form.prompt = Some(value),
                 "response_format" => form.response_format = Some(value),
                 "temperature" => form.temperature = Some(value),
-                "timestamp_granularities[]" | "timestamp_granularities" => form.granularities.push(value),
+                "timestamp_granularities[]" | "timestamp_granularities" => {
+                    form.granularities.push(value)
+                }
                 "vad" => form.vad = Some(value),
                 // OpenAI accepts fields we do not use (e.g. `stream`, `include[]`); ignore them.
                 _ => {}
@@ -305,16 +343,29 @@ async fn speech_to_text(
     let authed = authed?;
     authed.require(Action::JobsWrite)?;
     let Some(tenant_id) = authed.principal.tenant_id else {
-        return Err(ApiError::forbidden("Transcription is billed to a tenant: use a tenant user's API key").into());
+        return Err(ApiError::forbidden(
+            "Transcription is billed to a tenant: use a tenant user's API key",
+        )
+        .into());
     };
     let form = read_form(payload, &state).await?;
     let Some((upload, _filename)) = form.file else {
-        return Err(OpenAiError::new(StatusCode::BAD_REQUEST, "invalid_request_error", "missing_file", Some("file"), "The `file` field is required"));
+        return Err(OpenAiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "missing_file",
+            Some("file"),
+            "The `file` field is required",
+        ));
     };
     let format = match form.response_format.as_deref() {
         None | Some("") => ResponseFormat::Json,
-        Some(f) => ResponseFormat::parse(f)
-            .ok_or_else(|| OpenAiError::invalid("response_format", format!("`{f}` is not one of json, text, srt, verbose_json, vtt")))?,
+        Some(f) => ResponseFormat::parse(f).ok_or_else(|| {
+            OpenAiError::invalid(
+                "response_format",
+                format!("`{f}` is not one of json, text, srt, verbose_json, vtt"),
+            )
+        })?,
     };
     let temperature = match form.temperature.as_deref().map(str::trim) {
         None | Some("") => 0.0,
@@ -329,7 +380,12 @@ async fn speech_to_text(
         match g.as_str() {
             "word" => words = true,
             "segment" => {}
-            other => return Err(OpenAiError::invalid("timestamp_granularities[]", format!("`{other}` is not word or segment"))),
+            other => {
+                return Err(OpenAiError::invalid(
+                    "timestamp_granularities[]",
+                    format!("`{other}` is not word or segment"),
+                ))
+            }
         }
     }
     let vad = match form.vad.as_deref().map(str::trim) {
@@ -378,7 +434,12 @@ async fn speech_to_text(
     render(format, &transcript, task, words)
 }
 
-async fn record_usage(state: &AppState, authed: &Authed, tenant_id: uuid::Uuid, seconds: f64) -> Result<(), OpenAiError> {
+async fn record_usage(
+    state: &AppState,
+    authed: &Authed,
+    tenant_id: uuid::Uuid,
+    seconds: f64,
+) -> Result<(), OpenAiError> {
     let scope = authed.scope();
     let row = repo::usage::UsageRow {
         id: store::new_id(),
@@ -390,21 +451,38 @@ async fn record_usage(state: &AppState, authed: &Authed, tenant_id: uuid::Uuid, 
         unit: "audio_seconds".into(),
         recorded_at: store::now(),
     };
-    state.store.write(scope, move |c| repo::usage::insert(c, &row)).await?;
+    state
+        .store
+        .write(scope, move |c| repo::usage::insert(c, &row))
+        .await?;
     Ok(())
 }
 
-fn render(format: ResponseFormat, t: &Transcript, task: Task, words: bool) -> Result<HttpResponse, OpenAiError> {
+fn render(
+    format: ResponseFormat,
+    t: &Transcript,
+    task: Task,
+    words: bool,
+) -> Result<HttpResponse, OpenAiError> {
     let text = t.text();
     let plain = |ct: &str, body: String| HttpResponse::Ok().content_type(ct).body(body);
     let subtitles = |f: Format| {
-        export::render(t, &ExportParams { format: f, ..ExportParams::default() })
-            .map_err(|e| OpenAiError::from(ApiError::internal(e)))
+        export::render(
+            t,
+            &ExportParams {
+                format: f,
+                ..ExportParams::default()
+            },
+        )
+        .map_err(|e| OpenAiError::from(ApiError::internal(e)))
     };
     Ok(match format {
         ResponseFormat::Json => HttpResponse::Ok().json(serde_json::json!({ "text": text })),
         ResponseFormat::Text => plain("text/plain; charset=utf-8", text),
-        ResponseFormat::Srt => plain("application/x-subrip; charset=utf-8", subtitles(Format::Srt)?),
+        ResponseFormat::Srt => plain(
+            "application/x-subrip; charset=utf-8",
+            subtitles(Format::Srt)?,
+        ),
         ResponseFormat::Vtt => plain("text/vtt; charset=utf-8", subtitles(Format::Vtt)?),
         ResponseFormat::VerboseJson => {
             let segments: Vec<_> = t
@@ -462,12 +540,29 @@ pub struct OpenAiModelList {
     responses((status = 200, body = OpenAiModelList), (status = 401, body = OpenAiErrorBody))
 )]
 #[get("/models")]
-pub async fn list_models(state: web::Data<AppState>, authed: Result<Authed, ApiError>) -> Result<web::Json<OpenAiModelList>, OpenAiError> {
+pub async fn list_models(
+    state: web::Data<AppState>,
+    authed: Result<Authed, ApiError>,
+) -> Result<web::Json<OpenAiModelList>, OpenAiError> {
     let authed = authed?;
     authed.require(Action::JobsRead)?;
     let created = chrono::Utc::now().timestamp();
-    let model = |id: String| OpenAiModel { id, object: "model", created, owned_by: "voxflow" };
+    let model = |id: String| OpenAiModel {
+        id,
+        object: "model",
+        created,
+        owned_by: "voxflow",
+    };
     let mut data = vec![model("whisper-1".into())];
-    data.extend(state.speech.installed_whisper_models().into_iter().map(model));
-    Ok(web::Json(OpenAiModelList { object: "list", data }))
+    data.extend(
+        state
+            .speech
+            .installed_whisper_models()
+            .into_iter()
+            .map(model),
+    );
+    Ok(web::Json(OpenAiModelList {
+        object: "list",
+        data,
+    }))
 }

@@ -149,7 +149,9 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
 pub fn models_dir() -> std::path::PathBuf {
     std::env::var_os("VOXFLOW_MODELS_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models"))
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models")
+        })
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
@@ -157,7 +159,10 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 /// Like [`spawn_app`], with settings adjusted by `tweak`.
-pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
+pub async fn spawn_app_with(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("voxflow.db").display()),

@@ -29,13 +29,22 @@ fn spec_is_openapi_3_1_with_security_and_problem_errors() {
     let schemes = &spec["components"]["securitySchemes"];
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert_eq!(schemes["api_key"]["name"], "X-API-Key");
-    // Every operation documents at least one problem+json error, except the open probes.
+    // Every operation documents its errors: problem+json, or OpenAI's shape on the OpenAI
+    // routes; the open probes excepted.
     for (path, item) in spec["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("item") {
             let responses = op["responses"].as_object().expect("responses");
-            let has_problem = responses
-                .values()
-                .any(|r| r["content"].get("application/problem+json").is_some());
+            let openai = op["tags"][0] == "openai";
+            let has_problem = responses.iter().any(|(status, r)| {
+                (status.starts_with('4') || status.starts_with('5'))
+                    && if openai {
+                        r["content"]["application/json"]["schema"]["$ref"]
+                            .as_str()
+                            .is_some_and(|s| s.ends_with("/OpenAiErrorBody"))
+                    } else {
+                        r["content"].get("application/problem+json").is_some()
+                    }
+            });
             if !["/healthz", "/metrics", "/v1/auth/logout"].contains(&path.as_str()) {
                 assert!(has_problem, "{method} {path} documents no problem response");
             }

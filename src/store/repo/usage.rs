@@ -20,7 +20,9 @@ pub struct UsageRow {
 }
 
 pub fn insert(conn: &mut DbConn, row: &UsageRow) -> Result<(), StoreError> {
-    diesel::insert_into(ur::usage_records).values(row).execute(conn)?;
+    diesel::insert_into(ur::usage_records)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
