@@ -43,6 +43,8 @@ pub struct Settings {
     pub whisper_concurrency: usize,
     /// Threads per Whisper decode; 0 = all cores.
     pub whisper_threads: u32,
+    /// Unload a Whisper model after this many seconds unused; 0 = keep loaded.
+    pub model_idle_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -74,6 +76,7 @@ impl Default for Settings {
             max_audio_secs: 4.0 * 3600.0,
             whisper_concurrency: 1,
             whisper_threads: 0,
+            model_idle_secs: 600,
         }
     }
 }
@@ -103,6 +106,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_MAX_AUDIO_SECS", "max_audio_secs"),
     ("VOXFLOW_WHISPER_CONCURRENCY", "whisper_concurrency"),
     ("VOXFLOW_WHISPER_THREADS", "whisper_threads"),
+    ("VOXFLOW_MODEL_IDLE_SECS", "model_idle_secs"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -201,6 +205,7 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "max_upload_bytes",
         "whisper_concurrency",
         "whisper_threads",
+        "model_idle_secs",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {

@@ -47,6 +47,27 @@ impl Speech {
         }
     }
 
+    /// Unloads Whisper models unused for `idle`, checking every minute, for as long as the
+    /// returned task runs (the caller aborts it at shutdown).
+    pub fn spawn_idle_unloader(&self, idle: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let resources = self.resources.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60).min(idle));
+            loop {
+                tick.tick().await;
+                let resources = resources.clone();
+                let unloaded = tokio::task::spawn_blocking(move || {
+                    resources.whisper_models.unload_idle(idle)
+                })
+                .await
+                .unwrap_or(0);
+                if unloaded > 0 {
+                    tracing::info!(unloaded, "unloaded idle Whisper models");
+                }
+            }
+        })
+    }
+
     pub fn models_dir(&self) -> &std::path::Path {
         self.resources.models_dir()
     }
