@@ -25,6 +25,8 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
     pub speech: crate::speech::Speech,
+    /// The node registry as served by `/v1/nodes`.
+    pub catalog: crate::api::nodes::Catalog,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
         );
         Ok(Self {
             speech: crate::speech::Speech::new(&settings),
+            catalog: crate::api::nodes::Catalog::new(&voxflow_nodes::Registry::new()),
             metrics: Metrics::new()?,
             settings,
             store,

@@ -54,6 +54,7 @@ codes! {
     PlanNotFound => ("plan_not_found", NOT_FOUND, "Plan not found"),
     ApiKeyNotFound => ("api_key_not_found", NOT_FOUND, "API key not found"),
     AuditEntryNotFound => ("audit_entry_not_found", NOT_FOUND, "Audit log entry not found"),
+    NodeKindNotFound => ("node_kind_not_found", NOT_FOUND, "No such node kind"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),

@@ -58,8 +58,11 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         let state = tokio::task::spawn_blocking(move || AppState::init(settings)).await??;
         first_run_admin(&state, &admin_email, &admin_password).await?;
         let idle = state.settings.model_idle_secs;
-        let unloader = (idle > 0)
-            .then(|| state.speech.spawn_idle_unloader(std::time::Duration::from_secs(idle)));
+        let unloader = (idle > 0).then(|| {
+            state
+                .speech
+                .spawn_idle_unloader(std::time::Duration::from_secs(idle))
+        });
         let app = Application::build(state)?;
         tracing::info!(%bind, port = app.port(), database = %db, "Voxflow is listening");
         println!(

@@ -56,11 +56,10 @@ impl Speech {
             loop {
                 tick.tick().await;
                 let resources = resources.clone();
-                let unloaded = tokio::task::spawn_blocking(move || {
-                    resources.whisper_models.unload_idle(idle)
-                })
-                .await
-                .unwrap_or(0);
+                let unloaded =
+                    tokio::task::spawn_blocking(move || resources.whisper_models.unload_idle(idle))
+                        .await
+                        .unwrap_or(0);
                 if unloaded > 0 {
                     tracing::info!(unloaded, "unloaded idle Whisper models");
                 }

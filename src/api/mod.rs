@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
 pub mod health;
+pub mod nodes;
 pub mod openai;
 pub mod plans;
 pub mod resellers;
@@ -40,6 +41,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
         (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
 )]
@@ -119,6 +121,8 @@ where
                 .service(plans::delete_plan)
                 .service(audit_log::list_audit_log)
                 .service(audit_log::get_audit_entry)
+                .service(nodes::list_nodes)
+                .service(nodes::get_node)
                 .service(openai::create_transcription)
                 .service(openai::create_translation)
                 .service(openai::list_models),

@@ -8,6 +8,7 @@ mod api_keys;
 mod auth;
 mod health;
 mod isolation;
+mod nodes;
 mod openai_compat;
 mod openapi;
 mod resources;

@@ -1,0 +1,249 @@
+//! `/v1/nodes`: the node registry — every node kind's manifest (ports, params JSON Schema,
+//! version, category, UI hints). Front ends build their palettes from it and the Flowise
+//! plugin is generated from it. Both routes answer with an ETag and honour `If-None-Match`.
+
+use crate::app::AppState;
+use crate::auth::Authed;
+use crate::error::{ApiError, Code};
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+use voxflow_nodes::{NodeManifest, PortSpec, PortType};
+
+/// A port of a node: edges connect an output to an input of the same `port_type`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PortView {
+    pub name: String,
+    /// `audio`, `speech_regions`, `transcript`, `speaker_turns`, `text` or `file`.
+    pub port_type: String,
+    pub required: bool,
+    pub description: String,
+}
+
+/// What a node kind is, takes, produces and accepts as parameters.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NodeManifestView {
+    /// Stable identifier, e.g. `whisper.transcribe`.
+    pub kind: String,
+    /// Semantic version of the node's contract.
+    pub version: String,
+    pub label: String,
+    pub category: String,
+    pub description: String,
+    pub inputs: Vec<PortView>,
+    pub outputs: Vec<PortView>,
+    /// JSON Schema (draft 2020-12) of the `params` object, with defaults and `x-ui` hints.
+    #[schema(value_type = Object)]
+    pub params_schema: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NodeList {
+    pub items: Vec<NodeManifestView>,
+}
+
+fn port_type_name(t: PortType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn port(p: &PortSpec) -> PortView {
+    PortView {
+        name: p.name.clone(),
+        port_type: port_type_name(p.port_type),
+        required: p.required,
+        description: p.description.clone(),
+    }
+}
+
+impl From<&NodeManifest> for NodeManifestView {
+    fn from(m: &NodeManifest) -> Self {
+        NodeManifestView {
+            kind: m.kind.clone(),
+            version: m.version.clone(),
+            label: m.label.clone(),
+            category: m.category.clone(),
+            description: m.description.clone(),
+            inputs: m.inputs.iter().map(port).collect(),
+            outputs: m.outputs.iter().map(port).collect(),
+            params_schema: m.params_schema.clone(),
+        }
+    }
+}
+
+/// The `job.status` entry: not a processing step but how a client awaits a job, so front
+/// ends can offer "wait for job" as a node.
+fn job_status_manifest() -> NodeManifestView {
+    NodeManifestView {
+        kind: "job.status".into(),
+        version: "1.0.0".into(),
+        label: "Job status".into(),
+        category: "Jobs".into(),
+        description: "Await or read a Voxflow job. Subscribe on the WebSocket `GET /v1/ws` \
+                      (`{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":seq}`) or poll \
+                      `GET /v1/jobs/{id}` with `If-None-Match` (304 while nothing changed, \
+                      `Voxflow-Poll-After` suggests the next interval). Outputs are the job's \
+                      artifacts once it succeeds."
+            .into(),
+        inputs: vec![PortView {
+            name: "job_id".into(),
+            port_type: "text".into(),
+            required: true,
+            description: "The job to await.".into(),
+        }],
+        outputs: vec![
+            PortView {
+                name: "transcript".into(),
+                port_type: "transcript".into(),
+                required: false,
+                description: "The job's transcript artifact, when it has one.".into(),
+            },
+            PortView {
+                name: "text".into(),
+                port_type: "text".into(),
+                required: true,
+                description: "Final status, or the transcript text when there is one.".into(),
+            },
+        ],
+        params_schema: serde_json::json!({
+            "$schema": voxflow_nodes::manifest::JSON_SCHEMA_DIALECT,
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "mode": {"type": "string", "enum": ["await", "read"], "default": "await",
+                         "description": "`await` waits for a final state; `read` returns the current one.",
+                         "x-ui": {"widget": "select"}},
+                "timeout_s": {"type": "integer", "minimum": 1, "maximum": 86400, "default": 3600,
+                              "description": "Give up waiting after this many seconds.",
+                              "x-ui": {"advanced": true}},
+                "transport": {"type": "string", "enum": ["websocket", "poll"], "default": "websocket",
+                              "description": "WebSocket push, falling back to ETag polling.",
+                              "x-ui": {"advanced": true, "widget": "select"}}
+            }
+        }),
+    }
+}
+
+/// The registry as served: built once, with its ETag.
+pub struct Catalog {
+    pub items: Vec<NodeManifestView>,
+    list_etag: String,
+    item_etags: Vec<String>,
+    list_json: String,
+}
+
+impl Catalog {
+    pub fn new(registry: &voxflow_nodes::Registry) -> Self {
+        let mut items: Vec<NodeManifestView> = registry
+            .manifests()
+            .iter()
+            .map(NodeManifestView::from)
+            .collect();
+        items.push(job_status_manifest());
+        items.sort_by(|a, b| a.kind.cmp(&b.kind));
+        let etag = |json: &str| {
+            format!(
+                "\"{}\"",
+                &hex::encode(Sha256::digest(json.as_bytes()))[..32]
+            )
+        };
+        let list_json =
+            serde_json::to_string(&serde_json::json!({ "items": items })).unwrap_or_default();
+        let item_etags = items
+            .iter()
+            .map(|i| etag(&serde_json::to_string(i).unwrap_or_default()))
+            .collect();
+        Catalog {
+            list_etag: etag(&list_json),
+            item_etags,
+            list_json,
+            items,
+        }
+    }
+
+    pub fn get(&self, kind: &str) -> Option<&NodeManifestView> {
+        self.items.iter().find(|i| i.kind == kind)
+    }
+}
+
+fn not_modified(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+fn cached(req: &HttpRequest, etag: &str, body: impl FnOnce() -> HttpResponse) -> HttpResponse {
+    if not_modified(req, etag) {
+        return HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag.to_string()))
+            .finish();
+    }
+    let mut res = body();
+    if let Ok(v) = header::HeaderValue::from_str(etag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-cache"),
+    );
+    res
+}
+
+/// Lists every node kind's manifest.
+#[utoipa::path(
+    tag = "nodes",
+    params(("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+    responses(
+        (status = 200, body = NodeList, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        super::ReadErrors
+    )
+)]
+#[get("/nodes")]
+pub async fn list_nodes(
+    state: web::Data<AppState>,
+    _authed: Authed,
+    req: HttpRequest,
+) -> HttpResponse {
+    let catalog = &state.catalog;
+    cached(&req, &catalog.list_etag, || {
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(catalog.list_json.clone())
+    })
+}
+
+/// Reads one node kind's manifest.
+#[utoipa::path(
+    tag = "nodes",
+    params(("kind" = String, Path, example = "whisper.transcribe"),
+           ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy")),
+    responses(
+        (status = 200, body = NodeManifestView, headers(("ETag" = String))),
+        (status = 304, description = "Not modified"),
+        super::ReadErrors
+    )
+)]
+#[get("/nodes/{kind}")]
+pub async fn get_node(
+    state: web::Data<AppState>,
+    _authed: Authed,
+    req: HttpRequest,
+    kind: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let catalog = &state.catalog;
+    let index = catalog
+        .items
+        .iter()
+        .position(|i| i.kind == *kind)
+        .ok_or_else(|| ApiError::new(Code::NodeKindNotFound, format!("No node kind `{kind}`")))?;
+    let item = &catalog.items[index];
+    Ok(cached(&req, &catalog.item_etags[index], || {
+        HttpResponse::Ok().json(item)
+    }))
+}

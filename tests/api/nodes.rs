@@ -1,0 +1,77 @@
+use crate::api_test;
+use crate::helpers::Cred;
+use reqwest::{Method, StatusCode};
+
+api_test!(node_registry_with_etags, |app| {
+    let w = app.world().await;
+    let r = app.get("/v1/nodes", &w.a_viewer.1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = r.body["items"].as_array().expect("items");
+    let kinds: Vec<&str> = items.iter().filter_map(|i| i["kind"].as_str()).collect();
+    for k in [
+        "audio.decode",
+        "vad.silero",
+        "whisper.transcribe",
+        "export.subtitles",
+        "job.status",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    for item in items {
+        assert!(
+            item["version"]
+                .as_str()
+                .is_some_and(|v| v.split('.').count() == 3),
+            "{item}"
+        );
+        assert_eq!(item["params_schema"]["type"], "object", "{item}");
+        assert!(
+            item["outputs"].as_array().is_some_and(|o| !o.is_empty()),
+            "{item}"
+        );
+    }
+    let whisper = items
+        .iter()
+        .find(|i| i["kind"] == "whisper.transcribe")
+        .expect("whisper");
+    assert_eq!(whisper["inputs"][0]["port_type"], "audio");
+    assert!(whisper["params_schema"]["properties"]["model"]["default"].is_string());
+
+    let etag = r.headers["etag"].to_str().expect("etag").to_string();
+    let res = app
+        .client
+        .get(format!("{}/v1/nodes", app.base))
+        .bearer_auth(&w.a_viewer.1)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert!(res.text().await.expect("body").is_empty());
+
+    let one = app.get("/v1/nodes/whisper.transcribe", &w.a_key.1).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.body["kind"], "whisper.transcribe");
+    let item_etag = one.headers["etag"].to_str().expect("etag").to_string();
+    assert_ne!(item_etag, etag);
+    let res = app
+        .client
+        .get(format!("{}/v1/nodes/whisper.transcribe", app.base))
+        .bearer_auth(&w.a_key.1)
+        .header("If-None-Match", &item_etag)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+
+    assert_eq!(
+        app.get("/v1/nodes/nope.nope", &w.a_viewer.1).await.code(),
+        "node_kind_not_found"
+    );
+    assert_eq!(
+        app.call(Method::GET, "/v1/nodes", Cred::None, None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+});
