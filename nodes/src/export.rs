@@ -358,6 +358,11 @@ impl Node for ExportNode {
         }
     }
 
+    fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError> {
+        let p: ExportParams = parse_params(params.clone())?;
+        p.validate()
+    }
+
     fn run(
         &self,
         inputs: NodeInputs,

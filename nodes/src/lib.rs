@@ -134,6 +134,10 @@ impl NodeCtx {
 pub trait Node: Send + Sync {
     fn manifest(&self) -> NodeManifest;
 
+    /// Checks `params` without running anything (graph validation calls it before a job
+    /// is accepted). Must accept exactly what [`Node::run`] accepts.
+    fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError>;
+
     /// Run the node. Blocking; call it from a blocking-friendly thread.
     fn run(
         &self,

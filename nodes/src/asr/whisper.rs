@@ -758,6 +758,11 @@ impl Node for WhisperNode {
         }
     }
 
+    fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError> {
+        let p: WhisperParams = parse_params(params.clone())?;
+        p.validate()
+    }
+
     fn run(
         &self,
         inputs: NodeInputs,

@@ -38,6 +38,11 @@ impl Node for DecodeNode {
         }
     }
 
+    fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError> {
+        let _: DecodeParams = parse_params(params.clone())?;
+        Ok(())
+    }
+
     fn run(
         &self,
         inputs: NodeInputs,

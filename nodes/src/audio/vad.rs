@@ -216,6 +216,11 @@ impl Node for VadNode {
         }
     }
 
+    fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError> {
+        let p: VadParams = parse_params(params.clone())?;
+        p.validate()
+    }
+
     fn run(
         &self,
         inputs: NodeInputs,
