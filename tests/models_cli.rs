@@ -649,3 +649,19 @@ fn line_of(text: &str, first_word: &str) -> String {
         .unwrap_or("")
         .to_string()
 }
+
+#[test]
+fn base_url_setting_defaults_to_hugging_face_and_reads_the_environment() {
+    use voxflow::config::Settings;
+    let s = Settings::from_sources("", &[]).expect("defaults");
+    assert_eq!(s.models_base_url, download::DEFAULT_BASE_URL);
+    assert_eq!(s.models_base_url, "https://huggingface.co");
+    let env = [(
+        "VOXFLOW_MODELS_BASE_URL".to_string(),
+        "http://mirror.local/hf".to_string(),
+    )];
+    let s = Settings::from_sources("", &env).expect("env");
+    assert_eq!(s.models_base_url, "http://mirror.local/hf");
+    let s = Settings::from_sources("models_base_url = \"http://file.local\"\n", &[]).expect("toml");
+    assert_eq!(s.models_base_url, "http://file.local");
+}

@@ -133,6 +133,15 @@ impl StderrProgress {
     }
 }
 
+impl Drop for StderrProgress {
+    /// Ends an unfinished bar line so that an error message starts on its own line.
+    fn drop(&mut self) {
+        if self.tty && self.last_draw.is_some() {
+            eprintln!();
+        }
+    }
+}
+
 impl Default for StderrProgress {
     fn default() -> Self {
         Self::new()
