@@ -30,6 +30,11 @@ pub enum Command {
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Model files: list, download (`pull`) and verify.
+    Models {
+        #[command(subcommand)]
+        command: crate::models::cli::ModelsCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,9 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Directory holding ggml/onnx model files. Empty: `<data_dir>/models`.
     pub models_dir: PathBuf,
+    /// Where `voxflow models pull` downloads from: a Hugging Face host or a mirror with the
+    /// same `<owner>/<repo>/resolve/main/<file>` layout.
+    pub models_base_url: String,
     /// HMAC secret for access tokens. Empty: generated once and kept in `<data_dir>/jwt_secret`.
     pub jwt_secret: String,
     /// Lifetime of access tokens, in seconds.
@@ -62,6 +65,7 @@ impl Default for Settings {
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
+            models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 3600,
@@ -89,6 +93,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_DATABASE_URL", "database_url"),
     ("VOXFLOW_DB_POOL_SIZE", "db_pool_size"),
     ("VOXFLOW_MODELS_DIR", "models_dir"),
+    ("VOXFLOW_MODELS_BASE_URL", "models_base_url"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
     ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),

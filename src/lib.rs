@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod metrics;
+pub mod models;
 pub mod speech;
 pub mod store;
 pub mod telemetry;

@@ -43,6 +43,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(settings),
+        Command::Models { command } => voxflow::models::cli::run(&settings, command),
     }
 }
 
