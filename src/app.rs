@@ -25,6 +25,8 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub metrics: Metrics,
     pub speech: crate::speech::Speech,
+    /// Every node kind the engine can run.
+    pub registry: voxflow_nodes::Registry,
     /// The node registry as served by `/v1/nodes`.
     pub catalog: crate::api::nodes::Catalog,
 }
@@ -49,9 +51,11 @@ impl AppState {
             settings.login_max_failures,
             Duration::from_secs(settings.login_window_secs),
         );
+        let registry = voxflow_nodes::Registry::new();
         Ok(Self {
             speech: crate::speech::Speech::new(&settings),
-            catalog: crate::api::nodes::Catalog::new(&voxflow_nodes::Registry::new()),
+            catalog: crate::api::nodes::Catalog::new(&registry),
+            registry,
             metrics: Metrics::new()?,
             settings,
             store,

@@ -63,6 +63,7 @@ codes! {
     PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
     // 422
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
+    InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
     // 5xx

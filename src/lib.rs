@@ -11,6 +11,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod error;
 pub mod metrics;
 pub mod models;

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
+pub mod graphs;
 pub mod health;
 pub mod nodes;
 pub mod openai;
@@ -41,6 +42,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
         (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
@@ -121,6 +123,7 @@ where
                 .service(plans::delete_plan)
                 .service(audit_log::list_audit_log)
                 .service(audit_log::get_audit_entry)
+                .service(graphs::validate_graph)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
                 .service(openai::create_transcription)

@@ -75,3 +75,64 @@ api_test!(node_registry_with_etags, |app| {
         StatusCode::UNAUTHORIZED
     );
 });
+
+api_test!(graphs_validate_over_http_reporting_every_problem, |app| {
+    let w = app.world().await;
+    let good = serde_json::json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+            {"id": "vad", "type": "vad.silero", "data": {"params": {}}},
+            {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"model": "tiny.en"}}},
+            {"id": "srt", "type": "export.subtitles", "data": {"params": {"format": "srt"}}}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"},
+            {"id": "e2", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+            {"id": "e3", "source": "vad", "sourceHandle": "speech_regions", "target": "asr", "targetHandle": "speech_regions"},
+            {"id": "e4", "source": "asr", "sourceHandle": "transcript", "target": "srt", "targetHandle": "transcript"}
+        ]
+    });
+    let r = app.post("/v1/graphs/validate", &w.a_viewer.1, good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.body["plan"]["order"],
+        serde_json::json!(["src", "vad", "asr", "srt"])
+    );
+    assert_eq!(r.body["plan"]["inputs"][0]["node_id"], "src");
+
+    let bad = serde_json::json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode"},
+            {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"beam_size": 0, "bogus": true}}},
+            {"id": "zzz", "type": "teleport.audio"}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "speech_regions"}
+        ]
+    });
+    let r = app.post("/v1/graphs/validate", &w.a_viewer.1, bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.code(), "invalid_graph");
+    let fields: Vec<&str> = r.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    for f in [
+        "nodes/asr/params",
+        "nodes/zzz/type",
+        "edges/e1/targetHandle",
+        "nodes/asr/inputs/audio",
+    ] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+    let r = app
+        .post(
+            "/v1/graphs/validate",
+            &w.a_viewer.1,
+            serde_json::json!({"nodes": "x"}),
+        )
+        .await;
+    assert_eq!(r.code(), "invalid_graph");
+});

@@ -1,0 +1,56 @@
+//! `POST /v1/graphs/validate`: checks a React Flow or Flowise graph against the registry
+//! and reports every problem at once.
+
+use crate::app::AppState;
+use crate::auth::{Action, Authed};
+use crate::engine::graph::{self, Plan};
+use crate::error::{ApiError, Code, FieldError};
+use actix_web::{post, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GraphValidation {
+    /// Always true (an invalid graph answers 422 with every problem in `errors`).
+    pub valid: bool,
+    pub plan: Plan,
+    /// The graph in Voxflow's normal form.
+    pub graph: graph::Graph,
+}
+
+/// Validates a workflow graph: React Flow JSON (`nodes[].type`, `data.params`,
+/// `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string).
+#[utoipa::path(
+    tag = "graphs",
+    request_body(content = Object, description = "React Flow JSON or Flowise flowData"),
+    responses(
+        (status = 200, body = GraphValidation),
+        (status = 422, description = "Invalid graph: `errors` names each problem by node or edge id and field", body = crate::error::Problem, content_type = "application/problem+json"),
+        super::ReadErrors
+    )
+)]
+#[post("/graphs/validate")]
+pub async fn validate_graph(
+    state: web::Data<AppState>,
+    authed: Authed,
+    body: web::Json<serde_json::Value>,
+) -> Result<web::Json<GraphValidation>, ApiError> {
+    authed.require(Action::WorkflowsRead)?;
+    let invalid = |problems: Vec<graph::GraphProblem>| {
+        let mut e = ApiError::validation(
+            problems
+                .into_iter()
+                .map(|p| FieldError::new(p.field, p.message))
+                .collect(),
+        );
+        e.code = Code::InvalidGraph;
+        e
+    };
+    let parsed = graph::parse(&body).map_err(invalid)?;
+    let plan = graph::validate(&parsed, &state.registry).map_err(invalid)?;
+    Ok(web::Json(GraphValidation {
+        valid: true,
+        plan,
+        graph: parsed,
+    }))
+}

@@ -1,0 +1,585 @@
+//! Workflow graphs: parsing React Flow JSON and Flowise `flowData` into one form, and
+//! validating it against the node registry.
+//!
+//! Validation reports every problem at once, each pointing at a node id or edge id and a
+//! field: unknown kinds, invalid params (checked by the node itself), unknown ports,
+//! incompatible port types, two producers for one input, required inputs left unconnected,
+//! and cycles. A valid graph yields its topological order and the inputs a job must supply.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use utoipa::ToSchema;
+use voxflow_nodes::{NodeManifest, PortType, Registry};
+
+/// A graph in Voxflow's normal form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Graph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GraphNode {
+    pub id: String,
+    /// Node kind, e.g. `whisper.transcribe`.
+    pub kind: String,
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GraphEdge {
+    pub id: String,
+    pub source: String,
+    pub source_port: String,
+    pub target: String,
+    pub target_port: String,
+}
+
+/// One problem, located by JSON-pointer-like `field` (`nodes/<id>/params/beam_size`,
+/// `edges/<id>/targetHandle`, …).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct GraphProblem {
+    pub field: String,
+    pub message: String,
+}
+
+fn problem(field: impl Into<String>, message: impl Into<String>) -> GraphProblem {
+    GraphProblem {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// A job input the graph needs: an unconnected `file` input port.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct GraphInput {
+    pub node_id: String,
+    pub port: String,
+}
+
+/// What a valid graph means for a job.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Plan {
+    /// Node ids in an order where every node comes after its producers.
+    pub order: Vec<String>,
+    /// Inputs the job must supply (file ids or URLs).
+    pub inputs: Vec<GraphInput>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------
+
+/// Accepts Voxflow's normal form, React Flow JSON (`nodes[].type` + `data.params`,
+/// `edges[].sourceHandle/targetHandle`) and Flowise `flowData` (`nodes[].data.name` +
+/// `data.inputs`, handles like `<node>-output-<port>-<type>`). `flowData` may be a JSON
+/// string, as Flowise stores it.
+pub fn parse(value: &serde_json::Value) -> Result<Graph, Vec<GraphProblem>> {
+    let value = match value {
+        serde_json::Value::String(s) => serde_json::from_str(s)
+            .map_err(|e| vec![problem("graph", format!("flowData is not JSON: {e}"))])?,
+        other => other.clone(),
+    };
+    let mut problems = Vec::new();
+    let nodes_json = value.get("nodes").and_then(|n| n.as_array());
+    let edges_json = value.get("edges").map(|e| e.as_array());
+    let Some(nodes_json) = nodes_json else {
+        return Err(vec![problem("nodes", "must be an array of nodes")]);
+    };
+    let edges_json = match edges_json {
+        None => &Vec::new(),
+        Some(Some(e)) => e,
+        Some(None) => return Err(vec![problem("edges", "must be an array of edges")]),
+    };
+    let mut nodes = Vec::new();
+    for (i, n) in nodes_json.iter().enumerate() {
+        let Some(id) = n
+            .get("id")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+        else {
+            problems.push(problem(
+                format!("nodes/{i}/id"),
+                "every node needs a non-empty string id",
+            ));
+            continue;
+        };
+        let data = n.get("data");
+        let kind = n
+            .get("kind")
+            .or_else(|| n.get("type"))
+            .and_then(|v| v.as_str())
+            .filter(|t| t.contains('.'))
+            .or_else(|| data.and_then(|d| d.get("kind")).and_then(|v| v.as_str()))
+            .or_else(|| {
+                data.and_then(|d| d.get("name"))
+                    .and_then(|v| v.as_str())
+                    .map(flowise_kind)
+            });
+        let Some(kind) = kind else {
+            problems.push(problem(
+                format!("nodes/{id}/type"),
+                "missing the node kind (`type` in React Flow, `data.name` in Flowise)",
+            ));
+            continue;
+        };
+        let params = n
+            .get("params")
+            .or_else(|| data.and_then(|d| d.get("params")))
+            .or_else(|| {
+                data.and_then(|d| d.get("inputs"))
+                    .map(|_| &serde_json::Value::Null)
+            })
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        let params = match (params, data.and_then(|d| d.get("inputs"))) {
+            (serde_json::Value::Null, Some(inputs)) => flowise_params(inputs),
+            (serde_json::Value::Null, None) => serde_json::json!({}),
+            (p, _) => p,
+        };
+        nodes.push(GraphNode {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            params,
+        });
+    }
+    let mut edges = Vec::new();
+    for (i, e) in edges_json.iter().enumerate() {
+        let id = e
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{i}"));
+        let text = |k: &str| e.get(k).and_then(|v| v.as_str()).filter(|s| !s.is_empty());
+        let (Some(source), Some(target)) = (text("source"), text("target")) else {
+            problems.push(problem(
+                format!("edges/{id}"),
+                "needs `source` and `target` node ids",
+            ));
+            continue;
+        };
+        let source_port = text("source_port")
+            .or_else(|| text("sourceHandle"))
+            .map(|h| handle_port(h, "-output-"));
+        let target_port = text("target_port")
+            .or_else(|| text("targetHandle"))
+            .map(|h| handle_port(h, "-input-"));
+        edges.push(GraphEdge {
+            id,
+            source: source.to_string(),
+            source_port: source_port.unwrap_or_default(),
+            target: target.to_string(),
+            target_port: target_port.unwrap_or_default(),
+        });
+    }
+    if problems.is_empty() {
+        Ok(Graph { nodes, edges })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Flowise node names for Voxflow kinds: `voxflow_whisper_transcribe` → `whisper.transcribe`.
+fn flowise_kind(name: &str) -> &str {
+    name.strip_prefix("voxflow_").unwrap_or(name)
+}
+
+/// Flowise keeps params in `data.inputs`, next to references to upstream nodes
+/// (`{{node.data.instance}}`); only literal values are params.
+fn flowise_params(inputs: &serde_json::Value) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    if let Some(map) = inputs.as_object() {
+        for (k, v) in map {
+            let is_reference = v.as_str().is_some_and(|s| s.starts_with("{{"));
+            let is_empty = v.is_null() || v.as_str().is_some_and(str::is_empty);
+            if !is_reference && !is_empty {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+/// `"w1-output-transcript-transcript"` → `"transcript"`; a plain handle is the port name.
+fn handle_port(handle: &str, marker: &str) -> String {
+    match handle.split_once(marker) {
+        Some((_, rest)) => rest.split('-').next().unwrap_or(rest).to_string(),
+        None => handle.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------
+
+/// Can an output of type `from` feed an input of type `to`? Same type, or a file into an
+/// audio input (the node decodes it).
+pub fn compatible(from: PortType, to: PortType) -> bool {
+    from == to || (from == PortType::File && to == PortType::Audio)
+}
+
+/// Validates `graph` against `registry`; all problems at once.
+pub fn validate(graph: &Graph, registry: &Registry) -> Result<Plan, Vec<GraphProblem>> {
+    let mut problems = Vec::new();
+    if graph.nodes.is_empty() {
+        problems.push(problem("nodes", "a graph needs at least one node"));
+    }
+    let mut manifests: HashMap<&str, NodeManifest> = HashMap::new();
+    let mut seen = BTreeSet::new();
+    for n in &graph.nodes {
+        if !seen.insert(n.id.as_str()) {
+            problems.push(problem(
+                format!("nodes/{}/id", n.id),
+                format!("node id `{}` is used twice", n.id),
+            ));
+            continue;
+        }
+        let Some(node) = registry.get(&n.kind) else {
+            problems.push(problem(
+                format!("nodes/{}/type", n.id),
+                format!(
+                    "unknown node kind `{}` (known: {})",
+                    n.kind,
+                    registry.kinds().join(", ")
+                ),
+            ));
+            continue;
+        };
+        if let Err(e) = node.validate_params(&n.params) {
+            problems.push(problem(format!("nodes/{}/params", n.id), e.message));
+        }
+        manifests.insert(n.id.as_str(), node.manifest());
+    }
+
+    let mut producers: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let mut graph_edges: Vec<(&str, &str)> = Vec::new();
+    for e in &graph.edges {
+        let at = |f: &str| format!("edges/{}/{f}", e.id);
+        let source = manifests.get(e.source.as_str());
+        let target = manifests.get(e.target.as_str());
+        if !seen.contains(e.source.as_str()) {
+            problems.push(problem(at("source"), format!("no node `{}`", e.source)));
+        }
+        if !seen.contains(e.target.as_str()) {
+            problems.push(problem(at("target"), format!("no node `{}`", e.target)));
+        }
+        let (Some(source), Some(target)) = (source, target) else {
+            continue;
+        };
+        let out = source.outputs.iter().find(|p| p.name == e.source_port);
+        let inp = target.inputs.iter().find(|p| p.name == e.target_port);
+        if out.is_none() {
+            let names: Vec<&str> = source.outputs.iter().map(|p| p.name.as_str()).collect();
+            problems.push(problem(
+                at("sourceHandle"),
+                format!(
+                    "`{}` ({}) has no output `{}` (outputs: {})",
+                    e.source,
+                    source.kind,
+                    e.source_port,
+                    names.join(", ")
+                ),
+            ));
+        }
+        if inp.is_none() {
+            let names: Vec<&str> = target.inputs.iter().map(|p| p.name.as_str()).collect();
+            problems.push(problem(
+                at("targetHandle"),
+                format!(
+                    "`{}` ({}) has no input `{}` (inputs: {})",
+                    e.target,
+                    target.kind,
+                    e.target_port,
+                    names.join(", ")
+                ),
+            ));
+        }
+        let (Some(out), Some(inp)) = (out, inp) else {
+            continue;
+        };
+        if !compatible(out.port_type, inp.port_type) {
+            problems.push(problem(
+                at("targetHandle"),
+                format!(
+                    "cannot connect `{}.{}` ({:?}) to `{}.{}` ({:?})",
+                    e.source, out.name, out.port_type, e.target, inp.name, inp.port_type
+                ),
+            ));
+        }
+        if let Some(first) =
+            producers.insert((e.target.as_str(), e.target_port.as_str()), e.id.as_str())
+        {
+            problems.push(problem(
+                at("targetHandle"),
+                format!(
+                    "input `{}.{}` already has a producer (edge `{first}`)",
+                    e.target, e.target_port
+                ),
+            ));
+        }
+        graph_edges.push((e.source.as_str(), e.target.as_str()));
+    }
+
+    let mut inputs = Vec::new();
+    for n in &graph.nodes {
+        let Some(m) = manifests.get(n.id.as_str()) else {
+            continue;
+        };
+        for p in m.inputs.iter().filter(|p| p.required) {
+            if producers.contains_key(&(n.id.as_str(), p.name.as_str())) {
+                continue;
+            }
+            if p.port_type == PortType::File {
+                inputs.push(GraphInput {
+                    node_id: n.id.clone(),
+                    port: p.name.clone(),
+                });
+            } else {
+                problems.push(problem(
+                    format!("nodes/{}/inputs/{}", n.id, p.name),
+                    format!(
+                        "required input `{}` of `{}` ({}) is not connected",
+                        p.name, n.id, m.kind
+                    ),
+                ));
+            }
+        }
+    }
+
+    let order = topological_order(&graph.nodes, &graph_edges);
+    if order.len() < seen.len() {
+        let in_order: BTreeSet<&str> = order.iter().map(String::as_str).collect();
+        let cyclic: Vec<&str> = seen
+            .iter()
+            .copied()
+            .filter(|id| !in_order.contains(id))
+            .collect();
+        problems.push(problem(
+            "edges",
+            format!("the graph has a cycle through: {}", cyclic.join(", ")),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(Plan { order, inputs })
+    } else {
+        Err(problems)
+    }
+}
+
+/// Kahn's algorithm, stable in node order. Nodes on a cycle are left out.
+fn topological_order(nodes: &[GraphNode], edges: &[(&str, &str)]) -> Vec<String> {
+    let mut indegree: BTreeMap<&str, usize> = BTreeMap::new();
+    let position: HashMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    for n in nodes {
+        indegree.entry(n.id.as_str()).or_insert(0);
+    }
+    for (_, t) in edges {
+        *indegree.entry(t).or_insert(0) += 1;
+    }
+    let mut ready: Vec<&str> = nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .filter(|id| indegree[id] == 0)
+        .collect();
+    let mut order = Vec::new();
+    while let Some(next) = ready.first().copied() {
+        ready.remove(0);
+        order.push(next.to_string());
+        for (s, t) in edges {
+            if *s == next {
+                let d = indegree.get_mut(t).expect("counted");
+                *d -= 1;
+                if *d == 0 {
+                    ready.push(t);
+                    ready.sort_by_key(|id| position.get(id).copied().unwrap_or(usize::MAX));
+                }
+            }
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn registry() -> Registry {
+        Registry::new()
+    }
+
+    fn react_flow_pipeline() -> serde_json::Value {
+        json!({
+            "nodes": [
+                {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+                {"id": "vad", "type": "vad.silero", "data": {"params": {"threshold": 0.5}}},
+                {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"model": "tiny.en"}}},
+                {"id": "srt", "type": "export.subtitles", "data": {"params": {"format": "srt"}}}
+            ],
+            "edges": [
+                {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"},
+                {"id": "e2", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+                {"id": "e3", "source": "vad", "sourceHandle": "speech_regions", "target": "asr", "targetHandle": "speech_regions"},
+                {"id": "e4", "source": "asr", "sourceHandle": "transcript", "target": "srt", "targetHandle": "transcript"}
+            ]
+        })
+    }
+
+    #[test]
+    fn a_vad_whisper_subtitles_pipeline_is_valid_and_ordered() {
+        let g = parse(&react_flow_pipeline()).expect("parse");
+        let plan = validate(&g, &registry()).expect("valid");
+        assert_eq!(plan.order, vec!["src", "vad", "asr", "srt"]);
+        assert_eq!(
+            plan.inputs,
+            vec![GraphInput {
+                node_id: "src".into(),
+                port: "file".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn flowise_flow_data_parses_to_the_same_graph() {
+        let flow = json!({
+            "nodes": [
+                {"id": "src", "data": {"name": "voxflow_audio.decode", "inputs": {}}},
+                {"id": "asr", "data": {"name": "whisper.transcribe", "inputs": {"model": "tiny.en", "audio": "{{src.data.instance}}", "language": ""}}}
+            ],
+            "edges": [{"id": "e", "source": "src", "sourceHandle": "src-output-audio-audio", "target": "asr", "targetHandle": "asr-input-audio-audio"}]
+        });
+        let g = parse(&serde_json::Value::String(flow.to_string())).expect("parse");
+        assert_eq!(g.nodes[1].params, json!({"model": "tiny.en"}));
+        assert_eq!(g.edges[0].source_port, "audio");
+        assert_eq!(g.edges[0].target_port, "audio");
+        validate(&g, &registry()).expect("valid");
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_location() {
+        let g = parse(&json!({
+            "nodes": [
+                {"id": "a", "type": "audio.decode"},
+                {"id": "w", "type": "whisper.transcribe", "data": {"params": {"beam_size": 99}}},
+                {"id": "x", "type": "no.such"},
+                {"id": "s", "type": "export.subtitles"}
+            ],
+            "edges": [
+                {"id": "e1", "source": "a", "sourceHandle": "audio", "target": "s", "targetHandle": "transcript"},
+                {"id": "e2", "source": "a", "sourceHandle": "nope", "target": "w", "targetHandle": "audio"},
+                {"id": "e3", "source": "ghost", "sourceHandle": "audio", "target": "w", "targetHandle": "audio"}
+            ]
+        }))
+        .expect("parse");
+        let problems = validate(&g, &registry()).expect_err("invalid");
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        for f in [
+            "nodes/w/params",
+            "nodes/x/type",
+            "edges/e1/targetHandle",
+            "edges/e2/sourceHandle",
+            "edges/e3/source",
+            "nodes/w/inputs/audio",
+        ] {
+            assert!(fields.contains(&f), "{f} missing in {problems:#?}");
+        }
+        assert!(problems.iter().any(|p| p.message.contains("beam_size")));
+    }
+
+    #[test]
+    fn cycles_and_double_producers_are_refused() {
+        let g = parse(&json!({
+            "nodes": [
+                {"id": "s1", "type": "export.subtitles"},
+                {"id": "w", "type": "whisper.transcribe"},
+                {"id": "a", "type": "audio.decode"},
+                {"id": "b", "type": "audio.decode"}
+            ],
+            "edges": [
+                {"id": "e1", "source": "a", "sourceHandle": "audio", "target": "w", "targetHandle": "audio"},
+                {"id": "e2", "source": "b", "sourceHandle": "audio", "target": "w", "targetHandle": "audio"}
+            ]
+        }))
+        .expect("parse");
+        let problems = validate(&g, &registry()).expect_err("invalid");
+        assert!(problems
+            .iter()
+            .any(|p| p.field == "edges/e2/targetHandle"
+                && p.message.contains("already has a producer")));
+        assert!(problems
+            .iter()
+            .any(|p| p.field == "nodes/s1/inputs/transcript"));
+
+        // A cycle between two nodes whose ports match: vad ↔ … is impossible with real
+        // ports, so use two export nodes' file output into decode's file input and back.
+        let cyclic = Graph {
+            nodes: vec![
+                GraphNode {
+                    id: "d".into(),
+                    kind: "audio.decode".into(),
+                    params: json!({}),
+                },
+                GraphNode {
+                    id: "w".into(),
+                    kind: "whisper.transcribe".into(),
+                    params: json!({}),
+                },
+                GraphNode {
+                    id: "x".into(),
+                    kind: "export.subtitles".into(),
+                    params: json!({}),
+                },
+            ],
+            edges: vec![
+                GraphEdge {
+                    id: "1".into(),
+                    source: "d".into(),
+                    source_port: "audio".into(),
+                    target: "w".into(),
+                    target_port: "audio".into(),
+                },
+                GraphEdge {
+                    id: "2".into(),
+                    source: "w".into(),
+                    source_port: "transcript".into(),
+                    target: "x".into(),
+                    target_port: "transcript".into(),
+                },
+                GraphEdge {
+                    id: "3".into(),
+                    source: "x".into(),
+                    source_port: "file".into(),
+                    target: "d".into(),
+                    target_port: "file".into(),
+                },
+            ],
+        };
+        let problems = validate(&cyclic, &registry()).expect_err("cycle");
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.message.contains("cycle") && p.message.contains('d')),
+            "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn malformed_documents_are_refused() {
+        assert!(parse(&json!({"edges": []})).is_err());
+        assert!(parse(&json!({"nodes": [{"type": "audio.decode"}]})).is_err());
+        assert!(parse(&json!("{not json")).is_err());
+        assert!(validate(
+            &Graph {
+                nodes: vec![],
+                edges: vec![]
+            },
+            &registry()
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! The workflow engine: graphs validated against the node registry (and, as it grows,
+//! the job queue, workers and events).
+
+pub mod graph;
