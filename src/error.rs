@@ -55,6 +55,8 @@ codes! {
     ApiKeyNotFound => ("api_key_not_found", NOT_FOUND, "API key not found"),
     AuditEntryNotFound => ("audit_entry_not_found", NOT_FOUND, "Audit log entry not found"),
     NodeKindNotFound => ("node_kind_not_found", NOT_FOUND, "No such node kind"),
+    WorkflowNotFound => ("workflow_not_found", NOT_FOUND, "Workflow not found"),
+    WorkflowVersionNotFound => ("workflow_version_not_found", NOT_FOUND, "Workflow version not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),

@@ -11,6 +11,7 @@ pub mod plans;
 pub mod resellers;
 pub mod tenants;
 pub mod users;
+pub mod workflows;
 
 use crate::error::{ApiError, Code, FieldError, Problem};
 use crate::store::repo::PageRequest;
@@ -42,6 +43,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
         (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "workflows", description = "Saved, versioned workflow graphs"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
@@ -124,6 +126,13 @@ where
                 .service(audit_log::list_audit_log)
                 .service(audit_log::get_audit_entry)
                 .service(graphs::validate_graph)
+                .service(workflows::create_workflow)
+                .service(workflows::list_workflows)
+                .service(workflows::get_workflow)
+                .service(workflows::list_workflow_versions)
+                .service(workflows::get_workflow_version)
+                .service(workflows::update_workflow)
+                .service(workflows::delete_workflow)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
                 .service(openai::create_transcription)

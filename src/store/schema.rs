@@ -94,6 +94,22 @@ diesel::table! {
         is_public -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        current_version -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    workflow_versions (id) {
+        id -> Text,
+        workflow_id -> Text,
+        tenant_id -> Text,
+        version -> Integer,
+        name -> Text,
+        description -> Nullable<Text>,
+        config -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -185,6 +201,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     users,
     workflows,
+    workflow_versions,
     jobs,
     usage_records,
     api_keys,

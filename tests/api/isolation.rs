@@ -16,6 +16,7 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         "tenants" => json!({"name": "pwned"}),
         "resellers" => json!({"name": "pwned"}),
         "plans" => json!({"name": "pwned"}),
+        "workflows" => json!({"name": "pwned"}),
         _ => json!({}),
     };
     let mut routes = vec![(Method::GET, base.clone(), None)];
@@ -112,7 +113,10 @@ async fn a_audit_entry(app: &TestApp, w: &World) -> String {
 api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
     let w = app.world().await;
     let audit_a = a_audit_entry(&app, &w).await;
+    let shared_workflow =
+        crate::workflows::create_workflow(&app, &w.a_admin.1, "A shared", true).await;
     let a_targets: Vec<(&str, String)> = vec![
+        ("workflows", shared_workflow.clone()),
         ("tenants", w.tenant_a.clone()),
         ("users", w.a_admin.0.clone()),
         ("users", w.a_member.0.clone()),

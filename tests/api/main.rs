@@ -13,3 +13,4 @@ mod openai_compat;
 mod openapi;
 mod resources;
 mod store;
+mod workflows;

@@ -5,16 +5,27 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use voxflow::store::Store;
 
-fn round_trip(url: &str) {
+fn round_trip(url: &str, backend: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let count = std::fs::read_dir(dir).expect("migrations dir").count();
     let store = Store::open(url, 1).expect("open + migrate");
     store.revert_all().expect("down migrations undo up");
-    assert_eq!(store.migrate().expect("re-apply"), 1);
+    assert_eq!(
+        store.migrate().expect("re-apply"),
+        count,
+        "every migration re-applies after down"
+    );
 }
 
 #[test]
 fn sqlite_migrations_round_trip() {
     let dir = tempfile::tempdir().expect("dir");
-    round_trip(&format!("sqlite://{}", dir.path().join("m.db").display()));
+    round_trip(
+        &format!("sqlite://{}", dir.path().join("m.db").display()),
+        "sqlite",
+    );
 }
 
 #[test]
@@ -23,7 +34,7 @@ fn postgres_migrations_round_trip() {
         eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
         return;
     };
-    round_trip(&helpers::create_pg_database(&admin));
+    round_trip(&helpers::create_pg_database(&admin), "postgres");
 }
 
 #[derive(QueryableByName)]

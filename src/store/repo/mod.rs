@@ -10,6 +10,7 @@ pub mod resellers;
 pub mod tenants;
 pub mod usage;
 pub mod users;
+pub mod workflows;
 
 diesel::define_sql_function! {
     /// `lower()`, the same on both backends, for case-insensitive filters.
