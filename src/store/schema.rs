@@ -127,6 +127,58 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        workflow_version -> Nullable<Integer>,
+        graph -> Text,
+        inputs -> Text,
+        attempt -> Integer,
+        max_attempts -> Integer,
+        run_after -> Nullable<Timestamp>,
+        lease_expires_at -> Nullable<Timestamp>,
+        locked_by -> Nullable<Text>,
+        progress -> Double,
+        last_seq -> BigInt,
+        started_at -> Nullable<Timestamp>,
+        cancel_requested -> Bool,
+        webhook_url -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_nodes (job_id, node_id) {
+        job_id -> Text,
+        node_id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        status -> Text,
+        progress -> Double,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    job_events (job_id, seq) {
+        job_id -> Text,
+        seq -> BigInt,
+        tenant_id -> Text,
+        event_type -> Text,
+        data -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_artifacts (id) {
+        id -> Text,
+        job_id -> Text,
+        tenant_id -> Text,
+        node_id -> Text,
+        port -> Text,
+        name -> Text,
+        content_type -> Text,
+        body -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -203,6 +255,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     workflows,
     workflow_versions,
     jobs,
+    job_nodes,
+    job_events,
+    job_artifacts,
     usage_records,
     api_keys,
     audit_log,

@@ -1,0 +1,17 @@
+DROP TABLE job_artifacts;
+DROP TABLE job_events;
+DROP TABLE job_nodes;
+DROP INDEX jobs_claim_idx;
+ALTER TABLE jobs DROP COLUMN webhook_url;
+ALTER TABLE jobs DROP COLUMN cancel_requested;
+ALTER TABLE jobs DROP COLUMN started_at;
+ALTER TABLE jobs DROP COLUMN last_seq;
+ALTER TABLE jobs DROP COLUMN progress;
+ALTER TABLE jobs DROP COLUMN locked_by;
+ALTER TABLE jobs DROP COLUMN lease_expires_at;
+ALTER TABLE jobs DROP COLUMN run_after;
+ALTER TABLE jobs DROP COLUMN max_attempts;
+ALTER TABLE jobs DROP COLUMN attempt;
+ALTER TABLE jobs DROP COLUMN inputs;
+ALTER TABLE jobs DROP COLUMN graph;
+ALTER TABLE jobs DROP COLUMN workflow_version;
