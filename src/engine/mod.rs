@@ -2,3 +2,5 @@
 //! the job queue, workers and events).
 
 pub mod graph;
+pub mod queue;
+pub mod worker;

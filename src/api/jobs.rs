@@ -1,0 +1,677 @@
+//! `/v1/jobs`: run a graph (or a saved workflow version) on uploaded files, follow it,
+//! cancel or retry it, and fetch its outputs.
+//!
+//! `GET /v1/jobs/{id}` is built for polling: its `ETag` is `W/"<job id>-<seq>"` (the job's
+//! event sequence number, the same one the event log and push use), `If-None-Match`
+//! answers 304 after reading one integer, and `Voxflow-Poll-After` suggests when to ask
+//! again — short while the job is moving, longer while nothing changes.
+
+use super::{list_view, PageQuery, ReadErrors, WriteErrors};
+use crate::app::AppState;
+use crate::audit::{self, Actor, Event};
+use crate::auth::{Action, Authed};
+use crate::engine::graph::{self, Graph};
+use crate::engine::queue::{self, JobState, NewJob};
+use crate::error::{ApiError, Code, FieldError};
+use crate::store::repo::jobs::{self as repo, JobArtifactRow, JobEventRow, JobNodeRow, JobRow};
+use crate::store::repo::workflows as workflows_repo;
+use crate::store::{self, repo as repos, DbConn, StoreError};
+use crate::tenancy::Scope;
+use actix_web::http::header;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateJobRequest {
+    /// Run a saved workflow (its current version, or `version`)…
+    pub workflow_id: Option<Uuid>,
+    pub version: Option<i32>,
+    /// …or this graph (React Flow JSON or Flowise flowData).
+    #[schema(value_type = Option<Object>)]
+    pub graph: Option<serde_json::Value>,
+    /// Node id → the file id (from `POST /v1/files`) for that node's `file` input.
+    #[serde(default)]
+    pub inputs: BTreeMap<String, String>,
+    /// Called when the job reaches a final state (reserved; see the README).
+    pub webhook_url: Option<String>,
+    /// Attempts before a job that keeps hitting runtime faults fails (1–10, default 3).
+    pub max_attempts: Option<i32>,
+}
+
+/// The answer to `POST /v1/jobs`: the job is accepted, not done.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobSummary {
+    pub id: Uuid,
+    pub status: JobState,
+    pub created_at: DateTime<Utc>,
+    /// Where to poll.
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobNodeView {
+    pub node_id: String,
+    pub kind: String,
+    /// `pending`, `running`, `succeeded`, `failed` or `cancelled`.
+    pub status: String,
+    pub progress: f64,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArtifactView {
+    /// Unique per job: `<node id>.<port>.<extension>`.
+    pub name: String,
+    pub node_id: String,
+    pub port: String,
+    pub content_type: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobView {
+    pub id: Uuid,
+    pub status: JobState,
+    pub workflow_id: Option<Uuid>,
+    pub workflow_version: Option<i32>,
+    /// 0..1 over the whole graph.
+    pub progress: f64,
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub error: Option<String>,
+    /// The job's latest event sequence number (also in the ETag).
+    pub seq: i64,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// Seconds from first start to completion.
+    pub processing_time: Option<i32>,
+    pub nodes: Vec<JobNodeView>,
+    pub outputs: Vec<ArtifactView>,
+}
+
+list_view!(JobList, JobListItem);
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobListItem {
+    pub id: Uuid,
+    pub status: JobState,
+    pub workflow_id: Option<Uuid>,
+    pub progress: f64,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// One entry of a job's event log. The same envelope is pushed over the WebSocket.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobEventView {
+    /// `job.queued`, `job.running`, `node.running`, `node.progress`, `node.succeeded`,
+    /// `node.failed`, `job.succeeded`, `job.failed`, `job.retrying`, `job.cancelled`, …
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub job_id: Uuid,
+    pub seq: i64,
+    pub time: DateTime<Utc>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+impl From<JobEventRow> for JobEventView {
+    fn from(e: JobEventRow) -> Self {
+        JobEventView {
+            type_: e.event_type,
+            job_id: super::parse_uuid(&e.job_id),
+            seq: e.seq,
+            time: super::utc(e.at),
+            data: serde_json::from_str(&e.data).unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobEventList {
+    pub items: Vec<JobEventView>,
+    /// The job's latest sequence number; pass it as `since` next time.
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct JobListQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Only jobs in this state.
+    pub status: Option<JobState>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// Events with a larger `seq` (default 0: all).
+    pub since: Option<i64>,
+    /// At most this many (1–1000, default 500).
+    pub limit: Option<i64>,
+}
+
+fn state_of(row: &JobRow) -> JobState {
+    JobState::parse(&row.status).unwrap_or(JobState::Failed)
+}
+
+fn not_found() -> ApiError {
+    ApiError::of(Code::JobNotFound)
+}
+
+/// Submits a job: validates the graph and inputs, checks the processing quota, queues it.
+#[utoipa::path(
+    tag = "jobs",
+    request_body = CreateJobRequest,
+    responses(
+        (status = 202, body = JobSummary, headers(("Location" = String))),
+        (status = 402, description = "The tenant's processing quota for this month is used up", body = crate::error::Problem, content_type = "application/problem+json"),
+        WriteErrors
+    )
+)]
+#[post("/jobs")]
+pub async fn create_job(
+    state: web::Data<AppState>,
+    authed: Authed,
+    body: web::Json<CreateJobRequest>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::JobsWrite)?;
+    let Some(tenant_id) = authed.principal.tenant_id else {
+        return Err(ApiError::forbidden("Jobs belong to tenants: use a tenant user's credentials"));
+    };
+    let body = body.into_inner();
+    let max_attempts = body.max_attempts.unwrap_or(3);
+    if !(1..=10).contains(&max_attempts) {
+        return Err(ApiError::field("max_attempts", "must be between 1 and 10"));
+    }
+    if body.webhook_url.is_some() {
+        return Err(ApiError::field("webhook_url", "webhooks are not available yet on this server"));
+    }
+    let scope = authed.scope();
+    let viewer = match authed.role() {
+        crate::tenancy::Role::TenantAdmin => None,
+        _ => Some(authed.principal.user_id.to_string()),
+    };
+    // The graph: inline, or a pinned workflow version.
+    let (graph_value, workflow) = match (&body.graph, body.workflow_id) {
+        (Some(g), None) => (g.clone(), None),
+        (None, Some(wid)) => {
+            let wid_s = wid.to_string();
+            let version = body.version;
+            let found = state
+                .store
+                .read(scope, move |c| {
+                    let Some(w) = workflows_repo::get(c, &scope, viewer.as_deref(), &wid_s)? else {
+                        return Ok(Err(ApiError::of(Code::WorkflowNotFound)));
+                    };
+                    let number = version.unwrap_or(w.current_version);
+                    Ok(workflows_repo::version(c, &scope, &wid_s, number)?
+                        .map(|v| (v.config, number))
+                        .ok_or_else(|| ApiError::new(Code::WorkflowVersionNotFound, format!("The workflow has no version {number}"))))
+                })
+                .await??;
+            let value: serde_json::Value = serde_json::from_str(&found.0).map_err(ApiError::internal)?;
+            (value, Some((wid, found.1)))
+        }
+        _ => {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "graph",
+                "send either `graph` or `workflow_id`, not both or neither",
+            )]))
+        }
+    };
+    let invalid = |problems: Vec<graph::GraphProblem>| {
+        let mut e = ApiError::validation(
+            problems.into_iter().map(|p| FieldError::new(format!("graph/{}", p.field), p.message)).collect(),
+        );
+        e.code = Code::InvalidGraph;
+        e
+    };
+    let parsed: Graph = if workflow.is_some() {
+        serde_json::from_value(graph_value).map_err(ApiError::internal)?
+    } else {
+        graph::parse(&graph_value).map_err(invalid)?
+    };
+    let plan = graph::validate(&parsed, &state.registry).map_err(invalid)?;
+
+    // Inputs: one file per graph input, nothing else.
+    let mut v = super::Validator::default();
+    for input in &plan.inputs {
+        match body.inputs.get(&input.node_id) {
+            None => v.push(&format!("inputs/{}", input.node_id), format!("node `{}` needs a file for its `{}` input", input.node_id, input.port)),
+            Some(s) if s.starts_with("http://") || s.starts_with("https://") => {
+                v.push(&format!("inputs/{}", input.node_id), "URL inputs are not available yet: upload the file with POST /v1/files")
+            }
+            Some(s) if Uuid::parse_str(s).is_err() => v.push(&format!("inputs/{}", input.node_id), "must be a file id"),
+            Some(_) => {}
+        }
+    }
+    for node_id in body.inputs.keys() {
+        if !plan.inputs.iter().any(|i| &i.node_id == node_id) {
+            v.push(&format!("inputs/{node_id}"), "no node of the graph takes a file input by this id");
+        }
+    }
+    v.finish()?;
+
+    let now = store::now();
+    let inputs_json: BTreeMap<String, serde_json::Value> = body
+        .inputs
+        .iter()
+        .map(|(k, f)| (k.clone(), serde_json::json!({ "file_id": f })))
+        .collect();
+    let row = JobRow {
+        id: store::new_id(),
+        tenant_id: tenant_id.to_string(),
+        user_id: Some(authed.principal.user_id.to_string()),
+        workflow_id: workflow.map(|w| w.0.to_string()),
+        status: JobState::Queued.as_str().into(),
+        file_path: None,
+        result_path: None,
+        error: None,
+        processing_time: None,
+        created_at: now,
+        updated_at: now,
+        completed_at: None,
+        workflow_version: workflow.map(|w| w.1),
+        graph: serde_json::to_string(&parsed).map_err(ApiError::internal)?,
+        inputs: serde_json::to_string(&inputs_json).map_err(ApiError::internal)?,
+        attempt: 0,
+        max_attempts,
+        run_after: None,
+        lease_expires_at: None,
+        locked_by: None,
+        progress: 0.0,
+        last_seq: 0,
+        started_at: None,
+        cancel_requested: false,
+        webhook_url: None,
+    };
+    let new_job = NewJob {
+        nodes: parsed.nodes.iter().map(|n| (n.id.clone(), n.kind.clone())).collect(),
+        row,
+    };
+    let file_ids: Vec<String> = body.inputs.values().cloned().collect();
+    let actor = Actor::of(&authed);
+    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let files = state.files.clone();
+    let job = state
+        .store
+        .write(scope, move |c| {
+            for (node_id, file_id) in new_job.nodes.iter().filter_map(|(n, _)| {
+                serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&new_job.row.inputs)
+                    .ok()
+                    .and_then(|m| m.get(n).and_then(|v| v["file_id"].as_str().map(|f| (n.clone(), f.to_string()))))
+            }) {
+                if files.resolve(c, &scope, &file_id)?.is_none() {
+                    return Ok(Err(ApiError::field(&format!("inputs/{node_id}"), format!("no file {file_id}"))));
+                }
+            }
+            let _ = &file_ids;
+            if let Err(e) = check_quota(c, &new_job.row.tenant_id)? {
+                return Ok(Err(e));
+            }
+            queue::enqueue(c, &new_job)?;
+            audit::record(c, &actor, Event {
+                action: "job.create",
+                target_type: "job",
+                target_id: Some(new_job.row.id.clone()),
+                tenant_id: Some(new_job.row.tenant_id.clone()),
+                reseller_id: reseller,
+                details: serde_json::json!({"workflow_id": new_job.row.workflow_id, "version": new_job.row.workflow_version}),
+            })?;
+            Ok(Ok(new_job.row))
+        })
+        .await??;
+    state.wake_workers.notify_waiters();
+    let url = format!("/v1/jobs/{}", job.id);
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, url.clone()))
+        .json(JobSummary {
+            id: super::parse_uuid(&job.id),
+            status: JobState::Queued,
+            created_at: super::utc(job.created_at),
+            url,
+        }))
+}
+
+/// Refuses new work once the tenant's processing minutes for the calendar month are used.
+fn check_quota(c: &mut DbConn, tenant_id: &str) -> Result<Result<(), ApiError>, StoreError> {
+    let Some(tenant) = repos::tenants::get(c, &Scope::System, tenant_id)? else {
+        return Ok(Err(ApiError::of(Code::TenantNotFound)));
+    };
+    let plan_minutes = match &tenant.subscription_plan_id {
+        Some(p) => repos::plans::get(c, &Scope::System, p)?.map(|p| p.processing_quota_minutes),
+        None => None,
+    };
+    let Some(minutes) = tenant.processing_quota_minutes.or(plan_minutes) else {
+        return Ok(Ok(()));
+    };
+    let now = Utc::now();
+    let month_start = NaiveDateTime::new(
+        chrono::NaiveDate::from_ymd_opt(now.year(), now.month(), 1).unwrap_or_default(),
+        chrono::NaiveTime::MIN,
+    );
+    let used_milli = repos::usage::total_since(c, tenant_id, "job_audio", month_start)?
+        + repos::usage::total_since(c, tenant_id, "transcription", month_start)?;
+    if used_milli >= i64::from(minutes) * 60_000 {
+        return Ok(Err(ApiError::new(
+            Code::QuotaExceeded,
+            format!("This month's processing quota of {minutes} minutes is used up"),
+        )));
+    }
+    Ok(Ok(()))
+}
+
+/// Lists the tenant's jobs, newest first.
+#[utoipa::path(tag = "jobs", params(JobListQuery), responses((status = 200, body = JobList), ReadErrors))]
+#[get("/jobs")]
+pub async fn list_jobs(
+    state: web::Data<AppState>,
+    authed: Authed,
+    query: web::Query<JobListQuery>,
+) -> Result<web::Json<JobList>, ApiError> {
+    authed.require(Action::JobsRead)?;
+    let q = query.into_inner();
+    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let status = q.status.map(|s| s.as_str());
+    let scope = authed.scope();
+    let rows = state.store.read(scope, move |c| repo::list(c, &scope, &page, status)).await?;
+    Ok(web::Json(JobList::from_page(rows.map(|r| JobListItem {
+        id: super::parse_uuid(&r.id),
+        status: state_of(&r),
+        workflow_id: super::parse_uuid_opt(r.workflow_id.as_deref()),
+        progress: r.progress,
+        error: r.error.clone(),
+        created_at: super::utc(r.created_at),
+        completed_at: r.completed_at.map(super::utc),
+    }))))
+}
+
+fn etag(id: &str, seq: i64) -> String {
+    format!("W/\"{id}-{seq}\"")
+}
+
+/// Seconds until the next poll: soon after a change, backing off (to 30 s) while idle.
+fn poll_after(last_change: Option<NaiveDateTime>, state: JobState) -> u64 {
+    if state.is_final() {
+        return 60;
+    }
+    let idle = last_change.map(|t| (store::now() - t).num_seconds().max(0) as u64).unwrap_or(0);
+    (1 + idle / 2).min(30)
+}
+
+/// Reads a job: status, per-node status, progress, timings, error and outputs.
+#[utoipa::path(
+    tag = "jobs",
+    params(("id" = Uuid, Path), ("If-None-Match" = Option<String>, Header, description = "ETag from a previous answer")),
+    responses(
+        (status = 200, body = JobView, headers(("ETag" = String, description = "W/\"<job id>-<seq>\""), ("Voxflow-Poll-After" = u64, description = "Seconds to wait before polling again"))),
+        (status = 304, description = "Nothing changed since the given ETag"),
+        ReadErrors
+    )
+)]
+#[get("/jobs/{id}")]
+pub async fn get_job(
+    state: web::Data<AppState>,
+    authed: Authed,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::JobsRead)?;
+    let scope = authed.scope();
+    let id = id.to_string();
+    let presented = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let wanted = id.clone();
+    // A conditional poll reads one integer (and the last event's time) before anything else.
+    let found = state
+        .store
+        .read(scope, move |c| {
+            let Some(seq) = repo::last_seq(c, &scope, &wanted)? else { return Ok(None) };
+            let last = repo::events_since(c, &wanted, seq - 1, 1)?.pop().map(|e| e.at);
+            if presented.as_deref().is_some_and(|p| p.split(',').any(|t| t.trim() == etag(&wanted, seq))) {
+                return Ok(Some((seq, last, None)));
+            }
+            let Some(row) = repo::get(c, &scope, &wanted)? else { return Ok(None) };
+            let nodes = repo::nodes(c, &wanted)?;
+            let artifacts = repo::artifacts(c, &wanted)?;
+            Ok(Some((row.last_seq, last, Some((row, nodes, artifacts)))))
+        })
+        .await?
+        .ok_or_else(not_found)?;
+    let (seq, last_change, full) = found;
+    let mut res = match full {
+        None => {
+            let hint = poll_after(last_change, JobState::Running);
+            let mut r = HttpResponse::NotModified();
+            r.insert_header(("Voxflow-Poll-After", hint.to_string()));
+            r.finish()
+        }
+        Some((row, nodes, artifacts)) => {
+            let view = job_view(row, nodes, artifacts);
+            let hint = poll_after(last_change, view.status);
+            HttpResponse::Ok().insert_header(("Voxflow-Poll-After", hint.to_string())).json(view)
+        }
+    };
+    let headers = res.headers_mut();
+    if let Ok(v) = header::HeaderValue::from_str(&etag(&id, seq)) {
+        headers.insert(header::ETAG, v);
+    }
+    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
+    headers.insert(header::VARY, header::HeaderValue::from_static("Authorization, X-API-Key"));
+    Ok(res)
+}
+
+fn job_view(row: JobRow, nodes: Vec<JobNodeRow>, artifacts: Vec<JobArtifactRow>) -> JobView {
+    let order: Vec<String> = serde_json::from_str::<Graph>(&row.graph)
+        .map(|g| g.nodes.into_iter().map(|n| n.id).collect())
+        .unwrap_or_default();
+    let mut nodes = nodes;
+    nodes.sort_by_key(|n| order.iter().position(|o| o == &n.node_id).unwrap_or(usize::MAX));
+    JobView {
+        id: super::parse_uuid(&row.id),
+        status: state_of(&row),
+        workflow_id: super::parse_uuid_opt(row.workflow_id.as_deref()),
+        workflow_version: row.workflow_version,
+        progress: row.progress,
+        attempt: row.attempt,
+        max_attempts: row.max_attempts,
+        error: row.error.clone(),
+        seq: row.last_seq,
+        created_at: super::utc(row.created_at),
+        started_at: row.started_at.map(super::utc),
+        completed_at: row.completed_at.map(super::utc),
+        processing_time: row.processing_time,
+        nodes: nodes
+            .into_iter()
+            .map(|n| JobNodeView {
+                node_id: n.node_id,
+                kind: n.kind,
+                status: n.status,
+                progress: n.progress,
+                started_at: n.started_at.map(super::utc),
+                finished_at: n.finished_at.map(super::utc),
+                error: n.error,
+            })
+            .collect(),
+        outputs: artifacts
+            .into_iter()
+            .map(|a| ArtifactView {
+                url: format!("/v1/jobs/{}/artifacts/{}", row.id, a.name),
+                name: a.name,
+                node_id: a.node_id,
+                port: a.port,
+                content_type: a.content_type,
+            })
+            .collect(),
+    }
+}
+
+/// The job's event log after `since`, in order.
+#[utoipa::path(tag = "jobs", params(("id" = Uuid, Path), EventsQuery), responses((status = 200, body = JobEventList), ReadErrors))]
+#[get("/jobs/{id}/events")]
+pub async fn list_job_events(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+    query: web::Query<EventsQuery>,
+) -> Result<web::Json<JobEventList>, ApiError> {
+    authed.require(Action::JobsRead)?;
+    let since = query.since.unwrap_or(0);
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=1000).contains(&limit) || since < 0 {
+        return Err(ApiError::new(Code::InvalidQuery, "limit must be 1–1000 and since ≥ 0"));
+    }
+    let scope = authed.scope();
+    let id = id.to_string();
+    let (events, last_seq) = state
+        .store
+        .read(scope, move |c| {
+            let Some(seq) = repo::last_seq(c, &scope, &id)? else { return Ok(None) };
+            Ok(Some((repo::events_since(c, &id, since, limit)?, seq)))
+        })
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(web::Json(JobEventList {
+        items: events.into_iter().map(JobEventView::from).collect(),
+        last_seq,
+    }))
+}
+
+/// Downloads one output of a job (transcript JSON, SRT, VTT, text, …).
+#[utoipa::path(
+    tag = "jobs",
+    params(("id" = Uuid, Path), ("name" = String, Path, example = "srt.file.srt")),
+    responses((status = 200, description = "The artifact, with its content type", body = String), ReadErrors)
+)]
+#[get("/jobs/{id}/artifacts/{name}")]
+pub async fn get_job_artifact(
+    state: web::Data<AppState>,
+    authed: Authed,
+    path: web::Path<(Uuid, String)>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::JobsRead)?;
+    let (id, name) = path.into_inner();
+    let scope = authed.scope();
+    let id = id.to_string();
+    let artifact = state
+        .store
+        .read(scope, move |c| {
+            if repo::get(c, &scope, &id)?.is_none() {
+                return Ok(Err(not_found()));
+            }
+            Ok(repo::artifact(c, &id, &name)?.ok_or_else(|| ApiError::of(Code::ArtifactNotFound)))
+        })
+        .await??;
+    let body = crate::engine::worker::artifact_content(&artifact.body).ok_or_else(|| ApiError::of(Code::ArtifactNotFound))?;
+    Ok(HttpResponse::Ok()
+        .content_type(artifact.content_type)
+        .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", artifact.name)))
+        .body(body))
+}
+
+async fn transition(
+    state: &AppState,
+    authed: &Authed,
+    id: Uuid,
+    action: &'static str,
+    f: fn(&mut DbConn, &JobRow) -> Result<Result<JobState, ApiError>, StoreError>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::JobsWrite)?;
+    let scope = authed.scope();
+    let actor = Actor::of(authed);
+    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let id = id.to_string();
+    let status = state
+        .store
+        .write(scope, move |c| {
+            let Some(job) = repo::get(c, &scope, &id)? else { return Ok(Err(not_found())) };
+            let outcome = f(c, &job)?;
+            if outcome.is_ok() {
+                audit::record(c, &actor, Event {
+                    action,
+                    target_type: "job",
+                    target_id: Some(id.clone()),
+                    tenant_id: Some(job.tenant_id.clone()),
+                    reseller_id: reseller,
+                    details: serde_json::json!({}),
+                })?;
+            }
+            Ok(outcome)
+        })
+        .await??;
+    state.wake_workers.notify_waiters();
+    Ok(HttpResponse::Accepted().json(serde_json::json!({ "status": status })))
+}
+
+/// Cancels a job: at once when it waits, at the running node's next checkpoint otherwise.
+#[utoipa::path(tag = "jobs", params(("id" = Uuid, Path)), responses((status = 202, description = "Cancelled, or cancellation requested"), WriteErrors))]
+#[post("/jobs/{id}/cancel")]
+pub async fn cancel_job(state: web::Data<AppState>, authed: Authed, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &authed, *id, "job.cancel", |c, job| {
+        if queue::cancel_waiting(c, job)? {
+            return Ok(Ok(JobState::Cancelled));
+        }
+        if queue::request_cancel(c, job)? {
+            return Ok(Ok(JobState::Running));
+        }
+        Ok(Err(ApiError::new(Code::JobFinished, format!("The job is already {}", job.status))))
+    })
+    .await
+}
+
+/// Runs a failed or cancelled job again; finished nodes are not redone.
+#[utoipa::path(tag = "jobs", params(("id" = Uuid, Path)), responses((status = 202, description = "Queued again"), WriteErrors))]
+#[post("/jobs/{id}/retry")]
+pub async fn retry_job(state: web::Data<AppState>, authed: Authed, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    transition(&state, &authed, *id, "job.retry", |c, job| {
+        if queue::retry(c, job)? {
+            Ok(Ok(JobState::Queued))
+        } else {
+            Ok(Err(ApiError::new(Code::Conflict, format!("Only failed or cancelled jobs can be retried; this one is {}", job.status))))
+        }
+    })
+    .await
+}
+
+/// Deletes a finished job with its events and outputs.
+#[utoipa::path(tag = "jobs", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
+#[delete("/jobs/{id}")]
+pub async fn delete_job(state: web::Data<AppState>, authed: Authed, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::JobsWrite)?;
+    let scope = authed.scope();
+    let actor = Actor::of(&authed);
+    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let id = id.to_string();
+    state
+        .store
+        .write(scope, move |c| {
+            let Some(job) = repo::get(c, &scope, &id)? else { return Ok(Err(not_found())) };
+            if !state_of(&job).is_final() {
+                return Ok(Err(ApiError::new(Code::Conflict, "The job is still active: cancel it first")));
+            }
+            repo::delete(c, &id)?;
+            audit::record(c, &actor, Event {
+                action: "job.delete",
+                target_type: "job",
+                target_id: Some(id.clone()),
+                tenant_id: Some(job.tenant_id),
+                reseller_id: reseller,
+                details: serde_json::json!({}),
+            })?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(HttpResponse::NoContent().finish())
+}

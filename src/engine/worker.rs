@@ -1,0 +1,403 @@
+//! Workers: claim a job, run its graph node by node, record everything.
+//!
+//! Threads: the worker loop is an async task; each node runs on tokio's blocking pool
+//! (CPU-bound whisper/VAD work), and a side task renews the lease every third of its
+//! length, outside any node transaction so the renewal is visible at once. A heartbeat
+//! that finds the job reclaimed, or a cancellation request, trips the node's cancel token.
+//!
+//! For each job:
+//! 1. load the graph snapshot, its inputs and what earlier attempts finished;
+//! 2. for every node in topological order: skip it if it already succeeded and its outputs
+//!    are stored; otherwise run it, store its outputs as artifacts, mark it succeeded;
+//! 3. finish: `succeeded`, `cancelled`, or a failed attempt (runtime faults retry with
+//!    backoff, user faults and bugs fail at once), and record the audio seconds processed.
+//!
+//! Audio stays in memory and is never stored, so a resumed job re-runs the decode node when
+//! a node still to run needs its audio.
+
+use super::graph::{self, Graph};
+use super::queue::{self, ClaimOptions, ClaimedJob, JobState};
+use crate::store::repo::jobs::{self as jobs_repo, JobArtifactRow};
+use crate::store::repo::usage::{self, UsageRow};
+use crate::store::{self, Store, StoreError};
+use crate::tenancy::Scope;
+use chrono::TimeDelta;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+use voxflow_nodes::{
+    run_node_catching_panics, CancelToken, FaultSource, FileContent, FileValue, NodeCtx, NodeErrorKind, NodeResources,
+    PortType, PortValue, Registry,
+};
+
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    pub lease: Duration,
+    /// How often an idle worker looks for work (it is also woken on enqueue).
+    pub poll_interval: Duration,
+    pub default_tenant_concurrency: i64,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_millis(500),
+            default_tenant_concurrency: 2,
+        }
+    }
+}
+
+/// What one `process_next` call did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Idle,
+    Ran { job_id: String, state: JobState },
+    /// Another worker reclaimed the job mid-run; this one stopped without writing.
+    Lost { job_id: String },
+}
+
+pub struct Worker {
+    pub id: String,
+    store: Store,
+    registry: Registry,
+    resources: Arc<NodeResources>,
+    /// Resolves a job input (`{"file_id": …}`) to a local path, in the job's tenant.
+    files: Arc<dyn Fn(&mut store::DbConn, &Scope, &serde_json::Value) -> Result<Option<FileValue>, StoreError> + Send + Sync>,
+    opts: WorkerOptions,
+    wake: Arc<Notify>,
+}
+
+/// The outputs of finished nodes, by node id and port.
+type Outputs = HashMap<String, BTreeMap<String, PortValue>>;
+
+impl Worker {
+    pub fn new(
+        store: Store,
+        registry: Registry,
+        resources: Arc<NodeResources>,
+        files: Arc<dyn Fn(&mut store::DbConn, &Scope, &serde_json::Value) -> Result<Option<FileValue>, StoreError> + Send + Sync>,
+        opts: WorkerOptions,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Self {
+            id: format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple()),
+            store,
+            registry,
+            resources,
+            files,
+            opts,
+            wake,
+        }
+    }
+
+    /// Runs until the task is dropped: claim, run, repeat; sleep when idle.
+    pub async fn run_forever(self: Arc<Self>) {
+        loop {
+            match self.process_next().await {
+                Ok(Outcome::Idle) => {
+                    let _ = tokio::time::timeout(self.opts.poll_interval, self.wake.notified()).await;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(worker = %self.id, error = %e, "worker step failed");
+                    tokio::time::sleep(self.opts.poll_interval).await;
+                }
+            }
+        }
+    }
+
+    /// Claims and runs at most one job (tests drive the queue with it).
+    pub async fn process_next(&self) -> Result<Outcome, StoreError> {
+        let opts = ClaimOptions {
+            worker_id: self.id.clone(),
+            lease: TimeDelta::from_std(self.opts.lease).unwrap_or(TimeDelta::seconds(30)),
+            default_tenant_concurrency: self.opts.default_tenant_concurrency,
+        };
+        let Some(job) = self.store.write(Scope::System, move |c| queue::claim(c, &opts)).await? else {
+            return Ok(Outcome::Idle);
+        };
+        let span = tracing::info_span!("job", job = %job.id, attempt = job.attempt);
+        let _entered = span.enter();
+        self.run(job).await
+    }
+
+    async fn run(&self, job: ClaimedJob) -> Result<Outcome, StoreError> {
+        let job_id = job.id.clone();
+        let row = {
+            let id = job_id.clone();
+            self.store.read(Scope::System, move |c| jobs_repo::get(c, &Scope::System, &id)).await?
+        };
+        let Some(row) = row else { return Ok(Outcome::Lost { job_id }) };
+        let scope = Scope::Tenant { tenant_id: uuid::Uuid::parse_str(&row.tenant_id).unwrap_or_default(), reseller_id: None };
+        let graph: Graph = match serde_json::from_str(&row.graph) {
+            Ok(g) => g,
+            Err(e) => return self.fail_now(&job, &format!("the job's graph is unreadable: {e}"), row.max_attempts).await,
+        };
+        let plan = match graph::validate(&graph, &self.registry) {
+            Ok(p) => p,
+            Err(problems) => {
+                let msg = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ");
+                return self.fail_now(&job, &format!("invalid graph: {msg}"), row.max_attempts).await;
+            }
+        };
+        let inputs: BTreeMap<String, serde_json::Value> = serde_json::from_str(&row.inputs).unwrap_or_default();
+
+        // What earlier attempts finished.
+        let (node_rows, artifacts) = {
+            let id = job_id.clone();
+            self.store
+                .read(Scope::System, move |c| Ok((jobs_repo::nodes(c, &id)?, jobs_repo::artifacts(c, &id)?)))
+                .await?
+        };
+        let done: HashMap<String, bool> = node_rows.iter().map(|n| (n.node_id.clone(), n.status == "succeeded")).collect();
+        let mut outputs: Outputs = HashMap::new();
+        for a in &artifacts {
+            if let Ok(v) = serde_json::from_str::<PortValue>(&a.body) {
+                outputs.entry(a.node_id.clone()).or_default().insert(a.port.clone(), v);
+            }
+        }
+
+        // Heartbeats, and the cancel token they can trip.
+        let cancel = CancelToken::new();
+        let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let heartbeat = self.spawn_heartbeat(job.clone(), cancel.clone(), lost.clone(), cancelled.clone());
+
+        let total = plan.order.len().max(1) as f64;
+        let mut audio_seconds = 0.0;
+        let mut result: Result<(), (String, bool, bool)> = Ok(()); // (error, retryable, cancelled)
+        for (index, node_id) in plan.order.iter().enumerate() {
+            let Some(node) = graph.nodes.iter().find(|n| &n.id == node_id) else { continue };
+            let Some(implementation) = self.registry.get(&node.kind) else { continue };
+            let manifest = implementation.manifest();
+            let stored = manifest.outputs.iter().all(|p| p.port_type == PortType::Audio || outputs.get(node_id).is_some_and(|o| o.contains_key(&p.name)));
+            let feeds_pending = graph.edges.iter().any(|e| &e.source == node_id && !done.get(&e.target).copied().unwrap_or(false));
+            let has_audio = manifest.outputs.iter().any(|p| p.port_type == PortType::Audio);
+            if done.get(node_id).copied().unwrap_or(false) && stored && !(has_audio && feeds_pending) {
+                continue;
+            }
+            // Gather inputs: upstream outputs, then job inputs for unconnected file ports.
+            let mut node_inputs = BTreeMap::new();
+            for e in graph.edges.iter().filter(|e| &e.target == node_id) {
+                if let Some(v) = outputs.get(&e.source).and_then(|o| o.get(&e.source_port)) {
+                    node_inputs.insert(e.target_port.clone(), v.clone());
+                }
+            }
+            for input in plan.inputs.iter().filter(|i| &i.node_id == node_id) {
+                let spec = inputs.get(node_id).cloned().unwrap_or(serde_json::Value::Null);
+                let files = self.files.clone();
+                let file = self.store.read(scope, move |c| files(c, &scope, &spec)).await?;
+                match file {
+                    Some(f) => {
+                        node_inputs.insert(input.port.clone(), PortValue::File(f));
+                    }
+                    None => {
+                        result = Err((format!("input `{}` of node `{node_id}` names no file of this tenant", input.port), false, false));
+                        break;
+                    }
+                }
+            }
+            if result.is_err() {
+                break;
+            }
+            self.store_write_as(&job, {
+                let node_id = node_id.clone();
+                move |c, j| j.node_state(c, &node_id, "running", None)
+            })
+            .await?;
+            let ctx = NodeCtx::new(self.resources.clone())
+                .with_cancel(cancel.clone())
+                .with_progress(self.progress_reporter(&job, node_id.clone(), index as f64 / total, 1.0 / total));
+            let params = node.params.clone();
+            let node_impl = implementation.clone();
+            let run = tokio::task::spawn_blocking(move || run_node_catching_panics(node_impl.as_ref(), node_inputs, params, &ctx))
+                .await
+                .unwrap_or_else(|e| Err(voxflow_nodes::NodeError::internal(format!("node task failed: {e}"))));
+            if lost.load(std::sync::atomic::Ordering::SeqCst) {
+                heartbeat.abort();
+                return Ok(Outcome::Lost { job_id });
+            }
+            match run {
+                Ok(out) => {
+                    for (port, value) in &out {
+                        if let PortValue::Audio(a) = value {
+                            audio_seconds = f64::max(audio_seconds, a.info.duration_secs);
+                            continue;
+                        }
+                        let artifact = artifact_row(&job, node_id, port, value);
+                        self.store_write_as(&job, move |c, j| j.save_artifact(c, &artifact)).await?;
+                    }
+                    outputs.insert(node_id.clone(), out);
+                    self.store_write_as(&job, {
+                        let node_id = node_id.clone();
+                        move |c, j| j.node_state(c, &node_id, "succeeded", None)
+                    })
+                    .await?;
+                }
+                Err(e) => {
+                    let was_cancelled = e.kind == NodeErrorKind::Cancelled || cancelled.load(std::sync::atomic::Ordering::SeqCst);
+                    let message = e.message.clone();
+                    self.store_write_as(&job, {
+                        let node_id = node_id.clone();
+                        let state = if was_cancelled { "cancelled" } else { "failed" };
+                        move |c, j| j.node_state(c, &node_id, state, Some(&message))
+                    })
+                    .await?;
+                    if e.fault == FaultSource::Bug {
+                        tracing::error!(node = %node_id, error = %e, "node bug");
+                    }
+                    result = Err((format!("node `{node_id}` ({}): {}", node.kind, e.message), e.fault == FaultSource::Runtime, was_cancelled));
+                    break;
+                }
+            }
+        }
+        heartbeat.abort();
+        if lost.load(std::sync::atomic::Ordering::SeqCst) {
+            return Ok(Outcome::Lost { job_id });
+        }
+        let max_attempts = row.max_attempts;
+        let state = match result {
+            Ok(()) => {
+                let usage = (audio_seconds > 0.0).then(|| UsageRow {
+                    id: store::new_id(),
+                    tenant_id: row.tenant_id.clone(),
+                    user_id: row.user_id.clone(),
+                    job_id: Some(row.id.clone()),
+                    resource_type: "job_audio".into(),
+                    amount_milli: (audio_seconds * 1000.0).round() as i64,
+                    unit: "audio_seconds".into(),
+                    recorded_at: store::now(),
+                });
+                self.store_write_as(&job, move |c, j| {
+                    if j.finish(c, JobState::Succeeded, None)? {
+                        if let Some(u) = &usage {
+                            usage::insert(c, u)?;
+                        }
+                    }
+                    Ok(JobState::Succeeded)
+                })
+                .await?
+            }
+            Err((error, _, true)) => {
+                self.store_write_as(&job, move |c, j| j.finish(c, JobState::Cancelled, Some(&error)).map(|_| JobState::Cancelled)).await?
+            }
+            Err((error, retryable, false)) => {
+                self.store_write_as(&job, move |c, j| j.fail_attempt(c, &error, retryable, max_attempts)).await?
+            }
+        };
+        tracing::info!(state = state.as_str(), "job finished");
+        Ok(Outcome::Ran { job_id, state })
+    }
+
+    async fn fail_now(&self, job: &ClaimedJob, error: &str, max_attempts: i32) -> Result<Outcome, StoreError> {
+        let error = error.to_string();
+        let state = self.store_write_as(job, move |c, j| j.fail_attempt(c, &error, false, max_attempts)).await?;
+        Ok(Outcome::Ran { job_id: job.id.clone(), state })
+    }
+
+    /// Runs `f` with the claimed job in a system-scope write transaction.
+    async fn store_write_as<T: Send + 'static>(
+        &self,
+        job: &ClaimedJob,
+        f: impl FnOnce(&mut store::DbConn, &ClaimedJob) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let job = job.clone();
+        self.store.write(Scope::System, move |c| f(c, &job)).await
+    }
+
+    fn spawn_heartbeat(
+        &self,
+        job: ClaimedJob,
+        cancel: CancelToken,
+        lost: Arc<std::sync::atomic::AtomicBool>,
+        cancelled: Arc<std::sync::atomic::AtomicBool>,
+    ) -> tokio::task::JoinHandle<()> {
+        let store = self.store.clone();
+        let lease = self.opts.lease;
+        tokio::spawn(async move {
+            let every = lease / 3;
+            loop {
+                tokio::time::sleep(every).await;
+                let j = job.clone();
+                let delta = TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(30));
+                match store.write(Scope::System, move |c| j.heartbeat(c, delta)).await {
+                    Ok(hb) if !hb.still_owned => {
+                        lost.store(true, std::sync::atomic::Ordering::SeqCst);
+                        cancel.cancel();
+                        return;
+                    }
+                    Ok(hb) if hb.cancel_requested => {
+                        cancelled.store(true, std::sync::atomic::Ordering::SeqCst);
+                        cancel.cancel();
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+                }
+            }
+        })
+    }
+
+    /// A progress callback for one node: throttled (every 0.5 s or 5 %), written from the
+    /// node's blocking thread.
+    fn progress_reporter(&self, job: &ClaimedJob, node_id: String, base: f64, share: f64) -> voxflow_nodes::ProgressFn {
+        let store = self.store.clone();
+        let job = job.clone();
+        let last = Mutex::new((Instant::now() - Duration::from_secs(10), -1.0f32));
+        Arc::new(move |fraction: f32, message: &str| {
+            let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+            if fraction < 1.0 && last.0.elapsed() < Duration::from_millis(500) && fraction - last.1 < 0.05 {
+                return;
+            }
+            *last = (Instant::now(), fraction);
+            let job_progress = base + share * f64::from(fraction);
+            let message = message.to_string();
+            let node_id = node_id.clone();
+            let j = job.clone();
+            if let Err(e) = store.write_blocking(Scope::System, move |c| j.set_progress(c, &node_id, f64::from(fraction), job_progress, &message)) {
+                tracing::warn!(error = %e, "progress not recorded");
+            }
+        })
+    }
+}
+
+fn artifact_row(job: &ClaimedJob, node_id: &str, port: &str, value: &PortValue) -> JobArtifactRow {
+    let (ext, content_type) = match value {
+        PortValue::Text(_) => ("txt".to_string(), "text/plain; charset=utf-8".to_string()),
+        PortValue::File(f) => (
+            f.name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_else(|| "bin".into()),
+            f.mime.clone().unwrap_or_else(|| "application/octet-stream".into()),
+        ),
+        _ => ("json".to_string(), "application/json".to_string()),
+    };
+    JobArtifactRow {
+        id: store::new_id(),
+        job_id: job.id.clone(),
+        tenant_id: job.tenant_id.clone(),
+        node_id: node_id.to_string(),
+        port: port.to_string(),
+        name: format!("{node_id}.{port}.{ext}"),
+        content_type,
+        body: serde_json::to_string(value).unwrap_or_default(),
+        created_at: store::now(),
+    }
+}
+
+/// The bytes a client downloads for an artifact (the stored body is the tagged port value).
+pub fn artifact_content(body: &str) -> Option<String> {
+    match serde_json::from_str::<PortValue>(body).ok()? {
+        PortValue::Text(t) => Some(t),
+        PortValue::File(FileValue { content: FileContent::Text { text }, .. }) => Some(text),
+        PortValue::File(_) | PortValue::Audio(_) => None,
+        PortValue::Transcript(t) => serde_json::to_string_pretty(&t).ok(),
+        PortValue::SpeechRegions(r) => serde_json::to_string_pretty(&r).ok(),
+        PortValue::SpeakerTurns(s) => serde_json::to_string_pretty(&s).ok(),
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "worker".into())
+}
