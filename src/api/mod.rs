@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
+pub mod files;
 pub mod graphs;
 pub mod health;
 pub mod nodes;
@@ -41,6 +42,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "users", description = "Accounts and roles"),
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
+        (name = "files", description = "Audio uploads that jobs take their input from"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
@@ -123,6 +125,11 @@ where
                 .service(plans::delete_plan)
                 .service(audit_log::list_audit_log)
                 .service(audit_log::get_audit_entry)
+                .service(files::upload_file)
+                .service(files::list_files)
+                .service(files::get_file)
+                .service(files::download_file)
+                .service(files::delete_file)
                 .service(graphs::validate_graph)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
