@@ -19,7 +19,10 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         _ => json!({}),
     };
     let mut routes = vec![(Method::GET, base.clone(), None)];
-    if !matches!(kind, "api-keys" | "audit-log") {
+    if kind == "files" {
+        routes.push((Method::GET, format!("{base}/content"), None));
+    }
+    if !matches!(kind, "api-keys" | "audit-log" | "files") {
         routes.push((Method::PATCH, base.clone(), Some(patch_body)));
     }
     if kind != "audit-log" {
@@ -112,6 +115,15 @@ async fn a_audit_entry(app: &TestApp, w: &World) -> String {
 api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
     let w = app.world().await;
     let audit_a = a_audit_entry(&app, &w).await;
+    let upload = app
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "a.wav",
+            crate::helpers::wav(1000),
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.body);
+    let a_file = upload.id();
     let a_targets: Vec<(&str, String)> = vec![
         ("tenants", w.tenant_a.clone()),
         ("users", w.a_admin.0.clone()),
@@ -119,6 +131,7 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         ("users", w.a_viewer.0.clone()),
         ("api-keys", w.a_key.0.clone()),
         ("audit-log", audit_a.clone()),
+        ("files", a_file.clone()),
     ];
     let attackers: Vec<(&str, Cred, bool)> = vec![
         ("B admin (JWT)", Cred::Bearer(&w.b_admin.1), true),
@@ -145,6 +158,7 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
             "/v1/tenants?limit=100",
             "/v1/api-keys?limit=100",
             "/v1/audit-log?limit=100",
+            "/v1/files?limit=100",
         ] {
             let ids = list_ids(&app, *cred, path).await;
             for (_, id) in &a_targets {
@@ -165,6 +179,8 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         .await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(m.body["first_name"].is_null());
+    let f = app.get(&format!("/v1/files/{a_file}"), &w.a_member.1).await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.body);
     assert_eq!(
         app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
             .await
