@@ -27,6 +27,8 @@ pub struct AppState {
     pub speech: crate::speech::Speech,
     /// Every node kind the engine can run.
     pub registry: voxflow_nodes::Registry,
+    /// Wakes idle in-process workers when a job is queued.
+    pub wake_workers: Arc<tokio::sync::Notify>,
     /// The node registry as served by `/v1/nodes`.
     pub catalog: crate::api::nodes::Catalog,
 }
@@ -56,12 +58,39 @@ impl AppState {
             speech: crate::speech::Speech::new(&settings),
             catalog: crate::api::nodes::Catalog::new(&registry),
             registry,
+            wake_workers: Arc::new(tokio::sync::Notify::new()),
             metrics: Metrics::new()?,
             settings,
             store,
             jwt,
             throttle,
         })
+    }
+}
+
+impl AppState {
+    /// Starts `count` job workers on the current runtime, sharing this process's model
+    /// cache; they run until the returned tasks are aborted.
+    pub fn spawn_workers(&self, count: usize) -> Vec<tokio::task::JoinHandle<()>> {
+        let opts = crate::engine::worker::WorkerOptions {
+            lease: Duration::from_secs(self.settings.job_lease_secs),
+            default_tenant_concurrency: i64::from(self.settings.tenant_job_concurrency),
+            ..Default::default()
+        };
+        (0..count)
+            .map(|_| {
+                let worker = Arc::new(crate::engine::worker::Worker::new(
+                    self.store.clone(),
+                    self.registry.clone(),
+                    self.speech.resources(),
+                    crate::files::BlobStore::new(&self.settings.data_dir),
+                    opts.clone(),
+                    self.wake_workers.clone(),
+                ));
+                tracing::info!(worker = %worker.id, "job worker started");
+                tokio::spawn(worker.run_forever())
+            })
+            .collect()
     }
 }
 

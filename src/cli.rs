@@ -19,8 +19,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the HTTP API (the default command).
+    /// Run the HTTP API and, unless VOXFLOW_WORKERS=0, job workers (the default command).
     Serve,
+    /// Run job workers only (no HTTP); any number may share a PostgreSQL database.
+    Worker {
+        /// Workers in this process (default: VOXFLOW_WORKERS, at least 1).
+        #[arg(long)]
+        count: Option<usize>,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Administrative tasks.

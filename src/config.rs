@@ -48,6 +48,12 @@ pub struct Settings {
     pub whisper_threads: u32,
     /// Unload a Whisper model after this many seconds unused; 0 = keep loaded.
     pub model_idle_secs: u64,
+    /// Job workers `voxflow serve` runs in-process (0: API only; run `voxflow worker`).
+    pub workers: usize,
+    /// A running job's lease; a worker silent this long loses the job to another.
+    pub job_lease_secs: u64,
+    /// Jobs one tenant may run at once when its plan sets no limit.
+    pub tenant_job_concurrency: u32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -81,6 +87,9 @@ impl Default for Settings {
             whisper_concurrency: 1,
             whisper_threads: 0,
             model_idle_secs: 600,
+            workers: 1,
+            job_lease_secs: 30,
+            tenant_job_concurrency: 2,
         }
     }
 }
@@ -112,6 +121,9 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_WHISPER_CONCURRENCY", "whisper_concurrency"),
     ("VOXFLOW_WHISPER_THREADS", "whisper_threads"),
     ("VOXFLOW_MODEL_IDLE_SECS", "model_idle_secs"),
+    ("VOXFLOW_WORKERS", "workers"),
+    ("VOXFLOW_JOB_LEASE_SECS", "job_lease_secs"),
+    ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -179,6 +191,11 @@ impl Settings {
                 "DATABASE_URL must start with sqlite:// or postgres://".into(),
             ));
         }
+        if self.job_lease_secs < 3 {
+            return Err(ConfigError::Invalid(
+                "job_lease_secs must be at least 3".into(),
+            ));
+        }
         if self.whisper_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "whisper_concurrency must be at least 1".into(),
@@ -211,6 +228,9 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "whisper_concurrency",
         "whisper_threads",
         "model_idle_secs",
+        "workers",
+        "job_lease_secs",
+        "tenant_job_concurrency",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {

@@ -37,6 +37,9 @@ codes! {
     InvalidCursor => ("invalid_cursor", BAD_REQUEST, "The pagination cursor is invalid"),
     UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The request body has an unsupported content type"),
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large"),
+    StorageQuotaExceeded => ("storage_quota_exceeded", PAYLOAD_TOO_LARGE, "The upload exceeds the tenant's remaining storage quota"),
+    FileNotAudio => ("file_not_audio", UNSUPPORTED_MEDIA_TYPE, "The file is not audio in a supported format"),
+    RangeNotSatisfiable => ("range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The requested range is not satisfiable"),
     // 401
     Unauthenticated => ("unauthenticated", UNAUTHORIZED, "Authentication is required"),
     InvalidToken => ("invalid_token", UNAUTHORIZED, "The access token is invalid or expired"),
@@ -53,9 +56,12 @@ codes! {
     UserNotFound => ("user_not_found", NOT_FOUND, "User not found"),
     PlanNotFound => ("plan_not_found", NOT_FOUND, "Plan not found"),
     ApiKeyNotFound => ("api_key_not_found", NOT_FOUND, "API key not found"),
+    FileNotFound => ("file_not_found", NOT_FOUND, "File not found"),
     AuditEntryNotFound => ("audit_entry_not_found", NOT_FOUND, "Audit log entry not found"),
     NodeKindNotFound => ("node_kind_not_found", NOT_FOUND, "No such node kind"),
     WorkflowNotFound => ("workflow_not_found", NOT_FOUND, "Workflow not found"),
+    JobNotFound => ("job_not_found", NOT_FOUND, "Job not found"),
+    ArtifactNotFound => ("artifact_not_found", NOT_FOUND, "The job has no such output"),
     WorkflowVersionNotFound => ("workflow_version_not_found", NOT_FOUND, "Workflow version not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
@@ -63,6 +69,9 @@ codes! {
     Conflict => ("conflict", CONFLICT, "The request conflicts with the current state"),
     PlanLimitReached => ("plan_limit_reached", CONFLICT, "The subscription plan's limit is reached"),
     PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
+    JobFinished => ("job_finished", CONFLICT, "The job has already finished"),
+    // 402
+    QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     // 422
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
     InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),

@@ -43,6 +43,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(settings),
+        Command::Worker { count } => work(settings, count),
         Command::Models { command } => voxflow::models::cli::run(&settings, command),
     }
 }
@@ -64,6 +65,7 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
                 .speech
                 .spawn_idle_unloader(std::time::Duration::from_secs(idle))
         });
+        let workers = state.spawn_workers(state.settings.workers);
         let app = Application::build(state)?;
         tracing::info!(%bind, port = app.port(), database = %db, "Voxflow is listening");
         println!(
@@ -73,6 +75,27 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         if let Some(task) = unloader {
             task.abort();
+        }
+        for w in workers {
+            w.abort();
+        }
+        Ok(())
+    })
+}
+
+/// `voxflow worker`: job workers without the HTTP API, until Ctrl-C / SIGTERM.
+fn work(settings: Settings, count: Option<usize>) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let count = count.unwrap_or(settings.workers).max(1);
+        let state = tokio::task::spawn_blocking(move || AppState::init(settings)).await??;
+        let workers = state.spawn_workers(count);
+        println!("Voxflow: {count} job worker(s) running; Ctrl-C to stop");
+        tokio::signal::ctrl_c().await?;
+        for w in workers {
+            w.abort();
         }
         Ok(())
     })

@@ -67,6 +67,11 @@ impl Speech {
         })
     }
 
+    /// The shared node resources (model cache, limits), for the job workers.
+    pub fn resources(&self) -> Arc<NodeResources> {
+        self.resources.clone()
+    }
+
     pub fn models_dir(&self) -> &std::path::Path {
         self.resources.models_dir()
     }

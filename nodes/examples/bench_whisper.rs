@@ -278,8 +278,7 @@ fn load_audio(path: &Path) -> AudioBuffer {
 }
 
 fn read_text(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn main() {
@@ -314,7 +313,11 @@ fn main() {
     };
     let rss_before_models = status_kb("VmRSS:").unwrap_or(0);
     let t0 = Instant::now();
-    let (_, node_model) = ctx.resources.whisper_models.get(&p.model).expect("node model");
+    let (_, node_model) = ctx
+        .resources
+        .whisper_models
+        .get(&p.model)
+        .expect("node model");
     let node_load_s = t0.elapsed().as_secs_f64();
     // The node uses "en" for English-only models whatever `language` says.
     let language = if node_model.is_multilingual() {
@@ -376,10 +379,15 @@ fn main() {
 
     // ---- 2. node with and without VAD on the long-silence clip ------------------------
     let vp = VadParams::default();
-    eprintln!("warm-up (no VAD, VAD + node) on {:.1} s with long silences", dur_b);
+    eprintln!(
+        "warm-up (no VAD, VAD + node) on {:.1} s with long silences",
+        dur_b
+    );
     let novad_text = transcribe(&silence, None, &p, &ctx).expect("node").text();
     let regions = detect(&silence, &vp, &ctx).expect("vad");
-    let vad_text = transcribe(&silence, Some(&regions), &p, &ctx).expect("node").text();
+    let vad_text = transcribe(&silence, Some(&regions), &p, &ctx)
+        .expect("node")
+        .text();
     let (mut t_novad, mut t_vad, mut t_vad_asr, mut t_vad_total) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut c_novad, mut c_vad_total) = (Vec::new(), Vec::new());
@@ -451,8 +459,18 @@ fn main() {
             w * 100.0
         );
     };
-    row("bare whisper-rs (`state.full`)", &t_bare, &c_bare, wer(&speech_ref, &bare_text));
-    row("node (`asr::whisper::transcribe`)", &t_node, &c_node, wer(&speech_ref, &node_text));
+    row(
+        "bare whisper-rs (`state.full`)",
+        &t_bare,
+        &c_bare,
+        wer(&speech_ref, &bare_text),
+    );
+    row(
+        "node (`asr::whisper::transcribe`)",
+        &t_node,
+        &c_node,
+        wer(&speech_ref, &node_text),
+    );
     println!(
         "| **node / bare** | **{ratio:.3}** ({}) | per round {pr_lo:.3} – {pr_hi:.3} | | **{cpu_ratio:.3}** ({}; per round {cr_lo:.3} – {cr_hi:.3}) | |",
         verdict(ratio),
@@ -510,7 +528,10 @@ fn main() {
     if peak.can_reset {
         println!("| peak during a bare run | {:.0} |", mib(pk_bare));
         println!("| peak during a node run | {:.0} |", mib(pk_node));
-        println!("| peak during a node run, no VAD (long-silence clip) | {:.0} |", mib(pk_novad));
+        println!(
+            "| peak during a node run, no VAD (long-silence clip) | {:.0} |",
+            mib(pk_novad)
+        );
         println!("| peak during VAD + node run | {:.0} |", mib(pk_vad));
     }
     println!(

@@ -189,7 +189,9 @@ pub async fn create_job(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::JobsWrite)?;
     let Some(tenant_id) = authed.principal.tenant_id else {
-        return Err(ApiError::forbidden("Jobs belong to tenants: use a tenant user's credentials"));
+        return Err(ApiError::forbidden(
+            "Jobs belong to tenants: use a tenant user's credentials",
+        ));
     };
     let body = body.into_inner();
     let max_attempts = body.max_attempts.unwrap_or(3);
@@ -197,7 +199,10 @@ pub async fn create_job(
         return Err(ApiError::field("max_attempts", "must be between 1 and 10"));
     }
     if body.webhook_url.is_some() {
-        return Err(ApiError::field("webhook_url", "webhooks are not available yet on this server"));
+        return Err(ApiError::field(
+            "webhook_url",
+            "webhooks are not available yet on this server",
+        ));
     }
     let scope = authed.scope();
     let viewer = match authed.role() {
@@ -219,10 +224,16 @@ pub async fn create_job(
                     let number = version.unwrap_or(w.current_version);
                     Ok(workflows_repo::version(c, &scope, &wid_s, number)?
                         .map(|v| (v.config, number))
-                        .ok_or_else(|| ApiError::new(Code::WorkflowVersionNotFound, format!("The workflow has no version {number}"))))
+                        .ok_or_else(|| {
+                            ApiError::new(
+                                Code::WorkflowVersionNotFound,
+                                format!("The workflow has no version {number}"),
+                            )
+                        }))
                 })
                 .await??;
-            let value: serde_json::Value = serde_json::from_str(&found.0).map_err(ApiError::internal)?;
+            let value: serde_json::Value =
+                serde_json::from_str(&found.0).map_err(ApiError::internal)?;
             (value, Some((wid, found.1)))
         }
         _ => {
@@ -234,7 +245,10 @@ pub async fn create_job(
     };
     let invalid = |problems: Vec<graph::GraphProblem>| {
         let mut e = ApiError::validation(
-            problems.into_iter().map(|p| FieldError::new(format!("graph/{}", p.field), p.message)).collect(),
+            problems
+                .into_iter()
+                .map(|p| FieldError::new(format!("graph/{}", p.field), p.message))
+                .collect(),
         );
         e.code = Code::InvalidGraph;
         e
@@ -250,17 +264,29 @@ pub async fn create_job(
     let mut v = super::Validator::default();
     for input in &plan.inputs {
         match body.inputs.get(&input.node_id) {
-            None => v.push(&format!("inputs/{}", input.node_id), format!("node `{}` needs a file for its `{}` input", input.node_id, input.port)),
-            Some(s) if s.starts_with("http://") || s.starts_with("https://") => {
-                v.push(&format!("inputs/{}", input.node_id), "URL inputs are not available yet: upload the file with POST /v1/files")
+            None => v.push(
+                &format!("inputs/{}", input.node_id),
+                format!(
+                    "node `{}` needs a file for its `{}` input",
+                    input.node_id, input.port
+                ),
+            ),
+            Some(s) if s.starts_with("http://") || s.starts_with("https://") => v.push(
+                &format!("inputs/{}", input.node_id),
+                "URL inputs are not available yet: upload the file with POST /v1/files",
+            ),
+            Some(s) if Uuid::parse_str(s).is_err() => {
+                v.push(&format!("inputs/{}", input.node_id), "must be a file id")
             }
-            Some(s) if Uuid::parse_str(s).is_err() => v.push(&format!("inputs/{}", input.node_id), "must be a file id"),
             Some(_) => {}
         }
     }
     for node_id in body.inputs.keys() {
         if !plan.inputs.iter().any(|i| &i.node_id == node_id) {
-            v.push(&format!("inputs/{node_id}"), "no node of the graph takes a file input by this id");
+            v.push(
+                &format!("inputs/{node_id}"),
+                "no node of the graph takes a file input by this id",
+            );
         }
     }
     v.finish()?;
@@ -299,13 +325,16 @@ pub async fn create_job(
         webhook_url: None,
     };
     let new_job = NewJob {
-        nodes: parsed.nodes.iter().map(|n| (n.id.clone(), n.kind.clone())).collect(),
+        nodes: parsed
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), n.kind.clone()))
+            .collect(),
         row,
     };
-    let file_ids: Vec<String> = body.inputs.values().cloned().collect();
     let actor = Actor::of(&authed);
     let reseller = authed.principal.reseller_id.map(|r| r.to_string());
-    let files = state.files.clone();
+    let blobs = crate::files::BlobStore::new(&state.settings.data_dir);
     let job = state
         .store
         .write(scope, move |c| {
@@ -314,11 +343,10 @@ pub async fn create_job(
                     .ok()
                     .and_then(|m| m.get(n).and_then(|v| v["file_id"].as_str().map(|f| (n.clone(), f.to_string()))))
             }) {
-                if files.resolve(c, &scope, &file_id)?.is_none() {
+                if crate::files::resolve_input(c, &scope, &blobs, &file_id)?.is_none() {
                     return Ok(Err(ApiError::field(&format!("inputs/{node_id}"), format!("no file {file_id}"))));
                 }
             }
-            let _ = &file_ids;
             if let Err(e) = check_quota(c, &new_job.row.tenant_id)? {
                 return Ok(Err(e));
             }
@@ -384,10 +412,17 @@ pub async fn list_jobs(
 ) -> Result<web::Json<JobList>, ApiError> {
     authed.require(Action::JobsRead)?;
     let q = query.into_inner();
-    let page = PageQuery { limit: q.limit, cursor: q.cursor }.to_request()?;
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    }
+    .to_request()?;
     let status = q.status.map(|s| s.as_str());
     let scope = authed.scope();
-    let rows = state.store.read(scope, move |c| repo::list(c, &scope, &page, status)).await?;
+    let rows = state
+        .store
+        .read(scope, move |c| repo::list(c, &scope, &page, status))
+        .await?;
     Ok(web::Json(JobList::from_page(rows.map(|r| JobListItem {
         id: super::parse_uuid(&r.id),
         status: state_of(&r),
@@ -408,7 +443,9 @@ fn poll_after(last_change: Option<NaiveDateTime>, state: JobState) -> u64 {
     if state.is_final() {
         return 60;
     }
-    let idle = last_change.map(|t| (store::now() - t).num_seconds().max(0) as u64).unwrap_or(0);
+    let idle = last_change
+        .map(|t| (store::now() - t).num_seconds().max(0) as u64)
+        .unwrap_or(0);
     (1 + idle / 2).min(30)
 }
 
@@ -432,18 +469,31 @@ pub async fn get_job(
     authed.require(Action::JobsRead)?;
     let scope = authed.scope();
     let id = id.to_string();
-    let presented = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let presented = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let wanted = id.clone();
     // A conditional poll reads one integer (and the last event's time) before anything else.
     let found = state
         .store
         .read(scope, move |c| {
-            let Some(seq) = repo::last_seq(c, &scope, &wanted)? else { return Ok(None) };
-            let last = repo::events_since(c, &wanted, seq - 1, 1)?.pop().map(|e| e.at);
-            if presented.as_deref().is_some_and(|p| p.split(',').any(|t| t.trim() == etag(&wanted, seq))) {
+            let Some(seq) = repo::last_seq(c, &scope, &wanted)? else {
+                return Ok(None);
+            };
+            let last = repo::events_since(c, &wanted, seq - 1, 1)?
+                .pop()
+                .map(|e| e.at);
+            if presented
+                .as_deref()
+                .is_some_and(|p| p.split(',').any(|t| t.trim() == etag(&wanted, seq)))
+            {
                 return Ok(Some((seq, last, None)));
             }
-            let Some(row) = repo::get(c, &scope, &wanted)? else { return Ok(None) };
+            let Some(row) = repo::get(c, &scope, &wanted)? else {
+                return Ok(None);
+            };
             let nodes = repo::nodes(c, &wanted)?;
             let artifacts = repo::artifacts(c, &wanted)?;
             Ok(Some((row.last_seq, last, Some((row, nodes, artifacts)))))
@@ -461,15 +511,23 @@ pub async fn get_job(
         Some((row, nodes, artifacts)) => {
             let view = job_view(row, nodes, artifacts);
             let hint = poll_after(last_change, view.status);
-            HttpResponse::Ok().insert_header(("Voxflow-Poll-After", hint.to_string())).json(view)
+            HttpResponse::Ok()
+                .insert_header(("Voxflow-Poll-After", hint.to_string()))
+                .json(view)
         }
     };
     let headers = res.headers_mut();
     if let Ok(v) = header::HeaderValue::from_str(&etag(&id, seq)) {
         headers.insert(header::ETAG, v);
     }
-    headers.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-cache"));
-    headers.insert(header::VARY, header::HeaderValue::from_static("Authorization, X-API-Key"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, no-cache"),
+    );
+    headers.insert(
+        header::VARY,
+        header::HeaderValue::from_static("Authorization, X-API-Key"),
+    );
     Ok(res)
 }
 
@@ -478,7 +536,12 @@ fn job_view(row: JobRow, nodes: Vec<JobNodeRow>, artifacts: Vec<JobArtifactRow>)
         .map(|g| g.nodes.into_iter().map(|n| n.id).collect())
         .unwrap_or_default();
     let mut nodes = nodes;
-    nodes.sort_by_key(|n| order.iter().position(|o| o == &n.node_id).unwrap_or(usize::MAX));
+    nodes.sort_by_key(|n| {
+        order
+            .iter()
+            .position(|o| o == &n.node_id)
+            .unwrap_or(usize::MAX)
+    });
     JobView {
         id: super::parse_uuid(&row.id),
         status: state_of(&row),
@@ -531,14 +594,19 @@ pub async fn list_job_events(
     let since = query.since.unwrap_or(0);
     let limit = query.limit.unwrap_or(500);
     if !(1..=1000).contains(&limit) || since < 0 {
-        return Err(ApiError::new(Code::InvalidQuery, "limit must be 1–1000 and since ≥ 0"));
+        return Err(ApiError::new(
+            Code::InvalidQuery,
+            "limit must be 1–1000 and since ≥ 0",
+        ));
     }
     let scope = authed.scope();
     let id = id.to_string();
     let (events, last_seq) = state
         .store
         .read(scope, move |c| {
-            let Some(seq) = repo::last_seq(c, &scope, &id)? else { return Ok(None) };
+            let Some(seq) = repo::last_seq(c, &scope, &id)? else {
+                return Ok(None);
+            };
             Ok(Some((repo::events_since(c, &id, since, limit)?, seq)))
         })
         .await?
@@ -574,19 +642,26 @@ pub async fn get_job_artifact(
             Ok(repo::artifact(c, &id, &name)?.ok_or_else(|| ApiError::of(Code::ArtifactNotFound)))
         })
         .await??;
-    let body = crate::engine::worker::artifact_content(&artifact.body).ok_or_else(|| ApiError::of(Code::ArtifactNotFound))?;
+    let body = crate::engine::worker::artifact_content(&artifact.body)
+        .ok_or_else(|| ApiError::of(Code::ArtifactNotFound))?;
     Ok(HttpResponse::Ok()
         .content_type(artifact.content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{}\"", artifact.name)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{}\"", artifact.name),
+        ))
         .body(body))
 }
+
+/// A state change requested over HTTP: `Ok(Err(..))` refuses it with a client error.
+type Transition = fn(&mut DbConn, &JobRow) -> Result<Result<JobState, ApiError>, StoreError>;
 
 async fn transition(
     state: &AppState,
     authed: &Authed,
     id: Uuid,
     action: &'static str,
-    f: fn(&mut DbConn, &JobRow) -> Result<Result<JobState, ApiError>, StoreError>,
+    f: Transition,
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::JobsWrite)?;
     let scope = authed.scope();
@@ -596,17 +671,23 @@ async fn transition(
     let status = state
         .store
         .write(scope, move |c| {
-            let Some(job) = repo::get(c, &scope, &id)? else { return Ok(Err(not_found())) };
+            let Some(job) = repo::get(c, &scope, &id)? else {
+                return Ok(Err(not_found()));
+            };
             let outcome = f(c, &job)?;
             if outcome.is_ok() {
-                audit::record(c, &actor, Event {
-                    action,
-                    target_type: "job",
-                    target_id: Some(id.clone()),
-                    tenant_id: Some(job.tenant_id.clone()),
-                    reseller_id: reseller,
-                    details: serde_json::json!({}),
-                })?;
+                audit::record(
+                    c,
+                    &actor,
+                    Event {
+                        action,
+                        target_type: "job",
+                        target_id: Some(id.clone()),
+                        tenant_id: Some(job.tenant_id.clone()),
+                        reseller_id: reseller,
+                        details: serde_json::json!({}),
+                    },
+                )?;
             }
             Ok(outcome)
         })
@@ -618,7 +699,11 @@ async fn transition(
 /// Cancels a job: at once when it waits, at the running node's next checkpoint otherwise.
 #[utoipa::path(tag = "jobs", params(("id" = Uuid, Path)), responses((status = 202, description = "Cancelled, or cancellation requested"), WriteErrors))]
 #[post("/jobs/{id}/cancel")]
-pub async fn cancel_job(state: web::Data<AppState>, authed: Authed, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn cancel_job(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &authed, *id, "job.cancel", |c, job| {
         if queue::cancel_waiting(c, job)? {
             return Ok(Ok(JobState::Cancelled));
@@ -626,7 +711,10 @@ pub async fn cancel_job(state: web::Data<AppState>, authed: Authed, id: web::Pat
         if queue::request_cancel(c, job)? {
             return Ok(Ok(JobState::Running));
         }
-        Ok(Err(ApiError::new(Code::JobFinished, format!("The job is already {}", job.status))))
+        Ok(Err(ApiError::new(
+            Code::JobFinished,
+            format!("The job is already {}", job.status),
+        )))
     })
     .await
 }
@@ -634,12 +722,22 @@ pub async fn cancel_job(state: web::Data<AppState>, authed: Authed, id: web::Pat
 /// Runs a failed or cancelled job again; finished nodes are not redone.
 #[utoipa::path(tag = "jobs", params(("id" = Uuid, Path)), responses((status = 202, description = "Queued again"), WriteErrors))]
 #[post("/jobs/{id}/retry")]
-pub async fn retry_job(state: web::Data<AppState>, authed: Authed, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn retry_job(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     transition(&state, &authed, *id, "job.retry", |c, job| {
         if queue::retry(c, job)? {
             Ok(Ok(JobState::Queued))
         } else {
-            Ok(Err(ApiError::new(Code::Conflict, format!("Only failed or cancelled jobs can be retried; this one is {}", job.status))))
+            Ok(Err(ApiError::new(
+                Code::Conflict,
+                format!(
+                    "Only failed or cancelled jobs can be retried; this one is {}",
+                    job.status
+                ),
+            )))
         }
     })
     .await
@@ -648,7 +746,11 @@ pub async fn retry_job(state: web::Data<AppState>, authed: Authed, id: web::Path
 /// Deletes a finished job with its events and outputs.
 #[utoipa::path(tag = "jobs", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/jobs/{id}")]
-pub async fn delete_job(state: web::Data<AppState>, authed: Authed, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn delete_job(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     authed.require(Action::JobsWrite)?;
     let scope = authed.scope();
     let actor = Actor::of(&authed);
@@ -657,19 +759,28 @@ pub async fn delete_job(state: web::Data<AppState>, authed: Authed, id: web::Pat
     state
         .store
         .write(scope, move |c| {
-            let Some(job) = repo::get(c, &scope, &id)? else { return Ok(Err(not_found())) };
+            let Some(job) = repo::get(c, &scope, &id)? else {
+                return Ok(Err(not_found()));
+            };
             if !state_of(&job).is_final() {
-                return Ok(Err(ApiError::new(Code::Conflict, "The job is still active: cancel it first")));
+                return Ok(Err(ApiError::new(
+                    Code::Conflict,
+                    "The job is still active: cancel it first",
+                )));
             }
             repo::delete(c, &id)?;
-            audit::record(c, &actor, Event {
-                action: "job.delete",
-                target_type: "job",
-                target_id: Some(id.clone()),
-                tenant_id: Some(job.tenant_id),
-                reseller_id: reseller,
-                details: serde_json::json!({}),
-            })?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "job.delete",
+                    target_type: "job",
+                    target_id: Some(id.clone()),
+                    tenant_id: Some(job.tenant_id),
+                    reseller_id: reseller,
+                    details: serde_json::json!({}),
+                },
+            )?;
             Ok(Ok(()))
         })
         .await??;

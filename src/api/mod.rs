@@ -3,8 +3,10 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
+pub mod files;
 pub mod graphs;
 pub mod health;
+pub mod jobs;
 pub mod nodes;
 pub mod openai;
 pub mod plans;
@@ -42,9 +44,11 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "users", description = "Accounts and roles"),
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
+        (name = "files", description = "Audio uploads that jobs take their input from"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "workflows", description = "Saved, versioned workflow graphs"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
+        (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
@@ -125,6 +129,11 @@ where
                 .service(plans::delete_plan)
                 .service(audit_log::list_audit_log)
                 .service(audit_log::get_audit_entry)
+                .service(files::upload_file)
+                .service(files::list_files)
+                .service(files::get_file)
+                .service(files::download_file)
+                .service(files::delete_file)
                 .service(graphs::validate_graph)
                 .service(workflows::create_workflow)
                 .service(workflows::list_workflows)
@@ -133,6 +142,14 @@ where
                 .service(workflows::get_workflow_version)
                 .service(workflows::update_workflow)
                 .service(workflows::delete_workflow)
+                .service(jobs::create_job)
+                .service(jobs::list_jobs)
+                .service(jobs::get_job)
+                .service(jobs::list_job_events)
+                .service(jobs::get_job_artifact)
+                .service(jobs::cancel_job)
+                .service(jobs::retry_job)
+                .service(jobs::delete_job)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
                 .service(openai::create_transcription)

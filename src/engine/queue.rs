@@ -64,7 +64,10 @@ impl JobState {
     }
 
     pub fn is_final(self) -> bool {
-        matches!(self, JobState::Succeeded | JobState::Failed | JobState::Cancelled)
+        matches!(
+            self,
+            JobState::Succeeded | JobState::Failed | JobState::Cancelled
+        )
     }
 }
 
@@ -92,7 +95,9 @@ pub fn append_event(
         data: data.to_string(),
         at: store::now(),
     };
-    diesel::insert_into(e::job_events).values(&row).execute(conn)?;
+    diesel::insert_into(e::job_events)
+        .values(&row)
+        .execute(conn)?;
     Ok(row)
 }
 
@@ -105,7 +110,9 @@ pub struct NewJob {
 
 /// Inserts a queued job with its pending nodes and the `job.queued` event.
 pub fn enqueue(conn: &mut DbConn, job: &NewJob) -> Result<JobEventRow, StoreError> {
-    diesel::insert_into(j::jobs).values(&job.row).execute(conn)?;
+    diesel::insert_into(j::jobs)
+        .values(&job.row)
+        .execute(conn)?;
     let nodes: Vec<JobNodeRow> = job
         .nodes
         .iter()
@@ -123,9 +130,17 @@ pub fn enqueue(conn: &mut DbConn, job: &NewJob) -> Result<JobEventRow, StoreErro
         .collect();
     // One row at a time: the two-backend connection has no batch insert.
     for node in &nodes {
-        diesel::insert_into(n::job_nodes).values(node).execute(conn)?;
+        diesel::insert_into(n::job_nodes)
+            .values(node)
+            .execute(conn)?;
     }
-    append_event(conn, &job.row.id, &job.row.tenant_id, "job.queued", serde_json::json!({"status": "queued"}))
+    append_event(
+        conn,
+        &job.row.id,
+        &job.row.tenant_id,
+        "job.queued",
+        serde_json::json!({"status": "queued"}),
+    )
 }
 
 /// Claim settings.
@@ -163,16 +178,20 @@ pub fn claim(conn: &mut DbConn, opts: &ClaimOptions) -> Result<Option<ClaimedJob
     use diesel::sql_types::{BigInt, Timestamp};
     let now = store::now();
     let picked: Option<IdRow> = match conn {
-        DbConn::Postgres(pg) => diesel::sql_query(format!("{CANDIDATES} FOR UPDATE OF c SKIP LOCKED"))
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(opts.default_tenant_concurrency)
-            .get_result(pg)
-            .optional()?,
-        DbConn::Sqlite(lite) => diesel::sql_query(CANDIDATES.replace("$1", "?1").replace("$2", "?2"))
-            .bind::<Timestamp, _>(now)
-            .bind::<BigInt, _>(opts.default_tenant_concurrency)
-            .get_result(lite)
-            .optional()?,
+        DbConn::Postgres(pg) => {
+            diesel::sql_query(format!("{CANDIDATES} FOR UPDATE OF c SKIP LOCKED"))
+                .bind::<Timestamp, _>(now)
+                .bind::<BigInt, _>(opts.default_tenant_concurrency)
+                .get_result(pg)
+                .optional()?
+        }
+        DbConn::Sqlite(lite) => {
+            diesel::sql_query(CANDIDATES.replace("$1", "?1").replace("$2", "?2"))
+                .bind::<Timestamp, _>(now)
+                .bind::<BigInt, _>(opts.default_tenant_concurrency)
+                .get_result(lite)
+                .optional()?
+        }
     };
     let Some(IdRow { id }) = picked else {
         return Ok(None);
@@ -202,7 +221,11 @@ pub fn claim(conn: &mut DbConn, opts: &ClaimOptions) -> Result<Option<ClaimedJob
         tracing::warn!(job = %id, attempt, "reclaimed a job whose lease expired");
     }
     if attempt > job.max_attempts {
-        claimed.finish(conn, JobState::Failed, Some("the job's workers stopped responding too many times"))?;
+        claimed.finish(
+            conn,
+            JobState::Failed,
+            Some("the job's workers stopped responding too many times"),
+        )?;
         return Ok(None);
     }
     append_event(
@@ -223,21 +246,41 @@ pub fn cancel_waiting(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreErro
             .filter(j::id.eq(&job.id))
             .filter(j::status.eq_any(["queued", "retrying"])),
     )
-    .set((j::status.eq("cancelled"), j::completed_at.eq(Some(store::now())), j::updated_at.eq(store::now())))
+    .set((
+        j::status.eq("cancelled"),
+        j::completed_at.eq(Some(store::now())),
+        j::updated_at.eq(store::now()),
+    ))
     .execute(conn)?;
     if n == 1 {
-        append_event(conn, &job.id, &job.tenant_id, "job.cancelled", serde_json::json!({"status": "cancelled"}))?;
+        append_event(
+            conn,
+            &job.id,
+            &job.tenant_id,
+            "job.cancelled",
+            serde_json::json!({"status": "cancelled"}),
+        )?;
     }
     Ok(n == 1)
 }
 
 /// Asks the worker running a job to stop; it notices on its next heartbeat.
 pub fn request_cancel(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreError> {
-    let n = diesel::update(j::jobs.filter(j::id.eq(&job.id)).filter(j::status.eq("running")))
-        .set(j::cancel_requested.eq(true))
-        .execute(conn)?;
+    let n = diesel::update(
+        j::jobs
+            .filter(j::id.eq(&job.id))
+            .filter(j::status.eq("running")),
+    )
+    .set(j::cancel_requested.eq(true))
+    .execute(conn)?;
     if n == 1 {
-        append_event(conn, &job.id, &job.tenant_id, "job.cancel_requested", serde_json::json!({}))?;
+        append_event(
+            conn,
+            &job.id,
+            &job.tenant_id,
+            "job.cancel_requested",
+            serde_json::json!({}),
+        )?;
     }
     Ok(n == 1)
 }
@@ -261,10 +304,24 @@ pub fn retry(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreError> {
     ))
     .execute(conn)?;
     if n == 1 {
-        diesel::update(n::job_nodes.filter(n::job_id.eq(&job.id)).filter(n::status.ne("succeeded")))
-            .set((n::status.eq("pending"), n::error.eq(None::<String>), n::progress.eq(0.0)))
-            .execute(conn)?;
-        append_event(conn, &job.id, &job.tenant_id, "job.queued", serde_json::json!({"status": "queued", "retry": true}))?;
+        diesel::update(
+            n::job_nodes
+                .filter(n::job_id.eq(&job.id))
+                .filter(n::status.ne("succeeded")),
+        )
+        .set((
+            n::status.eq("pending"),
+            n::error.eq(None::<String>),
+            n::progress.eq(0.0),
+        ))
+        .execute(conn)?;
+        append_event(
+            conn,
+            &job.id,
+            &job.tenant_id,
+            "job.queued",
+            serde_json::json!({"status": "queued", "retry": true}),
+        )?;
     }
     Ok(n == 1)
 }
@@ -277,6 +334,15 @@ pub struct Heartbeat {
     pub cancel_requested: bool,
 }
 
+/// The job row, if this worker still holds this attempt.
+type Guarded = diesel::dsl::Filter<
+    diesel::dsl::Filter<
+        diesel::dsl::Filter<j::jobs, diesel::dsl::Eq<j::id, String>>,
+        diesel::dsl::Eq<j::status, &'static str>,
+    >,
+    diesel::dsl::Eq<j::attempt, i32>,
+>;
+
 /// A job this worker holds. Its methods are the only way to change the job's state.
 #[derive(Debug, Clone)]
 pub struct ClaimedJob {
@@ -286,7 +352,7 @@ pub struct ClaimedJob {
 }
 
 impl ClaimedJob {
-    fn guard(&self) -> diesel::dsl::Filter<diesel::dsl::Filter<diesel::dsl::Filter<j::jobs, diesel::dsl::Eq<j::id, String>>, diesel::dsl::Eq<j::status, &'static str>>, diesel::dsl::Eq<j::attempt, i32>> {
+    fn guard(&self) -> Guarded {
         j::jobs
             .filter(j::id.eq(self.id.clone()))
             .filter(j::status.eq("running"))
@@ -299,10 +365,19 @@ impl ClaimedJob {
             .set(j::lease_expires_at.eq(Some(store::now() + lease)))
             .execute(conn)?;
         if n == 0 {
-            return Ok(Heartbeat { still_owned: false, cancel_requested: false });
+            return Ok(Heartbeat {
+                still_owned: false,
+                cancel_requested: false,
+            });
         }
-        let cancel: bool = j::jobs.filter(j::id.eq(&self.id)).select(j::cancel_requested).first(conn)?;
-        Ok(Heartbeat { still_owned: true, cancel_requested: cancel })
+        let cancel: bool = j::jobs
+            .filter(j::id.eq(&self.id))
+            .select(j::cancel_requested)
+            .first(conn)?;
+        Ok(Heartbeat {
+            still_owned: true,
+            cancel_requested: cancel,
+        })
     }
 
     /// Is this worker still the owner? (Checked before every write.)
@@ -310,21 +385,39 @@ impl ClaimedJob {
         Ok(diesel::select(diesel::dsl::exists(self.guard())).get_result(conn)?)
     }
 
-    pub fn event(&self, conn: &mut DbConn, event_type: &str, data: serde_json::Value) -> Result<Option<JobEventRow>, StoreError> {
+    pub fn event(
+        &self,
+        conn: &mut DbConn,
+        event_type: &str,
+        data: serde_json::Value,
+    ) -> Result<Option<JobEventRow>, StoreError> {
         if !self.owned(conn)? {
             return Ok(None);
         }
         append_event(conn, &self.id, &self.tenant_id, event_type, data).map(Some)
     }
 
-    pub fn set_progress(&self, conn: &mut DbConn, node_id: &str, node_progress: f64, job_progress: f64, message: &str) -> Result<(), StoreError> {
+    pub fn set_progress(
+        &self,
+        conn: &mut DbConn,
+        node_id: &str,
+        node_progress: f64,
+        job_progress: f64,
+        message: &str,
+    ) -> Result<(), StoreError> {
         if !self.owned(conn)? {
             return Ok(());
         }
-        diesel::update(self.guard()).set(j::progress.eq(job_progress)).execute(conn)?;
-        diesel::update(n::job_nodes.filter(n::job_id.eq(&self.id)).filter(n::node_id.eq(node_id)))
-            .set(n::progress.eq(node_progress))
+        diesel::update(self.guard())
+            .set(j::progress.eq(job_progress))
             .execute(conn)?;
+        diesel::update(
+            n::job_nodes
+                .filter(n::job_id.eq(&self.id))
+                .filter(n::node_id.eq(node_id)),
+        )
+        .set(n::progress.eq(node_progress))
+        .execute(conn)?;
         append_event(
             conn,
             &self.id,
@@ -335,21 +428,41 @@ impl ClaimedJob {
         Ok(())
     }
 
-    pub fn node_state(&self, conn: &mut DbConn, node_id: &str, state: &str, error: Option<&str>) -> Result<(), StoreError> {
+    pub fn node_state(
+        &self,
+        conn: &mut DbConn,
+        node_id: &str,
+        state: &str,
+        error: Option<&str>,
+    ) -> Result<(), StoreError> {
         if !self.owned(conn)? {
             return Ok(());
         }
         let now = store::now();
-        let target = n::job_nodes.filter(n::job_id.eq(&self.id)).filter(n::node_id.eq(node_id));
+        let target = n::job_nodes
+            .filter(n::job_id.eq(&self.id))
+            .filter(n::node_id.eq(node_id));
         match state {
             "running" => diesel::update(target)
-                .set((n::status.eq(state), n::started_at.eq(Some(now)), n::error.eq(None::<String>)))
+                .set((
+                    n::status.eq(state),
+                    n::started_at.eq(Some(now)),
+                    n::error.eq(None::<String>),
+                ))
                 .execute(conn)?,
             "succeeded" => diesel::update(target)
-                .set((n::status.eq(state), n::finished_at.eq(Some(now)), n::progress.eq(1.0)))
+                .set((
+                    n::status.eq(state),
+                    n::finished_at.eq(Some(now)),
+                    n::progress.eq(1.0),
+                ))
                 .execute(conn)?,
             _ => diesel::update(target)
-                .set((n::status.eq(state), n::finished_at.eq(Some(now)), n::error.eq(error.map(str::to_string))))
+                .set((
+                    n::status.eq(state),
+                    n::finished_at.eq(Some(now)),
+                    n::error.eq(error.map(str::to_string)),
+                ))
                 .execute(conn)?,
         };
         append_event(
@@ -374,12 +487,19 @@ impl ClaimedJob {
                 .filter(a::port.eq(&row.port)),
         )
         .execute(conn)?;
-        diesel::insert_into(a::job_artifacts).values(row).execute(conn)?;
+        diesel::insert_into(a::job_artifacts)
+            .values(row)
+            .execute(conn)?;
         Ok(())
     }
 
     /// Moves the job to a final state (or back to `retrying` with a backoff).
-    pub fn finish(&self, conn: &mut DbConn, state: JobState, error: Option<&str>) -> Result<bool, StoreError> {
+    pub fn finish(
+        &self,
+        conn: &mut DbConn,
+        state: JobState,
+        error: Option<&str>,
+    ) -> Result<bool, StoreError> {
         let now = store::now();
         let n = diesel::update(self.guard())
             .set((
@@ -389,11 +509,18 @@ impl ClaimedJob {
                 j::locked_by.eq(None::<String>),
                 j::updated_at.eq(now),
                 j::completed_at.eq(state.is_final().then_some(now)),
-                j::progress.eq(if state == JobState::Succeeded { 1.0 } else { 0.0 }),
+                j::progress.eq(if state == JobState::Succeeded {
+                    1.0
+                } else {
+                    0.0
+                }),
             ))
             .execute(conn)?;
         if n == 1 && state == JobState::Succeeded {
-            let started: Option<NaiveDateTime> = j::jobs.filter(j::id.eq(&self.id)).select(j::started_at).first(conn)?;
+            let started: Option<NaiveDateTime> = j::jobs
+                .filter(j::id.eq(&self.id))
+                .select(j::started_at)
+                .first(conn)?;
             let secs = started.map(|s| (now - s).num_seconds()).unwrap_or(0);
             diesel::update(j::jobs.filter(j::id.eq(&self.id)))
                 .set(j::processing_time.eq(Some(i32::try_from(secs).unwrap_or(i32::MAX))))
@@ -413,7 +540,13 @@ impl ClaimedJob {
 
     /// A failed attempt: retry later with exponential backoff (2^attempt seconds, capped),
     /// or fail for good after the last attempt.
-    pub fn fail_attempt(&self, conn: &mut DbConn, error: &str, retryable: bool, max_attempts: i32) -> Result<JobState, StoreError> {
+    pub fn fail_attempt(
+        &self,
+        conn: &mut DbConn,
+        error: &str,
+        retryable: bool,
+        max_attempts: i32,
+    ) -> Result<JobState, StoreError> {
         if retryable && self.attempt < max_attempts {
             let delay = TimeDelta::seconds(2_i64.pow(self.attempt.clamp(0, 10) as u32).min(300));
             let n = diesel::update(self.guard())

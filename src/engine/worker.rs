@@ -17,6 +17,7 @@
 
 use super::graph::{self, Graph};
 use super::queue::{self, ClaimOptions, ClaimedJob, JobState};
+use crate::files::BlobStore;
 use crate::store::repo::jobs::{self as jobs_repo, JobArtifactRow};
 use crate::store::repo::usage::{self, UsageRow};
 use crate::store::{self, Store, StoreError};
@@ -27,8 +28,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use voxflow_nodes::{
-    run_node_catching_panics, CancelToken, FaultSource, FileContent, FileValue, NodeCtx, NodeErrorKind, NodeResources,
-    PortType, PortValue, Registry,
+    run_node_catching_panics, CancelToken, FaultSource, FileContent, FileValue, NodeCtx,
+    NodeErrorKind, NodeResources, PortType, PortValue, Registry,
 };
 
 #[derive(Debug, Clone)]
@@ -53,9 +54,14 @@ impl Default for WorkerOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Idle,
-    Ran { job_id: String, state: JobState },
+    Ran {
+        job_id: String,
+        state: JobState,
+    },
     /// Another worker reclaimed the job mid-run; this one stopped without writing.
-    Lost { job_id: String },
+    Lost {
+        job_id: String,
+    },
 }
 
 pub struct Worker {
@@ -63,8 +69,8 @@ pub struct Worker {
     store: Store,
     registry: Registry,
     resources: Arc<NodeResources>,
-    /// Resolves a job input (`{"file_id": …}`) to a local path, in the job's tenant.
-    files: Arc<dyn Fn(&mut store::DbConn, &Scope, &serde_json::Value) -> Result<Option<FileValue>, StoreError> + Send + Sync>,
+    /// Where uploaded files live (job inputs name them by id).
+    blobs: BlobStore,
     opts: WorkerOptions,
     wake: Arc<Notify>,
 }
@@ -77,7 +83,7 @@ impl Worker {
         store: Store,
         registry: Registry,
         resources: Arc<NodeResources>,
-        files: Arc<dyn Fn(&mut store::DbConn, &Scope, &serde_json::Value) -> Result<Option<FileValue>, StoreError> + Send + Sync>,
+        blobs: BlobStore,
         opts: WorkerOptions,
         wake: Arc<Notify>,
     ) -> Self {
@@ -86,7 +92,7 @@ impl Worker {
             store,
             registry,
             resources,
-            files,
+            blobs,
             opts,
             wake,
         }
@@ -97,7 +103,8 @@ impl Worker {
         loop {
             match self.process_next().await {
                 Ok(Outcome::Idle) => {
-                    let _ = tokio::time::timeout(self.opts.poll_interval, self.wake.notified()).await;
+                    let _ =
+                        tokio::time::timeout(self.opts.poll_interval, self.wake.notified()).await;
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -115,7 +122,11 @@ impl Worker {
             lease: TimeDelta::from_std(self.opts.lease).unwrap_or(TimeDelta::seconds(30)),
             default_tenant_concurrency: self.opts.default_tenant_concurrency,
         };
-        let Some(job) = self.store.write(Scope::System, move |c| queue::claim(c, &opts)).await? else {
+        let Some(job) = self
+            .store
+            .write(Scope::System, move |c| queue::claim(c, &opts))
+            .await?
+        else {
             return Ok(Outcome::Idle);
         };
         let span = tracing::info_span!("job", job = %job.id, attempt = job.attempt);
@@ -127,35 +138,67 @@ impl Worker {
         let job_id = job.id.clone();
         let row = {
             let id = job_id.clone();
-            self.store.read(Scope::System, move |c| jobs_repo::get(c, &Scope::System, &id)).await?
+            self.store
+                .read(Scope::System, move |c| {
+                    jobs_repo::get(c, &Scope::System, &id)
+                })
+                .await?
         };
-        let Some(row) = row else { return Ok(Outcome::Lost { job_id }) };
-        let scope = Scope::Tenant { tenant_id: uuid::Uuid::parse_str(&row.tenant_id).unwrap_or_default(), reseller_id: None };
+        let Some(row) = row else {
+            return Ok(Outcome::Lost { job_id });
+        };
+        let scope = Scope::Tenant {
+            tenant_id: uuid::Uuid::parse_str(&row.tenant_id).unwrap_or_default(),
+            reseller_id: None,
+        };
         let graph: Graph = match serde_json::from_str(&row.graph) {
             Ok(g) => g,
-            Err(e) => return self.fail_now(&job, &format!("the job's graph is unreadable: {e}"), row.max_attempts).await,
+            Err(e) => {
+                return self
+                    .fail_now(
+                        &job,
+                        &format!("the job's graph is unreadable: {e}"),
+                        row.max_attempts,
+                    )
+                    .await
+            }
         };
         let plan = match graph::validate(&graph, &self.registry) {
             Ok(p) => p,
             Err(problems) => {
-                let msg = problems.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; ");
-                return self.fail_now(&job, &format!("invalid graph: {msg}"), row.max_attempts).await;
+                let msg = problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.field, p.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                return self
+                    .fail_now(&job, &format!("invalid graph: {msg}"), row.max_attempts)
+                    .await;
             }
         };
-        let inputs: BTreeMap<String, serde_json::Value> = serde_json::from_str(&row.inputs).unwrap_or_default();
+        let inputs: BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(&row.inputs).unwrap_or_default();
 
         // What earlier attempts finished.
         let (node_rows, artifacts) = {
             let id = job_id.clone();
             self.store
-                .read(Scope::System, move |c| Ok((jobs_repo::nodes(c, &id)?, jobs_repo::artifacts(c, &id)?)))
+                .read(Scope::System, move |c| {
+                    Ok((jobs_repo::nodes(c, &id)?, jobs_repo::artifacts(c, &id)?))
+                })
                 .await?
         };
-        let done: HashMap<String, bool> = node_rows.iter().map(|n| (n.node_id.clone(), n.status == "succeeded")).collect();
+        let done: HashMap<String, bool> = node_rows
+            .iter()
+            .map(|n| (n.node_id.clone(), n.status == "succeeded"))
+            .collect();
         let mut outputs: Outputs = HashMap::new();
         for a in &artifacts {
             if let Ok(v) = serde_json::from_str::<PortValue>(&a.body) {
-                outputs.entry(a.node_id.clone()).or_default().insert(a.port.clone(), v);
+                outputs
+                    .entry(a.node_id.clone())
+                    .or_default()
+                    .insert(a.port.clone(), v);
             }
         }
 
@@ -163,19 +206,38 @@ impl Worker {
         let cancel = CancelToken::new();
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let heartbeat = self.spawn_heartbeat(job.clone(), cancel.clone(), lost.clone(), cancelled.clone());
+        let heartbeat =
+            self.spawn_heartbeat(job.clone(), cancel.clone(), lost.clone(), cancelled.clone());
 
         let total = plan.order.len().max(1) as f64;
         let mut audio_seconds = 0.0;
         let mut result: Result<(), (String, bool, bool)> = Ok(()); // (error, retryable, cancelled)
         for (index, node_id) in plan.order.iter().enumerate() {
-            let Some(node) = graph.nodes.iter().find(|n| &n.id == node_id) else { continue };
-            let Some(implementation) = self.registry.get(&node.kind) else { continue };
+            let Some(node) = graph.nodes.iter().find(|n| &n.id == node_id) else {
+                continue;
+            };
+            let Some(implementation) = self.registry.get(&node.kind) else {
+                continue;
+            };
             let manifest = implementation.manifest();
-            let stored = manifest.outputs.iter().all(|p| p.port_type == PortType::Audio || outputs.get(node_id).is_some_and(|o| o.contains_key(&p.name)));
-            let feeds_pending = graph.edges.iter().any(|e| &e.source == node_id && !done.get(&e.target).copied().unwrap_or(false));
-            let has_audio = manifest.outputs.iter().any(|p| p.port_type == PortType::Audio);
-            if done.get(node_id).copied().unwrap_or(false) && stored && !(has_audio && feeds_pending) {
+            let stored = manifest.outputs.iter().all(|p| {
+                p.port_type == PortType::Audio
+                    || outputs
+                        .get(node_id)
+                        .is_some_and(|o| o.contains_key(&p.name))
+            });
+            let feeds_pending = graph
+                .edges
+                .iter()
+                .any(|e| &e.source == node_id && !done.get(&e.target).copied().unwrap_or(false));
+            let has_audio = manifest
+                .outputs
+                .iter()
+                .any(|p| p.port_type == PortType::Audio);
+            if done.get(node_id).copied().unwrap_or(false)
+                && stored
+                && !(has_audio && feeds_pending)
+            {
                 continue;
             }
             // Gather inputs: upstream outputs, then job inputs for unconnected file ports.
@@ -186,15 +248,31 @@ impl Worker {
                 }
             }
             for input in plan.inputs.iter().filter(|i| &i.node_id == node_id) {
-                let spec = inputs.get(node_id).cloned().unwrap_or(serde_json::Value::Null);
-                let files = self.files.clone();
-                let file = self.store.read(scope, move |c| files(c, &scope, &spec)).await?;
+                let file_id = inputs
+                    .get(node_id)
+                    .and_then(|v| v["file_id"].as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                let blobs = self.blobs.clone();
+                let file = self
+                    .store
+                    .read(scope, move |c| {
+                        crate::files::resolve_input(c, &scope, &blobs, &file_id)
+                    })
+                    .await?;
                 match file {
                     Some(f) => {
                         node_inputs.insert(input.port.clone(), PortValue::File(f));
                     }
                     None => {
-                        result = Err((format!("input `{}` of node `{node_id}` names no file of this tenant", input.port), false, false));
+                        result = Err((
+                            format!(
+                                "input `{}` of node `{node_id}` names no file of this tenant",
+                                input.port
+                            ),
+                            false,
+                            false,
+                        ));
                         break;
                     }
                 }
@@ -209,12 +287,23 @@ impl Worker {
             .await?;
             let ctx = NodeCtx::new(self.resources.clone())
                 .with_cancel(cancel.clone())
-                .with_progress(self.progress_reporter(&job, node_id.clone(), index as f64 / total, 1.0 / total));
+                .with_progress(self.progress_reporter(
+                    &job,
+                    node_id.clone(),
+                    index as f64 / total,
+                    1.0 / total,
+                ));
             let params = node.params.clone();
             let node_impl = implementation.clone();
-            let run = tokio::task::spawn_blocking(move || run_node_catching_panics(node_impl.as_ref(), node_inputs, params, &ctx))
-                .await
-                .unwrap_or_else(|e| Err(voxflow_nodes::NodeError::internal(format!("node task failed: {e}"))));
+            let run = tokio::task::spawn_blocking(move || {
+                run_node_catching_panics(node_impl.as_ref(), node_inputs, params, &ctx)
+            })
+            .await
+            .unwrap_or_else(|e| {
+                Err(voxflow_nodes::NodeError::internal(format!(
+                    "node task failed: {e}"
+                )))
+            });
             if lost.load(std::sync::atomic::Ordering::SeqCst) {
                 heartbeat.abort();
                 return Ok(Outcome::Lost { job_id });
@@ -227,7 +316,8 @@ impl Worker {
                             continue;
                         }
                         let artifact = artifact_row(&job, node_id, port, value);
-                        self.store_write_as(&job, move |c, j| j.save_artifact(c, &artifact)).await?;
+                        self.store_write_as(&job, move |c, j| j.save_artifact(c, &artifact))
+                            .await?;
                     }
                     outputs.insert(node_id.clone(), out);
                     self.store_write_as(&job, {
@@ -237,7 +327,8 @@ impl Worker {
                     .await?;
                 }
                 Err(e) => {
-                    let was_cancelled = e.kind == NodeErrorKind::Cancelled || cancelled.load(std::sync::atomic::Ordering::SeqCst);
+                    let was_cancelled = e.kind == NodeErrorKind::Cancelled
+                        || cancelled.load(std::sync::atomic::Ordering::SeqCst);
                     let message = e.message.clone();
                     self.store_write_as(&job, {
                         let node_id = node_id.clone();
@@ -248,7 +339,11 @@ impl Worker {
                     if e.fault == FaultSource::Bug {
                         tracing::error!(node = %node_id, error = %e, "node bug");
                     }
-                    result = Err((format!("node `{node_id}` ({}): {}", node.kind, e.message), e.fault == FaultSource::Runtime, was_cancelled));
+                    result = Err((
+                        format!("node `{node_id}` ({}): {}", node.kind, e.message),
+                        e.fault == FaultSource::Runtime,
+                        was_cancelled,
+                    ));
                     break;
                 }
             }
@@ -281,20 +376,39 @@ impl Worker {
                 .await?
             }
             Err((error, _, true)) => {
-                self.store_write_as(&job, move |c, j| j.finish(c, JobState::Cancelled, Some(&error)).map(|_| JobState::Cancelled)).await?
+                self.store_write_as(&job, move |c, j| {
+                    j.finish(c, JobState::Cancelled, Some(&error))
+                        .map(|_| JobState::Cancelled)
+                })
+                .await?
             }
             Err((error, retryable, false)) => {
-                self.store_write_as(&job, move |c, j| j.fail_attempt(c, &error, retryable, max_attempts)).await?
+                self.store_write_as(&job, move |c, j| {
+                    j.fail_attempt(c, &error, retryable, max_attempts)
+                })
+                .await?
             }
         };
         tracing::info!(state = state.as_str(), "job finished");
         Ok(Outcome::Ran { job_id, state })
     }
 
-    async fn fail_now(&self, job: &ClaimedJob, error: &str, max_attempts: i32) -> Result<Outcome, StoreError> {
+    async fn fail_now(
+        &self,
+        job: &ClaimedJob,
+        error: &str,
+        max_attempts: i32,
+    ) -> Result<Outcome, StoreError> {
         let error = error.to_string();
-        let state = self.store_write_as(job, move |c, j| j.fail_attempt(c, &error, false, max_attempts)).await?;
-        Ok(Outcome::Ran { job_id: job.id.clone(), state })
+        let state = self
+            .store_write_as(job, move |c, j| {
+                j.fail_attempt(c, &error, false, max_attempts)
+            })
+            .await?;
+        Ok(Outcome::Ran {
+            job_id: job.id.clone(),
+            state,
+        })
     }
 
     /// Runs `f` with the claimed job in a system-scope write transaction.
@@ -322,7 +436,10 @@ impl Worker {
                 tokio::time::sleep(every).await;
                 let j = job.clone();
                 let delta = TimeDelta::from_std(lease).unwrap_or(TimeDelta::seconds(30));
-                match store.write(Scope::System, move |c| j.heartbeat(c, delta)).await {
+                match store
+                    .write(Scope::System, move |c| j.heartbeat(c, delta))
+                    .await
+                {
                     Ok(hb) if !hb.still_owned => {
                         lost.store(true, std::sync::atomic::Ordering::SeqCst);
                         cancel.cancel();
@@ -341,13 +458,22 @@ impl Worker {
 
     /// A progress callback for one node: throttled (every 0.5 s or 5 %), written from the
     /// node's blocking thread.
-    fn progress_reporter(&self, job: &ClaimedJob, node_id: String, base: f64, share: f64) -> voxflow_nodes::ProgressFn {
+    fn progress_reporter(
+        &self,
+        job: &ClaimedJob,
+        node_id: String,
+        base: f64,
+        share: f64,
+    ) -> voxflow_nodes::ProgressFn {
         let store = self.store.clone();
         let job = job.clone();
         let last = Mutex::new((Instant::now() - Duration::from_secs(10), -1.0f32));
         Arc::new(move |fraction: f32, message: &str| {
             let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
-            if fraction < 1.0 && last.0.elapsed() < Duration::from_millis(500) && fraction - last.1 < 0.05 {
+            if fraction < 1.0
+                && last.0.elapsed() < Duration::from_millis(500)
+                && fraction - last.1 < 0.05
+            {
                 return;
             }
             *last = (Instant::now(), fraction);
@@ -355,7 +481,9 @@ impl Worker {
             let message = message.to_string();
             let node_id = node_id.clone();
             let j = job.clone();
-            if let Err(e) = store.write_blocking(Scope::System, move |c| j.set_progress(c, &node_id, f64::from(fraction), job_progress, &message)) {
+            if let Err(e) = store.write_blocking(Scope::System, move |c| {
+                j.set_progress(c, &node_id, f64::from(fraction), job_progress, &message)
+            }) {
                 tracing::warn!(error = %e, "progress not recorded");
             }
         })
@@ -366,8 +494,13 @@ fn artifact_row(job: &ClaimedJob, node_id: &str, port: &str, value: &PortValue) 
     let (ext, content_type) = match value {
         PortValue::Text(_) => ("txt".to_string(), "text/plain; charset=utf-8".to_string()),
         PortValue::File(f) => (
-            f.name.rsplit_once('.').map(|(_, e)| e.to_string()).unwrap_or_else(|| "bin".into()),
-            f.mime.clone().unwrap_or_else(|| "application/octet-stream".into()),
+            f.name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_string())
+                .unwrap_or_else(|| "bin".into()),
+            f.mime
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into()),
         ),
         _ => ("json".to_string(), "application/json".to_string()),
     };
@@ -388,7 +521,10 @@ fn artifact_row(job: &ClaimedJob, node_id: &str, port: &str, value: &PortValue) 
 pub fn artifact_content(body: &str) -> Option<String> {
     match serde_json::from_str::<PortValue>(body).ok()? {
         PortValue::Text(t) => Some(t),
-        PortValue::File(FileValue { content: FileContent::Text { text }, .. }) => Some(text),
+        PortValue::File(FileValue {
+            content: FileContent::Text { text },
+            ..
+        }) => Some(text),
         PortValue::File(_) | PortValue::Audio(_) => None,
         PortValue::Transcript(t) => serde_json::to_string_pretty(&t).ok(),
         PortValue::SpeechRegions(r) => serde_json::to_string_pretty(&r).ok(),

@@ -241,10 +241,27 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    files (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Nullable<Text>,
+        name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage_key -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(files -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resellers,
@@ -262,4 +279,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     audit_log,
     refresh_tokens,
+    files,
 );

@@ -142,6 +142,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     s.models_dir = models_dir();
     s.default_model = "tiny.en".into();
     s.whisper_threads = 2;
+    s.workers = 1;
+    s.job_lease_secs = 6;
     s
 }
 
@@ -180,6 +182,7 @@ pub async fn spawn_app_with(
         .expect("join")
         .expect("app state");
     let store = state.store.clone();
+    let _workers = state.spawn_workers(state.settings.workers);
     tokio::task::spawn_blocking(move || {
         voxflow::bootstrap::create_platform_admin(&store, ADMIN_EMAIL, PASSWORD, false)
     })
@@ -324,6 +327,41 @@ impl TestApp {
         (id, self.login(email, PASSWORD).await)
     }
 
+    /// The service's data directory (uploaded files live under `files/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Uploads `bytes` as the multipart `file` field of `POST /v1/files`.
+    pub async fn upload(&self, cred: Cred<'_>, file_name: &str, bytes: Vec<u8>) -> Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes)
+                .file_name(file_name.to_string())
+                .mime_str("audio/wav")
+                .expect("mime"),
+        );
+        let mut req = self
+            .client
+            .post(format!("{}/v1/files", self.base))
+            .multipart(form);
+        req = match cred {
+            Cred::None => req,
+            Cred::Bearer(t) => req.bearer_auth(t),
+            Cred::XApiKey(k) => req.header("X-API-Key", k),
+        };
+        let res = req.send().await.expect("upload request");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
     /// Creates an API key as `token`; returns (id, secret).
     pub async fn create_api_key(&self, token: &str, body: Value) -> (String, String) {
         let r = self.post("/v1/api-keys", token, body).await;
@@ -454,6 +492,25 @@ pub fn speak(text: &str, voice: &str, path: &std::path::Path) {
         .status()
         .expect("espeak-ng is installed (apt-get install espeak-ng)");
     assert!(status.success(), "espeak-ng failed");
+}
+
+/// A valid PCM WAV file (16-bit mono, 16 kHz) with `data_len` bytes of silence.
+pub fn wav(data_len: u32) -> Vec<u8> {
+    let mut v = Vec::with_capacity(44 + data_len as usize);
+    v.extend_from_slice(b"RIFF");
+    v.extend_from_slice(&(36 + data_len).to_le_bytes());
+    v.extend_from_slice(b"WAVEfmt ");
+    v.extend_from_slice(&16u32.to_le_bytes());
+    v.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    v.extend_from_slice(&1u16.to_le_bytes()); // mono
+    v.extend_from_slice(&16_000u32.to_le_bytes());
+    v.extend_from_slice(&32_000u32.to_le_bytes());
+    v.extend_from_slice(&2u16.to_le_bytes());
+    v.extend_from_slice(&16u16.to_le_bytes());
+    v.extend_from_slice(b"data");
+    v.extend_from_slice(&data_len.to_le_bytes());
+    v.resize(44 + data_len as usize, 0);
+    v
 }
 
 /// Word error rate of `hypothesis` against `reference`, ignoring case and punctuation.

@@ -20,7 +20,16 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         _ => json!({}),
     };
     let mut routes = vec![(Method::GET, base.clone(), None)];
-    if !matches!(kind, "api-keys" | "audit-log") {
+    if kind == "files" {
+        routes.push((Method::GET, format!("{base}/content"), None));
+    }
+    if kind == "jobs" {
+        routes.push((Method::GET, format!("{base}/events"), None));
+        routes.push((Method::GET, format!("{base}/artifacts/srt.file.srt"), None));
+        routes.push((Method::POST, format!("{base}/cancel"), Some(json!({}))));
+        routes.push((Method::POST, format!("{base}/retry"), Some(json!({}))));
+    }
+    if !matches!(kind, "api-keys" | "audit-log" | "files" | "jobs") {
         routes.push((Method::PATCH, base.clone(), Some(patch_body)));
     }
     if kind != "audit-log" {
@@ -115,6 +124,22 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
     let audit_a = a_audit_entry(&app, &w).await;
     let shared_workflow =
         crate::workflows::create_workflow(&app, &w.a_admin.1, "A shared", true).await;
+    let upload = app
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "a.wav",
+            crate::helpers::wav(1000),
+        )
+        .await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.body);
+    let a_file = upload.id();
+    let a_job = crate::jobs::submit(
+        &app,
+        &w.a_member.1,
+        crate::jobs::vad_whisper_srt("tiny.en"),
+        &crate::jobs::upload_speech(&app, &w.a_member.1, "isolation").await,
+    )
+    .await;
     let a_targets: Vec<(&str, String)> = vec![
         ("workflows", shared_workflow.clone()),
         ("tenants", w.tenant_a.clone()),
@@ -123,6 +148,8 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         ("users", w.a_viewer.0.clone()),
         ("api-keys", w.a_key.0.clone()),
         ("audit-log", audit_a.clone()),
+        ("files", a_file.clone()),
+        ("jobs", a_job.clone()),
     ];
     let attackers: Vec<(&str, Cred, bool)> = vec![
         ("B admin (JWT)", Cred::Bearer(&w.b_admin.1), true),
@@ -149,6 +176,9 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
             "/v1/tenants?limit=100",
             "/v1/api-keys?limit=100",
             "/v1/audit-log?limit=100",
+            "/v1/files?limit=100",
+            "/v1/workflows?limit=100",
+            "/v1/jobs?limit=100",
         ] {
             let ids = list_ids(&app, *cred, path).await;
             for (_, id) in &a_targets {
@@ -169,6 +199,8 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         .await;
     assert_eq!(m.status, StatusCode::OK);
     assert!(m.body["first_name"].is_null());
+    let f = app.get(&format!("/v1/files/{a_file}"), &w.a_member.1).await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.body);
     assert_eq!(
         app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
             .await

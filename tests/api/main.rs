@@ -6,8 +6,10 @@ mod helpers;
 
 mod api_keys;
 mod auth;
+mod files;
 mod health;
 mod isolation;
+mod jobs;
 mod nodes;
 mod openai_compat;
 mod openapi;

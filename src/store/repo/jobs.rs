@@ -147,7 +147,12 @@ pub fn nodes(conn: &mut DbConn, job_id: &str) -> Result<Vec<JobNodeRow>, StoreEr
 }
 
 /// Events after `since`, in order (of a job the caller has already found).
-pub fn events_since(conn: &mut DbConn, job_id: &str, since: i64, limit: i64) -> Result<Vec<JobEventRow>, StoreError> {
+pub fn events_since(
+    conn: &mut DbConn,
+    job_id: &str,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<JobEventRow>, StoreError> {
     Ok(e::job_events
         .filter(e::job_id.eq(job_id.to_string()))
         .filter(e::seq.gt(since))
@@ -165,7 +170,11 @@ pub fn artifacts(conn: &mut DbConn, job_id: &str) -> Result<Vec<JobArtifactRow>,
         .load(conn)?)
 }
 
-pub fn artifact(conn: &mut DbConn, job_id: &str, name: &str) -> Result<Option<JobArtifactRow>, StoreError> {
+pub fn artifact(
+    conn: &mut DbConn,
+    job_id: &str,
+    name: &str,
+) -> Result<Option<JobArtifactRow>, StoreError> {
     Ok(a::job_artifacts
         .filter(a::job_id.eq(job_id.to_string()))
         .filter(a::name.eq(name.to_string()))
@@ -183,8 +192,13 @@ pub fn count_in_state(conn: &mut DbConn, tenant_id: &str, status: &str) -> Resul
         .get_result(conn)?)
 }
 
-/// Deletes a finished job and (by cascade) its nodes, events and artifacts.
+/// Deletes a finished job with its nodes, events and artifacts. Its usage records stay
+/// (billing needs them), detached from the job.
 pub fn delete(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
+    use crate::store::schema::usage_records::dsl as u;
+    diesel::update(u::usage_records.filter(u::job_id.eq(id.to_string())))
+        .set(u::job_id.eq(None::<String>))
+        .execute(conn)?;
     diesel::delete(n::job_nodes.filter(n::job_id.eq(id.to_string()))).execute(conn)?;
     diesel::delete(e::job_events.filter(e::job_id.eq(id.to_string()))).execute(conn)?;
     diesel::delete(a::job_artifacts.filter(a::job_id.eq(id.to_string()))).execute(conn)?;

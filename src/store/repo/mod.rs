@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod files;
 pub mod jobs;
 pub mod plans;
 pub mod refresh_tokens;

@@ -1,0 +1,671 @@
+//! `/v1/files`: audio uploads that jobs take their input from.
+//!
+//! `POST /v1/files` streams a multipart `file` field to disk (never whole into memory),
+//! accepting it only if its first bytes are a supported audio container (the name and the
+//! client's content type are ignored) and it fits both the upload limit and the tenant's
+//! remaining storage quota. Downloads stream the bytes back with `ETag` (the SHA-256) and
+//! single `Range` requests. Files belong to the tenant: any tenant user with
+//! `files:read` sees them, `files:write` uploads and deletes; another tenant's file answers
+//! exactly like a missing one.
+
+use super::{list_view, PageQuery, ReadErrors, WriteErrors};
+use crate::app::AppState;
+use crate::audit::{self, Actor, Event};
+use crate::auth::{Action, Authed};
+use crate::error::{ApiError, Code, Problem};
+use crate::files::sniff::{sniff, SNIFF_LEN};
+use crate::files::{sanitize_name, Blob, BlobStore, BlobWriter};
+use crate::store::repo::{self, files::FileRow};
+use crate::store::{self, StoreError};
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::body::SizedStream;
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::StatusCode;
+use actix_web::{delete, get, post, web, HttpRequest, HttpResponse, ResponseError};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use serde::Serialize;
+use std::io::{Read, Seek, SeekFrom};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+const MIB: u64 = 1024 * 1024;
+/// Bytes gathered before each write to disk (one trip to the blocking pool each).
+const WRITE_CHUNK: usize = 256 * 1024;
+/// Bytes read from disk per chunk of a download.
+const READ_CHUNK: u64 = 64 * 1024;
+/// Largest non-file form field accepted (and ignored).
+const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FileView {
+    pub id: Uuid,
+    /// The uploaded file's name (last path component, control characters removed).
+    #[schema(example = "interview.wav")]
+    pub name: String,
+    /// Detected from the file's first bytes, not from its name.
+    #[schema(example = "audio/wav")]
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Hex SHA-256 of the bytes; also the download's `ETag`.
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<FileRow> for FileView {
+    fn from(r: FileRow) -> Self {
+        FileView {
+            id: super::parse_uuid(&r.id),
+            name: r.name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            created_at: super::utc(r.created_at),
+        }
+    }
+}
+
+list_view!(FileList, FileView);
+
+/// Multipart schema for the OpenAPI document.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FileUploadForm {
+    /// The audio: WAV, MP3, FLAC, OGG, MP4/M4A, WebM/Matroska or AIFF.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// Errors an upload can answer with, besides the usual ones.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum UploadErrors {
+    /// Over the upload limit (`payload_too_large`) or the tenant's remaining storage quota
+    /// (`storage_quota_exceeded`).
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// The body is not multipart/form-data, or the file is not audio (`file_not_audio`).
+    #[response(status = 415, content_type = "application/problem+json")]
+    NotAudio(Problem),
+}
+
+/// How much this upload may hold, and which error says so when it holds more.
+struct Limit {
+    bytes: u64,
+    error: fn(u64) -> ApiError,
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        Code::PayloadTooLarge,
+        format!("The file exceeds the upload limit of {limit} bytes"),
+    )
+}
+
+fn over_quota(remaining: u64) -> ApiError {
+    ApiError::new(
+        Code::StorageQuotaExceeded,
+        format!(
+            "The tenant has {remaining} bytes of storage left; delete files or upgrade the plan"
+        ),
+    )
+}
+
+fn multipart_error(e: MultipartError) -> ApiError {
+    match e {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible
+        | MultipartError::BoundaryMissing => ApiError::new(
+            Code::UnsupportedMediaType,
+            "Send the file as multipart/form-data in a field named `file`",
+        ),
+        other => ApiError::new(
+            Code::BadRequest,
+            format!("The multipart body could not be read: {other}"),
+        ),
+    }
+}
+
+fn blocking_failed(e: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(format!("file storage: {e}"))
+}
+
+/// Writes `buf` to the upload on the blocking pool; hands both back.
+async fn write_out(
+    mut writer: BlobWriter,
+    buf: Vec<u8>,
+) -> Result<(BlobWriter, Vec<u8>), ApiError> {
+    web::block(move || {
+        writer.write(&buf)?;
+        let mut buf = buf;
+        buf.clear();
+        Ok::<_, std::io::Error>((writer, buf))
+    })
+    .await
+    .map_err(blocking_failed)?
+    .map_err(blocking_failed)
+}
+
+/// Reads the multipart body: the `file` field goes to a temp file in the tenant's directory
+/// once its first bytes show it is audio; other fields are ignored.
+async fn receive(
+    mut payload: Multipart,
+    blobs: BlobStore,
+    tenant_id: Uuid,
+    limit: Limit,
+) -> Result<(Blob, String, &'static str), ApiError> {
+    let mut upload: Option<(Blob, String, &'static str)> = None;
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(multipart_error)?;
+        if field.name() != Some("file") {
+            let mut seen = 0;
+            while let Some(chunk) = field.next().await {
+                seen += chunk.map_err(multipart_error)?.len();
+                if seen > MAX_FIELD_BYTES {
+                    return Err(ApiError::field("form", "a form field is too long"));
+                }
+            }
+            continue;
+        }
+        if upload.is_some() {
+            return Err(ApiError::field("file", "send exactly one file"));
+        }
+        let name = sanitize_name(
+            field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .unwrap_or(""),
+        );
+        let mut buf: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
+        let mut writer: Option<BlobWriter> = None;
+        let mut content_type = "";
+        let mut total: u64 = 0;
+        loop {
+            let chunk = field.next().await.transpose().map_err(multipart_error)?;
+            let done = chunk.is_none();
+            if let Some(chunk) = chunk {
+                total += chunk.len() as u64;
+                if total > limit.bytes {
+                    return Err((limit.error)(limit.bytes));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            // Nothing touches the disk until the first bytes show it is audio.
+            if writer.is_none() && (buf.len() >= SNIFF_LEN || done) {
+                if total == 0 {
+                    return Err(ApiError::field("file", "the file is empty"));
+                }
+                content_type = sniff(&buf).ok_or_else(|| {
+                    ApiError::new(
+                        Code::FileNotAudio,
+                        "The file is not WAV, MP3, FLAC, OGG, MP4/M4A, WebM/Matroska or AIFF audio",
+                    )
+                })?;
+                let blobs = blobs.clone();
+                writer = Some(
+                    web::block(move || blobs.begin(tenant_id))
+                        .await
+                        .map_err(blocking_failed)?
+                        .map_err(blocking_failed)?,
+                );
+            }
+            if let Some(w) = writer.take() {
+                if buf.len() >= WRITE_CHUNK || (done && !buf.is_empty()) {
+                    let (w, b) = write_out(w, std::mem::take(&mut buf)).await?;
+                    buf = b;
+                    writer = Some(w);
+                } else {
+                    writer = Some(w);
+                }
+            }
+            if done {
+                break;
+            }
+        }
+        let writer = writer.ok_or_else(|| ApiError::field("file", "the file is empty"))?;
+        let blob = web::block(move || writer.finish())
+            .await
+            .map_err(blocking_failed)?
+            .map_err(blocking_failed)?;
+        upload = Some((blob, name, content_type));
+    }
+    upload.ok_or_else(|| ApiError::field("file", "the `file` field is required"))
+}
+
+/// Uploads an audio file (tenant users).
+///
+/// The size limit is the smaller of the server's upload limit and the tenant's remaining
+/// storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+#[utoipa::path(
+    tag = "files",
+    request_body(content = FileUploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, body = FileView, headers(("Location" = String, description = "The new file's URL"))),
+        UploadErrors,
+        WriteErrors
+    )
+)]
+#[post("/files")]
+pub async fn upload_file(
+    state: web::Data<AppState>,
+    authed: Authed,
+    payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::FilesWrite)?;
+    let Some(tenant_id) = authed.principal.tenant_id else {
+        return Err(ApiError::forbidden(
+            "Files belong to tenants: upload as a tenant user",
+        ));
+    };
+    let scope = authed.scope();
+    let tenant = tenant_id.to_string();
+    let (quota_mb, used) = state
+        .store
+        .read(scope, move |c| {
+            Ok((
+                repo::files::storage_quota_mb(c, &scope, &tenant)?,
+                repo::files::used_bytes(c, &scope, &tenant)?,
+            ))
+        })
+        .await?;
+    let max_upload = state.settings.max_upload_bytes;
+    let quota = quota_mb.map(|mb| u64::try_from(mb).unwrap_or(0) * MIB);
+    let remaining = quota.map(|q| q.saturating_sub(u64::try_from(used).unwrap_or(0)));
+    let limit = match remaining {
+        Some(r) if r < max_upload => Limit {
+            bytes: r,
+            error: over_quota,
+        },
+        _ => Limit {
+            bytes: max_upload,
+            error: too_large,
+        },
+    };
+    let blobs = BlobStore::new(&state.settings.data_dir);
+    let (blob, name, content_type) = receive(payload, blobs.clone(), tenant_id, limit).await?;
+
+    let file_id = Uuid::now_v7();
+    let storage_key = BlobStore::storage_key(tenant_id, file_id);
+    let path = blobs.path_of(&storage_key).map_err(blocking_failed)?;
+    let row = FileRow {
+        id: file_id.to_string(),
+        tenant_id: tenant_id.to_string(),
+        user_id: Some(authed.principal.user_id.to_string()),
+        name,
+        content_type: content_type.to_string(),
+        size_bytes: i64::try_from(blob.size).map_err(blocking_failed)?,
+        sha256: blob.sha256.clone(),
+        storage_key,
+        status: "ready".into(),
+        created_at: store::now(),
+        deleted_at: None,
+    };
+    let actor = Actor::of(&authed);
+    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let final_path = path.clone();
+    let result = state
+        .store
+        .write(scope, move |c| {
+            // Checked again under a per-tenant lock: concurrent uploads cannot overshoot.
+            repo::files::lock_tenant_uploads(c, &row.tenant_id)?;
+            if let Some(quota) = quota {
+                let used = repo::files::used_bytes(c, &scope, &row.tenant_id)?;
+                let used = u64::try_from(used).unwrap_or(0);
+                if used + blob.size > quota {
+                    return Ok(Err(over_quota(quota.saturating_sub(used))));
+                }
+            }
+            repo::files::insert(c, &row)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "file.upload",
+                    target_type: "file",
+                    target_id: Some(row.id.clone()),
+                    tenant_id: Some(row.tenant_id.clone()),
+                    reseller_id: reseller,
+                    details: serde_json::json!({
+                        "name": row.name,
+                        "content_type": row.content_type,
+                        "size_bytes": row.size_bytes,
+                        "sha256": row.sha256,
+                    }),
+                },
+            )?;
+            // In place before the row commits; a failure here rolls the row back.
+            blob.persist(&final_path)
+                .map_err(|e| StoreError::Query(format!("cannot store the upload: {e}")))?;
+            Ok(Ok(row))
+        })
+        .await;
+    let row = match result {
+        Ok(Ok(row)) => row,
+        Ok(Err(refused)) => return Err(refused),
+        Err(e) => {
+            // The commit may have failed after the rename: leave no orphan behind.
+            let _ = web::block(move || std::fs::remove_file(path)).await;
+            return Err(e.into());
+        }
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/files/{}", row.id)))
+        .json(FileView::from(row)))
+}
+
+/// Lists the tenant's files, newest first.
+#[utoipa::path(tag = "files", params(PageQuery), responses((status = 200, body = FileList), ReadErrors))]
+#[get("/files")]
+pub async fn list_files(
+    state: web::Data<AppState>,
+    authed: Authed,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<FileList>, ApiError> {
+    authed.require(Action::FilesRead)?;
+    let page = query.to_request()?;
+    let scope = authed.scope();
+    let rows = state
+        .store
+        .read(scope, move |c| repo::files::list(c, &scope, &page))
+        .await?;
+    Ok(web::Json(FileList::from_page(rows.map(FileView::from))))
+}
+
+async fn find(state: &AppState, authed: &Authed, id: Uuid) -> Result<FileRow, ApiError> {
+    let scope = authed.scope();
+    let id = id.to_string();
+    state
+        .store
+        .read(scope, move |c| repo::files::get(c, &scope, &id))
+        .await?
+        .ok_or_else(|| ApiError::of(Code::FileNotFound))
+}
+
+/// Reads a file's metadata.
+#[utoipa::path(tag = "files", params(("id" = Uuid, Path)), responses((status = 200, body = FileView), ReadErrors))]
+#[get("/files/{id}")]
+pub async fn get_file(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<FileView>, ApiError> {
+    authed.require(Action::FilesRead)?;
+    Ok(web::Json(FileView::from(
+        find(&state, &authed, id.into_inner()).await?,
+    )))
+}
+
+/// What a `Range` header asks of a file of `size` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum RangeRequest {
+    /// No range, or one this server ignores (several ranges, other units, bad syntax).
+    Whole,
+    /// Bytes `start..=end`.
+    Part {
+        start: u64,
+        end: u64,
+    },
+    Unsatisfiable,
+}
+
+fn parse_range(value: &str, size: u64) -> RangeRequest {
+    let Some((unit, spec)) = value.trim().split_once('=') else {
+        return RangeRequest::Whole;
+    };
+    if !unit.trim().eq_ignore_ascii_case("bytes") || spec.contains(',') {
+        return RangeRequest::Whole;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return RangeRequest::Whole;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let number = |s: &str| {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u64>().ok())
+            .flatten()
+    };
+    if first.is_empty() {
+        // `-n`: the last n bytes.
+        return match number(last) {
+            None => RangeRequest::Whole,
+            Some(0) => RangeRequest::Unsatisfiable,
+            Some(_) if size == 0 => RangeRequest::Unsatisfiable,
+            Some(n) => RangeRequest::Part {
+                start: size.saturating_sub(n),
+                end: size - 1,
+            },
+        };
+    }
+    let Some(start) = number(first) else {
+        return RangeRequest::Whole;
+    };
+    let end = if last.is_empty() {
+        u64::MAX
+    } else {
+        match number(last) {
+            Some(end) if end >= start => end,
+            _ => return RangeRequest::Whole,
+        }
+    };
+    if start >= size {
+        return RangeRequest::Unsatisfiable;
+    }
+    RangeRequest::Part {
+        start,
+        end: end.min(size - 1),
+    }
+}
+
+fn disposition(name: &str) -> ContentDisposition {
+    let param = if name.is_ascii() {
+        DispositionParam::Filename(name.replace(['"', '\\'], "_"))
+    } else {
+        DispositionParam::FilenameExt(header::ExtendedValue {
+            charset: header::Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: name.as_bytes().to_vec(),
+        })
+    };
+    ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![param],
+    }
+}
+
+/// Downloads a file's bytes.
+///
+/// Supports one `Range` (`bytes=a-b`, `bytes=a-`, `bytes=-n`; answered 206, or 416 with
+/// `Content-Range: bytes */SIZE` when it starts past the end), `If-Range` and
+/// `If-None-Match` with the `ETag` (the file's SHA-256).
+#[utoipa::path(
+    tag = "files",
+    params(
+        ("id" = Uuid, Path),
+        ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`, `bytes=1024-` or `bytes=-1024`"),
+        ("If-Range" = Option<String>, Header, description = "Honour `Range` only if the ETag still matches"),
+        ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy"),
+    ),
+    responses(
+        (status = 200, description = "The whole file, with its detected content type", content_type = "application/octet-stream", body = Vec<u8>,
+         headers(("ETag" = String, description = "The SHA-256 in quotes"), ("Accept-Ranges" = String), ("Content-Length" = u64))),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>,
+         headers(("Content-Range" = String, description = "`bytes START-END/SIZE`"), ("ETag" = String), ("Content-Length" = u64))),
+        (status = 304, description = "The cached copy (If-None-Match) is current"),
+        (status = 416, description = "The range starts past the end; `Content-Range: bytes */SIZE`", body = Problem, content_type = "application/problem+json"),
+        ReadErrors
+    )
+)]
+#[get("/files/{id}/content")]
+pub async fn download_file(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::FilesRead)?;
+    let row = find(&state, &authed, id.into_inner()).await?;
+    let etag = format!("\"{}\"", row.sha256);
+    let header_str = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if header_str(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
+    let path = BlobStore::new(&state.settings.data_dir)
+        .path_of(&row.storage_key)
+        .map_err(blocking_failed)?;
+    let (file, size) = web::block(move || {
+        let file = std::fs::File::open(&path)?;
+        let size = file.metadata()?.len();
+        Ok::<_, std::io::Error>((file, size))
+    })
+    .await
+    .map_err(blocking_failed)?
+    .map_err(blocking_failed)?;
+    let range_applies = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
+    let range = match header_str(header::RANGE) {
+        Some(v) if range_applies => parse_range(v, size),
+        _ => RangeRequest::Whole,
+    };
+    let (status, start, len) = match range {
+        RangeRequest::Whole => (StatusCode::OK, 0, size),
+        RangeRequest::Part { start, end } => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        RangeRequest::Unsatisfiable => {
+            let mut res = ApiError::new(
+                Code::RangeNotSatisfiable,
+                format!("The file has {size} bytes"),
+            )
+            .error_response();
+            if let Ok(v) = header::HeaderValue::from_str(&format!("bytes */{size}")) {
+                res.headers_mut().insert(header::CONTENT_RANGE, v);
+            }
+            return Ok(res);
+        }
+    };
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::CONTENT_TYPE, row.content_type.clone()))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header(disposition(&row.name));
+    if status == StatusCode::PARTIAL_CONTENT {
+        res.insert_header((
+            header::CONTENT_RANGE,
+            format!("bytes {start}-{}/{size}", start + len - 1),
+        ));
+    }
+    Ok(res.body(SizedStream::new(len, file_stream(file, start, len))))
+}
+
+/// Streams `len` bytes of `file` from `start`, one chunk per trip to the blocking pool.
+fn file_stream(
+    file: std::fs::File,
+    start: u64,
+    len: u64,
+) -> impl futures_util::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static {
+    futures_util::stream::try_unfold(
+        (file, start, len, true),
+        |(file, start, remaining, first)| async move {
+            if remaining == 0 {
+                return Ok(None);
+            }
+            let n = remaining.min(READ_CHUNK);
+            let (file, buf) = web::block(move || {
+                let mut file = file;
+                if first {
+                    file.seek(SeekFrom::Start(start))?;
+                }
+                let mut buf = vec![0u8; usize::try_from(n).unwrap_or(0)];
+                file.read_exact(&mut buf)?;
+                Ok::<_, std::io::Error>((file, buf))
+            })
+            .await
+            .map_err(std::io::Error::other)??;
+            Ok(Some((
+                web::Bytes::from(buf),
+                (file, start, remaining - n, false),
+            )))
+        },
+    )
+}
+
+/// Deletes a file: its metadata stays for the record, its bytes are removed.
+#[utoipa::path(tag = "files", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
+#[delete("/files/{id}")]
+pub async fn delete_file(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::FilesWrite)?;
+    let scope = authed.scope();
+    let actor = Actor::of(&authed);
+    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let id = id.to_string();
+    let row = state
+        .store
+        .write(scope, move |c| {
+            let Some(row) = repo::files::get(c, &scope, &id)? else {
+                return Ok(Err(ApiError::of(Code::FileNotFound)));
+            };
+            repo::files::mark_deleted(c, &id, store::now())?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "file.delete",
+                    target_type: "file",
+                    target_id: Some(id.clone()),
+                    tenant_id: Some(row.tenant_id.clone()),
+                    reseller_id: reseller,
+                    details: serde_json::json!({"name": row.name, "size_bytes": row.size_bytes}),
+                },
+            )?;
+            Ok(Ok(row))
+        })
+        .await??;
+    // After the commit: a failed removal leaves an unreferenced blob, never a dangling row.
+    let blobs = BlobStore::new(&state.settings.data_dir);
+    let key = row.storage_key.clone();
+    match web::block(move || blobs.remove(&key)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, file_id = %row.id, "cannot remove a deleted file's bytes")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, file_id = %row.id, "cannot remove a deleted file's bytes")
+        }
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        use RangeRequest::*;
+        let r = |s| parse_range(s, 100);
+        assert_eq!(r("bytes=0-9"), Part { start: 0, end: 9 });
+        assert_eq!(r("bytes=90-"), Part { start: 90, end: 99 });
+        assert_eq!(r("bytes=-10"), Part { start: 90, end: 99 });
+        assert_eq!(r("bytes=-500"), Part { start: 0, end: 99 });
+        assert_eq!(r("bytes=50-1000"), Part { start: 50, end: 99 });
+        assert_eq!(r("bytes=99-99"), Part { start: 99, end: 99 });
+        assert_eq!(r("bytes=100-"), Unsatisfiable);
+        assert_eq!(r("bytes=100-200"), Unsatisfiable);
+        assert_eq!(r("bytes=-0"), Unsatisfiable);
+        assert_eq!(r("bytes=5-2"), Whole);
+        assert_eq!(r("bytes=0-1,5-6"), Whole);
+        assert_eq!(r("items=0-1"), Whole);
+        assert_eq!(r("bytes=a-b"), Whole);
+        assert_eq!(r("bytes=+1-2"), Whole);
+        assert_eq!(r("garbage"), Whole);
+        assert_eq!(parse_range("bytes=-5", 0), Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-", 0), Unsatisfiable);
+    }
+}

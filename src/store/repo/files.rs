@@ -1,0 +1,122 @@
+//! `files`: uploaded audio. The bytes live on disk (see `crate::files`); a row records where,
+//! and what they are. Deleted files keep their row (`status = 'deleted'`) for the record.
+
+use super::{Page, PageRequest};
+use crate::store::schema::files::dsl as f;
+use crate::store::schema::tenants;
+use crate::store::{DbConn, MultiBackend, StoreError};
+use crate::tenancy::Scope;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::store::schema::files)]
+pub struct FileRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub user_id: Option<String>,
+    pub name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub storage_key: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+type Boxed<'a> = crate::store::schema::files::BoxedQuery<'a, MultiBackend>;
+
+/// Live files the scope may see.
+fn visible(scope: &Scope) -> Boxed<'static> {
+    let q = f::files.filter(f::status.eq("ready")).into_boxed();
+    match scope {
+        Scope::System | Scope::Platform => q,
+        Scope::Reseller { reseller_id } => q.filter(
+            f::tenant_id.nullable().eq_any(
+                tenants::table
+                    .filter(tenants::reseller_id.eq(reseller_id.to_string()))
+                    .select(tenants::id.nullable()),
+            ),
+        ),
+        Scope::Tenant { tenant_id, .. } => q.filter(f::tenant_id.eq(tenant_id.to_string())),
+    }
+}
+
+pub fn insert(conn: &mut DbConn, row: &FileRow) -> Result<(), StoreError> {
+    diesel::insert_into(f::files).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<FileRow>, StoreError> {
+    Ok(visible(scope)
+        .filter(f::id.eq(id.to_string()))
+        .select(FileRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list(
+    conn: &mut DbConn,
+    scope: &Scope,
+    page: &PageRequest,
+) -> Result<Page<FileRow>, StoreError> {
+    let mut q = visible(scope);
+    if let Some(after) = &page.after {
+        q = q.filter(f::id.lt(after.clone()));
+    }
+    let rows = q
+        .order(f::id.desc())
+        .limit(page.limit + 1)
+        .select(FileRow::as_select())
+        .load(conn)?;
+    Ok(Page::from_rows(rows, page.limit, |x| x.id.clone()))
+}
+
+/// Marks a file deleted (its blob is removed by the caller once this commits).
+pub fn mark_deleted(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    diesel::update(f::files.filter(f::id.eq(id.to_string())))
+        .set((f::status.eq("deleted"), f::deleted_at.eq(Some(at))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Bytes held by the live files of a tenant, as the scope sees them.
+pub fn used_bytes(conn: &mut DbConn, scope: &Scope, tenant_id: &str) -> Result<i64, StoreError> {
+    // SUM's SQL type differs between the backends (NUMERIC on PostgreSQL): cast it.
+    Ok(visible(scope)
+        .filter(f::tenant_id.eq(tenant_id.to_string()))
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT)",
+        ))
+        .first(conn)?)
+}
+
+/// The tenant's storage quota in MiB: its own override, else its plan's; `None`: unlimited.
+pub fn storage_quota_mb(
+    conn: &mut DbConn,
+    scope: &Scope,
+    tenant_id: &str,
+) -> Result<Option<i32>, StoreError> {
+    let Some(tenant) = super::tenants::get(conn, scope, tenant_id)? else {
+        return Ok(None);
+    };
+    if let Some(mb) = tenant.storage_quota_mb {
+        return Ok(Some(mb));
+    }
+    let Some(plan_id) = tenant.subscription_plan_id else {
+        return Ok(None);
+    };
+    Ok(super::plans::get(conn, scope, &plan_id)?.map(|p| p.storage_quota_mb))
+}
+
+/// Serialises uploads of one tenant on PostgreSQL until the transaction ends, so two
+/// concurrent uploads cannot both pass the quota check (SQLite has a single writer anyway).
+pub fn lock_tenant_uploads(conn: &mut DbConn, tenant_id: &str) -> Result<(), StoreError> {
+    if let DbConn::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(format!("files:{tenant_id}"))
+            .execute(pg)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,492 @@
+//! Jobs end to end with real models: upload → VAD → Whisper → subtitles, polling with
+//! ETags, the event log, cancellation, failure and retry that resumes, isolation.
+
+use crate::api_test;
+use crate::helpers::{spawn_app_with, speak, wer, Backend, Cred, TestApp};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const SENTENCE: &str = "Please send the quarterly report to the finance team before Friday";
+
+pub fn vad_whisper_srt(model: &str) -> Value {
+    json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+            {"id": "vad", "type": "vad.silero", "data": {"params": {}}},
+            {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"model": model, "language": "en"}}},
+            {"id": "srt", "type": "export.subtitles", "data": {"params": {"format": "srt"}}}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"},
+            {"id": "e2", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+            {"id": "e3", "source": "vad", "sourceHandle": "speech_regions", "target": "asr", "targetHandle": "speech_regions"},
+            {"id": "e4", "source": "asr", "sourceHandle": "transcript", "target": "srt", "targetHandle": "transcript"}
+        ]
+    })
+}
+
+/// Speaks `text` (optionally padded with silence) and uploads it; returns the file id.
+pub async fn upload_speech(app: &TestApp, token: &str, text: &str) -> String {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("speech.wav");
+    speak(text, "en-us", &path);
+    let r = app
+        .upload(
+            Cred::Bearer(token),
+            "speech.wav",
+            std::fs::read(&path).expect("wav"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.id()
+}
+
+pub async fn submit(app: &TestApp, token: &str, graph: Value, file_id: &str) -> String {
+    let r = app
+        .post(
+            "/v1/jobs",
+            token,
+            json!({"graph": graph, "inputs": {"src": file_id}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    assert_eq!(
+        r.headers["location"].to_str().expect("loc"),
+        format!("/v1/jobs/{}", r.body["id"].as_str().expect("id"))
+    );
+    r.id()
+}
+
+/// Polls until the job is final (or `until` says stop), at most 120 s.
+pub async fn wait_for(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    until: impl Fn(&Value) -> bool,
+) -> Value {
+    let started = Instant::now();
+    loop {
+        let r = app.get(&format!("/v1/jobs/{id}"), token).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let status = r.body["status"].as_str().unwrap_or("");
+        if until(&r.body) || ["succeeded", "failed", "cancelled"].contains(&status) {
+            return r.body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "job {id} stuck: {}",
+            r.body
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+api_test!(a_vad_whisper_subtitles_job_runs_end_to_end, |app| {
+    let w = app.world().await;
+    let file = upload_speech(&app, &w.a_member.1, SENTENCE).await;
+    let id = submit(&app, &w.a_member.1, vad_whisper_srt("tiny.en"), &file).await;
+
+    // Conditional polling: an unchanged job answers 304 with the same ETag.
+    let first = app
+        .client
+        .get(format!("{}/v1/jobs/{id}", app.base))
+        .bearer_auth(&w.a_member.1)
+        .send()
+        .await
+        .expect("get");
+    let etag = first.headers()["etag"].to_str().expect("etag").to_string();
+    assert!(etag.starts_with(&format!("W/\"{id}-")), "{etag}");
+    assert_eq!(first.headers()["cache-control"], "private, no-cache");
+    assert!(first.headers().contains_key("voxflow-poll-after"));
+
+    let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["progress"], 1.0);
+    assert!(
+        job["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .all(|n| n["status"] == "succeeded"),
+        "{job}"
+    );
+    let final_etag = format!("W/\"{id}-{}\"", job["seq"]);
+    let again = app
+        .client
+        .get(format!("{}/v1/jobs/{id}", app.base))
+        .bearer_auth(&w.a_member.1)
+        .header("If-None-Match", &final_etag)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()["etag"].to_str().expect("etag"), final_etag);
+    let changed = app
+        .client
+        .get(format!("{}/v1/jobs/{id}", app.base))
+        .bearer_auth(&w.a_member.1)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        changed.status(),
+        StatusCode::OK,
+        "an old ETag gets the new state"
+    );
+
+    // Outputs.
+    let names: Vec<&str> = job["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .filter_map(|o| o["name"].as_str())
+        .collect();
+    for n in [
+        "srt.file.srt",
+        "asr.transcript.json",
+        "vad.speech_regions.json",
+    ] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    let srt = app
+        .client
+        .get(format!("{}/v1/jobs/{id}/artifacts/srt.file.srt", app.base))
+        .bearer_auth(&w.a_member.1)
+        .send()
+        .await
+        .expect("srt");
+    assert_eq!(srt.status(), StatusCode::OK);
+    let srt = srt.text().await.expect("text");
+    assert!(srt.starts_with("1\n") && srt.contains(" --> "), "{srt}");
+    let text: String = srt
+        .lines()
+        .filter(|l| !l.contains("-->") && l.parse::<u32>().is_err())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(wer(SENTENCE, &text) <= 0.35, "{text}");
+    let transcript = app
+        .get(
+            &format!("/v1/jobs/{id}/artifacts/asr.transcript.json"),
+            &w.a_member.1,
+        )
+        .await;
+    assert_eq!(transcript.body["language"], "en");
+    assert_eq!(
+        app.get(&format!("/v1/jobs/{id}/artifacts/nope.txt"), &w.a_member.1)
+            .await
+            .code(),
+        "artifact_not_found"
+    );
+
+    // The event log: every seq from 1 to the last, in order, from queued to succeeded.
+    let events = app
+        .get(&format!("/v1/jobs/{id}/events?since=0"), &w.a_member.1)
+        .await;
+    let items = events.body["items"].as_array().expect("items");
+    let seqs: Vec<i64> = items.iter().filter_map(|e| e["seq"].as_i64()).collect();
+    assert_eq!(
+        seqs,
+        (1..=events.body["last_seq"].as_i64().expect("last")).collect::<Vec<_>>(),
+        "no gaps"
+    );
+    let types: Vec<&str> = items.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(types.first(), Some(&"job.queued"));
+    assert_eq!(types.last(), Some(&"job.succeeded"));
+    for t in [
+        "job.running",
+        "node.running",
+        "node.progress",
+        "node.succeeded",
+    ] {
+        assert!(types.contains(&t), "{t} missing from {types:?}");
+    }
+    let tail = app
+        .get(
+            &format!("/v1/jobs/{id}/events?since={}", seqs[seqs.len() - 2]),
+            &w.a_member.1,
+        )
+        .await;
+    assert_eq!(tail.body["items"].as_array().expect("items").len(), 1);
+
+    // Usage was metered, listing works, and a finished job can be deleted.
+    let list = app.get("/v1/jobs?status=succeeded", &w.a_member.1).await;
+    assert_eq!(list.body["items"][0]["id"], id.as_str());
+    assert_eq!(
+        app.delete(&format!("/v1/jobs/{id}"), &w.a_member.1)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        app.get(&format!("/v1/jobs/{id}"), &w.a_member.1)
+            .await
+            .code(),
+        "job_not_found"
+    );
+});
+
+api_test!(jobs_can_be_cancelled_while_queued_or_running, |app| {
+    let w = app.world().await;
+    let long = format!("{SENTENCE}. {SENTENCE}. {SENTENCE}. {SENTENCE}. {SENTENCE}.");
+    let file = upload_speech(&app, &w.a_member.1, &long).await;
+    let graph = json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode"},
+            {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"model": "base", "beam_size": 5}}}
+        ],
+        "edges": [{"id": "e", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"}]
+    });
+    let running = submit(&app, &w.a_member.1, graph.clone(), &file).await;
+    let queued = submit(&app, &w.a_member.1, graph, &file).await;
+    // The second job waits behind the first (one worker): cancelling it is immediate.
+    let r = app
+        .post(
+            &format!("/v1/jobs/{queued}/cancel"),
+            &w.a_member.1,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let job = wait_for(&app, &w.a_member.1, &running, |j| {
+        j["nodes"][1]["status"] == "running"
+    })
+    .await;
+    assert_eq!(job["status"], "running", "{job}");
+    let r = app
+        .post(
+            &format!("/v1/jobs/{running}/cancel"),
+            &w.a_member.1,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let started = Instant::now();
+    let job = wait_for(&app, &w.a_member.1, &running, |_| false).await;
+    assert_eq!(job["status"], "cancelled", "{job}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "cancellation took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        wait_for(&app, &w.a_member.1, &queued, |_| false).await["status"],
+        "cancelled"
+    );
+    let r = app
+        .post(
+            &format!("/v1/jobs/{running}/cancel"),
+            &w.a_member.1,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.code(), "job_finished");
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_job_retried_resumes_after_its_finished_nodes() {
+    // A models dir of links to the shared files, so the test can "install" a model later.
+    let models = tempfile::tempdir().expect("models");
+    for entry in std::fs::read_dir(crate::helpers::models_dir())
+        .expect("shared models")
+        .flatten()
+    {
+        std::os::unix::fs::symlink(entry.path(), models.path().join(entry.file_name()))
+            .expect("link");
+    }
+    let dir = models.path().to_path_buf();
+    let app = spawn_app_with(Backend::Sqlite, move |s| s.models_dir = dir)
+        .await
+        .expect("app");
+    let w = app.world().await;
+    let file = upload_speech(&app, &w.a_member.1, SENTENCE).await;
+    let id = submit(&app, &w.a_member.1, vad_whisper_srt("small.en"), &file).await;
+    let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"].as_str().expect("error").contains("small.en"),
+        "{job}"
+    );
+    let nodes: Vec<(&str, &str)> = job["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| {
+            (
+                n["node_id"].as_str().unwrap_or(""),
+                n["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        nodes.contains(&("vad", "succeeded")) && nodes.contains(&("asr", "failed")),
+        "{nodes:?}"
+    );
+    let before = job["seq"].as_i64().expect("seq");
+
+    // "Install" the model, retry: VAD is not run again, the job completes.
+    std::os::unix::fs::symlink(
+        crate::helpers::models_dir().join("ggml-tiny.en-q8_0.bin"),
+        models.path().join("ggml-small.en.bin"),
+    )
+    .expect("link");
+    let r = app
+        .post(&format!("/v1/jobs/{id}/retry"), &w.a_member.1, json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let events = app
+        .get(
+            &format!("/v1/jobs/{id}/events?since={before}"),
+            &w.a_member.1,
+        )
+        .await;
+    let reran: Vec<&str> = events.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|e| e["type"] == "node.running")
+        .filter_map(|e| e["data"]["node_id"].as_str())
+        .collect();
+    assert!(
+        !reran.contains(&"vad"),
+        "VAD finished before and must not run again: {reran:?}"
+    );
+    assert!(reran.contains(&"asr"));
+    let r = app
+        .post(&format!("/v1/jobs/{id}/retry"), &w.a_member.1, json!({}))
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a succeeded job is not retried"
+    );
+}
+
+api_test!(bad_job_submissions_are_refused_precisely, |app| {
+    let w = app.world().await;
+    let file = upload_speech(&app, &w.a_member.1, "hello").await;
+    let g = vad_whisper_srt("tiny.en");
+    let r = app
+        .post("/v1/jobs", &w.a_member.1, json!({"graph": g}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.body["errors"][0]["field"], "inputs/src");
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": g, "inputs": {"src": uuid::Uuid::now_v7().to_string()}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": g, "inputs": {"src": file, "vad": file}}),
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["field"], "inputs/vad");
+    let mut broken = vad_whisper_srt("tiny.en");
+    broken["edges"][0]["targetHandle"] = json!("speech_regions");
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": broken, "inputs": {"src": file}}),
+        )
+        .await;
+    assert_eq!(r.code(), "invalid_graph");
+    let r = app
+        .post("/v1/jobs", &w.a_member.1, json!({"inputs": {"src": file}}))
+        .await;
+    assert_eq!(r.code(), "validation_failed");
+    assert_eq!(
+        app.post(
+            "/v1/jobs",
+            &w.a_viewer.1,
+            json!({"graph": g, "inputs": {"src": file}})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // Tenant B's file cannot feed tenant A's job, and B sees nothing of A's jobs.
+    let b_file = upload_speech(&app, &w.b_member.1, "hello").await;
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": g, "inputs": {"src": b_file}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Processing quota: a plan with no minutes refuses new jobs with 402.
+    let plan = app
+        .post(
+            "/v1/plans",
+            &w.reseller1_admin,
+            json!({"name": "Empty", "price_monthly": "0", "price_yearly": "0",
+        "storage_quota_mb": 100, "processing_quota_minutes": 0, "max_users": 10}),
+        )
+        .await;
+    let r = app
+        .patch(
+            &format!("/v1/tenants/{}", w.tenant_a),
+            &w.reseller1_admin,
+            json!({"subscription_plan_id": plan.id()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": g, "inputs": {"src": file}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
+    assert_eq!(r.code(), "quota_exceeded");
+});
+
+api_test!(jobs_from_saved_workflows_pin_their_version, |app| {
+    let w = app.world().await;
+    let wf = app
+        .post(
+            "/v1/workflows",
+            &w.a_member.1,
+            json!({"name": "Subs", "graph": vad_whisper_srt("tiny.en")}),
+        )
+        .await;
+    let wf_id = wf.id();
+    let file = upload_speech(&app, &w.a_member.1, SENTENCE).await;
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"workflow_id": wf_id, "inputs": {"src": file}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let id = r.id();
+    app.patch(
+        &format!("/v1/workflows/{wf_id}"),
+        &w.a_member.1,
+        json!({"graph": vad_whisper_srt("base")}),
+    )
+    .await;
+    let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["workflow_version"], 1);
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"workflow_id": wf_id, "version": 7, "inputs": {"src": file}}),
+        )
+        .await;
+    assert_eq!(r.code(), "workflow_version_not_found");
+});
