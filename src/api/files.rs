@@ -76,6 +76,12 @@ pub struct FileUploadForm {
     file: Vec<u8>,
 }
 
+/// A file's bytes (the response carries the file's detected content type).
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+pub struct FileContent(Vec<u8>);
+
 /// Errors an upload can answer with, besides the usual ones.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
@@ -487,9 +493,9 @@ fn disposition(name: &str) -> ContentDisposition {
         ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy"),
     ),
     responses(
-        (status = 200, description = "The whole file, with its detected content type", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The whole file, with its detected content type", content_type = "application/octet-stream", body = FileContent,
          headers(("ETag" = String, description = "The SHA-256 in quotes"), ("Accept-Ranges" = String), ("Content-Length" = u64))),
-        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = FileContent,
          headers(("Content-Range" = String, description = "`bytes START-END/SIZE`"), ("ETag" = String), ("Content-Length" = u64))),
         (status = 304, description = "The cached copy (If-None-Match) is current"),
         (status = 416, description = "The range starts past the end; `Content-Range: bytes */SIZE`", body = Problem, content_type = "application/problem+json"),

@@ -57,6 +57,16 @@ crate::api_test!(
             return; // RLS is a PostgreSQL feature; SQLite relies on the repositories alone.
         }
         let w = app.world().await;
+        for token in [&w.a_member.1, &w.b_member.1] {
+            let r = app
+                .upload(
+                    crate::helpers::Cred::Bearer(token),
+                    "x.wav",
+                    helpers::wav(100),
+                )
+                .await;
+            assert_eq!(r.status, reqwest::StatusCode::CREATED, "{}", r.body);
+        }
         let url = app.database_url.clone();
         let (a, b) = (w.tenant_a.clone(), w.tenant_b.clone());
         tokio::task::spawn_blocking(move || {
@@ -99,6 +109,22 @@ crate::api_test!(
             Ok(())
         })
         .expect("reseller scope");
+        assert_eq!(count(&mut c, "SELECT count(*) AS n FROM files"), 0);
+        c.transaction::<_, diesel::result::Error, _>(|c| {
+            c.batch_execute(&format!(
+                "SELECT set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{a}', true)"
+            ))?;
+            assert_eq!(count(c, "SELECT count(*) AS n FROM files"), 1);
+            assert_eq!(count(c, &format!("SELECT count(*) AS n FROM files WHERE tenant_id = '{b}'")), 0);
+            let insert = c.batch_execute(&format!(
+                "INSERT INTO files (id, tenant_id, name, content_type, size_bytes, sha256, storage_key, status, created_at) \
+                 VALUES ('{}', '{b}', 'x', 'audio/wav', 1, 'x', 'files/x/y', 'ready', now())",
+                uuid::Uuid::now_v7()
+            ));
+            assert!(insert.is_err(), "a file for another tenant must violate RLS");
+            Ok(())
+        })
+        .ok();
     })
     .await
     .expect("rls checks");
