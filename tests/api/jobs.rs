@@ -490,3 +490,92 @@ api_test!(jobs_from_saved_workflows_pin_their_version, |app| {
         .await;
     assert_eq!(r.code(), "workflow_version_not_found");
 });
+
+/// Crash safety on PostgreSQL: a `voxflow worker` process is killed (SIGKILL) mid-job;
+/// another process reclaims the job when the lease expires and completes it exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_worker_process_loses_nothing() {
+    let Some(app) = spawn_app_with(Backend::Postgres, |s| s.workers = 0).await else {
+        eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
+        return;
+    };
+    let w = app.world().await;
+    let long = format!("{SENTENCE}. {SENTENCE}. {SENTENCE}. {SENTENCE}.");
+    let file = upload_speech(&app, &w.a_member.1, &long).await;
+    let graph = json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode"},
+            {"id": "vad", "type": "vad.silero"},
+            {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"model": "base", "beam_size": 3, "language": "en"}}},
+            {"id": "srt", "type": "export.subtitles", "data": {"params": {"format": "srt"}}}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"},
+            {"id": "e2", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+            {"id": "e3", "source": "vad", "sourceHandle": "speech_regions", "target": "asr", "targetHandle": "speech_regions"},
+            {"id": "e4", "source": "asr", "sourceHandle": "transcript", "target": "srt", "targetHandle": "transcript"}
+        ]
+    });
+    let id = submit(&app, &w.a_member.1, graph, &file).await;
+    let worker = |name: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_voxflow"))
+            .arg("worker")
+            .env("DATABASE_URL", &app.database_url)
+            .env("VOXFLOW_DATA_DIR", app.data_dir())
+            .env("VOXFLOW_MODELS_DIR", crate::helpers::models_dir())
+            .env("VOXFLOW_JOB_LEASE_SECS", "4")
+            .env("VOXFLOW_WHISPER_THREADS", "2")
+            .env("VOXFLOW_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {name}: {e}"))
+    };
+    let mut first = worker("first worker");
+    let running = wait_for(&app, &w.a_member.1, &id, |j| {
+        j["nodes"][2]["status"] == "running"
+    })
+    .await;
+    assert_eq!(running["status"], "running", "{running}");
+    first.kill().expect("SIGKILL the worker mid-job");
+    first.wait().expect("reaped");
+    let mut second = worker("second worker");
+    let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+    second.kill().ok();
+    second.wait().ok();
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(
+        job["attempt"], 2,
+        "the second worker reclaimed the job: {job}"
+    );
+    assert!(job["outputs"]
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .any(|o| o["name"] == "srt.file.srt"));
+    let events = app
+        .get(
+            &format!("/v1/jobs/{id}/events?since=0&limit=1000"),
+            &w.a_member.1,
+        )
+        .await;
+    let items = events.body["items"].as_array().expect("items");
+    let seqs: Vec<i64> = items.iter().filter_map(|e| e["seq"].as_i64()).collect();
+    assert_eq!(
+        seqs,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "events stay ordered, no gaps"
+    );
+    let count = |t: &str| items.iter().filter(|e| e["type"] == t).count();
+    assert_eq!(count("job.succeeded"), 1, "completed exactly once");
+    assert_eq!(count("job.running"), 2);
+    assert!(items
+        .iter()
+        .any(|e| e["type"] == "job.running" && e["data"]["reclaimed"] == true));
+    // VAD finished under the first worker and was not redone.
+    let vad_runs = items
+        .iter()
+        .filter(|e| e["type"] == "node.running" && e["data"]["node_id"] == "vad")
+        .count();
+    assert_eq!(vad_runs, 1, "finished nodes are not redone");
+}
