@@ -36,21 +36,34 @@ pub async fn validate_graph(
     body: web::Json<serde_json::Value>,
 ) -> Result<web::Json<GraphValidation>, ApiError> {
     authed.require(Action::WorkflowsRead)?;
-    let invalid = |problems: Vec<graph::GraphProblem>| {
-        let mut e = ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError::new(p.field, p.message))
-                .collect(),
-        );
-        e.code = Code::InvalidGraph;
-        e
-    };
-    let parsed = graph::parse(&body).map_err(invalid)?;
-    let plan = graph::validate(&parsed, &state.registry).map_err(invalid)?;
+    let parsed = graph::parse(&body).map_err(|p| invalid_graph(p, ""))?;
+    let plan = graph::validate(&parsed, &state.registry).map_err(|p| invalid_graph(p, ""))?;
     Ok(web::Json(GraphValidation {
         valid: true,
         plan,
         graph: parsed,
     }))
+}
+
+/// Graph problems as a 422 `invalid_graph` problem, each field prefixed with `prefix`
+/// (`"graph/"` where the graph is one field of a larger body).
+pub fn invalid_graph(problems: Vec<graph::GraphProblem>, prefix: &str) -> ApiError {
+    let mut e = ApiError::validation(
+        problems
+            .into_iter()
+            .map(|p| FieldError::new(format!("{prefix}{}", p.field), p.message))
+            .collect(),
+    );
+    e.code = Code::InvalidGraph;
+    e
+}
+
+/// Parses and validates a graph given as one field (`graph`) of a request body.
+pub fn checked_graph(
+    registry: &voxflow_nodes::Registry,
+    value: &serde_json::Value,
+) -> Result<(graph::Graph, graph::Plan), ApiError> {
+    let parsed = graph::parse(value).map_err(|p| invalid_graph(p, "graph/"))?;
+    let plan = graph::validate(&parsed, registry).map_err(|p| invalid_graph(p, "graph/"))?;
+    Ok((parsed, plan))
 }

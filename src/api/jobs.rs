@@ -243,22 +243,16 @@ pub async fn create_job(
             )]))
         }
     };
-    let invalid = |problems: Vec<graph::GraphProblem>| {
-        let mut e = ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError::new(format!("graph/{}", p.field), p.message))
-                .collect(),
-        );
-        e.code = Code::InvalidGraph;
-        e
-    };
-    let parsed: Graph = if workflow.is_some() {
-        serde_json::from_value(graph_value).map_err(ApiError::internal)?
+    let (parsed, plan) = if workflow.is_some() {
+        // A saved version is stored in normal form and was valid when saved; check it
+        // again, the registry may have changed since.
+        let parsed: Graph = serde_json::from_value(graph_value).map_err(ApiError::internal)?;
+        let plan = graph::validate(&parsed, &state.registry)
+            .map_err(|p| super::graphs::invalid_graph(p, "graph/"))?;
+        (parsed, plan)
     } else {
-        graph::parse(&graph_value).map_err(invalid)?
+        super::graphs::checked_graph(&state.registry, &graph_value)?
     };
-    let plan = graph::validate(&parsed, &state.registry).map_err(invalid)?;
 
     // Inputs: one file per graph input, nothing else.
     let mut v = super::Validator::default();

@@ -10,8 +10,8 @@ use super::{list_view, PageQuery, ReadErrors, Validator, WriteErrors};
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
-use crate::engine::graph::{self, Graph};
-use crate::error::{ApiError, Code, FieldError};
+use crate::engine::graph::Graph;
+use crate::error::{ApiError, Code};
 use crate::store;
 use crate::store::repo::workflows::{
     self as repo, WorkflowChanges, WorkflowFilter, WorkflowRow, WorkflowVersionRow,
@@ -139,19 +139,7 @@ pub struct WorkflowListQuery {
 
 /// Parses and validates a graph; problems become `invalid_graph` field errors.
 fn checked_graph(state: &AppState, value: &serde_json::Value) -> Result<Graph, ApiError> {
-    let to_error = |problems: Vec<graph::GraphProblem>| {
-        let mut e = ApiError::validation(
-            problems
-                .into_iter()
-                .map(|p| FieldError::new(format!("graph/{}", p.field), p.message))
-                .collect(),
-        );
-        e.code = Code::InvalidGraph;
-        e
-    };
-    let g = graph::parse(value).map_err(to_error)?;
-    graph::validate(&g, &state.registry).map_err(to_error)?;
-    Ok(g)
+    super::graphs::checked_graph(&state.registry, value).map(|(g, _)| g)
 }
 
 /// Non-admins see (and may change) only their own workflows plus shared ones.
