@@ -386,3 +386,39 @@ async fn the_official_openai_python_sdk_works_unchanged() {
         .iter()
         .any(|m| m == "whisper-1"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_translations_turn_spanish_speech_into_english() {
+    let app = spawn_app_with(Backend::Sqlite, |s| s.default_model = "base".into())
+        .await
+        .expect("app");
+    let w = app.world().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("es.wav");
+    speak(
+        "Buenos días. Me llamo Carlos y vivo en Madrid con mi familia.",
+        "es",
+        &path,
+    );
+    let wav = std::fs::read(&path).expect("wav");
+    let form = Form::new()
+        .part("file", Part::bytes(wav).file_name("es.wav"))
+        .text("model", "whisper-1")
+        .text("response_format", "verbose_json");
+    let res = app
+        .client
+        .post(format!("{}/v1/audio/translations", app.base))
+        .bearer_auth(&w.a_key.1)
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: Value = res.json().await.expect("json");
+    assert_eq!(v["task"], "translate");
+    assert_eq!(v["language"], "spanish", "{v}");
+    let text = v["text"].as_str().expect("text").to_lowercase();
+    let english = ["my", "name", "live", "madrid", "family", "good", "morning"];
+    let hits = english.iter().filter(|w| text.contains(*w)).count();
+    assert!(hits >= 4, "expected an English translation, got {text:?}");
+}
