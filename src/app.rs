@@ -29,6 +29,8 @@ pub struct AppState {
     pub registry: voxflow_nodes::Registry,
     /// Wakes idle in-process workers when a job is queued.
     pub wake_workers: Arc<tokio::sync::Notify>,
+    /// Stops the PostgreSQL event listener thread when the state is dropped.
+    _listener: Option<ListenerGuard>,
     /// The node registry as served by `/v1/nodes`.
     pub catalog: crate::api::nodes::Catalog,
 }
@@ -54,17 +56,36 @@ impl AppState {
             Duration::from_secs(settings.login_window_secs),
         );
         let registry = voxflow_nodes::Registry::new();
+        let listener = (store.backend() == crate::store::Backend::Postgres).then(|| {
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            crate::realtime::listener::spawn(
+                settings.database_url.clone(),
+                store.hub().clone(),
+                stop.clone(),
+            );
+            ListenerGuard(stop)
+        });
         Ok(Self {
             speech: crate::speech::Speech::new(&settings),
             catalog: crate::api::nodes::Catalog::new(&registry),
             registry,
             wake_workers: Arc::new(tokio::sync::Notify::new()),
+            _listener: listener,
             metrics: Metrics::new()?,
             settings,
             store,
             jwt,
             throttle,
         })
+    }
+}
+
+/// Tells the listener thread to stop.
+pub struct ListenerGuard(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for ListenerGuard {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -16,6 +16,7 @@ pub mod error;
 pub mod files;
 pub mod metrics;
 pub mod models;
+pub mod realtime;
 pub mod speech;
 pub mod store;
 pub mod telemetry;

@@ -150,6 +150,7 @@ where
                 .service(jobs::cancel_job)
                 .service(jobs::retry_job)
                 .service(jobs::delete_job)
+                .service(crate::realtime::ws::websocket)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
                 .service(openai::create_transcription)

@@ -89,30 +89,47 @@ impl FromRequest for Authed {
         let presented = presented_credential(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState missing"))?;
-            let principal = match presented? {
-                Presented::ApiKey(key) => principal_from_api_key(&state, key).await?,
-                Presented::Jwt(token) => {
-                    let claims = state
-                        .jwt
-                        .verify(&token)
-                        .map_err(|_| ApiError::of(Code::InvalidToken))?;
-                    Principal {
-                        user_id: claims.sub,
-                        role: claims.role,
-                        tenant_id: claims.tenant,
-                        reseller_id: claims.reseller,
-                        credential: Credential::AccessToken,
-                    }
-                }
-            };
+            let principal = authenticate(&state, presented?).await?;
             Ok(Authed { principal, meta })
         })
     }
 }
 
-enum Presented {
+/// A credential as presented by a client.
+pub enum Presented {
     Jwt(String),
     ApiKey(String),
+}
+
+impl Presented {
+    /// A bearer token: an API key when it has the `vf_` prefix, else a JWT.
+    pub fn bearer(token: &str) -> Self {
+        if token.starts_with(secrets::API_KEY_PREFIX) {
+            Presented::ApiKey(token.to_string())
+        } else {
+            Presented::Jwt(token.to_string())
+        }
+    }
+}
+
+/// Verifies a presented credential and returns the caller.
+pub async fn authenticate(state: &AppState, presented: Presented) -> Result<Principal, ApiError> {
+    match presented {
+        Presented::ApiKey(key) => principal_from_api_key(state, key).await,
+        Presented::Jwt(token) => {
+            let claims = state
+                .jwt
+                .verify(&token)
+                .map_err(|_| ApiError::of(Code::InvalidToken))?;
+            Ok(Principal {
+                user_id: claims.sub,
+                role: claims.role,
+                tenant_id: claims.tenant,
+                reseller_id: claims.reseller,
+                credential: Credential::AccessToken,
+            })
+        }
+    }
 }
 
 fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
@@ -141,11 +158,7 @@ fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
         })?
         .trim()
         .to_string();
-    if token.starts_with(secrets::API_KEY_PREFIX) {
-        Ok(Presented::ApiKey(token))
-    } else {
-        Ok(Presented::Jwt(token))
-    }
+    Ok(Presented::bearer(&token))
 }
 
 async fn principal_from_api_key(state: &AppState, key: String) -> Result<Principal, ApiError> {

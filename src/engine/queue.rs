@@ -98,6 +98,7 @@ pub fn append_event(
     diesel::insert_into(e::job_events)
         .values(&row)
         .execute(conn)?;
+    store::publish_after_commit(&row);
     Ok(row)
 }
 

@@ -145,6 +145,19 @@ pub struct Store {
     backend: Backend,
     readers: Pool,
     writer: Pool,
+    /// Committed job events go here (see `crate::realtime`).
+    hub: crate::realtime::Hub,
+}
+
+thread_local! {
+    /// Job events appended by the transaction running on this thread; published to the
+    /// hub only once it commits (SQLite; PostgreSQL publishes through LISTEN/NOTIFY).
+    static OUTBOX: std::cell::RefCell<Vec<repo::jobs::JobEventRow>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records an event to publish when the current transaction commits.
+pub fn publish_after_commit(event: &repo::jobs::JobEventRow) {
+    OUTBOX.with(|o| o.borrow_mut().push(event.clone()));
 }
 
 impl Store {
@@ -175,6 +188,7 @@ impl Store {
             backend: manager.backend,
             readers,
             writer,
+            hub: crate::realtime::Hub::new(),
         };
         store.migrate()?;
         Ok(store)
@@ -182,6 +196,11 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The hub committed job events are published to.
+    pub fn hub(&self) -> &crate::realtime::Hub {
+        &self.hub
     }
 
     /// Applies pending migrations; returns how many ran.
@@ -222,7 +241,7 @@ impl Store {
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        Self::run(self.readers.clone(), scope, f).await
+        self.run(self.readers.clone(), scope, f).await
     }
 
     /// Runs `f` in a write transaction under `scope`.
@@ -231,19 +250,20 @@ impl Store {
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        Self::run(self.writer.clone(), scope, f).await
+        self.run(self.writer.clone(), scope, f).await
     }
 
-    async fn run<T, F>(pool: Pool, scope: Scope, f: F) -> Result<T, StoreError>
+    async fn run<T, F>(&self, pool: Pool, scope: Scope, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
         let span = tracing::Span::current();
+        let store = self.clone();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
-            Self::in_transaction(&mut conn, scope, f)
+            store.in_transaction(&mut conn, scope, f)
         })
         .await
         .map_err(|e| StoreError::Query(format!("database task failed: {e}")))?
@@ -256,22 +276,32 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.writer.get()?;
-        Self::in_transaction(&mut conn, scope, f)
+        self.in_transaction(&mut conn, scope, f)
     }
 
     fn in_transaction<T>(
+        &self,
         conn: &mut DbConn,
         scope: Scope,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        conn.transaction::<T, TxError, _>(|conn| {
-            set_scope(conn, scope)?;
-            f(conn).map_err(TxError::Store)
-        })
-        .map_err(|e| match e {
-            TxError::Store(e) => e,
-            TxError::Diesel(e) => e.into(),
-        })
+        OUTBOX.with(|o| o.borrow_mut().clear());
+        let result = conn
+            .transaction::<T, TxError, _>(|conn| {
+                set_scope(conn, scope)?;
+                f(conn).map_err(TxError::Store)
+            })
+            .map_err(|e| match e {
+                TxError::Store(e) => e,
+                TxError::Diesel(e) => e.into(),
+            });
+        let events = OUTBOX.with(|o| std::mem::take(&mut *o.borrow_mut()));
+        if result.is_ok() && self.backend == Backend::Sqlite {
+            for event in events {
+                self.hub.publish(event);
+            }
+        }
+        result
     }
 
     /// Is the database answering? For `/readyz`.

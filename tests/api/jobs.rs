@@ -517,6 +517,17 @@ async fn a_killed_worker_process_loses_nothing() {
         ]
     });
     let id = submit(&app, &w.a_member.1, graph, &file).await;
+    // A WebSocket client on the API process follows the job run by other processes
+    // (events cross processes through LISTEN/NOTIFY).
+    let mut ws = crate::realtime::connect(&app, Some(&w.a_member.1))
+        .await
+        .expect("connect");
+    assert_eq!(crate::realtime::next_json(&mut ws).await["type"], "welcome");
+    crate::realtime::send(
+        &mut ws,
+        json!({"type": "subscribe", "job_ids": [id], "since": 0}),
+    )
+    .await;
     let worker = |name: &str| {
         std::process::Command::new(env!("CARGO_BIN_EXE_voxflow"))
             .arg("worker")

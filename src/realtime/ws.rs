@@ -1,0 +1,388 @@
+//! `GET /v1/ws`: job events pushed over a WebSocket, with resume.
+//!
+//! Protocol (JSON text frames; every server message uses one envelope
+//! `{type, job_id, seq, time, data}`, with `job_id`/`seq` null on control messages):
+//! 1. Authenticate with the subprotocol header
+//!    (`Sec-WebSocket-Protocol: voxflow.v1, bearer.<token or vf_ key>`) or, within 10 s, a
+//!    first message `{"type": "auth", "token": "…"}`. Tokens never go in the URL.
+//!    The server answers `welcome`.
+//! 2. `{"type": "subscribe", "job_ids": ["…"], "since": 12}` replays each job's events
+//!    after `since` from the event log, then streams live ones, in `seq` order without
+//!    gaps or repeats. `{"type": "subscribe", "tenant": true}` streams every live event of
+//!    the caller's tenant. `unsubscribe` takes the same fields. Unknown or foreign job ids
+//!    answer an `error` with code `job_not_found`.
+//! 3. The server pings every 20 s and closes a connection silent for 60 s; `{"type":"ping"}`
+//!    is answered with `pong`.
+//!
+//! A session that falls behind the hub (a slow client) gets `resync` and is caught up from
+//! the event log for the jobs it follows; it never slows the workers. Sessions only ever
+//! see events of their own tenant.
+
+use crate::app::AppState;
+use crate::auth::extractor::{authenticate, Presented};
+use crate::auth::Action;
+use crate::error::{ApiError, Code};
+use crate::store::repo::jobs::{self as jobs_repo, JobEventRow};
+use crate::tenancy::{Principal, Scope};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_ws::{Message, MessageStream, Session};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
+
+const PROTOCOL: &str = "voxflow.v1";
+const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+const PING_EVERY: Duration = Duration::from_secs(20);
+const IDLE_LIMIT: Duration = Duration::from_secs(60);
+/// Events replayed per query while catching a job up.
+const REPLAY_BATCH: i64 = 500;
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientMessage {
+    Auth {
+        token: String,
+    },
+    Subscribe {
+        #[serde(default)]
+        job_ids: Vec<String>,
+        #[serde(default)]
+        tenant: bool,
+        #[serde(default)]
+        since: i64,
+    },
+    Unsubscribe {
+        #[serde(default)]
+        job_ids: Vec<String>,
+        #[serde(default)]
+        tenant: bool,
+    },
+    Ping,
+}
+
+fn control(kind: &str, data: serde_json::Value) -> String {
+    serde_json::json!({"type": kind, "job_id": null, "seq": null, "time": chrono::Utc::now(), "data": data}).to_string()
+}
+
+fn envelope(e: &JobEventRow) -> String {
+    serde_json::json!({
+        "type": e.event_type,
+        "job_id": e.job_id,
+        "seq": e.seq,
+        "time": e.at.and_utc(),
+        "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or_default(),
+    })
+    .to_string()
+}
+
+/// Opens a WebSocket for job events (see the module docs for the protocol).
+#[utoipa::path(
+    tag = "jobs",
+    security(),
+    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.",
+    responses(
+        (status = 101, description = "Switching protocols", body = crate::api::jobs::JobEventView),
+        (status = 401, description = "Invalid credential in the subprotocol header", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/ws")]
+pub async fn websocket(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Payload,
+) -> Result<HttpResponse, actix_web::Error> {
+    // A credential in the subprotocol header is checked before upgrading.
+    let offered = req
+        .headers()
+        .get(actix_web::http::header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split(',')
+                .map(str::trim)
+                .find_map(|p| p.strip_prefix("bearer."))
+                .map(str::to_string)
+        });
+    let principal = match offered {
+        Some(token) => Some(authenticate(&state, Presented::bearer(&token)).await?),
+        None => None,
+    };
+    let (response, session, stream) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
+    let state = state.into_inner();
+    actix_web::rt::spawn(async move {
+        run_session(state, principal, session, stream).await;
+    });
+    Ok(response)
+}
+
+struct Subscriptions {
+    /// Job id → last seq delivered.
+    jobs: HashMap<String, i64>,
+    tenant: bool,
+}
+
+async fn run_session(
+    state: Arc<AppState>,
+    principal: Option<Principal>,
+    mut session: Session,
+    mut stream: MessageStream,
+) {
+    let principal = match principal {
+        Some(p) => p,
+        None => match first_message_auth(&state, &mut session, &mut stream).await {
+            Some(p) => p,
+            None => {
+                let _ = session.close(None).await;
+                return;
+            }
+        },
+    };
+    let Some(tenant_id) = principal.tenant_id.map(|t| t.to_string()) else {
+        let _ = session.text(control("error", serde_json::json!({"code": "forbidden", "message": "job events belong to tenant users"}))).await;
+        let _ = session.close(None).await;
+        return;
+    };
+    let authed = crate::auth::Authed {
+        principal: principal.clone(),
+        meta: Default::default(),
+    };
+    if authed.require(Action::JobsRead).is_err() {
+        let _ = session.text(control("error", serde_json::json!({"code": "forbidden", "message": "this credential may not read jobs"}))).await;
+        let _ = session.close(None).await;
+        return;
+    }
+    let scope = principal.scope();
+    if session
+        .text(control(
+            "welcome",
+            serde_json::json!({"tenant_id": tenant_id, "protocol": PROTOCOL}),
+        ))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    // Subscribe to the hub before any replay, so nothing falls between the two.
+    let mut live = state.store.hub().subscribe();
+    let mut subs = Subscriptions {
+        jobs: HashMap::new(),
+        tenant: false,
+    };
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    loop {
+        tokio::select! {
+            msg = stream.next() => {
+                let Some(Ok(msg)) = msg else { break };
+                last_heard = Instant::now();
+                let ok = match msg {
+                    Message::Text(text) => handle_client(&state, scope, &mut session, &mut subs, &text).await.is_ok(),
+                    Message::Ping(bytes) => session.pong(&bytes).await.is_ok(),
+                    Message::Close(_) => false,
+                    _ => true,
+                };
+                if !ok {
+                    break;
+                }
+            }
+            event = live.recv() => {
+                match event {
+                    Ok(event) => {
+                        // A followed job whose next event is not the one expected is caught
+                        // up from the log instead, so clients never see a gap.
+                        let gap = event.tenant_id == tenant_id
+                            && subs.jobs.get(&event.job_id).is_some_and(|last| event.seq > last + 1);
+                        let sent = if gap {
+                            let since = subs.jobs.get(&event.job_id).copied().unwrap_or(0);
+                            replay(&state, scope, &mut session, &mut subs, &event.job_id, since).await.map(|_| ())
+                        } else {
+                            deliver(&mut session, &mut subs, &tenant_id, &event).await
+                        };
+                        if sent.is_err() { break; }
+                    }
+                    Err(RecvError::Lagged(missed)) => {
+                        // Too slow for the live stream: say so, then catch up from the log.
+                        if session.text(control("resync", serde_json::json!({"missed": missed}))).await.is_err() { break; }
+                        let jobs: Vec<(String, i64)> = subs.jobs.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                        for (job, since) in jobs {
+                            if replay(&state, scope, &mut session, &mut subs, &job, since).await.is_err() { break; }
+                        }
+                    }
+                    Err(RecvError::Closed) => break,
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > IDLE_LIMIT || session.ping(b"voxflow").await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = session.close(None).await;
+}
+
+async fn first_message_auth(
+    state: &AppState,
+    session: &mut Session,
+    stream: &mut MessageStream,
+) -> Option<Principal> {
+    let first = tokio::time::timeout(AUTH_TIMEOUT, async {
+        while let Some(Ok(msg)) = stream.next().await {
+            if let Message::Text(text) = msg {
+                return Some(text.to_string());
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten();
+    let token = match first.as_deref().map(serde_json::from_str::<ClientMessage>) {
+        Some(Ok(ClientMessage::Auth { token })) => token,
+        _ => {
+            let _ = session.text(control("error", serde_json::json!({"code": "unauthenticated", "message": "send {\"type\":\"auth\",\"token\":\"…\"} first, within 10 seconds"}))).await;
+            return None;
+        }
+    };
+    match authenticate(state, Presented::bearer(&token)).await {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let _ = session
+                .text(control(
+                    "error",
+                    serde_json::json!({"code": e.code.slug(), "message": e.detail}),
+                ))
+                .await;
+            None
+        }
+    }
+}
+
+async fn handle_client(
+    state: &AppState,
+    scope: Scope,
+    session: &mut Session,
+    subs: &mut Subscriptions,
+    text: &str,
+) -> Result<(), actix_ws::Closed> {
+    let msg = match serde_json::from_str::<ClientMessage>(text) {
+        Ok(m) => m,
+        Err(e) => {
+            return session.text(control("error", serde_json::json!({"code": "bad_request", "message": format!("unreadable message: {e}")}))).await;
+        }
+    };
+    match msg {
+        ClientMessage::Ping => session.text(control("pong", serde_json::json!({}))).await,
+        ClientMessage::Auth { .. } => {
+            session
+                .text(control(
+                    "error",
+                    serde_json::json!({"code": "bad_request", "message": "already authenticated"}),
+                ))
+                .await
+        }
+        ClientMessage::Unsubscribe { job_ids, tenant } => {
+            for id in job_ids {
+                subs.jobs.remove(&id);
+            }
+            if tenant {
+                subs.tenant = false;
+            }
+            session
+                .text(control("unsubscribed", serde_json::json!({})))
+                .await
+        }
+        ClientMessage::Subscribe {
+            job_ids,
+            tenant,
+            since,
+        } => {
+            if tenant {
+                subs.tenant = true;
+            }
+            let mut accepted = Vec::new();
+            for id in job_ids {
+                if replay(state, scope, session, subs, &id, since.max(0)).await? {
+                    accepted.push(id);
+                }
+            }
+            session
+                .text(control(
+                    "subscribed",
+                    serde_json::json!({"job_ids": accepted, "tenant": subs.tenant}),
+                ))
+                .await
+        }
+    }
+}
+
+/// Sends a job's logged events after `since` and marks the job followed. Returns false
+/// (after telling the client) if the caller cannot see the job.
+async fn replay(
+    state: &AppState,
+    scope: Scope,
+    session: &mut Session,
+    subs: &mut Subscriptions,
+    job_id: &str,
+    since: i64,
+) -> Result<bool, actix_ws::Closed> {
+    let mut after = subs.jobs.get(job_id).copied().unwrap_or(since).max(since);
+    loop {
+        let id = job_id.to_string();
+        let batch = state
+            .store
+            .read(scope, move |c| {
+                if jobs_repo::last_seq(c, &scope, &id)?.is_none() {
+                    return Ok(None);
+                }
+                jobs_repo::events_since(c, &id, after, REPLAY_BATCH).map(Some)
+            })
+            .await;
+        let batch = match batch {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                let e = ApiError::of(Code::JobNotFound);
+                session.text(control("error", serde_json::json!({"code": e.code.slug(), "message": e.detail, "job_id": job_id}))).await?;
+                return Ok(false);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "replay failed");
+                session.text(control("error", serde_json::json!({"code": "internal", "message": "could not read the event log", "job_id": job_id}))).await?;
+                return Ok(false);
+            }
+        };
+        let n = batch.len() as i64;
+        for event in &batch {
+            session.text(envelope(event)).await?;
+            after = event.seq;
+        }
+        subs.jobs.insert(job_id.to_string(), after);
+        if n < REPLAY_BATCH {
+            return Ok(true);
+        }
+    }
+}
+
+/// Forwards a live event if the session follows it and has not seen it yet.
+async fn deliver(
+    session: &mut Session,
+    subs: &mut Subscriptions,
+    tenant_id: &str,
+    event: &JobEventRow,
+) -> Result<(), actix_ws::Closed> {
+    if event.tenant_id != tenant_id {
+        return Ok(());
+    }
+    let followed = subs.jobs.get(&event.job_id).copied();
+    match followed {
+        Some(last) if event.seq <= last => Ok(()),
+        Some(_) => {
+            subs.jobs.insert(event.job_id.clone(), event.seq);
+            session.text(envelope(event)).await
+        }
+        None if subs.tenant => session.text(envelope(event)).await,
+        None => Ok(()),
+    }
+}
