@@ -96,6 +96,9 @@ impl AppState {
         let opts = crate::engine::worker::WorkerOptions {
             lease: Duration::from_secs(self.settings.job_lease_secs),
             default_tenant_concurrency: i64::from(self.settings.tenant_job_concurrency),
+            tmp_dir: self.settings.data_dir.join("tmp"),
+            max_download_bytes: self.settings.max_upload_bytes,
+            url_allow_private: self.settings.url_allow_private,
             ..Default::default()
         };
         (0..count)

@@ -54,6 +54,8 @@ pub struct Settings {
     pub job_lease_secs: u64,
     /// Jobs one tenant may run at once when its plan sets no limit.
     pub tenant_job_concurrency: u32,
+    /// Let job inputs name URLs on private, loopback and link-local addresses (SSRF guard off).
+    pub url_allow_private: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -90,6 +92,7 @@ impl Default for Settings {
             workers: 1,
             job_lease_secs: 30,
             tenant_job_concurrency: 2,
+            url_allow_private: false,
         }
     }
 }
@@ -124,6 +127,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_WORKERS", "workers"),
     ("VOXFLOW_JOB_LEASE_SECS", "job_lease_secs"),
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
+    ("VOXFLOW_URL_ALLOW_PRIVATE", "url_allow_private"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -235,6 +239,13 @@ fn env_value(key: &str, value: &str) -> toml::Value {
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {
             return toml::Value::Integer(n);
+        }
+    }
+    if key == "url_allow_private" {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => return toml::Value::Boolean(true),
+            "false" | "0" | "no" | "" => return toml::Value::Boolean(false),
+            _ => {}
         }
     }
     if key == "max_audio_secs" {

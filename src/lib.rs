@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod fetch;
 pub mod files;
 pub mod metrics;
 pub mod models;

@@ -34,7 +34,8 @@ pub struct CreateJobRequest {
     /// …or this graph (React Flow JSON or Flowise flowData).
     #[schema(value_type = Option<Object>)]
     pub graph: Option<serde_json::Value>,
-    /// Node id → the file id (from `POST /v1/files`) for that node's `file` input.
+    /// Node id → the file id (from `POST /v1/files`) or an http(s) URL for that node's
+    /// `file` input. URLs on private, loopback or link-local addresses are refused.
     #[serde(default)]
     pub inputs: BTreeMap<String, String>,
     /// Called when the job reaches a final state (reserved; see the README).
@@ -254,23 +255,24 @@ pub async fn create_job(
         super::graphs::checked_graph(&state.registry, &graph_value)?
     };
 
-    // Inputs: one file per graph input, nothing else.
+    // Inputs: one file id or http(s) URL per graph input, nothing else.
     let mut v = super::Validator::default();
+    let mut urls = Vec::new();
     for input in &plan.inputs {
+        let field = format!("inputs/{}", input.node_id);
         match body.inputs.get(&input.node_id) {
             None => v.push(
-                &format!("inputs/{}", input.node_id),
+                &field,
                 format!(
-                    "node `{}` needs a file for its `{}` input",
+                    "node `{}` needs a file id or URL for its `{}` input",
                     input.node_id, input.port
                 ),
             ),
-            Some(s) if s.starts_with("http://") || s.starts_with("https://") => v.push(
-                &format!("inputs/{}", input.node_id),
-                "URL inputs are not available yet: upload the file with POST /v1/files",
-            ),
+            Some(s) if s.starts_with("http://") || s.starts_with("https://") => {
+                urls.push((field, s.clone()))
+            }
             Some(s) if Uuid::parse_str(s).is_err() => {
-                v.push(&format!("inputs/{}", input.node_id), "must be a file id")
+                v.push(&field, "must be a file id or an http(s) URL")
             }
             Some(_) => {}
         }
@@ -283,13 +285,37 @@ pub async fn create_job(
             );
         }
     }
+    // The SSRF guard, early: resolve each URL's host now (it is checked again when fetched).
+    let allow_private = state.settings.url_allow_private;
+    let refused = web::block(move || {
+        let allowed = crate::fetch::policy(allow_private);
+        urls.into_iter()
+            .filter_map(|(field, url)| {
+                crate::fetch::check_destination(&url, &allowed)
+                    .err()
+                    .map(|e| (field, e.to_string()))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    for (field, problem) in refused {
+        v.push(&field, problem);
+    }
     v.finish()?;
 
     let now = store::now();
     let inputs_json: BTreeMap<String, serde_json::Value> = body
         .inputs
         .iter()
-        .map(|(k, f)| (k.clone(), serde_json::json!({ "file_id": f })))
+        .map(|(k, f)| {
+            let spec = if f.starts_with("http://") || f.starts_with("https://") {
+                serde_json::json!({ "url": f })
+            } else {
+                serde_json::json!({ "file_id": f })
+            };
+            (k.clone(), spec)
+        })
         .collect();
     let row = JobRow {
         id: store::new_id(),

@@ -24,6 +24,7 @@ use crate::store::{self, Store, StoreError};
 use crate::tenancy::Scope;
 use chrono::TimeDelta;
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
@@ -38,6 +39,12 @@ pub struct WorkerOptions {
     /// How often an idle worker looks for work (it is also woken on enqueue).
     pub poll_interval: Duration,
     pub default_tenant_concurrency: i64,
+    /// Where URL inputs are downloaded to while a job runs.
+    pub tmp_dir: PathBuf,
+    /// Largest input fetched from a URL.
+    pub max_download_bytes: u64,
+    /// The SSRF guard's switch (see `crate::fetch`).
+    pub url_allow_private: bool,
 }
 
 impl Default for WorkerOptions {
@@ -46,6 +53,9 @@ impl Default for WorkerOptions {
             lease: Duration::from_secs(30),
             poll_interval: Duration::from_millis(500),
             default_tenant_concurrency: 2,
+            tmp_dir: std::env::temp_dir(),
+            max_download_bytes: 100 * 1024 * 1024,
+            url_allow_private: false,
         }
     }
 }
@@ -210,6 +220,8 @@ impl Worker {
             self.spawn_heartbeat(job.clone(), cancel.clone(), lost.clone(), cancelled.clone());
 
         let total = plan.order.len().max(1) as f64;
+        // Inputs fetched from URLs, removed when the job is done with them.
+        let mut downloads: Vec<PathBuf> = Vec::new();
         let mut audio_seconds = 0.0;
         let mut result: Result<(), (String, bool, bool)> = Ok(()); // (error, retryable, cancelled)
         for (index, node_id) in plan.order.iter().enumerate() {
@@ -248,31 +260,34 @@ impl Worker {
                 }
             }
             for input in plan.inputs.iter().filter(|i| &i.node_id == node_id) {
-                let file_id = inputs
-                    .get(node_id)
-                    .and_then(|v| v["file_id"].as_str())
-                    .unwrap_or_default()
-                    .to_string();
-                let blobs = self.blobs.clone();
-                let file = self
-                    .store
-                    .read(scope, move |c| {
-                        crate::files::resolve_input(c, &scope, &blobs, &file_id)
-                    })
-                    .await?;
-                match file {
-                    Some(f) => {
-                        node_inputs.insert(input.port.clone(), PortValue::File(f));
+                let spec = inputs.get(node_id).cloned().unwrap_or_default();
+                let file = match spec["url"].as_str() {
+                    Some(url) => {
+                        self.fetch_input(&job_id, node_id, url, &mut downloads)
+                            .await
                     }
                     None => {
-                        result = Err((
-                            format!(
-                                "input `{}` of node `{node_id}` names no file of this tenant",
-                                input.port
-                            ),
-                            false,
-                            false,
-                        ));
+                        let file_id = spec["file_id"].as_str().unwrap_or_default().to_string();
+                        let blobs = self.blobs.clone();
+                        self.store
+                            .read(scope, move |c| {
+                                crate::files::resolve_input(c, &scope, &blobs, &file_id)
+                            })
+                            .await?
+                            .ok_or_else(|| {
+                                format!(
+                                    "input `{}` of node `{node_id}` names no file of this tenant",
+                                    input.port
+                                )
+                            })
+                    }
+                };
+                match file {
+                    Ok(f) => {
+                        node_inputs.insert(input.port.clone(), PortValue::File(f));
+                    }
+                    Err(problem) => {
+                        result = Err((problem, false, false));
                         break;
                     }
                 }
@@ -349,6 +364,9 @@ impl Worker {
             }
         }
         heartbeat.abort();
+        for path in &downloads {
+            let _ = std::fs::remove_file(path);
+        }
         if lost.load(std::sync::atomic::Ordering::SeqCst) {
             return Ok(Outcome::Lost { job_id });
         }
@@ -391,6 +409,51 @@ impl Worker {
         };
         tracing::info!(state = state.as_str(), "job finished");
         Ok(Outcome::Ran { job_id, state })
+    }
+
+    /// Fetches a URL input (SSRF-guarded) into the data dir and checks it is audio.
+    async fn fetch_input(
+        &self,
+        job_id: &str,
+        node_id: &str,
+        url: &str,
+        downloads: &mut Vec<PathBuf>,
+    ) -> Result<FileValue, String> {
+        let dest = self.opts.tmp_dir.join(format!("fetch-{job_id}-{node_id}"));
+        downloads.push(dest.clone());
+        let (url, target, max, allow_private) = (
+            url.to_string(),
+            dest.clone(),
+            self.opts.max_download_bytes,
+            self.opts.url_allow_private,
+        );
+        let fetched = tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(target.parent().unwrap_or(&target))
+                .map_err(|e| e.to_string())?;
+            let allowed = crate::fetch::policy(allow_private);
+            let (final_url, _) = crate::fetch::download(&url, &target, max, &allowed)
+                .map_err(|e| format!("input URL: {e}"))?;
+            let mut head = [0u8; 64];
+            let n = std::fs::File::open(&target)
+                .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+                .map_err(|e| e.to_string())?;
+            let mime = crate::files::sniff::sniff(&head[..n])
+                .ok_or_else(|| "input URL: the downloaded file is not audio".to_string())?;
+            let name = final_url
+                .rsplit('/')
+                .next()
+                .filter(|n| !n.is_empty())
+                .unwrap_or("download")
+                .to_string();
+            Ok::<_, String>(FileValue {
+                name: crate::files::sanitize_name(&name),
+                mime: Some(mime.to_string()),
+                content: FileContent::Path { path: target },
+            })
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        fetched
     }
 
     async fn fail_now(

@@ -590,3 +590,114 @@ async fn a_killed_worker_process_loses_nothing() {
         .count();
     assert_eq!(vad_runs, 1, "finished nodes are not redone");
 }
+
+/// Serves `body` to every connection on a loopback port (until the test ends).
+fn serve_file(body: Vec<u8>) -> u16 {
+    use std::io::{BufRead, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut s = stream;
+            let mut reader = std::io::BufReader::new(s.try_clone().expect("clone"));
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body);
+        }
+    });
+    port
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_inputs_pass_the_ssrf_guard_only_when_allowed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let wav = dir.path().join("url.wav");
+    speak(SENTENCE, "en-us", &wav);
+    let port = serve_file(std::fs::read(&wav).expect("wav"));
+    let url = format!("http://127.0.0.1:{port}/talk.wav");
+
+    // Default: a loopback URL is refused at submission, naming the input.
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await.expect("app");
+    let w = app.world().await;
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": vad_whisper_srt("tiny.en"), "inputs": {"src": url}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["field"], "inputs/src");
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .expect("message")
+            .contains("127.0.0.1"),
+        "{}",
+        r.body
+    );
+    for bad in [
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]/x.wav",
+        "ftp://example.com/x.wav",
+    ] {
+        let r = app
+            .post(
+                "/v1/jobs",
+                &w.a_member.1,
+                json!({"graph": vad_whisper_srt("tiny.en"), "inputs": {"src": bad}}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.body
+        );
+    }
+
+    // Allowed by configuration: fetched, sniffed and transcribed.
+    let app = spawn_app_with(Backend::Sqlite, |s| s.url_allow_private = true)
+        .await
+        .expect("app");
+    let w = app.world().await;
+    let r = app
+        .post(
+            "/v1/jobs",
+            &w.a_member.1,
+            json!({"graph": vad_whisper_srt("tiny.en"), "inputs": {"src": url}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    let job = wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let transcript = app
+        .get(
+            &format!(
+                "/v1/jobs/{}/artifacts/asr.transcript.json",
+                job["id"].as_str().expect("id")
+            ),
+            &w.a_member.1,
+        )
+        .await;
+    let text: String = transcript.body["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    assert!(wer(SENTENCE, &text) <= 0.35, "{text}");
+    // A URL serving something that is not audio fails the job with a reason.
+    let port = serve_file(b"#!/bin/sh\necho not audio\n".repeat(20));
+    let r = app.post("/v1/jobs", &w.a_member.1, json!({"graph": vad_whisper_srt("tiny.en"), "inputs": {"src": format!("http://127.0.0.1:{port}/x.wav")}})).await;
+    let job = wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert!(
+        job["error"].as_str().expect("error").contains("not audio"),
+        "{job}"
+    );
+}
