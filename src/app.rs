@@ -91,7 +91,8 @@ impl Drop for ListenerGuard {
 
 impl AppState {
     /// Starts `count` job workers on the current runtime, sharing this process's model
-    /// cache; they run until the returned tasks are aborted.
+    /// cache, and (when `count > 0`) the webhook sender; they run until the returned tasks
+    /// are aborted.
     pub fn spawn_workers(&self, count: usize) -> Vec<tokio::task::JoinHandle<()>> {
         let opts = crate::engine::worker::WorkerOptions {
             lease: Duration::from_secs(self.settings.job_lease_secs),
@@ -114,6 +115,13 @@ impl AppState {
                 tracing::info!(worker = %worker.id, "job worker started");
                 tokio::spawn(worker.run_forever())
             })
+            .chain((count > 0).then(|| {
+                tokio::spawn(crate::webhooks::run_sender(
+                    self.store.clone(),
+                    self.settings.url_allow_private,
+                    Duration::from_secs(self.settings.webhook_retry_base_secs),
+                ))
+            }))
             .collect()
     }
 }

@@ -56,6 +56,8 @@ pub struct Settings {
     pub tenant_job_concurrency: u32,
     /// Let job inputs name URLs on private, loopback and link-local addresses (SSRF guard off).
     pub url_allow_private: bool,
+    /// First webhook retry delay in seconds (doubling per attempt, 8 attempts).
+    pub webhook_retry_base_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -93,6 +95,7 @@ impl Default for Settings {
             job_lease_secs: 30,
             tenant_job_concurrency: 2,
             url_allow_private: false,
+            webhook_retry_base_secs: 5,
         }
     }
 }
@@ -128,6 +131,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_JOB_LEASE_SECS", "job_lease_secs"),
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
     ("VOXFLOW_URL_ALLOW_PRIVATE", "url_allow_private"),
+    ("VOXFLOW_WEBHOOK_RETRY_BASE_SECS", "webhook_retry_base_secs"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -235,6 +239,7 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "workers",
         "job_lease_secs",
         "tenant_job_concurrency",
+        "webhook_retry_base_secs",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {

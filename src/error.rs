@@ -61,6 +61,7 @@ codes! {
     NodeKindNotFound => ("node_kind_not_found", NOT_FOUND, "No such node kind"),
     WorkflowNotFound => ("workflow_not_found", NOT_FOUND, "Workflow not found"),
     JobNotFound => ("job_not_found", NOT_FOUND, "Job not found"),
+    WebhookNotFound => ("webhook_not_found", NOT_FOUND, "Webhook not found"),
     ArtifactNotFound => ("artifact_not_found", NOT_FOUND, "The job has no such output"),
     WorkflowVersionNotFound => ("workflow_version_not_found", NOT_FOUND, "Workflow version not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),

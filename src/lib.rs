@@ -22,3 +22,4 @@ pub mod speech;
 pub mod store;
 pub mod telemetry;
 pub mod tenancy;
+pub mod webhooks;

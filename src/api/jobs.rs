@@ -38,7 +38,8 @@ pub struct CreateJobRequest {
     /// `file` input. URLs on private, loopback or link-local addresses are refused.
     #[serde(default)]
     pub inputs: BTreeMap<String, String>,
-    /// Called when the job reaches a final state (reserved; see the README).
+    /// POSTed (signed, retried) when the job reaches a final state; the signing secret
+    /// comes back in the answer.
     pub webhook_url: Option<String>,
     /// Attempts before a job that keeps hitting runtime faults fails (1–10, default 3).
     pub max_attempts: Option<i32>,
@@ -52,6 +53,9 @@ pub struct JobSummary {
     pub created_at: DateTime<Utc>,
     /// Where to poll.
     pub url: String,
+    /// With `webhook_url`: the secret that signs this job's webhook (shown only here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_secret: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,12 +203,26 @@ pub async fn create_job(
     if !(1..=10).contains(&max_attempts) {
         return Err(ApiError::field("max_attempts", "must be between 1 and 10"));
     }
-    if body.webhook_url.is_some() {
-        return Err(ApiError::field(
-            "webhook_url",
-            "webhooks are not available yet on this server",
-        ));
-    }
+    // The webhook target passes the same SSRF guard as URL inputs.
+    let webhook = match body.webhook_url.clone() {
+        Some(url) => {
+            let allow_private = state.settings.url_allow_private;
+            let checked = web::block(move || {
+                crate::fetch::check_destination(&url, &crate::fetch::policy(allow_private))
+                    .map(|_| url)
+            })
+            .await
+            .map_err(ApiError::internal)?;
+            match checked {
+                Ok(url) => Some((
+                    url,
+                    format!("whsec_{}", crate::auth::secrets::random_token(32)),
+                )),
+                Err(e) => return Err(ApiError::field("webhook_url", e.to_string())),
+            }
+        }
+        None => None,
+    };
     let scope = authed.scope();
     let viewer = match authed.role() {
         crate::tenancy::Role::TenantAdmin => None,
@@ -342,7 +360,8 @@ pub async fn create_job(
         last_seq: 0,
         started_at: None,
         cancel_requested: false,
-        webhook_url: None,
+        webhook_url: webhook.as_ref().map(|w| w.0.clone()),
+        webhook_secret: webhook.as_ref().map(|w| w.1.clone()),
     };
     let new_job = NewJob {
         nodes: parsed
@@ -391,6 +410,7 @@ pub async fn create_job(
             status: JobState::Queued,
             created_at: super::utc(job.created_at),
             url,
+            webhook_secret: job.webhook_secret,
         }))
 }
 

@@ -13,6 +13,7 @@ pub mod plans;
 pub mod resellers;
 pub mod tenants;
 pub mod users;
+pub mod webhooks;
 pub mod workflows;
 
 use crate::error::{ApiError, Code, FieldError, Problem};
@@ -49,6 +50,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "workflows", description = "Saved, versioned workflow graphs"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
+        (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
@@ -151,6 +153,10 @@ where
                 .service(jobs::retry_job)
                 .service(jobs::delete_job)
                 .service(crate::realtime::ws::websocket)
+                .service(webhooks::create_webhook)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::list_deliveries)
+                .service(webhooks::delete_webhook)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
                 .service(openai::create_transcription)

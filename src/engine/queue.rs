@@ -261,6 +261,7 @@ pub fn cancel_waiting(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreErro
             "job.cancelled",
             serde_json::json!({"status": "cancelled"}),
         )?;
+        crate::webhooks::enqueue_for_job(conn, &job.id, "cancelled", None)?;
     }
     Ok(n == 1)
 }
@@ -526,6 +527,9 @@ impl ClaimedJob {
             diesel::update(j::jobs.filter(j::id.eq(&self.id)))
                 .set(j::processing_time.eq(Some(i32::try_from(secs).unwrap_or(i32::MAX))))
                 .execute(conn)?;
+        }
+        if n == 1 && state.is_final() {
+            crate::webhooks::enqueue_for_job(conn, &self.id, state.as_str(), error)?;
         }
         if n == 1 {
             append_event(

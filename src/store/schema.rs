@@ -140,6 +140,39 @@ diesel::table! {
         started_at -> Nullable<Timestamp>,
         cancel_requested -> Bool,
         webhook_url -> Nullable<Text>,
+        webhook_secret -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        tenant_id -> Text,
+        url -> Text,
+        secret -> Text,
+        events -> Text,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        tenant_id -> Text,
+        job_id -> Nullable<Text>,
+        endpoint_id -> Nullable<Text>,
+        url -> Text,
+        secret -> Text,
+        event_type -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -275,6 +308,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_nodes,
     job_events,
     job_artifacts,
+    webhook_endpoints,
+    webhook_deliveries,
     usage_records,
     api_keys,
     audit_log,

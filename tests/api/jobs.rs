@@ -42,6 +42,13 @@ pub async fn upload_speech(app: &TestApp, token: &str, text: &str) -> String {
     r.id()
 }
 
+/// Submits a job body; returns the 202 answer.
+pub async fn submit_with(app: &TestApp, token: &str, body: Value) -> Value {
+    let r = app.post("/v1/jobs", token, body).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    r.body
+}
+
 pub async fn submit(app: &TestApp, token: &str, graph: Value, file_id: &str) -> String {
     let r = app
         .post(

@@ -16,4 +16,5 @@ mod openapi;
 mod realtime;
 mod resources;
 mod store;
+mod webhooks;
 mod workflows;

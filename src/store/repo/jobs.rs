@@ -41,6 +41,8 @@ pub struct JobRow {
     pub started_at: Option<NaiveDateTime>,
     pub cancel_requested: bool,
     pub webhook_url: Option<String>,
+    /// Signs this job's webhook (returned once, at submission).
+    pub webhook_secret: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
