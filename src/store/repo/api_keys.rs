@@ -2,7 +2,6 @@
 
 use super::{Page, PageRequest};
 use crate::store::schema::api_keys::dsl as k;
-use crate::store::schema::tenants;
 use crate::store::{DbConn, MultiBackend, StoreError};
 use crate::tenancy::Scope;
 use chrono::NaiveDateTime;
@@ -32,11 +31,9 @@ fn visible(scope: &Scope, owner: Option<&str>) -> Boxed<'static> {
     q = match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => q.filter(
-            k::tenant_id.nullable().eq_any(
-                tenants::table
-                    .filter(tenants::reseller_id.eq(reseller_id.to_string()))
-                    .select(tenants::id.nullable()),
-            ),
+            k::tenant_id
+                .nullable()
+                .eq_any(super::tenants_of_reseller(reseller_id)),
         ),
         Scope::Tenant { tenant_id, .. } => q.filter(k::tenant_id.eq(tenant_id.to_string())),
     };

@@ -3,7 +3,6 @@
 
 use super::{Page, PageRequest};
 use crate::store::schema::files::dsl as f;
-use crate::store::schema::tenants;
 use crate::store::{DbConn, MultiBackend, StoreError};
 use crate::tenancy::Scope;
 use chrono::NaiveDateTime;
@@ -33,11 +32,9 @@ fn visible(scope: &Scope) -> Boxed<'static> {
     match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => q.filter(
-            f::tenant_id.nullable().eq_any(
-                tenants::table
-                    .filter(tenants::reseller_id.eq(reseller_id.to_string()))
-                    .select(tenants::id.nullable()),
-            ),
+            f::tenant_id
+                .nullable()
+                .eq_any(super::tenants_of_reseller(reseller_id)),
         ),
         Scope::Tenant { tenant_id, .. } => q.filter(f::tenant_id.eq(tenant_id.to_string())),
     }

@@ -92,11 +92,9 @@ fn visible(scope: &Scope) -> Boxed<'static> {
     match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => q.filter(
-            j::tenant_id.nullable().eq_any(
-                crate::store::schema::tenants::table
-                    .filter(crate::store::schema::tenants::reseller_id.eq(reseller_id.to_string()))
-                    .select(crate::store::schema::tenants::id.nullable()),
-            ),
+            j::tenant_id
+                .nullable()
+                .eq_any(super::tenants_of_reseller(reseller_id)),
         ),
         Scope::Tenant { tenant_id, .. } => q.filter(j::tenant_id.eq(tenant_id.to_string())),
     }

@@ -30,6 +30,23 @@ pub fn contains_pattern(needle: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The ids of a reseller's tenants, as a subquery for `tenant_id IN (…)` filters.
+pub type TenantsOfReseller = diesel::dsl::Select<
+    diesel::dsl::Filter<
+        crate::store::schema::tenants::table,
+        diesel::dsl::Eq<crate::store::schema::tenants::reseller_id, String>,
+    >,
+    diesel::dsl::Nullable<crate::store::schema::tenants::id>,
+>;
+
+pub fn tenants_of_reseller(reseller_id: &uuid::Uuid) -> TenantsOfReseller {
+    use crate::store::schema::tenants;
+    use diesel::prelude::*;
+    tenants::table
+        .filter(tenants::reseller_id.eq(reseller_id.to_string()))
+        .select(tenants::id.nullable())
+}
+
 /// Keyset pagination over time-ordered ids: newest first, `cursor` is the last id seen.
 #[derive(Debug, Clone)]
 pub struct PageRequest {

@@ -2,7 +2,6 @@
 //! platform admins neither.
 
 use super::{Page, PageRequest};
-use crate::store::schema::tenants;
 use crate::store::schema::users::dsl as u;
 use crate::store::{DbConn, MultiBackend, StoreError};
 use crate::tenancy::Scope;
@@ -49,11 +48,7 @@ fn visible(scope: &Scope) -> Boxed<'static> {
             let rid = reseller_id.to_string();
             q.filter(
                 u::tenant_id
-                    .eq_any(
-                        tenants::table
-                            .filter(tenants::reseller_id.eq(rid.clone()))
-                            .select(tenants::id.nullable()),
-                    )
+                    .eq_any(super::tenants_of_reseller(reseller_id))
                     .or(u::tenant_id.is_null().and(u::reseller_id.eq(rid))),
             )
         }

@@ -63,11 +63,9 @@ fn visible(scope: &Scope, viewer: Option<&str>) -> Boxed<'static> {
     q = match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => q.filter(
-            w::tenant_id.nullable().eq_any(
-                crate::store::schema::tenants::table
-                    .filter(crate::store::schema::tenants::reseller_id.eq(reseller_id.to_string()))
-                    .select(crate::store::schema::tenants::id.nullable()),
-            ),
+            w::tenant_id
+                .nullable()
+                .eq_any(super::tenants_of_reseller(reseller_id)),
         ),
         Scope::Tenant { tenant_id, .. } => q.filter(w::tenant_id.eq(tenant_id.to_string())),
     };
@@ -160,11 +158,9 @@ fn versions_in_scope(scope: &Scope) -> VersionsBoxed<'static> {
     match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => q.filter(
-            v::tenant_id.nullable().eq_any(
-                crate::store::schema::tenants::table
-                    .filter(crate::store::schema::tenants::reseller_id.eq(reseller_id.to_string()))
-                    .select(crate::store::schema::tenants::id.nullable()),
-            ),
+            v::tenant_id
+                .nullable()
+                .eq_any(super::tenants_of_reseller(reseller_id)),
         ),
         Scope::Tenant { tenant_id, .. } => q.filter(v::tenant_id.eq(tenant_id.to_string())),
     }
