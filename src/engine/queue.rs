@@ -154,7 +154,9 @@ pub struct ClaimOptions {
 }
 
 /// The candidate query, shared by both backends: claimable jobs of tenants under their
-/// concurrency limit, tenants with the fewest running jobs first, then oldest job.
+/// concurrency limit; tenants with the fewest running jobs first, then the tenant served
+/// longest ago (round robin, so a thousand queued jobs of one tenant do not starve another's
+/// one), then the oldest job.
 const CANDIDATES: &str = "
     SELECT c.id FROM jobs c
     WHERE ((c.status IN ('queued', 'retrying') AND (c.run_after IS NULL OR c.run_after <= $1))
@@ -165,7 +167,9 @@ const CANDIDATES: &str = "
                       JOIN subscription_plans p ON p.id = t.subscription_plan_id
                       WHERE t.id = c.tenant_id), $2)
     ORDER BY (SELECT count(*) FROM jobs r WHERE r.tenant_id = c.tenant_id AND r.status = 'running'
-                AND r.lease_expires_at >= $1), c.id
+                AND r.lease_expires_at >= $1),
+             (SELECT max(s.started_at) FROM jobs s WHERE s.tenant_id = c.tenant_id) NULLS FIRST,
+             c.id
     LIMIT 1";
 
 #[derive(QueryableByName)]

@@ -708,3 +708,33 @@ async fn url_inputs_pass_the_ssrf_guard_only_when_allowed() {
         "{job}"
     );
 }
+
+api_test!(
+    a_tenant_with_many_queued_jobs_does_not_starve_another,
+    |app| {
+        let w = app.world().await;
+        let a_file = upload_speech(&app, &w.a_member.1, "fair").await;
+        let b_file = upload_speech(&app, &w.b_member.1, "share").await;
+        let graph = json!({
+            "nodes": [{"id": "src", "type": "audio.decode"}, {"id": "vad", "type": "vad.silero"}],
+            "edges": [{"id": "e", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"}]
+        });
+        // Tenant A queues four jobs; tenant B queues one after them. One worker serves both.
+        let mut a_jobs = Vec::new();
+        for _ in 0..4 {
+            a_jobs.push(submit(&app, &w.a_member.1, graph.clone(), &a_file).await);
+        }
+        let b_job = submit(&app, &w.b_member.1, graph, &b_file).await;
+        let started = |job: Value| job["started_at"].as_str().expect("started").to_string();
+        let b_started = started(wait_for(&app, &w.b_member.1, &b_job, |_| false).await);
+        let mut a_started = Vec::new();
+        for id in &a_jobs {
+            a_started.push(started(wait_for(&app, &w.a_member.1, id, |_| false).await));
+        }
+        let before_b = a_started.iter().filter(|t| **t < b_started).count();
+        assert!(
+            before_b <= 1,
+            "tenant B waited behind {before_b} of tenant A's jobs: A {a_started:?}, B {b_started}"
+        );
+    }
+);
