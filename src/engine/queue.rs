@@ -11,7 +11,8 @@
 //! A claim is one transaction: PostgreSQL locks the chosen row with `FOR UPDATE SKIP LOCKED`
 //! so any number of workers can claim side by side; SQLite serialises writers anyway (one
 //! writer connection). Claims are fair across tenants — the tenant with the fewest running
-//! jobs goes first — and respect each tenant's `max_concurrent_jobs` from its plan. Every
+//! jobs goes first, then the one served longest ago — and respect each tenant's
+//! `max_concurrent_jobs` from its plan. Every
 //! later write by a worker is guarded by `status = 'running' AND attempt = n`, so a worker
 //! whose lease was reclaimed cannot overwrite the job. Every change appends a job event with
 //! the next `seq`.
