@@ -335,6 +335,15 @@ pub async fn create_job(
             (k.clone(), spec)
         })
         .collect();
+    // (node id, file id) of every uploaded-file input, checked in the tenant below.
+    let file_inputs: Vec<(String, String)> = inputs_json
+        .iter()
+        .filter_map(|(node, spec)| {
+            spec["file_id"]
+                .as_str()
+                .map(|f| (node.clone(), f.to_string()))
+        })
+        .collect();
     let row = JobRow {
         id: store::new_id(),
         tenant_id: tenant_id.to_string(),
@@ -377,12 +386,8 @@ pub async fn create_job(
     let job = state
         .store
         .write(scope, move |c| {
-            for (node_id, file_id) in new_job.nodes.iter().filter_map(|(n, _)| {
-                serde_json::from_str::<BTreeMap<String, serde_json::Value>>(&new_job.row.inputs)
-                    .ok()
-                    .and_then(|m| m.get(n).and_then(|v| v["file_id"].as_str().map(|f| (n.clone(), f.to_string()))))
-            }) {
-                if crate::files::resolve_input(c, &scope, &blobs, &file_id)?.is_none() {
+            for (node_id, file_id) in &file_inputs {
+                if crate::files::resolve_input(c, &scope, &blobs, file_id)?.is_none() {
                     return Ok(Err(ApiError::field(&format!("inputs/{node_id}"), format!("no file {file_id}"))));
                 }
             }
