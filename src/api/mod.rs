@@ -94,7 +94,8 @@ where
         InitError = (),
     >,
 {
-    app.into_utoipa_app()
+    let (app, mut spec) = app
+        .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
@@ -163,7 +164,40 @@ where
                 .service(openai::create_translation)
                 .service(openai::list_models),
         )
-        .split_for_parts()
+        .split_for_parts();
+    describe_responses(&mut spec);
+    (app, spec)
+}
+
+/// OpenAPI requires a `description` on every response; utoipa leaves it out when an
+/// annotation gives none, and strict generators (openapi-python-client) then reject the
+/// whole document. Fill the gaps with the status's reason phrase ("OK", "Created", …).
+fn describe_responses(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in spec.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response {
+                    if r.description.is_empty() {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Success")
+                            .to_string();
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The OpenAPI document, without starting anything (for `voxflow openapi` and the drift test).

@@ -13,6 +13,7 @@ mod jobs;
 mod nodes;
 mod openai_compat;
 mod openapi;
+mod sdks;
 mod realtime;
 mod resources;
 mod store;
