@@ -49,6 +49,7 @@ PATH="$venv/bin:$PATH" openapi-python-client generate --path "$spec" \
   --config sdks/openapi-python-client.yaml --meta uv --fail-on-warning \
   --output-path "$out/python" >"$out/python.log" 2>&1 ||
   { cat "$out/python.log" >&2; echo "openapi-python-client failed" >&2; exit 1; }
+rm -rf "$out/python/.ruff_cache" # the formatter's cache, not part of the client
 
 mkdir -p "$out/typescript"
 "$ts/node_modules/.bin/openapi-typescript" "$spec" -o "$out/typescript/schema.ts" >"$out/ts.log" 2>&1 ||
