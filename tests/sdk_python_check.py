@@ -31,7 +31,7 @@ from voxflow_client.models import (
     Problem,
     TokenResponse,
 )
-from voxflow_client.types import File
+from voxflow_client.types import UNSET, File
 
 base, email, password, audio = sys.argv[1:5]
 
@@ -85,7 +85,7 @@ job = expect(create_job.sync(client=client, body=CreateJobRequest.from_dict({"gr
 etag, polls, not_modified, seen = None, 0, 0, []
 deadline = time.monotonic() + 180
 while True:
-    r = get_job.sync_detailed(job.id, client=client, if_none_match=etag or None)
+    r = get_job.sync_detailed(job.id, client=client, if_none_match=etag or UNSET)
     polls += 1
     if r.status_code == 304:
         not_modified += 1

@@ -165,15 +165,21 @@ where
                 .service(openai::list_models),
         )
         .split_for_parts();
-    describe_responses(&mut spec);
+    tidy_for_generators(&mut spec);
     (app, spec)
 }
 
-/// OpenAPI requires a `description` on every response; utoipa leaves it out when an
-/// annotation gives none, and strict generators (openapi-python-client) then reject the
-/// whole document. Fill the gaps with the status's reason phrase ("OK", "Created", …).
-fn describe_responses(spec: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::RefOr;
+/// Touches up what utoipa leaves awkward for client generators (openapi-python-client,
+/// openapi-typescript), in one place rather than in every annotation:
+/// - OpenAPI requires a `description` on every response; utoipa omits it when an annotation
+///   gives none, and openapi-python-client then rejects the whole document. The gaps get the
+///   status's reason phrase ("OK", "Created", …).
+/// - An optional header (`Option<String>`, e.g. `If-None-Match`) comes out as nullable, so
+///   generated clients accept `None` and then fail to send it; an absent header is simply
+///   left out, so optional parameters drop the `null`.
+fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::{Required, RefOr};
     for item in spec.paths.paths.values_mut() {
         let ops = [
             &mut item.get,
@@ -193,6 +199,21 @@ fn describe_responses(spec: &mut utoipa::openapi::OpenApi) {
                             .and_then(|s| s.canonical_reason())
                             .unwrap_or("Success")
                             .to_string();
+                    }
+                }
+            }
+            for param in op.parameters.iter_mut().flatten() {
+                let RefOr::T(param) = param else { continue };
+                if !matches!(param.required, Required::False) {
+                    continue;
+                }
+                if let Some(RefOr::T(Schema::Object(o))) = param.schema.as_mut() {
+                    if let SchemaType::Array(types) = &o.schema_type {
+                        let rest: Vec<Type> =
+                            types.iter().filter(|t| **t != Type::Null).cloned().collect();
+                        if let [only] = rest.as_slice() {
+                            o.schema_type = SchemaType::Type(only.clone());
+                        }
                     }
                 }
             }

@@ -2507,11 +2507,11 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description One byte range, e.g. `bytes=0-1023`, `bytes=1024-` or `bytes=-1024` */
-                Range?: string | null;
+                Range?: string;
                 /** @description Honour `Range` only if the ETag still matches */
-                "If-Range"?: string | null;
+                "If-Range"?: string;
                 /** @description ETag of a cached copy */
-                "If-None-Match"?: string | null;
+                "If-None-Match"?: string;
             };
             path: {
                 id: string;
@@ -2797,7 +2797,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag from a previous answer */
-                "If-None-Match"?: string | null;
+                "If-None-Match"?: string;
             };
             path: {
                 id: string;
@@ -3263,7 +3263,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of a cached copy */
-                "If-None-Match"?: string | null;
+                "If-None-Match"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3321,7 +3321,7 @@ export interface operations {
             query?: never;
             header?: {
                 /** @description ETag of a cached copy */
-                "If-None-Match"?: string | null;
+                "If-None-Match"?: string;
             };
             path: {
                 /** @example whisper.transcribe */

@@ -15,9 +15,9 @@ from ...types import UNSET, File, Response, Unset
 def _get_kwargs(
     id: UUID,
     *,
-    range_: None | str | Unset = UNSET,
-    if_range: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    range_: str | Unset = UNSET,
+    if_range: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(range_, Unset):
@@ -96,9 +96,9 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    range_: None | str | Unset = UNSET,
-    if_range: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    range_: str | Unset = UNSET,
+    if_range: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[Any | File | Problem]:
     """Downloads a file's bytes.
 
@@ -108,9 +108,9 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        range_ (None | str | Unset):
-        if_range (None | str | Unset):
-        if_none_match (None | str | Unset):
+        range_ (str | Unset):
+        if_range (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -138,9 +138,9 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    range_: None | str | Unset = UNSET,
-    if_range: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    range_: str | Unset = UNSET,
+    if_range: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Any | File | Problem | None:
     """Downloads a file's bytes.
 
@@ -150,9 +150,9 @@ def sync(
 
     Args:
         id (UUID):
-        range_ (None | str | Unset):
-        if_range (None | str | Unset):
-        if_none_match (None | str | Unset):
+        range_ (str | Unset):
+        if_range (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,9 +175,9 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    range_: None | str | Unset = UNSET,
-    if_range: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    range_: str | Unset = UNSET,
+    if_range: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Response[Any | File | Problem]:
     """Downloads a file's bytes.
 
@@ -187,9 +187,9 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        range_ (None | str | Unset):
-        if_range (None | str | Unset):
-        if_none_match (None | str | Unset):
+        range_ (str | Unset):
+        if_range (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,9 +215,9 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient | Client,
-    range_: None | str | Unset = UNSET,
-    if_range: None | str | Unset = UNSET,
-    if_none_match: None | str | Unset = UNSET,
+    range_: str | Unset = UNSET,
+    if_range: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 ) -> Any | File | Problem | None:
     """Downloads a file's bytes.
 
@@ -227,9 +227,9 @@ async def asyncio(
 
     Args:
         id (UUID):
-        range_ (None | str | Unset):
-        if_range (None | str | Unset):
-        if_none_match (None | str | Unset):
+        range_ (str | Unset):
+        if_range (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
