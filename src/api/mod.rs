@@ -179,7 +179,7 @@ where
 ///   left out, so optional parameters drop the `null`.
 fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::schema::{Schema, SchemaType, Type};
-    use utoipa::openapi::{Required, RefOr};
+    use utoipa::openapi::{RefOr, Required};
     for item in spec.paths.paths.values_mut() {
         let ops = [
             &mut item.get,
@@ -209,8 +209,11 @@ fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
                 }
                 if let Some(RefOr::T(Schema::Object(o))) = param.schema.as_mut() {
                     if let SchemaType::Array(types) = &o.schema_type {
-                        let rest: Vec<Type> =
-                            types.iter().filter(|t| **t != Type::Null).cloned().collect();
+                        let rest: Vec<Type> = types
+                            .iter()
+                            .filter(|t| **t != Type::Null)
+                            .cloned()
+                            .collect();
                         if let [only] = rest.as_slice() {
                             o.schema_type = SchemaType::Type(only.clone());
                         }

@@ -73,8 +73,11 @@ fn spec_is_complete_enough_for_sdk_generators() {
             }
         }
     }
-    let upload = &spec["paths"]["/v1/files"]["post"]["requestBody"]["content"]["multipart/form-data"];
-    let form = upload["schema"]["$ref"].as_str().expect("a named form schema");
+    let upload =
+        &spec["paths"]["/v1/files"]["post"]["requestBody"]["content"]["multipart/form-data"];
+    let form = upload["schema"]["$ref"]
+        .as_str()
+        .expect("a named form schema");
     let name = form.rsplit('/').next().expect("name");
     let file = &spec["components"]["schemas"][name]["properties"]["file"];
     assert_eq!(file["format"], "binary", "{file}");

@@ -30,7 +30,8 @@ fn available(what: &str, ok: bool) -> bool {
 }
 
 fn sdk_venv() -> PathBuf {
-    std::env::var_os("VOXFLOW_SDK_VENV").map_or_else(|| Path::new(ROOT).join(".venv"), PathBuf::from)
+    std::env::var_os("VOXFLOW_SDK_VENV")
+        .map_or_else(|| Path::new(ROOT).join(".venv"), PathBuf::from)
 }
 
 fn ts_dir() -> PathBuf {
@@ -68,7 +69,10 @@ fn assert_job_and_srt(r: &Value) {
         assert!(kinds.iter().any(|n| n == k), "{k} missing from {kinds:?}");
     }
     assert!(r["file_size"].as_i64().expect("size") > 1000);
-    assert_eq!(r["statuses_seen"].as_array().expect("seen").last(), Some(&Value::from("succeeded")));
+    assert_eq!(
+        r["statuses_seen"].as_array().expect("seen").last(),
+        Some(&Value::from("succeeded"))
+    );
     let srt = r["srt"].as_str().expect("srt");
     assert!(srt.starts_with("1\n") && srt.contains(" --> "), "{srt}");
     let text: String = srt
@@ -78,6 +82,7 @@ fn assert_job_and_srt(r: &Value) {
         .join(" ");
     let err = wer(SENTENCE, &text);
     assert!(err <= 0.35, "WER {err:.2}: {text}");
+    eprintln!("SDK job: {:?}, WER {err:.2}: {text}", r["statuses_seen"]);
 }
 
 api_test!(the_generated_python_client_runs_a_job, |app| {
@@ -138,7 +143,10 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
         .is_ok_and(|o| o.status.success());
     let deps = ts_dir().join("node_modules/openapi-fetch").is_dir()
         && ts_dir().join("node_modules/.bin/tsc").exists();
-    if !available("node or sdks/typescript/node_modules (npm ci)", node_ok && deps) {
+    if !available(
+        "node or sdks/typescript/node_modules (npm ci)",
+        node_ok && deps,
+    ) {
         return;
     }
     tokio::task::spawn_blocking(built_ts_sdk)
@@ -165,8 +173,13 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
 #[test]
 fn committed_sdks_match_the_spec() {
     let tools = sdk_venv().join("bin/openapi-python-client").exists()
-        && ts_dir().join("node_modules/.bin/openapi-typescript").exists();
-    if !available("the SDK generators (scripts/generate-sdks.sh installs them)", tools) {
+        && ts_dir()
+            .join("node_modules/.bin/openapi-typescript")
+            .exists();
+    if !available(
+        "the SDK generators (scripts/generate-sdks.sh installs them)",
+        tools,
+    ) {
         return;
     }
     let out = Command::new(Path::new(ROOT).join("scripts/generate-sdks.sh"))
