@@ -53,8 +53,8 @@ fn spec_is_openapi_3_1_with_security_and_problem_errors() {
 }
 
 /// What client generators need (openapi-python-client refuses a document that lacks them):
-/// an operationId on every operation, a description on every response, and the upload as a
-/// multipart body with a binary `file` part.
+/// an operationId on every operation, a description on every response, no nullable
+/// parameter, and the upload as a multipart body with a binary `file` part.
 #[test]
 fn spec_is_complete_enough_for_sdk_generators() {
     let spec: serde_json::Value =
@@ -65,6 +65,16 @@ fn spec_is_complete_enough_for_sdk_generators() {
             let id = op["operationId"].as_str().unwrap_or("");
             assert!(!id.is_empty(), "{method} {path} has no operationId");
             assert!(ids.insert(id.to_string()), "operationId {id} is used twice");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                // A generated client would send a `None` header; absent means left out.
+                assert!(
+                    !p["schema"]["type"]
+                        .as_array()
+                        .is_some_and(|t| t.contains(&"null".into())),
+                    "{method} {path} parameter {} is nullable",
+                    p["name"]
+                );
+            }
             for (status, r) in op["responses"].as_object().expect("responses") {
                 assert!(
                     r["description"].as_str().is_some_and(|d| !d.is_empty()),
