@@ -13,6 +13,7 @@ import {
   unwrap,
   uploadFile,
   waitForJob,
+  watchJob,
 } from "../sdks/typescript/dist/index.js";
 
 const [base, email, password, audio] = process.argv.slice(2);
@@ -43,7 +44,7 @@ async function problemOf(promise) {
 }
 
 const wrongPassword = await problemOf(login(base, email, "not-the-password"));
-const { client } = await login(base, email, password);
+const { client, tokens } = await login(base, email, password);
 const nodes = unwrap(await client.GET("/v1/nodes"));
 const clip = new Blob([await readFile(audio)], { type: "audio/wav" });
 const file = await uploadFile(client, clip, "clip.wav");
@@ -52,6 +53,17 @@ const summary = await submitJob(client, { graph, inputs: { src: file.id } });
 const seen = [];
 const job = await waitForJob(client, summary.id, { maxIntervalMs: 200, onUpdate: (j) => seen.push(j.status) });
 const srt = await getArtifactText(client, job.id, "srt.file.srt");
+
+// The same job over the WebSocket, replayed from the start (where node has a WebSocket).
+let ws = null;
+if (typeof WebSocket === "function") {
+  const events = [];
+  const final = await watchJob({ baseUrl: base, token: tokens.access_token }, job.id, {
+    since: 0,
+    onEvent: (e) => events.push(e),
+  });
+  ws = { final: final.type, types: events.map((e) => e.type), seqs: events.map((e) => e.seq), last_seq: job.seq };
+}
 const missing = await problemOf(
   client.GET("/v1/jobs/{id}", { params: { path: { id: randomUUID() } } }).then(unwrap),
 );
@@ -67,5 +79,6 @@ console.log(
     statuses_seen: seen,
     srt,
     missing,
+    ws,
   }),
 );

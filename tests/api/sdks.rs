@@ -157,7 +157,8 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
     let _world = app.world().await;
     let (_dir, wav) = clip();
     let mut cmd = Command::new("node");
-    cmd.arg(Path::new(ROOT).join("tests/sdk_typescript_check.mjs"))
+    cmd.args(node_websocket_flag())
+        .arg(Path::new(ROOT).join("tests/sdk_typescript_check.mjs"))
         .args([&app.base, "member@a.test", PASSWORD])
         .arg(&wav);
     let r = run_check(cmd).await;
@@ -167,7 +168,41 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
     assert_eq!(r["refused"]["status"], 415, "{r}");
     assert_eq!(r["refused"]["code"], "file_not_audio", "{r}");
     assert_eq!(r["missing"]["code"], "job_not_found", "{r}");
+    // watchJob: the job's whole event log over the WebSocket, in order, ending with success.
+    if r["ws"].is_null() {
+        eprintln!("WebSocket part skipped: this node has no WebSocket");
+    } else {
+        assert_eq!(r["ws"]["final"], "job.succeeded", "{r}");
+        assert_eq!(r["ws"]["types"][0], "job.queued", "{r}");
+        let last = r["ws"]["last_seq"].as_i64().expect("last seq");
+        let seqs: Vec<i64> = r["ws"]["seqs"]
+            .as_array()
+            .expect("seqs")
+            .iter()
+            .filter_map(Value::as_i64)
+            .collect();
+        assert_eq!(seqs, (1..=last).collect::<Vec<_>>(), "{r}");
+    }
 });
+
+/// Node 22+ has a global WebSocket; Node 20 has it behind a flag.
+fn node_websocket_flag() -> Vec<&'static str> {
+    let has = |flag: &[&'static str]| {
+        Command::new("node")
+            .args(flag)
+            .args([
+                "-e",
+                "process.exit(typeof WebSocket === 'function' ? 0 : 1)",
+            ])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has(&[]) && has(&["--experimental-websocket"]) {
+        vec!["--experimental-websocket"]
+    } else {
+        vec![]
+    }
+}
 
 /// The committed SDKs are what the generators make from the committed spec.
 #[test]

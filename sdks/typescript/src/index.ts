@@ -1,8 +1,8 @@
 // @voxflow/sdk: a typed client for the Voxflow API.
 //
 // `schema.ts` is generated from openapi/openapi.json (scripts/generate-sdks.sh); this file adds
-// what a spec cannot express: auth, multipart upload, waiting on a job with ETag polling, and
-// errors as exceptions carrying the RFC 9457 problem. Every route is also reachable directly,
+// what a spec cannot express: auth, multipart upload, waiting on a job (ETag polling or the
+// WebSocket), and errors as exceptions carrying the RFC 9457 problem. Every route is also reachable directly,
 // typed by path: `client.GET("/v1/jobs/{id}", { params: { path: { id } } })`.
 import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "./schema.js";
@@ -144,4 +144,62 @@ export async function getArtifactText(client: VoxflowClient, jobId: string, name
       parseAs: "text",
     }),
   );
+}
+
+/** One message of `GET /v1/ws`: a job event (`job.running`, `node.progress`, …) or a control message. */
+export interface JobEvent {
+  type: string;
+  job_id: string | null;
+  /** The job's event number: the same as in its ETag and in `GET /v1/jobs/{id}/events`. */
+  seq: number | null;
+  time: string;
+  data: unknown;
+}
+
+export interface WatchOptions {
+  /** Replay the events after this `seq` first (0: all of them); pass the last one seen to resume. */
+  since?: number;
+  onEvent?: (event: JobEvent) => void;
+  /** A WebSocket implementation; defaults to the global one (browsers, Node 22+). */
+  WebSocket?: typeof globalThis.WebSocket;
+}
+
+/**
+ * Follows a job over the WebSocket until its final event (`job.succeeded`, `job.failed` or
+ * `job.cancelled`), which it resolves with. The token travels in the subprotocol header, never
+ * in the URL. A connection lost before the end rejects; call again with `since` to resume.
+ */
+export function watchJob(options: VoxflowOptions, jobId: string, watch: WatchOptions = {}): Promise<JobEvent> {
+  const Socket = watch.WebSocket ?? globalThis.WebSocket;
+  if (!Socket) throw new Error("no WebSocket implementation: pass one as `WebSocket`, or use waitForJob()");
+  const url = `${options.baseUrl.replace(/\/+$/, "").replace(/^http/, "ws")}/v1/ws`;
+  const protocols = ["voxflow.v1", ...(options.token ? [`bearer.${options.token}`] : [])];
+  return new Promise((resolve, reject) => {
+    const ws = new Socket(url, protocols);
+    let done = false;
+    ws.onopen = () => ws.send(JSON.stringify({ type: "subscribe", job_ids: [jobId], since: watch.since ?? 0 }));
+    ws.onmessage = (message) => {
+      const event = JSON.parse(String(message.data)) as JobEvent;
+      if (event.type === "error") {
+        done = true;
+        ws.close();
+        const { code, message: detail } = (event.data ?? {}) as { code?: string; message?: string };
+        reject(new Error(`Voxflow WebSocket error ${code}: ${detail}`));
+        return;
+      }
+      if (event.job_id !== jobId) return;
+      watch.onEvent?.(event);
+      if (["job.succeeded", "job.failed", "job.cancelled"].includes(event.type)) {
+        done = true;
+        ws.close();
+        resolve(event);
+      }
+    };
+    ws.onerror = () => {
+      if (!done) reject(new Error(`WebSocket to ${url} failed`));
+    };
+    ws.onclose = () => {
+      if (!done) reject(new Error(`WebSocket to ${url} closed before job ${jobId} finished`));
+    };
+  });
 }
