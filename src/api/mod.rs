@@ -94,7 +94,8 @@ where
         InitError = (),
     >,
 {
-    app.into_utoipa_app()
+    let (app, mut spec) = app
+        .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
@@ -163,7 +164,64 @@ where
                 .service(openai::create_translation)
                 .service(openai::list_models),
         )
-        .split_for_parts()
+        .split_for_parts();
+    tidy_for_generators(&mut spec);
+    (app, spec)
+}
+
+/// Touches up what utoipa leaves awkward for client generators (openapi-python-client,
+/// openapi-typescript), in one place rather than in every annotation:
+/// - OpenAPI requires a `description` on every response; utoipa omits it when an annotation
+///   gives none, and openapi-python-client then rejects the whole document. The gaps get the
+///   status's reason phrase ("OK", "Created", …).
+/// - An optional header (`Option<String>`, e.g. `If-None-Match`) comes out as nullable, so
+///   generated clients accept `None` and then fail to send it; an absent header is simply
+///   left out, so optional parameters drop the `null`.
+fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+    use utoipa::openapi::{RefOr, Required};
+    for item in spec.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response {
+                    if r.description.is_empty() {
+                        r.description = status
+                            .parse::<u16>()
+                            .ok()
+                            .and_then(|s| actix_web::http::StatusCode::from_u16(s).ok())
+                            .and_then(|s| s.canonical_reason())
+                            .unwrap_or("Success")
+                            .to_string();
+                    }
+                }
+            }
+            for param in op.parameters.iter_mut().flatten() {
+                let RefOr::T(param) = param else { continue };
+                if !matches!(param.required, Required::False) {
+                    continue;
+                }
+                if let Some(RefOr::T(Schema::Object(o))) = param.schema.as_mut() {
+                    if let SchemaType::Array(types) = &o.schema_type {
+                        let rest: Vec<Type> = types
+                            .iter()
+                            .filter(|t| **t != Type::Null)
+                            .cloned()
+                            .collect();
+                        if let [only] = rest.as_slice() {
+                            o.schema_type = SchemaType::Type(only.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The OpenAPI document, without starting anything (for `voxflow openapi` and the drift test).

@@ -15,6 +15,7 @@ mod openai_compat;
 mod openapi;
 mod realtime;
 mod resources;
+mod sdks;
 mod store;
 mod webhooks;
 mod workflows;

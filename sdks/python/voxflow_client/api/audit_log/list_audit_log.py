@@ -1,0 +1,271 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.audit_log_list import AuditLogList
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    target_type: str | Unset = UNSET,
+    target_id: str | Unset = UNSET,
+    actor_user_id: UUID | Unset = UNSET,
+    tenant_id: UUID | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params["action"] = action
+
+    params["target_type"] = target_type
+
+    params["target_id"] = target_id
+
+    json_actor_user_id: str | Unset = UNSET
+    if not isinstance(actor_user_id, Unset):
+        json_actor_user_id = str(actor_user_id)
+    params["actor_user_id"] = json_actor_user_id
+
+    json_tenant_id: str | Unset = UNSET
+    if not isinstance(tenant_id, Unset):
+        json_tenant_id = str(tenant_id)
+    params["tenant_id"] = json_tenant_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/audit-log",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AuditLogList | Problem | None:
+    if response.status_code == 200:
+        response_200 = AuditLogList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuditLogList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    target_type: str | Unset = UNSET,
+    target_id: str | Unset = UNSET,
+    actor_user_id: UUID | Unset = UNSET,
+    tenant_id: UUID | Unset = UNSET,
+) -> Response[AuditLogList | Problem]:
+    """Lists audit entries visible to the caller, newest first.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        action (str | Unset):
+        target_type (str | Unset):
+        target_id (str | Unset):
+        actor_user_id (UUID | Unset):
+        tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuditLogList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        actor_user_id=actor_user_id,
+        tenant_id=tenant_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    target_type: str | Unset = UNSET,
+    target_id: str | Unset = UNSET,
+    actor_user_id: UUID | Unset = UNSET,
+    tenant_id: UUID | Unset = UNSET,
+) -> AuditLogList | Problem | None:
+    """Lists audit entries visible to the caller, newest first.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        action (str | Unset):
+        target_type (str | Unset):
+        target_id (str | Unset):
+        actor_user_id (UUID | Unset):
+        tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuditLogList | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        actor_user_id=actor_user_id,
+        tenant_id=tenant_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    target_type: str | Unset = UNSET,
+    target_id: str | Unset = UNSET,
+    actor_user_id: UUID | Unset = UNSET,
+    tenant_id: UUID | Unset = UNSET,
+) -> Response[AuditLogList | Problem]:
+    """Lists audit entries visible to the caller, newest first.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        action (str | Unset):
+        target_type (str | Unset):
+        target_id (str | Unset):
+        actor_user_id (UUID | Unset):
+        tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuditLogList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        actor_user_id=actor_user_id,
+        tenant_id=tenant_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    action: str | Unset = UNSET,
+    target_type: str | Unset = UNSET,
+    target_id: str | Unset = UNSET,
+    actor_user_id: UUID | Unset = UNSET,
+    tenant_id: UUID | Unset = UNSET,
+) -> AuditLogList | Problem | None:
+    """Lists audit entries visible to the caller, newest first.
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        action (str | Unset):
+        target_type (str | Unset):
+        target_id (str | Unset):
+        actor_user_id (UUID | Unset):
+        tenant_id (UUID | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuditLogList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            actor_user_id=actor_user_id,
+            tenant_id=tenant_id,
+        )
+    ).parsed

@@ -1,0 +1,175 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .action import Action
+from .api_key_list import ApiKeyList
+from .api_key_view import ApiKeyView
+from .artifact_view import ArtifactView
+from .audit_entry_view import AuditEntryView
+from .audit_entry_view_details import AuditEntryViewDetails
+from .audit_log_list import AuditLogList
+from .create_api_key_request import CreateApiKeyRequest
+from .create_job_request import CreateJobRequest
+from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
+from .create_job_request_inputs import CreateJobRequestInputs
+from .create_plan_request import CreatePlanRequest
+from .create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0
+from .create_reseller_request import CreateResellerRequest
+from .create_tenant_request import CreateTenantRequest
+from .create_transcription_response_200 import CreateTranscriptionResponse200
+from .create_translation_response_200 import CreateTranslationResponse200
+from .create_user_request import CreateUserRequest
+from .create_webhook_request import CreateWebhookRequest
+from .create_workflow_request import CreateWorkflowRequest
+from .create_workflow_request_graph import CreateWorkflowRequestGraph
+from .created_api_key_view import CreatedApiKeyView
+from .created_webhook_view import CreatedWebhookView
+from .delivery_list import DeliveryList
+from .delivery_view import DeliveryView
+from .field_error import FieldError
+from .file_list import FileList
+from .file_upload_form import FileUploadForm
+from .file_view import FileView
+from .graph import Graph
+from .graph_edge import GraphEdge
+from .graph_input import GraphInput
+from .graph_node import GraphNode
+from .graph_node_params import GraphNodeParams
+from .graph_validation import GraphValidation
+from .health_view import HealthView
+from .job_event_list import JobEventList
+from .job_event_view import JobEventView
+from .job_event_view_data import JobEventViewData
+from .job_list import JobList
+from .job_list_item import JobListItem
+from .job_node_view import JobNodeView
+from .job_state import JobState
+from .job_summary import JobSummary
+from .job_view import JobView
+from .login_request import LoginRequest
+from .me_view import MeView
+from .node_list import NodeList
+from .node_manifest_view import NodeManifestView
+from .node_manifest_view_params_schema import NodeManifestViewParamsSchema
+from .open_ai_error_body import OpenAiErrorBody
+from .open_ai_error_detail import OpenAiErrorDetail
+from .open_ai_model import OpenAiModel
+from .open_ai_model_list import OpenAiModelList
+from .plan import Plan
+from .plan_list import PlanList
+from .plan_view import PlanView
+from .plan_view_features import PlanViewFeatures
+from .port_view import PortView
+from .problem import Problem
+from .ready_view import ReadyView
+from .refresh_request import RefreshRequest
+from .reseller_list import ResellerList
+from .reseller_view import ResellerView
+from .role import Role
+from .tenant_list import TenantList
+from .tenant_view import TenantView
+from .token_response import TokenResponse
+from .transcription_form import TranscriptionForm
+from .update_plan_request import UpdatePlanRequest
+from .update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0
+from .update_reseller_request import UpdateResellerRequest
+from .update_tenant_request import UpdateTenantRequest
+from .update_user_request import UpdateUserRequest
+from .update_workflow_request import UpdateWorkflowRequest
+from .update_workflow_request_graph_type_0 import UpdateWorkflowRequestGraphType0
+from .user_list import UserList
+from .user_view import UserView
+from .validate_graph_body import ValidateGraphBody
+from .webhook_list import WebhookList
+from .webhook_view import WebhookView
+from .workflow_list import WorkflowList
+from .workflow_version_list import WorkflowVersionList
+from .workflow_version_view import WorkflowVersionView
+from .workflow_view import WorkflowView
+
+__all__ = (
+    "Action",
+    "ApiKeyList",
+    "ApiKeyView",
+    "ArtifactView",
+    "AuditEntryView",
+    "AuditEntryViewDetails",
+    "AuditLogList",
+    "CreateApiKeyRequest",
+    "CreatedApiKeyView",
+    "CreatedWebhookView",
+    "CreateJobRequest",
+    "CreateJobRequestGraphType0",
+    "CreateJobRequestInputs",
+    "CreatePlanRequest",
+    "CreatePlanRequestFeaturesType0",
+    "CreateResellerRequest",
+    "CreateTenantRequest",
+    "CreateTranscriptionResponse200",
+    "CreateTranslationResponse200",
+    "CreateUserRequest",
+    "CreateWebhookRequest",
+    "CreateWorkflowRequest",
+    "CreateWorkflowRequestGraph",
+    "DeliveryList",
+    "DeliveryView",
+    "FieldError",
+    "FileList",
+    "FileUploadForm",
+    "FileView",
+    "Graph",
+    "GraphEdge",
+    "GraphInput",
+    "GraphNode",
+    "GraphNodeParams",
+    "GraphValidation",
+    "HealthView",
+    "JobEventList",
+    "JobEventView",
+    "JobEventViewData",
+    "JobList",
+    "JobListItem",
+    "JobNodeView",
+    "JobState",
+    "JobSummary",
+    "JobView",
+    "LoginRequest",
+    "MeView",
+    "NodeList",
+    "NodeManifestView",
+    "NodeManifestViewParamsSchema",
+    "OpenAiErrorBody",
+    "OpenAiErrorDetail",
+    "OpenAiModel",
+    "OpenAiModelList",
+    "Plan",
+    "PlanList",
+    "PlanView",
+    "PlanViewFeatures",
+    "PortView",
+    "Problem",
+    "ReadyView",
+    "RefreshRequest",
+    "ResellerList",
+    "ResellerView",
+    "Role",
+    "TenantList",
+    "TenantView",
+    "TokenResponse",
+    "TranscriptionForm",
+    "UpdatePlanRequest",
+    "UpdatePlanRequestFeaturesType0",
+    "UpdateResellerRequest",
+    "UpdateTenantRequest",
+    "UpdateUserRequest",
+    "UpdateWorkflowRequest",
+    "UpdateWorkflowRequestGraphType0",
+    "UserList",
+    "UserView",
+    "ValidateGraphBody",
+    "WebhookList",
+    "WebhookView",
+    "WorkflowList",
+    "WorkflowVersionList",
+    "WorkflowVersionView",
+    "WorkflowView",
+)

@@ -1,0 +1,24 @@
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    API_KEYSREAD = "api_keys:read"
+    API_KEYSWRITE = "api_keys:write"
+    AUDITREAD = "audit:read"
+    FILESREAD = "files:read"
+    FILESWRITE = "files:write"
+    JOBSREAD = "jobs:read"
+    JOBSWRITE = "jobs:write"
+    PLANSREAD = "plans:read"
+    PLANSWRITE = "plans:write"
+    RESELLERSREAD = "resellers:read"
+    RESELLERSWRITE = "resellers:write"
+    TENANTSREAD = "tenants:read"
+    TENANTSWRITE = "tenants:write"
+    USERSREAD = "users:read"
+    USERSWRITE = "users:write"
+    WORKFLOWSREAD = "workflows:read"
+    WORKFLOWSWRITE = "workflows:write"
+
+    def __str__(self) -> str:
+        return str(self.value)

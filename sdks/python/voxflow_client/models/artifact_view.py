@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="ArtifactView")
+
+
+@_attrs_define
+class ArtifactView:
+    """
+    Attributes:
+        content_type (str):
+        name (str): Unique per job: `<node id>.<port>.<extension>`.
+        node_id (str):
+        port (str):
+        url (str):
+    """
+
+    content_type: str
+    name: str
+    node_id: str
+    port: str
+    url: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        content_type = self.content_type
+
+        name = self.name
+
+        node_id = self.node_id
+
+        port = self.port
+
+        url = self.url
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "content_type": content_type,
+                "name": name,
+                "node_id": node_id,
+                "port": port,
+                "url": url,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        content_type = d.pop("content_type")
+
+        name = d.pop("name")
+
+        node_id = d.pop("node_id")
+
+        port = d.pop("port")
+
+        url = d.pop("url")
+
+        artifact_view = cls(
+            content_type=content_type,
+            name=name,
+            node_id=node_id,
+            port=port,
+            url=url,
+        )
+
+        artifact_view.additional_properties = d
+        return artifact_view
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

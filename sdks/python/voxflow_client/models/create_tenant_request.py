@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CreateTenantRequest")
+
+
+@_attrs_define
+class CreateTenantRequest:
+    """
+    Attributes:
+        name (str):  Example: Acme Studios.
+        domain (None | str | Unset):
+        processing_quota_minutes (int | None | Unset):
+        reseller_id (None | Unset | UUID): Platform admins only: the reseller that sells to this tenant (none: sold
+            directly).
+        storage_quota_mb (int | None | Unset):
+        subscription_id (None | str | Unset):
+        subscription_plan_id (None | Unset | UUID):
+        subscription_status (None | str | Unset):
+    """
+
+    name: str
+    domain: None | str | Unset = UNSET
+    processing_quota_minutes: int | None | Unset = UNSET
+    reseller_id: None | Unset | UUID = UNSET
+    storage_quota_mb: int | None | Unset = UNSET
+    subscription_id: None | str | Unset = UNSET
+    subscription_plan_id: None | Unset | UUID = UNSET
+    subscription_status: None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        domain: None | str | Unset
+        if isinstance(self.domain, Unset):
+            domain = UNSET
+        else:
+            domain = self.domain
+
+        processing_quota_minutes: int | None | Unset
+        if isinstance(self.processing_quota_minutes, Unset):
+            processing_quota_minutes = UNSET
+        else:
+            processing_quota_minutes = self.processing_quota_minutes
+
+        reseller_id: None | str | Unset
+        if isinstance(self.reseller_id, Unset):
+            reseller_id = UNSET
+        elif isinstance(self.reseller_id, UUID):
+            reseller_id = str(self.reseller_id)
+        else:
+            reseller_id = self.reseller_id
+
+        storage_quota_mb: int | None | Unset
+        if isinstance(self.storage_quota_mb, Unset):
+            storage_quota_mb = UNSET
+        else:
+            storage_quota_mb = self.storage_quota_mb
+
+        subscription_id: None | str | Unset
+        if isinstance(self.subscription_id, Unset):
+            subscription_id = UNSET
+        else:
+            subscription_id = self.subscription_id
+
+        subscription_plan_id: None | str | Unset
+        if isinstance(self.subscription_plan_id, Unset):
+            subscription_plan_id = UNSET
+        elif isinstance(self.subscription_plan_id, UUID):
+            subscription_plan_id = str(self.subscription_plan_id)
+        else:
+            subscription_plan_id = self.subscription_plan_id
+
+        subscription_status: None | str | Unset
+        if isinstance(self.subscription_status, Unset):
+            subscription_status = UNSET
+        else:
+            subscription_status = self.subscription_status
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "name": name,
+            }
+        )
+        if domain is not UNSET:
+            field_dict["domain"] = domain
+        if processing_quota_minutes is not UNSET:
+            field_dict["processing_quota_minutes"] = processing_quota_minutes
+        if reseller_id is not UNSET:
+            field_dict["reseller_id"] = reseller_id
+        if storage_quota_mb is not UNSET:
+            field_dict["storage_quota_mb"] = storage_quota_mb
+        if subscription_id is not UNSET:
+            field_dict["subscription_id"] = subscription_id
+        if subscription_plan_id is not UNSET:
+            field_dict["subscription_plan_id"] = subscription_plan_id
+        if subscription_status is not UNSET:
+            field_dict["subscription_status"] = subscription_status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        def _parse_domain(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        domain = _parse_domain(d.pop("domain", UNSET))
+
+        def _parse_processing_quota_minutes(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        processing_quota_minutes = _parse_processing_quota_minutes(d.pop("processing_quota_minutes", UNSET))
+
+        def _parse_reseller_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reseller_id_type_0 = UUID(data)
+
+                return reseller_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        reseller_id = _parse_reseller_id(d.pop("reseller_id", UNSET))
+
+        def _parse_storage_quota_mb(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        storage_quota_mb = _parse_storage_quota_mb(d.pop("storage_quota_mb", UNSET))
+
+        def _parse_subscription_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        subscription_id = _parse_subscription_id(d.pop("subscription_id", UNSET))
+
+        def _parse_subscription_plan_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                subscription_plan_id_type_0 = UUID(data)
+
+                return subscription_plan_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        subscription_plan_id = _parse_subscription_plan_id(d.pop("subscription_plan_id", UNSET))
+
+        def _parse_subscription_status(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        subscription_status = _parse_subscription_status(d.pop("subscription_status", UNSET))
+
+        create_tenant_request = cls(
+            name=name,
+            domain=domain,
+            processing_quota_minutes=processing_quota_minutes,
+            reseller_id=reseller_id,
+            storage_quota_mb=storage_quota_mb,
+            subscription_id=subscription_id,
+            subscription_plan_id=subscription_plan_id,
+            subscription_status=subscription_status,
+        )
+
+        return create_tenant_request

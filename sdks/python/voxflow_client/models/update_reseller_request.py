@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="UpdateResellerRequest")
+
+
+@_attrs_define
+class UpdateResellerRequest:
+    """
+    Attributes:
+        commission_rate (None | str | Unset): Platform admins only.
+        email (None | str | Unset):
+        name (None | str | Unset):
+        phone (None | str | Unset):
+        status (None | str | Unset): Platform admins only: `active` or `suspended`.
+    """
+
+    commission_rate: None | str | Unset = UNSET
+    email: None | str | Unset = UNSET
+    name: None | str | Unset = UNSET
+    phone: None | str | Unset = UNSET
+    status: None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        commission_rate: None | str | Unset
+        if isinstance(self.commission_rate, Unset):
+            commission_rate = UNSET
+        else:
+            commission_rate = self.commission_rate
+
+        email: None | str | Unset
+        if isinstance(self.email, Unset):
+            email = UNSET
+        else:
+            email = self.email
+
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
+
+        phone: None | str | Unset
+        if isinstance(self.phone, Unset):
+            phone = UNSET
+        else:
+            phone = self.phone
+
+        status: None | str | Unset
+        if isinstance(self.status, Unset):
+            status = UNSET
+        else:
+            status = self.status
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if commission_rate is not UNSET:
+            field_dict["commission_rate"] = commission_rate
+        if email is not UNSET:
+            field_dict["email"] = email
+        if name is not UNSET:
+            field_dict["name"] = name
+        if phone is not UNSET:
+            field_dict["phone"] = phone
+        if status is not UNSET:
+            field_dict["status"] = status
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_commission_rate(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        commission_rate = _parse_commission_rate(d.pop("commission_rate", UNSET))
+
+        def _parse_email(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        email = _parse_email(d.pop("email", UNSET))
+
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
+
+        def _parse_phone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        phone = _parse_phone(d.pop("phone", UNSET))
+
+        def _parse_status(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        status = _parse_status(d.pop("status", UNSET))
+
+        update_reseller_request = cls(
+            commission_rate=commission_rate,
+            email=email,
+            name=name,
+            phone=phone,
+            status=status,
+        )
+
+        return update_reseller_request
