@@ -16,5 +16,6 @@ mod openapi;
 mod realtime;
 mod resources;
 mod store;
+mod translation;
 mod webhooks;
 mod workflows;
