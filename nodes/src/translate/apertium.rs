@@ -161,9 +161,8 @@ impl Apertium {
                 None
             };
             if let Some(e) = stop {
-                if let Some(pid) = group {
-                    let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-                }
+                // The group id is the child's pid (`process_group(0)`).
+                let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
                 let _ = child.kill();
                 let _ = child.wait();
                 let _ = writer.join();
