@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
-use voxflow_nodes::translate::{LanguagePair, Translator, APERTIUM};
+use voxflow_nodes::translate::{LanguagePair, APERTIUM};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TranslationEngineView {

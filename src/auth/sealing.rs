@@ -45,7 +45,7 @@ impl SecretBox {
             .expand(b"voxflow stored credentials v1", &mut key)
             .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF-SHA256 output length"));
         Self {
-            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+            cipher: ChaCha20Poly1305::new(&Key::from(key)),
         }
     }
 
@@ -56,7 +56,7 @@ impl SecretBox {
         let sealed = self
             .cipher
             .encrypt(
-                Nonce::from_slice(&nonce),
+                &Nonce::from(nonce),
                 Payload {
                     msg: plaintext.as_bytes(),
                     aad: context.as_bytes(),
@@ -79,10 +79,11 @@ impl SecretBox {
             .filter(|b| b.len() > NONCE_LEN)
             .ok_or(SealError::Malformed)?;
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| SealError::Malformed)?;
         let plain = self
             .cipher
             .decrypt(
-                Nonce::from_slice(nonce),
+                &Nonce::from(nonce),
                 Payload {
                     msg: ciphertext,
                     aad: context.as_bytes(),

@@ -480,7 +480,7 @@ private_urls_test!(libretranslate_job_against_loopback_fake_checks_requests, |ap
     assert!(error.contains("en → fr") && error.contains("en → de, es"), "{error}");
 });
 
-/// Tenant A's engine, as tenant B sees it: through every route, a missing one.
+// Tenant A's engine, as tenant B sees it: through every route, a missing one.
 private_urls_test!(tenant_b_cannot_read_update_delete_or_use_tenant_a_engines, |app| {
     let (base, seen) = fake_libretranslate("libre-key-0123456789").await;
     let w: World = app.world().await;
