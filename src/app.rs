@@ -121,15 +121,17 @@ impl AppState {
         };
         (0..count)
             .map(|_| {
-                let worker = Arc::new(crate::engine::worker::Worker::new(
-                    self.store.clone(),
-                    self.registry.clone(),
-                    self.speech.resources(),
-                    crate::files::BlobStore::new(&self.settings.data_dir),
-                    opts.clone(),
-                    self.wake_workers.clone(),
-                )
-                .with_translation(self.translation.clone()));
+                let worker = Arc::new(
+                    crate::engine::worker::Worker::new(
+                        self.store.clone(),
+                        self.registry.clone(),
+                        self.speech.resources(),
+                        crate::files::BlobStore::new(&self.settings.data_dir),
+                        opts.clone(),
+                        self.wake_workers.clone(),
+                    )
+                    .with_translation(self.translation.clone()),
+                );
                 tracing::info!(worker = %worker.id, "job worker started");
                 tokio::spawn(worker.run_forever())
             })

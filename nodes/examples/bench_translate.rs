@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::Instant;
 use voxflow_nodes::translate::apertium::Apertium;
 use voxflow_nodes::translate::{TranslateNode, Translator};
-use voxflow_nodes::{CancelToken, Node, NodeCtx, NodeInputs, NodeResources, PortValue, Segment, Transcript};
+use voxflow_nodes::{
+    CancelToken, Node, NodeCtx, NodeInputs, NodeResources, PortValue, Segment, Transcript,
+};
 
 const SENTENCES: &[&str] = &[
     "The old lighthouse stood at the edge of the cliff for more than a century.",
@@ -93,7 +95,10 @@ fn main() {
         match a.as_str() {
             "--rounds" => rounds = args.next().and_then(|v| v.parse().ok()).unwrap_or(rounds),
             "--naive-segments" => {
-                naive_segments = args.next().and_then(|v| v.parse().ok()).unwrap_or(naive_segments)
+                naive_segments = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(naive_segments)
             }
             other => panic!("unknown argument {other}"),
         }
@@ -111,18 +116,28 @@ fn main() {
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for minutes in [1.0, 5.0, 60.0] {
         let t = transcript(minutes);
-        let words: usize = t.segments.iter().map(|s| s.text.split_whitespace().count()).sum();
+        let words: usize = t
+            .segments
+            .iter()
+            .map(|s| s.text.split_whitespace().count())
+            .sum();
         let mut inputs = NodeInputs::new();
         inputs.insert("transcript".into(), PortValue::Transcript(t.clone()));
         let params = json!({"target_language": "es"});
-        let _ = node.run(inputs.clone(), params.clone(), &ctx).expect("warm-up");
+        let _ = node
+            .run(inputs.clone(), params.clone(), &ctx)
+            .expect("warm-up");
         let (mut walls, mut cpus) = (Vec::new(), Vec::new());
         for _ in 0..rounds {
             let (c0, w0) = (cpu_secs(), Instant::now());
-            let out = node.run(inputs.clone(), params.clone(), &ctx).expect("translate");
+            let out = node
+                .run(inputs.clone(), params.clone(), &ctx)
+                .expect("translate");
             walls.push(w0.elapsed().as_secs_f64());
             cpus.push(cpu_secs() - c0);
-            let PortValue::Transcript(o) = &out["transcript"] else { panic!() };
+            let PortValue::Transcript(o) = &out["transcript"] else {
+                panic!()
+            };
             assert_eq!(o.segments.len(), t.segments.len());
         }
         let wall = median(walls.clone());
@@ -151,7 +166,12 @@ fn main() {
     let (c0, w0) = (cpu_secs(), Instant::now());
     for text in &texts {
         apertium
-            .translate(std::slice::from_ref(text), "eng", "spa", &CancelToken::new())
+            .translate(
+                std::slice::from_ref(text),
+                "eng",
+                "spa",
+                &CancelToken::new(),
+            )
             .expect("translate");
     }
     let naive = w0.elapsed().as_secs_f64();
@@ -162,7 +182,10 @@ fn main() {
         .expect("translate");
     let batched = w0.elapsed().as_secs_f64();
     let batched_cpu = cpu_secs() - c0;
-    println!("\n**Batching** — the first {} segments of the 5-minute transcript:\n", texts.len());
+    println!(
+        "\n**Batching** — the first {} segments of the 5-minute transcript:\n",
+        texts.len()
+    );
     println!("| how | wall (s) | per segment (ms) | CPU (s) |");
     println!("|---|---:|---:|---:|");
     println!(

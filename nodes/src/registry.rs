@@ -122,8 +122,7 @@ mod tests {
             same_default(&prop["default"], &defaults[name], name);
         }
         let m = r.get("translate.text").unwrap().manifest();
-        let defaults =
-            serde_json::to_value(crate::translate::TranslateParams::default()).unwrap();
+        let defaults = serde_json::to_value(crate::translate::TranslateParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }

@@ -37,7 +37,7 @@ fn seg(id: u32, start: f64, end: f64, text: &str) -> Segment {
             text: text.split_whitespace().next().unwrap_or("").into(),
             probability: 0.9,
         }]),
-        speaker: (id % 2 == 0).then(|| "SPEAKER_00".to_string()),
+        speaker: id.is_multiple_of(2).then(|| "SPEAKER_00".to_string()),
     }
 }
 
@@ -49,7 +49,12 @@ fn english() -> Transcript {
         duration: 14.0,
         segments: vec![
             seg(0, 0.0, 2.1, " Good morning, my friends."),
-            seg(1, 2.1, 4.5, " The house is very big and the garden is green."),
+            seg(
+                1,
+                2.1,
+                4.5,
+                " The house is very big and the garden is green.",
+            ),
             seg(2, 4.5, 6.0, " I have three dogs and a cat."),
             seg(3, 6.0, 7.2, " We went to the"),
             seg(4, 7.2, 9.9, " library yesterday with my brother."),
@@ -97,11 +102,17 @@ fn apertium_translates_an_english_transcript_to_spanish_keeping_segments_and_tim
     ];
     for (i, words) in expect.iter().enumerate() {
         for w in *words {
-            assert!(texts[i].contains(w), "segment {i} lacks `{w}`: {:?}", texts[i]);
+            assert!(
+                texts[i].contains(w),
+                "segment {i} lacks `{w}`: {:?}",
+                texts[i]
+            );
         }
     }
     assert_eq!(t.segments[5].text, " ", "blank segments stay blank");
-    assert!(!texts.iter().any(|s| s.contains("house") || s.contains("dogs")));
+    assert!(!texts
+        .iter()
+        .any(|s| s.contains("house") || s.contains("dogs")));
 }
 
 #[test]
@@ -142,7 +153,9 @@ fn apertium_pairs_come_from_the_installed_modes_and_unknown_pairs_list_them() {
     assert_eq!(ours, theirs, "the same directions `apertium -l` lists");
 
     let node = TranslateNode::new(Arc::new(a));
-    assert!(node.validate_params(&json!({"target_language": "es"})).is_ok());
+    assert!(node
+        .validate_params(&json!({"target_language": "es"}))
+        .is_ok());
     assert!(node
         .validate_params(&json!({"source_language": "spa", "target_language": "en-US"}))
         .is_ok());
@@ -157,7 +170,9 @@ fn apertium_pairs_come_from_the_installed_modes_and_unknown_pairs_list_them() {
     );
     // The manifest advertises the installed pairs.
     let m = node.manifest();
-    let pairs = m.params_schema["x-apertium-pairs"].as_array().expect("pairs");
+    let pairs = m.params_schema["x-apertium-pairs"]
+        .as_array()
+        .expect("pairs");
     assert!(pairs.contains(&json!("eng-spa")), "{pairs:?}");
     assert!(m.description.contains("task `translate`"));
     // A transcript in a language no pair translates from fails at run time, listing pairs.
@@ -210,7 +225,11 @@ fn a_hung_apertium_times_out_and_its_whole_process_group_is_killed() {
     let e = a
         .translate(&["hello".to_string()], "eng", "spa", &CancelToken::new())
         .expect_err("timeout");
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(e.kind, NodeErrorKind::Inference);
     assert!(e.message.contains("longer than 1 s"), "{}", e.message);
     std::thread::sleep(Duration::from_millis(200));
@@ -232,7 +251,11 @@ fn cancelling_stops_apertium_at_once() {
         .translate(&["hello".to_string()], "eng", "spa", &cancel)
         .expect_err("cancelled");
     assert_eq!(e.kind, NodeErrorKind::Cancelled);
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
     std::thread::sleep(Duration::from_millis(200));
     assert!(gone(&pid_file), "the pipeline's child survived");
 }

@@ -11,7 +11,9 @@ use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code};
-use crate::store::repo::translation_engines::{self as repo, TranslationEngineForm, TranslationEngineRow};
+use crate::store::repo::translation_engines::{
+    self as repo, TranslationEngineForm, TranslationEngineRow,
+};
 use crate::store::{self, StoreError};
 use crate::translation::{deepl, EngineKind};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -113,14 +115,25 @@ fn check_name(v: &mut Validator, name: &str) {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
-        && name.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric());
     v.check(
         ok,
         "name",
         "must be 1–64 lower-case letters, digits, `-`, `_` or `.`, starting with a letter or digit",
     );
-    v.check(name != APERTIUM, "name", "`apertium` is the built-in engine");
-    v.check(Uuid::parse_str(name).is_err(), "name", "must not look like an id");
+    v.check(
+        name != APERTIUM,
+        "name",
+        "`apertium` is the built-in engine",
+    );
+    v.check(
+        Uuid::parse_str(name).is_err(),
+        "name",
+        "must not look like an id",
+    );
 }
 
 fn check_api_key(v: &mut Validator, key: &str) {
@@ -141,12 +154,19 @@ fn hint(key: &str) -> Option<String> {
 async fn checked_base_url(state: &AppState, v: &mut Validator, url: &str) -> String {
     let url = url.trim().trim_end_matches('/').to_string();
     if url.contains(['?', '#']) || url.contains('@') {
-        v.push("base_url", "must be a plain http(s) URL without credentials, query or fragment");
+        v.push(
+            "base_url",
+            "must be a plain http(s) URL without credentials, query or fragment",
+        );
         return url;
     }
     let allow_private = state.translation.allow_private();
     let to_check = url.clone();
-    match web::block(move || crate::fetch::check_destination(&to_check, &crate::fetch::policy(allow_private))).await {
+    match web::block(move || {
+        crate::fetch::check_destination(&to_check, &crate::fetch::policy(allow_private))
+    })
+    .await
+    {
         Ok(Ok(())) => {}
         Ok(Err(e)) => v.push("base_url", e.to_string()),
         Err(e) => v.push("base_url", format!("cannot check: {e}")),
@@ -155,10 +175,11 @@ async fn checked_base_url(state: &AppState, v: &mut Validator, url: &str) -> Str
 }
 
 fn tenant_of(authed: &Authed) -> Result<Uuid, ApiError> {
-    authed
-        .principal
-        .tenant_id
-        .ok_or_else(|| ApiError::forbidden("Translation engines belong to tenants: use a tenant admin's credentials"))
+    authed.principal.tenant_id.ok_or_else(|| {
+        ApiError::forbidden(
+            "Translation engines belong to tenants: use a tenant admin's credentials",
+        )
+    })
 }
 
 fn name_taken(e: StoreError) -> ApiError {
@@ -183,8 +204,16 @@ pub async fn create_translation_engine(
     let name = body.name.trim().to_string();
     check_name(&mut v, &name);
     let kind = EngineKind::parse(&body.kind);
-    v.check(kind.is_some(), "kind", "must be `libretranslate` or `deepl`");
-    let api_key = body.api_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    v.check(
+        kind.is_some(),
+        "kind",
+        "must be `libretranslate` or `deepl`",
+    );
+    let api_key = body
+        .api_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
     if let Some(k) = api_key {
         check_api_key(&mut v, k);
     }
@@ -195,7 +224,11 @@ pub async fn create_translation_engine(
     };
     match kind {
         Some(EngineKind::Deepl) => v.check(api_key.is_some(), "api_key", "DeepL needs an API key"),
-        Some(EngineKind::Libretranslate) => v.check(base_url.is_some(), "base_url", "LibreTranslate needs the server's URL"),
+        Some(EngineKind::Libretranslate) => v.check(
+            base_url.is_some(),
+            "base_url",
+            "LibreTranslate needs the server's URL",
+        ),
         None => {}
     }
     let base_url = match base_url {
@@ -330,7 +363,11 @@ pub async fn update_translation_engine(
     };
     v.finish()?;
     let mut changed: Vec<&str> = Vec::new();
-    for (field, set) in [("name", name.is_some()), ("base_url", base_url.is_some()), ("api_key", api_key.is_some())] {
+    for (field, set) in [
+        ("name", name.is_some()),
+        ("base_url", base_url.is_some()),
+        ("api_key", api_key.is_some()),
+    ] {
         if set {
             changed.push(field);
         }
@@ -340,7 +377,11 @@ pub async fn update_translation_engine(
         base_url,
         api_key_hint: api_key.as_ref().map(|k| k.as_deref().and_then(hint)),
         api_key_sealed: api_key.map(|k| {
-            k.map(|k| state.translation.seal_key(&existing.tenant_id, &existing.id, &k))
+            k.map(|k| {
+                state
+                    .translation
+                    .seal_key(&existing.tenant_id, &existing.id, &k)
+            })
         }),
         updated_at: Some(store::now()),
     };
@@ -442,7 +483,9 @@ pub async fn list_engine_languages(
             state.translation.apertium().pairs(),
         )));
     }
-    let id = Uuid::parse_str(&engine).map_err(|_| not_found())?.to_string();
+    let id = Uuid::parse_str(&engine)
+        .map_err(|_| not_found())?
+        .to_string();
     let scope = authed.scope();
     let row = state
         .store
@@ -492,7 +535,15 @@ mod tests {
             v.finish().is_ok()
         };
         assert!(ok("team-deepl") && ok("lt.eu_1") && ok("9x"));
-        for bad in ["", "Team", "-x", "apertium", "a b", &"x".repeat(65), "0190a5c8-2c7b-7f4e-9a0e-3c4b5d6e7f80"] {
+        for bad in [
+            "",
+            "Team",
+            "-x",
+            "apertium",
+            "a b",
+            &"x".repeat(65),
+            "0190a5c8-2c7b-7f4e-9a0e-3c4b5d6e7f80",
+        ] {
             assert!(!ok(bad), "{bad}");
         }
         assert_eq!(hint("279a2e9d-83b3-c416:fx").as_deref(), Some("…6:fx"));

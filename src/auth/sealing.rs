@@ -62,7 +62,9 @@ impl SecretBox {
                     aad: context.as_bytes(),
                 },
             )
-            .unwrap_or_else(|_| unreachable!("ChaCha20-Poly1305 encryption cannot fail for in-memory input"));
+            .unwrap_or_else(|_| {
+                unreachable!("ChaCha20-Poly1305 encryption cannot fail for in-memory input")
+            });
         let mut bytes = nonce.to_vec();
         bytes.extend_from_slice(&sealed);
         format!(
@@ -75,7 +77,11 @@ impl SecretBox {
     pub fn open(&self, sealed: &str, context: &str) -> Result<String, SealError> {
         let bytes = sealed
             .strip_prefix(VERSION)
-            .and_then(|b| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b).ok())
+            .and_then(|b| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(b)
+                    .ok()
+            })
             .filter(|b| b.len() > NONCE_LEN)
             .ok_or(SealError::Malformed)?;
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
@@ -104,7 +110,11 @@ mod tests {
         let sealed = b.seal("deepl-key-123:fx", "translation_engine:t1:e1");
         assert!(sealed.starts_with("v1."));
         assert!(!sealed.contains("deepl-key"));
-        assert_ne!(sealed, b.seal("deepl-key-123:fx", "translation_engine:t1:e1"), "fresh nonce");
+        assert_ne!(
+            sealed,
+            b.seal("deepl-key-123:fx", "translation_engine:t1:e1"),
+            "fresh nonce"
+        );
         assert_eq!(
             b.open(&sealed, "translation_engine:t1:e1").unwrap(),
             "deepl-key-123:fx"

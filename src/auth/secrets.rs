@@ -98,6 +98,9 @@ mod tests {
         // A second secret lives in its own file.
         let k = load_or_create_secrets_key("", dir.path()).expect("secrets key");
         assert_ne!(k, a);
-        assert_eq!(load_or_create_secrets_key("", dir.path()).expect("again"), k);
+        assert_eq!(
+            load_or_create_secrets_key("", dir.path()).expect("again"),
+            k
+        );
     }
 }

@@ -319,9 +319,8 @@ impl Worker {
                 ));
             if let (Some(engines), Some(tenant)) = (&self.translation, scope.tenant_id()) {
                 // Per job: the engines (and keys) of this job's tenant, nobody else's.
-                ctx = ctx.with_translators(Arc::new(
-                    engines.for_tenant(self.store.clone(), tenant),
-                ));
+                ctx =
+                    ctx.with_translators(Arc::new(engines.for_tenant(self.store.clone(), tenant)));
             }
             let params = node.params.clone();
             let node_impl = implementation.clone();

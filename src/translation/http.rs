@@ -87,7 +87,11 @@ impl Client {
     }
 
     /// `GET url` with `headers`; the parsed JSON of a 2xx answer.
-    pub fn get(&self, url: &str, headers: &[(&str, &str)]) -> Result<serde_json::Value, EngineError> {
+    pub fn get(
+        &self,
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> Result<serde_json::Value, EngineError> {
         self.check(url)?;
         let mut req = self.agent.get(url).header("accept", "application/json");
         for (k, v) in headers {
@@ -160,7 +164,12 @@ fn error_message(body: &str) -> String {
     let parsed: Option<serde_json::Value> = serde_json::from_str(body).ok();
     let text = parsed
         .as_ref()
-        .and_then(|v| v["error"].as_str().or(v["message"].as_str()).map(str::to_string))
+        .and_then(|v| {
+            v["error"]
+                .as_str()
+                .or(v["message"].as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| body.trim().to_string());
     let mut text: String = text.chars().take(300).collect();
     if text.is_empty() {
@@ -187,7 +196,10 @@ mod tests {
         let e: NodeError = status(403).into();
         assert_eq!(e.kind, NodeErrorKind::InvalidParams);
         assert_eq!(e.message, "e answered 403: m");
-        assert_eq!(error_message(r#"{"error":"Invalid API key"}"#), "Invalid API key");
+        assert_eq!(
+            error_message(r#"{"error":"Invalid API key"}"#),
+            "Invalid API key"
+        );
         assert_eq!(error_message(r#"{"message":"Quota"}"#), "Quota");
         assert_eq!(error_message(""), "no details");
     }

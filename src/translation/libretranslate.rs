@@ -71,7 +71,8 @@ impl Translator for LibreTranslate {
         cancel: &CancelToken,
     ) -> Result<Vec<String>, NodeError> {
         cancel.check()?;
-        let mut body = serde_json::json!({"q": texts, "source": source, "target": target, "format": "text"});
+        let mut body =
+            serde_json::json!({"q": texts, "source": source, "target": target, "format": "text"});
         if let Some(key) = &self.api_key {
             body["api_key"] = serde_json::Value::String(key.clone());
         }
@@ -84,6 +85,9 @@ impl Translator for LibreTranslate {
                 .map(|t| t.as_str().map(str::to_string))
                 .collect()
         });
-        Ok(out.ok_or_else(|| self.client.protocol("translate: `translatedText` is not a list of strings"))?)
+        Ok(out.ok_or_else(|| {
+            self.client
+                .protocol("translate: `translatedText` is not a list of strings")
+        })?)
     }
 }

@@ -23,7 +23,9 @@ use voxflow_nodes::translate::{Translator, TranslatorProvider, APERTIUM, KIND};
 use voxflow_nodes::NodeError;
 
 /// The HTTP engine kinds a tenant can configure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum EngineKind {
     Libretranslate,
@@ -94,7 +96,10 @@ impl Engines {
                     .map_err(|e| {
                         NodeError::invalid_field(
                             "engine",
-                            format!("the API key of translation engine `{}`: {e}; enter it again", row.name),
+                            format!(
+                                "the API key of translation engine `{}`: {e}; enter it again",
+                                row.name
+                            ),
                         )
                     })
             })
@@ -293,12 +298,19 @@ mod tests {
     }
 
     fn deepl_answer(req: &Request) -> (u16, serde_json::Value) {
-        if req.headers.get("authorization").map(String::as_str) != Some("DeepL-Auth-Key sekrit:fx") {
+        if req.headers.get("authorization").map(String::as_str) != Some("DeepL-Auth-Key sekrit:fx")
+        {
             return (403, json!({"message": "Wrong key"}));
         }
         match (req.method.as_str(), req.path.as_str()) {
-            ("GET", "/v2/languages?type=source") => (200, json!([{"language": "EN", "name": "English"}, {"language": "DE", "name": "German"}])),
-            ("GET", "/v2/languages?type=target") => (200, json!([{"language": "DE", "name": "German"}, {"language": "EN-GB", "name": "English (British)"}, {"language": "EN-US", "name": "English (American)"}])),
+            ("GET", "/v2/languages?type=source") => (
+                200,
+                json!([{"language": "EN", "name": "English"}, {"language": "DE", "name": "German"}]),
+            ),
+            ("GET", "/v2/languages?type=target") => (
+                200,
+                json!([{"language": "DE", "name": "German"}, {"language": "EN-GB", "name": "English (British)"}, {"language": "EN-US", "name": "English (American)"}]),
+            ),
             ("POST", "/v2/translate") => {
                 let body = req.json();
                 let out: Vec<serde_json::Value> = body["text"]
@@ -325,8 +337,19 @@ mod tests {
         assert_eq!((pair.source.as_str(), pair.target.as_str()), ("EN", "DE"));
         let input = texts(120);
         let mut out = Vec::new();
-        for range in voxflow_nodes::translate::batches(input.iter().map(String::len), engine.batch_limits()) {
-            out.extend(engine.translate(&input[range], &pair.source, &pair.target, &CancelToken::new()).expect("translate"));
+        for range in
+            voxflow_nodes::translate::batches(input.iter().map(String::len), engine.batch_limits())
+        {
+            out.extend(
+                engine
+                    .translate(
+                        &input[range],
+                        &pair.source,
+                        &pair.target,
+                        &CancelToken::new(),
+                    )
+                    .expect("translate"),
+            );
         }
         assert_eq!(out.len(), 120);
         assert_eq!(out[7], "[DE] segment number 7");
@@ -348,44 +371,89 @@ mod tests {
         assert_eq!(log.iter().filter(|r| r.method == "GET").count(), 2);
         // A wrong key is the tenant's to fix: a user fault naming the engine, no retry.
         let bad = deepl::DeepL::new("team", &base, "wrong", true);
-        let e = bad.translate(&texts(1), "EN", "DE", &CancelToken::new()).unwrap_err();
+        let e = bad
+            .translate(&texts(1), "EN", "DE", &CancelToken::new())
+            .unwrap_err();
         assert_eq!(e.fault, voxflow_nodes::FaultSource::User);
-        assert!(e.message.contains("deepl engine \"team\" answered 403: Wrong key"), "{}", e.message);
+        assert!(
+            e.message
+                .contains("deepl engine \"team\" answered 403: Wrong key"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn libretranslate_engine_against_loopback_fake_checks_requests() {
         let (base, log) = fake::serve(|req| match (req.method.as_str(), req.path.as_str()) {
-            ("GET", "/languages") => (200, json!([
-                {"code": "en", "name": "English", "targets": ["en", "es", "fr"]},
-                {"code": "es", "name": "Spanish", "targets": ["en", "es"]}
-            ])),
+            ("GET", "/languages") => (
+                200,
+                json!([
+                    {"code": "en", "name": "English", "targets": ["en", "es", "fr"]},
+                    {"code": "es", "name": "Spanish", "targets": ["en", "es"]}
+                ]),
+            ),
             ("POST", "/translate") => {
                 let body = req.json();
                 if body["api_key"] != "lt-key" {
                     return (403, json!({"error": "Invalid API key"}));
                 }
-                let out: Vec<String> = body["q"].as_array().into_iter().flatten()
-                    .map(|t| format!("{}:{}", body["target"].as_str().unwrap_or("?"), t.as_str().unwrap_or("").to_uppercase()))
+                let out: Vec<String> = body["q"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|t| {
+                        format!(
+                            "{}:{}",
+                            body["target"].as_str().unwrap_or("?"),
+                            t.as_str().unwrap_or("").to_uppercase()
+                        )
+                    })
                     .collect();
                 (200, json!({"translatedText": out}))
             }
             _ => (404, json!({"error": "no route"})),
         });
-        let engine = libretranslate::LibreTranslate::new("self-hosted", &base, Some("lt-key".into()), true);
+        let engine =
+            libretranslate::LibreTranslate::new("self-hosted", &base, Some("lt-key".into()), true);
         let pairs = engine.languages().expect("languages");
         assert_eq!(pairs.len(), 3, "{pairs:?}");
         assert!(find_pair(&pairs, Some("es"), "fr").is_none());
-        let out = engine.translate(&texts(3), "en", "es", &CancelToken::new()).expect("translate");
-        assert_eq!(out, vec!["es:SEGMENT NUMBER 0", "es:SEGMENT NUMBER 1", "es:SEGMENT NUMBER 2"]);
+        let out = engine
+            .translate(&texts(3), "en", "es", &CancelToken::new())
+            .expect("translate");
+        assert_eq!(
+            out,
+            vec![
+                "es:SEGMENT NUMBER 0",
+                "es:SEGMENT NUMBER 1",
+                "es:SEGMENT NUMBER 2"
+            ]
+        );
         let log = log.lock().unwrap().clone();
-        let post = log.iter().find(|r| r.method == "POST").expect("a translate request");
+        let post = log
+            .iter()
+            .find(|r| r.method == "POST")
+            .expect("a translate request");
         let body = post.json();
-        assert_eq!(body["q"].as_array().map(Vec::len), Some(3), "one request for the batch");
-        assert_eq!((body["source"].as_str(), body["target"].as_str(), body["format"].as_str()), (Some("en"), Some("es"), Some("text")));
+        assert_eq!(
+            body["q"].as_array().map(Vec::len),
+            Some(3),
+            "one request for the batch"
+        );
+        assert_eq!(
+            (
+                body["source"].as_str(),
+                body["target"].as_str(),
+                body["format"].as_str()
+            ),
+            (Some("en"), Some("es"), Some("text"))
+        );
         assert_eq!(body["api_key"], "lt-key");
         let keyless = libretranslate::LibreTranslate::new("self-hosted", &base, None, true);
-        let e = keyless.translate(&texts(1), "en", "es", &CancelToken::new()).unwrap_err();
+        let e = keyless
+            .translate(&texts(1), "en", "es", &CancelToken::new())
+            .unwrap_err();
         assert!(e.message.contains("403: Invalid API key"), "{}", e.message);
     }
 
@@ -394,7 +462,11 @@ mod tests {
         let (base, log) = fake::serve(deepl_answer);
         let engine = deepl::DeepL::new("team", &base, "sekrit:fx", false);
         let e = engine.languages().unwrap_err();
-        assert!(e.message.contains("private, loopback or link-local"), "{}", e.message);
+        assert!(
+            e.message.contains("private, loopback or link-local"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.fault, voxflow_nodes::FaultSource::User);
         assert!(log.lock().unwrap().is_empty(), "nothing was sent");
     }
@@ -404,7 +476,10 @@ mod tests {
         for k in [EngineKind::Libretranslate, EngineKind::Deepl] {
             assert_eq!(EngineKind::parse(k.as_str()), Some(k));
         }
-        assert_eq!(deepl::default_base_url("k:fx"), "https://api-free.deepl.com");
+        assert_eq!(
+            deepl::default_base_url("k:fx"),
+            "https://api-free.deepl.com"
+        );
         assert_eq!(deepl::default_base_url("k"), "https://api.deepl.com");
     }
 }

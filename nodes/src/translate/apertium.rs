@@ -295,7 +295,10 @@ mod tests {
 
     #[test]
     fn mode_names_become_pairs() {
-        assert_eq!(pair_of_mode("eng-spa"), Some(LanguagePair::new("eng", "spa")));
+        assert_eq!(
+            pair_of_mode("eng-spa"),
+            Some(LanguagePair::new("eng", "spa"))
+        );
         assert_eq!(
             pair_of_mode("spa-eng_US"),
             Some(LanguagePair::new("spa", "eng_US"))
@@ -308,7 +311,12 @@ mod tests {
     fn discovery_reads_the_modes_dir_and_needs_the_program() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("modes")).unwrap();
-        for f in ["fra-cat.mode", "cat-fra.mode", "fra-cat-debug.mode", "README"] {
+        for f in [
+            "fra-cat.mode",
+            "cat-fra.mode",
+            "fra-cat-debug.mode",
+            "README",
+        ] {
             std::fs::write(dir.path().join("modes").join(f), "").unwrap();
         }
         // `true` exists everywhere; it stands in for the program here (nothing is run).

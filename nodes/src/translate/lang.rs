@@ -284,7 +284,10 @@ mod tests {
         assert_eq!(key("eng").unwrap(), en);
         assert_eq!(key("EN").unwrap(), en);
         let us = key("EN-US").unwrap();
-        assert_eq!((us.base.as_str(), us.variant.as_deref()), ("eng", Some("us")));
+        assert_eq!(
+            (us.base.as_str(), us.variant.as_deref()),
+            ("eng", Some("us"))
+        );
         assert_eq!(key("eng_US").unwrap(), us);
         assert_eq!(key("zh-Hans").unwrap().variant.as_deref(), Some("hans"));
         assert_eq!(key("sr").unwrap().base, "hbs");
@@ -300,10 +303,7 @@ mod tests {
             LanguagePair::new("spa", "eng"),
             LanguagePair::new("spa", "eng_US"),
         ];
-        assert_eq!(
-            find_pair(&apertium, Some("en"), "es"),
-            Some(&apertium[0])
-        );
+        assert_eq!(find_pair(&apertium, Some("en"), "es"), Some(&apertium[0]));
         assert_eq!(find_pair(&apertium, Some("es"), "en"), Some(&apertium[1]));
         assert_eq!(
             find_pair(&apertium, Some("es"), "en-US"),

@@ -128,7 +128,12 @@ impl TranslateParams {
 }
 
 /// The error for a direction the engine does not offer, listing what it does offer.
-fn unsupported(engine: &dyn Translator, source: Option<&str>, target: &str, pairs: &[LanguagePair]) -> NodeError {
+fn unsupported(
+    engine: &dyn Translator,
+    source: Option<&str>,
+    target: &str,
+    pairs: &[LanguagePair],
+) -> NodeError {
     NodeError::invalid_field(
         "target_language",
         format!(
@@ -288,7 +293,9 @@ impl Node for TranslateNode {
             ctx.report(0.0, "translate: languages");
             let pairs = engine.languages()?;
             let pair = lang::find_pair(&pairs, Some(&source), &p.target_language)
-                .ok_or_else(|| unsupported(engine.as_ref(), Some(&source), &p.target_language, &pairs))?
+                .ok_or_else(|| {
+                    unsupported(engine.as_ref(), Some(&source), &p.target_language, &pairs)
+                })?
                 .clone();
             translate_transcript(engine.as_ref(), &transcript, &pair, &p.target_language, ctx)?
         };
@@ -363,7 +370,11 @@ pub fn translate_transcript(
             seg.words = None;
             if let Some(t) = t {
                 // Keep Whisper's leading-space convention.
-                let lead = if s.text.starts_with(char::is_whitespace) { " " } else { "" };
+                let lead = if s.text.starts_with(char::is_whitespace) {
+                    " "
+                } else {
+                    ""
+                };
                 seg.text = format!("{lead}{}", t.trim());
             }
             seg
@@ -413,7 +424,10 @@ mod tests {
         };
         assert_eq!(batches([3, 3, 3, 3, 3], l), vec![0..2, 2..4, 4..5]);
         assert_eq!(batches([6, 6, 20, 1], l), vec![0..1, 1..2, 2..3, 3..4]);
-        assert_eq!(batches(Vec::<usize>::new(), l), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(
+            batches(Vec::<usize>::new(), l),
+            Vec::<std::ops::Range<usize>>::new()
+        );
     }
 
     /// Upper-cases text and records each call (a pure in-process engine for the node logic).
@@ -454,7 +468,10 @@ mod tests {
             if name == "up" {
                 Ok(self.0.clone())
             } else {
-                Err(NodeError::invalid_field("engine", format!("no engine `{name}`")))
+                Err(NodeError::invalid_field(
+                    "engine",
+                    format!("no engine `{name}`"),
+                ))
             }
         }
     }
@@ -519,7 +536,10 @@ mod tests {
         let texts: Vec<&str> = t.segments.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(texts, vec![" HELLO THERE", "   ", " GOOD MORNING", " BYE"]);
         for (a, b) in t.segments.iter().zip(&transcript().segments) {
-            assert_eq!((a.id, a.start, a.end, &a.speaker), (b.id, b.start, b.end, &b.speaker));
+            assert_eq!(
+                (a.id, a.start, a.end, &a.speaker),
+                (b.id, b.start, b.end, &b.speaker)
+            );
             assert!(a.words.is_none());
         }
         // The blank segment made no round trip; the rest went in batches of two.
@@ -530,7 +550,10 @@ mod tests {
                 vec!["bye".to_string()]
             ]
         );
-        assert_eq!(out["text"], PortValue::Text("HELLO THERE GOOD MORNING BYE".into()));
+        assert_eq!(
+            out["text"],
+            PortValue::Text("HELLO THERE GOOD MORNING BYE".into())
+        );
     }
 
     #[test]
@@ -542,12 +565,24 @@ mod tests {
         let mut inputs = NodeInputs::new();
         inputs.insert("transcript".into(), PortValue::Transcript(transcript()));
         let e = node
-            .run(inputs.clone(), json!({"engine": "up", "target_language": "fr"}), &node_ctx(&upper))
+            .run(
+                inputs.clone(),
+                json!({"engine": "up", "target_language": "fr"}),
+                &node_ctx(&upper),
+            )
             .unwrap_err();
         assert_eq!(e.kind, NodeErrorKind::InvalidParams);
-        assert!(e.message.contains("en → fr") && e.message.contains("EN → DE"), "{}", e.message);
+        assert!(
+            e.message.contains("en → fr") && e.message.contains("EN → DE"),
+            "{}",
+            e.message
+        );
         let e = node
-            .run(inputs.clone(), json!({"engine": "nope", "target_language": "de"}), &node_ctx(&upper))
+            .run(
+                inputs.clone(),
+                json!({"engine": "nope", "target_language": "de"}),
+                &node_ctx(&upper),
+            )
             .unwrap_err();
         assert!(e.message.contains("no engine `nope`"), "{}", e.message);
         // Without a provider (outside a job) only Apertium is available.
@@ -573,7 +608,11 @@ mod tests {
         }
         // Same language: passed through untouched, words included.
         let out = node
-            .run(inputs, json!({"engine": "up", "target_language": "en"}), &node_ctx(&upper))
+            .run(
+                inputs,
+                json!({"engine": "up", "target_language": "en"}),
+                &node_ctx(&upper),
+            )
             .unwrap();
         let PortValue::Transcript(t) = &out["transcript"] else {
             panic!()

@@ -58,7 +58,11 @@ pub fn insert(conn: &mut DbConn, row: &TranslationEngineRow) -> Result<(), Store
     Ok(())
 }
 
-pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<TranslationEngineRow>, StoreError> {
+pub fn get(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<TranslationEngineRow>, StoreError> {
     Ok(visible(scope)
         .filter(t::id.eq(id.to_string()))
         .select(TranslationEngineRow::as_select())
