@@ -33,6 +33,8 @@ pub struct AppState {
     _listener: Option<ListenerGuard>,
     /// The node registry as served by `/v1/nodes`.
     pub catalog: crate::api::nodes::Catalog,
+    /// Tenants' HTTP translation engines: sealing their keys, building them for jobs.
+    pub translation: crate::translation::Engines,
 }
 
 impl AppState {
@@ -51,11 +53,25 @@ impl AppState {
             &settings.data_dir,
         )?;
         let jwt = JwtKeys::new(&secret, settings.access_token_ttl_secs);
+        let sealing_key = crate::auth::secrets::load_or_create_secrets_key(
+            &settings.secrets_key,
+            &settings.data_dir,
+        )?;
+        // One Apertium discovery, shared by the node and the languages endpoint.
+        let apertium = Arc::new(voxflow_nodes::translate::apertium::Apertium::system());
+        let translation = crate::translation::Engines::new(
+            crate::auth::sealing::SecretBox::new(&sealing_key),
+            settings.url_allow_private,
+            apertium.clone(),
+        );
         let throttle = LoginThrottle::new(
             settings.login_max_failures,
             Duration::from_secs(settings.login_window_secs),
         );
-        let registry = voxflow_nodes::Registry::new();
+        let mut registry = voxflow_nodes::Registry::new();
+        registry.register(Arc::new(voxflow_nodes::translate::TranslateNode::new(
+            translation.apertium().clone(),
+        )));
         let listener = (store.backend() == crate::store::Backend::Postgres).then(|| {
             let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
             crate::realtime::listener::spawn(
@@ -72,6 +88,7 @@ impl AppState {
             wake_workers: Arc::new(tokio::sync::Notify::new()),
             _listener: listener,
             metrics: Metrics::new()?,
+            translation,
             settings,
             store,
             jwt,
@@ -104,14 +121,17 @@ impl AppState {
         };
         (0..count)
             .map(|_| {
-                let worker = Arc::new(crate::engine::worker::Worker::new(
-                    self.store.clone(),
-                    self.registry.clone(),
-                    self.speech.resources(),
-                    crate::files::BlobStore::new(&self.settings.data_dir),
-                    opts.clone(),
-                    self.wake_workers.clone(),
-                ));
+                let worker = Arc::new(
+                    crate::engine::worker::Worker::new(
+                        self.store.clone(),
+                        self.registry.clone(),
+                        self.speech.resources(),
+                        crate::files::BlobStore::new(&self.settings.data_dir),
+                        opts.clone(),
+                        self.wake_workers.clone(),
+                    )
+                    .with_translation(self.translation.clone()),
+                );
                 tracing::info!(worker = %worker.id, "job worker started");
                 tokio::spawn(worker.run_forever())
             })

@@ -22,6 +22,9 @@ pub struct Settings {
     pub models_base_url: String,
     /// HMAC secret for access tokens. Empty: generated once and kept in `<data_dir>/jwt_secret`.
     pub jwt_secret: String,
+    /// Key material stored third-party credentials (translation engine API keys) are sealed
+    /// with. Empty: generated once and kept in `<data_dir>/secrets_key`.
+    pub secrets_key: String,
     /// Lifetime of access tokens, in seconds.
     pub access_token_ttl_secs: i64,
     /// Lifetime of refresh tokens, in seconds.
@@ -77,6 +80,7 @@ impl Default for Settings {
             models_dir: PathBuf::new(),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
+            secrets_key: String::new(),
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 3600,
             bootstrap_admin_email: String::new(),
@@ -110,6 +114,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_MODELS_DIR", "models_dir"),
     ("VOXFLOW_MODELS_BASE_URL", "models_base_url"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),
+    ("VOXFLOW_SECRETS_KEY", "secrets_key"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
     ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),
     ("VOXFLOW_BOOTSTRAP_ADMIN_EMAIL", "bootstrap_admin_email"),
@@ -217,6 +222,11 @@ impl Settings {
         if !self.jwt_secret.is_empty() && self.jwt_secret.len() < 32 {
             return Err(ConfigError::Invalid(
                 "VOXFLOW_JWT_SECRET must be at least 32 characters".into(),
+            ));
+        }
+        if !self.secrets_key.is_empty() && self.secrets_key.len() < 32 {
+            return Err(ConfigError::Invalid(
+                "VOXFLOW_SECRETS_KEY must be at least 32 characters".into(),
             ));
         }
         Ok(())

@@ -64,6 +64,7 @@ codes! {
     WebhookNotFound => ("webhook_not_found", NOT_FOUND, "Webhook not found"),
     ArtifactNotFound => ("artifact_not_found", NOT_FOUND, "The job has no such output"),
     WorkflowVersionNotFound => ("workflow_version_not_found", NOT_FOUND, "Workflow version not found"),
+    TranslationEngineNotFound => ("translation_engine_not_found", NOT_FOUND, "Translation engine not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -71,6 +72,7 @@ codes! {
     PlanLimitReached => ("plan_limit_reached", CONFLICT, "The subscription plan's limit is reached"),
     PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
     JobFinished => ("job_finished", CONFLICT, "The job has already finished"),
+    TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     // 422
@@ -81,6 +83,7 @@ codes! {
     // 5xx
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),
     DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),
+    TranslationEngineUnavailable => ("translation_engine_unavailable", BAD_GATEWAY, "The translation engine did not answer as expected"),
 }
 
 /// One invalid field of a request, named by its JSON path.

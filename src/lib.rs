@@ -22,4 +22,5 @@ pub mod speech;
 pub mod store;
 pub mod telemetry;
 pub mod tenancy;
+pub mod translation;
 pub mod webhooks;

@@ -1,5 +1,5 @@
-//! Voxflow speech nodes: audio decoding, Silero VAD, Whisper transcription and subtitle
-//! export. Pure processing: no HTTP, no database.
+//! Voxflow speech nodes: audio decoding, Silero VAD, Whisper transcription, transcript
+//! translation and subtitle export. Pure processing: no HTTP, no database.
 //!
 //! Every node kind implements [`Node`]: a [`NodeManifest`] describing its ports and params,
 //! and a blocking [`Node::run`] (the service calls it inside `spawn_blocking`). Use
@@ -12,6 +12,7 @@ pub mod export;
 pub mod manifest;
 pub mod progress;
 pub mod registry;
+pub mod translate;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -104,6 +105,10 @@ pub struct NodeCtx {
     pub progress: ProgressFn,
     pub cancel: CancelToken,
     pub resources: Arc<NodeResources>,
+    /// The job's tenant's translation engines (set per job by the service; `None` outside
+    /// jobs). Per job rather than in [`NodeResources`] because engines and their keys
+    /// belong to a tenant, not to the process.
+    pub translators: Option<Arc<dyn translate::TranslatorProvider>>,
 }
 
 impl NodeCtx {
@@ -112,6 +117,7 @@ impl NodeCtx {
             progress: no_progress(),
             cancel: CancelToken::new(),
             resources,
+            translators: None,
         }
     }
 
@@ -122,6 +128,11 @@ impl NodeCtx {
 
     pub fn with_cancel(mut self, cancel: CancelToken) -> Self {
         self.cancel = cancel;
+        self
+    }
+
+    pub fn with_translators(mut self, translators: Arc<dyn translate::TranslatorProvider>) -> Self {
+        self.translators = Some(translators);
         self
     }
 

@@ -89,9 +89,14 @@ pub struct Transcript {
 }
 
 impl Transcript {
-    /// All segment texts joined by single spaces.
+    /// All non-blank segment texts joined by single spaces.
     pub fn text(&self) -> String {
-        let parts: Vec<&str> = self.segments.iter().map(|s| s.text.trim()).collect();
+        let parts: Vec<&str> = self
+            .segments
+            .iter()
+            .map(|s| s.text.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
         parts.join(" ")
     }
 }

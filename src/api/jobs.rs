@@ -383,9 +383,16 @@ pub async fn create_job(
     let actor = Actor::of(&authed);
     let reseller = authed.principal.reseller_id.map(|r| r.to_string());
     let blobs = crate::files::BlobStore::new(&state.settings.data_dir);
+    let graph_for_engines = parsed.clone();
     let job = state
         .store
         .write(scope, move |c| {
+            // Translation engines are per tenant: a graph naming one this tenant lacks is
+            // refused now rather than failing when the node runs.
+            let missing = crate::translation::missing_engines(c, &scope, &graph_for_engines)?;
+            if !missing.is_empty() {
+                return Ok(Err(super::graphs::invalid_graph(missing, "graph/")));
+            }
             for (node_id, file_id) in &file_inputs {
                 if crate::files::resolve_input(c, &scope, &blobs, file_id)?.is_none() {
                     return Ok(Err(ApiError::field(&format!("inputs/{node_id}"), format!("no file {file_id}"))));

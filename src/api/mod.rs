@@ -12,6 +12,7 @@ pub mod openai;
 pub mod plans;
 pub mod resellers;
 pub mod tenants;
+pub mod translation_engines;
 pub mod users;
 pub mod webhooks;
 pub mod workflows;
@@ -52,6 +53,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
+        (name = "translation-engines", description = "A tenant's LibreTranslate / DeepL engines for translate.text (API keys sealed, never returned), and every engine's language pairs"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
 )]
@@ -158,6 +160,12 @@ where
                 .service(webhooks::list_webhooks)
                 .service(webhooks::list_deliveries)
                 .service(webhooks::delete_webhook)
+                .service(translation_engines::create_translation_engine)
+                .service(translation_engines::list_translation_engines)
+                .service(translation_engines::get_translation_engine)
+                .service(translation_engines::update_translation_engine)
+                .service(translation_engines::delete_translation_engine)
+                .service(translation_engines::list_engine_languages)
                 .service(nodes::list_nodes)
                 .service(nodes::get_node)
                 .service(openai::create_transcription)

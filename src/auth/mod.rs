@@ -1,10 +1,12 @@
 //! Authentication and authorisation: access tokens (JWT), refresh tokens, API keys,
-//! password hashing, login throttling, and the per-role action policy.
+//! password hashing, login throttling, the per-role action policy, and sealing stored
+//! third-party credentials.
 
 pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod policy;
+pub mod sealing;
 pub mod secrets;
 pub mod throttle;
 

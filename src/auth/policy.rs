@@ -41,6 +41,10 @@ pub enum Action {
     FilesRead,
     #[serde(rename = "files:write")]
     FilesWrite,
+    #[serde(rename = "translation_engines:read")]
+    TranslationEnginesRead,
+    #[serde(rename = "translation_engines:write")]
+    TranslationEnginesWrite,
 }
 
 use Action::*;
@@ -63,6 +67,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     JobsWrite,
     FilesRead,
     FilesWrite,
+    TranslationEnginesRead,
+    TranslationEnginesWrite,
 ];
 
 impl Action {
@@ -86,6 +92,8 @@ impl Action {
             JobsWrite => "jobs:write",
             FilesRead => "files:read",
             FilesWrite => "files:write",
+            TranslationEnginesRead => "translation_engines:read",
+            TranslationEnginesWrite => "translation_engines:write",
         }
     }
 
@@ -124,6 +132,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             JobsWrite,
             FilesRead,
             FilesWrite,
+            TranslationEnginesRead,
+            TranslationEnginesWrite,
         ],
         Role::Member => &[
             TenantsRead,
@@ -137,6 +147,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             JobsWrite,
             FilesRead,
             FilesWrite,
+            TranslationEnginesRead,
         ],
         Role::Viewer => &[
             TenantsRead,
@@ -146,6 +157,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             WorkflowsRead,
             JobsRead,
             FilesRead,
+            TranslationEnginesRead,
         ],
     }
 }

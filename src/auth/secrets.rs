@@ -1,4 +1,5 @@
-//! Random tokens (API keys, refresh tokens) and their stored digests, and the JWT secret.
+//! Random tokens (API keys, refresh tokens) and their stored digests, and the server's own
+//! secrets (the JWT signing secret, the key material stored credentials are sealed with).
 
 use rand::distr::{Alphanumeric, SampleString};
 use sha2::{Digest, Sha256};
@@ -28,10 +29,27 @@ pub fn digest(token: &str) -> String {
 
 /// The JWT secret: from configuration, else read from (or created in) `<data_dir>/jwt_secret`.
 pub fn load_or_create_jwt_secret(configured: &str, data_dir: &Path) -> std::io::Result<Vec<u8>> {
+    load_or_create_secret(configured, data_dir, "jwt_secret", "VOXFLOW_JWT_SECRET")
+}
+
+/// The key material that stored credentials are sealed with (see `crate::auth::sealing`):
+/// from configuration, else read from (or created in) `<data_dir>/secrets_key`.
+pub fn load_or_create_secrets_key(configured: &str, data_dir: &Path) -> std::io::Result<Vec<u8>> {
+    load_or_create_secret(configured, data_dir, "secrets_key", "VOXFLOW_SECRETS_KEY")
+}
+
+/// A server secret: the configured value, else the one kept in `<data_dir>/<file>` (created,
+/// mode 0600, on first use). Every process sharing the database must use the same value.
+fn load_or_create_secret(
+    configured: &str,
+    data_dir: &Path,
+    file: &str,
+    env_var: &str,
+) -> std::io::Result<Vec<u8>> {
     if !configured.is_empty() {
         return Ok(configured.as_bytes().to_vec());
     }
-    let path = data_dir.join("jwt_secret");
+    let path = data_dir.join(file);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         let existing = existing.trim();
         if existing.len() >= 32 {
@@ -50,7 +68,7 @@ pub fn load_or_create_jwt_secret(configured: &str, data_dir: &Path) -> std::io::
     std::fs::rename(&tmp, &path)?;
     tracing::warn!(
         path = %path.display(),
-        "no VOXFLOW_JWT_SECRET configured: generated a signing secret and saved it; \
+        "no {env_var} configured: generated a secret and saved it; \
          every process sharing this database must use the same secret"
     );
     Ok(secret.into_bytes())
@@ -77,5 +95,12 @@ mod tests {
         assert_eq!(a, b);
         let c = load_or_create_jwt_secret("x".repeat(40).as_str(), dir.path()).expect("configured");
         assert_eq!(c, "x".repeat(40).into_bytes());
+        // A second secret lives in its own file.
+        let k = load_or_create_secrets_key("", dir.path()).expect("secrets key");
+        assert_ne!(k, a);
+        assert_eq!(
+            load_or_create_secrets_key("", dir.path()).expect("again"),
+            k
+        );
     }
 }

@@ -83,6 +83,8 @@ pub struct Worker {
     blobs: BlobStore,
     opts: WorkerOptions,
     wake: Arc<Notify>,
+    /// Builds each job's tenant translation engines (none: only Apertium works).
+    translation: Option<crate::translation::Engines>,
 }
 
 /// The outputs of finished nodes, by node id and port.
@@ -105,7 +107,14 @@ impl Worker {
             blobs,
             opts,
             wake,
+            translation: None,
         }
+    }
+
+    /// Lets `translate.text` nodes use their tenant's HTTP translation engines.
+    pub fn with_translation(mut self, engines: crate::translation::Engines) -> Self {
+        self.translation = Some(engines);
+        self
     }
 
     /// Runs until the task is dropped: claim, run, repeat; sleep when idle.
@@ -300,7 +309,7 @@ impl Worker {
                 move |c, j| j.node_state(c, &node_id, "running", None)
             })
             .await?;
-            let ctx = NodeCtx::new(self.resources.clone())
+            let mut ctx = NodeCtx::new(self.resources.clone())
                 .with_cancel(cancel.clone())
                 .with_progress(self.progress_reporter(
                     &job,
@@ -308,6 +317,11 @@ impl Worker {
                     index as f64 / total,
                     1.0 / total,
                 ));
+            if let (Some(engines), Some(tenant)) = (&self.translation, scope.tenant_id()) {
+                // Per job: the engines (and keys) of this job's tenant, nobody else's.
+                ctx =
+                    ctx.with_translators(Arc::new(engines.for_tenant(self.store.clone(), tenant)));
+            }
             let params = node.params.clone();
             let node_impl = implementation.clone();
             let run = tokio::task::spawn_blocking(move || {

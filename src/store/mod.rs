@@ -279,6 +279,16 @@ impl Store {
         self.in_transaction(&mut conn, scope, f)
     }
 
+    /// Synchronous read, for code already on a blocking thread (a running node).
+    pub fn read_blocking<T>(
+        &self,
+        scope: Scope,
+        f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.readers.get()?;
+        self.in_transaction(&mut conn, scope, f)
+    }
+
     fn in_transaction<T>(
         &self,
         conn: &mut DbConn,

@@ -290,6 +290,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    translation_engines (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        kind -> Text,
+        base_url -> Text,
+        api_key_sealed -> Nullable<Text>,
+        api_key_hint -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -315,4 +329,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     refresh_tokens,
     files,
+    translation_engines,
 );

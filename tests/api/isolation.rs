@@ -17,11 +17,15 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         "resellers" => json!({"name": "pwned"}),
         "plans" => json!({"name": "pwned"}),
         "workflows" => json!({"name": "pwned"}),
+        "translation-engines" => json!({"name": "pwned"}),
         _ => json!({}),
     };
     let mut routes = vec![(Method::GET, base.clone(), None)];
     if kind == "files" {
         routes.push((Method::GET, format!("{base}/content"), None));
+    }
+    if kind == "translation-engines" {
+        routes.push((Method::GET, format!("{base}/languages"), None));
     }
     if kind == "jobs" {
         routes.push((Method::GET, format!("{base}/events"), None));
@@ -55,7 +59,7 @@ async fn call(
 }
 
 /// Asserts `cred` cannot tell `target_id` of `kind` apart from a missing id, for every method.
-async fn assert_invisible(
+pub async fn assert_invisible(
     app: &TestApp,
     who: &str,
     cred: Cred<'_>,

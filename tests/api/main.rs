@@ -17,5 +17,6 @@ mod realtime;
 mod resources;
 mod sdks;
 mod store;
+mod translation;
 mod webhooks;
 mod workflows;

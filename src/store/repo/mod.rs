@@ -10,6 +10,7 @@ pub mod plans;
 pub mod refresh_tokens;
 pub mod resellers;
 pub mod tenants;
+pub mod translation_engines;
 pub mod usage;
 pub mod users;
 pub mod workflows;
