@@ -25,7 +25,7 @@ await build({
 })
 for (const d of nodeDirs) copyFileSync(join(root, 'nodes', d, 'voxflow.svg'), join(root, 'dist/nodes/voxflow', d, 'voxflow.svg'))
 await build({ ...common, entryPoints: { 'credentials/VoxflowApi.credential': join(root, 'credentials/VoxflowApi.credential.ts') }, outdir: join(root, 'dist') })
-await build({ ...common, entryPoints: { cli: join(root, 'src/cli.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' } })
+await build({ ...common, entryPoints: { cli: join(root, 'src/cli-main.ts') }, outdir: join(root, 'dist'), banner: { js: '#!/usr/bin/env node' } })
 
 const require = createRequire(import.meta.url)
 const nodes = nodeDirs.map((d) => {

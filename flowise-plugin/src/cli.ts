@@ -87,7 +87,7 @@ export function uninstall(components: string): boolean {
     return had
 }
 
-function main(argv: string[]): number {
+export function main(argv: string[], dist: string): number {
     const [command, ...rest] = argv
     let flowiseDir: string | undefined
     for (let i = 0; i < rest.length; i++) {
@@ -105,7 +105,7 @@ function main(argv: string[]): number {
     try {
         const components = findFlowise(flowiseDir)
         if (command === 'install') {
-            const r = install(components, __dirname)
+            const r = install(components, dist)
             console.log(`Installed ${r.nodes.length} Voxflow nodes and the voxflowApi credential into ${components}/dist`)
             console.log('Restart Flowise with SHOW_COMMUNITY_NODES=true to see them (they carry an author).')
         } else {
@@ -118,4 +118,3 @@ function main(argv: string[]): number {
     }
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)))
