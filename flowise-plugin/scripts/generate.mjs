@@ -129,7 +129,7 @@ export function compose(nodeId: string, values: Record<string, unknown>): GraphF
 }
 `
     const node = `${HEADER}
-import type { ICommonObject, INode, INodeData, INodeOutputsValue, INodeParams } from '../../src/flowise-types'
+import type { ICommonObject, INode, INodeData, INodeParams } from '../../src/flowise-types'
 import { AUTHOR, CATEGORY, credentialParam, listLanguages, listModels, rethrow } from '../../src/flowise'
 import { compose, SPEC } from './core'
 
@@ -147,7 +147,6 @@ class ${cls} implements INode {
     description = ${q(m.description)}
     baseClasses = ${q(baseClasses)}
     ${methods.length ? `credential: INodeParams = { ...credentialParam, description: 'Used to list options from your Voxflow server', optional: true }\n    ` : ''}inputs: INodeParams[] = ${fmt(inputs, 4)}
-    outputs: INodeOutputsValue[] = [{ label: ${q(m.label)}, name: 'output', baseClasses: this.baseClasses }]
     loadMethods = {${methods.length ? '\n        ' + methods.join(',\n        ') + '\n    ' : ''}}
 
     async init(nodeData: INodeData, _input?: string, _options?: ICommonObject): Promise<any> {
@@ -243,7 +242,7 @@ export function compose(nodeId: string, mode: string, value: string, question: s
 }
 `
     const node = `${HEADER}
-import type { ICommonObject, INode, INodeData, INodeOutputsValue, INodeParams } from '../../src/flowise-types'
+import type { ICommonObject, INode, INodeData, INodeParams } from '../../src/flowise-types'
 import { AUTHOR, CATEGORY, chatAudioUpload, rethrow } from '../../src/flowise'
 import { compose } from './core'
 
@@ -280,7 +279,6 @@ class ${cls} implements INode {
             description: 'For "URL" and "Voxflow file id"'
         }
     ]
-    outputs: INodeOutputsValue[] = [{ label: 'Audio', name: 'output', baseClasses: this.baseClasses }]
 
     async init(nodeData: INodeData, input?: string, options?: ICommonObject): Promise<any> {
         try {

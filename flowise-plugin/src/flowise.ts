@@ -36,10 +36,9 @@ const flowiseRuntime: Runtime = {
     },
     async storedFile(name, chatflowId, chatId, options) {
         const fc = flowiseComponents()
-        const orgId = options.orgId ?? ''
-        // Flowise 3.x keys stored files by organisation; older releases did not.
-        const buf = fc.getFileFromStorage.length >= 4 ? await fc.getFileFromStorage(name, orgId, chatflowId, chatId) : await fc.getFileFromStorage(name, chatflowId, chatId)
-        return new Uint8Array(buf)
+        // Flowise 3.x stores chat uploads under <orgId>/<chatflowId>/<chatId> (2.x had no orgId).
+        const paths = options.orgId ? [options.orgId, chatflowId, chatId] : [chatflowId, chatId]
+        return new Uint8Array(await fc.getFileFromStorage(name, ...paths))
     },
     document(pageContent, metadata) {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
