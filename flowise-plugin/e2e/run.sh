@@ -26,8 +26,10 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# HTTP with python3's standard library (no curl on a bare Debian).
+http_ok() { python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1" 2>/dev/null; }
 wait_http() { # url, what, log
-  for _ in $(seq 1 180); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
+  for _ in $(seq 1 180); do http_ok "$1" && return 0; sleep 1; done
   echo "$2 did not come up; log tail:"; tail -n 60 "$3"; return 1
 }
 
@@ -35,8 +37,8 @@ step "Node 24 and flowise@3.1.4"
 eval "$("$here/setup-flowise.sh")"
 node --version
 
-step "Build the plugin"
-(cd "$plugin" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+step "Build and unit-test the plugin (npm test: generator drift check, tsc, esbuild, node --test)"
+(cd "$plugin" && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tail -n 12)
 
 step "Install it into Flowise (twice: the installer is idempotent)"
 node "$plugin/dist/cli.js" install --flowise-dir "$FLOWISE_DIR"
@@ -56,7 +58,17 @@ vurl="http://127.0.0.1:$vport"
 wait_http "$vurl/healthz" Voxflow "$work/voxflow.log"
 
 jq_() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-post() { curl -fsS "$vurl$1" -H 'content-type: application/json' ${3:+-H "Authorization: Bearer $3"} -d "$2"; }
+post() { # path, json body, [bearer token] → response body (fails on non-2xx, printing it)
+  python3 - "$vurl$1" "$2" "${3:-}" <<'PY'
+import sys, urllib.request, urllib.error
+url, body, token = sys.argv[1:4]
+req = urllib.request.Request(url, data=body.encode(), headers={"content-type": "application/json", **({"authorization": "Bearer " + token} if token else {})})
+try:
+    print(urllib.request.urlopen(req, timeout=30).read().decode())
+except urllib.error.HTTPError as e:
+    sys.exit(f"POST {url} -> {e.code}: {e.read().decode()}")
+PY
+}
 token=$(post /v1/auth/login "{\"email\":\"admin@voxflow.local\",\"password\":\"$admin_pw\"}" | jq_ "['access_token']")
 tenant=$(post /v1/tenants '{"name":"Flowise e2e"}' "$token" | jq_ "['id']")
 post /v1/users "{\"email\":\"flowise@e2e.local\",\"password\":\"Tenant-admin-pw-1\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
