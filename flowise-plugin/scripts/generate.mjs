@@ -103,6 +103,12 @@ function loadMethodsOf(m) {
     return methods
 }
 
+/** Whether a load method asks the server (and so the node needs the credential). */
+function needsServer(m) {
+    const widgets = Object.values(m.params_schema?.properties ?? {}).map((s) => s['x-ui']?.widget)
+    return widgets.includes('language-select') || (widgets.includes('model-select') && m.kind.startsWith('whisper.'))
+}
+
 function stepFiles(m) {
     const cls = classOf(m)
     const first = m.inputs.find((p) => p.required) ?? m.inputs[0]
@@ -146,7 +152,7 @@ class ${cls} implements INode {
     author = AUTHOR
     description = ${q(m.description)}
     baseClasses = ${q(baseClasses)}
-    ${methods.length ? `credential: INodeParams = { ...credentialParam, description: 'Used to list options from your Voxflow server', optional: true }\n    ` : ''}inputs: INodeParams[] = ${fmt(inputs, 4)}
+    ${needsServer(m) ? `credential: INodeParams = { ...credentialParam, description: 'Used to list options from your Voxflow server', optional: true }\n    ` : ''}inputs: INodeParams[] = ${fmt(inputs, 4)}
     loadMethods = {${methods.length ? '\n        ' + methods.join(',\n        ') + '\n    ' : ''}}
 
     async init(nodeData: INodeData, _input?: string, _options?: ICommonObject): Promise<any> {

@@ -16,7 +16,6 @@ class VoxflowVadSilero implements INode {
     author = AUTHOR
     description = "Find the stretches of speech in audio with Silero VAD (whisper.cpp). Feed the regions to whisper.transcribe to skip silence."
     baseClasses = ["VoxflowSpeechRegions","VoxflowAudio","VoxflowGraph"]
-    credential: INodeParams = { ...credentialParam, description: 'Used to list options from your Voxflow server', optional: true }
     inputs: INodeParams[] = [
         {
             "label": "Audio",

@@ -64,7 +64,7 @@ export function createVoxflowClient(cfg: VoxflowConfig): VoxflowClient {
             try {
                 return await fetchImpl(req)
             } catch (e) {
-                const cause = (e as any)?.cause?.code ?? (e as Error).message
+                const cause = (e as any)?.cause?.code || (e as any)?.cause?.message || (e as Error).message
                 throw new VoxflowError(0, 'unreachable', `cannot reach ${baseUrl} (${cause})`)
             }
         }
