@@ -208,7 +208,9 @@ export function buildStep(
     const out = mergeFragments([merged])
     out.nodes.push(graphNode(nodeId, spec.kind, params, out.nodes.length))
     out.edges.push(...edges)
-    for (const o of spec.outputs) out.ports[o.port_type] = { node: nodeId, port: o.name }
+    // When several outputs share a type (e.g. vocals and accompaniment), the first listed one
+    // is what downstream nodes get by default.
+    for (const o of [...spec.outputs].reverse()) out.ports[o.port_type] = { node: nodeId, port: o.name }
     return out
 }
 
