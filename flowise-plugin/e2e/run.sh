@@ -97,7 +97,7 @@ wait_http "http://127.0.0.1:$fport/api/v1/ping" Flowise "$work/flowise.log"
 
 step "Drive Flowise"
 FLOWISE_URL="http://127.0.0.1:$fport" VOXFLOW_URL="$vurl" VOXFLOW_KEY="$vkey" \
-  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" EXPECT_WORDS="quick,brown,fox,jumps,lazy,dog,speech,text" \
+  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" EXPECT_WORDS="quick,fox,over,lazy,dog,text,inside" \
   NODES_JSON="$plugin/dist/voxflow-nodes.json" OUT="$work/flow.json" \
   node "$here/flowise.mjs" || { echo "--- flowise.log"; tail -n 80 "$work/flowise.log"; echo "--- voxflow.log"; tail -n 40 "$work/voxflow.log"; exit 1; }
 
