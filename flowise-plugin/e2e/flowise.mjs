@@ -75,6 +75,17 @@ const cred = (await call('POST', '/api/v1/credentials', {
 })).json
 ok(typeof cred.id === 'string', 'voxflowApi credential created')
 
+// 3b. Load methods against the live Voxflow: the Whisper model and language lists.
+const loadMethod = async (node, method) =>
+    (await call('POST', `/api/v1/node-load-method/${node}`, { name: node, loadMethod: method, credential: cred.id, inputs: {} })).json
+const models = await loadMethod('voxflowWhisperTranscribe', 'listModels')
+console.log(`listModels → ${models.map((m) => m.name).join(', ')}`)
+const tiny = models.find((m) => m.name.startsWith('tiny.en'))
+ok(tiny !== undefined, 'the model list comes from the live server and has tiny.en')
+const languages = await loadMethod('voxflowWhisperTranscribe', 'listLanguages')
+console.log(`listLanguages → ${languages.length} options, first: ${languages.slice(0, 3).map((l) => l.label).join(', ')}`)
+ok(languages.some((l) => l.name === 'en') && languages.some((l) => l.name === 'auto'), 'the language list comes from the live registry')
+
 // 4. A chatflow built the way the canvas builds it (node data from the server's definitions).
 const byName = Object.fromEntries(nodes.map((n) => [n.name, n]))
 const PARAM_TYPES = new Set(['asyncOptions', 'options', 'multiOptions', 'datagrid', 'string', 'number', 'boolean', 'password', 'json', 'code', 'date', 'file', 'folder', 'tabs', 'credential', 'asyncMultiOptions'])
@@ -132,7 +143,7 @@ function chatflow(whisperParams) {
     return JSON.stringify({ nodes: list, edges, viewport: { x: 40, y: 60, zoom: 0.8 } })
 }
 
-const flow = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: URL → VAD → Whisper → Run', flowData: chatflow({ model: 'tiny.en', language: 'en' }), deployed: false, type: 'CHATFLOW' })).json
+const flow = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: URL → VAD → Whisper → Run', flowData: chatflow({ model: tiny.name, language: 'en' }), deployed: false, type: 'CHATFLOW' })).json
 ok(typeof flow.id === 'string', `chatflow ${flow.id} created`)
 
 // 5. The prediction: the transcript comes back as the answer.
@@ -148,7 +159,7 @@ ok(Array.isArray(pred.sourceDocuments) && pred.sourceDocuments.length > 0 && typ
 ok(pred.json?.status === 'succeeded', 'the answer carries the job status')
 
 // 6. A Voxflow problem reaches the user: beam_size 99 is out of range.
-const bad = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: bad params', flowData: chatflow({ model: 'tiny.en', beam_size: 99 }), deployed: false, type: 'CHATFLOW' })).json
+const bad = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: bad params', flowData: chatflow({ model: tiny.name, beam_size: 99 }), deployed: false, type: 'CHATFLOW' })).json
 const err = await call('POST', `/api/v1/prediction/${bad.id}`, { question: 'x' }, { expect: [400, 422, 500] })
 const message = JSON.stringify(err.json)
 console.log(`bad params → ${err.status}: ${message.slice(0, 300)}`)

@@ -29,7 +29,8 @@ export class VoxflowError extends Error {
     }
 
     static describe(status: number, code: string, detail: string, errors: Array<{ field: string; message: string }>): string {
-        const fields = errors.map((e) => `\n- ${e.field}: ${e.message}`).join('')
+        // The detail often repeats the first field error; list only what it does not say.
+        const fields = errors.filter((e) => !detail.includes(e.message)).map((e) => `\n- ${e.field}: ${e.message}`).join('')
         return `Voxflow: ${detail}${fields}${status ? ` (${status}${code ? ` ${code}` : ''})` : ''}`
     }
 
