@@ -8,18 +8,18 @@ export const SPEC: NodeSpec = {
     "label": "Decode audio",
     "inputs": [
         {
+            "description": "Uploaded media file.",
             "name": "file",
             "port_type": "file",
-            "required": true,
-            "description": "Uploaded media file."
+            "required": true
         }
     ],
     "outputs": [
         {
+            "description": "16 kHz mono audio.",
             "name": "audio",
             "port_type": "audio",
-            "required": true,
-            "description": "16 kHz mono audio."
+            "required": true
         }
     ],
     "params": []

@@ -57,6 +57,15 @@ class VoxflowExportSubtitles implements INode {
             "optional": true
         },
         {
+            "label": "Speaker labels",
+            "name": "include_speaker",
+            "type": "boolean",
+            "description": "Prefix cues with the segment's speaker when it has one.",
+            "default": true,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
             "label": "Max line length",
             "name": "max_line_length",
             "type": "number",
@@ -73,15 +82,6 @@ class VoxflowExportSubtitles implements INode {
             "description": "Range (1–4).",
             "step": 1,
             "default": 2,
-            "optional": true,
-            "additionalParams": true
-        },
-        {
-            "label": "Speaker labels",
-            "name": "include_speaker",
-            "type": "boolean",
-            "description": "Prefix cues with the segment's speaker when it has one.",
-            "default": true,
             "optional": true,
             "additionalParams": true
         }

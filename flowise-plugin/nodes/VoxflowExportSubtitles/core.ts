@@ -8,24 +8,24 @@ export const SPEC: NodeSpec = {
     "label": "Export subtitles",
     "inputs": [
         {
+            "description": "Transcript to render.",
             "name": "transcript",
             "port_type": "transcript",
-            "required": true,
-            "description": "Transcript to render."
+            "required": true
         }
     ],
     "outputs": [
         {
+            "description": "The rendered file (inline text, with name and MIME type).",
             "name": "file",
             "port_type": "file",
-            "required": true,
-            "description": "The rendered file (inline text, with name and MIME type)."
+            "required": true
         },
         {
+            "description": "The rendered content.",
             "name": "text",
             "port_type": "text",
-            "required": true,
-            "description": "The rendered content."
+            "required": true
         }
     ],
     "params": [
@@ -43,6 +43,11 @@ export const SPEC: NodeSpec = {
             "default": "srt"
         },
         {
+            "name": "include_speaker",
+            "type": "boolean",
+            "default": true
+        },
+        {
             "name": "max_line_length",
             "type": "integer",
             "default": 42,
@@ -55,11 +60,6 @@ export const SPEC: NodeSpec = {
             "default": 2,
             "minimum": 1,
             "maximum": 4
-        },
-        {
-            "name": "include_speaker",
-            "type": "boolean",
-            "default": true
         }
     ]
 }

@@ -12,7 +12,7 @@ class VoxflowJobStatus implements INode {
     icon = 'voxflow.svg'
     category = CATEGORY
     author = AUTHOR
-    description = "Await or read a Voxflow job."
+    description = "Await or read a Voxflow job. Subscribe on the WebSocket `GET /v1/ws` (`{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":seq}`) or poll `GET /v1/jobs/{id}` with `If-None-Match` (304 while nothing changed, `Voxflow-Poll-After` suggests the next interval). Outputs are the job's artifacts once it succeeds."
     baseClasses = ['VoxflowJobResult']
     credential: INodeParams = credentialParam
     inputs: INodeParams[] = [

@@ -9,24 +9,24 @@ export const SPEC: NodeSpec = {
     "label": "Job status",
     "inputs": [
         {
+            "description": "The job to await.",
             "name": "job_id",
             "port_type": "text",
-            "required": true,
-            "description": "The job to await."
+            "required": true
         }
     ],
     "outputs": [
         {
+            "description": "The job's transcript artifact, when it has one.",
             "name": "transcript",
             "port_type": "transcript",
-            "required": false,
-            "description": "x"
+            "required": false
         },
         {
+            "description": "Final status, or the transcript text when there is one.",
             "name": "text",
             "port_type": "text",
-            "required": true,
-            "description": "y"
+            "required": true
         }
     ],
     "params": [

@@ -50,9 +50,9 @@ test('VoxflowVadSilero: a non-Voxflow value on an input is refused clearly', asy
 
 test('VoxflowVadSilero: numeric params arrive as numbers; junk is refused with the field name', async () => {
     const up = upstream()
-    const f = await new Node().init({ id: 'n_0', inputs: { "audio": up, "threshold": '0' } }, '')
-    assert.equal(f.nodes.find((n: any) => n.id === 'n_0').data.params["threshold"], 0)
-    await assert.rejects(new Node().init({ id: 'n_0', inputs: { "audio": up, "threshold": 'abc' } }, ''), /threshold/)
+    const f = await new Node().init({ id: 'n_0', inputs: { "audio": up, "min_silence_ms": '0' } }, '')
+    assert.equal(f.nodes.find((n: any) => n.id === 'n_0').data.params["min_silence_ms"], 0)
+    await assert.rejects(new Node().init({ id: 'n_0', inputs: { "audio": up, "min_silence_ms": 'abc' } }, ''), /min_silence_ms/)
 })
 
 void "VoxflowAudio"

@@ -24,31 +24,11 @@ class VoxflowVadSilero implements INode {
             "description": "Audio to analyse (or a file to decode)."
         },
         {
-            "label": "Model",
-            "name": "model",
-            "type": "asyncOptions",
-            "description": "`silero` (newest installed) or a file name stem such as `silero-v6.2.3`.",
-            "loadMethod": "listModels",
-            "default": "silero",
-            "optional": true,
-            "additionalParams": true
-        },
-        {
-            "label": "Speech threshold",
-            "name": "threshold",
+            "label": "Max speech (s)",
+            "name": "max_speech_s",
             "type": "number",
-            "description": "Frames with speech probability above this count as speech. Range (0–1).",
-            "step": 0.05,
-            "default": 0.5,
-            "optional": true
-        },
-        {
-            "label": "Min speech (ms)",
-            "name": "min_speech_ms",
-            "type": "number",
-            "description": "Drop speech shorter than this. Range (0–60000).",
-            "step": 1,
-            "default": 250,
+            "description": "Split regions longer than this (null = no limit). Range (1–…).",
+            "step": 0.1,
             "optional": true,
             "additionalParams": true
         },
@@ -63,11 +43,22 @@ class VoxflowVadSilero implements INode {
             "additionalParams": true
         },
         {
-            "label": "Max speech (s)",
-            "name": "max_speech_s",
+            "label": "Min speech (ms)",
+            "name": "min_speech_ms",
             "type": "number",
-            "description": "Split regions longer than this (null = no limit). Range (1–…).",
-            "step": 0.1,
+            "description": "Drop speech shorter than this. Range (0–60000).",
+            "step": 1,
+            "default": 250,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Model",
+            "name": "model",
+            "type": "asyncOptions",
+            "description": "`silero` (newest installed) or a file name stem such as `silero-v6.2.3`.",
+            "loadMethod": "listModels",
+            "default": "silero",
             "optional": true,
             "additionalParams": true
         },
@@ -80,6 +71,15 @@ class VoxflowVadSilero implements INode {
             "default": 30,
             "optional": true,
             "additionalParams": true
+        },
+        {
+            "label": "Speech threshold",
+            "name": "threshold",
+            "type": "number",
+            "description": "Frames with speech probability above this count as speech. Range (0–1).",
+            "step": 0.05,
+            "default": 0.5,
+            "optional": true
         }
     ]
     loadMethods = {

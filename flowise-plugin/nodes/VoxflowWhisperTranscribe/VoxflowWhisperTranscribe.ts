@@ -32,42 +32,6 @@ class VoxflowWhisperTranscribe implements INode {
             "optional": true
         },
         {
-            "label": "Model",
-            "name": "model",
-            "type": "asyncOptions",
-            "description": "Catalog name resolved to ggml-<name>.bin in the models dir (e.g. tiny.en, base, base-q8_0); a name without a quantisation suffix may use an installed quantised file.",
-            "loadMethod": "listModels",
-            "default": "base",
-            "optional": true
-        },
-        {
-            "label": "Language",
-            "name": "language",
-            "type": "asyncOptions",
-            "description": "`auto` to detect, or an ISO 639-1 code (en, de, es…).",
-            "loadMethod": "listLanguages",
-            "default": "auto",
-            "optional": true
-        },
-        {
-            "label": "Task",
-            "name": "task",
-            "type": "options",
-            "description": "`translate` outputs English (multilingual models only).",
-            "options": [
-                {
-                    "label": "transcribe",
-                    "name": "transcribe"
-                },
-                {
-                    "label": "translate",
-                    "name": "translate"
-                }
-            ],
-            "default": "transcribe",
-            "optional": true
-        },
-        {
             "label": "Beam size",
             "name": "beam_size",
             "type": "number",
@@ -86,6 +50,71 @@ class VoxflowWhisperTranscribe implements INode {
             "default": 5,
             "optional": true,
             "additionalParams": true
+        },
+        {
+            "label": "Initial prompt",
+            "name": "initial_prompt",
+            "type": "string",
+            "description": "Text to prime the decoder (names, spelling, style).",
+            "rows": 4,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Language",
+            "name": "language",
+            "type": "asyncOptions",
+            "description": "`auto` to detect, or an ISO 639-1 code (en, de, es…).",
+            "loadMethod": "listLanguages",
+            "default": "auto",
+            "optional": true
+        },
+        {
+            "label": "Max segment length",
+            "name": "max_segment_length",
+            "type": "number",
+            "description": "Split segments longer than this many characters at word boundaries (0 = no limit). Range (0–…).",
+            "step": 1,
+            "default": 0,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Model",
+            "name": "model",
+            "type": "asyncOptions",
+            "description": "Catalog name resolved to ggml-<name>.bin in the models dir (e.g. tiny.en, base, base-q8_0); a name without a quantisation suffix may use an installed quantised file.",
+            "loadMethod": "listModels",
+            "default": "base",
+            "optional": true
+        },
+        {
+            "label": "No-speech threshold",
+            "name": "no_speech_threshold",
+            "type": "number",
+            "description": "Range (0–1).",
+            "step": 0.05,
+            "default": 0.6,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Task",
+            "name": "task",
+            "type": "options",
+            "description": "`translate` outputs English (multilingual models only).",
+            "options": [
+                {
+                    "label": "transcribe",
+                    "name": "transcribe"
+                },
+                {
+                    "label": "translate",
+                    "name": "translate"
+                }
+            ],
+            "default": "transcribe",
+            "optional": true
         },
         {
             "label": "Temperature",
@@ -108,11 +137,12 @@ class VoxflowWhisperTranscribe implements INode {
             "additionalParams": true
         },
         {
-            "label": "Initial prompt",
-            "name": "initial_prompt",
-            "type": "string",
-            "description": "Text to prime the decoder (names, spelling, style).",
-            "rows": 4,
+            "label": "Threads",
+            "name": "threads",
+            "type": "number",
+            "description": "CPU threads (0 = automatic, capped by the server). Range (0–64).",
+            "step": 1,
+            "default": 0,
             "optional": true,
             "additionalParams": true
         },
@@ -122,36 +152,6 @@ class VoxflowWhisperTranscribe implements INode {
             "type": "boolean",
             "default": false,
             "optional": true
-        },
-        {
-            "label": "No-speech threshold",
-            "name": "no_speech_threshold",
-            "type": "number",
-            "description": "Range (0–1).",
-            "step": 0.05,
-            "default": 0.6,
-            "optional": true,
-            "additionalParams": true
-        },
-        {
-            "label": "Max segment length",
-            "name": "max_segment_length",
-            "type": "number",
-            "description": "Split segments longer than this many characters at word boundaries (0 = no limit). Range (0–…).",
-            "step": 1,
-            "default": 0,
-            "optional": true,
-            "additionalParams": true
-        },
-        {
-            "label": "Threads",
-            "name": "threads",
-            "type": "number",
-            "description": "CPU threads (0 = automatic, capped by the server). Range (0–64).",
-            "step": 1,
-            "default": 0,
-            "optional": true,
-            "additionalParams": true
         }
     ]
     loadMethods = {

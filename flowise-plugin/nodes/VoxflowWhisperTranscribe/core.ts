@@ -8,52 +8,33 @@ export const SPEC: NodeSpec = {
     "label": "Whisper transcription",
     "inputs": [
         {
+            "description": "Audio to transcribe (or a file to decode).",
             "name": "audio",
             "port_type": "audio",
-            "required": true,
-            "description": "Audio to transcribe (or a file to decode)."
+            "required": true
         },
         {
+            "description": "Only decode these regions (from vad.silero).",
             "name": "speech_regions",
             "port_type": "speech_regions",
-            "required": false,
-            "description": "Only decode these regions (from vad.silero)."
+            "required": false
         }
     ],
     "outputs": [
         {
+            "description": "Segments with timings, optional words.",
             "name": "transcript",
             "port_type": "transcript",
-            "required": true,
-            "description": "Segments with timings, optional words."
+            "required": true
         },
         {
+            "description": "The transcript as plain text.",
             "name": "text",
             "port_type": "text",
-            "required": true,
-            "description": "The transcript as plain text."
+            "required": true
         }
     ],
     "params": [
-        {
-            "name": "model",
-            "type": "string",
-            "default": "base"
-        },
-        {
-            "name": "language",
-            "type": "string",
-            "default": "auto"
-        },
-        {
-            "name": "task",
-            "type": "string",
-            "enum": [
-                "transcribe",
-                "translate"
-            ],
-            "default": "transcribe"
-        },
         {
             "name": "beam_size",
             "type": "integer",
@@ -67,6 +48,46 @@ export const SPEC: NodeSpec = {
             "default": 5,
             "minimum": 1,
             "maximum": 16
+        },
+        {
+            "name": "initial_prompt",
+            "type": [
+                "string",
+                "null"
+            ],
+            "default": null
+        },
+        {
+            "name": "language",
+            "type": "string",
+            "default": "auto"
+        },
+        {
+            "name": "max_segment_length",
+            "type": "integer",
+            "default": 0,
+            "minimum": 0
+        },
+        {
+            "name": "model",
+            "type": "string",
+            "default": "base"
+        },
+        {
+            "name": "no_speech_threshold",
+            "type": "number",
+            "default": 0.6,
+            "minimum": 0,
+            "maximum": 1
+        },
+        {
+            "name": "task",
+            "type": "string",
+            "enum": [
+                "transcribe",
+                "translate"
+            ],
+            "default": "transcribe"
         },
         {
             "name": "temperature",
@@ -83,37 +104,16 @@ export const SPEC: NodeSpec = {
             "maximum": 1
         },
         {
-            "name": "initial_prompt",
-            "type": [
-                "string",
-                "null"
-            ],
-            "default": null
-        },
-        {
-            "name": "word_timestamps",
-            "type": "boolean",
-            "default": false
-        },
-        {
-            "name": "no_speech_threshold",
-            "type": "number",
-            "default": 0.6,
-            "minimum": 0,
-            "maximum": 1
-        },
-        {
-            "name": "max_segment_length",
-            "type": "integer",
-            "default": 0,
-            "minimum": 0
-        },
-        {
             "name": "threads",
             "type": "integer",
             "default": 0,
             "minimum": 0,
             "maximum": 64
+        },
+        {
+            "name": "word_timestamps",
+            "type": "boolean",
+            "default": false
         }
     ]
 }
