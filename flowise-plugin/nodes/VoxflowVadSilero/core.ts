@@ -8,47 +8,21 @@ export const SPEC: NodeSpec = {
     "label": "Voice activity detection (Silero)",
     "inputs": [
         {
+            "description": "Audio to analyse (or a file to decode).",
             "name": "audio",
             "port_type": "audio",
-            "required": true,
-            "description": "Audio to analyse (or a file to decode)."
+            "required": true
         }
     ],
     "outputs": [
         {
+            "description": "Speech regions in seconds.",
             "name": "speech_regions",
             "port_type": "speech_regions",
-            "required": true,
-            "description": "Speech regions in seconds."
+            "required": true
         }
     ],
     "params": [
-        {
-            "name": "model",
-            "type": "string",
-            "default": "silero"
-        },
-        {
-            "name": "threshold",
-            "type": "number",
-            "default": 0.5,
-            "minimum": 0,
-            "maximum": 1
-        },
-        {
-            "name": "min_speech_ms",
-            "type": "integer",
-            "default": 250,
-            "minimum": 0,
-            "maximum": 60000
-        },
-        {
-            "name": "min_silence_ms",
-            "type": "integer",
-            "default": 100,
-            "minimum": 0,
-            "maximum": 60000
-        },
         {
             "name": "max_speech_s",
             "type": [
@@ -59,11 +33,37 @@ export const SPEC: NodeSpec = {
             "minimum": 1
         },
         {
+            "name": "min_silence_ms",
+            "type": "integer",
+            "default": 100,
+            "minimum": 0,
+            "maximum": 60000
+        },
+        {
+            "name": "min_speech_ms",
+            "type": "integer",
+            "default": 250,
+            "minimum": 0,
+            "maximum": 60000
+        },
+        {
+            "name": "model",
+            "type": "string",
+            "default": "silero"
+        },
+        {
             "name": "speech_pad_ms",
             "type": "integer",
             "default": 30,
             "minimum": 0,
             "maximum": 60000
+        },
+        {
+            "name": "threshold",
+            "type": "number",
+            "default": 0.5,
+            "minimum": 0,
+            "maximum": 1
         }
     ]
 }
