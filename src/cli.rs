@@ -36,6 +36,12 @@ pub enum Command {
     },
     /// Print the OpenAPI document (JSON) and exit.
     Openapi,
+    /// Print the node registry (every manifest, as `GET /v1/nodes` serves it) and exit.
+    Nodes {
+        /// JSON output (the only format; kept explicit for scripts).
+        #[arg(long)]
+        json: bool,
+    },
     /// Model files: list, download (`pull`) and verify.
     Models {
         #[command(subcommand)]

@@ -13,10 +13,15 @@ fn main() -> anyhow::Result<()> {
         println!("{spec}");
         return Ok(());
     }
+    if let Command::Nodes { .. } = command {
+        let catalog = voxflow::api::nodes::Catalog::new(&voxflow_nodes::Registry::new());
+        println!("{}", catalog.pretty_json()?);
+        return Ok(());
+    }
     let settings = Settings::load(cli.config.as_deref())?;
     voxflow::telemetry::init(settings.log_format);
     match command {
-        Command::Openapi => Ok(()),
+        Command::Openapi | Command::Nodes { .. } => Ok(()),
         Command::Migrate => {
             let store = Store::open(&settings.database_url, 1)?;
             tracing::info!(database = %redact(&settings.database_url), "migrations applied");

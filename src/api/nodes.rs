@@ -165,6 +165,12 @@ impl Catalog {
         }
     }
 
+    /// The list as `GET /v1/nodes` serves it, pretty-printed: what `voxflow nodes --json`
+    /// prints and `flowise-plugin/registry.json` holds.
+    pub fn pretty_json(&self) -> serde_json::Result<String> {
+        serde_json::to_string_pretty(&serde_json::json!({ "items": self.items }))
+    }
+
     pub fn get(&self, kind: &str) -> Option<&NodeManifestView> {
         self.items.iter().find(|i| i.kind == kind)
     }
@@ -246,4 +252,53 @@ pub async fn get_node(
     Ok(cached(&req, &catalog.item_etags[index], || {
         HttpResponse::Ok().json(item)
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The Flowise plugin is generated from `flowise-plugin/registry.json`; this fails when the
+    /// registry changed and the dump (and so the generated nodes) did not follow. Update with
+    /// `VOXFLOW_UPDATE_REGISTRY=1 cargo test -p voxflow flowise_plugin`, then
+    /// `node flowise-plugin/scripts/generate.mjs`.
+    #[test]
+    fn flowise_plugin_registry_is_current() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let path = root.join("flowise-plugin/registry.json");
+        let current = Catalog::new(&voxflow_nodes::Registry::new())
+            .pretty_json()
+            .unwrap()
+            + "\n";
+        if std::env::var_os("VOXFLOW_UPDATE_REGISTRY").is_some() {
+            std::fs::write(&path, &current).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == current,
+            "flowise-plugin/registry.json is out of date with the node registry: run \
+             `VOXFLOW_UPDATE_REGISTRY=1 cargo test -p voxflow flowise_plugin` and \
+             `node flowise-plugin/scripts/generate.mjs`, then commit both"
+        );
+    }
+
+    /// The generated plugin sources match `registry.json` (the generator has no dependencies,
+    /// so any Node.js runs it; every machine image here has one).
+    #[test]
+    fn flowise_plugin_generated_code_is_current() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let node = std::env::var("VOXFLOW_NODE").unwrap_or_else(|_| "node".into());
+        let out = std::process::Command::new(&node)
+            .arg(root.join("flowise-plugin/scripts/generate.mjs"))
+            .arg("--check")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run `{node}` (Node.js, set VOXFLOW_NODE): {e}"));
+        assert!(
+            out.status.success(),
+            "generated Flowise nodes drifted from flowise-plugin/registry.json:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

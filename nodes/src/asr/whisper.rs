@@ -361,6 +361,21 @@ impl WhisperParams {
     }
 }
 
+/// Every language whisper.cpp knows, as `{value, label}` UI options (with `auto` first), so
+/// front ends can offer a list without hard-coding one.
+fn language_options() -> Vec<serde_json::Value> {
+    let mut options = vec![json!({"value": "auto", "label": "Detect automatically"})];
+    for id in 0..=whisper_rs::get_lang_max_id() {
+        if let (Some(code), Some(name)) = (
+            whisper_rs::get_lang_str(id),
+            whisper_rs::get_lang_str_full(id),
+        ) {
+            options.push(json!({"value": code, "label": format!("{name} ({code})")}));
+        }
+    }
+    options
+}
+
 fn params_schema() -> serde_json::Value {
     json!({
         "$schema": JSON_SCHEMA_DIALECT,
@@ -374,7 +389,7 @@ fn params_schema() -> serde_json::Value {
                 "x-ui": {"widget": "model-select"}},
             "language": {"type": "string", "default": "auto", "title": "Language",
                 "description": "`auto` to detect, or an ISO 639-1 code (en, de, es…).",
-                "x-ui": {"widget": "language-select"}},
+                "x-ui": {"widget": "language-select", "options": language_options()}},
             "task": {"type": "string", "enum": ["transcribe", "translate"], "default": "transcribe",
                 "title": "Task", "description": "`translate` outputs English (multilingual models only).",
                 "x-ui": {"widget": "select"}},

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end proof of the Flowise plugin in a real Flowise (issue 6), run by CI after
+# scripts/test.sh:
+#   1. Node 24 + flowise@3.1.4 (cached under /var/cache/voxflow-ci; see setup-flowise.sh)
+#   2. build the plugin (npm ci + esbuild) and install it with its own installer (twice: idempotent)
+#   3. start Voxflow (SQLite, ../shared/models, VOXFLOW_URL_ALLOW_PRIVATE=true for the loopback
+#      audio server), create a tenant, a tenant admin and an API key through Voxflow's API
+#   4. synthesise a clip (espeak-ng + sox) and serve it over HTTP on loopback
+#   5. start Flowise on loopback and run e2e/flowise.mjs against it (credential, chatflow
+#      URL → VAD → Whisper → Run, prediction, node list, problem detail)
+#   6. with SCREENSHOT=1 (or `e2e/run.sh --screenshot`), capture the chatflow's canvas with
+#      playwright-core + Debian's chromium into docs/flowise-canvas.png (not done in CI).
+# Env: CARGO_TARGET_DIR (reuses its debug `voxflow`), VOXFLOW_CI_CACHE, KEEP=1 keeps the work dir.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+plugin=$(dirname "$here")
+repo=$(dirname "$plugin")
+[ "${1:-}" = "--screenshot" ] && SCREENSHOT=1
+work=$(mktemp -d /tmp/voxflow-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "${KEEP:-}" = 1 ]; then echo "work dir kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# HTTP with python3's standard library (no curl on a bare Debian).
+http_ok() { python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1" 2>/dev/null; }
+wait_http() { # url, what, log
+  for _ in $(seq 1 180); do http_ok "$1" && return 0; sleep 1; done
+  echo "$2 did not come up; log tail:"; tail -n 60 "$3"; return 1
+}
+
+step "Node 24 and flowise@3.1.4"
+eval "$("$here/setup-flowise.sh")"
+node --version
+
+step "Build and unit-test the plugin (npm test: generator drift check, tsc, esbuild, node --test)"
+(cd "$plugin" && npm ci --no-audit --no-fund --loglevel=error && npm test 2>&1 | tail -n 12)
+
+step "Install it into Flowise (twice: the installer is idempotent)"
+node "$plugin/dist/cli.js" install --flowise-dir "$FLOWISE_DIR"
+node "$plugin/dist/cli.js" install --flowise-dir "$FLOWISE_DIR" >/dev/null
+test -f "$FLOWISE_DIR/node_modules/flowise-components/dist/credentials/VoxflowApi.credential.js"
+
+step "Start Voxflow"
+bin="${VOXFLOW_BIN:-${CARGO_TARGET_DIR:-$repo/target}/debug/voxflow}"
+if [ ! -x "$bin" ]; then (cd "$repo" && cargo build --bin voxflow); fi
+vport=$(free_port)
+admin_pw="E2e-admin-$(date +%s)"
+VOXFLOW_DATA_DIR="$work/voxflow" VOXFLOW_BIND="127.0.0.1:$vport" VOXFLOW_MODELS_DIR="$repo/../shared/models" \
+  VOXFLOW_URL_ALLOW_PRIVATE=true VOXFLOW_DEFAULT_MODEL=tiny.en VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD="$admin_pw" \
+  VOXFLOW_LOG=warn "$bin" serve >"$work/voxflow.log" 2>&1 &
+pids+=($!)
+vurl="http://127.0.0.1:$vport"
+wait_http "$vurl/healthz" Voxflow "$work/voxflow.log"
+
+jq_() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+post() { # path, json body, [bearer token] → response body (fails on non-2xx, printing it)
+  python3 - "$vurl$1" "$2" "${3:-}" <<'PY'
+import sys, urllib.request, urllib.error
+url, body, token = sys.argv[1:4]
+req = urllib.request.Request(url, data=body.encode(), headers={"content-type": "application/json", **({"authorization": "Bearer " + token} if token else {})})
+try:
+    print(urllib.request.urlopen(req, timeout=30).read().decode())
+except urllib.error.HTTPError as e:
+    sys.exit(f"POST {url} -> {e.code}: {e.read().decode()}")
+PY
+}
+token=$(post /v1/auth/login "{\"email\":\"admin@voxflow.local\",\"password\":\"$admin_pw\"}" | jq_ "['access_token']")
+tenant=$(post /v1/tenants '{"name":"Flowise e2e"}' "$token" | jq_ "['id']")
+post /v1/users "{\"email\":\"flowise@e2e.local\",\"password\":\"Tenant-admin-pw-1\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
+ttoken=$(post /v1/auth/login '{"email":"flowise@e2e.local","password":"Tenant-admin-pw-1"}' | jq_ "['access_token']")
+vkey=$(post /v1/api-keys '{"name":"Flowise"}' "$ttoken" | jq_ "['key']")
+echo "tenant $tenant, API key ${vkey:0:6}…"
+
+step "Serve a spoken clip on loopback"
+mkdir -p "$work/www"
+espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow turns speech into text inside Flowise."
+sox "$work/raw.wav" -r 16000 -c 1 "$work/www/clip.wav" pad 1.5 2
+aport=$(free_port)
+(cd "$work/www" && exec python3 -m http.server "$aport" --bind 127.0.0.1) >"$work/http.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$aport/clip.wav" "audio server" "$work/http.log"
+
+step "Start Flowise"
+fport=$(free_port)
+mkdir -p "$work/flowise"
+(cd "$FLOWISE_DIR" && HOST=127.0.0.1 PORT=$fport DATABASE_TYPE=sqlite DATABASE_PATH="$work/flowise" \
+  SECRETKEY_PATH="$work/flowise" LOG_PATH="$work/flowise/logs" BLOB_STORAGE_PATH="$work/flowise/storage" \
+  DISABLE_FLOWISE_TELEMETRY=true SHOW_COMMUNITY_NODES=true \
+  exec node node_modules/flowise/bin/run start) >"$work/flowise.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$fport/api/v1/ping" Flowise "$work/flowise.log"
+
+step "Drive Flowise"
+FLOWISE_URL="http://127.0.0.1:$fport" VOXFLOW_URL="$vurl" VOXFLOW_KEY="$vkey" \
+  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" EXPECT_WORDS="quick,fox,over,lazy,dog,text,inside" \
+  NODES_JSON="$plugin/dist/voxflow-nodes.json" OUT="$work/flow.json" \
+  node "$here/flowise.mjs" || { echo "--- flowise.log"; tail -n 80 "$work/flowise.log"; echo "--- voxflow.log"; tail -n 40 "$work/voxflow.log"; exit 1; }
+
+if [ "${SCREENSHOT:-}" = 1 ]; then
+  step "Screenshot of the chatflow canvas"
+  FLOWISE_URL="http://127.0.0.1:$fport" FLOW_JSON="$work/flow.json" OUT_PNG="$repo/docs/flowise-canvas.png" \
+    NODE_PATH="$FLOWISE_DIR/node_modules" node "$here/screenshot.cjs"
+fi
+step "Flowise e2e passed"

@@ -1,0 +1,62 @@
+import type { ICommonObject, INode, INodeData, INodeOutputsValue, INodeParams } from '../../src/flowise-types'
+import { AUTHOR, CATEGORY, chatAudioUpload, credentialParam, placeholderOption, progressStreamer, readUpload, rethrow, voxflowFor } from '../../src/flowise'
+import { deliver, RESULT_OUTPUTS, skipInit } from '../../src/outputs'
+import { runWorkflow, workflowOptions } from './core'
+
+class VoxflowWorkflow implements INode {
+    label = 'Voxflow Workflow'
+    name = 'voxflowWorkflow'
+    version = 1.0
+    type = 'VoxflowJobResult'
+    icon = 'voxflow.svg'
+    category = CATEGORY
+    author = AUTHOR
+    description = 'Run a saved Voxflow workflow on an audio URL, file id or chat upload and return its transcript'
+    baseClasses = ['VoxflowJobResult']
+    credential: INodeParams = credentialParam
+    inputs: INodeParams[] = [
+        { label: 'Workflow', name: 'workflow', type: 'asyncOptions', loadMethod: 'listWorkflows' },
+        {
+            label: 'Audio URL or file id',
+            name: 'audio',
+            type: 'string',
+            acceptVariable: true,
+            optional: true,
+            description: 'Empty: the chat message if it is a URL, else an audio file uploaded in the chat'
+        },
+        { label: 'Timeout (s)', name: 'timeoutS', type: 'number', default: 3600, optional: true, additionalParams: true }
+    ]
+    outputs: INodeOutputsValue[] = RESULT_OUTPUTS
+    loadMethods = {
+        listWorkflows: async (nodeData: INodeData, options?: ICommonObject) => {
+            try {
+                const list = await workflowOptions(await voxflowFor(nodeData, options))
+                return list.length ? list : placeholderOption('Voxflow: this tenant has no saved workflows yet')
+            } catch (e) {
+                return placeholderOption(e)
+            }
+        }
+    }
+
+    async init(nodeData: INodeData, input?: string, options?: ICommonObject): Promise<any> {
+        if (skipInit(nodeData, options)) return undefined
+        try {
+            const vf = await voxflowFor(nodeData, options)
+            let audio = String(nodeData.inputs?.audio ?? '')
+            if (!audio.trim() && /^https?:\/\//i.test((input ?? '').trim())) audio = input!.trim()
+            const result = await runWorkflow(vf, String(nodeData.inputs?.workflow ?? ''), audio, chatAudioUpload(options), (u) => readUpload(u, options), {
+                timeoutMs: Number(nodeData.inputs?.timeoutS ?? 3600) * 1000,
+                onProgress: progressStreamer(options)
+            })
+            return deliver(nodeData, result)
+        } catch (e) {
+            rethrow(e)
+        }
+    }
+
+    async run(nodeData: INodeData, input: string, options?: ICommonObject): Promise<any> {
+        return this.init(nodeData, input, { ...options, isRun: true })
+    }
+}
+
+export { VoxflowWorkflow as nodeClass }

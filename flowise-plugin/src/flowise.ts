@@ -1,0 +1,172 @@
+/**
+ * Glue between Flowise's runtime and the plugin: the `voxflowApi` credential, uploaded chat
+ * files, progress streaming, LangChain documents and load-method placeholders. Flowise's own
+ * helpers are required lazily from the installed `flowise-components` (the nodes are copied
+ * into its `dist/nodes`, so `require('flowise-components')` resolves to the running Flowise);
+ * tests replace them with `setRuntime`.
+ */
+import { VoxflowError } from './client'
+import { ConfigError, PLACEHOLDER_VALUE, type NodeSpec, type PendingUpload } from './fragment'
+import type { ICommonObject, INodeData, INodeOptionsValue, INodeParams } from './flowise-types'
+import { Voxflow, transcriptDocuments, type JobResult, type Progress } from './jobs'
+
+export const CREDENTIAL_NAME = 'voxflowApi'
+export const CATEGORY = 'Voxflow'
+export const AUTHOR = 'Voxflow'
+
+export interface Runtime {
+    /** The decrypted `voxflowApi` credential of a node. */
+    credential(nodeData: INodeData, options: ICommonObject): Promise<{ baseUrl?: string; apiKey?: string }>
+    /** Bytes of a file uploaded in the chat and kept in Flowise's storage. */
+    storedFile(name: string, chatflowId: string, chatId: string, options: ICommonObject): Promise<Uint8Array>
+    /** A LangChain `Document` (Flowise's own `@langchain/core`). */
+    document(pageContent: string, metadata: Record<string, unknown>): unknown
+}
+
+function flowiseComponents(): any {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('flowise-components')
+}
+
+const flowiseRuntime: Runtime = {
+    async credential(nodeData, options) {
+        const fc = flowiseComponents()
+        const data = await fc.getCredentialData(nodeData.credential ?? '', options)
+        return { baseUrl: fc.getCredentialParam('baseUrl', data, nodeData), apiKey: fc.getCredentialParam('apiKey', data, nodeData) }
+    },
+    async storedFile(name, chatflowId, chatId, options) {
+        const fc = flowiseComponents()
+        // Flowise 3.x stores chat uploads under <orgId>/<chatflowId>/<chatId> (2.x had no orgId).
+        const paths = options.orgId ? [options.orgId, chatflowId, chatId] : [chatflowId, chatId]
+        return new Uint8Array(await fc.getFileFromStorage(name, ...paths))
+    },
+    document(pageContent, metadata) {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { Document } = require('@langchain/core/documents')
+        return new Document({ pageContent, metadata })
+    }
+}
+
+let runtime: Runtime = flowiseRuntime
+
+/** Replaces Flowise's helpers (tests); returns the previous runtime. */
+export function setRuntime(r: Runtime): Runtime {
+    const prev = runtime
+    runtime = r
+    return prev
+}
+
+export function getRuntime(): Runtime {
+    return runtime
+}
+
+export const credentialParam: INodeParams = {
+    label: 'Connect Credential',
+    name: 'credential',
+    type: 'credential',
+    credentialNames: [CREDENTIAL_NAME]
+}
+
+export async function voxflowFor(nodeData: INodeData, options: ICommonObject = {}): Promise<Voxflow> {
+    const c = await runtime.credential(nodeData, options)
+    if (!c.baseUrl) throw new ConfigError('Voxflow: connect a "Voxflow API" credential with a base URL')
+    if (!c.apiKey) throw new ConfigError('Voxflow: the "Voxflow API" credential has no API key')
+    return new Voxflow({ baseUrl: c.baseUrl, apiKey: c.apiKey })
+}
+
+/** Bytes of a pending chat upload. */
+export async function readUpload(u: PendingUpload, options: ICommonObject = {}): Promise<Uint8Array> {
+    if (u.storage === 'base64') {
+        const comma = u.data.indexOf(',')
+        return new Uint8Array(Buffer.from(comma >= 0 ? u.data.slice(comma + 1) : u.data, 'base64'))
+    }
+    return runtime.storedFile(u.data, u.chatflowId ?? options.chatflowid ?? '', u.chatId ?? options.chatId ?? '', options)
+}
+
+/** The first audio file among the chat's uploads (`options.uploads`), if any. */
+export function chatAudioUpload(options: ICommonObject = {}): Omit<PendingUpload, 'nodeId'> | undefined {
+    const uploads: any[] = Array.isArray(options.uploads) ? options.uploads : []
+    const u = uploads.find((x) => typeof x?.mime === 'string' && (x.mime.startsWith('audio/') || x.mime === 'video/webm' || x.mime === 'video/mp4'))
+    if (!u) return undefined
+    const isData = typeof u.data === 'string' && u.data.startsWith('data:')
+    return {
+        name: u.name ?? 'audio',
+        mime: u.mime,
+        storage: isData ? 'base64' : 'stored-file',
+        data: u.data,
+        chatflowId: options.chatflowid,
+        chatId: options.chatId
+    }
+}
+
+/** Sends progress to the chat when Flowise streams this prediction (`sseStreamer`). */
+export function progressStreamer(options: ICommonObject = {}, asTokens = true): ((p: Progress) => void) | undefined {
+    const streamer = options.sseStreamer
+    const chatId = options.chatId
+    if (!streamer || !chatId || options.shouldStreamResponse === false) return undefined
+    return (p: Progress) => {
+        try {
+            streamer.streamCustomEvent?.(chatId, 'voxflowProgress', p)
+            if (asTokens) streamer.streamTokenEvent?.(chatId, `⏳ ${p.message}\n`)
+        } catch {
+            /* a closed stream must not fail the job */
+        }
+    }
+}
+
+export function documentsOf(r: JobResult, chunkSeconds?: number): unknown[] {
+    return transcriptDocuments(r, chunkSeconds).map((d) => runtime.document(d.pageContent, d.metadata))
+}
+
+/**
+ * Flowise swallows load-method errors and shows an empty list: answer one placeholder option
+ * whose label says what went wrong instead (its value is ignored if saved).
+ */
+export function placeholderOption(err: unknown): INodeOptionsValue[] {
+    const message = err instanceof Error ? err.message : String(err)
+    return [{ label: `⚠ ${message}`, name: PLACEHOLDER_VALUE, description: message }]
+}
+
+/** Whisper models installed on the server (`GET /v1/models`); other kinds (e.g. the VAD) offer
+ *  their manifest default, which the server resolves to the newest installed file. */
+export async function listModels(spec: NodeSpec, nodeData: INodeData, options?: ICommonObject): Promise<INodeOptionsValue[]> {
+    const fallback = spec.params.find((p) => p.name === 'model')?.default
+    if (!spec.kind.startsWith('whisper.') && typeof fallback === 'string') return [{ label: `${fallback} (server default)`, name: fallback }]
+    try {
+        const vf = await voxflowFor(nodeData, options)
+        const res = await vf.client.GET('/v1/models')
+        if (res.error !== undefined || !res.response.ok) throw VoxflowError.fromBody(res.response.status, res.error)
+        const models = (res.data?.data ?? []).map((m) => m.id).filter((id) => id !== 'whisper-1')
+        if (models.length === 0) return placeholderOption('Voxflow: no Whisper model is installed on the server')
+        return models.map((id) => ({ label: id, name: id }))
+    } catch (e) {
+        return placeholderOption(e)
+    }
+}
+
+/** Languages from the live registry (the manifest's `language` param lists its options). */
+export async function listLanguages(kind: string, nodeData: INodeData, options?: ICommonObject): Promise<INodeOptionsValue[]> {
+    try {
+        const vf = await voxflowFor(nodeData, options)
+        const res = await vf.client.GET('/v1/nodes/{kind}', { params: { path: { kind } } })
+        if (res.error !== undefined || !res.response.ok) throw VoxflowError.fromBody(res.response.status, res.error)
+        const prop = (res.data?.params_schema as any)?.properties?.language
+        const opts: Array<{ value: string; label: string }> = prop?.['x-ui']?.options ?? []
+        if (opts.length === 0) return placeholderOption(`Voxflow: node ${kind} lists no languages`)
+        return opts.map((o) => ({ label: o.label, name: o.value }))
+    } catch (e) {
+        return placeholderOption(e)
+    }
+}
+
+/** An error as the user should read it (Voxflow's problem detail, or our own message). */
+export function userMessage(e: unknown): string {
+    if (e instanceof VoxflowError || e instanceof ConfigError) return e.message
+    return `Voxflow plugin error: ${e instanceof Error ? e.message : String(e)}`
+}
+
+/** Rethrows anything as an Error whose message is what the user should read. */
+export function rethrow(e: unknown): never {
+    if (e instanceof VoxflowError || e instanceof ConfigError) throw e
+    throw new Error(userMessage(e))
+}
