@@ -25,14 +25,26 @@ pub fn models_dir() -> PathBuf {
     voxflow_nodes::models_dir_from_env(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models"))
 }
 
+/// ONNX Runtime as `scripts/setup-native.sh` installs it (or `$VOXFLOW_ORT_LIB`).
+pub fn ort_lib() -> PathBuf {
+    std::env::var_os("VOXFLOW_ORT_LIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+                .join(voxflow_nodes::onnx::DEFAULT_LIB_PATH)
+        })
+}
+
 /// One set of resources per test binary so each model loads once; decodes are serialised
 /// (2 cores).
 pub fn resources() -> Arc<NodeResources> {
     static R: OnceLock<Arc<NodeResources>> = OnceLock::new();
     R.get_or_init(|| {
-        let mut r = NodeResources::new(models_dir()).with_cache_config(ModelCacheConfig {
-            max_concurrent_decodes: 1,
-        });
+        let mut r = NodeResources::new(models_dir())
+            .with_cache_config(ModelCacheConfig {
+                max_concurrent_decodes: 1,
+            })
+            .with_onnx_lib(ort_lib());
         r.max_threads = 2;
         Arc::new(r)
     })
