@@ -7,12 +7,14 @@
 
 pub mod asr;
 pub mod audio;
+pub mod diarize;
 pub mod error;
 pub mod export;
 pub mod manifest;
 pub mod onnx;
 pub mod progress;
 pub mod registry;
+pub mod speakers;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -148,6 +150,12 @@ pub trait Node: Send + Sync {
     /// Checks `params` without running anything (graph validation calls it before a job
     /// is accepted). Must accept exactly what [`Node::run`] accepts.
     fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError>;
+
+    /// Whether this process can run the node (e.g. a native runtime it needs is loaded).
+    /// The service refuses jobs that use an unavailable node before queueing them.
+    fn availability(&self, _resources: &NodeResources) -> Result<(), NodeError> {
+        Ok(())
+    }
 
     /// Run the node. Blocking; call it from a blocking-friendly thread.
     fn run(

@@ -25,6 +25,8 @@ impl Registry {
         r.register(Arc::new(crate::audio::vad::VadNode));
         r.register(Arc::new(crate::asr::whisper::WhisperNode));
         r.register(Arc::new(crate::export::ExportNode));
+        r.register(Arc::new(crate::diarize::DiarizeNode));
+        r.register(Arc::new(crate::speakers::AssignSpeakersNode));
         r
     }
 
@@ -65,7 +67,9 @@ mod tests {
             r.kinds(),
             vec![
                 "audio.decode",
+                "diarize.pyannote",
                 "export.subtitles",
+                "transcript.assign_speakers",
                 "vad.silero",
                 "whisper.transcribe"
             ]
@@ -116,6 +120,18 @@ mod tests {
         }
         let m = r.get("export.subtitles").unwrap().manifest();
         let defaults = serde_json::to_value(crate::export::ExportParams::default()).unwrap();
+        for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
+            same_default(&prop["default"], &defaults[name], name);
+        }
+        let m = r.get("diarize.pyannote").unwrap().manifest();
+        let defaults =
+            serde_json::to_value(crate::diarize::DiarizeParams::default()).unwrap();
+        for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
+            same_default(&prop["default"], &defaults[name], name);
+        }
+        let m = r.get("transcript.assign_speakers").unwrap().manifest();
+        let defaults =
+            serde_json::to_value(crate::speakers::AssignParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }
