@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Diarization benchmark: real-time factor of `diarize.pyannote` per stage, peak RSS, DER.
 #
-#   scripts/bench-diarize.sh [--threads N] [--rounds N] [--lines N] [--no-write]
+#   scripts/bench-diarize.sh [--threads N] [--rounds N] [--lines N] [--dev] [--no-write]
 #
 # Makes a conversation with espeak-ng + sox in a temp dir (three voices that CAM++ tells
 # apart, --lines lines (default 60, ≈ 4.5 min) taking turns with 0–0.6 s pauses), builds and
-# runs `nodes/examples/bench_diarize.rs` in release mode, and replaces the section for this
+# runs `nodes/examples/bench_diarize.rs` in release mode (`--dev`: the dev profile, where
+# dependencies are optimised but this crate's fbank/clustering glue is not), and replaces the section for this
 # thread count in docs/benchmarks.md (between `<!-- bench-diarize:<threads>t -->` markers).
 #
 # Needs: cargo, espeak-ng, sox, the ONNX models (VOXFLOW_MODELS_DIR, default ../shared/models)
@@ -18,12 +19,15 @@ threads=2
 rounds=2
 n_lines=60
 write=1
+profile=(--release)
+profile_name=release
 while [ $# -gt 0 ]; do
   case "$1" in
     --threads) threads="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --lines) n_lines="$2"; shift 2 ;;
     --no-write) write=0; shift ;;
+    --dev) profile=(); profile_name="dev (dependencies opt-level 2, voxflow-nodes opt-level 0)"; shift ;;
     -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -78,9 +82,9 @@ done
 sox "${parts[@]}" "$tmp/conv.wav"
 echo "conversation: $(soxi -D "$tmp/conv.wav") s, $n_lines lines, 3 speakers" >&2
 
-cargo build --release -p voxflow-nodes --example bench_diarize
+cargo build "${profile[@]}" -p voxflow-nodes --example bench_diarize
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-cmd=(cargo run --release -q -p voxflow-nodes --example bench_diarize --
+cmd=(cargo run "${profile[@]}" -q -p voxflow-nodes --example bench_diarize --
   --audio "$tmp/conv.wav" --reference "$tmp/ref.tsv" --threads "$threads" --rounds "$rounds")
 echo "+ ${cmd[*]}" >&2
 "${cmd[@]}" > "$tmp/report.md"
@@ -96,7 +100,7 @@ section="$tmp/section.md"
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') with \`scripts/bench-diarize.sh --threads ${threads} --rounds ${rounds} --lines ${n_lines}\`."
   echo
   echo "- Machine: ${cpu}; \`nproc\` $(nproc); ${mem} RAM; $(uname -sr); load average before the run ${load_before}, after it $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "- Toolchain: $(rustc --version); ort 2.0.0-rc.13 with ONNX Runtime from the PyPI wheel; release build."
+  echo "- Toolchain: $(rustc --version); ort 2.0.0-rc.13 with ONNX Runtime from the PyPI wheel; ${profile_name} build."
   echo "- Clip: espeak-ng conversation, voices \`en-us\` / \`en+f3\` / \`en-us+m7\` (pitch 40/70/90), $(soxi -D "$tmp/conv.wav") s, pauses 0–0.6 s."
   echo
   cat "$tmp/report.md"

@@ -288,8 +288,11 @@ mod tests {
             s.ort_lib,
             PathBuf::from("vendor/onnxruntime/libonnxruntime.so")
         );
-        let s = Settings::from_sources("", &env(&[("VOXFLOW_ORT_LIB", "/opt/ort/libonnxruntime.so")]))
-            .expect("settings");
+        let s = Settings::from_sources(
+            "",
+            &env(&[("VOXFLOW_ORT_LIB", "/opt/ort/libonnxruntime.so")]),
+        )
+        .expect("settings");
         assert_eq!(s.ort_lib, PathBuf::from("/opt/ort/libonnxruntime.so"));
     }
 

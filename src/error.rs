@@ -81,6 +81,7 @@ codes! {
     // 5xx
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),
     DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),
+    NodeUnavailable => ("node_unavailable", SERVICE_UNAVAILABLE, "A node of the graph cannot run on this server"),
 }
 
 /// One invalid field of a request, named by its JSON path.

@@ -70,16 +70,18 @@ fn main() {
         "/../../shared/models"
     ));
     let ort_lib = arg("--ort-lib").map(PathBuf::from).unwrap_or_else(|| {
-        std::env::var_os("VOXFLOW_ORT_LIB").map(PathBuf::from).unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-                .join(voxflow_nodes::onnx::DEFAULT_LIB_PATH)
-        })
+        std::env::var_os("VOXFLOW_ORT_LIB")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+                    .join(voxflow_nodes::onnx::DEFAULT_LIB_PATH)
+            })
     });
     let mut res = NodeResources::new(models).with_onnx_lib(ort_lib);
     res.max_threads = threads as usize;
     let res = Arc::new(res);
-    let audio = decode_path(&audio_path, &DecodeLimits::default(), &CancelToken::new())
-        .expect("decode");
+    let audio =
+        decode_path(&audio_path, &DecodeLimits::default(), &CancelToken::new()).expect("decode");
     let secs = audio.duration_secs();
     let info = res.onnx.init().expect("ONNX Runtime").to_owned();
     let p = DiarizeParams {
@@ -108,7 +110,13 @@ fn main() {
         let (wall, cpu) = (w0.elapsed().as_secs_f64(), cpu_secs() - c0);
         // Last report time of each step = when it finished.
         let marks = stages.lock().unwrap().clone();
-        let end_of = |s: &str| marks.iter().filter(|(n, _)| n == s).map(|x| x.1).fold(0.0, f64::max);
+        let end_of = |s: &str| {
+            marks
+                .iter()
+                .filter(|(n, _)| n == s)
+                .map(|x| x.1)
+                .fold(0.0, f64::max)
+        };
         let (seg, emb) = (end_of("segment"), end_of("embed"));
         eprintln!("round {}: {wall:.2} s wall, {cpu:.2} s CPU", r + 1);
         runs.push((wall, cpu, seg, emb - seg, wall - emb, turns));
@@ -122,7 +130,10 @@ fn main() {
     println!("| stage | wall (s) | RTF |\n|---|---:|---:|");
     for (name, t) in [
         ("segmentation (pyannote, 10 s windows every 2.5 s)", *seg),
-        ("embeddings (fbank + CAM++, 1.5 s every 0.5 s of speech)", *emb),
+        (
+            "embeddings (fbank + CAM++, 1.5 s every 0.5 s of speech)",
+            *emb,
+        ),
         ("clustering + turns", *rest),
         ("**total**", *wall),
     ] {

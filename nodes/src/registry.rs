@@ -124,14 +124,12 @@ mod tests {
             same_default(&prop["default"], &defaults[name], name);
         }
         let m = r.get("diarize.pyannote").unwrap().manifest();
-        let defaults =
-            serde_json::to_value(crate::diarize::DiarizeParams::default()).unwrap();
+        let defaults = serde_json::to_value(crate::diarize::DiarizeParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }
         let m = r.get("transcript.assign_speakers").unwrap().manifest();
-        let defaults =
-            serde_json::to_value(crate::speakers::AssignParams::default()).unwrap();
+        let defaults = serde_json::to_value(crate::speakers::AssignParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }

@@ -360,10 +360,21 @@ mod tests {
         let s = &t.segments[0];
         // 1.6 s of SPEAKER_00 vs 1.5 s of SPEAKER_01 in [0, 4].
         assert_eq!(s.speaker.as_deref(), Some("SPEAKER_00"));
-        let w: Vec<_> = s.words.as_ref().unwrap().iter().map(|w| w.speaker.as_deref()).collect();
+        let w: Vec<_> = s
+            .words
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|w| w.speaker.as_deref())
+            .collect();
         assert_eq!(
             w,
-            vec![Some("SPEAKER_00"), Some("SPEAKER_00"), Some("SPEAKER_01"), Some("SPEAKER_01")]
+            vec![
+                Some("SPEAKER_00"),
+                Some("SPEAKER_00"),
+                Some("SPEAKER_01"),
+                Some("SPEAKER_01")
+            ]
         );
         let mut more = turns();
         more.turns.push(turn(3.9, 4.0, "SPEAKER_01"));
@@ -387,13 +398,18 @@ mod tests {
             max_distance_s: Some(3.0),
             ..Default::default()
         };
-        assert_eq!(assign(&transcript(), &turns(), &p).segments[1].speaker, None);
+        assert_eq!(
+            assign(&transcript(), &turns(), &p).segments[1].speaker,
+            None
+        );
         let p = AssignParams {
             max_distance_s: Some(6.5),
             ..Default::default()
         };
         assert_eq!(
-            assign(&transcript(), &turns(), &p).segments[1].speaker.as_deref(),
+            assign(&transcript(), &turns(), &p).segments[1]
+                .speaker
+                .as_deref(),
             Some("SPEAKER_01")
         );
     }
@@ -408,7 +424,15 @@ mod tests {
         let got: Vec<_> = t
             .segments
             .iter()
-            .map(|s| (s.id, s.start, s.end, s.text.as_str(), s.speaker.as_deref().unwrap()))
+            .map(|s| {
+                (
+                    s.id,
+                    s.start,
+                    s.end,
+                    s.text.as_str(),
+                    s.speaker.as_deref().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(
             got,

@@ -7,10 +7,10 @@ mod common;
 use common::{conversation, lines, Line};
 use std::sync::{Arc, Mutex};
 use voxflow_nodes::diarize::metrics::{der, DerReport};
-use voxflow_nodes::diarize::{diarize, DiarizeParams, DiarizeNode};
+use voxflow_nodes::diarize::{diarize, DiarizeNode, DiarizeParams};
 use voxflow_nodes::{
-    AudioBuffer, AudioInfo, CancelToken, Node, NodeErrorKind, NodeInputs, NodeResources,
-    PortValue, SpeakerTurns, TARGET_SAMPLE_RATE,
+    AudioBuffer, AudioInfo, CancelToken, Node, NodeErrorKind, NodeInputs, NodeResources, PortValue,
+    SpeakerTurns, TARGET_SAMPLE_RATE,
 };
 
 /// Largest DER accepted on these clips (target 10 %; measured 0–5 %, see the README).
@@ -100,7 +100,11 @@ fn overlapped_speech_gives_overlapping_turns() {
     let mut script = lines("ABAB", 0.4);
     script[0].gap_after = -1.5;
     script[2].gap_after = -1.5;
-    let (turns, report, truth) = run("2 speakers, 2 × 1.5 s overlap", &script, &DiarizeParams::default());
+    let (turns, report, truth) = run(
+        "2 speakers, 2 × 1.5 s overlap",
+        &script,
+        &DiarizeParams::default(),
+    );
     assert_eq!(turns.num_speakers as usize, truth);
     let overlapping = turns.turns.iter().enumerate().any(|(i, a)| {
         turns.turns[i + 1..]
@@ -118,17 +122,32 @@ fn speaker_bounds_are_honoured() {
         num_speakers: Some(2),
         ..Default::default()
     };
-    assert_eq!(run("3 voices, num_speakers 2", &script, &fixed).0.num_speakers, 2);
+    assert_eq!(
+        run("3 voices, num_speakers 2", &script, &fixed)
+            .0
+            .num_speakers,
+        2
+    );
     let capped = DiarizeParams {
         max_speakers: 2,
         ..Default::default()
     };
-    assert_eq!(run("3 voices, max_speakers 2", &script, &capped).0.num_speakers, 2);
+    assert_eq!(
+        run("3 voices, max_speakers 2", &script, &capped)
+            .0
+            .num_speakers,
+        2
+    );
     let floor = DiarizeParams {
         min_speakers: 2,
         ..Default::default()
     };
-    assert_eq!(run("1 voice, min_speakers 2", &lines("AAAA", 0.4), &floor).0.num_speakers, 2);
+    assert_eq!(
+        run("1 voice, min_speakers 2", &lines("AAAA", 0.4), &floor)
+            .0
+            .num_speakers,
+        2
+    );
 }
 
 #[test]
@@ -143,10 +162,17 @@ fn progress_and_cancellation() {
     }));
     let mut inputs = NodeInputs::new();
     inputs.insert("audio".into(), PortValue::Audio(audio.clone()));
-    let out = DiarizeNode.run(inputs.clone(), serde_json::json!({}), &ctx).unwrap();
-    assert!(matches!(out.get("speaker_turns"), Some(PortValue::SpeakerTurns(t)) if t.num_speakers == 2));
+    let out = DiarizeNode
+        .run(inputs.clone(), serde_json::json!({}), &ctx)
+        .unwrap();
+    assert!(
+        matches!(out.get("speaker_turns"), Some(PortValue::SpeakerTurns(t)) if t.num_speakers == 2)
+    );
     let seen = seen.lock().unwrap();
-    assert!(seen.windows(2).all(|w| w[1].0 >= w[0].0), "progress never goes back");
+    assert!(
+        seen.windows(2).all(|w| w[1].0 >= w[0].0),
+        "progress never goes back"
+    );
     assert!(seen.iter().any(|(_, m)| m.starts_with("segment (1/3)")));
     assert!(seen.iter().any(|(_, m)| m.starts_with("embed (2/3)")));
     assert!((seen.last().unwrap().0 - 1.0).abs() < 1e-6);
@@ -157,7 +183,9 @@ fn progress_and_cancellation() {
     let ctx = common::ctx()
         .with_cancel(cancel)
         .with_progress(Arc::new(move |_, _| c2.cancel()));
-    let e = DiarizeNode.run(inputs, serde_json::json!({}), &ctx).unwrap_err();
+    let e = DiarizeNode
+        .run(inputs, serde_json::json!({}), &ctx)
+        .unwrap_err();
     assert_eq!(e.kind, NodeErrorKind::Cancelled);
 }
 
@@ -170,9 +198,16 @@ fn without_onnx_runtime_the_node_says_so() {
     let e = node.availability(&res).unwrap_err();
     assert_eq!(e.kind, NodeErrorKind::RuntimeUnavailable);
     let mut inputs = NodeInputs::new();
-    inputs.insert("audio".into(), PortValue::Audio(Arc::new(buffer(vec![0.0; 16_000]))));
+    inputs.insert(
+        "audio".into(),
+        PortValue::Audio(Arc::new(buffer(vec![0.0; 16_000]))),
+    );
     let e = node
-        .run(inputs, serde_json::json!(null), &voxflow_nodes::NodeCtx::new(res))
+        .run(
+            inputs,
+            serde_json::json!(null),
+            &voxflow_nodes::NodeCtx::new(res),
+        )
         .unwrap_err();
     assert_eq!(e.kind, NodeErrorKind::RuntimeUnavailable);
     assert!(e.message.contains("setup-native.sh"), "{e}");
@@ -186,13 +221,20 @@ fn missing_model_is_named() {
     };
     let e = diarize(&buffer(vec![0.0; 32_000]), &p, &common::ctx()).unwrap_err();
     assert_eq!(e.kind, NodeErrorKind::ModelNotFound);
-    assert!(e.message.contains("campplus_cn_en_common"), "lists installed: {e}");
+    assert!(
+        e.message.contains("campplus_cn_en_common"),
+        "lists installed: {e}"
+    );
 }
 
 #[test]
 fn silence_has_no_speakers() {
-    let t = diarize(&buffer(vec![0.0; 16_000 * 12]), &DiarizeParams::default(), &common::ctx())
-        .unwrap();
+    let t = diarize(
+        &buffer(vec![0.0; 16_000 * 12]),
+        &DiarizeParams::default(),
+        &common::ctx(),
+    )
+    .unwrap();
     assert_eq!(t.num_speakers, 0);
     assert!(t.turns.is_empty());
 }

@@ -8,12 +8,16 @@ use voxflow_nodes::NodeErrorKind;
 #[test]
 fn runtime_loads_and_runs_pyannote_segmentation() {
     let res = common::resources();
-    let info = res.onnx.init().unwrap_or_else(|e| {
-        panic!("{e} (run scripts/setup-native.sh before the tests)")
-    });
+    let info = res
+        .onnx
+        .init()
+        .unwrap_or_else(|e| panic!("{e} (run scripts/setup-native.sh before the tests)"));
     assert!(!info.is_empty());
     let model = common::models_dir().join("pyannote-segmentation-3.0.onnx");
-    let mut session = res.onnx.session(&model, 1).expect("load segmentation model");
+    let mut session = res
+        .onnx
+        .session(&model, 1)
+        .expect("load segmentation model");
     let samples = vec![0f32; 160_000];
     let input = ort::value::TensorRef::from_array_view(([1usize, 1, 160_000], &samples[..]))
         .expect("tensor");
@@ -22,7 +26,10 @@ fn runtime_loads_and_runs_pyannote_segmentation() {
     // 10 s at 16 kHz → 589 frames × 7 powerset classes (log-probabilities).
     assert_eq!(&shape[..], &[1, 589, 7]);
     let row: f32 = data[..7].iter().map(|l| l.exp()).sum();
-    assert!((row - 1.0).abs() < 1e-3, "log-softmax rows sum to 1, got {row}");
+    assert!(
+        (row - 1.0).abs() < 1e-3,
+        "log-softmax rows sum to 1, got {row}"
+    );
 }
 
 #[test]

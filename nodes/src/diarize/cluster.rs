@@ -212,13 +212,20 @@ fn spectral(emb: &[Vec<f32>], k: Option<usize>, min: usize, max: usize) -> Vec<u
         // Largest gap between consecutive eigenvalues λ[k-1] → λ[k], searched beyond the
         // bounds (a gap past `max` means "more than max": take max) and then clamped.
         (1..=max.max(MAX_GAP_SEARCH).min(n - 1))
-            .max_by(|&x, &y| (lambdas[x] - lambdas[x - 1]).total_cmp(&(lambdas[y] - lambdas[y - 1])))
+            .max_by(|&x, &y| {
+                (lambdas[x] - lambdas[x - 1]).total_cmp(&(lambdas[y] - lambdas[y - 1]))
+            })
             .unwrap_or(min)
             .clamp(min, max)
     });
     let k = k.clamp(1, n);
     let points: Vec<Vec<f64>> = (0..n)
-        .map(|i| order[..k].iter().map(|&c| eig.eigenvectors[(i, c)]).collect())
+        .map(|i| {
+            order[..k]
+                .iter()
+                .map(|&c| eig.eigenvectors[(i, c)])
+                .collect()
+        })
         .collect();
     kmeans(&points, k)
 }
@@ -247,8 +254,12 @@ fn kmeans(points: &[Vec<f64>], k: usize) -> Vec<usize> {
             *l = best;
         }
         for (c, center) in centers.iter_mut().enumerate() {
-            let members: Vec<&Vec<f64>> =
-                points.iter().zip(&labels).filter(|(_, &l)| l == c).map(|(p, _)| p).collect();
+            let members: Vec<&Vec<f64>> = points
+                .iter()
+                .zip(&labels)
+                .filter(|(_, &l)| l == c)
+                .map(|(p, _)| p)
+                .collect();
             if !members.is_empty() {
                 for (d, v) in center.iter_mut().enumerate() {
                     *v = members.iter().map(|m| m[d]).sum::<f64>() / members.len() as f64;
@@ -282,13 +293,12 @@ mod tests {
             .collect();
         let mut emb = Vec::new();
         let mut truth = Vec::new();
-        for i in 0..per {
+        for _ in 0..per {
             for (c, d) in dirs.iter().enumerate() {
                 let mut v: Vec<f32> = d.iter().map(|x| x + noise * rnd()).collect();
                 normalize(&mut v);
                 emb.push(v);
                 truth.push(c);
-                let _ = i;
             }
         }
         (emb, truth)
@@ -324,12 +334,55 @@ mod tests {
     fn bounds_are_honoured() {
         let (emb, _) = blobs(4, 15, 0.08, 11);
         let k = |b: Bounds| cluster(&emb, b, 0.78).iter().max().unwrap() + 1;
-        assert_eq!(k(Bounds { num: Some(2), min: 1, max: 10 }), 2);
-        assert_eq!(k(Bounds { num: Some(5), min: 1, max: 10 }), 5);
-        assert_eq!(k(Bounds { num: None, min: 1, max: 3 }), 3);
-        assert_eq!(k(Bounds { num: None, min: 5, max: 8 }), 5);
+        assert_eq!(
+            k(Bounds {
+                num: Some(2),
+                min: 1,
+                max: 10
+            }),
+            2
+        );
+        assert_eq!(
+            k(Bounds {
+                num: Some(5),
+                min: 1,
+                max: 10
+            }),
+            5
+        );
+        assert_eq!(
+            k(Bounds {
+                num: None,
+                min: 1,
+                max: 3
+            }),
+            3
+        );
+        assert_eq!(
+            k(Bounds {
+                num: None,
+                min: 5,
+                max: 8
+            }),
+            5
+        );
         let (one, _) = blobs(1, 20, 0.08, 5);
-        assert_eq!(cluster(&one, Bounds { num: None, min: 2, max: 4 }, 0.78).iter().max().unwrap() + 1, 2);
+        assert_eq!(
+            cluster(
+                &one,
+                Bounds {
+                    num: None,
+                    min: 2,
+                    max: 4
+                },
+                0.78
+            )
+            .iter()
+            .max()
+            .unwrap()
+                + 1,
+            2
+        );
     }
 
     #[test]

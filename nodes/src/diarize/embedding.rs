@@ -32,7 +32,9 @@ impl<'a> Embedder<'a> {
         self.feats.clear();
         let frames = self.fbank.compute(samples, &mut self.feats);
         if frames == 0 {
-            return Err(NodeError::internal("embedding of a stretch shorter than one frame"));
+            return Err(NodeError::internal(
+                "embedding of a stretch shorter than one frame",
+            ));
         }
         mean_normalize(&mut self.feats);
         let input =

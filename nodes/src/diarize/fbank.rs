@@ -41,8 +41,7 @@ impl Fbank {
         let window = (0..FRAME_LEN)
             .map(|i| {
                 let hann = 0.5
-                    - 0.5
-                        * (2.0 * std::f64::consts::PI * i as f64 / (FRAME_LEN - 1) as f64).cos();
+                    - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (FRAME_LEN - 1) as f64).cos();
                 hann.powf(0.85) as f32
             })
             .collect();
@@ -80,13 +79,17 @@ impl Fbank {
         let mut power = [0f32; N_FFT / 2 + 1];
         for f in 0..n {
             let src = &samples[f * FRAME_SHIFT..f * FRAME_SHIFT + FRAME_LEN];
-            let mean = src.iter().map(|&s| s as f64).sum::<f64>() as f32 / FRAME_LEN as f32
-                * 32768.0;
+            let mean =
+                src.iter().map(|&s| s as f64).sum::<f64>() as f32 / FRAME_LEN as f32 * 32768.0;
             // DC removal, then pre-emphasis (the first sample is emphasised against itself).
             let mut prev = src[0] * 32768.0 - mean;
             for (i, &s) in src.iter().enumerate() {
                 let x = s * 32768.0 - mean;
-                let emphasised = if i == 0 { x - PREEMPH * x } else { x - PREEMPH * prev };
+                let emphasised = if i == 0 {
+                    x - PREEMPH * x
+                } else {
+                    x - PREEMPH * prev
+                };
                 prev = x;
                 self.frame[i] = emphasised * self.window[i];
             }
@@ -123,7 +126,11 @@ fn mel_banks() -> Vec<(usize, Vec<f32>)> {
         .collect();
     (0..N_MELS)
         .map(|m| {
-            let (l, c, r) = (ml + m as f64 * d, ml + (m + 1) as f64 * d, ml + (m + 2) as f64 * d);
+            let (l, c, r) = (
+                ml + m as f64 * d,
+                ml + (m + 1) as f64 * d,
+                ml + (m + 2) as f64 * d,
+            );
             let w: Vec<f32> = bin_mel
                 .iter()
                 .map(|&fm| ((fm - l) / (c - l)).min((r - fm) / (r - c)).max(0.0) as f32)

@@ -317,7 +317,11 @@ pub fn diarize(
         let mut session = res.onnx.session(&seg_path, threads)?;
         segmentation::segment(&mut session, samples, step_frames, |done, total| {
             ctx.cancel.check()?;
-            steps.report("segment", done as f32 / total as f32, &format!("{done}/{total} windows"));
+            steps.report(
+                "segment",
+                done as f32 / total as f32,
+                &format!("{done}/{total} windows"),
+            );
             Ok(())
         })?
     };

@@ -74,8 +74,7 @@ pub fn segment(
     let mut coverage = vec![0f32; total_frames];
     let hamming: Vec<f32> = (0..FRAMES)
         .map(|i| {
-            0.54 - 0.46 * (2.0 * std::f32::consts::PI * i as f32 / (FRAMES - 1) as f32).cos()
-                + 1e-3
+            0.54 - 0.46 * (2.0 * std::f32::consts::PI * i as f32 / (FRAMES - 1) as f32).cos() + 1e-3
         })
         .collect();
     let mut buf = vec![0f32; WINDOW];

@@ -286,7 +286,15 @@ pub fn conversation(dir: &Path, lines: &[Line]) -> (Vec<f32>, Vec<voxflow_nodes:
         let trimmed = dir.join(format!("line{i}.wav"));
         assert!(have("espeak-ng"), "espeak-ng is required for these tests");
         run(Command::new("espeak-ng")
-            .args(["-v", voice, "-s", &wpm.to_string(), "-p", &pitch.to_string(), "-w"])
+            .args([
+                "-v",
+                voice,
+                "-s",
+                &wpm.to_string(),
+                "-p",
+                &pitch.to_string(),
+                "-w",
+            ])
             .arg(&raw)
             .arg(line.text));
         sox(&[
