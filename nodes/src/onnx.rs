@@ -156,16 +156,15 @@ fn load_session(model: &Path, threads: usize) -> Result<Session, NodeError> {
             format!("cannot load ONNX model {}: {e}", model.display()),
         )
     };
-    Session::builder()
-        .map_err(|e| fail(&e))?
+    let b = Session::builder().map_err(|e| fail(&e))?;
+    let b = b
         .with_optimization_level(GraphOptimizationLevel::Level3)
-        .and_then(|b| b.with_intra_threads(threads))
-        .and_then(|b| b.with_inter_threads(1))
-        .and_then(|b| b.with_intra_op_spinning(false))
-        .and_then(|b| b.with_inter_op_spinning(false))
-        .map_err(|e| fail(&e))?
-        .commit_from_file(model)
-        .map_err(|e| fail(&e))
+        .map_err(|e| fail(&e))?;
+    let b = b.with_intra_threads(threads).map_err(|e| fail(&e))?;
+    let b = b.with_inter_threads(1).map_err(|e| fail(&e))?;
+    let b = b.with_intra_op_spinning(false).map_err(|e| fail(&e))?;
+    let mut b = b.with_inter_op_spinning(false).map_err(|e| fail(&e))?;
+    b.commit_from_file(model).map_err(|e| fail(&e))
 }
 
 /// A session checked out of the pool; it goes back when dropped.

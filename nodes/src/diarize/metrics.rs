@@ -46,9 +46,8 @@ pub fn der(reference: &[SpeakerTurn], hypothesis: &[SpeakerTurn], collar: f64) -
         let mut m = vec![vec![false; n]; names.len()];
         for t in turns {
             let i = names.iter().position(|s| *s == t.speaker).unwrap_or(0);
-            for f in frame(t.start)..frame(t.end).min(n) {
-                m[i][f] = true;
-            }
+            let (a, b) = (frame(t.start).min(n), frame(t.end).min(n));
+            m[i][a..b.max(a)].fill(true);
         }
         m
     };
@@ -56,9 +55,8 @@ pub fn der(reference: &[SpeakerTurn], hypothesis: &[SpeakerTurn], collar: f64) -
     let mut scored = vec![true; n];
     for t in reference {
         for b in [t.start, t.end] {
-            for f in frame(b - collar)..frame(b + collar).min(n) {
-                scored[f] = false;
-            }
+            let (lo, hi) = (frame(b - collar).min(n), frame(b + collar).min(n));
+            scored[lo..hi.max(lo)].fill(false);
         }
     }
     // Co-occurrence of each reference and hypothesis speaker over scored frames.
