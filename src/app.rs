@@ -81,8 +81,10 @@ impl AppState {
             );
             ListenerGuard(stop)
         });
+        let speech = crate::speech::Speech::new(&settings);
+        speech.log_onnx_runtime();
         Ok(Self {
-            speech: crate::speech::Speech::new(&settings),
+            speech,
             catalog: crate::api::nodes::Catalog::new(&registry),
             registry,
             wake_workers: Arc::new(tokio::sync::Notify::new()),

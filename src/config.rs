@@ -17,6 +17,10 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Directory holding ggml/onnx model files. Empty: `<data_dir>/models`.
     pub models_dir: PathBuf,
+    /// ONNX Runtime shared library (`libonnxruntime.so`) the diarization nodes load;
+    /// `scripts/setup-native.sh` installs it at the default path (relative to the working
+    /// directory). Missing: those nodes fail with a clear error, everything else works.
+    pub ort_lib: PathBuf,
     /// Where `voxflow models pull` downloads from: a Hugging Face host or a mirror with the
     /// same `<owner>/<repo>/resolve/main/<file>` layout.
     pub models_base_url: String,
@@ -78,6 +82,7 @@ impl Default for Settings {
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
+            ort_lib: PathBuf::from(voxflow_nodes::onnx::DEFAULT_LIB_PATH),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
             secrets_key: String::new(),
@@ -113,6 +118,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_DB_POOL_SIZE", "db_pool_size"),
     ("VOXFLOW_MODELS_DIR", "models_dir"),
     ("VOXFLOW_MODELS_BASE_URL", "models_base_url"),
+    ("VOXFLOW_ORT_LIB", "ort_lib"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),
     ("VOXFLOW_SECRETS_KEY", "secrets_key"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
@@ -288,6 +294,16 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.database_url, "sqlite://./data/voxflow.db");
         assert_eq!(s.models_dir, PathBuf::from("./data/models"));
+        assert_eq!(
+            s.ort_lib,
+            PathBuf::from("vendor/onnxruntime/libonnxruntime.so")
+        );
+        let s = Settings::from_sources(
+            "",
+            &env(&[("VOXFLOW_ORT_LIB", "/opt/ort/libonnxruntime.so")]),
+        )
+        .expect("settings");
+        assert_eq!(s.ort_lib, PathBuf::from("/opt/ort/libonnxruntime.so"));
     }
 
     #[test]

@@ -84,6 +84,7 @@ codes! {
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),
     DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),
     TranslationEngineUnavailable => ("translation_engine_unavailable", BAD_GATEWAY, "The translation engine did not answer as expected"),
+    NodeUnavailable => ("node_unavailable", SERVICE_UNAVAILABLE, "A node of the graph cannot run on this server"),
 }
 
 /// One invalid field of a request, named by its JSON path.

@@ -39,7 +39,8 @@ impl Speech {
             })
             .with_cache_config(ModelCacheConfig {
                 max_concurrent_decodes: settings.whisper_concurrency,
-            });
+            })
+            .with_onnx_lib(settings.ort_lib.clone());
         Self {
             resources: Arc::new(resources),
             default_model: settings.default_model.clone(),
@@ -65,6 +66,23 @@ impl Speech {
                 }
             }
         })
+    }
+
+    /// Loads ONNX Runtime now and logs once whether the nodes that need it can run; the
+    /// rest of Voxflow works either way.
+    pub fn log_onnx_runtime(&self) {
+        let onnx = &self.resources.onnx;
+        match onnx.init() {
+            Ok(info) => tracing::info!(
+                library = %onnx.lib_path().display(), %info,
+                "ONNX Runtime loaded: diarization nodes are available"
+            ),
+            Err(e) => tracing::warn!(
+                "{}. Nodes that need it (diarize.pyannote) fail until it is installed; \
+                 everything else works.",
+                e.message
+            ),
+        }
     }
 
     /// The shared node resources (model cache, limits), for the job workers.

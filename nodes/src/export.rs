@@ -529,6 +529,7 @@ mod tests {
             end: 1.8,
             text: "Hello".into(),
             probability: 0.9,
+            speaker: None,
         }]);
         let s = to_json(&t).unwrap();
         let back: Transcript = serde_json::from_str(&s).unwrap();

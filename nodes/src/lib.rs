@@ -7,12 +7,15 @@
 
 pub mod asr;
 pub mod audio;
+pub mod diarize;
 pub mod error;
 pub mod export;
 pub mod manifest;
+pub mod onnx;
 pub mod progress;
 pub mod registry;
 pub mod translate;
+pub mod speakers;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -69,6 +72,9 @@ pub struct NodeResources {
     pub decode_limits: DecodeLimits,
     /// Upper bound on threads any one node may use.
     pub max_threads: usize,
+    /// ONNX Runtime, loaded on first use (see [`onnx`]); nodes that need it check
+    /// [`onnx::OnnxRuntime::init`].
+    pub onnx: onnx::OnnxRuntime,
 }
 
 impl NodeResources {
@@ -81,7 +87,14 @@ impl NodeResources {
             max_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1),
+            onnx: onnx::OnnxRuntime::new(onnx::lib_path_from_env()),
         }
+    }
+
+    /// Load ONNX Runtime from `lib_path` instead of `$VOXFLOW_ORT_LIB` / the vendor dir.
+    pub fn with_onnx_lib(mut self, lib_path: impl Into<PathBuf>) -> Self {
+        self.onnx = onnx::OnnxRuntime::new(lib_path);
+        self
     }
 
     pub fn with_decode_limits(mut self, limits: DecodeLimits) -> Self {
@@ -148,6 +161,12 @@ pub trait Node: Send + Sync {
     /// Checks `params` without running anything (graph validation calls it before a job
     /// is accepted). Must accept exactly what [`Node::run`] accepts.
     fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError>;
+
+    /// Whether this process can run the node (e.g. a native runtime it needs is loaded).
+    /// The service refuses jobs that use an unavailable node before queueing them.
+    fn availability(&self, _resources: &NodeResources) -> Result<(), NodeError> {
+        Ok(())
+    }
 
     /// Run the node. Blocking; call it from a blocking-friendly thread.
     fn run(

@@ -26,6 +26,8 @@ impl Registry {
         r.register(Arc::new(crate::asr::whisper::WhisperNode));
         r.register(Arc::new(crate::export::ExportNode));
         r.register(Arc::new(crate::translate::TranslateNode::default()));
+        r.register(Arc::new(crate::diarize::DiarizeNode));
+        r.register(Arc::new(crate::speakers::AssignSpeakersNode));
         r
     }
 
@@ -66,7 +68,9 @@ mod tests {
             r.kinds(),
             vec![
                 "audio.decode",
+                "diarize.pyannote",
                 "export.subtitles",
+                "transcript.assign_speakers",
                 "translate.text",
                 "vad.silero",
                 "whisper.transcribe"
@@ -123,6 +127,16 @@ mod tests {
         }
         let m = r.get("translate.text").unwrap().manifest();
         let defaults = serde_json::to_value(crate::translate::TranslateParams::default()).unwrap();
+        for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
+            same_default(&prop["default"], &defaults[name], name);
+        }
+        let m = r.get("diarize.pyannote").unwrap().manifest();
+        let defaults = serde_json::to_value(crate::diarize::DiarizeParams::default()).unwrap();
+        for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
+            same_default(&prop["default"], &defaults[name], name);
+        }
+        let m = r.get("transcript.assign_speakers").unwrap().manifest();
+        let defaults = serde_json::to_value(crate::speakers::AssignParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }

@@ -58,6 +58,9 @@ pub struct Word {
     pub end: f64,
     pub text: String,
     pub probability: f32,
+    /// Set by `transcript.assign_speakers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
 }
 
 /// One transcript segment (seconds).

@@ -183,6 +183,7 @@ fn not_found() -> ApiError {
     responses(
         (status = 202, body = JobSummary, headers(("Location" = String))),
         (status = 402, description = "The tenant's processing quota for this month is used up", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A node of the graph cannot run on this server (`node_unavailable`, e.g. diarization without ONNX Runtime)", body = crate::error::Problem, content_type = "application/problem+json"),
         WriteErrors
     )
 )]
@@ -272,6 +273,24 @@ pub async fn create_job(
     } else {
         super::graphs::checked_graph(&state.registry, &graph_value)?
     };
+    // Refuse graphs this server cannot run (e.g. diarization without ONNX Runtime) before
+    // anything is queued.
+    let resources = state.speech.resources();
+    for node in &parsed.nodes {
+        if let Some(n) = state.registry.get(&node.kind) {
+            if n.availability(&resources).is_err() {
+                return Err(ApiError::new(
+                    Code::NodeUnavailable,
+                    format!(
+                        "Node `{}` ({}) cannot run on this server: the native runtime it needs \
+                         (ONNX Runtime) is not installed. The operator can install it with \
+                         scripts/setup-native.sh or point VOXFLOW_ORT_LIB at it.",
+                        node.id, node.kind
+                    ),
+                ));
+            }
+        }
+    }
 
     // Inputs: one file id or http(s) URL per graph input, nothing else.
     let mut v = super::Validator::default();

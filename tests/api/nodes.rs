@@ -13,6 +13,8 @@ api_test!(node_registry_with_etags, |app| {
         "vad.silero",
         "whisper.transcribe",
         "export.subtitles",
+        "diarize.pyannote",
+        "transcript.assign_speakers",
         "job.status",
     ] {
         assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
@@ -36,6 +38,26 @@ api_test!(node_registry_with_etags, |app| {
         .expect("whisper");
     assert_eq!(whisper["inputs"][0]["port_type"], "audio");
     assert!(whisper["params_schema"]["properties"]["model"]["default"].is_string());
+    let dia = items
+        .iter()
+        .find(|i| i["kind"] == "diarize.pyannote")
+        .expect("diarize");
+    assert_eq!(dia["outputs"][0]["port_type"], "speaker_turns");
+    let props = &dia["params_schema"]["properties"];
+    for p in ["num_speakers", "min_speakers", "max_speakers"] {
+        assert!(props[p]["x-ui"].is_object(), "{p} has UI hints");
+    }
+    let assign = items
+        .iter()
+        .find(|i| i["kind"] == "transcript.assign_speakers")
+        .expect("assign");
+    let ports: Vec<&str> = assign["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|p| p["port_type"].as_str())
+        .collect();
+    assert_eq!(ports, ["transcript", "speaker_turns"]);
 
     let etag = r.headers["etag"].to_str().expect("etag").to_string();
     let res = app

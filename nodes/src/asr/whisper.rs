@@ -694,6 +694,7 @@ pub fn transcribe(
                     end: t1,
                     text: piece.trim().to_owned(),
                     probability: 0.0,
+                    speaker: None,
                 });
             } else if let Some(w) = words.last_mut() {
                 w.text.push_str(piece.trim_end());

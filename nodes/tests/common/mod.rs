@@ -25,14 +25,26 @@ pub fn models_dir() -> PathBuf {
     voxflow_nodes::models_dir_from_env(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models"))
 }
 
+/// ONNX Runtime as `scripts/setup-native.sh` installs it (or `$VOXFLOW_ORT_LIB`).
+pub fn ort_lib() -> PathBuf {
+    std::env::var_os("VOXFLOW_ORT_LIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+                .join(voxflow_nodes::onnx::DEFAULT_LIB_PATH)
+        })
+}
+
 /// One set of resources per test binary so each model loads once; decodes are serialised
 /// (2 cores).
 pub fn resources() -> Arc<NodeResources> {
     static R: OnceLock<Arc<NodeResources>> = OnceLock::new();
     R.get_or_init(|| {
-        let mut r = NodeResources::new(models_dir()).with_cache_config(ModelCacheConfig {
-            max_concurrent_decodes: 1,
-        });
+        let mut r = NodeResources::new(models_dir())
+            .with_cache_config(ModelCacheConfig {
+                max_concurrent_decodes: 1,
+            })
+            .with_onnx_lib(ort_lib());
         r.max_threads = 2;
         Arc::new(r)
     })
@@ -207,4 +219,155 @@ fn wer_works() {
     assert_eq!(wer("Hello, World!", "hello world"), 0.0);
     assert_eq!(wer("a b", "a b c d"), 1.0);
     assert_eq!(wer("a b c d", ""), 1.0);
+}
+
+/// One line of a synthetic conversation: who says what, and the pause before the next line
+/// (negative = the next line starts that much before this one ends: overlapped speech).
+pub struct Line {
+    pub speaker: &'static str,
+    pub text: &'static str,
+    pub gap_after: f64,
+}
+
+/// espeak-ng voices that CAM++ tells apart (cosine ≈ 0.4–0.5 between them, ≈ 0.9 within):
+/// (label, voice, words per minute, pitch 0–99). `en-gb+m3` is not among them: CAM++ puts
+/// it at ≈ 0.9 from `en-us`, as close as a voice to itself.
+pub const VOICES: [(&str, &str, u32, u32); 3] = [
+    ("A", "en-us", 150, 40),
+    ("B", "en+f3", 165, 70),
+    ("C", "en-us+m7", 150, 90),
+];
+
+/// Sentences for the conversations (one breath each: no internal pauses to mislabel).
+pub const LINES: [&str; 12] = [
+    "Good morning and welcome to the weekly planning meeting",
+    "Thanks for having me I have a short update on the budget",
+    "The new office will open in the spring if the builders finish on time",
+    "Can we talk about the hiring plan for the second quarter",
+    "We need two more engineers and one designer for the mobile team",
+    "That sounds reasonable but the budget is already very tight",
+    "I think we should ask the finance team for a detailed forecast",
+    "Let us schedule a call with them early next week",
+    "Does anybody have questions about the travel policy",
+    "Yes I would like to know whether train tickets are covered",
+    "First class tickets are not covered but standard ones are",
+    "Great then I will book my trip to the conference tomorrow",
+];
+
+/// `speaker_order` (e.g. "ABAB") speaking [`LINES`] in turn with `gap` seconds between
+/// lines: the lines for [`conversation`].
+pub fn lines(speaker_order: &str, gap: f64) -> Vec<Line> {
+    speaker_order
+        .chars()
+        .enumerate()
+        .map(|(i, c)| Line {
+            speaker: VOICES
+                .iter()
+                .find(|v| v.0.starts_with(c))
+                .map(|v| v.0)
+                .expect("speaker A, B or C"),
+            text: LINES[i % LINES.len()],
+            gap_after: gap,
+        })
+        .collect()
+}
+
+/// Synthesises `lines` (leading/trailing silence of each line trimmed with sox), lays them
+/// out on one 16 kHz timeline starting at 0.5 s, mixes overlaps, and returns the samples with
+/// the reference turns (exact line spans).
+pub fn conversation(dir: &Path, lines: &[Line]) -> (Vec<f32>, Vec<voxflow_nodes::SpeakerTurn>) {
+    let mut utterances = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let (_, voice, wpm, pitch) = VOICES
+            .iter()
+            .find(|v| v.0 == line.speaker)
+            .expect("known speaker");
+        let raw = dir.join(format!("line{i}_raw.wav"));
+        let trimmed = dir.join(format!("line{i}.wav"));
+        assert!(have("espeak-ng"), "espeak-ng is required for these tests");
+        run(Command::new("espeak-ng")
+            .args([
+                "-v",
+                voice,
+                "-s",
+                &wpm.to_string(),
+                "-p",
+                &pitch.to_string(),
+                "-w",
+            ])
+            .arg(&raw)
+            .arg(line.text));
+        sox(&[
+            raw.to_str().unwrap(),
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            trimmed.to_str().unwrap(),
+            "silence",
+            "1",
+            "0.02",
+            "0.5%",
+            "reverse",
+            "silence",
+            "1",
+            "0.02",
+            "0.5%",
+            "reverse",
+        ]);
+        let audio = voxflow_nodes::audio::decode::decode_path(
+            &trimmed,
+            &voxflow_nodes::DecodeLimits::default(),
+            &voxflow_nodes::CancelToken::new(),
+        )
+        .expect("decode synthesised line");
+        utterances.push(audio.samples);
+    }
+    let sr = 16_000.0;
+    let mut t = 0.5;
+    let mut placed = Vec::new();
+    let mut reference = Vec::new();
+    for (line, u) in lines.iter().zip(utterances) {
+        let start = (t * sr) as usize;
+        let end_t = start as f64 / sr + u.len() as f64 / sr;
+        reference.push(voxflow_nodes::SpeakerTurn {
+            start: start as f64 / sr,
+            end: end_t,
+            speaker: line.speaker.to_owned(),
+        });
+        placed.push((start, u));
+        t = end_t + line.gap_after;
+    }
+    let total = placed.iter().map(|(s, u)| s + u.len()).max().unwrap_or(0) + (0.5 * sr) as usize;
+    let mut samples = vec![0f32; total];
+    for (s, u) in placed {
+        for (i, x) in u.into_iter().enumerate() {
+            samples[s + i] += x;
+        }
+    }
+    (samples, reference)
+}
+
+/// Writes 16 kHz mono 16-bit PCM WAV.
+pub fn write_wav(path: &Path, samples: &[f32]) {
+    let mut b = Vec::with_capacity(44 + samples.len() * 2);
+    let data_len = (samples.len() * 2) as u32;
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&(36 + data_len).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.extend_from_slice(&16_000u32.to_le_bytes());
+    b.extend_from_slice(&32_000u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    for s in samples {
+        b.extend_from_slice(&((s.clamp(-1.0, 1.0) * 32767.0) as i16).to_le_bytes());
+    }
+    std::fs::write(path, b).expect("write wav");
 }
