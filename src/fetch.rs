@@ -390,10 +390,11 @@ mod tests {
             body.to_vec(),
         ]
         .concat()]);
-        let asked = std::sync::atomic::AtomicUsize::new(0);
-        let rebinding_dns = |host: &str, port: u16| -> std::io::Result<Vec<SocketAddr>> {
+        let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = asked.clone();
+        let rebinding_dns = move |host: &str, port: u16| -> std::io::Result<Vec<SocketAddr>> {
             assert_eq!(host, "media.test");
-            let ip = if asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            let ip = if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
                 "127.0.0.1"
             } else {
                 "169.254.169.254"

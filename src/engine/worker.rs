@@ -226,7 +226,7 @@ impl Worker {
         let cancel = CancelToken::new();
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let _heartbeat = AbortOnDrop(self.spawn_heartbeat(
+        let heartbeat = AbortOnDrop(self.spawn_heartbeat(
             job.clone(),
             cancel.clone(),
             lost.clone(),
@@ -264,7 +264,7 @@ impl Worker {
                 && stored
                 && !(has_audio && feeds_pending)
             {
-                finished.insert(node_id);
+                finished.insert(node_id.as_str());
             } else {
                 to_run.push(node);
             }
@@ -354,7 +354,7 @@ impl Worker {
                 false,
             ));
         }
-        drop(_heartbeat);
+        drop(heartbeat);
         for input in &plan.inputs {
             let _ = std::fs::remove_file(self.download_path(&job_id, &input.node_id));
         }
