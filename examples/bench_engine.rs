@@ -107,7 +107,10 @@ impl Server {
             .env("VOXFLOW_BIND", format!("127.0.0.1:{port}"))
             .env("DATABASE_URL", database_url)
             .env("VOXFLOW_DATA_DIR", dir.path())
-            .env("VOXFLOW_JWT_SECRET", "bench-secret-bench-secret-bench-secret")
+            .env(
+                "VOXFLOW_JWT_SECRET",
+                "bench-secret-bench-secret-bench-secret",
+            )
             .env("VOXFLOW_BOOTSTRAP_ADMIN_EMAIL", "root@bench.test")
             .env("VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD)
             // No in-process workers: the queue is driven by this benchmark alone.
@@ -141,7 +144,13 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
-    async fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> Result<Value> {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> Result<Value> {
         let mut req = self
             .http
             .request(method.parse()?, self.url(path))
@@ -160,9 +169,17 @@ impl Server {
 
     async fn login(&self, email: &str) -> Result<String> {
         let v = self
-            .call("POST", "/v1/auth/login", "", Some(json!({"email": email, "password": PASSWORD})))
+            .call(
+                "POST",
+                "/v1/auth/login",
+                "",
+                Some(json!({"email": email, "password": PASSWORD})),
+            )
             .await?;
-        Ok(v["access_token"].as_str().ok_or_else(|| anyhow!("no token"))?.to_string())
+        Ok(v["access_token"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no token"))?
+            .to_string())
     }
 }
 
@@ -180,7 +197,9 @@ async fn fixture(s: &Server, tenants: usize) -> Result<Fixture> {
             "POST",
             "/v1/resellers",
             &root,
-            Some(json!({"name": "Bench", "email": "bench@resellers.test", "commission_rate": "10"})),
+            Some(
+                json!({"name": "Bench", "email": "bench@resellers.test", "commission_rate": "10"}),
+            ),
         )
         .await?["id"]
         .as_str()
@@ -277,7 +296,10 @@ fn create_pg_database(admin_url: &str) -> Result<(String, String)> {
     ))?;
     let db = format!("vf_bench_{}", uuid::Uuid::new_v4().simple());
     admin.batch_execute(&format!("CREATE DATABASE {db} OWNER {APP_ROLE}"))?;
-    let rest = admin_url.split_once("://").map(|x| x.1).unwrap_or(admin_url);
+    let rest = admin_url
+        .split_once("://")
+        .map(|x| x.1)
+        .unwrap_or(admin_url);
     let host = rest.rsplit_once('@').map(|x| x.1).unwrap_or(rest);
     let host = host.split('/').next().unwrap_or("127.0.0.1:5432");
     let base = admin_url.rsplit_once('/').map(|x| x.0).unwrap_or(admin_url);
@@ -306,7 +328,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn summary(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(|a, b| a.total_cmp(b));
-    (percentile(&v, 0.5), percentile(&v, 0.99), v.last().copied().unwrap_or(f64::NAN))
+    (
+        percentile(&v, 0.5),
+        percentile(&v, 0.99),
+        v.last().copied().unwrap_or(f64::NAN),
+    )
 }
 
 // ---------------------------------------------------------------- 1. polling
@@ -324,7 +350,11 @@ fn wrk(url: &str, headers: &[String], secs: u32) -> Result<WrkResult> {
     for h in headers {
         cmd.args(["-H", h]);
     }
-    let out = cmd.arg(url).stdout(Stdio::piped()).output().context("running wrk")?;
+    let out = cmd
+        .arg(url)
+        .stdout(Stdio::piped())
+        .output()
+        .context("running wrk")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let field = |prefix: &str| -> Option<String> {
         text.lines()
@@ -386,7 +416,10 @@ async fn bench_poll(label: &str, s: &Server, f: &Fixture, secs: u32) -> Result<(
             secs,
         )?);
     }
-    for (name, runs) in [("GET /healthz", &health), ("GET /v1/jobs/{id} → 304", &poll)] {
+    for (name, runs) in [
+        ("GET /healthz", &health),
+        ("GET /v1/jobs/{id} → 304", &poll),
+    ] {
         let rps: Vec<String> = runs.iter().map(|r| format!("{:.0}", r.rps)).collect();
         let bad: u64 = runs.iter().map(|r| r.non_2xx).sum();
         println!(
@@ -397,10 +430,18 @@ async fn bench_poll(label: &str, s: &Server, f: &Fixture, secs: u32) -> Result<(
             median(runs.iter().map(|r| r.p99_ms).collect()),
         );
     }
-    let ratios: Vec<f64> = poll.iter().zip(&health).map(|(p, h)| p.rps / h.rps).collect();
+    let ratios: Vec<f64> = poll
+        .iter()
+        .zip(&health)
+        .map(|(p, h)| p.rps / h.rps)
+        .collect();
     println!(
         "poll[{label}] 304 / healthz throughput ratio per round: {} → median {:.3}",
-        ratios.iter().map(|r| format!("{r:.3}")).collect::<Vec<_>>().join(", "),
+        ratios
+            .iter()
+            .map(|r| format!("{r:.3}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         median(ratios.clone())
     );
     Ok(())
@@ -477,7 +518,10 @@ async fn bench_ws(
             .read(Scope::System, move |c| {
                 use diesel::prelude::*;
                 use voxflow::store::schema::jobs::dsl as j;
-                Ok(j::jobs.filter(j::id.eq(job)).select(j::last_seq).first::<i64>(c)?)
+                Ok(j::jobs
+                    .filter(j::id.eq(job))
+                    .select(j::last_seq)
+                    .first::<i64>(c)?)
             })
             .await?
     };
@@ -507,7 +551,10 @@ async fn bench_ws(
     }
     while ready.load(Ordering::SeqCst) < clients {
         if connect_started.elapsed() > Duration::from_secs(120) {
-            bail!("only {} of {clients} clients subscribed", ready.load(Ordering::SeqCst));
+            bail!(
+                "only {} of {clients} clients subscribed",
+                ready.load(Ordering::SeqCst)
+            );
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -531,7 +578,8 @@ async fn bench_ws(
         let got = t.await??;
         for (n, at) in got.into_iter().enumerate() {
             match at {
-                Some(at) => latencies.push(at.saturating_duration_since(committed[n]).as_secs_f64() * 1000.0),
+                Some(at) => latencies
+                    .push(at.saturating_duration_since(committed[n]).as_secs_f64() * 1000.0),
                 None => missing += 1,
             }
         }
@@ -652,7 +700,13 @@ fn bench_claim(store: &Store, admin_db: &str, tenants: &[String], jobs: usize) -
 
 // ---------------------------------------------------------------- 4. growth
 
-async fn timed_gets(s: &Server, path: &str, token: &str, etag: Option<&str>, n: usize) -> Result<f64> {
+async fn timed_gets(
+    s: &Server,
+    path: &str,
+    token: &str,
+    etag: Option<&str>,
+    n: usize,
+) -> Result<f64> {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let mut req = s.http.get(s.url(path)).bearer_auth(token);
@@ -671,7 +725,13 @@ async fn timed_gets(s: &Server, path: &str, token: &str, etag: Option<&str>, n: 
     Ok(median(times))
 }
 
-async fn bench_growth(s: &Server, f: &Fixture, store: &Store, admin_db: &str, sizes: &[usize]) -> Result<()> {
+async fn bench_growth(
+    s: &Server,
+    f: &Fixture,
+    store: &Store,
+    admin_db: &str,
+    sizes: &[usize],
+) -> Result<()> {
     println!(
         "growth: rows = synthetic jobs (90 % succeeded, 10 % queued) spread evenly over the tenants; medians of sequential requests"
     );
@@ -682,7 +742,12 @@ async fn bench_growth(s: &Server, f: &Fixture, store: &Store, admin_db: &str, si
     for tenants in [1usize, 100] {
         for &n in sizes {
             delete_bench_jobs(admin_db)?;
-            insert_jobs(admin_db, &f.tenants[..tenants.min(f.tenants.len())], n, false)?;
+            insert_jobs(
+                admin_db,
+                &f.tenants[..tenants.min(f.tenants.len())],
+                n,
+                false,
+            )?;
             let path = format!("/v1/jobs/{}", f.job);
             let etag = s
                 .http
@@ -696,7 +761,8 @@ async fn bench_growth(s: &Server, f: &Fixture, store: &Store, admin_db: &str, si
             let p304 = timed_gets(s, &path, &f.token, Some(&etag), 300).await?;
             let p200 = timed_gets(s, &path, &f.token, None, 300).await?;
             let list = timed_gets(s, "/v1/jobs?limit=50", &f.token, None, 100).await?;
-            let list_q = timed_gets(s, "/v1/jobs?limit=50&status=queued", &f.token, None, 100).await?;
+            let list_q =
+                timed_gets(s, "/v1/jobs?limit=50&status=queued", &f.token, None, 100).await?;
             let store2 = store.clone();
             let (claim, complete) = tokio::task::spawn_blocking(move || -> Result<(f64, f64)> {
                 let opts = claim_opts(0);
@@ -726,7 +792,9 @@ async fn main() -> Result<()> {
     println!(
         "bench-engine: {} | cores {} | wrk -t2 -c32 -d{}s",
         chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
         a.wrk_secs
     );
 
@@ -751,8 +819,14 @@ async fn main() -> Result<()> {
             bench_ws(&s, &f, &store, a.clients, a.events, true).await?;
         }
         if run("claim") {
-            let (store, admin_db, tenants, n) = (store.clone(), admin_db.clone(), f.tenants.clone(), a.claim_jobs);
-            tokio::task::spawn_blocking(move || bench_claim(&store, &admin_db, &tenants, n)).await??;
+            let (store, admin_db, tenants, n) = (
+                store.clone(),
+                admin_db.clone(),
+                f.tenants.clone(),
+                a.claim_jobs,
+            );
+            tokio::task::spawn_blocking(move || bench_claim(&store, &admin_db, &tenants, n))
+                .await??;
         }
         if run("growth") {
             bench_growth(&s, &f, &store, &admin_db, &a.growth).await?;

@@ -288,9 +288,8 @@ fn send(row: &DeliveryRow, allow_private: bool) -> Result<u16, String> {
         .user_agent(concat!("voxflow-webhooks/", env!("CARGO_PKG_VERSION")))
         .build();
     // Connects only to the addresses the SSRF guard checked (no DNS rebinding).
-    let agent =
-        crate::fetch::pinned_agent(&row.url, config, &allowed, crate::fetch::system_dns())
-            .map_err(|e| e.to_string())?;
+    let agent = crate::fetch::pinned_agent(&row.url, config, &allowed, crate::fetch::system_dns())
+        .map_err(|e| e.to_string())?;
     let timestamp = chrono::Utc::now().timestamp();
     let response = agent
         .post(&row.url)

@@ -348,7 +348,11 @@ impl Worker {
             result = Err((
                 format!(
                     "nodes never became ready: {}",
-                    to_run.iter().map(|n| n.id.as_str()).collect::<Vec<_>>().join(", ")
+                    to_run
+                        .iter()
+                        .map(|n| n.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 false,
                 false,
@@ -733,7 +737,12 @@ fn audio_duration<'a>(values: impl Iterator<Item = &'a PortValue>) -> f64 {
 }
 
 /// A usage row of audio seconds for a job (`node_id` None) or one of its nodes.
-fn usage_row(row: &jobs_repo::JobRow, node_id: Option<&str>, resource: &str, secs: f64) -> UsageRow {
+fn usage_row(
+    row: &jobs_repo::JobRow,
+    node_id: Option<&str>,
+    resource: &str,
+    secs: f64,
+) -> UsageRow {
     UsageRow {
         id: store::new_id(),
         tenant_id: row.tenant_id.clone(),

@@ -756,7 +756,7 @@ fn two_branches() -> Value {
     })
 }
 
-api_test!(independent_branches_run_side_by_side_and_meter_audio_per_node, |app| {
+api_test!(branches_run_side_by_side_and_meter_audio, |app| {
     let w = app.world().await;
     let file = upload_speech(&app, &w.a_member.1, SENTENCE).await;
     let id = submit(&app, &w.a_member.1, two_branches(), &file).await;

@@ -223,7 +223,9 @@ async fn connect_small_buffer(app: &TestApp, token: &str) -> Socket {
     let mut req = url.into_client_request().expect("request");
     req.headers_mut().insert(
         "Sec-WebSocket-Protocol",
-        format!("voxflow.v1, bearer.{token}").parse().expect("header"),
+        format!("voxflow.v1, bearer.{token}")
+            .parse()
+            .expect("header"),
     );
     tokio_tungstenite::client_async(req, tokio_tungstenite::MaybeTlsStream::Plain(tcp))
         .await
