@@ -41,7 +41,8 @@ impl AppState {
     /// Opens the database (running migrations) and loads or creates the signing secret.
     pub fn init(settings: Settings) -> anyhow::Result<Self> {
         let store = Store::open(&settings.database_url, settings.db_pool_size)
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .with_hub_capacity(settings.ws_buffer_events);
         if store.role_bypasses_rls().unwrap_or(false) {
             tracing::warn!(
                 "the database role is a superuser or has BYPASSRLS: PostgreSQL row-level \
@@ -119,6 +120,7 @@ impl AppState {
             tmp_dir: self.settings.data_dir.join("tmp"),
             max_download_bytes: self.settings.max_upload_bytes,
             url_allow_private: self.settings.url_allow_private,
+            max_parallel_nodes: self.settings.job_node_concurrency,
             ..Default::default()
         };
         (0..count)

@@ -61,6 +61,11 @@ pub struct Settings {
     pub job_lease_secs: u64,
     /// Jobs one tenant may run at once when its plan sets no limit.
     pub tenant_job_concurrency: u32,
+    /// Nodes of one job a worker runs side by side (independent branches of the graph).
+    pub job_node_concurrency: usize,
+    /// Job events buffered per process for WebSocket sessions; a session that falls this
+    /// far behind is told to resync and caught up from the event log.
+    pub ws_buffer_events: usize,
     /// Let job inputs name URLs on private, loopback and link-local addresses (SSRF guard off).
     pub url_allow_private: bool,
     /// First webhook retry delay in seconds (doubling per attempt, 8 attempts).
@@ -103,6 +108,8 @@ impl Default for Settings {
             workers: 1,
             job_lease_secs: 30,
             tenant_job_concurrency: 2,
+            job_node_concurrency: 2,
+            ws_buffer_events: 4096,
             url_allow_private: false,
             webhook_retry_base_secs: 5,
         }
@@ -141,6 +148,8 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_WORKERS", "workers"),
     ("VOXFLOW_JOB_LEASE_SECS", "job_lease_secs"),
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
+    ("VOXFLOW_JOB_NODE_CONCURRENCY", "job_node_concurrency"),
+    ("VOXFLOW_WS_BUFFER_EVENTS", "ws_buffer_events"),
     ("VOXFLOW_URL_ALLOW_PRIVATE", "url_allow_private"),
     ("VOXFLOW_WEBHOOK_RETRY_BASE_SECS", "webhook_retry_base_secs"),
 ];
@@ -255,6 +264,8 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "workers",
         "job_lease_secs",
         "tenant_job_concurrency",
+        "job_node_concurrency",
+        "ws_buffer_events",
         "webhook_retry_base_secs",
     ];
     if NUMERIC.contains(&key) {

@@ -5,15 +5,18 @@
 //! multicast, unspecified and documentation ranges are refused unless configuration allows
 //! private addresses (`VOXFLOW_URL_ALLOW_PRIVATE`). The check runs after DNS resolution and
 //! again for every redirect hop (redirects are followed here, never by the client library).
-//! Known gap: the HTTP client resolves the host again when connecting, so a DNS server that
-//! answers differently within that instant (rebinding) is not caught.
+//! Each hop's host is looked up once: the HTTP client is handed exactly the addresses that
+//! passed the check (a pinned resolver) and connects to one of them, so a DNS server that
+//! answers differently on a second lookup (DNS rebinding) is never asked again. The URL's
+//! host still goes in the `Host` header and TLS server name.
 //!
 //! Blocking I/O: callers run it on the blocking pool.
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::Path;
 use std::time::Duration;
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 
 const MAX_REDIRECTS: usize = 5;
 
@@ -86,23 +89,77 @@ fn parse(url: &str) -> Result<(String, String, u16), FetchError> {
     Ok((scheme, host, uri.port_u16().unwrap_or(default_port)))
 }
 
+/// Looks a host up: (host, port) → socket addresses. The system resolver in service; tests
+/// pass their own to play a DNS server.
+pub type Lookup = dyn Fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>;
+
+fn system_lookup(host: &str, port: u16) -> std::io::Result<Vec<SocketAddr>> {
+    Ok((host, port).to_socket_addrs()?.collect())
+}
+
 /// Resolves the URL's host and checks every address with `allowed`.
 pub fn check_destination(url: &str, allowed: &dyn Fn(IpAddr) -> bool) -> Result<(), FetchError> {
+    vetted_addresses(url, allowed, &system_lookup).map(|_| ())
+}
+
+/// The URL's addresses (one lookup), if every one of them passes `allowed`.
+fn vetted_addresses(
+    url: &str,
+    allowed: &dyn Fn(IpAddr) -> bool,
+    lookup: &Lookup,
+) -> Result<Vec<SocketAddr>, FetchError> {
     let (_, host, port) = parse(url)?;
-    let addrs: Vec<IpAddr> = (host.as_str(), port)
-        .to_socket_addrs()
-        .map_err(|e| FetchError::InvalidUrl(format!("cannot resolve {host}: {e}")))?
-        .map(|a| a.ip())
-        .collect();
+    let addrs = lookup(&host, port)
+        .map_err(|e| FetchError::InvalidUrl(format!("cannot resolve {host}: {e}")))?;
     if addrs.is_empty() {
         return Err(FetchError::InvalidUrl(format!("{host} has no address")));
     }
-    if let Some(bad) = addrs.iter().find(|ip| !allowed(**ip)) {
+    if let Some(bad) = addrs.iter().map(SocketAddr::ip).find(|ip| !allowed(*ip)) {
         return Err(FetchError::Forbidden(format!(
             "{host} resolves to {bad}, a private, loopback or link-local address; such URLs are refused"
         )));
     }
-    Ok(())
+    Ok(addrs)
+}
+
+/// An HTTP client for `url` that connects only to the addresses its host resolved to when
+/// they were checked with `allowed` (one lookup; see the module docs).
+pub fn pinned_agent(
+    url: &str,
+    config: ureq::config::Config,
+    allowed: &dyn Fn(IpAddr) -> bool,
+    lookup: &Lookup,
+) -> Result<ureq::Agent, FetchError> {
+    let addrs = vetted_addresses(url, allowed, lookup)?;
+    Ok(ureq::Agent::with_parts(
+        config,
+        ureq::unversioned::transport::DefaultConnector::new(),
+        Pinned(addrs),
+    ))
+}
+
+/// The system's host lookup.
+pub fn system_dns() -> &'static Lookup {
+    &system_lookup
+}
+
+/// Answers the HTTP client's lookup with addresses already vetted, never asking DNS again.
+#[derive(Debug)]
+struct Pinned(Vec<SocketAddr>);
+
+impl Resolver for Pinned {
+    fn resolve(
+        &self,
+        _uri: &ureq::http::Uri,
+        _config: &ureq::config::Config,
+        _timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut out = self.empty();
+        for addr in self.0.iter().take(16) {
+            out.push(*addr);
+        }
+        Ok(out)
+    }
 }
 
 /// The address policy from configuration.
@@ -118,17 +175,27 @@ pub fn download(
     max_bytes: u64,
     allowed: &dyn Fn(IpAddr) -> bool,
 ) -> Result<(String, u64), FetchError> {
-    let agent = ureq::Agent::config_builder()
+    download_with(url, dest, max_bytes, allowed, &system_lookup)
+}
+
+/// [`download`] with the host lookup given.
+pub fn download_with(
+    url: &str,
+    dest: &Path,
+    max_bytes: u64,
+    allowed: &dyn Fn(IpAddr) -> bool,
+    lookup: &Lookup,
+) -> Result<(String, u64), FetchError> {
+    let config = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_connect(Some(Duration::from_secs(15)))
         .timeout_per_read(Some(Duration::from_secs(60)))
         .user_agent(concat!("voxflow/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent();
+        .build();
     let mut current = url.to_string();
     for _ in 0..=MAX_REDIRECTS {
-        check_destination(&current, allowed)?;
+        let agent = pinned_agent(&current, config.clone(), allowed, lookup)?;
         let response = agent
             .get(&current)
             .call()
@@ -309,5 +376,53 @@ mod tests {
         .expect_err("too big");
         assert_eq!(err, FetchError::TooLarge(5));
         assert!(!dir.path().join("c").exists());
+    }
+
+    /// A DNS server that answers the guard with an allowed address and anyone asking later
+    /// with a forbidden one (DNS rebinding) never gets a second question: the download
+    /// connects to the vetted address. `media.test` exists in no real DNS, so the download
+    /// working at all shows the HTTP client did no lookup of its own.
+    #[test]
+    fn connections_go_to_the_vetted_address_not_a_rebound_one() {
+        let body = b"RIFF....WAVEfmt data";
+        let port = serve(vec![[
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes(),
+            body.to_vec(),
+        ]
+        .concat()]);
+        let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = asked.clone();
+        let rebinding_dns = move |host: &str, port: u16| -> std::io::Result<Vec<SocketAddr>> {
+            assert_eq!(host, "media.test");
+            let ip = if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                "127.0.0.1"
+            } else {
+                "169.254.169.254"
+            };
+            Ok(vec![SocketAddr::new(ip.parse().expect("ip"), port)])
+        };
+        let only_loopback = |ip: IpAddr| ip.is_loopback();
+        let dir = tempfile::tempdir().expect("dir");
+        let (_, n) = download_with(
+            &format!("http://media.test:{port}/a.wav"),
+            &dir.path().join("a"),
+            1000,
+            &only_loopback,
+            &rebinding_dns,
+        )
+        .expect("download from the vetted address");
+        assert_eq!(n, body.len() as u64);
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // Asked again, the same DNS now names the metadata address: refused before any
+        // connection.
+        let err = download_with(
+            &format!("http://media.test:{port}/a.wav"),
+            &dir.path().join("b"),
+            1000,
+            &only_loopback,
+            &rebinding_dns,
+        )
+        .expect_err("refused");
+        assert!(matches!(err, FetchError::Forbidden(_)), "{err:?}");
     }
 }

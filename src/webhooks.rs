@@ -281,14 +281,15 @@ fn record(
 
 fn send(row: &DeliveryRow, allow_private: bool) -> Result<u16, String> {
     let allowed = crate::fetch::policy(allow_private);
-    crate::fetch::check_destination(&row.url, &allowed).map_err(|e| e.to_string())?;
-    let agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(15)))
         .user_agent(concat!("voxflow-webhooks/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent();
+        .build();
+    // Connects only to the addresses the SSRF guard checked (no DNS rebinding).
+    let agent = crate::fetch::pinned_agent(&row.url, config, &allowed, crate::fetch::system_dns())
+        .map_err(|e| e.to_string())?;
     let timestamp = chrono::Utc::now().timestamp();
     let response = agent
         .post(&row.url)

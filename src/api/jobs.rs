@@ -68,6 +68,9 @@ pub struct JobNodeView {
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// Audio seconds this node processed (its longest audio input or output), summed over
+    /// the attempts that ran it; null when it handled no audio (yet).
+    pub audio_seconds: Option<f64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,6 +101,9 @@ pub struct JobView {
     pub completed_at: Option<DateTime<Utc>>,
     /// Seconds from first start to completion.
     pub processing_time: Option<i32>,
+    /// Audio seconds metered for the job (recorded when it succeeds; counts toward the
+    /// plan's processing quota).
+    pub audio_seconds: Option<f64>,
     pub nodes: Vec<JobNodeView>,
     pub outputs: Vec<ArtifactView>,
 }
@@ -567,7 +573,12 @@ pub async fn get_job(
             };
             let nodes = repo::nodes(c, &wanted)?;
             let artifacts = repo::artifacts(c, &wanted)?;
-            Ok(Some((row.last_seq, last, Some((row, nodes, artifacts)))))
+            let usage = repos::usage::audio_for_job(c, &wanted)?;
+            Ok(Some((
+                row.last_seq,
+                last,
+                Some((row, nodes, artifacts, usage)),
+            )))
         })
         .await?
         .ok_or_else(not_found)?;
@@ -579,8 +590,8 @@ pub async fn get_job(
             r.insert_header(("Voxflow-Poll-After", hint.to_string()));
             r.finish()
         }
-        Some((row, nodes, artifacts)) => {
-            let view = job_view(row, nodes, artifacts);
+        Some((row, nodes, artifacts, usage)) => {
+            let view = job_view(row, nodes, artifacts, usage);
             let hint = poll_after(last_change, view.status);
             HttpResponse::Ok()
                 .insert_header(("Voxflow-Poll-After", hint.to_string()))
@@ -602,7 +613,16 @@ pub async fn get_job(
     Ok(res)
 }
 
-fn job_view(row: JobRow, nodes: Vec<JobNodeRow>, artifacts: Vec<JobArtifactRow>) -> JobView {
+/// A job's metered audio: its own total and each node's (thousandths of a second).
+type AudioUsage = (Option<i64>, std::collections::BTreeMap<String, i64>);
+
+fn job_view(
+    row: JobRow,
+    nodes: Vec<JobNodeRow>,
+    artifacts: Vec<JobArtifactRow>,
+    (job_audio, node_audio): AudioUsage,
+) -> JobView {
+    let seconds = |milli: i64| milli as f64 / 1000.0;
     let order: Vec<String> = serde_json::from_str::<Graph>(&row.graph)
         .map(|g| g.nodes.into_iter().map(|n| n.id).collect())
         .unwrap_or_default();
@@ -627,9 +647,11 @@ fn job_view(row: JobRow, nodes: Vec<JobNodeRow>, artifacts: Vec<JobArtifactRow>)
         started_at: row.started_at.map(super::utc),
         completed_at: row.completed_at.map(super::utc),
         processing_time: row.processing_time,
+        audio_seconds: job_audio.map(seconds),
         nodes: nodes
             .into_iter()
             .map(|n| JobNodeView {
+                audio_seconds: node_audio.get(&n.node_id).copied().map(seconds),
                 node_id: n.node_id,
                 kind: n.kind,
                 status: n.status,

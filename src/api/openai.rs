@@ -453,6 +453,7 @@ async fn record_usage(
         amount_milli: (seconds * 1000.0).round() as i64,
         unit: "audio_seconds".into(),
         recorded_at: store::now(),
+        node_id: None,
     };
     state
         .store

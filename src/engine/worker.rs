@@ -1,16 +1,20 @@
-//! Workers: claim a job, run its graph node by node, record everything.
+//! Workers: claim a job, run its graph, record everything.
 //!
 //! Threads: the worker loop is an async task; each node runs on tokio's blocking pool
 //! (CPU-bound whisper/VAD work), and a side task renews the lease every third of its
 //! length, outside any node transaction so the renewal is visible at once. A heartbeat
-//! that finds the job reclaimed, or a cancellation request, trips the node's cancel token.
+//! that finds the job reclaimed, or a cancellation request, trips the nodes' cancel token.
 //!
 //! For each job:
 //! 1. load the graph snapshot, its inputs and what earlier attempts finished;
-//! 2. for every node in topological order: skip it if it already succeeded and its outputs
-//!    are stored; otherwise run it, store its outputs as artifacts, mark it succeeded;
-//! 3. finish: `succeeded`, `cancelled`, or a failed attempt (runtime faults retry with
-//!    backoff, user faults and bugs fail at once), and record the audio seconds processed.
+//! 2. choose the nodes to run: all but those that already succeeded with their outputs
+//!    stored;
+//! 3. run every node whose upstream nodes have finished, independent branches side by
+//!    side (at most `max_parallel_nodes` at once, polled from this one task); store each
+//!    node's outputs as artifacts and its processed audio seconds as usage, then mark it
+//!    succeeded. After a failure nothing new starts;
+//! 4. finish: `succeeded`, `cancelled`, or a failed attempt (runtime faults retry with
+//!    backoff, user faults and bugs fail at once), and record the job's audio seconds.
 //!
 //! Audio stays in memory and is never stored, so a resumed job re-runs the decode node when
 //! a node still to run needs its audio.
@@ -23,7 +27,8 @@ use crate::store::repo::usage::{self, UsageRow};
 use crate::store::{self, Store, StoreError};
 use crate::tenancy::Scope;
 use chrono::TimeDelta;
-use std::collections::{BTreeMap, HashMap};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -45,6 +50,8 @@ pub struct WorkerOptions {
     pub max_download_bytes: u64,
     /// The SSRF guard's switch (see `crate::fetch`).
     pub url_allow_private: bool,
+    /// Nodes of one job run side by side at most (independent branches).
+    pub max_parallel_nodes: usize,
 }
 
 impl Default for WorkerOptions {
@@ -56,6 +63,7 @@ impl Default for WorkerOptions {
             tmp_dir: std::env::temp_dir(),
             max_download_bytes: 100 * 1024 * 1024,
             url_allow_private: false,
+            max_parallel_nodes: 2,
         }
     }
 }
@@ -221,19 +229,25 @@ impl Worker {
             }
         }
 
-        // Heartbeats, and the cancel token they can trip.
+        // Heartbeats, and the cancel token they can trip. The guard stops the heartbeat
+        // however this function returns (a store error included), so a job is never kept
+        // `running` by a worker that stopped working on it.
         let cancel = CancelToken::new();
         let lost = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let heartbeat =
-            self.spawn_heartbeat(job.clone(), cancel.clone(), lost.clone(), cancelled.clone());
+        let heartbeat = AbortOnDrop(self.spawn_heartbeat(
+            job.clone(),
+            cancel.clone(),
+            lost.clone(),
+            cancelled.clone(),
+        ));
 
-        let total = plan.order.len().max(1) as f64;
-        // Inputs fetched from URLs, removed when the job is done with them.
-        let mut downloads: Vec<PathBuf> = Vec::new();
-        let mut audio_seconds = 0.0;
-        let mut result: Result<(), (String, bool, bool)> = Ok(()); // (error, retryable, cancelled)
-        for (index, node_id) in plan.order.iter().enumerate() {
+        // 2. Which nodes run in this attempt: all but those an earlier attempt finished with
+        //    their outputs stored (audio is never stored, so an audio producer runs again
+        //    while a node still to run needs it).
+        let mut to_run: Vec<&graph::GraphNode> = Vec::new();
+        let mut finished: HashSet<&str> = HashSet::new();
+        for node_id in &plan.order {
             let Some(node) = graph.nodes.iter().find(|n| &n.id == node_id) else {
                 continue;
             };
@@ -259,127 +273,103 @@ impl Worker {
                 && stored
                 && !(has_audio && feeds_pending)
             {
-                continue;
+                finished.insert(node_id.as_str());
+            } else {
+                to_run.push(node);
             }
-            // Gather inputs: upstream outputs, then job inputs for unconnected file ports.
-            let mut node_inputs = BTreeMap::new();
-            for e in graph.edges.iter().filter(|e| &e.target == node_id) {
-                if let Some(v) = outputs.get(&e.source).and_then(|o| o.get(&e.source_port)) {
-                    node_inputs.insert(e.target_port.clone(), v.clone());
+        }
+        let progress = Arc::new(JobProgress::new(plan.order.len(), finished.len()));
+        let attempt = Attempt {
+            job: &job,
+            row: &row,
+            scope,
+            inputs: &inputs,
+            plan: &plan,
+            cancel: &cancel,
+            cancelled: &cancelled,
+            progress: &progress,
+        };
+
+        // 3. Run every node whose upstream nodes have all finished, up to
+        //    `max_parallel_nodes` at once, in topological order among the ready ones. After
+        //    a failure nothing new starts; nodes already running finish (their outputs are
+        //    kept, so a retry resumes after them). A cancellation stops them all through
+        //    the shared token.
+        let limit = self.opts.max_parallel_nodes.max(1);
+        let mut running = FuturesUnordered::new();
+        let mut audio_seconds = 0.0f64;
+        let mut result: Result<(), (String, bool, bool)> = Ok(()); // (error, retryable, cancelled)
+        loop {
+            if result.is_ok() {
+                let mut i = 0;
+                while running.len() < limit && i < to_run.len() {
+                    let node = to_run[i];
+                    let ready = graph
+                        .edges
+                        .iter()
+                        .filter(|e| e.target == node.id)
+                        .all(|e| finished.contains(e.source.as_str()));
+                    if !ready {
+                        i += 1;
+                        continue;
+                    }
+                    to_run.remove(i);
+                    // Upstream outputs are copied now, so running nodes borrow nothing that
+                    // changes while they run.
+                    let mut node_inputs = BTreeMap::new();
+                    for e in graph.edges.iter().filter(|e| e.target == node.id) {
+                        if let Some(v) = outputs.get(&e.source).and_then(|o| o.get(&e.source_port))
+                        {
+                            node_inputs.insert(e.target_port.clone(), v.clone());
+                        }
+                    }
+                    running.push(self.run_node(&attempt, node, node_inputs));
                 }
             }
-            for input in plan.inputs.iter().filter(|i| &i.node_id == node_id) {
-                let spec = inputs.get(node_id).cloned().unwrap_or_default();
-                let file = match spec["url"].as_str() {
-                    Some(url) => {
-                        self.fetch_input(&job_id, node_id, url, &mut downloads)
-                            .await
-                    }
-                    None => {
-                        let file_id = spec["file_id"].as_str().unwrap_or_default().to_string();
-                        let blobs = self.blobs.clone();
-                        self.store
-                            .read(scope, move |c| {
-                                crate::files::resolve_input(c, &scope, &blobs, &file_id)
-                            })
-                            .await?
-                            .ok_or_else(|| {
-                                format!(
-                                    "input `{}` of node `{node_id}` names no file of this tenant",
-                                    input.port
-                                )
-                            })
-                    }
-                };
-                match file {
-                    Ok(f) => {
-                        node_inputs.insert(input.port.clone(), PortValue::File(f));
-                    }
-                    Err(problem) => {
-                        result = Err((problem, false, false));
-                        break;
-                    }
-                }
-            }
-            if result.is_err() {
+            let Some(ran) = running.next().await else {
                 break;
-            }
-            self.store_write_as(&job, {
-                let node_id = node_id.clone();
-                move |c, j| j.node_state(c, &node_id, "running", None)
-            })
-            .await?;
-            let mut ctx = NodeCtx::new(self.resources.clone())
-                .with_cancel(cancel.clone())
-                .with_progress(self.progress_reporter(
-                    &job,
-                    node_id.clone(),
-                    index as f64 / total,
-                    1.0 / total,
-                ));
-            if let (Some(engines), Some(tenant)) = (&self.translation, scope.tenant_id()) {
-                // Per job: the engines (and keys) of this job's tenant, nobody else's.
-                ctx =
-                    ctx.with_translators(Arc::new(engines.for_tenant(self.store.clone(), tenant)));
-            }
-            let params = node.params.clone();
-            let node_impl = implementation.clone();
-            let run = tokio::task::spawn_blocking(move || {
-                run_node_catching_panics(node_impl.as_ref(), node_inputs, params, &ctx)
-            })
-            .await
-            .unwrap_or_else(|e| {
-                Err(voxflow_nodes::NodeError::internal(format!(
-                    "node task failed: {e}"
-                )))
-            });
+            };
             if lost.load(std::sync::atomic::Ordering::SeqCst) {
-                heartbeat.abort();
                 return Ok(Outcome::Lost { job_id });
             }
-            match run {
-                Ok(out) => {
-                    for (port, value) in &out {
-                        if let PortValue::Audio(a) = value {
-                            audio_seconds = f64::max(audio_seconds, a.info.duration_secs);
-                            continue;
-                        }
-                        let artifact = artifact_row(&job, node_id, port, value);
-                        self.store_write_as(&job, move |c, j| j.save_artifact(c, &artifact))
-                            .await?;
-                    }
+            match ran? {
+                NodeRun::Succeeded {
+                    node_id,
+                    outputs: out,
+                    audio_seconds: secs,
+                } => {
+                    audio_seconds = audio_seconds.max(secs);
                     outputs.insert(node_id.clone(), out);
-                    self.store_write_as(&job, {
-                        let node_id = node_id.clone();
-                        move |c, j| j.node_state(c, &node_id, "succeeded", None)
-                    })
-                    .await?;
-                }
-                Err(e) => {
-                    let was_cancelled = e.kind == NodeErrorKind::Cancelled
-                        || cancelled.load(std::sync::atomic::Ordering::SeqCst);
-                    let message = e.message.clone();
-                    self.store_write_as(&job, {
-                        let node_id = node_id.clone();
-                        let state = if was_cancelled { "cancelled" } else { "failed" };
-                        move |c, j| j.node_state(c, &node_id, state, Some(&message))
-                    })
-                    .await?;
-                    if e.fault == FaultSource::Bug {
-                        tracing::error!(node = %node_id, error = %e, "node bug");
+                    if let Some(node) = graph.nodes.iter().find(|n| n.id == node_id) {
+                        finished.insert(node.id.as_str());
                     }
-                    result = Err((
-                        format!("node `{node_id}` ({}): {}", node.kind, e.message),
-                        e.fault == FaultSource::Runtime,
-                        was_cancelled,
-                    ));
-                    break;
+                }
+                NodeRun::Failed(error, retryable, was_cancelled) => {
+                    if result.is_ok() {
+                        result = Err((error, retryable, was_cancelled));
+                    }
                 }
             }
         }
-        heartbeat.abort();
-        for path in &downloads {
-            let _ = std::fs::remove_file(path);
+        if result.is_ok() && !to_run.is_empty() {
+            // Unreachable with a validated plan (it is acyclic); fail loudly rather than
+            // report success with nodes never run.
+            result = Err((
+                format!(
+                    "nodes never became ready: {}",
+                    to_run
+                        .iter()
+                        .map(|n| n.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                false,
+                false,
+            ));
+        }
+        drop(heartbeat);
+        for input in &plan.inputs {
+            let _ = std::fs::remove_file(self.download_path(&job_id, &input.node_id));
         }
         if lost.load(std::sync::atomic::Ordering::SeqCst) {
             return Ok(Outcome::Lost { job_id });
@@ -387,16 +377,8 @@ impl Worker {
         let max_attempts = row.max_attempts;
         let state = match result {
             Ok(()) => {
-                let usage = (audio_seconds > 0.0).then(|| UsageRow {
-                    id: store::new_id(),
-                    tenant_id: row.tenant_id.clone(),
-                    user_id: row.user_id.clone(),
-                    job_id: Some(row.id.clone()),
-                    resource_type: "job_audio".into(),
-                    amount_milli: (audio_seconds * 1000.0).round() as i64,
-                    unit: "audio_seconds".into(),
-                    recorded_at: store::now(),
-                });
+                let usage = (audio_seconds > 0.0)
+                    .then(|| usage_row(&row, None, "job_audio", audio_seconds));
                 self.store_write_as(&job, move |c, j| {
                     if j.finish(c, JobState::Succeeded, None)? {
                         if let Some(u) = &usage {
@@ -425,16 +407,146 @@ impl Worker {
         Ok(Outcome::Ran { job_id, state })
     }
 
+    /// Runs one node of an attempt: resolves its job inputs (files, URLs), marks it
+    /// running, runs it on the blocking pool, stores its outputs as artifacts and its
+    /// processed audio seconds as usage, and marks it succeeded, failed or cancelled.
+    async fn run_node(
+        &self,
+        at: &Attempt<'_>,
+        node: &graph::GraphNode,
+        mut node_inputs: BTreeMap<String, PortValue>,
+    ) -> Result<NodeRun, StoreError> {
+        let job = at.job;
+        let node_id = node.id.clone();
+        let Some(implementation) = self.registry.get(&node.kind) else {
+            return Ok(NodeRun::Failed(
+                format!("node `{node_id}`: unknown kind `{}`", node.kind),
+                false,
+                false,
+            ));
+        };
+        // Job inputs for unconnected file ports.
+        for input in at.plan.inputs.iter().filter(|i| i.node_id == node_id) {
+            let spec = at.inputs.get(&node_id).cloned().unwrap_or_default();
+            let file = match spec["url"].as_str() {
+                Some(url) => self.fetch_input(&job.id, &node_id, url).await,
+                None => {
+                    let file_id = spec["file_id"].as_str().unwrap_or_default().to_string();
+                    let blobs = self.blobs.clone();
+                    let scope = at.scope;
+                    self.store
+                        .read(scope, move |c| {
+                            crate::files::resolve_input(c, &scope, &blobs, &file_id)
+                        })
+                        .await?
+                        .ok_or_else(|| {
+                            format!(
+                                "input `{}` of node `{node_id}` names no file of this tenant",
+                                input.port
+                            )
+                        })
+                }
+            };
+            match file {
+                Ok(f) => {
+                    node_inputs.insert(input.port.clone(), PortValue::File(f));
+                }
+                Err(problem) => return Ok(NodeRun::Failed(problem, false, false)),
+            }
+        }
+        self.store_write_as(job, {
+            let node_id = node_id.clone();
+            move |c, j| j.node_state(c, &node_id, "running", None)
+        })
+        .await?;
+        let mut audio_seconds = audio_duration(node_inputs.values());
+        let mut ctx = NodeCtx::new(self.resources.clone())
+            .with_cancel(at.cancel.clone())
+            .with_progress(self.progress_reporter(job, node_id.clone(), at.progress.clone()));
+        if let (Some(engines), Some(tenant)) = (&self.translation, at.scope.tenant_id()) {
+            // Per job: the engines (and keys) of this job's tenant, nobody else's.
+            ctx = ctx.with_translators(Arc::new(engines.for_tenant(self.store.clone(), tenant)));
+        }
+        let params = node.params.clone();
+        let run = tokio::task::spawn_blocking(move || {
+            run_node_catching_panics(implementation.as_ref(), node_inputs, params, &ctx)
+        })
+        .await
+        .unwrap_or_else(|e| {
+            Err(voxflow_nodes::NodeError::internal(format!(
+                "node task failed: {e}"
+            )))
+        });
+        match run {
+            Ok(out) => {
+                audio_seconds = audio_seconds.max(audio_duration(out.values()));
+                for (port, value) in &out {
+                    if matches!(value, PortValue::Audio(_)) {
+                        continue;
+                    }
+                    let artifact = artifact_row(job, &node_id, port, value);
+                    self.store_write_as(job, move |c, j| j.save_artifact(c, &artifact))
+                        .await?;
+                }
+                // The node's usage lands with its `succeeded` mark, once.
+                let usage = (audio_seconds > 0.0)
+                    .then(|| usage_row(at.row, Some(&node_id), "node_audio", audio_seconds));
+                self.store_write_as(job, {
+                    let node_id = node_id.clone();
+                    move |c, j| {
+                        if !j.owned(c)? {
+                            return Ok(());
+                        }
+                        j.node_state(c, &node_id, "succeeded", None)?;
+                        if let Some(u) = &usage {
+                            usage::insert(c, u)?;
+                        }
+                        Ok(())
+                    }
+                })
+                .await?;
+                at.progress.set(&node_id, 1.0);
+                Ok(NodeRun::Succeeded {
+                    node_id,
+                    outputs: out,
+                    audio_seconds,
+                })
+            }
+            Err(e) => {
+                let was_cancelled = e.kind == NodeErrorKind::Cancelled
+                    || at.cancelled.load(std::sync::atomic::Ordering::SeqCst);
+                let message = e.message.clone();
+                self.store_write_as(job, {
+                    let node_id = node_id.clone();
+                    let state = if was_cancelled { "cancelled" } else { "failed" };
+                    move |c, j| j.node_state(c, &node_id, state, Some(&message))
+                })
+                .await?;
+                if e.fault == FaultSource::Bug {
+                    tracing::error!(node = %node_id, error = %e, "node bug");
+                }
+                Ok(NodeRun::Failed(
+                    format!("node `{node_id}` ({}): {}", node.kind, e.message),
+                    e.fault == FaultSource::Runtime,
+                    was_cancelled,
+                ))
+            }
+        }
+    }
+
+    /// Where a node's URL input is downloaded while the job runs.
+    fn download_path(&self, job_id: &str, node_id: &str) -> PathBuf {
+        self.opts.tmp_dir.join(format!("fetch-{job_id}-{node_id}"))
+    }
+
     /// Fetches a URL input (SSRF-guarded) into the data dir and checks it is audio.
     async fn fetch_input(
         &self,
         job_id: &str,
         node_id: &str,
         url: &str,
-        downloads: &mut Vec<PathBuf>,
     ) -> Result<FileValue, String> {
-        let dest = self.opts.tmp_dir.join(format!("fetch-{job_id}-{node_id}"));
-        downloads.push(dest.clone());
+        let dest = self.download_path(job_id, node_id);
         let (url, target, max, allow_private) = (
             url.to_string(),
             dest.clone(),
@@ -534,13 +646,13 @@ impl Worker {
     }
 
     /// A progress callback for one node: throttled (every 0.5 s or 5 %), written from the
-    /// node's blocking thread.
+    /// node's blocking thread. The job's progress is the mean over all its nodes, so nodes
+    /// running side by side each move it by their share.
     fn progress_reporter(
         &self,
         job: &ClaimedJob,
         node_id: String,
-        base: f64,
-        share: f64,
+        progress: Arc<JobProgress>,
     ) -> voxflow_nodes::ProgressFn {
         let store = self.store.clone();
         let job = job.clone();
@@ -554,7 +666,7 @@ impl Worker {
                 return;
             }
             *last = (Instant::now(), fraction);
-            let job_progress = base + share * f64::from(fraction);
+            let job_progress = progress.set(&node_id, f64::from(fraction));
             let message = message.to_string();
             let node_id = node_id.clone();
             let j = job.clone();
@@ -564,6 +676,96 @@ impl Worker {
                 tracing::warn!(error = %e, "progress not recorded");
             }
         })
+    }
+}
+
+/// Stops a task when dropped (the job's heartbeat).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// What the nodes of one attempt share.
+struct Attempt<'a> {
+    job: &'a ClaimedJob,
+    row: &'a jobs_repo::JobRow,
+    scope: Scope,
+    /// The job's inputs by node id (`{"file_id"}` or `{"url"}`).
+    inputs: &'a BTreeMap<String, serde_json::Value>,
+    plan: &'a graph::Plan,
+    cancel: &'a CancelToken,
+    /// Set by the heartbeat when the job's cancellation was requested.
+    cancelled: &'a std::sync::atomic::AtomicBool,
+    progress: &'a Arc<JobProgress>,
+}
+
+/// How one node's run ended.
+enum NodeRun {
+    Succeeded {
+        node_id: String,
+        outputs: BTreeMap<String, PortValue>,
+        /// The longest audio among its inputs and outputs.
+        audio_seconds: f64,
+    },
+    /// (error, retryable, cancelled)
+    Failed(String, bool, bool),
+}
+
+/// Per-node fractions done; the job's progress is their mean.
+struct JobProgress {
+    nodes: Mutex<HashMap<String, f64>>,
+    total: f64,
+    /// Nodes an earlier attempt finished (each counts as done).
+    already_done: f64,
+}
+
+impl JobProgress {
+    fn new(total: usize, already_done: usize) -> Self {
+        Self {
+            nodes: Mutex::new(HashMap::new()),
+            total: total.max(1) as f64,
+            already_done: already_done as f64,
+        }
+    }
+
+    /// Records a node's fraction; returns the job's progress.
+    fn set(&self, node_id: &str, fraction: f64) -> f64 {
+        let mut nodes = self.nodes.lock().unwrap_or_else(|e| e.into_inner());
+        nodes.insert(node_id.to_string(), fraction.clamp(0.0, 1.0));
+        ((self.already_done + nodes.values().sum::<f64>()) / self.total).min(1.0)
+    }
+}
+
+/// The longest audio among some port values, in seconds.
+fn audio_duration<'a>(values: impl Iterator<Item = &'a PortValue>) -> f64 {
+    values
+        .filter_map(|v| match v {
+            PortValue::Audio(a) => Some(a.info.duration_secs),
+            _ => None,
+        })
+        .fold(0.0, f64::max)
+}
+
+/// A usage row of audio seconds for a job (`node_id` None) or one of its nodes.
+fn usage_row(
+    row: &jobs_repo::JobRow,
+    node_id: Option<&str>,
+    resource: &str,
+    secs: f64,
+) -> UsageRow {
+    UsageRow {
+        id: store::new_id(),
+        tenant_id: row.tenant_id.clone(),
+        user_id: row.user_id.clone(),
+        job_id: Some(row.id.clone()),
+        node_id: node_id.map(str::to_string),
+        resource_type: resource.into(),
+        amount_milli: (secs * 1000.0).round() as i64,
+        unit: "audio_seconds".into(),
+        recorded_at: store::now(),
     }
 }
 

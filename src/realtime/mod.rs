@@ -13,7 +13,8 @@ use crate::store::repo::jobs::JobEventRow;
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
-/// Events buffered for sessions that fall behind before they must resync.
+/// Events buffered for sessions that fall behind before they must resync (the default of
+/// `VOXFLOW_WS_BUFFER_EVENTS`).
 const HUB_CAPACITY: usize = 4096;
 
 #[derive(Clone)]
@@ -29,7 +30,11 @@ impl Default for Hub {
 
 impl Hub {
     pub fn new() -> Self {
-        let (tx, _) = broadcast::channel(HUB_CAPACITY);
+        Self::with_capacity(HUB_CAPACITY)
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        let (tx, _) = broadcast::channel(capacity.max(1));
         Self { tx }
     }
 

@@ -198,6 +198,12 @@ impl Store {
         self.backend
     }
 
+    /// Replaces the hub with one buffering `capacity` events (before anyone subscribes).
+    pub fn with_hub_capacity(mut self, capacity: usize) -> Self {
+        self.hub = crate::realtime::Hub::with_capacity(capacity);
+        self
+    }
+
     /// The hub committed job events are published to.
     pub fn hub(&self) -> &crate::realtime::Hub {
         &self.hub

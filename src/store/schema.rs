@@ -225,6 +225,7 @@ diesel::table! {
         amount_milli -> BigInt,
         unit -> Text,
         recorded_at -> Timestamp,
+        node_id -> Nullable<Text>,
     }
 }
 

@@ -58,6 +58,9 @@ pub struct TestApp {
     /// The database URL the service uses (the unprivileged role on PostgreSQL).
     pub database_url: String,
     pub admin_token: String,
+    /// The service's own store (its event hub included), for tests that drive the engine
+    /// directly.
+    pub store: voxflow::store::Store,
     _dir: tempfile::TempDir,
 }
 
@@ -193,6 +196,7 @@ pub async fn spawn_app_with(
         .expect("join")
         .expect("app state");
     let store = state.store.clone();
+    let app_store = state.store.clone();
     let _workers = state.spawn_workers(state.settings.workers);
     tokio::task::spawn_blocking(move || {
         voxflow::bootstrap::create_platform_admin(&store, ADMIN_EMAIL, PASSWORD, false)
@@ -209,6 +213,7 @@ pub async fn spawn_app_with(
         backend,
         database_url,
         admin_token: String::new(),
+        store: app_store,
         _dir: dir,
     };
     test.admin_token = test.login(ADMIN_EMAIL, PASSWORD).await;

@@ -747,3 +747,76 @@ api_test!(
         );
     }
 );
+
+/// A graph whose VAD and Whisper nodes both hang off the decoder and not off each other.
+fn two_branches() -> Value {
+    json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+            {"id": "vad", "type": "vad.silero", "data": {"params": {}}},
+            {"id": "asr", "type": "whisper.transcribe", "data": {"params": {"model": "tiny.en", "language": "en"}}},
+            {"id": "srt", "type": "export.subtitles", "data": {"params": {"format": "srt"}}}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"},
+            {"id": "e2", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+            {"id": "e3", "source": "asr", "sourceHandle": "transcript", "target": "srt", "targetHandle": "transcript"}
+        ]
+    })
+}
+
+api_test!(branches_run_side_by_side_and_meter_audio, |app| {
+    let w = app.world().await;
+    let file = upload_speech(&app, &w.a_member.1, SENTENCE).await;
+    let id = submit(&app, &w.a_member.1, two_branches(), &file).await;
+    let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+
+    // The node events show both branches started before either finished, while every
+    // node still started after the node it depends on finished.
+    let events = app
+        .get(&format!("/v1/jobs/{id}/events?since=0"), &w.a_member.1)
+        .await;
+    let items = events.body["items"].as_array().expect("items");
+    let seq_of = |kind: &str, node: &str| -> i64 {
+        items
+            .iter()
+            .find(|e| e["type"] == kind && e["data"]["node_id"] == node)
+            .and_then(|e| e["seq"].as_i64())
+            .unwrap_or_else(|| panic!("no {kind} for {node} in {items:?}"))
+    };
+    let started = seq_of("node.running", "vad").max(seq_of("node.running", "asr"));
+    let first_done = seq_of("node.succeeded", "vad").min(seq_of("node.succeeded", "asr"));
+    assert!(
+        started < first_done,
+        "vad and asr overlap: both running (by seq {started}) before one finished ({first_done})"
+    );
+    assert!(seq_of("node.succeeded", "src") < seq_of("node.running", "vad"));
+    assert!(seq_of("node.succeeded", "src") < seq_of("node.running", "asr"));
+    assert!(seq_of("node.succeeded", "asr") < seq_of("node.running", "srt"));
+    let seqs: Vec<i64> = items.iter().filter_map(|e| e["seq"].as_i64()).collect();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>(), "no gaps");
+    assert!(
+        job["outputs"]
+            .as_array()
+            .expect("outputs")
+            .iter()
+            .any(|o| o["name"] == "srt.file.srt"),
+        "{job}"
+    );
+
+    // Usage: the clip's seconds for the job and for each node that handled audio.
+    let clip = job["audio_seconds"].as_f64().expect("job audio seconds");
+    assert!(clip > 1.0 && clip < 20.0, "{job}");
+    for node in job["nodes"].as_array().expect("nodes") {
+        match node["node_id"].as_str() {
+            Some("src" | "vad" | "asr") => {
+                assert_eq!(node["audio_seconds"].as_f64(), Some(clip), "{node}")
+            }
+            _ => assert!(node["audio_seconds"].is_null(), "{node}"),
+        }
+    }
+    // Another tenant sees neither the job nor its usage.
+    let foreign = app.get(&format!("/v1/jobs/{id}"), &w.b_admin.1).await;
+    assert_eq!(foreign.code(), "job_not_found");
+});

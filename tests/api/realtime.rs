@@ -207,3 +207,166 @@ api_test!(websocket_clients_see_only_their_tenant, |app| {
         "unauthenticated"
     );
 });
+
+/// Connects like [`connect`], but with a 4 KiB receive buffer, so a client that stops
+/// reading pushes back on the server after a few megabytes instead of tens.
+async fn connect_small_buffer(app: &TestApp, token: &str) -> Socket {
+    let addr: std::net::SocketAddr = app
+        .base
+        .trim_start_matches("http://")
+        .parse()
+        .expect("address");
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+    let tcp = socket.connect(addr).await.expect("tcp connect");
+    let url = app.base.replace("http://", "ws://") + "/v1/ws";
+    let mut req = url.into_client_request().expect("request");
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        format!("voxflow.v1, bearer.{token}")
+            .parse()
+            .expect("header"),
+    );
+    tokio_tungstenite::client_async(req, tokio_tungstenite::MaybeTlsStream::Plain(tcp))
+        .await
+        .expect("upgrade")
+        .0
+}
+
+/// A decode + VAD graph: a real job that needs no Whisper.
+fn decode_vad() -> Value {
+    json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+            {"id": "vad", "type": "vad.silero", "data": {"params": {}}}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"}
+        ]
+    })
+}
+
+/// Events appended while the client does not read (each carries this much filler, so the
+/// socket buffers fill after a few hundred).
+const FILLER_EVENTS: usize = 320;
+const FILLER_BYTES: usize = 48 * 1024;
+
+mod a_slow_websocket_client_is_resynced_from_the_log {
+    use super::*;
+    use voxflow::engine::queue;
+    use voxflow::tenancy::Scope;
+
+    /// A client stops reading while hundreds of large events are committed for a job it
+    /// follows. The server's per-process buffer is set to 16 events, so the client's
+    /// session falls behind it: the producers must not wait for the client, another job
+    /// must still run to completion meanwhile, and once the client reads again it must get
+    /// `resync` and then every event of the job exactly once, in order, from the log.
+    async fn run(app: TestApp) {
+        let w = app.world().await;
+        let file =
+            crate::jobs::upload_speech(&app, &w.a_member.1, "A slow reader falls behind").await;
+        let job = crate::jobs::submit(&app, &w.a_member.1, decode_vad(), &file).await;
+        let done = crate::jobs::wait_for(&app, &w.a_member.1, &job, |_| false).await;
+        assert_eq!(done["status"], "succeeded", "{done}");
+        let start = done["seq"].as_i64().expect("seq");
+
+        let mut ws = connect_small_buffer(&app, &w.a_member.1).await;
+        assert_eq!(next_json(&mut ws).await["type"], "welcome");
+        send(
+            &mut ws,
+            json!({"type": "subscribe", "job_ids": [job], "since": start}),
+        )
+        .await;
+        assert_eq!(next_json(&mut ws).await["type"], "subscribed");
+
+        // The client now reads nothing. Commit the filler events through the engine's own
+        // event log, ten per transaction.
+        let tenant = w.tenant_a.clone();
+        let began = std::time::Instant::now();
+        for batch in 0..FILLER_EVENTS / 10 {
+            let (job, tenant) = (job.clone(), tenant.clone());
+            let appended = tokio::time::timeout(
+                Duration::from_secs(60),
+                app.store.write(Scope::System, move |c| {
+                    for i in 0..10 {
+                        let filler = "x".repeat(FILLER_BYTES);
+                        queue::append_event(
+                            c,
+                            &job,
+                            &tenant,
+                            "test.filler",
+                            json!({"n": batch * 10 + i, "filler": filler}),
+                        )?;
+                    }
+                    Ok(())
+                }),
+            )
+            .await
+            .expect("appending events never waits for a slow client");
+            appended.expect("append");
+        }
+        let appending = began.elapsed();
+        // A worker still runs another job to the end while the client is stuck.
+        let other = crate::jobs::submit(&app, &w.a_member.1, decode_vad(), &file).await;
+        let other_done = crate::jobs::wait_for(&app, &w.a_member.1, &other, |_| false).await;
+        assert_eq!(other_done["status"], "succeeded", "{other_done}");
+        eprintln!(
+            "{FILLER_EVENTS} events appended in {appending:?} and another job done in {:?} \
+             while the client was not reading",
+            began.elapsed()
+        );
+        let last = start + FILLER_EVENTS as i64;
+
+        // Read again: `resync`, then the job's events without gap or repeat.
+        let mut events = Vec::new();
+        let mut resyncs = 0;
+        while events
+            .last()
+            .and_then(|e: &Value| e["seq"].as_i64())
+            .is_none_or(|s| s < last)
+        {
+            let m = next_json(&mut ws).await;
+            if m["type"] == "resync" {
+                assert!(m["data"]["missed"].as_u64().unwrap_or(0) > 0, "{m}");
+                resyncs += 1;
+            } else if m["job_id"] == job.as_str() {
+                events.push(m);
+            }
+        }
+        assert!(resyncs >= 1, "the lagging client was told to resync");
+        assert_contiguous(&events, start + 1);
+        assert!(events.iter().all(|e| e["type"] == "test.filler"));
+        // Nothing more for this job arrives afterwards (no repeats of the live backlog).
+        send(&mut ws, json!({"type": "ping"})).await;
+        loop {
+            let m = next_json(&mut ws).await;
+            assert_ne!(m["job_id"], job.as_str(), "a repeated event: {m}");
+            if m["type"] == "pong" {
+                break;
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = crate::helpers::spawn_app_with(crate::helpers::Backend::Sqlite, |s| {
+            s.ws_buffer_events = 16
+        })
+        .await
+        .expect("sqlite app");
+        run(app).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(app) = crate::helpers::spawn_app_with(crate::helpers::Backend::Postgres, |s| {
+            s.ws_buffer_events = 16
+        })
+        .await
+        else {
+            eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
+            return;
+        };
+        run(app).await;
+    }
+}

@@ -17,6 +17,8 @@ pub struct UsageRow {
     pub amount_milli: i64,
     pub unit: String,
     pub recorded_at: NaiveDateTime,
+    /// The workflow node that processed it (`node_audio` rows), if any.
+    pub node_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &UsageRow) -> Result<(), StoreError> {
@@ -40,4 +42,25 @@ pub fn total_since(
         .select(ur::amount_milli)
         .load(conn)?;
     Ok(rows.iter().sum())
+}
+
+/// A job's audio seconds (thousandths): the job's own total and each node's, by node id.
+pub fn audio_for_job(
+    conn: &mut DbConn,
+    job_id: &str,
+) -> Result<(Option<i64>, std::collections::BTreeMap<String, i64>), StoreError> {
+    let rows: Vec<(String, Option<String>, i64)> = ur::usage_records
+        .filter(ur::job_id.eq(job_id.to_string()))
+        .filter(ur::resource_type.eq_any(["job_audio", "node_audio"]))
+        .select((ur::resource_type, ur::node_id, ur::amount_milli))
+        .load(conn)?;
+    let mut job = None;
+    let mut nodes = std::collections::BTreeMap::new();
+    for (kind, node, amount) in rows {
+        match node {
+            Some(node) if kind == "node_audio" => *nodes.entry(node).or_insert(0) += amount,
+            _ => *job.get_or_insert(0) += amount,
+        }
+    }
+    Ok((job, nodes))
 }
