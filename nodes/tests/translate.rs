@@ -36,6 +36,7 @@ fn seg(id: u32, start: f64, end: f64, text: &str) -> Segment {
             end: start + 0.3,
             text: text.split_whitespace().next().unwrap_or("").into(),
             probability: 0.9,
+            speaker: None,
         }]),
         speaker: id.is_multiple_of(2).then(|| "SPEAKER_00".to_string()),
     }

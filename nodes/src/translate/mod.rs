@@ -489,6 +489,7 @@ mod tests {
                 end,
                 text: text.into(),
                 probability: 0.9,
+                speaker: None,
             }]),
             speaker: Some(format!("SPEAKER_0{id}")),
         }
