@@ -22,4 +22,7 @@ else
   echo "PostgreSQL tests: skipped (no server; set VOXFLOW_TEST_PG_URL)"
 fi
 
+# Native libraries the node tests load (idempotent; a no-op when vendor/ is current).
+scripts/setup-native.sh
+
 cargo test --workspace "$@"

@@ -102,6 +102,9 @@ impl AppState {
             url_allow_private: self.settings.url_allow_private,
             ..Default::default()
         };
+        if count > 0 {
+            self.speech.log_native_status();
+        }
         (0..count)
             .map(|_| {
                 let worker = Arc::new(crate::engine::worker::Worker::new(

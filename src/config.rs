@@ -17,6 +17,9 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Directory holding ggml/onnx model files. Empty: `<data_dir>/models`.
     pub models_dir: PathBuf,
+    /// Directory holding `libdeepfilter.so` and `DeepFilterNet3_onnx.tar.gz` (the default
+    /// `bgm.separate` engine), as `scripts/setup-native.sh deepfilter` installs them.
+    pub deepfilter_dir: PathBuf,
     /// Where `voxflow models pull` downloads from: a Hugging Face host or a mirror with the
     /// same `<owner>/<repo>/resolve/main/<file>` layout.
     pub models_base_url: String,
@@ -75,6 +78,7 @@ impl Default for Settings {
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
+            deepfilter_dir: PathBuf::from(voxflow_nodes::DEFAULT_DEEPFILTER_DIR),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
             access_token_ttl_secs: 15 * 60,
@@ -108,6 +112,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_DATABASE_URL", "database_url"),
     ("VOXFLOW_DB_POOL_SIZE", "db_pool_size"),
     ("VOXFLOW_MODELS_DIR", "models_dir"),
+    ("VOXFLOW_DEEPFILTER_DIR", "deepfilter_dir"),
     ("VOXFLOW_MODELS_BASE_URL", "models_base_url"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),

@@ -39,7 +39,8 @@ impl Speech {
             })
             .with_cache_config(ModelCacheConfig {
                 max_concurrent_decodes: settings.whisper_concurrency,
-            });
+            })
+            .with_deepfilter_dir(settings.deepfilter_dir.clone());
         Self {
             resources: Arc::new(resources),
             default_model: settings.default_model.clone(),
@@ -65,6 +66,17 @@ impl Speech {
                 }
             }
         })
+    }
+
+    /// Logs which optional native engines the nodes can use, so a missing library shows
+    /// at startup rather than only when a job needs it. Loads them (cheap; once).
+    pub fn log_native_status(&self) {
+        match self.resources.deepfilter.status() {
+            Ok(ready) => tracing::info!("bgm.separate: {ready}"),
+            Err(why) => tracing::warn!(
+                "bgm.separate is unavailable (every other node works): {why}"
+            ),
+        }
     }
 
     /// The shared node resources (model cache, limits), for the job workers.

@@ -25,6 +25,7 @@ impl Registry {
         r.register(Arc::new(crate::audio::vad::VadNode));
         r.register(Arc::new(crate::asr::whisper::WhisperNode));
         r.register(Arc::new(crate::export::ExportNode));
+        r.register(Arc::new(crate::bgm::BgmNode));
         r
     }
 
@@ -65,6 +66,7 @@ mod tests {
             r.kinds(),
             vec![
                 "audio.decode",
+                "bgm.separate",
                 "export.subtitles",
                 "vad.silero",
                 "whisper.transcribe"
@@ -116,6 +118,11 @@ mod tests {
         }
         let m = r.get("export.subtitles").unwrap().manifest();
         let defaults = serde_json::to_value(crate::export::ExportParams::default()).unwrap();
+        for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
+            same_default(&prop["default"], &defaults[name], name);
+        }
+        let m = r.get("bgm.separate").unwrap().manifest();
+        let defaults = serde_json::to_value(crate::bgm::BgmParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }

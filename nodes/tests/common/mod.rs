@@ -2,6 +2,8 @@
 //! dir, shared node resources, and a word error rate.
 #![allow(dead_code)]
 
+pub mod onnx;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
@@ -25,14 +27,24 @@ pub fn models_dir() -> PathBuf {
     voxflow_nodes::models_dir_from_env(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models"))
 }
 
+/// `libdeepfilter.so` + the DeepFilterNet3 model (`scripts/setup-native.sh deepfilter`).
+pub fn deepfilter_dir() -> PathBuf {
+    voxflow_nodes::deepfilter_dir_from_env(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vendor/deepfilter"
+    ))
+}
+
 /// One set of resources per test binary so each model loads once; decodes are serialised
 /// (2 cores).
 pub fn resources() -> Arc<NodeResources> {
     static R: OnceLock<Arc<NodeResources>> = OnceLock::new();
     R.get_or_init(|| {
-        let mut r = NodeResources::new(models_dir()).with_cache_config(ModelCacheConfig {
-            max_concurrent_decodes: 1,
-        });
+        let mut r = NodeResources::new(models_dir())
+            .with_cache_config(ModelCacheConfig {
+                max_concurrent_decodes: 1,
+            })
+            .with_deepfilter_dir(deepfilter_dir());
         r.max_threads = 2;
         Arc::new(r)
     })
