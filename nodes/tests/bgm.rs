@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use voxflow_nodes::audio::decode::decode_path;
 use voxflow_nodes::{
-    run_node_catching_panics, AudioBuffer, CancelToken, FaultSource, Node, NodeCtx, NodeErrorKind,
+    run_node_catching_panics, AudioBuffer, CancelToken, FaultSource, NodeCtx, NodeErrorKind,
     NodeInputs, NodeOutputs, NodeResources, PortValue, Registry,
 };
 
@@ -262,7 +262,7 @@ fn two_threads_match_one() {
 #[test]
 fn progress_and_cancellation() {
     let samples: Vec<f32> = (0..RATE as usize * 20)
-        .map(|i| ((i as f32 * 0.05).sin() * 0.3))
+        .map(|i| (i as f32 * 0.05).sin() * 0.3)
         .collect();
     // Progress is reported and rises to 1.
     let seen = Arc::new(Mutex::new(Vec::<(f32, String)>::new()));

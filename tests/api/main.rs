@@ -6,6 +6,7 @@ mod helpers;
 
 mod api_keys;
 mod auth;
+mod bgm;
 mod files;
 mod health;
 mod isolation;

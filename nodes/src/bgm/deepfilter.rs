@@ -296,10 +296,12 @@ fn run_part(
     let zeros = DELAY_FRAMES * frame + frame;
     chain.pending.extend(std::iter::repeat_n(0.0, zeros));
     chain.run_frames(&mut state, total_48k)?;
-    let rest = chain.down.finish()?;
-    chain.staged.extend_from_slice(&rest);
-    chain.emit();
-    chain.sink.fill_rest();
+    let Chain {
+        down, mut sink, staged, ..
+    } = chain;
+    sink.write(&staged);
+    sink.write(&down.finish()?);
+    sink.fill_rest();
     Ok(())
 }
 

@@ -10,7 +10,7 @@
 //! `df_create(path: *const c_char, atten_lim_db: f32, log_level: *const c_char) -> *mut DFState`,
 //! `df_get_frame_length(*mut DFState) -> usize`,
 //! `df_process_frame(*mut DFState, in: *mut f32, out: *mut f32) -> f32` (local SNR),
-//! `df_set_post_filter_beta(*mut DFState, f32)`, `df_free(*mut DFState)`.
+//! `df_free(*mut DFState)`.
 //!
 //! Caveat paid for: `df_create` *panics across the C ABI* (the process aborts) when the model
 //! archive is not a DeepFilterNet model, and `df_process_frame` does the same if processing
@@ -26,7 +26,6 @@ use std::sync::Arc;
 type CreateFn = unsafe extern "C" fn(*const c_char, f32, *const c_char) -> *mut c_void;
 type FrameLenFn = unsafe extern "C" fn(*mut c_void) -> usize;
 type ProcessFn = unsafe extern "C" fn(*mut c_void, *mut f32, *mut f32) -> f32;
-type SetBetaFn = unsafe extern "C" fn(*mut c_void, f32);
 type FreeFn = unsafe extern "C" fn(*mut c_void);
 
 /// An opened `libdeepfilter`: the library handle and the function pointers taken from it.
@@ -34,7 +33,6 @@ pub struct DfLib {
     create: CreateFn,
     frame_len: FrameLenFn,
     process: ProcessFn,
-    set_beta: SetBetaFn,
     free: FreeFn,
     // Keeps the code behind the function pointers mapped; dropped last.
     _lib: libloading::Library,
@@ -64,9 +62,6 @@ impl DfLib {
             let process = *lib
                 .get::<ProcessFn>(b"df_process_frame\0")
                 .map_err(|e| format!("{}: {e}", path.display()))?;
-            let set_beta = *lib
-                .get::<SetBetaFn>(b"df_set_post_filter_beta\0")
-                .map_err(|e| format!("{}: {e}", path.display()))?;
             let free = *lib
                 .get::<FreeFn>(b"df_free\0")
                 .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -74,7 +69,6 @@ impl DfLib {
                 create,
                 frame_len,
                 process,
-                set_beta,
                 free,
                 _lib: lib,
             })
@@ -120,12 +114,6 @@ impl DfState {
     /// Samples per frame (480 at 48 kHz for DeepFilterNet3).
     pub fn frame_len(&self) -> usize {
         self.frame_len
-    }
-
-    /// 0 disables the post filter (the library's default); ~0.02 attenuates more.
-    pub fn set_post_filter_beta(&mut self, beta: f32) {
-        // SAFETY: live state pointer.
-        unsafe { (self.lib.set_beta)(self.ptr.as_ptr(), beta) }
     }
 
     /// Enhance one frame. `input` must be finite; both slices are `frame_len` long.
