@@ -22,7 +22,7 @@ else
   echo "PostgreSQL tests: skipped (no server; set VOXFLOW_TEST_PG_URL)"
 fi
 
-# Native libraries the node tests load (idempotent; a no-op when vendor/ is current).
+# Native libraries the tests load: ONNX Runtime, DeepFilterNet (no download when vendor/ is current).
 scripts/setup-native.sh
 
 cargo test --workspace "$@"

@@ -65,8 +65,11 @@ impl AppState {
             );
             ListenerGuard(stop)
         });
+        let speech = crate::speech::Speech::new(&settings);
+        speech.log_onnx_runtime();
+        speech.log_deepfilter();
         Ok(Self {
-            speech: crate::speech::Speech::new(&settings),
+            speech,
             catalog: crate::api::nodes::Catalog::new(&registry),
             registry,
             wake_workers: Arc::new(tokio::sync::Notify::new()),
@@ -102,9 +105,6 @@ impl AppState {
             url_allow_private: self.settings.url_allow_private,
             ..Default::default()
         };
-        if count > 0 {
-            self.speech.log_native_status();
-        }
         (0..count)
             .map(|_| {
                 let worker = Arc::new(crate::engine::worker::Worker::new(

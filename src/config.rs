@@ -20,6 +20,10 @@ pub struct Settings {
     /// Directory holding `libdeepfilter.so` and `DeepFilterNet3_onnx.tar.gz` (the default
     /// `bgm.separate` engine), as `scripts/setup-native.sh deepfilter` installs them.
     pub deepfilter_dir: PathBuf,
+    /// ONNX Runtime shared library (`libonnxruntime.so`) the diarization nodes load;
+    /// `scripts/setup-native.sh` installs it at the default path (relative to the working
+    /// directory). Missing: those nodes fail with a clear error, everything else works.
+    pub ort_lib: PathBuf,
     /// Where `voxflow models pull` downloads from: a Hugging Face host or a mirror with the
     /// same `<owner>/<repo>/resolve/main/<file>` layout.
     pub models_base_url: String,
@@ -79,6 +83,7 @@ impl Default for Settings {
             db_pool_size: 8,
             models_dir: PathBuf::new(),
             deepfilter_dir: PathBuf::from(voxflow_nodes::DEFAULT_DEEPFILTER_DIR),
+            ort_lib: PathBuf::from(voxflow_nodes::onnx::DEFAULT_LIB_PATH),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
             access_token_ttl_secs: 15 * 60,
@@ -114,6 +119,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_MODELS_DIR", "models_dir"),
     ("VOXFLOW_DEEPFILTER_DIR", "deepfilter_dir"),
     ("VOXFLOW_MODELS_BASE_URL", "models_base_url"),
+    ("VOXFLOW_ORT_LIB", "ort_lib"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
     ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),
@@ -283,6 +289,13 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.database_url, "sqlite://./data/voxflow.db");
         assert_eq!(s.models_dir, PathBuf::from("./data/models"));
+        assert_eq!(
+            s.ort_lib,
+            PathBuf::from("vendor/onnxruntime/libonnxruntime.so")
+        );
+        let s = Settings::from_sources("", &env(&[("VOXFLOW_ORT_LIB", "/opt/ort/libonnxruntime.so")]))
+            .expect("settings");
+        assert_eq!(s.ort_lib, PathBuf::from("/opt/ort/libonnxruntime.so"));
     }
 
     #[test]

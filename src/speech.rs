@@ -40,7 +40,8 @@ impl Speech {
             .with_cache_config(ModelCacheConfig {
                 max_concurrent_decodes: settings.whisper_concurrency,
             })
-            .with_deepfilter_dir(settings.deepfilter_dir.clone());
+            .with_deepfilter_dir(settings.deepfilter_dir.clone())
+            .with_onnx_lib(settings.ort_lib.clone());
         Self {
             resources: Arc::new(resources),
             default_model: settings.default_model.clone(),
@@ -68,13 +69,30 @@ impl Speech {
         })
     }
 
-    /// Logs which optional native engines the nodes can use, so a missing library shows
-    /// at startup rather than only when a job needs it. Loads them (cheap; once).
-    pub fn log_native_status(&self) {
+    /// Loads ONNX Runtime now and logs once whether the nodes that need it can run; the
+    /// rest of Voxflow works either way.
+    pub fn log_onnx_runtime(&self) {
+        let onnx = &self.resources.onnx;
+        match onnx.init() {
+            Ok(info) => tracing::info!(
+                library = %onnx.lib_path().display(), %info,
+                "ONNX Runtime loaded: diarization nodes are available"
+            ),
+            Err(e) => tracing::warn!(
+                "{}. Nodes that need it (diarize.pyannote) fail until it is installed; \
+                 everything else works.",
+                e.message
+            ),
+        }
+    }
+
+    /// Logs whether `bgm.separate`'s default engine (DeepFilterNet3) can run, so a missing
+    /// library shows at startup rather than only when a job needs it.
+    pub fn log_deepfilter(&self) {
         match self.resources.deepfilter.status() {
             Ok(ready) => tracing::info!("bgm.separate: {ready}"),
             Err(why) => tracing::warn!(
-                "bgm.separate is unavailable (every other node works): {why}"
+                "bgm.separate's default engine is unavailable (every other node works): {why}"
             ),
         }
     }

@@ -32,6 +32,8 @@ pub enum NodeErrorKind {
     TooLong,
     ModelNotFound,
     ModelLoad,
+    /// A native runtime the node needs (e.g. ONNX Runtime) is not installed or not loadable.
+    RuntimeUnavailable,
     Cancelled,
     Inference,
     Internal,
@@ -44,7 +46,7 @@ impl NodeErrorKind {
         match self {
             InvalidParams | InvalidInput | UnsupportedFormat | CorruptAudio | EmptyAudio
             | TooLarge | TooLong | Cancelled => FaultSource::User,
-            ModelNotFound | ModelLoad | Inference => FaultSource::Runtime,
+            ModelNotFound | ModelLoad | RuntimeUnavailable | Inference => FaultSource::Runtime,
             Internal => FaultSource::Bug,
         }
     }

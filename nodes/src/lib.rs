@@ -11,6 +11,7 @@ pub mod bgm;
 pub mod error;
 pub mod export;
 pub mod manifest;
+pub mod onnx;
 pub mod progress;
 pub mod registry;
 pub mod types;
@@ -71,6 +72,9 @@ pub struct NodeResources {
     pub decode_limits: DecodeLimits,
     /// Upper bound on threads any one node may use.
     pub max_threads: usize,
+    /// ONNX Runtime, loaded on first use (see [`onnx`]); nodes that need it check
+    /// [`onnx::OnnxRuntime::init`].
+    pub onnx: onnx::OnnxRuntime,
 }
 
 impl NodeResources {
@@ -84,7 +88,14 @@ impl NodeResources {
             max_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1),
+            onnx: onnx::OnnxRuntime::new(onnx::lib_path_from_env()),
         }
+    }
+
+    /// Load ONNX Runtime from `lib_path` instead of `$VOXFLOW_ORT_LIB` / the vendor dir.
+    pub fn with_onnx_lib(mut self, lib_path: impl Into<PathBuf>) -> Self {
+        self.onnx = onnx::OnnxRuntime::new(lib_path);
+        self
     }
 
     pub fn with_decode_limits(mut self, limits: DecodeLimits) -> Self {

@@ -366,3 +366,29 @@ fn empty_and_short_audio() {
     let out = separate(bad, json!({}), &ctx());
     assert!(stem(&out, "vocals").samples.iter().all(|v| v.is_finite()));
 }
+
+#[test]
+#[ignore]
+fn explore_wer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (speech, music) = speech_and_music(dir.path());
+    for model in ["tiny.en", "base"] {
+        for snr in [0.0, 5.0] {
+            let m = mix(&speech, &music, snr);
+            let tr = |s: Vec<f32>| {
+                let node = Registry::new().get("whisper.transcribe").unwrap();
+                let out = run_node_catching_panics(node.as_ref(), audio(s), json!({"model": model, "threads": 2, "language": "en"}), &ctx()).unwrap();
+                match &out["text"] { PortValue::Text(t) => t.clone(), _ => unreachable!() }
+            };
+            let wm = wer(EN_TEXT, &tr(m.clone()));
+            let mut line = format!("{model} {snr} dB: mix {wm:.3}");
+            for att in [100.0, 30.0, 18.0] {
+                let out = separate(m.clone(), json!({"atten_lim_db": att}), &ctx());
+                let v = stem(&out, "vocals").samples.clone();
+                let s = si_snr(&v, &speech);
+                line += &format!(" | att {att}: SI-SNR {s:.2} WER {:.3}", wer(EN_TEXT, &tr(v)));
+            }
+            println!("{line}");
+        }
+    }
+}

@@ -140,7 +140,10 @@ fn node_error(e: NodeError, upload: &std::path::Path, models_dir: &std::path::Pa
         NodeErrorKind::TooLong => (StatusCode::BAD_REQUEST, "audio_too_long", Some("file")),
         NodeErrorKind::ModelNotFound => (StatusCode::NOT_FOUND, "model_not_found", Some("model")),
         NodeErrorKind::Cancelled => (StatusCode::SERVICE_UNAVAILABLE, "cancelled", None),
-        NodeErrorKind::ModelLoad | NodeErrorKind::Inference | NodeErrorKind::Internal => {
+        NodeErrorKind::ModelLoad
+        | NodeErrorKind::RuntimeUnavailable
+        | NodeErrorKind::Inference
+        | NodeErrorKind::Internal => {
             tracing::error!(error = %e, "transcription failed");
             return OpenAiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,

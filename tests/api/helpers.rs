@@ -141,6 +141,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     s.jwt_secret = JWT_SECRET.into();
     s.models_dir = models_dir();
     s.deepfilter_dir = deepfilter_dir();
+    s.ort_lib = ort_lib();
     s.default_model = "tiny.en".into();
     s.whisper_threads = 2;
     s.workers = 1;
@@ -163,6 +164,16 @@ pub fn deepfilter_dir() -> std::path::PathBuf {
     voxflow_nodes::deepfilter_dir_from_env(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vendor/deepfilter"),
     )
+}
+
+/// ONNX Runtime as `scripts/setup-native.sh` installs it (or `$VOXFLOW_ORT_LIB`).
+pub fn ort_lib() -> std::path::PathBuf {
+    std::env::var_os("VOXFLOW_ORT_LIB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(voxflow_nodes::onnx::DEFAULT_LIB_PATH)
+        })
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {

@@ -35,6 +35,16 @@ pub fn deepfilter_dir() -> PathBuf {
     ))
 }
 
+/// ONNX Runtime as `scripts/setup-native.sh` installs it (or `$VOXFLOW_ORT_LIB`).
+pub fn ort_lib() -> PathBuf {
+    std::env::var_os("VOXFLOW_ORT_LIB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+                .join(voxflow_nodes::onnx::DEFAULT_LIB_PATH)
+        })
+}
+
 /// One set of resources per test binary so each model loads once; decodes are serialised
 /// (2 cores).
 pub fn resources() -> Arc<NodeResources> {
@@ -44,7 +54,8 @@ pub fn resources() -> Arc<NodeResources> {
             .with_cache_config(ModelCacheConfig {
                 max_concurrent_decodes: 1,
             })
-            .with_deepfilter_dir(deepfilter_dir());
+            .with_deepfilter_dir(deepfilter_dir())
+            .with_onnx_lib(ort_lib());
         r.max_threads = 2;
         Arc::new(r)
     })
