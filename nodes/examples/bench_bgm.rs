@@ -11,8 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use voxflow_nodes::audio::decode::decode_path;
 use voxflow_nodes::{
-    run_node_catching_panics, CancelToken, NodeCtx, NodeInputs, NodeResources, PortValue,
-    Registry,
+    run_node_catching_panics, CancelToken, NodeCtx, NodeInputs, NodeResources, PortValue, Registry,
 };
 
 fn arg(name: &str) -> Option<String> {
@@ -54,7 +53,8 @@ fn main() {
     let mut resources = NodeResources::new("/nonexistent").with_deepfilter_dir(dir);
     resources.max_threads = threads.iter().copied().max().unwrap_or(1) as usize;
     let resources = Arc::new(resources);
-    let buffer = Arc::new(decode_path(audio.as_ref(), &Default::default(), &CancelToken::new()).unwrap());
+    let buffer =
+        Arc::new(decode_path(audio.as_ref(), &Default::default(), &CancelToken::new()).unwrap());
     let secs = buffer.duration_secs();
     let node = Registry::new().get("bgm.separate").unwrap();
     // Load the library and model once, outside the timings (the service keeps them loaded).
@@ -88,7 +88,11 @@ fn main() {
             "| {t} | {secs:.1} | {w:.2} | **{:.3}** | {c:.2} | {:.3} | {} |",
             w / secs,
             c / secs,
-            walls.iter().map(|w| format!("{w:.2}")).collect::<Vec<_>>().join(", ")
+            walls
+                .iter()
+                .map(|w| format!("{w:.2}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     println!();

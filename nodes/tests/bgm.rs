@@ -48,16 +48,51 @@ fn music_wav(dir: &Path, bars: usize) -> std::path::PathBuf {
     sox(&args);
     let (kick, hat, snare) = (p("kick.wav"), p("hat.wav"), p("snare.wav"));
     sox(&[
-        "-n", "-r", &rate, "-c", "1", &kick, "synth", "0.12", "sine", "120-45", "fade", "q",
-        "0", "0.12", "0.1", "pad", "0", "0.13",
+        "-n", "-r", &rate, "-c", "1", &kick, "synth", "0.12", "sine", "120-45", "fade", "q", "0",
+        "0.12", "0.1", "pad", "0", "0.13",
     ]);
     sox(&[
-        "-n", "-r", &rate, "-c", "1", &hat, "synth", "0.04", "whitenoise", "fade", "q", "0",
-        "0.04", "0.035", "highpass", "5000", "pad", "0", "0.21",
+        "-n",
+        "-r",
+        &rate,
+        "-c",
+        "1",
+        &hat,
+        "synth",
+        "0.04",
+        "whitenoise",
+        "fade",
+        "q",
+        "0",
+        "0.04",
+        "0.035",
+        "highpass",
+        "5000",
+        "pad",
+        "0",
+        "0.21",
     ]);
     sox(&[
-        "-n", "-r", &rate, "-c", "1", &snare, "synth", "0.1", "whitenoise", "fade", "q", "0",
-        "0.1", "0.09", "bandpass", "2000", "1.5k", "pad", "0", "0.15",
+        "-n",
+        "-r",
+        &rate,
+        "-c",
+        "1",
+        &snare,
+        "synth",
+        "0.1",
+        "whitenoise",
+        "fade",
+        "q",
+        "0",
+        "0.1",
+        "0.09",
+        "bandpass",
+        "2000",
+        "1.5k",
+        "pad",
+        "0",
+        "0.15",
     ]);
     let beat = p("beat.wav");
     sox(&[&kick, &hat, &snare, &hat, &beat]);
@@ -175,7 +210,10 @@ fn separates_speech_from_music_at_0_5_10_db() {
     let dir = tempfile::tempdir().unwrap();
     let (speech, music) = speech_and_music(dir.path());
     let wer_clean = wer(EN_TEXT, &transcribe(speech.clone()));
-    println!("speech {:.2} s; tiny.en WER on clean speech {wer_clean:.3}", speech.len() as f64 / RATE as f64);
+    println!(
+        "speech {:.2} s; tiny.en WER on clean speech {wer_clean:.3}",
+        speech.len() as f64 / RATE as f64
+    );
     println!("| input SNR | SI-SNR mix | SI-SNR vocals | gain | accompaniment SI-SNR vs music (mix → stem) | WER mix | WER vocals |");
     let mut gains = Vec::new();
     for snr in [0.0, 5.0, 10.0] {
@@ -226,7 +264,11 @@ fn separates_speech_from_music_at_0_5_10_db() {
 fn vocal_stem_is_aligned_with_the_input() {
     let dir = tempfile::tempdir().unwrap();
     let wav = dir.path().join("speech.wav");
-    speak("en-us", "Alignment matters when the stems are subtracted.", &wav);
+    speak(
+        "en-us",
+        "Alignment matters when the stems are subtracted.",
+        &wav,
+    );
     let speech = load(&wav);
     let out = separate(speech.clone(), json!({"threads": 1}), &ctx());
     let vocals = &stem(&out, "vocals").samples;
@@ -235,13 +277,18 @@ fn vocal_stem_is_aligned_with_the_input() {
             .map(|i| speech[i] as f64 * vocals[(i as isize + lag) as usize] as f64)
             .sum()
     };
-    let best = (-800..=800).max_by(|a, b| xcorr(*a).total_cmp(&xcorr(*b))).unwrap();
+    let best = (-800..=800)
+        .max_by(|a, b| xcorr(*a).total_cmp(&xcorr(*b)))
+        .unwrap();
     println!("best lag {best} samples");
     assert_eq!(best, 0, "vocal stem is offset by {best} samples");
     let acc = &stem(&out, "accompaniment").samples;
     let residual_db = 10.0 * (energy(acc) / energy(&speech)).log10();
     println!("clean speech: accompaniment energy {residual_db:.1} dB relative to the speech");
-    assert!(residual_db < -10.0, "speech leaks into the accompaniment: {residual_db:.1} dB");
+    assert!(
+        residual_db < -10.0,
+        "speech leaks into the accompaniment: {residual_db:.1} dB"
+    );
 }
 
 /// Parallel parts (2 threads, each warmed up on the preceding 3 s) give the same quality as
@@ -279,11 +326,13 @@ fn progress_and_cancellation() {
     // Cancelled in the middle: returns Cancelled promptly.
     let cancel = CancelToken::new();
     let c2 = cancel.clone();
-    let c = ctx().with_cancel(cancel.clone()).with_progress(Arc::new(move |f, _: &str| {
-        if f > 0.2 {
-            c2.cancel();
-        }
-    }));
+    let c = ctx()
+        .with_cancel(cancel.clone())
+        .with_progress(Arc::new(move |f, _: &str| {
+            if f > 0.2 {
+                c2.cancel();
+            }
+        }));
     let node = Registry::new().get("bgm.separate").unwrap();
     let t0 = std::time::Instant::now();
     let err = run_node_catching_panics(node.as_ref(), audio(samples), json!({}), &c).unwrap_err();
@@ -303,8 +352,16 @@ fn missing_library_is_a_clear_error_for_this_node_only() {
         .unwrap_err();
     assert_eq!(err.kind, NodeErrorKind::ModelNotFound);
     assert_eq!(err.fault, FaultSource::Runtime);
-    assert!(err.message.contains("setup-native.sh deepfilter"), "{}", err.message);
-    assert!(err.message.contains("VOXFLOW_DEEPFILTER_DIR"), "{}", err.message);
+    assert!(
+        err.message.contains("setup-native.sh deepfilter"),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("VOXFLOW_DEEPFILTER_DIR"),
+        "{}",
+        err.message
+    );
     assert!(resources.deepfilter.status().is_err());
     // Everything else still runs with the same resources.
     let vad = Registry::new().get("vad.silero").unwrap();
@@ -321,7 +378,11 @@ fn wrong_model_archive_is_refused_not_fatal() {
         dir.path().join("libdeepfilter.so"),
     )
     .expect("run scripts/setup-native.sh deepfilter first");
-    std::fs::write(dir.path().join("DeepFilterNet3_onnx.tar.gz"), b"not a model").unwrap();
+    std::fs::write(
+        dir.path().join("DeepFilterNet3_onnx.tar.gz"),
+        b"not a model",
+    )
+    .unwrap();
     let c = NodeCtx::new(Arc::new(
         NodeResources::new(models_dir()).with_deepfilter_dir(dir.path()),
     ));
@@ -377,8 +438,17 @@ fn explore_wer() {
             let m = mix(&speech, &music, snr);
             let tr = |s: Vec<f32>| {
                 let node = Registry::new().get("whisper.transcribe").unwrap();
-                let out = run_node_catching_panics(node.as_ref(), audio(s), json!({"model": model, "threads": 2, "language": "en"}), &ctx()).unwrap();
-                match &out["text"] { PortValue::Text(t) => t.clone(), _ => unreachable!() }
+                let out = run_node_catching_panics(
+                    node.as_ref(),
+                    audio(s),
+                    json!({"model": model, "threads": 2, "language": "en"}),
+                    &ctx(),
+                )
+                .unwrap();
+                match &out["text"] {
+                    PortValue::Text(t) => t.clone(),
+                    _ => unreachable!(),
+                }
             };
             let wm = wer(EN_TEXT, &tr(m.clone()));
             let mut line = format!("{model} {snr} dB: mix {wm:.3}");
@@ -386,7 +456,10 @@ fn explore_wer() {
                 let out = separate(m.clone(), json!({"atten_lim_db": att}), &ctx());
                 let v = stem(&out, "vocals").samples.clone();
                 let s = si_snr(&v, &speech);
-                line += &format!(" | att {att}: SI-SNR {s:.2} WER {:.3}", wer(EN_TEXT, &tr(v)));
+                line += &format!(
+                    " | att {att}: SI-SNR {s:.2} WER {:.3}",
+                    wer(EN_TEXT, &tr(v))
+                );
             }
             println!("{line}");
         }

@@ -72,10 +72,18 @@ fn max_err(a: &[f32], b: &[f32], k: f32) -> f32 {
 #[test]
 fn identity_model_returns_the_mix_as_its_stem() {
     let dir = tempfile::tempdir().unwrap();
-    write_scale_model(&dir.path().join("identity.onnx"), &[Dim::Dynamic("batch"), Dim::Fixed(4), F, T], &[Dim::Dynamic("batch"), Dim::Fixed(4), F, T], 1.0);
+    write_scale_model(
+        &dir.path().join("identity.onnx"),
+        &[Dim::Dynamic("batch"), Dim::Fixed(4), F, T],
+        &[Dim::Dynamic("batch"), Dim::Fixed(4), F, T],
+        1.0,
+    );
     let x = signal();
-    let out = run(dir.path(), json!({"engine": "mdx_net", "model": "identity.onnx", "model_stem": "vocals"}))
-        .unwrap_or_else(|e| panic!("{e} (run scripts/setup-native.sh first)"));
+    let out = run(
+        dir.path(),
+        json!({"engine": "mdx_net", "model": "identity.onnx", "model_stem": "vocals"}),
+    )
+    .unwrap_or_else(|e| panic!("{e} (run scripts/setup-native.sh first)"));
     let (v, a) = (stem(&out, "vocals"), stem(&out, "accompaniment"));
     let e = max_err(&v, &x, 1.0);
     println!("identity model: max |vocals − mix| = {e:.4}");
@@ -90,10 +98,18 @@ fn model_stem_decides_which_output_is_the_model_s() {
     write_scale_model(&dir.path().join("quarter.onnx"), &shape, &shape, 0.25);
     let x = signal();
     // Instrumental model: accompaniment = 0.25·mix, vocals = the rest.
-    let out = run(dir.path(), json!({"engine": "mdx_net", "model": "quarter.onnx"})).unwrap();
+    let out = run(
+        dir.path(),
+        json!({"engine": "mdx_net", "model": "quarter.onnx"}),
+    )
+    .unwrap();
     assert!(max_err(&stem(&out, "accompaniment"), &x, 0.25) < 0.02);
     assert!(max_err(&stem(&out, "vocals"), &x, 0.75) < 0.02);
-    let out = run(dir.path(), json!({"engine": "mdx_net", "model": "quarter.onnx", "model_stem": "vocals", "threads": 1})).unwrap();
+    let out = run(
+        dir.path(),
+        json!({"engine": "mdx_net", "model": "quarter.onnx", "model_stem": "vocals", "threads": 1}),
+    )
+    .unwrap();
     assert!(max_err(&stem(&out, "vocals"), &x, 0.25) < 0.02);
 }
 
@@ -101,18 +117,45 @@ fn model_stem_decides_which_output_is_the_model_s() {
 fn wrong_shapes_are_refused_at_load_with_the_shape_expected() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write_scale_model(&d.join("two_channels.onnx"), &[Dim::Fixed(1), Dim::Fixed(2), F, T], &[Dim::Fixed(1), Dim::Fixed(2), F, T], 1.0);
-    write_scale_model(&d.join("dynamic_t.onnx"), &[Dim::Fixed(1), Dim::Fixed(4), F, Dim::Dynamic("t")], &[Dim::Fixed(1), Dim::Fixed(4), F, Dim::Dynamic("t")], 1.0);
-    write_scale_model(&d.join("too_many_bins.onnx"), &[Dim::Fixed(1), Dim::Fixed(4), Dim::Fixed(3600), T], &[Dim::Fixed(1), Dim::Fixed(4), Dim::Fixed(3600), T], 1.0);
-    write_reduce_model(&d.join("reduces.onnx"), &[Dim::Fixed(1), Dim::Fixed(4), F, T], &[Dim::Fixed(1), Dim::Fixed(1), F, T], 1);
+    write_scale_model(
+        &d.join("two_channels.onnx"),
+        &[Dim::Fixed(1), Dim::Fixed(2), F, T],
+        &[Dim::Fixed(1), Dim::Fixed(2), F, T],
+        1.0,
+    );
+    write_scale_model(
+        &d.join("dynamic_t.onnx"),
+        &[Dim::Fixed(1), Dim::Fixed(4), F, Dim::Dynamic("t")],
+        &[Dim::Fixed(1), Dim::Fixed(4), F, Dim::Dynamic("t")],
+        1.0,
+    );
+    write_scale_model(
+        &d.join("too_many_bins.onnx"),
+        &[Dim::Fixed(1), Dim::Fixed(4), Dim::Fixed(3600), T],
+        &[Dim::Fixed(1), Dim::Fixed(4), Dim::Fixed(3600), T],
+        1.0,
+    );
+    write_reduce_model(
+        &d.join("reduces.onnx"),
+        &[Dim::Fixed(1), Dim::Fixed(4), F, T],
+        &[Dim::Fixed(1), Dim::Fixed(1), F, T],
+        1,
+    );
     for (model, n_fft, want) in [
         ("two_channels.onnx", 6144, "dimension 1 must be 4"),
         ("dynamic_t.onnx", 6144, "must be fixed"),
         ("too_many_bins.onnx", 6144, "n_fft/2 + 1 = 3073"),
-        ("reduces.onnx", 6144, "model output has shape [1, 1, 2048, 32]"),
+        (
+            "reduces.onnx",
+            6144,
+            "model output has shape [1, 1, 2048, 32]",
+        ),
         ("too_many_bins.onnx", 7680, ""), // fits with n_fft 7680 (3841 bins)
     ] {
-        let r = run(d, json!({"engine": "mdx_net", "model": model, "n_fft": n_fft}));
+        let r = run(
+            d,
+            json!({"engine": "mdx_net", "model": model, "n_fft": n_fft}),
+        );
         if want.is_empty() {
             r.unwrap();
             continue;
@@ -121,31 +164,55 @@ fn wrong_shapes_are_refused_at_load_with_the_shape_expected() {
         println!("{model}: {}", e.message);
         assert_eq!(e.kind, NodeErrorKind::ModelLoad, "{model}: {e}");
         assert!(e.message.contains(want), "{model}: {}", e.message);
-        assert!(e.message.contains("[batch, 4, dim_f, dim_t]") || want.contains("n_fft") || want.contains("fixed"), "{}", e.message);
+        assert!(
+            e.message.contains("[batch, 4, dim_f, dim_t]")
+                || want.contains("n_fft")
+                || want.contains("fixed"),
+            "{}",
+            e.message
+        );
     }
 }
 
 #[test]
 fn model_params_are_checked() {
     let dir = tempfile::tempdir().unwrap();
-    let e = run(dir.path(), json!({"engine": "mdx_net", "model": "absent.onnx"})).unwrap_err();
+    let e = run(
+        dir.path(),
+        json!({"engine": "mdx_net", "model": "absent.onnx"}),
+    )
+    .unwrap_err();
     assert_eq!(e.kind, NodeErrorKind::ModelNotFound);
     assert!(e.message.contains("absent.onnx"), "{e}");
     let node = Registry::new().get("bgm.separate").unwrap();
     for (params, field) in [
         (json!({"engine": "mdx_net"}), "model"),
-        (json!({"engine": "mdx_net", "model": "../etc/x.onnx"}), "model"),
-        (json!({"engine": "mdx_net", "model": "weights.bin"}), "model"),
+        (
+            json!({"engine": "mdx_net", "model": "../etc/x.onnx"}),
+            "model",
+        ),
+        (
+            json!({"engine": "mdx_net", "model": "weights.bin"}),
+            "model",
+        ),
         (json!({"model": "a.onnx"}), "model"),
-        (json!({"engine": "mdx_net", "model": "a.onnx", "n_fft": 6145}), "n_fft"),
-        (json!({"engine": "mdx_net", "model": "a.onnx", "model_stem": "drums"}), "model_stem"),
+        (
+            json!({"engine": "mdx_net", "model": "a.onnx", "n_fft": 6145}),
+            "n_fft",
+        ),
+        (
+            json!({"engine": "mdx_net", "model": "a.onnx", "model_stem": "drums"}),
+            "model_stem",
+        ),
     ] {
         let e = node.validate_params(&params).unwrap_err();
         assert_eq!(e.kind, NodeErrorKind::InvalidParams, "{params}");
         assert!(e.message.contains(field), "{params}: {}", e.message);
     }
-    node.validate_params(&json!({"engine": "mdx_net", "model": "UVR-MDX-NET-Inst_HQ_3.onnx", "n_fft": 6144}))
-        .unwrap();
+    node.validate_params(
+        &json!({"engine": "mdx_net", "model": "UVR-MDX-NET-Inst_HQ_3.onnx", "n_fft": 6144}),
+    )
+    .unwrap();
 }
 
 fn audio_info(samples: &[f32]) -> AudioInfo {

@@ -695,7 +695,13 @@ mod tests {
         assert_eq!(sorted(all), ["asr", "bgm", "dec", "srt", "vad"]);
         // Stopped before whisper: whisper needs bgm's vocals, bgm needs dec's audio.
         let outs = stored(&[("vad", &["speech_regions"])]);
-        let run = nodes_to_run(&plan.order, &g, &registry, &done(&["dec", "bgm", "vad"]), &outs);
+        let run = nodes_to_run(
+            &plan.order,
+            &g,
+            &registry,
+            &done(&["dec", "bgm", "vad"]),
+            &outs,
+        );
         assert_eq!(sorted(run), ["asr", "bgm", "dec", "srt"]);
         // Stopped before export: only export (its input is a stored transcript).
         let outs = stored(&[

@@ -14,7 +14,11 @@ fn sox(args: &[&str]) {
         .args(args)
         .output()
         .expect("sox is installed (apt-get install sox)");
-    assert!(out.status.success(), "sox {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "sox {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `SENTENCE` over plucked chords and noise-burst drums, music as loud as the speech.
@@ -22,16 +26,60 @@ fn speech_over_music(dir: &std::path::Path) -> Vec<u8> {
     let p = |n: &str| dir.join(n).to_str().expect("utf-8").to_owned();
     speak(SENTENCE, "en-us", &dir.join("raw.wav"));
     sox(&[&p("raw.wav"), "-r", "16000", "-c", "1", &p("speech.wav")]);
-    sox(&["-n", "-r", "16000", "-c", "3", &p("c3.wav"), "synth", "1", "pluck", "C3", "pluck", "E4", "pluck", "G4"]);
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "3",
+        &p("c3.wav"),
+        "synth",
+        "1",
+        "pluck",
+        "C3",
+        "pluck",
+        "E4",
+        "pluck",
+        "G4",
+    ]);
     sox(&[&p("c3.wav"), "-c", "1", &p("chord.wav")]);
-    sox(&["-n", "-r", "16000", "-c", "1", &p("drum.wav"), "synth", "0.08", "whitenoise", "fade", "q", "0", "0.08", "0.07", "pad", "0", "0.17"]);
-    sox(&[&p("drum.wav"), &p("drum.wav"), &p("drum.wav"), &p("drum.wav"), &p("drums.wav")]);
+    sox(&[
+        "-n",
+        "-r",
+        "16000",
+        "-c",
+        "1",
+        &p("drum.wav"),
+        "synth",
+        "0.08",
+        "whitenoise",
+        "fade",
+        "q",
+        "0",
+        "0.08",
+        "0.07",
+        "pad",
+        "0",
+        "0.17",
+    ]);
+    sox(&[
+        &p("drum.wav"),
+        &p("drum.wav"),
+        &p("drum.wav"),
+        &p("drum.wav"),
+        &p("drums.wav"),
+    ]);
     sox(&["-m", &p("chord.wav"), &p("drums.wav"), &p("bar.wav")]);
     sox(&[&p("bar.wav"), &p("music.wav"), "repeat", "8"]);
     // Equal RMS: normalise both, then mix at equal volume, trimmed to the speech.
     sox(&[&p("speech.wav"), &p("speech_n.wav"), "norm", "-6"]);
     sox(&[&p("music.wav"), &p("music_n.wav"), "norm", "-6"]);
-    sox(&["-m", &p("speech_n.wav"), &p("music_n.wav"), &p("mix_long.wav")]);
+    sox(&[
+        "-m",
+        &p("speech_n.wav"),
+        &p("music_n.wav"),
+        &p("mix_long.wav"),
+    ]);
     let secs = std::process::Command::new("soxi")
         .args(["-D", &p("speech.wav")])
         .output()
@@ -45,7 +93,11 @@ api_test!(a_music_separation_job_feeds_the_vocals_to_whisper, |app| {
     let w = app.world().await;
     let dir = tempfile::tempdir().expect("dir");
     let up = app
-        .upload(Cred::Bearer(&w.a_member.1), "mix.wav", speech_over_music(dir.path()))
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "mix.wav",
+            speech_over_music(dir.path()),
+        )
         .await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
     let graph = json!({
@@ -117,16 +169,32 @@ api_test!(bgm_separate_is_listed_with_two_audio_outputs, |app| {
     let w = app.world().await;
     let nodes = app.get("/v1/nodes", &w.a_member.1).await;
     assert_eq!(nodes.status, StatusCode::OK, "{}", nodes.body);
-    let all = nodes.body.as_array().cloned().or_else(|| nodes.body["items"].as_array().cloned()).expect("a list");
-    let bgm = all.iter().find(|n| n["kind"] == "bgm.separate").expect("bgm.separate listed");
+    let all = nodes
+        .body
+        .as_array()
+        .cloned()
+        .or_else(|| nodes.body["items"].as_array().cloned())
+        .expect("a list");
+    let bgm = all
+        .iter()
+        .find(|n| n["kind"] == "bgm.separate")
+        .expect("bgm.separate listed");
     let outs: Vec<(&str, &str)> = bgm["outputs"]
         .as_array()
         .expect("outputs")
         .iter()
-        .map(|o| (o["name"].as_str().unwrap_or(""), o["port_type"].as_str().unwrap_or("")))
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap_or(""),
+                o["port_type"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(outs, [("vocals", "audio"), ("accompaniment", "audio")]);
-    assert_eq!(bgm["params_schema"]["properties"]["engine"]["default"], "deepfilternet3");
+    assert_eq!(
+        bgm["params_schema"]["properties"]["engine"]["default"],
+        "deepfilternet3"
+    );
     // A bad param is refused when the job is submitted, naming the node and field.
     let r = app
         .post(

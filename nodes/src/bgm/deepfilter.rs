@@ -175,7 +175,10 @@ pub fn vocals(
     }
     let warm = (WARM_UP_SECS * rate as f64) as usize;
     // Parts shorter than the warm-up are not worth a thread.
-    let parts = settings.threads.clamp(1, 16).min(n.div_ceil(warm.max(1)).max(1));
+    let parts = settings
+        .threads
+        .clamp(1, 16)
+        .min(n.div_ceil(warm.max(1)).max(1));
     let part_len = n.div_ceil(parts);
     let total_work: usize = (0..parts)
         .map(|k| {
@@ -193,7 +196,9 @@ pub fn vocals(
     let stop = AtomicBool::new(false);
     let mut slices: Vec<&mut [f32]> = out.chunks_mut(part_len).collect();
     if parts == 1 {
-        run_part(loaded, samples, rate, 0, slices[0], settings, ctx, &stop, &report)?;
+        run_part(
+            loaded, samples, rate, 0, slices[0], settings, ctx, &stop, &report,
+        )?;
     } else {
         std::thread::scope(|scope| {
             let handles: Vec<_> = slices
@@ -297,7 +302,10 @@ fn run_part(
     chain.pending.extend(std::iter::repeat_n(0.0, zeros));
     chain.run_frames(&mut state, total_48k)?;
     let Chain {
-        down, mut sink, staged, ..
+        down,
+        mut sink,
+        staged,
+        ..
     } = chain;
     sink.write(&staged);
     sink.write(&down.finish()?);

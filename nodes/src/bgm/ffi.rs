@@ -96,8 +96,8 @@ impl DfState {
             .ok_or_else(|| format!("model path {} is not UTF-8", model.display()))?;
         // SAFETY: a valid C string, a null log level (no logger), and a verified model.
         let raw = unsafe { (lib.create)(path.as_ptr(), atten_lim_db, std::ptr::null()) };
-        let ptr = NonNull::new(raw)
-            .ok_or_else(|| format!("df_create failed for {}", model.display()))?;
+        let ptr =
+            NonNull::new(raw).ok_or_else(|| format!("df_create failed for {}", model.display()))?;
         // SAFETY: `ptr` came from df_create.
         let frame_len = unsafe { (lib.frame_len)(ptr.as_ptr()) };
         let state = Self {
@@ -126,13 +126,7 @@ impl DfState {
         );
         // SAFETY: live state; both buffers hold exactly frame_len floats, which is what
         // the library reads and writes.
-        unsafe {
-            (self.lib.process)(
-                self.ptr.as_ptr(),
-                input.as_mut_ptr(),
-                output.as_mut_ptr(),
-            )
-        }
+        unsafe { (self.lib.process)(self.ptr.as_ptr(), input.as_mut_ptr(), output.as_mut_ptr()) }
     }
 }
 

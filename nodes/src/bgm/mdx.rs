@@ -61,10 +61,15 @@ pub fn check_shapes(input: &[i64], output: &[i64], n_fft: usize) -> Result<MdxSh
         return Err(format!("model input has shape {input:?}: {expect}"));
     }
     if !(input[0] == 1 || input[0] < 0) {
-        return Err(format!("model input batch dimension is {}, expected 1 or dynamic", input[0]));
+        return Err(format!(
+            "model input batch dimension is {}, expected 1 or dynamic",
+            input[0]
+        ));
     }
     if input[1] != 4 {
-        return Err(format!("model input has shape {input:?}: dimension 1 must be 4; {expect}"));
+        return Err(format!(
+            "model input has shape {input:?}: dimension 1 must be 4; {expect}"
+        ));
     }
     let (dim_f, dim_t) = (input[2], input[3]);
     if dim_f <= 0 || dim_t <= 0 {
@@ -140,7 +145,10 @@ pub fn stem(
         window.drain(..step);
         windows_done += 1;
         let f = windows_done as f32 / windows_total as f32;
-        ctx.report(0.05 + 0.9 * f.min(1.0), &format!("separate: {:.0}%", f.min(1.0) * 100.0));
+        ctx.report(
+            0.05 + 0.9 * f.min(1.0),
+            &format!("separate: {:.0}%", f.min(1.0) * 100.0),
+        );
         Ok(())
     };
     let block = (rate as usize).max(1);
@@ -225,17 +233,44 @@ mod tests {
     #[test]
     fn shapes_are_checked() {
         let ok = check_shapes(&[1, 4, 3072, 256], &[1, 4, 3072, 256], 6144).unwrap();
-        assert_eq!(ok, MdxShape { dim_f: 3072, dim_t: 256, n_fft: 6144 });
+        assert_eq!(
+            ok,
+            MdxShape {
+                dim_f: 3072,
+                dim_t: 256,
+                n_fft: 6144
+            }
+        );
         assert_eq!(ok.chunk(), 261_120);
         check_shapes(&[-1, 4, 2048, 256], &[-1, 4, 2048, -1], 6144).unwrap();
         for (i, o, n, want) in [
-            (vec![1, 4, 3072], vec![1, 4, 3072], 6144, "[batch, 4, dim_f, dim_t]"),
+            (
+                vec![1, 4, 3072],
+                vec![1, 4, 3072],
+                6144,
+                "[batch, 4, dim_f, dim_t]",
+            ),
             (vec![2, 4, 3072, 256], vec![2, 4, 3072, 256], 6144, "batch"),
-            (vec![1, 2, 3072, 256], vec![1, 2, 3072, 256], 6144, "dimension 1 must be 4"),
+            (
+                vec![1, 2, 3072, 256],
+                vec![1, 2, 3072, 256],
+                6144,
+                "dimension 1 must be 4",
+            ),
             (vec![1, 4, -1, 256], vec![1, 4, -1, 256], 6144, "fixed"),
-            (vec![1, 4, 3072, 256], vec![1, 4, 3072, 256], 4096, "n_fft/2 + 1 = 2049"),
+            (
+                vec![1, 4, 3072, 256],
+                vec![1, 4, 3072, 256],
+                4096,
+                "n_fft/2 + 1 = 2049",
+            ),
             (vec![1, 4, 512, 4], vec![1, 4, 512, 4], 6144, "too small"),
-            (vec![1, 4, 3072, 256], vec![1, 2, 3072, 256], 6144, "model output"),
+            (
+                vec![1, 4, 3072, 256],
+                vec![1, 2, 3072, 256],
+                6144,
+                "model output",
+            ),
         ] {
             let e = check_shapes(&i, &o, n).unwrap_err();
             assert!(e.contains(want), "{i:?} {o:?}: {e}");
@@ -251,7 +286,11 @@ mod tests {
     /// the chunking and the alignment end to end without ONNX Runtime.
     #[test]
     fn identity_model_reconstructs_the_input() {
-        let shape = MdxShape { dim_f: 2048, dim_t: 32, n_fft: 6144 };
+        let shape = MdxShape {
+            dim_f: 2048,
+            dim_t: 32,
+            n_fft: 6144,
+        };
         let rate = 16_000;
         let x: Vec<f32> = (0..rate as usize * 5 + 123)
             .map(|i| {
@@ -279,13 +318,21 @@ mod tests {
 
     #[test]
     fn zero_model_gives_silence_and_errors_propagate() {
-        let shape = MdxShape { dim_f: 1024, dim_t: 16, n_fft: 6144 };
+        let shape = MdxShape {
+            dim_f: 1024,
+            dim_t: 16,
+            n_fft: 6144,
+        };
         let x = vec![0.3f32; 16_000];
         let mut zero = |v: Vec<f32>| Ok(vec![0.0; v.len()]);
         let y = stem(&x, 16_000, shape, &mut zero, &ctx()).unwrap();
         assert!(y.iter().all(|v| v.abs() < 1e-6));
         let mut short = |_: Vec<f32>| Ok(vec![0.0; 3]);
         let e = stem(&x, 16_000, shape, &mut short, &ctx()).unwrap_err();
-        assert!(e.message.contains("expected 4 × 1024 × 16"), "{}", e.message);
+        assert!(
+            e.message.contains("expected 4 × 1024 × 16"),
+            "{}",
+            e.message
+        );
     }
 }

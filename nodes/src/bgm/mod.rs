@@ -155,9 +155,15 @@ fn mdx_stem(
             .map(|s| s.iter().copied().collect())
             .unwrap_or_default()
     };
-    let (input_dims, output_dims) = (dims(session.inputs().first()), dims(session.outputs().first()));
+    let (input_dims, output_dims) = (
+        dims(session.inputs().first()),
+        dims(session.outputs().first()),
+    );
     let shape = mdx::check_shapes(&input_dims, &output_dims, p.n_fft as usize).map_err(|why| {
-        NodeError::new(NodeErrorKind::ModelLoad, format!("`{model}` is not a usable MDX-Net model: {why}"))
+        NodeError::new(
+            NodeErrorKind::ModelLoad,
+            format!("`{model}` is not a usable MDX-Net model: {why}"),
+        )
     })?;
     let mut infer = |input: Vec<f32>| -> Result<Vec<f32>, NodeError> {
         let tensor = ort::value::Tensor::from_array((

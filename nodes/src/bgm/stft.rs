@@ -131,7 +131,11 @@ mod tests {
         assert_eq!(spec.len(), 1 + 8192 / 256);
         assert_eq!(spec[0].len(), 513);
         let y = s.inverse(&spec, x.len());
-        let err = x.iter().zip(&y).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        let err = x
+            .iter()
+            .zip(&y)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
         assert!(err < 1e-4, "max error {err}");
     }
 

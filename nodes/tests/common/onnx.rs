@@ -56,7 +56,12 @@ fn value_info(name: &str, dims: &[Dim]) -> Vec<u8> {
     vi
 }
 
-fn model(nodes: Vec<Vec<u8>>, initializers: Vec<Vec<u8>>, input: &[Dim], output: &[Dim]) -> Vec<u8> {
+fn model(
+    nodes: Vec<Vec<u8>>,
+    initializers: Vec<Vec<u8>>,
+    input: &[Dim],
+    output: &[Dim],
+) -> Vec<u8> {
     let mut graph = Vec::new();
     for n in &nodes {
         bytes_field(&mut graph, 1, n);
