@@ -69,11 +69,13 @@ sox -m "$tmp/speech.wav" -v "$gain" "$tmp/music.wav" "$tmp/mix.wav"
 echo "mix: $(soxi -D "$tmp/mix.wav") s" >&2
 
 flag=()
-[ "$profile" = release ] && flag=(--release)
+profile_dir=debug
+[ "$profile" = release ] && flag=(--release) && profile_dir=release
 cargo build "${flag[@]}" -p voxflow-nodes --example bench_bgm
+bin="${CARGO_TARGET_DIR:-target}/$profile_dir/examples/bench_bgm"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-cmd=(taskset -c 0,1 cargo run -q "${flag[@]}" -p voxflow-nodes --example bench_bgm --
-  --audio "$tmp/mix.wav" --threads "$threads" --rounds "$rounds")
+cmd=(taskset -c 0,1 "$bin" --audio "$tmp/mix.wav" --threads "$threads" --rounds "$rounds"
+  --deepfilter-dir "$PWD/vendor/deepfilter")
 echo "+ ${cmd[*]}" >&2
 "${cmd[@]}" > "$tmp/report.md"
 
