@@ -191,13 +191,13 @@ fn process_window(
     let plane = dim_f * dim_t;
     let mut input = vec![0.0f32; shape.tensor_len()];
     for (t, frame) in spec.iter().enumerate() {
-        for f in 0..dim_f {
+        for (f, bin) in frame.iter().enumerate().take(dim_f) {
             let i = f * dim_t + t;
             // Mono in both channels: [L.re, L.im, R.re, R.im].
-            input[i] = frame[f].re;
-            input[plane + i] = frame[f].im;
-            input[2 * plane + i] = frame[f].re;
-            input[3 * plane + i] = frame[f].im;
+            input[i] = bin.re;
+            input[plane + i] = bin.im;
+            input[2 * plane + i] = bin.re;
+            input[3 * plane + i] = bin.im;
         }
     }
     let output = infer(input)?;

@@ -80,7 +80,7 @@ impl BgmParams {
         if self.threads > 16 {
             return Err(NodeError::invalid_field("threads", "must be at most 16"));
         }
-        if self.n_fft % 2 != 0 || !(512..=16384).contains(&self.n_fft) {
+        if !self.n_fft.is_multiple_of(2) || !(512..=16384).contains(&self.n_fft) {
             return Err(NodeError::invalid_field(
                 "n_fft",
                 "must be an even number within 512..=16384 (UVR MDX-Net: 6144 or 7680)",
