@@ -55,8 +55,8 @@ for chord in "C3 E4 G4 C5" "A2 C4 E4 A4" "F2 A3 C4 F4" "G2 B3 D4 G4"; do
 done
 sox "$tmp"/chord{0,1,2,3}.wav "$tmp/chords.wav"
 sox -n -r $r -c 1 "$tmp/kick.wav" synth 0.12 sine 120-45 fade q 0 0.12 0.1 pad 0 0.13
-sox -n -r $r -c 1 "$tmp/hat.wav" synth 0.04 whitenoise fade q 0 0.04 0.035 highpass 5000 pad 0 0.21
-sox -n -r $r -c 1 "$tmp/snare.wav" synth 0.1 whitenoise fade q 0 0.1 0.09 bandpass 2000 1.5k pad 0 0.15
+sox -R -n -r $r -c 1 "$tmp/hat.wav" synth 0.04 whitenoise fade q 0 0.04 0.035 highpass 5000 pad 0 0.21
+sox -R -n -r $r -c 1 "$tmp/snare.wav" synth 0.1 whitenoise fade q 0 0.1 0.09 bandpass 2000 1.5k pad 0 0.15
 sox "$tmp/kick.wav" "$tmp/hat.wav" "$tmp/snare.wav" "$tmp/hat.wav" "$tmp/beat.wav"
 sox "$tmp/beat.wav" "$tmp/beat.wav" "$tmp/beat.wav" "$tmp/beat.wav" "$tmp/drums.wav"
 sox -m "$tmp/chords.wav" "$tmp/drums.wav" "$tmp/bar.wav"

@@ -35,7 +35,7 @@ fn music_wav(dir: &Path, bars: usize) -> std::path::PathBuf {
     for (i, c) in chords.iter().enumerate() {
         let four = p(&format!("chord{i}_4ch.wav"));
         sox(&[
-            "-n", "-r", &rate, "-c", "4", &four, "synth", "1", "pluck", c[0], "pluck", c[1],
+            "-R", "-n", "-r", &rate, "-c", "4", &four, "synth", "1", "pluck", c[0], "pluck", c[1],
             "pluck", c[2], "pluck", c[3],
         ]);
         let mono = p(&format!("chord{i}.wav"));
@@ -48,10 +48,11 @@ fn music_wav(dir: &Path, bars: usize) -> std::path::PathBuf {
     sox(&args);
     let (kick, hat, snare) = (p("kick.wav"), p("hat.wav"), p("snare.wav"));
     sox(&[
-        "-n", "-r", &rate, "-c", "1", &kick, "synth", "0.12", "sine", "120-45", "fade", "q", "0",
-        "0.12", "0.1", "pad", "0", "0.13",
+        "-R", "-n", "-r", &rate, "-c", "1", &kick, "synth", "0.12", "sine", "120-45", "fade", "q",
+        "0", "0.12", "0.1", "pad", "0", "0.13",
     ]);
     sox(&[
+        "-R",
         "-n",
         "-r",
         &rate,
@@ -73,6 +74,7 @@ fn music_wav(dir: &Path, bars: usize) -> std::path::PathBuf {
         "0.21",
     ]);
     sox(&[
+        "-R",
         "-n",
         "-r",
         &rate,

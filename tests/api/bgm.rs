@@ -27,6 +27,7 @@ fn speech_over_music(dir: &std::path::Path) -> Vec<u8> {
     speak(SENTENCE, "en-us", &dir.join("raw.wav"));
     sox(&[&p("raw.wav"), "-r", "16000", "-c", "1", &p("speech.wav")]);
     sox(&[
+        "-R",
         "-n",
         "-r",
         "16000",
@@ -44,6 +45,7 @@ fn speech_over_music(dir: &std::path::Path) -> Vec<u8> {
     ]);
     sox(&[&p("c3.wav"), "-c", "1", &p("chord.wav")]);
     sox(&[
+        "-R",
         "-n",
         "-r",
         "16000",
