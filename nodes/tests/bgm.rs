@@ -254,7 +254,7 @@ fn separates_speech_from_music_at_0_5_10_db() {
     }
     // Whisper on the vocal stem vs on the mix. NOT asserted as "after ≤ before": on these
     // synthetic espeak voices tiny.en copes with the music better than with DeepFilterNet's
-    // artefacts (measured at 0 dB: 0.59 on the mix, 0.78 on the stem; see nodes/README.md).
+    // artefacts (measured at 0 dB: 0.66 on the mix, 0.75 on the stem; see nodes/README.md).
     // What is asserted: the stem stays intelligible.
     for (snr, wer_mix, wer_vocals) in &wers {
         assert!(
@@ -262,9 +262,9 @@ fn separates_speech_from_music_at_0_5_10_db() {
             "vocal stem unintelligible at {snr} dB: WER {wer_vocals:.3} (mix {wer_mix:.3})"
         );
     }
-    // Target ≥ 8 dB at 0 dB input; measured +8.74 dB here (see nodes/README.md).
+    // Target ≥ 8 dB at 0 dB input; measured +8.71 dB here (see nodes/README.md).
     assert!(gains[0] >= 8.0, "SI-SNR gain at 0 dB: {:.2}", gains[0]);
-    // Measured +5.54 and +1.75 dB.
+    // Measured +5.50 and +1.74 dB.
     assert!(gains[1] >= 4.5, "SI-SNR gain at 5 dB: {:.2}", gains[1]);
     assert!(gains[2] >= 1.0, "SI-SNR gain at 10 dB: {:.2}", gains[2]);
 }
