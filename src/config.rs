@@ -17,6 +17,9 @@ pub struct Settings {
     pub db_pool_size: u32,
     /// Directory holding ggml/onnx model files. Empty: `<data_dir>/models`.
     pub models_dir: PathBuf,
+    /// Directory holding `libdeepfilter.so` and `DeepFilterNet3_onnx.tar.gz` (the default
+    /// `bgm.separate` engine), as `scripts/setup-native.sh deepfilter` installs them.
+    pub deepfilter_dir: PathBuf,
     /// ONNX Runtime shared library (`libonnxruntime.so`) the diarization nodes load;
     /// `scripts/setup-native.sh` installs it at the default path (relative to the working
     /// directory). Missing: those nodes fail with a clear error, everything else works.
@@ -87,6 +90,7 @@ impl Default for Settings {
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
+            deepfilter_dir: PathBuf::from(voxflow_nodes::DEFAULT_DEEPFILTER_DIR),
             ort_lib: PathBuf::from(voxflow_nodes::onnx::DEFAULT_LIB_PATH),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
@@ -124,6 +128,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_DATABASE_URL", "database_url"),
     ("VOXFLOW_DB_POOL_SIZE", "db_pool_size"),
     ("VOXFLOW_MODELS_DIR", "models_dir"),
+    ("VOXFLOW_DEEPFILTER_DIR", "deepfilter_dir"),
     ("VOXFLOW_MODELS_BASE_URL", "models_base_url"),
     ("VOXFLOW_ORT_LIB", "ort_lib"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),

@@ -40,6 +40,7 @@ impl Speech {
             .with_cache_config(ModelCacheConfig {
                 max_concurrent_decodes: settings.whisper_concurrency,
             })
+            .with_deepfilter_dir(settings.deepfilter_dir.clone())
             .with_onnx_lib(settings.ort_lib.clone());
         Self {
             resources: Arc::new(resources),
@@ -81,6 +82,17 @@ impl Speech {
                 "{}. Nodes that need it (diarize.pyannote) fail until it is installed; \
                  everything else works.",
                 e.message
+            ),
+        }
+    }
+
+    /// Logs whether `bgm.separate`'s default engine (DeepFilterNet3) can run, so a missing
+    /// library shows at startup rather than only when a job needs it.
+    pub fn log_deepfilter(&self) {
+        match self.resources.deepfilter.status() {
+            Ok(ready) => tracing::info!("bgm.separate: {ready}"),
+            Err(why) => tracing::warn!(
+                "bgm.separate's default engine is unavailable (every other node works): {why}"
             ),
         }
     }

@@ -1,5 +1,6 @@
-//! Voxflow speech nodes: audio decoding, Silero VAD, Whisper transcription, transcript
-//! translation and subtitle export. Pure processing: no HTTP, no database.
+//! Voxflow speech nodes: audio decoding, Silero VAD, Whisper transcription, speaker
+//! diarization, background-music separation, transcript translation and subtitle export.
+//! Pure processing: no HTTP, no database.
 //!
 //! Every node kind implements [`Node`]: a [`NodeManifest`] describing its ports and params,
 //! and a blocking [`Node::run`] (the service calls it inside `spawn_blocking`). Use
@@ -7,6 +8,7 @@
 
 pub mod asr;
 pub mod audio;
+pub mod bgm;
 pub mod diarize;
 pub mod error;
 pub mod export;
@@ -69,6 +71,8 @@ pub type NodeOutputs = BTreeMap<String, PortValue>;
 pub struct NodeResources {
     pub models_dir: PathBuf,
     pub whisper_models: ModelCache,
+    /// DeepFilterNet3 (`bgm.separate`'s default engine), loaded on first use.
+    pub deepfilter: bgm::deepfilter::DeepFilter,
     pub decode_limits: DecodeLimits,
     /// Upper bound on threads any one node may use.
     pub max_threads: usize,
@@ -83,6 +87,7 @@ impl NodeResources {
         Self {
             whisper_models: ModelCache::new(models_dir.clone(), ModelCacheConfig::default()),
             models_dir,
+            deepfilter: bgm::deepfilter::DeepFilter::new(DEFAULT_DEEPFILTER_DIR),
             decode_limits: DecodeLimits::default(),
             max_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -99,6 +104,12 @@ impl NodeResources {
 
     pub fn with_decode_limits(mut self, limits: DecodeLimits) -> Self {
         self.decode_limits = limits;
+        self
+    }
+
+    /// Where `libdeepfilter.so` and the DeepFilterNet3 model are.
+    pub fn with_deepfilter_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.deepfilter = bgm::deepfilter::DeepFilter::new(dir);
         self
     }
 
@@ -254,6 +265,16 @@ pub(crate) mod inputs {
             None => Ok(None),
         }
     }
+}
+
+/// Where `scripts/setup-native.sh` puts DeepFilterNet, relative to the working directory.
+pub const DEFAULT_DEEPFILTER_DIR: &str = "vendor/deepfilter";
+
+/// Resolve the DeepFilterNet directory: `$VOXFLOW_DEEPFILTER_DIR`, else `default`.
+pub fn deepfilter_dir_from_env(default: impl Into<PathBuf>) -> PathBuf {
+    std::env::var_os(bgm::deepfilter::DIR_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default.into())
 }
 
 /// Resolve the models directory: `$VOXFLOW_MODELS_DIR`, else `default`.

@@ -28,6 +28,7 @@ impl Registry {
         r.register(Arc::new(crate::translate::TranslateNode::default()));
         r.register(Arc::new(crate::diarize::DiarizeNode));
         r.register(Arc::new(crate::speakers::AssignSpeakersNode));
+        r.register(Arc::new(crate::bgm::BgmNode));
         r
     }
 
@@ -68,6 +69,7 @@ mod tests {
             r.kinds(),
             vec![
                 "audio.decode",
+                "bgm.separate",
                 "diarize.pyannote",
                 "export.subtitles",
                 "transcript.assign_speakers",
@@ -137,6 +139,11 @@ mod tests {
         }
         let m = r.get("transcript.assign_speakers").unwrap().manifest();
         let defaults = serde_json::to_value(crate::speakers::AssignParams::default()).unwrap();
+        for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
+            same_default(&prop["default"], &defaults[name], name);
+        }
+        let m = r.get("bgm.separate").unwrap().manifest();
+        let defaults = serde_json::to_value(crate::bgm::BgmParams::default()).unwrap();
         for (name, prop) in m.params_schema["properties"].as_object().unwrap() {
             same_default(&prop["default"], &defaults[name], name);
         }

@@ -16,8 +16,8 @@
 //! 4. finish: `succeeded`, `cancelled`, or a failed attempt (runtime faults retry with
 //!    backoff, user faults and bugs fail at once), and record the job's audio seconds.
 //!
-//! Audio stays in memory and is never stored, so a resumed job re-runs the decode node when
-//! a node still to run needs its audio.
+//! Audio stays in memory and is never stored, so a resumed job re-runs every node whose audio
+//! a node still to run needs, back to the decode (see `nodes_to_run`).
 
 use super::graph::{self, Graph};
 use super::queue::{self, ClaimOptions, ClaimedJob, JobState};
@@ -243,8 +243,9 @@ impl Worker {
         ));
 
         // 2. Which nodes run in this attempt: all but those an earlier attempt finished with
-        //    their outputs stored (audio is never stored, so an audio producer runs again
-        //    while a node still to run needs it).
+        //    their outputs stored (audio is never stored, so a chain of audio producers runs
+        //    again while a node still to run needs its audio; see `nodes_to_run`).
+        let run_set = nodes_to_run(&plan.order, &graph, &self.registry, &done, &outputs);
         let mut to_run: Vec<&graph::GraphNode> = Vec::new();
         let mut finished: HashSet<&str> = HashSet::new();
         for node_id in &plan.order {
@@ -254,25 +255,7 @@ impl Worker {
             let Some(implementation) = self.registry.get(&node.kind) else {
                 continue;
             };
-            let manifest = implementation.manifest();
-            let stored = manifest.outputs.iter().all(|p| {
-                p.port_type == PortType::Audio
-                    || outputs
-                        .get(node_id)
-                        .is_some_and(|o| o.contains_key(&p.name))
-            });
-            let feeds_pending = graph
-                .edges
-                .iter()
-                .any(|e| &e.source == node_id && !done.get(&e.target).copied().unwrap_or(false));
-            let has_audio = manifest
-                .outputs
-                .iter()
-                .any(|p| p.port_type == PortType::Audio);
-            if done.get(node_id).copied().unwrap_or(false)
-                && stored
-                && !(has_audio && feeds_pending)
-            {
+            if !run_set.contains(node_id) {
                 finished.insert(node_id.as_str());
             } else {
                 to_run.push(node);
@@ -769,6 +752,50 @@ fn usage_row(
     }
 }
 
+/// The nodes this attempt must run: every node that has not succeeded with all its
+/// non-audio outputs stored, and — walking back from those — every node whose audio (never
+/// stored) one of them consumes. A chain of audio nodes (`audio.decode → bgm.separate →
+/// whisper.transcribe`) therefore re-runs from its start when a later node still needs it.
+fn nodes_to_run(
+    order: &[String],
+    graph: &Graph,
+    registry: &Registry,
+    done: &HashMap<String, bool>,
+    outputs: &Outputs,
+) -> std::collections::HashSet<String> {
+    let mut run = std::collections::HashSet::new();
+    for node_id in order.iter().rev() {
+        let Some(manifest) = graph
+            .nodes
+            .iter()
+            .find(|n| &n.id == node_id)
+            .and_then(|n| registry.get(&n.kind))
+            .map(|n| n.manifest())
+        else {
+            continue;
+        };
+        let stored = manifest.outputs.iter().all(|p| {
+            p.port_type == PortType::Audio
+                || outputs
+                    .get(node_id)
+                    .is_some_and(|o| o.contains_key(&p.name))
+        });
+        let finished = done.get(node_id).copied().unwrap_or(false) && stored;
+        let audio_needed = graph.edges.iter().any(|e| {
+            &e.source == node_id
+                && run.contains(&e.target)
+                && manifest
+                    .outputs
+                    .iter()
+                    .any(|p| p.name == e.source_port && p.port_type == PortType::Audio)
+        });
+        if !finished || audio_needed {
+            run.insert(node_id.clone());
+        }
+    }
+    run
+}
+
 fn artifact_row(job: &ClaimedJob, node_id: &str, port: &str, value: &PortValue) -> JobArtifactRow {
     let (ext, content_type) = match value {
         PortValue::Text(_) => ("txt".to_string(), "text/plain; charset=utf-8".to_string()),
@@ -815,4 +842,95 @@ fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "worker".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, kind: &str) -> graph::GraphNode {
+        graph::GraphNode {
+            id: id.into(),
+            kind: kind.into(),
+            params: serde_json::json!({}),
+        }
+    }
+
+    fn edge(source: &str, sp: &str, target: &str, tp: &str) -> graph::GraphEdge {
+        graph::GraphEdge {
+            id: format!("{source}-{target}"),
+            source: source.into(),
+            source_port: sp.into(),
+            target: target.into(),
+            target_port: tp.into(),
+        }
+    }
+
+    /// decode → bgm → (vad, whisper) → export, resumed at various points.
+    #[test]
+    fn audio_chains_rerun_back_to_the_decode() {
+        let g = Graph {
+            nodes: vec![
+                node("dec", "audio.decode"),
+                node("bgm", "bgm.separate"),
+                node("vad", "vad.silero"),
+                node("asr", "whisper.transcribe"),
+                node("srt", "export.subtitles"),
+            ],
+            edges: vec![
+                edge("dec", "audio", "bgm", "audio"),
+                edge("bgm", "vocals", "vad", "audio"),
+                edge("bgm", "vocals", "asr", "audio"),
+                edge("vad", "speech_regions", "asr", "speech_regions"),
+                edge("asr", "transcript", "srt", "transcript"),
+            ],
+        };
+        let registry = Registry::new();
+        let plan = graph::validate(&g, &registry).unwrap();
+        let stored = |ids: &[(&str, &[&str])]| -> Outputs {
+            ids.iter()
+                .map(|(id, ports)| {
+                    let o = ports
+                        .iter()
+                        .map(|p| (p.to_string(), PortValue::Text("x".into())))
+                        .collect();
+                    (id.to_string(), o)
+                })
+                .collect()
+        };
+        let done = |ids: &[&str]| -> HashMap<String, bool> {
+            ids.iter().map(|i| (i.to_string(), true)).collect()
+        };
+        let sorted = |s: std::collections::HashSet<String>| {
+            let mut v: Vec<String> = s.into_iter().collect();
+            v.sort();
+            v
+        };
+        // Fresh job: everything.
+        let all = nodes_to_run(&plan.order, &g, &registry, &done(&[]), &Outputs::new());
+        assert_eq!(sorted(all), ["asr", "bgm", "dec", "srt", "vad"]);
+        // Stopped before whisper: whisper needs bgm's vocals, bgm needs dec's audio.
+        let outs = stored(&[("vad", &["speech_regions"])]);
+        let run = nodes_to_run(
+            &plan.order,
+            &g,
+            &registry,
+            &done(&["dec", "bgm", "vad"]),
+            &outs,
+        );
+        assert_eq!(sorted(run), ["asr", "bgm", "dec", "srt"]);
+        // Stopped before export: only export (its input is a stored transcript).
+        let outs = stored(&[
+            ("vad", &["speech_regions"]),
+            ("asr", &["transcript", "text"]),
+        ]);
+        let run = nodes_to_run(
+            &plan.order,
+            &g,
+            &registry,
+            &done(&["dec", "bgm", "vad", "asr"]),
+            &outs,
+        );
+        assert_eq!(sorted(run), ["srt"]);
+    }
 }

@@ -143,6 +143,7 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     s.db_pool_size = 4;
     s.jwt_secret = JWT_SECRET.into();
     s.models_dir = models_dir();
+    s.deepfilter_dir = deepfilter_dir();
     s.ort_lib = ort_lib();
     s.default_model = "tiny.en".into();
     s.whisper_threads = 2;
@@ -158,6 +159,14 @@ pub fn models_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models")
         })
+}
+
+/// DeepFilterNet for `bgm.separate` (`scripts/setup-native.sh deepfilter`, or
+/// `$VOXFLOW_DEEPFILTER_DIR`).
+pub fn deepfilter_dir() -> std::path::PathBuf {
+    voxflow_nodes::deepfilter_dir_from_env(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("vendor/deepfilter"),
+    )
 }
 
 /// ONNX Runtime as `scripts/setup-native.sh` installs it (or `$VOXFLOW_ORT_LIB`).

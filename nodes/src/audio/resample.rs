@@ -2,7 +2,9 @@
 //!
 //! [`StreamResampler`] takes mono input in arbitrary-sized pieces and keeps at most one
 //! resampler chunk of pending input, so decode → resample runs in bounded memory: only the
-//! 16 kHz output grows.
+//! 16 kHz output grows. Callers that stream the output too (e.g. `bgm.separate`, which
+//! goes 16 kHz → 48 kHz → model → 16 kHz block by block) take it with
+//! [`StreamResampler::drain_to`] as it is produced.
 
 use crate::error::NodeError;
 use rubato::{FftFixedIn, Resampler};
@@ -16,6 +18,8 @@ pub struct StreamResampler {
     out: Vec<f32>,
     /// Output frames still to drop (the resampler's delay).
     skip: usize,
+    /// Output frames already handed out by [`StreamResampler::drain_to`].
+    drained: usize,
     in_frames: u64,
     in_rate: u32,
     out_rate: u32,
@@ -43,6 +47,7 @@ impl StreamResampler {
             pending: Vec::with_capacity(CHUNK * 2),
             out: Vec::new(),
             skip,
+            drained: 0,
             in_frames: 0,
             in_rate,
             out_rate,
@@ -56,9 +61,16 @@ impl StreamResampler {
             .reserve_exact(frames.saturating_sub(self.out.len()));
     }
 
-    /// Output frames produced so far.
+    /// Output frames produced so far (including drained ones).
     pub fn output_len(&self) -> usize {
-        self.out.len()
+        self.drained + self.out.len()
+    }
+
+    /// Move the output produced so far to the end of `dst`; only new output stays buffered.
+    pub fn drain_to(&mut self, dst: &mut Vec<f32>) {
+        dst.extend_from_slice(&self.out);
+        self.drained += self.out.len();
+        self.out.clear();
     }
 
     pub fn push(&mut self, mono: &[f32]) -> Result<(), NodeError> {
@@ -92,10 +104,12 @@ impl StreamResampler {
         }
     }
 
-    /// Flush and return the resampled signal, exactly `in_frames * out_rate / in_rate` long.
+    /// Flush and return the resampled signal not drained yet; with what was drained, exactly
+    /// `in_frames * out_rate / in_rate` frames (zero-padded at the end if the flush fell short).
     pub fn finish(mut self) -> Result<Vec<f32>, NodeError> {
-        let expected =
-            ((self.in_frames as u128 * self.out_rate as u128) / self.in_rate as u128) as usize;
+        let expected = (((self.in_frames as u128 * self.out_rate as u128) / self.in_rate as u128)
+            as usize)
+            .saturating_sub(self.drained);
         if let Some(r) = self.inner.as_mut() {
             if !self.pending.is_empty() {
                 let res = r
@@ -113,7 +127,7 @@ impl StreamResampler {
                 guard += 1;
             }
         }
-        self.out.truncate(expected);
+        self.out.resize(expected, 0.0);
         self.out.shrink_to_fit();
         Ok(self.out)
     }
@@ -174,6 +188,22 @@ mod tests {
         let many = r.finish().unwrap();
         assert_eq!(one.len(), many.len());
         assert!(one.iter().zip(&many).all(|(a, b)| (a - b).abs() < 1e-5));
+    }
+
+    #[test]
+    fn drained_output_matches_one_shot() {
+        let input = sine(300.0, 16_000, 0.9);
+        let one = resample_mono(&input, 16_000, 48_000).unwrap();
+        let mut r = StreamResampler::new(16_000, 48_000).unwrap();
+        let mut got = Vec::new();
+        for piece in input.chunks(1000) {
+            r.push(piece).unwrap();
+            r.drain_to(&mut got);
+        }
+        assert_eq!(r.output_len(), got.len());
+        got.extend(r.finish().unwrap());
+        assert_eq!(got.len(), one.len());
+        assert!(got.iter().zip(&one).all(|(a, b)| (a - b).abs() < 1e-5));
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! dir, shared node resources, and a word error rate.
 #![allow(dead_code)]
 
+pub mod onnx;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, OnceLock};
@@ -25,6 +27,14 @@ pub fn models_dir() -> PathBuf {
     voxflow_nodes::models_dir_from_env(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/models"))
 }
 
+/// `libdeepfilter.so` + the DeepFilterNet3 model (`scripts/setup-native.sh deepfilter`).
+pub fn deepfilter_dir() -> PathBuf {
+    voxflow_nodes::deepfilter_dir_from_env(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../vendor/deepfilter"
+    ))
+}
+
 /// ONNX Runtime as `scripts/setup-native.sh` installs it (or `$VOXFLOW_ORT_LIB`).
 pub fn ort_lib() -> PathBuf {
     std::env::var_os("VOXFLOW_ORT_LIB")
@@ -44,6 +54,7 @@ pub fn resources() -> Arc<NodeResources> {
             .with_cache_config(ModelCacheConfig {
                 max_concurrent_decodes: 1,
             })
+            .with_deepfilter_dir(deepfilter_dir())
             .with_onnx_lib(ort_lib());
         r.max_threads = 2;
         Arc::new(r)
