@@ -252,9 +252,9 @@ impl Worker {
             let Some(node) = graph.nodes.iter().find(|n| &n.id == node_id) else {
                 continue;
             };
-            let Some(implementation) = self.registry.get(&node.kind) else {
+            if self.registry.get(&node.kind).is_none() {
                 continue;
-            };
+            }
             if !run_set.contains(node_id) {
                 finished.insert(node_id.as_str());
             } else {
