@@ -579,6 +579,63 @@ export interface paths {
         patch: operations["update_tenant"];
         trace?: never;
     };
+    "/v1/translation-engines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the tenant's translation engines (never their keys). */
+        get: operations["list_translation_engines"];
+        put?: never;
+        /** Adds a LibreTranslate or DeepL engine for the tenant (tenant admins). */
+        post: operations["create_translation_engine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/translation-engines/{engine}/languages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The language pairs an engine offers: `apertium` (the pairs installed on this server) or
+         *     one of the tenant's engines by id (asked live from its server).
+         */
+        get: operations["list_engine_languages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/translation-engines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads one translation engine (never its key). */
+        get: operations["get_translation_engine"];
+        put?: never;
+        post?: never;
+        /** Deletes an engine and its stored key (tenant admins). Jobs naming it fail from now on. */
+        delete: operations["delete_translation_engine"];
+        options?: never;
+        head?: never;
+        /** Renames an engine, moves it, or replaces / removes its key (tenant admins). */
+        patch: operations["update_translation_engine"];
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -767,7 +824,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write";
         ApiKeyList: {
             items: components["schemas"]["ApiKeyView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -925,6 +982,21 @@ export interface components {
             subscription_plan_id?: string | null;
             subscription_status?: string | null;
         };
+        CreateTranslationEngineRequest: {
+            /** @description Required for DeepL; optional for LibreTranslate (servers with `--api-keys`). */
+            api_key?: string | null;
+            /**
+             * @description Required for LibreTranslate; DeepL defaults to `https://api-free.deepl.com` for
+             *     keys ending in `:fx`, else `https://api.deepl.com`.
+             */
+            base_url?: string | null;
+            kind: components["schemas"]["EngineKind"];
+            /**
+             * @description Lower-case letters, digits, `-`, `_`, `.`; 1–64 characters; not `apertium`.
+             * @example team-deepl
+             */
+            name: string;
+        };
         CreateUserRequest: {
             /** @example ada@example.com */
             email: string;
@@ -997,6 +1069,23 @@ export interface components {
             /** @description `pending`, `delivered` or `failed` (after 8 attempts). */
             status: string;
             url: string;
+        };
+        /**
+         * @description The HTTP engine kinds a tenant can configure.
+         * @enum {string}
+         */
+        EngineKind: "libretranslate" | "deepl";
+        /** @description What an engine translates, in its own codes. */
+        EngineLanguagesView: {
+            /** @description `apertium`, or the engine's id. */
+            engine: string;
+            /** @description `apertium`, `libretranslate` or `deepl`. */
+            kind: string;
+            /** @description Every direction offered. */
+            pairs: components["schemas"]["LanguagePairView"][];
+            /** @description Distinct sources and targets of `pairs`. */
+            sources: string[];
+            targets: string[];
         };
         /** @description One invalid field of a request, named by its JSON path. */
         FieldError: {
@@ -1118,6 +1207,12 @@ export interface components {
             workflow_id?: string | null;
         };
         JobNodeView: {
+            /**
+             * Format: double
+             * @description Audio seconds this node processed (its longest audio input or output), summed over
+             *     the attempts that ran it; null when it handled no audio (yet).
+             */
+            audio_seconds?: number | null;
             error?: string | null;
             /** Format: date-time */
             finished_at?: string | null;
@@ -1147,6 +1242,12 @@ export interface components {
         JobView: {
             /** Format: int32 */
             attempt: number;
+            /**
+             * Format: double
+             * @description Audio seconds metered for the job (recorded when it succeeds; counts toward the
+             *     plan's processing quota).
+             */
+            audio_seconds?: number | null;
             /** Format: date-time */
             completed_at?: string | null;
             /** Format: date-time */
@@ -1180,6 +1281,10 @@ export interface components {
             workflow_id?: string | null;
             /** Format: int32 */
             workflow_version?: number | null;
+        };
+        LanguagePairView: {
+            source: string;
+            target: string;
         };
         LoginRequest: {
             /** @example admin@example.com */
@@ -1415,6 +1520,36 @@ export interface components {
             /** @description Voxflow extension: `true` runs Silero VAD first and transcribes only the speech. */
             vad?: boolean | null;
         };
+        TranslationEngineList: {
+            items: components["schemas"]["TranslationEngineView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        TranslationEngineView: {
+            /**
+             * @description The key's last four characters, to recognise it.
+             * @example …3:fx
+             */
+            api_key_hint?: string | null;
+            /** @example https://api-free.deepl.com */
+            base_url: string;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Whether an API key is stored (it is never returned). */
+            has_api_key: boolean;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["EngineKind"];
+            /**
+             * @description What `translate.text` nodes put in their `engine` param.
+             * @example team-deepl
+             */
+            name: string;
+            /** Format: uuid */
+            tenant_id: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         UpdatePlanRequest: {
             currency?: string | null;
             description?: string | null;
@@ -1453,6 +1588,12 @@ export interface components {
             /** Format: uuid */
             subscription_plan_id?: string | null;
             subscription_status?: string | null;
+        };
+        UpdateTranslationEngineRequest: {
+            /** @description A new key; `null` removes the stored one (LibreTranslate only). */
+            api_key?: string | null;
+            base_url?: string | null;
+            name?: string | null;
         };
         UpdateUserRequest: {
             email?: string | null;
@@ -2783,6 +2924,15 @@ export interface operations {
             };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A node of the graph cannot run on this server (`node_unavailable`, e.g. diarization without ONNX Runtime) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4320,6 +4470,399 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_translation_engines: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationEngineList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_translation_engine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTranslationEngineRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationEngineView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_engine_languages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `apertium` or an engine id */
+                engine: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EngineLanguagesView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine's server failed or refused the request */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_translation_engine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationEngineView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_translation_engine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_translation_engine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTranslationEngineRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationEngineView"];
                 };
             };
             /** @description Malformed JSON or an unsupported content type. */

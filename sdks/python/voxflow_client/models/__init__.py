@@ -16,6 +16,7 @@ from .create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0
 from .create_reseller_request import CreateResellerRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_transcription_response_200 import CreateTranscriptionResponse200
+from .create_translation_engine_request import CreateTranslationEngineRequest
 from .create_translation_response_200 import CreateTranslationResponse200
 from .create_user_request import CreateUserRequest
 from .create_webhook_request import CreateWebhookRequest
@@ -25,6 +26,8 @@ from .created_api_key_view import CreatedApiKeyView
 from .created_webhook_view import CreatedWebhookView
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
+from .engine_kind import EngineKind
+from .engine_languages_view import EngineLanguagesView
 from .field_error import FieldError
 from .file_list import FileList
 from .file_upload_form import FileUploadForm
@@ -45,6 +48,7 @@ from .job_node_view import JobNodeView
 from .job_state import JobState
 from .job_summary import JobSummary
 from .job_view import JobView
+from .language_pair_view import LanguagePairView
 from .login_request import LoginRequest
 from .me_view import MeView
 from .node_list import NodeList
@@ -69,10 +73,13 @@ from .tenant_list import TenantList
 from .tenant_view import TenantView
 from .token_response import TokenResponse
 from .transcription_form import TranscriptionForm
+from .translation_engine_list import TranslationEngineList
+from .translation_engine_view import TranslationEngineView
 from .update_plan_request import UpdatePlanRequest
 from .update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0
 from .update_reseller_request import UpdateResellerRequest
 from .update_tenant_request import UpdateTenantRequest
+from .update_translation_engine_request import UpdateTranslationEngineRequest
 from .update_user_request import UpdateUserRequest
 from .update_workflow_request import UpdateWorkflowRequest
 from .update_workflow_request_graph_type_0 import UpdateWorkflowRequestGraphType0
@@ -105,6 +112,7 @@ __all__ = (
     "CreateResellerRequest",
     "CreateTenantRequest",
     "CreateTranscriptionResponse200",
+    "CreateTranslationEngineRequest",
     "CreateTranslationResponse200",
     "CreateUserRequest",
     "CreateWebhookRequest",
@@ -112,6 +120,8 @@ __all__ = (
     "CreateWorkflowRequestGraph",
     "DeliveryList",
     "DeliveryView",
+    "EngineKind",
+    "EngineLanguagesView",
     "FieldError",
     "FileList",
     "FileUploadForm",
@@ -132,6 +142,7 @@ __all__ = (
     "JobState",
     "JobSummary",
     "JobView",
+    "LanguagePairView",
     "LoginRequest",
     "MeView",
     "NodeList",
@@ -156,10 +167,13 @@ __all__ = (
     "TenantView",
     "TokenResponse",
     "TranscriptionForm",
+    "TranslationEngineList",
+    "TranslationEngineView",
     "UpdatePlanRequest",
     "UpdatePlanRequestFeaturesType0",
     "UpdateResellerRequest",
     "UpdateTenantRequest",
+    "UpdateTranslationEngineRequest",
     "UpdateUserRequest",
     "UpdateWorkflowRequest",
     "UpdateWorkflowRequestGraphType0",

@@ -15,6 +15,8 @@ class Action(StrEnum):
     RESELLERSWRITE = "resellers:write"
     TENANTSREAD = "tenants:read"
     TENANTSWRITE = "tenants:write"
+    TRANSLATION_ENGINESREAD = "translation_engines:read"
+    TRANSLATION_ENGINESWRITE = "translation_engines:write"
     USERSREAD = "users:read"
     USERSWRITE = "users:write"
     WORKFLOWSREAD = "workflows:read"

@@ -20,6 +20,9 @@ class JobNodeView:
         node_id (str):
         progress (float):
         status (str): `pending`, `running`, `succeeded`, `failed` or `cancelled`.
+        audio_seconds (float | None | Unset): Audio seconds this node processed (its longest audio input or output),
+            summed over
+            the attempts that ran it; null when it handled no audio (yet).
         error (None | str | Unset):
         finished_at (datetime.datetime | None | Unset):
         started_at (datetime.datetime | None | Unset):
@@ -29,6 +32,7 @@ class JobNodeView:
     node_id: str
     progress: float
     status: str
+    audio_seconds: float | None | Unset = UNSET
     error: None | str | Unset = UNSET
     finished_at: datetime.datetime | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
@@ -42,6 +46,12 @@ class JobNodeView:
         progress = self.progress
 
         status = self.status
+
+        audio_seconds: float | None | Unset
+        if isinstance(self.audio_seconds, Unset):
+            audio_seconds = UNSET
+        else:
+            audio_seconds = self.audio_seconds
 
         error: None | str | Unset
         if isinstance(self.error, Unset):
@@ -75,6 +85,8 @@ class JobNodeView:
                 "status": status,
             }
         )
+        if audio_seconds is not UNSET:
+            field_dict["audio_seconds"] = audio_seconds
         if error is not UNSET:
             field_dict["error"] = error
         if finished_at is not UNSET:
@@ -94,6 +106,15 @@ class JobNodeView:
         progress = d.pop("progress")
 
         status = d.pop("status")
+
+        def _parse_audio_seconds(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        audio_seconds = _parse_audio_seconds(d.pop("audio_seconds", UNSET))
 
         def _parse_error(data: object) -> None | str | Unset:
             if data is None:
@@ -143,6 +164,7 @@ class JobNodeView:
             node_id=node_id,
             progress=progress,
             status=status,
+            audio_seconds=audio_seconds,
             error=error,
             finished_at=finished_at,
             started_at=started_at,

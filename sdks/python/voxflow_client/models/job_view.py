@@ -32,6 +32,9 @@ class JobView:
         progress (float): 0..1 over the whole graph.
         seq (int): The job's latest event sequence number (also in the ETag).
         status (JobState):
+        audio_seconds (float | None | Unset): Audio seconds metered for the job (recorded when it succeeds; counts
+            toward the
+            plan's processing quota).
         completed_at (datetime.datetime | None | Unset):
         error (None | str | Unset):
         processing_time (int | None | Unset): Seconds from first start to completion.
@@ -49,6 +52,7 @@ class JobView:
     progress: float
     seq: int
     status: JobState
+    audio_seconds: float | None | Unset = UNSET
     completed_at: datetime.datetime | None | Unset = UNSET
     error: None | str | Unset = UNSET
     processing_time: int | None | Unset = UNSET
@@ -81,6 +85,12 @@ class JobView:
         seq = self.seq
 
         status = self.status.value
+
+        audio_seconds: float | None | Unset
+        if isinstance(self.audio_seconds, Unset):
+            audio_seconds = UNSET
+        else:
+            audio_seconds = self.audio_seconds
 
         completed_at: None | str | Unset
         if isinstance(self.completed_at, Unset):
@@ -139,6 +149,8 @@ class JobView:
                 "status": status,
             }
         )
+        if audio_seconds is not UNSET:
+            field_dict["audio_seconds"] = audio_seconds
         if completed_at is not UNSET:
             field_dict["completed_at"] = completed_at
         if error is not UNSET:
@@ -187,6 +199,15 @@ class JobView:
         seq = d.pop("seq")
 
         status = JobState(d.pop("status"))
+
+        def _parse_audio_seconds(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        audio_seconds = _parse_audio_seconds(d.pop("audio_seconds", UNSET))
 
         def _parse_completed_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -276,6 +297,7 @@ class JobView:
             progress=progress,
             seq=seq,
             status=status,
+            audio_seconds=audio_seconds,
             completed_at=completed_at,
             error=error,
             processing_time=processing_time,
