@@ -16,8 +16,8 @@ pub mod manifest;
 pub mod onnx;
 pub mod progress;
 pub mod registry;
-pub mod translate;
 pub mod speakers;
+pub mod translate;
 pub mod types;
 
 use std::collections::BTreeMap;

@@ -6,8 +6,8 @@ mod helpers;
 
 mod api_keys;
 mod auth;
-mod diarize;
 mod bgm;
+mod diarize;
 mod files;
 mod health;
 mod isolation;
