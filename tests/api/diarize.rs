@@ -123,7 +123,7 @@ fn graph() -> Value {
     })
 }
 
-async fn upload(app: &TestApp, token: &str) -> String {
+pub async fn upload(app: &TestApp, token: &str) -> String {
     let r = app
         .upload(Cred::Bearer(token), "conversation.wav", conversation())
         .await;
@@ -131,7 +131,7 @@ async fn upload(app: &TestApp, token: &str) -> String {
     r.id()
 }
 
-async fn artifact(app: &TestApp, token: &str, job: &str, name: &str) -> String {
+pub async fn artifact(app: &TestApp, token: &str, job: &str, name: &str) -> String {
     let r = app
         .client
         .get(format!("{}/v1/jobs/{job}/artifacts/{name}", app.base))

@@ -15,6 +15,7 @@ mod jobs;
 mod nodes;
 mod openai_compat;
 mod openapi;
+mod pipeline;
 mod realtime;
 mod resources;
 mod sdks;
