@@ -162,13 +162,14 @@ pub struct ClaimOptions {
 /// The per-tenant figures are computed once per tenant with claimable work (`tenants_ready`),
 /// not once per claimable job: the first version ran both subqueries for every candidate row,
 /// which made a claim quadratic in the queue length (145 s at 10k queued jobs of one tenant,
-/// see docs/benchmarks.md).
+/// see docs/benchmarks.md). `MATERIALIZED` keeps PostgreSQL from inlining the CTEs back into
+/// the per-row form.
 const CANDIDATES: &str = "
-    WITH tenants_ready AS (
+    WITH tenants_ready AS MATERIALIZED (
         SELECT DISTINCT q.tenant_id FROM jobs q
         WHERE (q.status IN ('queued', 'retrying') AND (q.run_after IS NULL OR q.run_after <= $1))
            OR (q.status = 'running' AND q.lease_expires_at < $1)
-    ), tenant_load AS (
+    ), tenant_load AS MATERIALIZED (
         SELECT t.tenant_id,
                (SELECT count(*) FROM jobs r WHERE r.tenant_id = t.tenant_id AND r.status = 'running'
                   AND r.lease_expires_at >= $1) AS running,
