@@ -23,6 +23,8 @@ LINES = [
     ("en-us", "40", "That sounds reasonable let us review the numbers again next week"),
     ("en+f3", "70", "I will send the updated spreadsheet to everyone before Friday"),
 ]
+NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"]
 
 
 def sh(*args):
@@ -34,7 +36,12 @@ def make_clip(work, minutes):
     while total < minutes * 60:
         voice, pitch, text = LINES[i % len(LINES)]
         raw, line = f"{work}/raw{i}.wav", f"{work}/line{i}.wav"
-        sh("espeak-ng", "-v", voice, "-p", pitch, "-s", "150", "-w", raw, text)
+        # espeak-ng is deterministic: without variation every repeat of a line would be the
+        # same waveform (no real conversation repeats itself exactly). Vary the words, the
+        # speed and the pitch a little per line.
+        text = f"{text}, point {NUMBERS[i % len(NUMBERS)]} of {NUMBERS[(i * 7) % len(NUMBERS)]}"
+        speed, pitch = str(140 + (i * 7) % 21), str(int(pitch) + (i * 3) % 7 - 3)
+        sh("espeak-ng", "-v", voice, "-p", pitch, "-s", speed, "-w", raw, text)
         sh("sox", raw, "-r", "16000", "-c", "1", "-b", "16", line, "pad", "0", "0.5")
         total += float(subprocess.check_output(["soxi", "-D", line]).decode())
         parts.append(line)
