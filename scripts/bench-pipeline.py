@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Full-pipeline benchmark: the graph of docs/pipeline.md as one job on a 5-minute clip.
 
-    scripts/bench-pipeline.py [--bin target/release/voxflow] [--minutes 5]
+    scripts/bench-pipeline.py [--bin target/release/voxflow] [--minutes 5] [--concurrency 2]
 
 Makes a two-speaker espeak-ng conversation over a quiet sox music bed (--minutes long),
 starts the real service (`voxflow serve`, SQLite in a temp dir, ../shared/models,
 vendor/ native libraries), creates a tenant, a tenant admin and an API key through the API,
-uploads the clip, submits docs/pipeline.md's graph verbatim, polls the job (If-None-Match)
-and prints each node's wall time and the real-time factor. Record the output in
+uploads the clip (FLAC), submits docs/pipeline.md's graph verbatim, polls the job
+(If-None-Match) and prints each node's wall time, the real-time factor and the server's peak
+RSS (VmHWM). `--concurrency 1` runs one node at a time (VOXFLOW_JOB_NODE_CONCURRENCY), so each
+node's wall time is its own, not shared with a node running beside it. Record the output in
 docs/benchmarks.md by hand. Needs espeak-ng, sox, apertium + apertium-eng-spa, and
 scripts/setup-native.sh run once. Standard library only.
 """
@@ -58,7 +60,7 @@ def make_clip(work, minutes):
     music = f"{work}/music.wav"
     sh("sox", "-n", "-r", "16000", "-c", "1", "-b", "16", music, "synth", str(secs),
        "pluck", "C3", "pluck", "E4", "pluck", "G4", "tremolo", "2", "80", "gain", "-24")
-    mix = f"{work}/mix.wav"
+    mix = f"{work}/mix.flac"
     sh("sox", "-m", speech, music, mix)
     return mix, secs
 
@@ -95,7 +97,7 @@ class Api:
         """Multipart POST /v1/files (field `file`)."""
         boundary = "voxflowbench"
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-                "Content-Type: audio/wav\r\n\r\n").encode() + open(path, "rb").read() + f"\r\n--{boundary}--\r\n".encode()
+                "Content-Type: audio/flac\r\n\r\n").encode() + open(path, "rb").read() + f"\r\n--{boundary}--\r\n".encode()
         req = urllib.request.Request(self.base + "/v1/files", data=body, method="POST", headers={
             "content-type": f"multipart/form-data; boundary={boundary}", "authorization": "Bearer " + self.token})
         with urllib.request.urlopen(req, timeout=300) as r:
@@ -110,6 +112,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", f"{REPO}/target"), "release", "voxflow"))
     ap.add_argument("--minutes", type=float, default=5.0)
+    ap.add_argument("--concurrency", type=int, default=2, help="VOXFLOW_JOB_NODE_CONCURRENCY")
     a = ap.parse_args()
     doc = open(f"{REPO}/docs/pipeline.md").read()
     graph = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
@@ -120,7 +123,8 @@ def main():
                VOXFLOW_MODELS_DIR=os.path.normpath(f"{REPO}/../shared/models"),
                VOXFLOW_ORT_LIB=f"{REPO}/vendor/onnxruntime/libonnxruntime.so",
                VOXFLOW_DEEPFILTER_DIR=f"{REPO}/vendor/deepfilter",
-               VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD=pw, VOXFLOW_LOG="warn")
+               VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD=pw, VOXFLOW_LOG="warn",
+               VOXFLOW_JOB_NODE_CONCURRENCY=str(a.concurrency))
     server = subprocess.Popen([a.bin, "serve"], env=env, stdout=open(f"{work}/voxflow.log", "w"), stderr=subprocess.STDOUT)
     try:
         api = Api(f"http://127.0.0.1:{port}")
@@ -135,7 +139,7 @@ def main():
         api.call("POST", "/v1/users", {"email": "bench@bench.local", "password": "Tenant-admin-pw-1",
                                        "role": "tenant_admin", "tenant_id": tenant})
         api.token = api.call("POST", "/v1/auth/login", {"email": "bench@bench.local", "password": "Tenant-admin-pw-1"})[2]["access_token"]
-        file_id = api.upload(clip, "meeting.wav")["id"]
+        file_id = api.upload(clip, "meeting.flac")["id"]
         t0 = time.monotonic()
         job = api.call("POST", "/v1/jobs", {"graph": graph, "inputs": {"src": file_id}})[2]
         etag, polls, not_modified = None, 0, 0
@@ -154,12 +158,15 @@ def main():
             sys.exit(f"job {view['status']}: {view.get('error')}")
         load = open("/proc/loadavg").read().split()[:3]
         print(f"bench-pipeline: {datetime.utcnow():%Y-%m-%d %H:%M} UTC | cores {os.cpu_count()} | load {' '.join(load)} | {os.path.basename(a.bin)} {a.bin.split('/')[-2]}")
-        print(f"clip: {secs:.1f} s two-speaker espeak-ng conversation over a sox music bed (-24 dB)")
+        print(f"clip: {secs:.1f} s two-speaker espeak-ng conversation over a sox music bed (-24 dB), FLAC; node concurrency {a.concurrency}")
         print(f"{'node':<6} {'kind':<28} {'wall (s)':>9} {'RTF':>7}")
         for n in view["nodes"]:
             d = (ts(n["finished_at"]) - ts(n["started_at"])).total_seconds()
             print(f"{n['node_id']:<6} {n['kind']:<28} {d:>9.2f} {d / secs:>7.3f}")
         print(f"job: submitted → succeeded {wall:.1f} s, RTF {wall / secs:.3f}; {polls} polls, {not_modified} answered 304")
+        status = open(f"/proc/{server.pid}/status").read()
+        rss = {k: int(re.search(rf"{k}:\s+(\d+) kB", status).group(1)) // 1024 for k in ("VmHWM", "VmRSS")}
+        print(f"server memory: peak RSS {rss['VmHWM']} MiB, now {rss['VmRSS']} MiB")
         spk = api.call("GET", f"/v1/jobs/{job['id']}/artifacts/dia.speaker_turns.json")[2]
         srt = api.call("GET", f"/v1/jobs/{job['id']}/artifacts/srt.file.srt", raw=True)[2].decode()
         print(f"speakers found: {spk['num_speakers']} of 2; SRT cues: {srt.count('-->')}; first cue: {srt.split(chr(10)+chr(10))[0].splitlines()[-1]!r}")

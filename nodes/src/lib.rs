@@ -121,6 +121,34 @@ impl NodeResources {
     pub fn models_dir(&self) -> &Path {
         &self.models_dir
     }
+
+    /// `message` with this server's own paths (models directory, native libraries) replaced
+    /// by what they are: node errors name files for the operator's log, but tenants see
+    /// them too and have no business knowing the server's layout.
+    pub fn scrub_paths(&self, message: &str) -> String {
+        let mut paths = [
+            (
+                self.onnx.lib_path().display().to_string(),
+                "the configured ONNX Runtime path",
+            ),
+            (
+                self.deepfilter.dir().display().to_string(),
+                "the configured DeepFilterNet directory",
+            ),
+            (
+                self.models_dir.display().to_string(),
+                "the models directory",
+            ),
+        ];
+        // Longest first, so a path inside another is replaced whole.
+        paths.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        paths
+            .iter()
+            .filter(|(p, _)| !p.is_empty())
+            .fold(message.to_owned(), |m, (p, name)| {
+                m.replace(p.as_str(), name)
+            })
+    }
 }
 
 /// What a running node gets besides its inputs and params.
@@ -173,9 +201,15 @@ pub trait Node: Send + Sync {
     /// is accepted). Must accept exactly what [`Node::run`] accepts.
     fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError>;
 
-    /// Whether this process can run the node (e.g. a native runtime it needs is loaded).
-    /// The service refuses jobs that use an unavailable node before queueing them.
-    fn availability(&self, _resources: &NodeResources) -> Result<(), NodeError> {
+    /// Whether this process can run the node with `params` (`null` = the defaults): the
+    /// native runtime and model files it needs are there. Cheap (file checks; a runtime is
+    /// loaded once). The service refuses jobs that use an unavailable node before queueing
+    /// them, and `GET /v1/nodes` reports it for the defaults.
+    fn availability(
+        &self,
+        _resources: &NodeResources,
+        _params: &serde_json::Value,
+    ) -> Result<(), NodeError> {
         Ok(())
     }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{conversation, lines, Line};
+use common::{conversation, lines, varied_lines, Line};
 use std::sync::{Arc, Mutex};
 use voxflow_nodes::diarize::metrics::{der, DerReport};
 use voxflow_nodes::diarize::{diarize, DiarizeNode, DiarizeParams};
@@ -87,6 +87,28 @@ fn three_speakers_without_pauses() {
 #[test]
 fn three_speakers_short_pauses() {
     check("3 speakers, 0.15 s pauses", &lines("ABCACBCABCAB", 0.15));
+}
+
+/// ~4 minutes, 80 turns of only 4 sentences (2 per voice), each spoken the same way every
+/// time: espeak-ng repeats the exact waveform, so each stretch has ~20 identical copies,
+/// more than a pruned affinity row keeps — the graph must still join them into voices
+/// (before near-duplicates were collapsed this found 1 of 2 speakers; docs/benchmarks.md).
+#[test]
+fn long_conversation_with_verbatim_repeats() {
+    let mut script = lines(&"AB".repeat(40), 0.4);
+    for (i, line) in script.iter_mut().enumerate() {
+        line.text = common::LINES[i % 4];
+    }
+    check("2 speakers, 80 turns of 4 sentences, verbatim", &script);
+}
+
+/// ~4.5 minutes, three voices, every repeat at another pace (no identical waveforms).
+#[test]
+fn long_conversation_three_speakers() {
+    check(
+        "3 speakers, 78 turns, varied repeats",
+        &varied_lines(&"ABCACBCAB".repeat(9)[..78], 0.3),
+    );
 }
 
 #[test]
@@ -195,7 +217,9 @@ fn without_onnx_runtime_the_node_says_so() {
         NodeResources::new(common::models_dir()).with_onnx_lib("/nonexistent/libonnxruntime.so"),
     );
     let node = DiarizeNode;
-    let e = node.availability(&res).unwrap_err();
+    let e = node
+        .availability(&res, &serde_json::Value::Null)
+        .unwrap_err();
     assert_eq!(e.kind, NodeErrorKind::RuntimeUnavailable);
     let mut inputs = NodeInputs::new();
     inputs.insert(

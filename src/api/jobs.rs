@@ -279,23 +279,29 @@ pub async fn create_job(
     } else {
         super::graphs::checked_graph(&state.registry, &graph_value)?
     };
-    // Refuse graphs this server cannot run (e.g. diarization without ONNX Runtime) before
-    // anything is queued.
+    // Refuse graphs this server cannot run (a native runtime or a model file missing)
+    // before anything is queued.
     let resources = state.speech.resources();
-    for node in &parsed.nodes {
-        if let Some(n) = state.registry.get(&node.kind) {
-            if n.availability(&resources).is_err() {
-                return Err(ApiError::new(
-                    Code::NodeUnavailable,
-                    format!(
-                        "Node `{}` ({}) cannot run on this server: the native runtime it needs \
-                         (ONNX Runtime) is not installed. The operator can install it with \
-                         scripts/setup-native.sh or point VOXFLOW_ORT_LIB at it.",
-                        node.id, node.kind
-                    ),
-                ));
-            }
-        }
+    let registry = state.registry.clone();
+    let nodes: Vec<(String, String, serde_json::Value)> = parsed
+        .nodes
+        .iter()
+        .map(|n| (n.id.clone(), n.kind.clone(), n.params.clone()))
+        .collect();
+    let unavailable = web::block(move || {
+        nodes.into_iter().find_map(|(id, kind, params)| {
+            let node = registry.get(&kind)?;
+            let e = node.availability(&resources, &params).err()?;
+            Some(format!(
+                "Node `{id}` ({kind}) cannot run on this server: {}",
+                resources.scrub_paths(&e.message)
+            ))
+        })
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    if let Some(detail) = unavailable {
+        return Err(ApiError::new(Code::NodeUnavailable, detail));
     }
 
     // Inputs: one file id or http(s) URL per graph input, nothing else.

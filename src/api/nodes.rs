@@ -37,6 +37,38 @@ pub struct NodeManifestView {
     /// JSON Schema (draft 2020-12) of the `params` object, with defaults and `x-ui` hints.
     #[schema(value_type = Object)]
     pub params_schema: serde_json::Value,
+    /// Whether this server can run the node with its default params (the native runtime
+    /// and model files it needs are installed). Absent in `voxflow nodes --json`, which
+    /// describes the registry rather than a server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub availability: Option<Availability>,
+}
+
+/// Whether a server can run a node kind now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Availability {
+    pub available: bool,
+    /// Why not, and how the operator fixes it; absent when available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Availability {
+    fn of(
+        check: Result<(), voxflow_nodes::NodeError>,
+        resources: &voxflow_nodes::NodeResources,
+    ) -> Self {
+        match check {
+            Ok(()) => Availability {
+                available: true,
+                detail: None,
+            },
+            Err(e) => Availability {
+                available: false,
+                detail: Some(resources.scrub_paths(&e.message)),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,6 +103,7 @@ impl From<&NodeManifest> for NodeManifestView {
             inputs: m.inputs.iter().map(port).collect(),
             outputs: m.outputs.iter().map(port).collect(),
             params_schema: m.params_schema.clone(),
+            availability: None,
         }
     }
 }
@@ -125,15 +158,13 @@ fn job_status_manifest() -> NodeManifestView {
                               "x-ui": {"advanced": true, "widget": "select"}}
             }
         }),
+        availability: None,
     }
 }
 
-/// The registry as served: built once, with its ETag.
+/// The registry's manifests (built once); served with this server's availability added.
 pub struct Catalog {
     pub items: Vec<NodeManifestView>,
-    list_etag: String,
-    item_etags: Vec<String>,
-    list_json: String,
 }
 
 impl Catalog {
@@ -145,28 +176,11 @@ impl Catalog {
             .collect();
         items.push(job_status_manifest());
         items.sort_by(|a, b| a.kind.cmp(&b.kind));
-        let etag = |json: &str| {
-            format!(
-                "\"{}\"",
-                &hex::encode(Sha256::digest(json.as_bytes()))[..32]
-            )
-        };
-        let list_json =
-            serde_json::to_string(&serde_json::json!({ "items": items })).unwrap_or_default();
-        let item_etags = items
-            .iter()
-            .map(|i| etag(&serde_json::to_string(i).unwrap_or_default()))
-            .collect();
-        Catalog {
-            list_etag: etag(&list_json),
-            item_etags,
-            list_json,
-            items,
-        }
+        Catalog { items }
     }
 
-    /// The list as `GET /v1/nodes` serves it, pretty-printed: what `voxflow nodes --json`
-    /// prints and `flowise-plugin/registry.json` holds.
+    /// The list as `voxflow nodes --json` prints it and `flowise-plugin/registry.json` holds
+    /// it (no availability: that belongs to a server), pretty-printed.
     pub fn pretty_json(&self) -> serde_json::Result<String> {
         serde_json::to_string_pretty(&serde_json::json!({ "items": self.items }))
     }
@@ -174,6 +188,47 @@ impl Catalog {
     pub fn get(&self, kind: &str) -> Option<&NodeManifestView> {
         self.items.iter().find(|i| i.kind == kind)
     }
+
+    /// Every manifest with whether this server can run it now. Checked per request (file
+    /// checks; runtimes load once), so installing a model or library shows without a restart.
+    fn served(
+        &self,
+        registry: &voxflow_nodes::Registry,
+        resources: &voxflow_nodes::NodeResources,
+    ) -> Vec<NodeManifestView> {
+        self.items
+            .iter()
+            .map(|item| {
+                let check = registry.get(&item.kind).map_or(Ok(()), |n| {
+                    n.availability(resources, &serde_json::Value::Null)
+                });
+                NodeManifestView {
+                    availability: Some(Availability::of(check, resources)),
+                    ..item.clone()
+                }
+            })
+            .collect()
+    }
+}
+
+/// A strong ETag for a JSON body.
+fn etag(json: &str) -> String {
+    format!(
+        "\"{}\"",
+        &hex::encode(Sha256::digest(json.as_bytes()))[..32]
+    )
+}
+
+/// The served manifests, off the async threads (the checks touch the filesystem).
+async fn served(state: &web::Data<AppState>) -> Result<Vec<NodeManifestView>, ApiError> {
+    let state = state.clone();
+    web::block(move || {
+        state
+            .catalog
+            .served(&state.registry, &state.speech.resources())
+    })
+    .await
+    .map_err(ApiError::internal)
 }
 
 fn not_modified(req: &HttpRequest, etag: &str) -> bool {
@@ -215,13 +270,15 @@ pub async fn list_nodes(
     state: web::Data<AppState>,
     _authed: Authed,
     req: HttpRequest,
-) -> HttpResponse {
-    let catalog = &state.catalog;
-    cached(&req, &catalog.list_etag, || {
+) -> Result<HttpResponse, ApiError> {
+    let items = served(&state).await?;
+    let json = serde_json::to_string(&serde_json::json!({ "items": items }))
+        .map_err(ApiError::internal)?;
+    Ok(cached(&req, &etag(&json), || {
         HttpResponse::Ok()
             .content_type("application/json")
-            .body(catalog.list_json.clone())
-    })
+            .body(json)
+    }))
 }
 
 /// Reads one node kind's manifest.
@@ -242,15 +299,16 @@ pub async fn get_node(
     req: HttpRequest,
     kind: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let catalog = &state.catalog;
-    let index = catalog
-        .items
-        .iter()
-        .position(|i| i.kind == *kind)
+    let item = served(&state)
+        .await?
+        .into_iter()
+        .find(|i| i.kind == *kind)
         .ok_or_else(|| ApiError::new(Code::NodeKindNotFound, format!("No node kind `{kind}`")))?;
-    let item = &catalog.items[index];
-    Ok(cached(&req, &catalog.item_etags[index], || {
-        HttpResponse::Ok().json(item)
+    let json = serde_json::to_string(&item).map_err(ApiError::internal)?;
+    Ok(cached(&req, &etag(&json), || {
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(json)
     }))
 }
 

@@ -118,11 +118,15 @@ impl From<crate::store::StoreError> for OpenAiError {
 
 /// A node failure as the client should see it: user faults are 4xx with the node's message
 /// (paths replaced), runtime faults and bugs are 5xx with a generic message.
-fn node_error(e: NodeError, upload: &std::path::Path, models_dir: &std::path::Path) -> OpenAiError {
-    let message = e
-        .message
-        .replace(&upload.display().to_string(), "the uploaded file")
-        .replace(&models_dir.display().to_string(), "the models directory");
+fn node_error(
+    e: NodeError,
+    upload: &std::path::Path,
+    resources: &voxflow_nodes::NodeResources,
+) -> OpenAiError {
+    let message = resources.scrub_paths(
+        &e.message
+            .replace(&upload.display().to_string(), "the uploaded file"),
+    );
     let (status, code, param) = match e.kind {
         NodeErrorKind::InvalidParams | NodeErrorKind::InvalidInput => {
             (StatusCode::BAD_REQUEST, "invalid_value", None)
@@ -402,11 +406,11 @@ async fn speech_to_text(
     };
     let model = state.speech.model_name(form.model.as_deref().unwrap_or(""));
     let upload_path = upload.path().to_path_buf();
-    let models_dir = state.speech.models_dir().to_path_buf();
+    let resources = state.speech.resources();
     state
         .speech
         .resolve_model(&model)
-        .map_err(|e| node_error(e, &upload_path, &models_dir))?;
+        .map_err(|e| node_error(e, &upload_path, &resources))?;
     let request = TranscribeRequest {
         path: upload_path.clone(),
         whisper: WhisperParams {
@@ -425,7 +429,7 @@ async fn speech_to_text(
         .speech
         .transcribe(request)
         .await
-        .map_err(|e| node_error(e, &upload_path, &models_dir))?;
+        .map_err(|e| node_error(e, &upload_path, &resources))?;
     drop(upload);
     tracing::info!(
         model = %model,

@@ -164,6 +164,12 @@ pub struct ClaimOptions {
 /// which made a claim quadratic in the queue length (145 s at 10k queued jobs of one tenant,
 /// see docs/benchmarks.md). `MATERIALIZED` keeps PostgreSQL from inlining the CTEs back into
 /// the per-row form.
+///
+/// The "claimable" predicate appears twice on purpose: `tenants_ready` needs it to pick
+/// tenants, and the outer query must test it on `jobs c` itself. On PostgreSQL, `FOR UPDATE
+/// … SKIP LOCKED` re-checks only the locked table's own conditions against the row's newest
+/// version; with the predicate only in a CTE (the statement's snapshot), a job another
+/// worker claimed and committed while this statement ran would pass and be claimed twice.
 const CANDIDATES: &str = "
     WITH tenants_ready AS MATERIALIZED (
         SELECT DISTINCT q.tenant_id FROM jobs q

@@ -498,18 +498,23 @@ impl Worker {
             Err(e) => {
                 let was_cancelled = e.kind == NodeErrorKind::Cancelled
                     || at.cancelled.load(std::sync::atomic::Ordering::SeqCst);
-                let message = e.message.clone();
+                // Tenants read this; the full message (with paths) goes to the log below.
+                let message = self.resources.scrub_paths(&e.message);
                 self.store_write_as(job, {
-                    let node_id = node_id.clone();
+                    let (node_id, message) = (node_id.clone(), message.clone());
                     let state = if was_cancelled { "cancelled" } else { "failed" };
                     move |c, j| j.node_state(c, &node_id, state, Some(&message))
                 })
                 .await?;
-                if e.fault == FaultSource::Bug {
-                    tracing::error!(node = %node_id, error = %e, "node bug");
+                match e.fault {
+                    FaultSource::Bug => tracing::error!(node = %node_id, error = %e, "node bug"),
+                    FaultSource::Runtime => {
+                        tracing::warn!(node = %node_id, error = %e, "node failed (runtime)")
+                    }
+                    FaultSource::User => {}
                 }
                 Ok(NodeRun::Failed(
-                    format!("node `{node_id}` ({}): {}", node.kind, e.message),
+                    format!("node `{node_id}` ({}): {message}", node.kind),
                     e.fault == FaultSource::Runtime,
                     was_cancelled,
                 ))

@@ -228,6 +228,28 @@ async fn refused_without_onnx_runtime(backend: Backend) {
         Some(0),
         "nothing queued"
     );
+    // The registry says so before anyone submits: diarization unavailable (why, without
+    // server paths), the rest available.
+    let nodes = app.get("/v1/nodes", token).await;
+    let availability = |kind: &str| {
+        nodes.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|n| n["kind"] == kind)
+            .map(|n| n["availability"].clone())
+            .unwrap_or_default()
+    };
+    let dia = availability("diarize.pyannote");
+    assert_eq!(dia["available"], false, "{dia}");
+    let why = dia["detail"].as_str().expect("detail");
+    assert!(
+        why.contains("ONNX Runtime") && why.contains("setup-native.sh"),
+        "{why}"
+    );
+    assert!(!why.contains("/nonexistent"), "no server paths: {why}");
+    assert_eq!(availability("whisper.transcribe")["available"], true);
+    assert_eq!(availability("vad.silero")["available"], true);
     // The rest works: a graph without diarization is accepted.
     let plain = crate::jobs::vad_whisper_srt("tiny.en");
     let r = app

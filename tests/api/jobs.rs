@@ -65,7 +65,9 @@ pub async fn submit(app: &TestApp, token: &str, graph: Value, file_id: &str) -> 
     r.id()
 }
 
-/// Polls until the job is final (or `until` says stop), at most 120 s.
+/// Polls until the job is final (or `until` says stop), at most 300 s: generous, because a
+/// loaded 2-core CI machine runs the real models several times slower than an idle one
+/// (the full-pipeline job once took over 120 s at load 11).
 pub async fn wait_for(
     app: &TestApp,
     token: &str,
@@ -81,7 +83,7 @@ pub async fn wait_for(
             return r.body;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(120),
+            started.elapsed() < Duration::from_secs(300),
             "job {id} stuck: {}",
             r.body
         );
@@ -272,8 +274,10 @@ api_test!(jobs_can_be_cancelled_while_queued_or_running, |app| {
     let started = Instant::now();
     let job = wait_for(&app, &w.a_member.1, &running, |_| false).await;
     assert_eq!(job["status"], "cancelled", "{job}");
+    // A sanity bound, not a latency target (the status above is what proves the cancel):
+    // at load 11 on 2 cores a cancel once took 38 s to land (whisper base, beam 5).
     assert!(
-        started.elapsed() < Duration::from_secs(20),
+        started.elapsed() < Duration::from_secs(90),
         "cancellation took {:?}",
         started.elapsed()
     );

@@ -27,6 +27,8 @@ api_test!(node_registry_with_etags, |app| {
             "{item}"
         );
         assert_eq!(item["params_schema"]["type"], "object", "{item}");
+        // The test server has every model and native library (setup-native.sh).
+        assert_eq!(item["availability"]["available"], true, "{item}");
         assert!(
             item["outputs"].as_array().is_some_and(|o| !o.is_empty()),
             "{item}"
@@ -158,3 +160,32 @@ api_test!(graphs_validate_over_http_reporting_every_problem, |app| {
         .await;
     assert_eq!(r.code(), "invalid_graph");
 });
+
+api_test!(
+    a_graph_naming_a_model_this_server_lacks_is_refused_before_queueing,
+    |app| {
+        let w = app.world().await;
+        let token = &w.a_member.1;
+        let file = crate::jobs::upload_speech(&app, token, "Hello there.").await;
+        let graph = crate::jobs::vad_whisper_srt("large-v3");
+        let r = app
+            .post(
+                "/v1/jobs",
+                token,
+                serde_json::json!({"graph": graph, "inputs": {"src": file}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+        assert_eq!(r.code(), "node_unavailable");
+        let detail = r.body["detail"].as_str().expect("detail");
+        // Names the node and the model, lists what is installed, hides the server's paths.
+        assert!(
+            detail.contains("`asr`") && detail.contains("large-v3") && detail.contains("tiny.en"),
+            "{detail}"
+        );
+        let models_dir = crate::helpers::models_dir().display().to_string();
+        assert!(!detail.contains(&models_dir), "no server paths: {detail}");
+        let listed = app.get("/v1/jobs", token).await;
+        assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(0));
+    }
+);

@@ -779,6 +779,15 @@ impl Node for WhisperNode {
         p.validate()
     }
 
+    fn availability(
+        &self,
+        resources: &crate::NodeResources,
+        params: &serde_json::Value,
+    ) -> Result<(), NodeError> {
+        let p: WhisperParams = parse_params(params.clone())?;
+        resolve_model(resources.models_dir(), &p.model).map(|_| ())
+    }
+
     fn run(
         &self,
         inputs: NodeInputs,

@@ -221,6 +221,15 @@ impl Node for VadNode {
         p.validate()
     }
 
+    fn availability(
+        &self,
+        resources: &crate::NodeResources,
+        params: &serde_json::Value,
+    ) -> Result<(), NodeError> {
+        let p: VadParams = parse_params(params.clone())?;
+        resolve_vad_model(resources.models_dir(), &p.model).map(|_| ())
+    }
+
     fn run(
         &self,
         inputs: NodeInputs,

@@ -16,6 +16,7 @@ use crate::types::AudioBuffer;
 use crate::{inputs, Node, NodeCtx, NodeInputs, NodeOutputs, PortValue};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub const KIND: &str = "bgm.separate";
@@ -128,6 +129,21 @@ fn validate_model_file(name: &str) -> Result<(), NodeError> {
     }
 }
 
+/// `<models_dir>/<model>`, or `ModelNotFound`.
+fn mdx_model_path(models_dir: &Path, model: &str) -> Result<PathBuf, NodeError> {
+    let path = models_dir.join(model);
+    if path.is_file() {
+        return Ok(path);
+    }
+    Err(NodeError::new(
+        NodeErrorKind::ModelNotFound,
+        format!(
+            "MDX-Net model `{model}` is not in the models directory ({})",
+            models_dir.display()
+        ),
+    ))
+}
+
 /// The model stem of `audio` from a user-supplied MDX-Net model.
 fn mdx_stem(
     audio: &AudioBuffer,
@@ -135,16 +151,7 @@ fn mdx_stem(
     model: &str,
     ctx: &NodeCtx,
 ) -> Result<Vec<f32>, NodeError> {
-    let path = ctx.resources.models_dir.join(model);
-    if !path.is_file() {
-        return Err(NodeError::new(
-            NodeErrorKind::ModelNotFound,
-            format!(
-                "MDX-Net model `{model}` is not in the models directory ({})",
-                ctx.resources.models_dir.display()
-            ),
-        ));
-    }
+    let path = mdx_model_path(&ctx.resources.models_dir, model)?;
     let mut session = ctx
         .resources
         .onnx
@@ -279,6 +286,24 @@ impl Node for BgmNode {
     fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError> {
         let p: BgmParams = parse_params(params.clone())?;
         p.validate()
+    }
+
+    fn availability(
+        &self,
+        resources: &crate::NodeResources,
+        params: &serde_json::Value,
+    ) -> Result<(), NodeError> {
+        let p: BgmParams = parse_params(params.clone())?;
+        match (p.engine, p.model.as_deref()) {
+            (Engine::Deepfilternet3, _) => resources.deepfilter.load().map(|_| ()),
+            (Engine::MdxNet, model) => {
+                resources.onnx.init()?;
+                // Without a model the params are invalid; validation says so.
+                model.map_or(Ok(()), |m| {
+                    mdx_model_path(&resources.models_dir, m).map(|_| ())
+                })
+            }
+        }
     }
 
     fn run(

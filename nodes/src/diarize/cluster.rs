@@ -11,6 +11,11 @@
 //!
 //! Memory is bounded: at most [`MAX_SPECTRAL`] embeddings (evenly spaced) build the affinity
 //! matrix; every embedding is then assigned to its nearest centroid.
+//!
+//! Near-duplicate embeddings (cosine ≥ [`DUPLICATE`]) are clustered as one point. Pruning
+//! keeps each row's few strongest affinities, so a stretch that recurs many times (a jingle,
+//! a catchphrase, a recording that repeats) would otherwise keep only its own copies and cut
+//! the graph into one island per repeat, and the eigengap would no longer count voices.
 
 use nalgebra::DMatrix;
 
@@ -22,6 +27,9 @@ pub const MAX_SPECTRAL: usize = 800;
 const MAX_GAP_SEARCH: usize = 20;
 /// Share of each affinity row kept (at least 6 entries), as in 3D-Speaker.
 const PRUNE_KEEP: f64 = 0.022;
+/// Embeddings at least this similar count as one point (same voice, same sound: CAM++ puts
+/// different voices far below this, and one voice's different words mostly below it too).
+pub const DUPLICATE: f32 = 0.95;
 
 /// How many speakers the caller allows.
 #[derive(Clone, Copy, Debug)]
@@ -78,20 +86,26 @@ pub fn cluster(emb: &[Vec<f32>], bounds: Bounds, merge_threshold: f32) -> Vec<us
     }
     let min = bounds.num.unwrap_or(bounds.min).clamp(1, n);
     let max = bounds.num.unwrap_or(bounds.max).clamp(min, n);
-    let mut labels = if n < MIN_SPECTRAL {
-        agglomerative(emb, min, max, merge_threshold)
+    // Evenly spaced subset for the affinity matrix; everything is reassigned below.
+    let stride = n.div_ceil(MAX_SPECTRAL);
+    let subset: Vec<Vec<f32>> = emb.iter().step_by(stride).cloned().collect();
+    let (mut of, mut reps) = collapse_duplicates(&subset);
+    if reps.len() < min {
+        // Too few distinct points to give the speakers asked for: cluster every one.
+        (of, reps) = ((0..subset.len()).collect(), (0..subset.len()).collect());
+    }
+    let points: Vec<Vec<f32>> = reps.iter().map(|&i| subset[i].clone()).collect();
+    let point_labels = if points.len() < MIN_SPECTRAL {
+        agglomerative(&points, min, max, merge_threshold)
     } else {
-        // Evenly spaced subset for the affinity matrix; everything is reassigned below.
-        let stride = n.div_ceil(MAX_SPECTRAL);
-        let subset: Vec<Vec<f32>> = emb.iter().step_by(stride).cloned().collect();
-        let sub_labels = spectral(&subset, bounds.num.map(|k| k.min(subset.len())), min, max);
+        spectral(&points, bounds.num.map(|k| k.min(points.len())), min, max)
+    };
+    let sub_labels: Vec<usize> = of.iter().map(|&r| point_labels[r]).collect();
+    let mut labels = if stride == 1 {
+        sub_labels
+    } else {
         let k = sub_labels.iter().max().map_or(0, |m| m + 1);
-        if stride == 1 {
-            sub_labels
-        } else {
-            let c = centroids(&subset, &sub_labels, k);
-            nearest(emb, &c)
-        }
+        nearest(emb, &centroids(&subset, &sub_labels, k))
     };
     let mut k = compact(&mut labels);
     // Merge clusters whose centroids are closer than the threshold (never below `min`;
@@ -121,6 +135,25 @@ pub fn cluster(emb: &[Vec<f32>], bounds: Bounds, merge_threshold: f32) -> Vec<us
         k = compact(&mut labels);
     }
     labels
+}
+
+/// Groups near-duplicates (cosine ≥ [`DUPLICATE`] to a group's first member): returns each
+/// embedding's group and each group's first member, in order.
+fn collapse_duplicates(emb: &[Vec<f32>]) -> (Vec<usize>, Vec<usize>) {
+    let mut reps: Vec<usize> = Vec::new();
+    let of = emb
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            reps.iter()
+                .position(|&r| dot(e, &emb[r]) >= DUPLICATE)
+                .unwrap_or_else(|| {
+                    reps.push(i);
+                    reps.len() - 1
+                })
+        })
+        .collect();
+    (of, reps)
 }
 
 /// Index of the most similar centroid for each embedding.
@@ -321,6 +354,36 @@ mod tests {
             let labels = cluster(&emb, FREE, 0.78);
             assert!(same_partition(&labels, &truth), "k = {k}: {labels:?}");
         }
+    }
+
+    /// Two voices, each saying 6 different things (cos ≈ 0.9 within a voice), every stretch
+    /// recurring 10 times almost unchanged (cos ≈ 0.99): without collapsing duplicates each
+    /// row's pruned neighbours are its own copies and the graph falls apart into 12 islands.
+    #[test]
+    fn recurring_stretches_do_not_hide_the_voices() {
+        let (voices, _) = blobs(2, 1, 0.0, 21);
+        let mut s = 5u32;
+        let mut rnd = move || {
+            s = s.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+        };
+        let mut jitter = |v: &[f32], by: f32| {
+            let mut w: Vec<f32> = v.iter().map(|x| x + by * rnd()).collect();
+            normalize(&mut w);
+            w
+        };
+        let lines: Vec<(usize, Vec<f32>)> = (0..12)
+            .map(|i| (i % 2, jitter(&voices[i % 2], 0.08)))
+            .collect();
+        let (mut emb, mut truth) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            for (voice, line) in &lines {
+                emb.push(jitter(line, 0.01));
+                truth.push(*voice);
+            }
+        }
+        let labels = cluster(&emb, FREE, 0.78);
+        assert!(same_partition(&labels, &truth), "{labels:?}");
     }
 
     #[test]

@@ -554,8 +554,15 @@ impl Node for DiarizeNode {
         p.validate()
     }
 
-    fn availability(&self, resources: &crate::NodeResources) -> Result<(), NodeError> {
-        resources.onnx.init().map(|_| ())
+    fn availability(
+        &self,
+        resources: &crate::NodeResources,
+        params: &serde_json::Value,
+    ) -> Result<(), NodeError> {
+        let p: DiarizeParams = parse_params(params.clone())?;
+        resources.onnx.init()?;
+        resolve_onnx_model(resources.models_dir(), &p.segmentation_model)?;
+        resolve_onnx_model(resources.models_dir(), &p.embedding_model).map(|_| ())
     }
 
     fn run(

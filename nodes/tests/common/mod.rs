@@ -238,6 +238,9 @@ pub struct Line {
     pub speaker: &'static str,
     pub text: &'static str,
     pub gap_after: f64,
+    /// Added to the voice's words per minute (0 = its usual pace). espeak-ng is
+    /// deterministic: the same line at the same pace is the same waveform.
+    pub pace: i32,
 }
 
 /// espeak-ng voices that CAM++ tells apart (cosine ≈ 0.4–0.5 between them, ≈ 0.9 within):
@@ -279,8 +282,19 @@ pub fn lines(speaker_order: &str, gap: f64) -> Vec<Line> {
                 .expect("speaker A, B or C"),
             text: LINES[i % LINES.len()],
             gap_after: gap,
+            pace: 0,
         })
         .collect()
+}
+
+/// Like [`lines`], but each repeat of a sentence is spoken at another pace (−12 … +12 wpm),
+/// so a long conversation has no two identical waveforms — as in real speech.
+pub fn varied_lines(speaker_order: &str, gap: f64) -> Vec<Line> {
+    let mut script = lines(speaker_order, gap);
+    for (i, line) in script.iter_mut().enumerate() {
+        line.pace = [0, 8, -8, 12, -12, 4, -4][(i / LINES.len()) % 7];
+    }
+    script
 }
 
 /// Synthesises `lines` (leading/trailing silence of each line trimmed with sox), lays them
@@ -301,7 +315,7 @@ pub fn conversation(dir: &Path, lines: &[Line]) -> (Vec<f32>, Vec<voxflow_nodes:
                 "-v",
                 voice,
                 "-s",
-                &wpm.to_string(),
+                &(*wpm as i32 + line.pace).to_string(),
                 "-p",
                 &pitch.to_string(),
                 "-w",

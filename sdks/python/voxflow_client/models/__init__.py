@@ -7,6 +7,7 @@ from .artifact_view import ArtifactView
 from .audit_entry_view import AuditEntryView
 from .audit_entry_view_details import AuditEntryViewDetails
 from .audit_log_list import AuditLogList
+from .availability import Availability
 from .create_api_key_request import CreateApiKeyRequest
 from .create_job_request import CreateJobRequest
 from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
@@ -101,6 +102,7 @@ __all__ = (
     "AuditEntryView",
     "AuditEntryViewDetails",
     "AuditLogList",
+    "Availability",
     "CreateApiKeyRequest",
     "CreatedApiKeyView",
     "CreatedWebhookView",

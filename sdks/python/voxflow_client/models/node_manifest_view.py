@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.availability import Availability
     from ..models.node_manifest_view_params_schema import NodeManifestViewParamsSchema
     from ..models.port_view import PortView
 
@@ -28,6 +31,7 @@ class NodeManifestView:
         params_schema (NodeManifestViewParamsSchema): JSON Schema (draft 2020-12) of the `params` object, with defaults
             and `x-ui` hints.
         version (str): Semantic version of the node's contract.
+        availability (Availability | None | Unset):
     """
 
     category: str
@@ -38,9 +42,12 @@ class NodeManifestView:
     outputs: list[PortView]
     params_schema: NodeManifestViewParamsSchema
     version: str
+    availability: Availability | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.availability import Availability  # noqa: PLC0415
+
         category = self.category
 
         description = self.description
@@ -63,6 +70,14 @@ class NodeManifestView:
 
         version = self.version
 
+        availability: dict[str, Any] | None | Unset
+        if isinstance(self.availability, Unset):
+            availability = UNSET
+        elif isinstance(self.availability, Availability):
+            availability = self.availability.to_dict()
+        else:
+            availability = self.availability
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -77,11 +92,14 @@ class NodeManifestView:
                 "version": version,
             }
         )
+        if availability is not UNSET:
+            field_dict["availability"] = availability
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.availability import Availability  # noqa: PLC0415
         from ..models.node_manifest_view_params_schema import NodeManifestViewParamsSchema  # noqa: PLC0415
         from ..models.port_view import PortView  # noqa: PLC0415
 
@@ -112,6 +130,23 @@ class NodeManifestView:
 
         version = d.pop("version")
 
+        def _parse_availability(data: object) -> Availability | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                availability_type_0 = Availability.from_dict(data)
+
+                return availability_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Availability | None | Unset, data)
+
+        availability = _parse_availability(d.pop("availability", UNSET))
+
         node_manifest_view = cls(
             category=category,
             description=description,
@@ -121,6 +156,7 @@ class NodeManifestView:
             outputs=outputs,
             params_schema=params_schema,
             version=version,
+            availability=availability,
         )
 
         node_manifest_view.additional_properties = d
