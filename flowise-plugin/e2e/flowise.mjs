@@ -184,8 +184,10 @@ const mime = process.env.AUDIO_MIME || 'audio/wav'
 const clip = readFileSync(env('AUDIO_FILE'))
 const upload = { data: `data:${mime};base64,${clip.toString('base64')}`, type: 'audio', name: basename(env('AUDIO_FILE')), mime }
 const upFlow = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: chat upload → VAD → Whisper → Run', flowData: chatflow({ model: tiny.name, language: 'en' }, { mode: 'chatUpload' }), deployed: false, type: 'CHATFLOW' })).json
+const since = (t) => ((Date.now() - t) / 1000).toFixed(1)
+let t1 = Date.now()
 const upPred = (await call('POST', `/api/v1/prediction/${upFlow.id}`, { question: 'transcribe my recording', uploads: [upload] })).json
-console.log(`chat upload (${upload.name}, ${mime}, ${clip.length} bytes) → ${JSON.stringify(upPred.text)}`)
+console.log(`chat upload (${upload.name}, ${mime}, ${clip.length} bytes; ${since(t1)} s) → ${JSON.stringify(upPred.text)}`)
 hasWords(upPred.text, 'the transcript of the uploaded file')
 
 // 8. Agentflow v2, built the way its canvas builds nodes (type "agentFlow", one output anchor).
@@ -251,9 +253,10 @@ const af = (await call('POST', '/api/v1/chatflows', {
     flowData: agentflow(agentNode('voxflowTranscribeAgentflow', 'voxflowTranscribeAgentflow_0', 300, 80, { audio: env('AUDIO_URL'), model: tiny.name, language: 'en', vad: true }))
 })).json
 ok(af.type === 'AGENTFLOW', `agentflow ${af.id} created`)
+t1 = Date.now()
 const events = await streamPrediction(af.id, { question: 'transcribe' })
 const kinds = [...new Set(events.map((e) => e.event))]
-console.log(`agentflow stream: ${events.length} events (${kinds.join(', ')})`)
+console.log(`agentflow stream (${since(t1)} s): ${events.length} events (${kinds.join(', ')})`)
 const progress = events.filter((e) => e.event === 'voxflowProgress')
 for (const p of progress) console.log(`  voxflowProgress ${JSON.stringify(p.data)}`)
 ok(progress.length >= 2 && progress.every((p) => typeof p.data?.message === 'string' && typeof p.data?.fraction === 'number'), `the stream carries Voxflow's job progress (${progress.length} voxflowProgress events)`)
@@ -283,8 +286,9 @@ const tf = (await call('POST', '/api/v1/chatflows', {
         toolAgentflowSelectedToolConfig: toolConfig
     }))
 })).json
+t1 = Date.now()
 const toolPred = (await call('POST', `/api/v1/prediction/${tf.id}`, { question: env('AUDIO_URL') })).json
-console.log(`tool node → ${JSON.stringify(toolPred.text)}`)
+console.log(`tool node (${since(t1)} s) → ${JSON.stringify(toolPred.text)}`)
 ok(!/^Error:/.test(toolPred.text ?? ''), 'the tool answered without an error')
 hasWords(toolPred.text, 'the Tool node output')
 const toolRun = (toolPred.agentFlowExecutedData ?? []).find((d) => d.data?.name === 'toolAgentflow')
