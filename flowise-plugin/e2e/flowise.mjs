@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Drives a real Flowise through its HTTP API (issue 6's proof): registers the admin, creates an
 // API key, the Voxflow credential and
-//   - a chatflow Audio source (URL) → VAD → Whisper → Run: prediction, transcript, documents;
+//   - a chatflow Audio source (URL) → VAD → Whisper → Run: prediction, transcript, documents
+//     (asked to stream, Flowise answers JSON: it never streams an "Ending Node" chatflow);
 //   - the same with a Voxflow problem (beam_size 99): the detail reaches the prediction's error;
 //   - a chatflow Audio source (chat upload) → VAD → Whisper → Run, called with the clip uploaded
 //     in the prediction body (`uploads`), as Flowise's chat sends it;
@@ -157,7 +158,10 @@ ok(typeof flow.id === 'string', `chatflow ${flow.id} created`)
 
 // 5. The prediction: the transcript comes back as the answer.
 const t0 = Date.now()
-const pred = (await call('POST', `/api/v1/prediction/${flow.id}`, { question: 'transcribe' })).json
+// Asked to stream, Flowise still answers JSON: it never streams a chatflow whose ending node's
+// output is "Ending Node" (checkIfChatflowIsValidForStreaming), so Run's progress cannot reach it.
+const predRes = await call('POST', `/api/v1/prediction/${flow.id}`, { question: 'transcribe', streaming: true })
+const pred = predRes.json
 const seconds = ((Date.now() - t0) / 1000).toFixed(1)
 console.log(`prediction (${seconds} s): ${JSON.stringify(pred.text)}`)
 const words = env('EXPECT_WORDS').split(',')
@@ -169,6 +173,7 @@ function hasWords(text, what) {
 hasWords(pred.text, 'the transcript')
 ok(Array.isArray(pred.sourceDocuments) && pred.sourceDocuments.length > 0 && typeof pred.sourceDocuments[0].metadata?.job_id === 'string', 'the answer carries the transcript as source documents with the job id')
 ok(pred.json?.status === 'succeeded', 'the answer carries the job status')
+ok(String(predRes.res.headers.get('content-type')).startsWith('application/json') && pred.isStreamValid === false, 'asked to stream, Flowise answers a Run-ended chatflow with plain JSON (isStreamValid: false)')
 
 // 6. A Voxflow problem reaches the user: beam_size 99 is out of range.
 const bad = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: bad params', flowData: chatflow({ model: tiny.name, beam_size: 99 }), deployed: false, type: 'CHATFLOW' })).json
@@ -258,7 +263,7 @@ const events = await streamPrediction(af.id, { question: 'transcribe' })
 const kinds = [...new Set(events.map((e) => e.event))]
 console.log(`agentflow stream (${since(t1)} s): ${events.length} events (${kinds.join(', ')})`)
 const progress = events.filter((e) => e.event === 'voxflowProgress')
-for (const p of progress) console.log(`  voxflowProgress ${JSON.stringify(p.data)}`)
+for (const p of progress) console.log(`  +${((p.at - t1) / 1000).toFixed(1)} s voxflowProgress ${JSON.stringify(p.data)}`)
 ok(progress.length >= 2 && progress.every((p) => typeof p.data?.message === 'string' && typeof p.data?.fraction === 'number'), `the stream carries Voxflow's job progress (${progress.length} voxflowProgress events)`)
 const thinking = events.filter((e) => e.event === 'thinking')
 ok(thinking.some((e) => /Voxflow job .* queued/.test(e.data)) && thinking.at(-1)?.data === '' && thinking.at(-1)?.duration >= 1, 'the chat UI gets the progress as thinking lines, closed with the duration')
