@@ -12,7 +12,8 @@
 #      Voxflow tool; node list)
 #   6. open both flows in Flowise's UI (playwright-core + Debian's chromium) and check every node
 #      is rendered; with SCREENSHOT=1 (or `e2e/run.sh --screenshot`) also save the chatflow's
-#      canvas to docs/flowise-canvas.png. Skipped without chromium unless VOXFLOW_REQUIRE_CANVAS=1.
+#      canvas to docs/flowise-canvas.png and the Agentflow's chat window during a run to
+#      docs/flowise-agentflow-chat.png. Skipped without chromium unless VOXFLOW_REQUIRE_CANVAS=1.
 # Env: CARGO_TARGET_DIR (reuses its debug `voxflow`), VOXFLOW_CI_CACHE, KEEP=1 keeps the work dir,
 #      AUDIO_MIME/AUDIO_NAME to upload another format (the clip is converted with sox or ffmpeg).
 set -euo pipefail
@@ -114,7 +115,7 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$chromium" ]; then
   step "Flowise's UI renders both flows (chromium)"
   png=()
-  [ "${SCREENSHOT:-}" = 1 ] && png=(OUT_PNG="$repo/docs/flowise-canvas.png")
+  [ "${SCREENSHOT:-}" = 1 ] && png=(OUT_PNG="$repo/docs/flowise-canvas.png" OUT_CHAT_PNG="$repo/docs/flowise-agentflow-chat.png")
   env FLOWISE_URL="http://127.0.0.1:$fport" FLOW_JSON="$work/flow.json" CHROMIUM="$chromium" "${png[@]}" \
     NODE_PATH="$FLOWISE_DIR/node_modules" node "$here/screenshot.cjs"
 elif [ "${VOXFLOW_REQUIRE_CANVAS:-}" = 1 ] || [ "${SCREENSHOT:-}" = 1 ]; then

@@ -1,9 +1,11 @@
 // Checks that Flowise's own UI renders the e2e flows (run by CI): logs in with playwright-core
 // (a Flowise dependency) driving Debian's chromium (offline; no browser download), opens each
 // flow's canvas (chatflow and Agentflow v2) and asserts that every node is rendered, found by
-// its label in the DOM. With OUT_PNG, also saves a screenshot of the first flow's canvas.
+// its label in the DOM. With OUT_PNG, also saves a screenshot of the first flow's canvas; with
+// OUT_CHAT_PNG, sends "transcribe" in the Agentflow's chat window and saves what the user sees
+// (the job's progress in the thinking card, then the transcript).
 // Env: FLOWISE_URL, FLOW_JSON ({email, password, flows: [{id, kind, labels}]} from flowise.mjs),
-// OUT_PNG (optional), CHROMIUM (default /usr/bin/chromium).
+// OUT_PNG, OUT_CHAT_PNG (optional), CHROMIUM (default /usr/bin/chromium).
 const { chromium } = require('playwright-core')
 const { readFileSync } = require('node:fs')
 
@@ -36,6 +38,16 @@ async function main() {
                 await page.waitForTimeout(500)
                 await page.screenshot({ path: process.env.OUT_PNG })
                 console.log(`screenshot: ${process.env.OUT_PNG}`)
+            }
+            if (flow.kind === 'v2/agentcanvas' && process.env.OUT_CHAT_PNG) {
+                await page.locator('button[title="Chat"]').first().click()
+                const input = page.getByPlaceholder('Type your question...')
+                await input.fill('transcribe')
+                await input.press('Enter')
+                await page.getByText(/Thought for \d+ second/).first().waitFor({ timeout: 180000 })
+                await page.waitForTimeout(2000)
+                await page.screenshot({ path: process.env.OUT_CHAT_PNG })
+                console.log(`screenshot: ${process.env.OUT_CHAT_PNG}`)
             }
         }
     } finally {

@@ -84,7 +84,7 @@ test('progress goes to the stream only when Flowise streams, as custom and think
     assert.equal(await withProgress({ sseStreamer, chatId: 'c', shouldStreamResponse: false }, work), 'silent')
     assert.deepEqual(events, [])
     assert.equal(await withProgress({ sseStreamer, chatId: 'c' }, work), 'streamed')
-    assert.deepEqual(events, ['custom:voxflowProgress:whisper: 50%', 'thinking:- Voxflow whisper: 50%\n:undefined', 'thinking::1'])
+    assert.deepEqual(events, ['custom:voxflowProgress:whisper: 50%', 'thinking:Voxflow whisper: 50%\n:undefined', 'thinking::1'])
     events.length = 0
     await withProgress({ sseStreamer, chatId: 'c' }, work, { thinking: false })
     assert.deepEqual(events, ['custom:voxflowProgress:whisper: 50%'])

@@ -140,7 +140,7 @@ export async function withProgress<T>(
             send(() => streamer.streamCustomEvent?.(chatId, 'voxflowProgress', p))
             if (thinking && typeof streamer.streamThinkingEvent === 'function') {
                 thought = true
-                send(() => streamer.streamThinkingEvent(chatId, `- Voxflow ${p.message}\n`))
+                send(() => streamer.streamThinkingEvent(chatId, `Voxflow ${p.message}\n`))
             }
         })
     } finally {
