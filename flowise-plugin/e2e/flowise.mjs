@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 // Drives a real Flowise through its HTTP API (issue 6's proof): registers the admin, creates an
-// API key, the Voxflow credential and a chatflow Audio source (URL) → VAD → Whisper → Run,
-// calls the prediction API and checks the transcript; checks that GET /api/v1/nodes lists every
-// Voxflow node; checks that a Voxflow problem detail reaches the prediction's error.
-// Env: FLOWISE_URL, VOXFLOW_URL, VOXFLOW_KEY, AUDIO_URL, EXPECT_WORDS (comma list), NODES_JSON,
-// OUT (a file to write {chatflowId, email, password} to, for the screenshot).
+// API key, the Voxflow credential and
+//   - a chatflow Audio source (URL) → VAD → Whisper → Run: prediction, transcript, documents
+//     (asked to stream, Flowise answers JSON: it never streams an "Ending Node" chatflow);
+//   - the same with a Voxflow problem (beam_size 99): the detail reaches the prediction's error;
+//   - a chatflow Audio source (chat upload) → VAD → Whisper → Run, called with the clip uploaded
+//     in the prediction body (`uploads`), as Flowise's chat sends it;
+//   - an Agentflow v2 Start → Voxflow Transcribe, called with `streaming: true`: the SSE stream
+//     carries Voxflow's progress (`voxflowProgress` and `thinking` events) and the transcript;
+//   - an Agentflow v2 Start → Tool (Flowise's toolAgentflow) running the Voxflow Transcribe Audio
+//     tool with the chat message as its `input` argument — the tool without an LLM;
+// and checks that GET /api/v1/nodes lists every Voxflow node.
+// Env: FLOWISE_URL, VOXFLOW_URL, VOXFLOW_KEY, AUDIO_URL, AUDIO_FILE (the same clip, uploaded),
+// AUDIO_MIME (default audio/wav), EXPECT_WORDS (comma list), NODES_JSON, OUT (a file to write
+// {chatflowId, agentflowId, email, password, labels…} to, for the canvas check).
 import { readFileSync, writeFileSync } from 'node:fs'
+import { basename } from 'node:path'
 
 const env = (k) => {
     const v = process.env[k]
@@ -51,7 +61,7 @@ const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0]).join(';
 auth = { cookie: cookies, 'x-request-from': 'internal' }
 const permissionsRes = await call('GET', '/api/v1/auth/permissions/API_KEY', undefined, { expect: [200, 404] }).catch(() => ({ json: null }))
 void permissionsRes
-const perms = ['chatflows:view', 'chatflows:create', 'chatflows:update', 'credentials:view', 'credentials:create', 'apikeys:view']
+const perms = ['chatflows:view', 'chatflows:create', 'chatflows:update', 'agentflows:view', 'agentflows:create', 'agentflows:update', 'credentials:view', 'credentials:create', 'apikeys:view']
 const key = await call('POST', '/api/v1/apikey', { keyName: 'voxflow-e2e', permissions: perms })
 const keys = Array.isArray(key.json) ? key.json : [key.json]
 const apiKey = keys.find((k) => k.keyName === 'voxflow-e2e')?.apiKey
@@ -127,9 +137,9 @@ function edge(nodesById, source, target, targetInput) {
     return { source, sourceHandle: anchor.id, target, targetHandle: t.id, type: 'buttonedge', id: `${source}-${anchor.id}-${target}-${t.id}` }
 }
 
-function chatflow(whisperParams) {
+function chatflow(whisperParams, source = { mode: 'url', source: env('AUDIO_URL') }) {
     const list = [
-        flowNode('voxflowAudioSource', 'voxflowAudioSource_0', 0, 120, { mode: 'url', source: env('AUDIO_URL') }),
+        flowNode('voxflowAudioSource', 'voxflowAudioSource_0', 0, 120, source),
         flowNode('voxflowVadSilero', 'voxflowVadSilero_0', 380, 40, { audio: '{{voxflowAudioSource_0.data.instance}}' }),
         flowNode('voxflowWhisperTranscribe', 'voxflowWhisperTranscribe_0', 760, 0, { audio: '{{voxflowVadSilero_0.data.instance}}', ...whisperParams }),
         flowNode('voxflowRun', 'voxflowRun_0', 1140, 80, { graph: ['{{voxflowWhisperTranscribe_0.data.instance}}'], credential: cred.id }, 'EndingNode')
@@ -148,15 +158,22 @@ ok(typeof flow.id === 'string', `chatflow ${flow.id} created`)
 
 // 5. The prediction: the transcript comes back as the answer.
 const t0 = Date.now()
-const pred = (await call('POST', `/api/v1/prediction/${flow.id}`, { question: 'transcribe' })).json
+// Asked to stream, Flowise still answers JSON: it never streams a chatflow whose ending node's
+// output is "Ending Node" (checkIfChatflowIsValidForStreaming), so Run's progress cannot reach it.
+const predRes = await call('POST', `/api/v1/prediction/${flow.id}`, { question: 'transcribe', streaming: true })
+const pred = predRes.json
 const seconds = ((Date.now() - t0) / 1000).toFixed(1)
 console.log(`prediction (${seconds} s): ${JSON.stringify(pred.text)}`)
 const words = env('EXPECT_WORDS').split(',')
-const got = String(pred.text ?? '').toLowerCase()
-const found = words.filter((w) => got.includes(w.toLowerCase()))
-ok(found.length >= Math.ceil(words.length * 0.7), `transcript has ${found.length}/${words.length} expected words (${found.join(' ')})`)
+function hasWords(text, what) {
+    const got = String(text ?? '').toLowerCase()
+    const found = words.filter((w) => got.includes(w.toLowerCase()))
+    ok(found.length >= Math.ceil(words.length * 0.7), `${what} has ${found.length}/${words.length} expected words (${found.join(' ')})`)
+}
+hasWords(pred.text, 'the transcript')
 ok(Array.isArray(pred.sourceDocuments) && pred.sourceDocuments.length > 0 && typeof pred.sourceDocuments[0].metadata?.job_id === 'string', 'the answer carries the transcript as source documents with the job id')
 ok(pred.json?.status === 'succeeded', 'the answer carries the job status')
+ok(String(predRes.res.headers.get('content-type')).startsWith('application/json') && pred.isStreamValid === false, 'asked to stream, Flowise answers a Run-ended chatflow with plain JSON (isStreamValid: false)')
 
 // 6. A Voxflow problem reaches the user: beam_size 99 is out of range.
 const bad = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: bad params', flowData: chatflow({ model: tiny.name, beam_size: 99 }), deployed: false, type: 'CHATFLOW' })).json
@@ -165,5 +182,131 @@ const message = JSON.stringify(err.json)
 console.log(`bad params → ${err.status}: ${message.slice(0, 300)}`)
 ok(/beam_size/.test(message) && /Voxflow/.test(message), 'the Voxflow problem detail (naming beam_size) is shown by Flowise')
 
-if (process.env.OUT) writeFileSync(process.env.OUT, JSON.stringify({ chatflowId: flow.id, email, password, predictionSeconds: Number(seconds) }))
+// 7. A chat upload: the clip sent in the prediction body the way Flowise's chat sends a file
+//    (a data URI of type "audio"); Flowise stores it and hands nodes {type: 'stored-file', name}.
+//    Uploads need no chatflow setting on the API; AUDIO_MIME selects the format.
+const mime = process.env.AUDIO_MIME || 'audio/wav'
+const clip = readFileSync(env('AUDIO_FILE'))
+const upload = { data: `data:${mime};base64,${clip.toString('base64')}`, type: 'audio', name: basename(env('AUDIO_FILE')), mime }
+const upFlow = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: chat upload → VAD → Whisper → Run', flowData: chatflow({ model: tiny.name, language: 'en' }, { mode: 'chatUpload' }), deployed: false, type: 'CHATFLOW' })).json
+const since = (t) => ((Date.now() - t) / 1000).toFixed(1)
+let t1 = Date.now()
+const upPred = (await call('POST', `/api/v1/prediction/${upFlow.id}`, { question: 'transcribe my recording', uploads: [upload] })).json
+console.log(`chat upload (${upload.name}, ${mime}, ${clip.length} bytes; ${since(t1)} s) → ${JSON.stringify(upPred.text)}`)
+hasWords(upPred.text, 'the transcript of the uploaded file')
+
+// 8. Agentflow v2, built the way its canvas builds nodes (type "agentFlow", one output anchor).
+function agentNode(name, id, x, y, inputs) {
+    const def = byName[name]
+    if (!def) throw new Error(`node ${name} is not loaded`)
+    const inputParams = [...(def.credential ? [def.credential] : []), ...(def.inputs ?? [])].map((i) => ({ ...i, id: `${id}-input-${i.name}-${i.type}` }))
+    const values = {}
+    for (const p of inputParams) if (p.default !== undefined && p.type !== 'credential') values[p.name] = p.default
+    Object.assign(values, inputs)
+    return {
+        id,
+        type: 'agentFlow',
+        position: { x, y },
+        width: 220,
+        height: 70,
+        data: {
+            ...def,
+            id,
+            inputParams,
+            inputAnchors: [],
+            inputs: values,
+            outputAnchors: [{ id: `${id}-output-${name}`, label: def.label, name }],
+            outputs: {},
+            selected: false,
+            ...(def.credential ? { credential: cred.id } : {})
+        },
+        positionAbsolute: { x, y },
+        selected: false
+    }
+}
+function agentflow(second) {
+    const start = agentNode('startAgentflow', 'startAgentflow_0', 0, 80, { startInputType: 'chatInput' })
+    const e = { source: start.id, sourceHandle: `${start.id}-output-startAgentflow`, target: second.id, targetHandle: second.id, type: 'agentFlow' }
+    return JSON.stringify({ nodes: [start, second], edges: [{ ...e, id: `${e.source}-${e.sourceHandle}-${e.target}-${e.targetHandle}`, data: { sourceColor: start.data.color, targetColor: second.data.color, isHumanInput: false } }], viewport: { x: 60, y: 120, zoom: 1 } })
+}
+
+// A streaming prediction: Flowise answers with server-sent events (`message:\ndata:{event,data}`).
+async function streamPrediction(id, body) {
+    const res = await fetch(`${FLOWISE}/api/v1/prediction/${id}`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ ...body, streaming: true }) })
+    if (!res.ok) throw new Error(`streaming prediction → ${res.status}: ${await res.text()}`)
+    ok(String(res.headers.get('content-type')).startsWith('text/event-stream'), 'Flowise streams the Agentflow prediction (text/event-stream)')
+    const events = []
+    let buf = ''
+    const decoder = new TextDecoder()
+    for await (const chunk of res.body) {
+        buf += decoder.decode(chunk, { stream: true })
+        let i
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i)
+            buf = buf.slice(i + 2)
+            const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5)).join('\n')
+            if (data) events.push({ at: Date.now(), ...JSON.parse(data) })
+        }
+    }
+    return events
+}
+
+const af = (await call('POST', '/api/v1/chatflows', {
+    name: 'Voxflow: Agentflow Start → Voxflow Transcribe',
+    type: 'AGENTFLOW',
+    deployed: false,
+    flowData: agentflow(agentNode('voxflowTranscribeAgentflow', 'voxflowTranscribeAgentflow_0', 300, 80, { audio: env('AUDIO_URL'), model: tiny.name, language: 'en', vad: true }))
+})).json
+ok(af.type === 'AGENTFLOW', `agentflow ${af.id} created`)
+t1 = Date.now()
+const events = await streamPrediction(af.id, { question: 'transcribe' })
+const kinds = [...new Set(events.map((e) => e.event))]
+console.log(`agentflow stream (${since(t1)} s): ${events.length} events (${kinds.join(', ')})`)
+const progress = events.filter((e) => e.event === 'voxflowProgress')
+for (const p of progress) console.log(`  +${((p.at - t1) / 1000).toFixed(1)} s voxflowProgress ${JSON.stringify(p.data)}`)
+ok(progress.length >= 2 && progress.every((p) => typeof p.data?.message === 'string' && typeof p.data?.fraction === 'number'), `the stream carries Voxflow's job progress (${progress.length} voxflowProgress events)`)
+const thinking = events.filter((e) => e.event === 'thinking')
+ok(thinking.some((e) => /Voxflow job .* queued/.test(e.data)) && thinking.at(-1)?.data === '' && thinking.at(-1)?.duration >= 1, 'the chat UI gets the progress as thinking lines, closed with the duration')
+const tokens = events.filter((e) => e.event === 'token')
+const firstToken = events.indexOf(tokens[0])
+ok(firstToken > events.indexOf(progress.at(-1)), 'the transcript comes after the progress')
+hasWords(tokens.map((e) => e.data).join(''), 'the streamed Agentflow answer')
+ok(!tokens.some((e) => /Voxflow/.test(e.data)), 'no progress line leaked into the answer tokens')
+
+// 9. The Tools node without an LLM: Agentflow v2's Tool node calls the selected tool with the
+//    arguments it is given — here the tool's `input` is the chat message (the audio URL).
+const toolConfig = { toolAgentflowSelectedTool: 'voxflowTranscribeTool', FLOWISE_CREDENTIAL_ID: cred.id, model: tiny.name, language: 'en', vad: true }
+const tools = (await call('POST', '/api/v1/node-load-method/toolAgentflow', { loadMethod: 'listTools', inputs: {} })).json
+ok(tools.some((t) => t.name === 'voxflowTranscribeTool'), 'the Tool node offers Voxflow Transcribe Audio')
+const args = (await call('POST', '/api/v1/node-load-method/toolAgentflow', { loadMethod: 'listToolInputArgs', inputs: {}, currentNode: { inputs: { toolAgentflowSelectedTool: 'voxflowTranscribeTool', toolAgentflowSelectedToolConfig: toolConfig } } })).json
+console.log(`listToolInputArgs → ${JSON.stringify(args)}`)
+ok(args.some((a) => a.name === 'input'), "Flowise reads the tool's argument `input` from its schema")
+const tf = (await call('POST', '/api/v1/chatflows', {
+    name: 'Voxflow: Agentflow Start → Tool (Voxflow Transcribe Audio)',
+    type: 'AGENTFLOW',
+    deployed: false,
+    flowData: agentflow(agentNode('toolAgentflow', 'toolAgentflow_0', 300, 80, {
+        toolAgentflowSelectedTool: 'voxflowTranscribeTool',
+        toolInputArgs: [{ inputArgName: 'input', inputArgValue: '{{ question }}' }],
+        toolAgentflowSelectedToolConfig: toolConfig
+    }))
+})).json
+t1 = Date.now()
+const toolPred = (await call('POST', `/api/v1/prediction/${tf.id}`, { question: env('AUDIO_URL') })).json
+console.log(`tool node (${since(t1)} s) → ${JSON.stringify(toolPred.text)}`)
+ok(!/^Error:/.test(toolPred.text ?? ''), 'the tool answered without an error')
+hasWords(toolPred.text, 'the Tool node output')
+const toolRun = (toolPred.agentFlowExecutedData ?? []).find((d) => d.data?.name === 'toolAgentflow')
+ok(toolRun?.data?.input?.selectedTool === 'voxflowTranscribeTool' && toolRun?.status === 'FINISHED', 'the execution trace shows the Tool node ran voxflowTranscribeTool')
+
+if (process.env.OUT) {
+    // What the canvas check (screenshot.cjs) expects to see: each flow's node labels as saved.
+    const labelsOf = async (id) => JSON.parse((await call('GET', `/api/v1/chatflows/${id}`)).json.flowData).nodes.map((n) => n.data.label)
+    const out = { email, password, predictionSeconds: Number(seconds) }
+    out.flows = [
+        { id: flow.id, kind: 'canvas', labels: await labelsOf(flow.id) },
+        { id: af.id, kind: 'v2/agentcanvas', labels: await labelsOf(af.id) }
+    ]
+    writeFileSync(process.env.OUT, JSON.stringify(out))
+}
 console.log('e2e: all Flowise checks passed')

@@ -6,11 +6,16 @@
 #   3. start Voxflow (SQLite, ../shared/models, VOXFLOW_URL_ALLOW_PRIVATE=true for the loopback
 #      audio server), create a tenant, a tenant admin and an API key through Voxflow's API
 #   4. synthesise a clip (espeak-ng + sox) and serve it over HTTP on loopback
-#   5. start Flowise on loopback and run e2e/flowise.mjs against it (credential, chatflow
-#      URL → VAD → Whisper → Run, prediction, node list, problem detail)
-#   6. with SCREENSHOT=1 (or `e2e/run.sh --screenshot`), capture the chatflow's canvas with
-#      playwright-core + Debian's chromium into docs/flowise-canvas.png (not done in CI).
-# Env: CARGO_TARGET_DIR (reuses its debug `voxflow`), VOXFLOW_CI_CACHE, KEEP=1 keeps the work dir.
+#   5. start Flowise on loopback and run e2e/flowise.mjs against it (credential; chatflow
+#      URL → VAD → Whisper → Run; a problem detail; the clip as a chat upload; Agentflow v2
+#      Start → Voxflow Transcribe streamed with progress; Agentflow v2 Tool node running the
+#      Voxflow tool; node list)
+#   6. open both flows in Flowise's UI (playwright-core + Debian's chromium) and check every node
+#      is rendered; with SCREENSHOT=1 (or `e2e/run.sh --screenshot`) also save the chatflow's
+#      canvas to docs/flowise-canvas.png and the Agentflow's chat window during a run to
+#      docs/flowise-agentflow-chat.png. Skipped without chromium unless VOXFLOW_REQUIRE_CANVAS=1.
+# Env: CARGO_TARGET_DIR (reuses its debug `voxflow`), VOXFLOW_CI_CACHE, KEEP=1 keeps the work dir,
+#      AUDIO_MIME/AUDIO_NAME to upload another format (the clip is converted with sox or ffmpeg).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 plugin=$(dirname "$here")
@@ -80,6 +85,10 @@ step "Serve a spoken clip on loopback"
 mkdir -p "$work/www"
 espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow turns speech into text inside Flowise."
 sox "$work/raw.wav" -r 16000 -c 1 "$work/www/clip.wav" pad 1.5 2
+# The chat-upload check sends the same clip; another format (e.g. AUDIO_MIME=audio/webm
+# AUDIO_NAME=clip.webm) is made with ffmpeg. The name's extension must match the MIME type.
+upload_name=${AUDIO_NAME:-clip.wav}
+[ "$upload_name" = clip.wav ] || ffmpeg -loglevel error -y -i "$work/www/clip.wav" "$work/www/$upload_name"
 aport=$(free_port)
 (cd "$work/www" && exec python3 -m http.server "$aport" --bind 127.0.0.1) >"$work/http.log" 2>&1 &
 pids+=($!)
@@ -97,13 +106,21 @@ wait_http "http://127.0.0.1:$fport/api/v1/ping" Flowise "$work/flowise.log"
 
 step "Drive Flowise"
 FLOWISE_URL="http://127.0.0.1:$fport" VOXFLOW_URL="$vurl" VOXFLOW_KEY="$vkey" \
-  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" EXPECT_WORDS="quick,fox,over,lazy,dog,text,inside" \
+  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" AUDIO_FILE="$work/www/$upload_name" AUDIO_MIME="${AUDIO_MIME:-audio/wav}" \
+  EXPECT_WORDS="quick,fox,over,lazy,dog,text,inside" \
   NODES_JSON="$plugin/dist/voxflow-nodes.json" OUT="$work/flow.json" \
   node "$here/flowise.mjs" || { echo "--- flowise.log"; tail -n 80 "$work/flowise.log"; echo "--- voxflow.log"; tail -n 40 "$work/voxflow.log"; exit 1; }
 
-if [ "${SCREENSHOT:-}" = 1 ]; then
-  step "Screenshot of the chatflow canvas"
-  FLOWISE_URL="http://127.0.0.1:$fport" FLOW_JSON="$work/flow.json" OUT_PNG="$repo/docs/flowise-canvas.png" \
+chromium=${CHROMIUM:-/usr/bin/chromium}
+if [ -x "$chromium" ]; then
+  step "Flowise's UI renders both flows (chromium)"
+  png=()
+  [ "${SCREENSHOT:-}" = 1 ] && png=(OUT_PNG="$repo/docs/flowise-canvas.png" OUT_CHAT_PNG="$repo/docs/flowise-agentflow-chat.png")
+  env FLOWISE_URL="http://127.0.0.1:$fport" FLOW_JSON="$work/flow.json" CHROMIUM="$chromium" "${png[@]}" \
     NODE_PATH="$FLOWISE_DIR/node_modules" node "$here/screenshot.cjs"
+elif [ "${VOXFLOW_REQUIRE_CANVAS:-}" = 1 ] || [ "${SCREENSHOT:-}" = 1 ]; then
+  echo "no chromium at $chromium (apt-get install chromium)"; exit 1
+else
+  echo "(canvas check skipped: no chromium at $chromium)"
 fi
 step "Flowise e2e passed"

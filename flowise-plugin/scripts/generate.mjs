@@ -278,7 +278,7 @@ class ${cls} implements INode {
                 { label: 'URL', name: 'url', description: 'An http(s) URL Voxflow downloads when the job runs' },
                 { label: 'Voxflow file id', name: 'fileId', description: 'A file uploaded with POST /v1/files' },
                 { label: 'Chat message', name: 'chatMessage', description: 'The chat message is the URL or file id' },
-                { label: 'Chat upload', name: 'chatUpload', description: 'An audio file uploaded in the chat (enable file uploads on the chatflow)' }
+                { label: 'Chat upload', name: 'chatUpload', description: 'An audio file sent with the chat message (uploads in the prediction API; a microphone recording in Flowise chat)' }
             ],
             default: 'url'
         },
@@ -325,11 +325,12 @@ test('${cls}: chat message mode uses the question', async () => {
 })
 
 test('${cls}: chat upload mode takes the first audio upload', async () => {
-    const uploads = [{ type: 'file', name: 'notes.txt', mime: 'text/plain', data: 'x' }, { type: 'stored-file', name: 'talk.mp3', mime: 'audio/mpeg', data: 'talk.mp3' }]
+    const uploads = [{ type: 'file', name: 'notes.txt', mime: 'text/plain', data: 'x' }, { type: 'stored-file', name: 'talk.mp3', mime: 'audio/mpeg' }]
     const f = await new Node().init({ id: 's_0', inputs: { mode: 'chatUpload' } }, '', { uploads, chatflowid: 'cf', chatId: 'c1' })
     assert.equal(f.uploads.length, 1)
     assert.equal(f.uploads[0].name, 'talk.mp3')
     assert.equal(f.uploads[0].storage, 'stored-file')
+    assert.equal(f.uploads[0].data, 'talk.mp3', 'Flowise passes stored uploads without data: read back by name')
     assert.equal(f.uploads[0].nodeId, 's_0')
     await assert.rejects(new Node().init({ id: 's_0', inputs: { mode: 'chatUpload' } }, '', { uploads: [] }), /no audio file was uploaded/)
 })
@@ -379,7 +380,7 @@ export async function jobStatus(vf: Voxflow, jobId: string, params: StatusParams
 `
     const node = `${HEADER}
 import type { ICommonObject, INode, INodeData, INodeOutputsValue, INodeParams } from '../../src/flowise-types'
-import { AUTHOR, CATEGORY, credentialParam, progressStreamer, rethrow, voxflowFor } from '../../src/flowise'
+import { AUTHOR, CATEGORY, credentialParam, rethrow, voxflowFor, withProgress } from '../../src/flowise'
 import { deliver, RESULT_OUTPUTS, skipInit } from '../../src/outputs'
 import { jobStatus, statusParams } from './core'
 
@@ -402,7 +403,7 @@ class ${cls} implements INode {
         try {
             const vf = await voxflowFor(nodeData, options)
             const jobId = String(nodeData.inputs?.jobId || input || '')
-            const result = await jobStatus(vf, jobId, statusParams(nodeData.inputs ?? {}), progressStreamer(options))
+            const result = await withProgress(options, (onProgress) => jobStatus(vf, jobId, statusParams(nodeData.inputs ?? {}), onProgress))
             return deliver(nodeData, result)
         } catch (e) {
             rethrow(e)

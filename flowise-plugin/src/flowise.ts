@@ -83,34 +83,68 @@ export async function readUpload(u: PendingUpload, options: ICommonObject = {}):
     return runtime.storedFile(u.data, u.chatflowId ?? options.chatflowid ?? '', u.chatId ?? options.chatId ?? '', options)
 }
 
-/** The first audio file among the chat's uploads (`options.uploads`), if any. */
+/**
+ * The first audio file among the chat's uploads (`options.uploads`), if any. Flowise's
+ * prediction handler stores every `audio`/`file` upload sent as a data URI in its storage
+ * before any node runs and passes nodes `{ type: 'stored-file', name, mime }` without the data,
+ * so the stored file is read back by name; a data URI is only still there if a caller hands
+ * the node unprocessed uploads.
+ */
 export function chatAudioUpload(options: ICommonObject = {}): Omit<PendingUpload, 'nodeId'> | undefined {
     const uploads: any[] = Array.isArray(options.uploads) ? options.uploads : []
     const u = uploads.find((x) => typeof x?.mime === 'string' && (x.mime.startsWith('audio/') || x.mime === 'video/webm' || x.mime === 'video/mp4'))
     if (!u) return undefined
     const isData = typeof u.data === 'string' && u.data.startsWith('data:')
+    if (!isData && !u.name) throw new ConfigError('Audio source: the chat upload has neither data nor a stored file name')
     return {
         name: u.name ?? 'audio',
         mime: u.mime,
         storage: isData ? 'base64' : 'stored-file',
-        data: u.data,
+        data: isData ? u.data : u.name,
         chatflowId: options.chatflowid,
         chatId: options.chatId
     }
 }
 
-/** Sends progress to the chat when Flowise streams this prediction (`sseStreamer`). */
-export function progressStreamer(options: ICommonObject = {}, asTokens = true): ((p: Progress) => void) | undefined {
-    const streamer = options.sseStreamer
-    const chatId = options.chatId
-    if (!streamer || !chatId || options.shouldStreamResponse === false) return undefined
-    return (p: Progress) => {
+/**
+ * Job progress for a prediction Flowise streams (`options.sseStreamer`, with the `chatId`):
+ * each update goes out as a custom `voxflowProgress` event ({fraction, message}, for API
+ * clients) and, with `thinking`, as a line of Flowise's `thinking` event, which the chat UI
+ * shows in its collapsible "thinking" card above the answer and closes with the duration when
+ * the job ends. Progress is never sent as `token` events: those are the answer's text.
+ *
+ * When Flowise streams (3.1.4): Agentflow v2 always passes `sseStreamer` to nodes; a chatflow
+ * only when its ending node is a whitelisted Chain/Agent/Engine fed by a streaming chat model
+ * (`isFlowValidForStream`), never when a node's "Ending Node" output ends the flow — so the
+ * Run/Workflow/Job Status nodes ending a chatflow get no streamer and answer at once.
+ */
+export async function withProgress<T>(
+    options: ICommonObject | undefined,
+    work: (onProgress?: (p: Progress) => void) => Promise<T>,
+    { thinking = true } = {}
+): Promise<T> {
+    const streamer = options?.sseStreamer
+    const chatId = options?.chatId
+    if (!streamer || !chatId || options?.shouldStreamResponse === false) return work(undefined)
+    const started = Date.now()
+    let thought = false
+    const send = (f: () => void) => {
         try {
-            streamer.streamCustomEvent?.(chatId, 'voxflowProgress', p)
-            if (asTokens) streamer.streamTokenEvent?.(chatId, `⏳ ${p.message}\n`)
+            f()
         } catch {
             /* a closed stream must not fail the job */
         }
+    }
+    try {
+        return await work((p) => {
+            send(() => streamer.streamCustomEvent?.(chatId, 'voxflowProgress', p))
+            if (thinking && typeof streamer.streamThinkingEvent === 'function') {
+                thought = true
+                send(() => streamer.streamThinkingEvent(chatId, `Voxflow ${p.message}\n`))
+            }
+        })
+    } finally {
+        if (thought) send(() => streamer.streamThinkingEvent(chatId, '', Math.max(1, Math.round((Date.now() - started) / 1000))))
     }
 }
 

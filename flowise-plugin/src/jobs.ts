@@ -93,6 +93,14 @@ export class Voxflow {
         const WS = (globalThis as any).WebSocket
         return new Promise<void>((resolve, reject) => {
             let settled = false
+            // Lifecycle events (node.started, node.succeeded…) carry no job_progress: they
+            // report the last known fraction, so every update has a number in 0..1.
+            let fraction = 0
+            const report = (jobProgress: unknown, message: string) => {
+                const f = Number(jobProgress)
+                if (jobProgress !== undefined && jobProgress !== null && Number.isFinite(f)) fraction = Math.min(1, Math.max(0, f))
+                onProgress?.({ fraction, message })
+            }
             const ws = new WS(url, ['voxflow.v1', `bearer.${this.cfg.apiKey}`])
             const done = (err?: Error) => {
                 if (settled) return
@@ -118,10 +126,9 @@ export class Voxflow {
                 }
                 if (msg.type === 'error') return done(VoxflowError.fromBody(0, { detail: msg.data?.detail ?? msg.data?.message ?? 'WebSocket error', code: msg.data?.code }))
                 if (msg.job_id !== id) return
-                if (msg.type === 'node.progress' && onProgress)
-                    onProgress({ fraction: Number(msg.data?.job_progress ?? 0), message: `${msg.data?.node_id}: ${msg.data?.message || Math.round(100 * Number(msg.data?.progress ?? 0)) + '%'}` })
-                else if (typeof msg.type === 'string' && msg.type.startsWith('node.') && onProgress)
-                    onProgress({ fraction: Number(msg.data?.job_progress ?? NaN), message: `${msg.data?.node_id}: ${msg.type.slice(5)}` })
+                if (msg.type === 'node.progress')
+                    report(msg.data?.job_progress, `${msg.data?.node_id}: ${msg.data?.message || Math.round(100 * Number(msg.data?.progress ?? 0)) + '%'}`)
+                else if (typeof msg.type === 'string' && msg.type.startsWith('node.')) report(msg.data?.job_progress, `${msg.data?.node_id}: ${msg.type.slice(5)}`)
                 if (typeof msg.type === 'string' && FINAL_STATES.some((s) => msg.type === `job.${s}`)) done()
             }
         })

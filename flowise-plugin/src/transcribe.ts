@@ -37,6 +37,7 @@ export async function transcribe(
 ): Promise<JobResult> {
     const graph = transcribeGraph(req)
     const id = await vf.submitFragment(graph, readUpload)
+    opts.onProgress?.({ fraction: 0, message: `job ${id} queued` })
     const job = await vf.awaitJob(id, { timeoutMs: opts.timeoutMs, onProgress: opts.onProgress })
     return vf.results(job, 'whisper')
 }

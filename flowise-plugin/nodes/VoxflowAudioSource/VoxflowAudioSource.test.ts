@@ -17,11 +17,12 @@ test('VoxflowAudioSource: chat message mode uses the question', async () => {
 })
 
 test('VoxflowAudioSource: chat upload mode takes the first audio upload', async () => {
-    const uploads = [{ type: 'file', name: 'notes.txt', mime: 'text/plain', data: 'x' }, { type: 'stored-file', name: 'talk.mp3', mime: 'audio/mpeg', data: 'talk.mp3' }]
+    const uploads = [{ type: 'file', name: 'notes.txt', mime: 'text/plain', data: 'x' }, { type: 'stored-file', name: 'talk.mp3', mime: 'audio/mpeg' }]
     const f = await new Node().init({ id: 's_0', inputs: { mode: 'chatUpload' } }, '', { uploads, chatflowid: 'cf', chatId: 'c1' })
     assert.equal(f.uploads.length, 1)
     assert.equal(f.uploads[0].name, 'talk.mp3')
     assert.equal(f.uploads[0].storage, 'stored-file')
+    assert.equal(f.uploads[0].data, 'talk.mp3', 'Flowise passes stored uploads without data: read back by name')
     assert.equal(f.uploads[0].nodeId, 's_0')
     await assert.rejects(new Node().init({ id: 's_0', inputs: { mode: 'chatUpload' } }, '', { uploads: [] }), /no audio file was uploaded/)
 })

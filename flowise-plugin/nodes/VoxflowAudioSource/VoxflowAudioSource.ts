@@ -22,7 +22,7 @@ class VoxflowAudioSource implements INode {
                 { label: 'URL', name: 'url', description: 'An http(s) URL Voxflow downloads when the job runs' },
                 { label: 'Voxflow file id', name: 'fileId', description: 'A file uploaded with POST /v1/files' },
                 { label: 'Chat message', name: 'chatMessage', description: 'The chat message is the URL or file id' },
-                { label: 'Chat upload', name: 'chatUpload', description: 'An audio file uploaded in the chat (enable file uploads on the chatflow)' }
+                { label: 'Chat upload', name: 'chatUpload', description: 'An audio file sent with the chat message (uploads in the prediction API; a microphone recording in Flowise chat)' }
             ],
             default: 'url'
         },

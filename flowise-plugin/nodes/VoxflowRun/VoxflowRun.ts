@@ -1,5 +1,5 @@
 import type { ICommonObject, INode, INodeData, INodeOutputsValue, INodeParams } from '../../src/flowise-types'
-import { AUTHOR, CATEGORY, credentialParam, progressStreamer, readUpload, rethrow, voxflowFor } from '../../src/flowise'
+import { AUTHOR, CATEGORY, credentialParam, readUpload, withProgress, rethrow, voxflowFor } from '../../src/flowise'
 import { deliver, RESULT_OUTPUTS, skipInit } from '../../src/outputs'
 import { composedGraph, runGraph, runParams } from './core'
 
@@ -37,7 +37,7 @@ class VoxflowRun implements INode {
             const fragment = composedGraph(nodeData.inputs?.graph)
             const params = runParams(nodeData.inputs ?? {})
             const vf = await voxflowFor(nodeData, options)
-            const result = await runGraph(vf, fragment, params, (u) => readUpload(u, options), progressStreamer(options))
+            const result = await withProgress(options, (onProgress) => runGraph(vf, fragment, params, (u) => readUpload(u, options), onProgress))
             return deliver(nodeData, result)
         } catch (e) {
             rethrow(e)

@@ -1,5 +1,5 @@
 import type { ICommonObject, INode, INodeData, INodeParams } from '../../src/flowise-types'
-import { AUTHOR, chatAudioUpload, credentialParam, progressStreamer, readUpload, rethrow, voxflowFor } from '../../src/flowise'
+import { AUTHOR, chatAudioUpload, credentialParam, readUpload, rethrow, voxflowFor, withProgress } from '../../src/flowise'
 import { transcribe } from '../../src/transcribe'
 import { TRANSCRIBE_PARAMS, transcribeLoadMethods, transcribeRequest } from '../../src/transcribe-inputs'
 import { agentflowOutput } from './core'
@@ -36,10 +36,10 @@ class VoxflowTranscribeAgentflow implements INode {
             const audio = String(inputs.audio ?? '').trim()
             const vf = await voxflowFor(nodeData, options)
             const streamable = options.isLastNode && options.sseStreamer
-            const r = await transcribe(vf, { ...transcribeRequest(inputs, audio), upload: chatAudioUpload(options) }, (u) => readUpload(u, options), {
-                timeoutMs: Number(inputs.timeoutS ?? 3600) * 1000,
-                onProgress: progressStreamer(options, false)
-            })
+            const req = { ...transcribeRequest(inputs, audio), upload: chatAudioUpload(options) }
+            const r = await withProgress(options, (onProgress) =>
+                transcribe(vf, req, (u) => readUpload(u, options), { timeoutMs: Number(inputs.timeoutS ?? 3600) * 1000, onProgress })
+            )
             if (streamable) options.sseStreamer.streamTokenEvent(options.chatId, r.text)
             return agentflowOutput(nodeData.id, this.name, audio, r, options.agentflowRuntime?.state)
         } catch (e) {

@@ -1,5 +1,5 @@
 import type { ICommonObject, INode, INodeData, INodeParams } from '../../src/flowise-types'
-import { chatAudioUpload, credentialParam, readUpload, userMessage, voxflowFor, AUTHOR } from '../../src/flowise'
+import { chatAudioUpload, credentialParam, readUpload, userMessage, voxflowFor, withProgress, AUTHOR } from '../../src/flowise'
 import { transcribe } from '../../src/transcribe'
 import { TRANSCRIBE_PARAMS, transcribeLoadMethods, transcribeRequest } from '../../src/transcribe-inputs'
 import { audioArgument, DEFAULT_DESCRIPTION, TOOL_NAME } from './core'
@@ -33,7 +33,12 @@ class VoxflowTranscribeTool implements INode {
                 try {
                     const vf = await voxflowFor(nodeData, options)
                     const req = { ...transcribeRequest(inputs, audioArgument(arg)), upload }
-                    const r = await transcribe(vf, req, (u) => readUpload(u, options), { timeoutMs: Number(inputs.timeoutS ?? 3600) * 1000 })
+                    // Custom progress events only: an agent's own reasoning owns the thinking card.
+                    const r = await withProgress(
+                        options,
+                        (onProgress) => transcribe(vf, req, (u) => readUpload(u, options), { timeoutMs: Number(inputs.timeoutS ?? 3600) * 1000, onProgress }),
+                        { thinking: false }
+                    )
                     return r.text || '(no speech found)'
                 } catch (e) {
                     // The agent reads this and can tell the user; it is never dropped.

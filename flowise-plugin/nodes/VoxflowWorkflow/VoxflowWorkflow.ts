@@ -1,5 +1,5 @@
 import type { ICommonObject, INode, INodeData, INodeOutputsValue, INodeParams } from '../../src/flowise-types'
-import { AUTHOR, CATEGORY, chatAudioUpload, credentialParam, placeholderOption, progressStreamer, readUpload, rethrow, voxflowFor } from '../../src/flowise'
+import { AUTHOR, CATEGORY, chatAudioUpload, credentialParam, placeholderOption, readUpload, rethrow, voxflowFor, withProgress } from '../../src/flowise'
 import { deliver, RESULT_OUTPUTS, skipInit } from '../../src/outputs'
 import { runWorkflow, workflowOptions } from './core'
 
@@ -44,10 +44,12 @@ class VoxflowWorkflow implements INode {
             const vf = await voxflowFor(nodeData, options)
             let audio = String(nodeData.inputs?.audio ?? '')
             if (!audio.trim() && /^https?:\/\//i.test((input ?? '').trim())) audio = input!.trim()
-            const result = await runWorkflow(vf, String(nodeData.inputs?.workflow ?? ''), audio, chatAudioUpload(options), (u) => readUpload(u, options), {
-                timeoutMs: Number(nodeData.inputs?.timeoutS ?? 3600) * 1000,
-                onProgress: progressStreamer(options)
-            })
+            const result = await withProgress(options, (onProgress) =>
+                runWorkflow(vf, String(nodeData.inputs?.workflow ?? ''), audio, chatAudioUpload(options), (u) => readUpload(u, options), {
+                    timeoutMs: Number(nodeData.inputs?.timeoutS ?? 3600) * 1000,
+                    onProgress
+                })
+            )
             return deliver(nodeData, result)
         } catch (e) {
             rethrow(e)
