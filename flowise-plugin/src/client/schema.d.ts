@@ -888,6 +888,12 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
+        /** @description Whether a server can run a node kind now. */
+        Availability: {
+            available: boolean;
+            /** @description Why not, and how the operator fixes it; absent when available. */
+            detail?: string | null;
+        };
         CreateApiKeyRequest: {
             /**
              * Format: date-time
@@ -1304,6 +1310,7 @@ export interface components {
         };
         /** @description What a node kind is, takes, produces and accepts as parameters. */
         NodeManifestView: {
+            availability?: components["schemas"]["Availability"] | null;
             category: string;
             description: string;
             inputs: components["schemas"]["PortView"][];
