@@ -1,10 +1,12 @@
 /**
- * Voxflow's HTTP API through a client generated from `openapi/openapi.json`
- * (openapi-typescript → `schema.d.ts`, called with openapi-fetch). Every non-2xx answer becomes
+ * Voxflow's HTTP API through a client generated from `openapi/openapi.json`: the types are
+ * the TypeScript SDK's (`sdks/typescript/src/schema.ts`, openapi-typescript; one generated
+ * copy in the repository, kept current by `scripts/generate-sdks.sh` and its drift test),
+ * imported for types only, so nothing of the SDK is bundled; calls go through openapi-fetch. Every non-2xx answer becomes
  * a `VoxflowError` carrying the problem's `detail`, so nodes can show it to the user.
  */
 import createClient from 'openapi-fetch'
-import type { components, paths } from './schema'
+import type { components, paths } from '../../../sdks/typescript/src/schema'
 
 export type Schemas = components['schemas']
 export type VoxflowClient = ReturnType<typeof createClient<paths>>
