@@ -33,7 +33,7 @@ def sh(*args):
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def make_clip(work, minutes):
+def make_clip(work, minutes, verbatim=False):
     parts, total, i = [], 0.0, 0
     while total < minutes * 60:
         voice, pitch, text = LINES[i % len(LINES)]
@@ -41,8 +41,11 @@ def make_clip(work, minutes):
         # espeak-ng is deterministic: without variation every repeat of a line would be the
         # same waveform (no real conversation repeats itself exactly). Vary the words, the
         # speed and the pitch a little per line.
-        text = f"{text}, point {NUMBERS[i % len(NUMBERS)]} of {NUMBERS[(i * 7) % len(NUMBERS)]}"
-        speed, pitch = str(140 + (i * 7) % 21), str(int(pitch) + (i * 3) % 7 - 3)
+        if verbatim:  # --verbatim: the first version's clip, every repeat the same waveform
+            speed = "140"
+        else:
+            text = f"{text}, point {NUMBERS[i % len(NUMBERS)]} of {NUMBERS[(i * 7) % len(NUMBERS)]}"
+            speed, pitch = str(140 + (i * 7) % 21), str(int(pitch) + (i * 3) % 7 - 3)
         sh("espeak-ng", "-v", voice, "-p", pitch, "-s", speed, "-w", raw, text)
         sh("sox", raw, "-r", "16000", "-c", "1", "-b", "16", line, "pad", "0", "0.5")
         total += float(subprocess.check_output(["soxi", "-D", line]).decode())
@@ -113,11 +116,12 @@ def main():
     ap.add_argument("--bin", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", f"{REPO}/target"), "release", "voxflow"))
     ap.add_argument("--minutes", type=float, default=5.0)
     ap.add_argument("--concurrency", type=int, default=2, help="VOXFLOW_JOB_NODE_CONCURRENCY")
+    ap.add_argument("--verbatim", action="store_true", help="repeat the 6 lines unchanged (identical waveforms)")
     a = ap.parse_args()
     doc = open(f"{REPO}/docs/pipeline.md").read()
     graph = json.loads(re.search(r"```json\n(.*?)```", doc, re.S).group(1))
     work = tempfile.mkdtemp(prefix="vf-bench-pipeline-")
-    clip, secs = make_clip(work, a.minutes)
+    clip, secs = make_clip(work, a.minutes, a.verbatim)
     port, pw = free_port(), "Bench-admin-pw-1"
     env = dict(os.environ, VOXFLOW_DATA_DIR=f"{work}/data", VOXFLOW_BIND=f"127.0.0.1:{port}",
                VOXFLOW_MODELS_DIR=os.path.normpath(f"{REPO}/../shared/models"),
@@ -158,7 +162,7 @@ def main():
             sys.exit(f"job {view['status']}: {view.get('error')}")
         load = open("/proc/loadavg").read().split()[:3]
         print(f"bench-pipeline: {datetime.utcnow():%Y-%m-%d %H:%M} UTC | cores {os.cpu_count()} | load {' '.join(load)} | {os.path.basename(a.bin)} {a.bin.split('/')[-2]}")
-        print(f"clip: {secs:.1f} s two-speaker espeak-ng conversation over a sox music bed (-24 dB), FLAC; node concurrency {a.concurrency}")
+        print(f"clip: {secs:.1f} s two-speaker espeak-ng conversation over a sox music bed (-24 dB), FLAC; node concurrency {a.concurrency}{'; lines repeated verbatim' if a.verbatim else ''}")
         print(f"{'node':<6} {'kind':<28} {'wall (s)':>9} {'RTF':>7}")
         for n in view["nodes"]:
             d = (ts(n["finished_at"]) - ts(n["started_at"])).total_seconds()
