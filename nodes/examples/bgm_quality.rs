@@ -1,21 +1,28 @@
-//! Where `bgm.separate` (DeepFilterNet3) loses quality: one mix, scored several ways side
-//! by side, so each hypothesis is isolated by the difference of two rows.
+//! Where `bgm.separate` (DeepFilterNet3) gains or loses quality: the mixes of tests/bgm.rs
+//! (espeak-ng speech + sox music at 0 / 5 / 10 dB SNR), scored several ways side by side so
+//! each hypothesis is isolated by the difference of two columns.
 //!
-//! cargo run -p voxflow-nodes --example bgm_quality -- --speech speech.wav --music music.wav
+//! cargo run -p voxflow-nodes --example bgm_quality [-- --wer tiny.en,base [--attens 100,30,20,12,6]]
 //!
-//! Rows (SI-SNR of the vocal stem against the clean speech; `sox` must be on PATH):
-//! - node: the node as it runs (streaming 16 → 48 → 16 kHz, half-second blocks);
-//! - whole rubato: the same resampler on the whole signal at once (block edges);
+//! Columns (SI-SNR gain of the vocal stem against the clean speech; `sox`, `espeak-ng` on PATH):
+//! - node: `deepfilter::vocals` as the node runs it (streaming 16 → 48 → 16 kHz, half-second
+//!   blocks);
+//! - rubato down 171 (odd, old): the 48 → 16 kHz step as `StreamResampler` did it before
+//!   its FFT sizes were made even (⅓ sample late);
+//! - rubato 172 / 512 / 2048: whole-signal rubato down with that FFT length at 16 kHz
+//!   (filter sharpness; 512 is `StreamResampler`'s default; vs node: block edges);
 //! - sox: `sox rate -v` both ways around the same model (resampler quality);
 //! - @48k: scored at 48 kHz against the up-sampled speech (scoring rate);
 //!
-//! plus each resampler's round trip on the clean speech (its own ceiling).
+//! plus each resampler's round trip on the clean speech (its own ceiling). `--wer` adds
+//! Whisper's WER on the mix and on the vocal stem for each `atten_lim_db` (greedy decoding,
+//! as in the test), with the stems' SI-SNR gains.
 
 use std::io::Write;
 use std::process::Command;
+use std::sync::Arc;
 use voxflow_nodes::audio::resample::StreamResampler;
 use voxflow_nodes::bgm::deepfilter::{self, DfSettings};
-use std::sync::Arc;
 use voxflow_nodes::{
     run_node_catching_panics, AudioBuffer, AudioInfo, NodeCtx, NodeInputs, PortValue, Registry,
 };
@@ -31,9 +38,6 @@ fn arg(name: &str) -> Option<String> {
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1).cloned())
 }
-
-
-
 
 /// `sox rate -v` (very high quality), raw f32 through temp files; exactly
 /// `len · to / from` samples out.
@@ -89,7 +93,10 @@ fn rubato_odd_down(x: &[f32]) -> Vec<f32> {
     for c in &mut chunks {
         out.extend_from_slice(&r.process(&[c], None).unwrap()[0]);
     }
-    out.extend_from_slice(&r.process_partial(Some(&[chunks.remainder()]), None).unwrap()[0]);
+    out.extend_from_slice(
+        &r.process_partial(Some(&[chunks.remainder()]), None)
+            .unwrap()[0],
+    );
     for _ in 0..4 {
         out.extend_from_slice(&r.process_partial::<&[f32]>(None, None).unwrap()[0]);
     }
@@ -104,7 +111,6 @@ fn rubato(x: &[f32], from: u32, to: u32, fft_len: usize) -> Vec<f32> {
     r.push(x).unwrap();
     r.finish().unwrap()
 }
-
 
 fn main() {
     let tmp = tempfile::tempdir().unwrap();
@@ -189,15 +195,21 @@ fn wer_table(
             (m, stems)
         })
         .collect();
+    let header = |first: &str| {
+        println!();
+        print!("| input SNR | {first}");
+        for a in &attens {
+            print!(" | atten_lim_db {a}");
+        }
+        println!(" |");
+        println!("|---|---{}|", "|---".repeat(attens.len()));
+    };
     println!();
-    print!("| SNR | SI-SNR gain");
-    for a in &attens {
-        print!(" | atten {a}");
-    }
-    println!(" |");
+    println!("SI-SNR gain of the vocal stem:");
+    header("mix");
     for (snr, (m, stems)) in snrs.iter().zip(&runs) {
         let before = si_snr(m, speech);
-        print!("| {snr:.0} dB |");
+        print!("| {snr:.0} dB | ({before:.2} dB)");
         for v in stems {
             print!(" | {:+.2}", si_snr(v, speech) - before);
         }
@@ -206,16 +218,21 @@ fn wer_table(
     for model in models.split(',') {
         let clean = transcribe(model, speech);
         println!();
-        println!("{model}: WER on the clean speech {:.3}", common::wer(common::EN_TEXT, &clean));
-        print!("| SNR | mix");
-        for a in &attens {
-            print!(" | atten {a}");
-        }
-        println!(" |");
+        println!(
+            "{model} WER, mix vs vocal stem (clean speech: {:.3}):",
+            common::wer(common::EN_TEXT, &clean)
+        );
+        header("mix");
         for (snr, (m, stems)) in snrs.iter().zip(&runs) {
-            print!("| {snr:.0} dB | {:.3}", common::wer(common::EN_TEXT, &transcribe(model, m)));
+            print!(
+                "| {snr:.0} dB | {:.3}",
+                common::wer(common::EN_TEXT, &transcribe(model, m))
+            );
             for v in stems {
-                print!(" | {:.3}", common::wer(common::EN_TEXT, &transcribe(model, v)));
+                print!(
+                    " | {:.3}",
+                    common::wer(common::EN_TEXT, &transcribe(model, v))
+                );
             }
             println!(" |");
         }

@@ -50,14 +50,12 @@ impl StreamResampler {
             let g = gcd(i, o);
             let blocks = fft_len.max(1).div_ceil(i.min(o) / g).next_multiple_of(2);
             Some(
-                FftFixedIn::<f32>::new(i, o, blocks * (i / g), 1, 1).map_err(
-                    |e| {
-                        NodeError::new(
-                            crate::NodeErrorKind::UnsupportedFormat,
-                            format!("cannot resample from {in_rate} Hz: {e}"),
-                        )
-                    },
-                )?,
+                FftFixedIn::<f32>::new(i, o, blocks * (i / g), 1, 1).map_err(|e| {
+                    NodeError::new(
+                        crate::NodeErrorKind::UnsupportedFormat,
+                        format!("cannot resample from {in_rate} Hz: {e}"),
+                    )
+                })?,
             )
         };
         let skip = inner.as_ref().map_or(0, |r| r.output_delay());
