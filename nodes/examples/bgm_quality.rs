@@ -172,22 +172,22 @@ fn main() {
     }
 }
 
+/// One input SNR: the mix and its vocal stem for each `atten_lim_db`.
+type Run = (Vec<f32>, Vec<Vec<f32>>);
+/// (signal, rate, atten_lim_db) → vocal stem.
+type Separate<'a> = dyn Fn(&[f32], u32, f32) -> Vec<f32> + 'a;
+
 /// Whisper's WER on the mix and on the vocal stem at several `atten_lim_db`, with the stem's
 /// SI-SNR gain, for each model in `models` (comma-separated catalog names).
-fn wer_table(
-    speech: &[f32],
-    music: &[f32],
-    models: &str,
-    separate: &dyn Fn(&[f32], u32, f32) -> Vec<f32>,
-) {
+fn wer_table(speech: &[f32], music: &[f32], models: &str, separate: &Separate<'_>) {
     let attens: Vec<f32> = arg("--attens")
         .unwrap_or_else(|| "100,30,20,12,6".into())
         .split(',')
         .map(|a| a.parse().unwrap())
         .collect();
     let snrs = [0.0, 5.0, 10.0];
-    // (mix, stems per atten) per SNR, separated once and shared by the models.
-    let runs: Vec<(Vec<f32>, Vec<Vec<f32>>)> = snrs
+    // Per SNR, separated once and shared by the models.
+    let runs: Vec<Run> = snrs
         .iter()
         .map(|&snr| {
             let m = mix(speech, music, snr);
