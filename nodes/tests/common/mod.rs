@@ -2,6 +2,7 @@
 //! dir, shared node resources, and a word error rate.
 #![allow(dead_code)]
 
+pub mod bgm_mix;
 pub mod onnx;
 
 use std::path::{Path, PathBuf};
