@@ -11,7 +11,7 @@ use crate::error::{NodeError, NodeErrorKind};
 use crate::progress::CancelToken;
 use crate::types::{AudioBuffer, AudioInfo, FileContent, FileValue, TARGET_SAMPLE_RATE};
 use std::fs::File;
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, SeekFrom};
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::OnceLock;

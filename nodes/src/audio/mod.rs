@@ -23,7 +23,7 @@ impl Node for DecodeNode {
     fn manifest(&self) -> NodeManifest {
         NodeManifest {
             kind: DECODE_KIND.into(),
-            version: "1.1.0".into(),
+            version: "1.0.0".into(),
             label: "Decode audio".into(),
             category: "Audio".into(),
             description: "Decode WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM/Matroska (Opus, Vorbis, FLAC) to 16 kHz mono. Size and duration limits are set by the server.".into(),
