@@ -104,6 +104,10 @@ struct Clip {
 /// The English clip as Ogg/Opus (mono, stereo) and WebM/Opus (seekable, to a pipe, live with
 /// small clusters, MediaRecorder-style with unknown-size clusters).
 fn opus_clips(dir: &Path) -> (PathBuf, Vec<Clip>) {
+    assert!(
+        have("ffmpeg"),
+        "ffmpeg (with libopus) is required for these tests (apt-get install ffmpeg)"
+    );
     let wav = english_wav(dir);
     let w = wav.to_str().unwrap();
     let clip = |name: &str, channels, webm| Clip {
@@ -175,9 +179,6 @@ fn best_lag(a: &[f32], b: &[f32], max_lag: isize) -> isize {
 
 #[test]
 fn opus_in_ogg_and_webm_decodes_to_16k_mono_aligned_with_the_source() {
-    if !have("ffmpeg") {
-        panic!("ffmpeg (with libopus) is required for these tests");
-    }
     let dir = tempfile::tempdir().unwrap();
     let (wav, clips) = opus_clips(dir.path());
     let reference = decode(&wav);

@@ -3,8 +3,8 @@
 //! streaming packet by packet so only the 16 kHz output grows (≈ 230 MB for one hour).
 //!
 //! symphonia 0.5 has no Opus decoder: libopus is added to its codec registry through
-//! `symphonia-adapter-libopus` (see [`codecs`]); Opus pre-skip is dropped here (see
-//! [`opus_pre_skip`]).
+//! `symphonia-adapter-libopus` (see `codecs`); Opus pre-skip is dropped here (see
+//! `opus_pre_skip`).
 
 use super::resample::StreamResampler;
 use crate::error::{NodeError, NodeErrorKind};
@@ -161,7 +161,7 @@ fn too_long(secs: f64, limits: &DecodeLimits, how: &str) -> NodeError {
     )
 }
 
-/// Containers whose end needs a check symphonia does not make (see [`decode_source`]).
+/// Containers whose end needs a check symphonia does not make (see `decode_source_inner`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Container {
     Ogg,
