@@ -85,9 +85,10 @@ step "Serve a spoken clip on loopback"
 mkdir -p "$work/www"
 espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow turns speech into text inside Flowise."
 sox "$work/raw.wav" -r 16000 -c 1 "$work/www/clip.wav" pad 1.5 2
-# The chat-upload check sends the same clip; another format (e.g. AUDIO_MIME=audio/webm
-# AUDIO_NAME=clip.webm) is made with ffmpeg. The name's extension must match the MIME type.
-upload_name=${AUDIO_NAME:-clip.wav}
+# The chat-upload check sends the same clip as WebM/Opus, what a browser's MediaRecorder
+# records (made with ffmpeg; AUDIO_MIME=audio/wav AUDIO_NAME=clip.wav sends the WAV). The
+# name's extension must match the MIME type.
+upload_name=${AUDIO_NAME:-clip.webm}
 [ "$upload_name" = clip.wav ] || ffmpeg -loglevel error -y -i "$work/www/clip.wav" "$work/www/$upload_name"
 aport=$(free_port)
 (cd "$work/www" && exec python3 -m http.server "$aport" --bind 127.0.0.1) >"$work/http.log" 2>&1 &
@@ -106,7 +107,7 @@ wait_http "http://127.0.0.1:$fport/api/v1/ping" Flowise "$work/flowise.log"
 
 step "Drive Flowise"
 FLOWISE_URL="http://127.0.0.1:$fport" VOXFLOW_URL="$vurl" VOXFLOW_KEY="$vkey" \
-  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" AUDIO_FILE="$work/www/$upload_name" AUDIO_MIME="${AUDIO_MIME:-audio/wav}" \
+  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" AUDIO_FILE="$work/www/$upload_name" AUDIO_MIME="${AUDIO_MIME:-audio/webm}" \
   EXPECT_WORDS="quick,fox,over,lazy,dog,text,inside" \
   NODES_JSON="$plugin/dist/voxflow-nodes.json" OUT="$work/flow.json" \
   node "$here/flowise.mjs" || { echo "--- flowise.log"; tail -n 80 "$work/flowise.log"; echo "--- voxflow.log"; tail -n 40 "$work/voxflow.log"; exit 1; }

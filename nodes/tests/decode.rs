@@ -80,27 +80,6 @@ fn decodes_wav_mp3_flac_ogg_m4a() {
 }
 
 #[test]
-fn opus_is_refused_with_a_clear_message() {
-    if !have("ffmpeg") {
-        println!("SKIP: ffmpeg not installed");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let wav = english_wav(dir.path());
-    let opus = dir.path().join("en.opus");
-    ffmpeg(&[
-        "-i",
-        wav.to_str().unwrap(),
-        "-c:a",
-        "libopus",
-        opus.to_str().unwrap(),
-    ]);
-    let e = decode_path(&opus, &limits(), &CancelToken::new()).unwrap_err();
-    assert_eq!(e.kind, NodeErrorKind::UnsupportedFormat, "{e}");
-    assert!(e.message.contains("Opus"), "{}", e.message);
-}
-
-#[test]
 fn zero_length_is_empty_audio() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("empty.wav");

@@ -205,7 +205,7 @@ struct Form {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct TranscriptionForm {
-    /// The audio file: WAV, MP3, FLAC, OGG/Vorbis or M4A/AAC.
+    /// The audio file: WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM (Opus, Vorbis), e.g. a browser recording.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     /// A catalog name (`tiny.en`, `base`, `base-q8_0`, …); `whisper-1` means the default model.

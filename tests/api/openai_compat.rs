@@ -29,9 +29,19 @@ async fn transcribe(
     file: Option<(Vec<u8>, &str)>,
     fields: &[(&str, &str)],
 ) -> Reply {
+    let part = file.map(|(bytes, name)| Part::bytes(bytes).file_name(name.to_string()));
+    transcribe_part(app, cred, part, fields).await
+}
+
+async fn transcribe_part(
+    app: &TestApp,
+    cred: Cred<'_>,
+    file: Option<Part>,
+    fields: &[(&str, &str)],
+) -> Reply {
     let mut form = Form::new();
-    if let Some((bytes, name)) = file {
-        form = form.part("file", Part::bytes(bytes).file_name(name.to_string()));
+    if let Some(part) = file {
+        form = form.part("file", part);
     }
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
@@ -194,6 +204,66 @@ api_test!(openai_transcriptions_in_every_format, |app| {
         ids.contains(&"whisper-1") && ids.contains(&"tiny.en-q8_0"),
         "{ids:?}"
     );
+});
+
+/// `ffmpeg -i wav <args> -f <format> pipe:1`: written to a pipe like a live recorder, so a
+/// WebM has no duration, no Cues and an unknown-size Segment.
+fn encode_to_pipe(wav: &std::path::Path, args: &[&str], format: &str) -> Vec<u8> {
+    let out = std::process::Command::new("ffmpeg")
+        .args(["-loglevel", "error", "-i"])
+        .arg(wav)
+        .args(args)
+        .args(["-f", format, "pipe:1"])
+        .output()
+        .expect("ffmpeg is installed (apt-get install ffmpeg)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+api_test!(openai_transcribes_browser_webm_and_ogg_opus, |app| {
+    let w = app.world().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let wav = dir.path().join("clip.wav");
+    speak(SENTENCE, "en-us", &wav);
+    // What Flowise forwards from a chat mic recording (MediaRecorder: `audio/webm`, Opus),
+    // and a `.opus` voice note.
+    let webm = encode_to_pipe(&wav, &["-ac", "1", "-c:a", "libopus"], "webm");
+    let ogg = encode_to_pipe(&wav, &["-c:a", "libopus", "-b:a", "24k"], "ogg");
+    for (bytes, name, mime) in [
+        (webm, "recording.webm", "audio/webm;codecs=opus"),
+        (ogg, "note.opus", "audio/ogg"),
+    ] {
+        let part = Part::bytes(bytes.clone())
+            .file_name(name)
+            .mime_str(mime)
+            .expect("mime");
+        let r = transcribe_part(
+            &app,
+            Cred::Bearer(&w.a_key.1),
+            Some(part),
+            &[("model", "tiny.en"), ("response_format", "verbose_json")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.text);
+        let v = r.json();
+        let text = v["text"].as_str().expect("text");
+        let err = wer(SENTENCE, text);
+        assert!(err <= 0.35, "{name}: WER {err:.2} too high: {text:?}");
+        assert!(v["duration"].as_f64().expect("duration") > 2.0, "{v}");
+        // The files API takes it too (the type comes from the bytes).
+        let up = app.upload(Cred::Bearer(&w.a_member.1), name, bytes).await;
+        assert_eq!(up.status, StatusCode::CREATED, "{name}: {}", up.body);
+        let expected = if name.ends_with(".webm") {
+            "audio/webm"
+        } else {
+            "audio/ogg"
+        };
+        assert_eq!(up.body["content_type"], expected);
+    }
 });
 
 api_test!(

@@ -11,7 +11,7 @@ class VoxflowAudioSource implements INode {
     icon = 'voxflow.svg'
     category = CATEGORY
     author = AUTHOR
-    description = "Where the audio comes from: an http(s) URL, a Voxflow file id, the chat message itself, or an audio file uploaded in the chat. Decode WAV, MP3, FLAC, OGG/Vorbis or M4A/AAC to 16 kHz mono. Opus is not supported. Size and duration limits are set by the server."
+    description = "Where the audio comes from: an http(s) URL, a Voxflow file id, the chat message itself, or an audio file uploaded in the chat. Decode WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM/Matroska (Opus, Vorbis, FLAC) to 16 kHz mono. Size and duration limits are set by the server."
     baseClasses = ["VoxflowAudio","VoxflowGraph"]
     inputs: INodeParams[] = [
         {

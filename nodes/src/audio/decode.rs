@@ -1,19 +1,24 @@
-//! Decode WAV, MP3, FLAC, OGG/Vorbis and M4A/AAC (also ALAC, AIFF, MKV/WebM-Vorbis) with
-//! `symphonia`, downmix to mono and resample to 16 kHz f32, streaming packet by packet so
-//! only the 16 kHz output grows (≈ 230 MB for one hour).
+//! Decode WAV, MP3, FLAC, OGG/Vorbis, OGG/Opus, M4A/AAC and WebM/Matroska (Opus, Vorbis,
+//! FLAC; also ALAC, AIFF) with `symphonia`, downmix to mono and resample to 16 kHz f32,
+//! streaming packet by packet so only the 16 kHz output grows (≈ 230 MB for one hour).
 //!
-//! Opus is **not** supported: symphonia has no Opus decoder. Opus input is refused with
-//! `UnsupportedFormat` saying so.
+//! symphonia 0.5 has no Opus decoder: libopus is added to its codec registry through
+//! `symphonia-adapter-libopus` (see `codecs`); Opus pre-skip is dropped here (see
+//! `opus_pre_skip`).
 
 use super::resample::StreamResampler;
 use crate::error::{NodeError, NodeErrorKind};
 use crate::progress::CancelToken;
 use crate::types::{AudioBuffer, AudioInfo, FileContent, FileValue, TARGET_SAMPLE_RATE};
 use std::fs::File;
-use std::io::Cursor;
+use std::io::{Cursor, SeekFrom};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::OnceLock;
 use symphonia::core::audio::SampleBuffer;
-use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL, CODEC_TYPE_OPUS};
+use symphonia::core::codecs::{
+    CodecParameters, CodecRegistry, DecoderOptions, CODEC_TYPE_NULL, CODEC_TYPE_OPUS,
+};
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::FormatOptions;
 use symphonia::core::io::{MediaSource, MediaSourceStream};
@@ -37,6 +42,40 @@ impl Default for DecodeLimits {
             max_duration_secs: 4.0 * 3600.0,
         }
     }
+}
+
+/// symphonia's codecs plus libopus (symphonia 0.5 has no Opus decoder of its own).
+fn codecs() -> &'static CodecRegistry {
+    static REGISTRY: OnceLock<CodecRegistry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut registry = CodecRegistry::new();
+        symphonia::default::register_enabled_codecs(&mut registry);
+        registry.register_all::<symphonia_adapter_libopus::OpusDecoder>();
+        registry
+    })
+}
+
+/// Opus always decodes at 48 kHz.
+const OPUS_RATE: u32 = 48_000;
+
+/// The Opus pre-skip (samples at 48 kHz that the encoder's look-ahead put before the audio,
+/// RFC 7845 §4.2) from the `OpusHead` that both the Ogg and the Matroska demuxer pass as
+/// extra data, and `params` without it. The adapter would trim it from the first packet
+/// only, so a pre-skip longer than one packet (2.5–10 ms frames) would be half-kept; the
+/// decode loop drops it instead, across as many packets as it spans. Neither demuxer trims
+/// it (Ogg granule positions include it; Matroska's `CodecDelay` is not read).
+fn opus_pre_skip(params: &CodecParameters) -> (CodecParameters, u64) {
+    let mut params = params.clone();
+    let pre_skip = params
+        .extra_data
+        .take()
+        .filter(|head| head.starts_with(b"OpusHead"))
+        .and_then(|head| head.get(10..12).map(|b| u16::from_le_bytes([b[0], b[1]])))
+        .unwrap_or(0);
+    // The Matroska demuxer reports the track's SamplingFrequency, which some muxers set to
+    // the original input rate; libopus only decodes at 8/12/16/24/48 kHz.
+    params.sample_rate = Some(OPUS_RATE);
+    (params, u64::from(pre_skip))
 }
 
 /// Give up after this many consecutive undecodable packets.
@@ -122,6 +161,34 @@ fn too_long(secs: f64, limits: &DecodeLimits, how: &str) -> NodeError {
     )
 }
 
+/// Containers whose end needs a check symphonia does not make (see `decode_source_inner`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Container {
+    Ogg,
+    Matroska,
+    Other,
+}
+
+/// The container, from the first bytes; the source is left at its start.
+fn sniff_container(source: &mut dyn MediaSource) -> Container {
+    let mut magic = [0u8; 4];
+    if !source.is_seekable() || source.read_exact(&mut magic).is_err() {
+        let _ = source.seek(SeekFrom::Start(0));
+        return Container::Other;
+    }
+    if source.seek(SeekFrom::Start(0)).is_err() {
+        return Container::Other;
+    }
+    match &magic {
+        b"OggS" => Container::Ogg,
+        [0x1A, 0x45, 0xDF, 0xA3] => Container::Matroska,
+        _ => Container::Other,
+    }
+}
+
+/// Decodes with panics turned into errors: symphonia's readers can panic on malformed input
+/// (0.5's Matroska reader does on a file cut before the Cues its SeekHead points to), and a
+/// bad upload must get `CorruptAudio`, not a `bug` error or a dead worker.
 fn decode_source(
     source: Box<dyn MediaSource>,
     total_bytes: u64,
@@ -129,6 +196,30 @@ fn decode_source(
     limits: &DecodeLimits,
     cancel: &CancelToken,
 ) -> Result<AudioBuffer, NodeError> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        decode_source_inner(source, total_bytes, ext_hint, limits, cancel)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(err(
+            NodeErrorKind::CorruptAudio,
+            format!("corrupt or truncated audio: the decoding library failed on it ({what})"),
+        ))
+    })
+}
+
+fn decode_source_inner(
+    mut source: Box<dyn MediaSource>,
+    total_bytes: u64,
+    ext_hint: Option<&str>,
+    limits: &DecodeLimits,
+    cancel: &CancelToken,
+) -> Result<AudioBuffer, NodeError> {
+    let container = sniff_container(source.as_mut());
     let mss = MediaSourceStream::new(source, Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = ext_hint {
@@ -158,7 +249,7 @@ fn decode_source(
             ),
             other => err(
                 NodeErrorKind::UnsupportedFormat,
-                format!("not a recognised audio format{ext_note}: {other}. Supported: WAV, MP3, FLAC, OGG/Vorbis, M4A/AAC, ALAC, AIFF (no Opus)"),
+                format!("not a recognised audio format{ext_note}: {other}. Supported: WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC, ALAC, AIFF, WebM/Matroska"),
             ),
         })?;
     let mut format = probed.format;
@@ -175,19 +266,18 @@ fn decode_source(
         })?;
     let track_id = track.id;
     let params = track.codec_params.clone();
-    if params.codec == CODEC_TYPE_OPUS {
-        return Err(err(
-            NodeErrorKind::UnsupportedFormat,
-            "Opus audio is not supported (the symphonia decoder has no Opus codec); convert to FLAC, OGG/Vorbis, MP3 or WAV",
-        ));
-    }
-    let codecs = symphonia::default::get_codecs();
+    let (decoder_params, mut skip_frames) = if params.codec == CODEC_TYPE_OPUS {
+        opus_pre_skip(&params)
+    } else {
+        (params.clone(), 0)
+    };
+    let codecs = codecs();
     let codec_name = codecs
         .get_codec(params.codec)
         .map(|d| d.short_name.to_owned())
         .unwrap_or_else(|| format!("{:?}", params.codec));
     let mut decoder = codecs
-        .make(&params, &DecoderOptions::default())
+        .make(&decoder_params, &DecoderOptions::default())
         .map_err(|e| {
             err(
                 NodeErrorKind::UnsupportedFormat,
@@ -214,8 +304,14 @@ fn decode_source(
             n_frames = None;
         }
     }
-    let header_secs = match (n_frames, params.sample_rate) {
-        (Some(n), Some(sr)) if sr > 0 => Some(n as f64 / sr as f64),
+    // In the track's time base: Matroska counts its Duration in TimestampScale ticks, not
+    // frames; MP4 in the media timescale.
+    let header_secs = match (n_frames, params.time_base, params.sample_rate) {
+        (Some(n), Some(tb), _) if tb.denom > 0 => {
+            let t = tb.calc_time(n);
+            Some(t.seconds as f64 + t.frac)
+        }
+        (Some(n), None, Some(sr)) if sr > 0 => Some(n as f64 / sr as f64),
         _ => None,
     };
     if let Some(secs) = header_secs {
@@ -240,16 +336,22 @@ fn decode_source(
     let mut total_errors = 0usize;
     let mut last_error = String::new();
     let mut packets = 0u64;
+    // Whether the demuxer's last word before the end was an error (a cut-off element).
+    let mut demux_error_last = false;
 
     loop {
         if packets.is_multiple_of(64) {
             cancel.check()?;
         }
         let packet = match format.next_packet() {
-            Ok(p) => p,
+            Ok(p) => {
+                demux_error_last = false;
+                p
+            }
             Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(SymError::ResetRequired) => break,
             Err(SymError::DecodeError(m)) => {
+                demux_error_last = true;
                 consecutive_errors += 1;
                 total_errors += 1;
                 last_error = m.to_owned();
@@ -330,7 +432,10 @@ fn decode_source(
         };
         sb.copy_interleaved_ref(decoded);
         let ch = spec.channels.count();
-        let interleaved = sb.samples();
+        // Opus pre-skip: whole frames, possibly spanning several packets.
+        let skip = (skip_frames as usize).min(frames);
+        skip_frames -= skip as u64;
+        let interleaved = &sb.samples()[skip * ch..];
         mono.clear();
         if ch == 1 {
             mono.extend_from_slice(interleaved);
@@ -341,6 +446,9 @@ fn decode_source(
                     .chunks_exact(ch)
                     .map(|f| f.iter().sum::<f32>() * scale),
             );
+        }
+        if mono.is_empty() {
+            continue;
         }
         src_frames += mono.len() as u64;
         let secs = secs_of(src_frames, src_rate);
@@ -374,6 +482,27 @@ fn decode_source(
         ));
     }
     let decoded_secs = secs_of(src_frames, src_rate);
+    // Streams without a declared length: symphonia reads a cut-off file to its end without
+    // complaint, so look at how it ended. An Ogg file whose last page is not marked
+    // end-of-stream (the demuxer then finds no length) was cut off. A Matroska file written
+    // live (browser MediaRecorder, ffmpeg to a pipe) has no Duration and clusters of unknown
+    // size; cut off, it ends inside a block, which symphonia's reader reports as one
+    // "read past master element" error right before the end.
+    let truncated = match container {
+        Container::Ogg => params.n_frames.is_none(),
+        Container::Matroska => demux_error_last,
+        Container::Other => false,
+    };
+    if truncated {
+        return Err(err(
+            NodeErrorKind::CorruptAudio,
+            format!(
+                "audio is truncated: the {} stream stops after {decoded_secs:.2} s without its proper end{}",
+                if container == Container::Ogg { "Ogg" } else { "Matroska/WebM" },
+                if last_error.is_empty() { String::new() } else { format!(" ({last_error})") },
+            ),
+        ));
+    }
     if let Some(expected) = header_secs {
         // A header that promises much more than the stream delivers means a cut-off file.
         if decoded_secs < expected * 0.9 && expected - decoded_secs > 0.5 {

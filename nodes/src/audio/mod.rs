@@ -26,7 +26,7 @@ impl Node for DecodeNode {
             version: "1.0.0".into(),
             label: "Decode audio".into(),
             category: "Audio".into(),
-            description: "Decode WAV, MP3, FLAC, OGG/Vorbis or M4A/AAC to 16 kHz mono. Opus is not supported. Size and duration limits are set by the server.".into(),
+            description: "Decode WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM/Matroska (Opus, Vorbis, FLAC) to 16 kHz mono. Size and duration limits are set by the server.".into(),
             inputs: vec![PortSpec::required("file", PortType::File, "Uploaded media file.")],
             outputs: vec![PortSpec::required("audio", PortType::Audio, "16 kHz mono audio.")],
             params_schema: serde_json::json!({

@@ -1506,7 +1506,7 @@ export interface components {
         TranscriptionForm: {
             /**
              * Format: binary
-             * @description The audio file: WAV, MP3, FLAC, OGG/Vorbis or M4A/AAC.
+             * @description The audio file: WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM (Opus, Vorbis), e.g. a browser recording.
              */
             file: string;
             /** @description ISO 639-1 code; omit to detect. Ignored by translations. */

@@ -18,7 +18,8 @@ class TranscriptionForm:
     """Multipart schema for the OpenAPI document.
 
     Attributes:
-        file (File): The audio file: WAV, MP3, FLAC, OGG/Vorbis or M4A/AAC.
+        file (File): The audio file: WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM (Opus, Vorbis), e.g. a browser
+            recording.
         model (str): A catalog name (`tiny.en`, `base`, `base-q8_0`, …); `whisper-1` means the default model.
         language (None | str | Unset): ISO 639-1 code; omit to detect. Ignored by translations.
         prompt (None | str | Unset): Text to condition the model (names, spelling).
