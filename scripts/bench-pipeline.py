@@ -143,6 +143,8 @@ def main():
         api.call("POST", "/v1/users", {"email": "bench@bench.local", "password": "Tenant-admin-pw-1",
                                        "role": "tenant_admin", "tenant_id": tenant})
         api.token = api.call("POST", "/v1/auth/login", {"email": "bench@bench.local", "password": "Tenant-admin-pw-1"})[2]["access_token"]
+        # An API key, not the access token: a long job outlives the token's lifetime.
+        api.token = api.call("POST", "/v1/api-keys", {"name": "bench"})[2]["key"]
         file_id = api.upload(clip, "meeting.flac")["id"]
         t0 = time.monotonic()
         job = api.call("POST", "/v1/jobs", {"graph": graph, "inputs": {"src": file_id}})[2]
