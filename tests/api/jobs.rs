@@ -306,6 +306,9 @@ async fn a_failed_job_retried_resumes_after_its_finished_nodes() {
         std::os::unix::fs::symlink(entry.path(), models.path().join(entry.file_name()))
             .expect("link");
     }
+    // `small.en` is there but unreadable: submission accepts the job (the file exists) and
+    // Whisper fails when it loads the model, after VAD has finished.
+    std::fs::write(models.path().join("ggml-small.en.bin"), b"not a ggml model").expect("write");
     let dir = models.path().to_path_buf();
     let app = spawn_app_with(Backend::Sqlite, move |s| s.models_dir = dir)
         .await
@@ -337,6 +340,7 @@ async fn a_failed_job_retried_resumes_after_its_finished_nodes() {
     let before = job["seq"].as_i64().expect("seq");
 
     // "Install" the model, retry: VAD is not run again, the job completes.
+    std::fs::remove_file(models.path().join("ggml-small.en.bin")).expect("remove");
     std::os::unix::fs::symlink(
         crate::helpers::models_dir().join("ggml-tiny.en-q8_0.bin"),
         models.path().join("ggml-small.en.bin"),
