@@ -78,6 +78,7 @@ codes! {
     // 422
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
     InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),
+    TranslationEngineKeyRequired => ("translation_engine_key_required", UNPROCESSABLE_ENTITY, "Changing the engine's base_url requires its API key again"),
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
     // 5xx
