@@ -72,6 +72,7 @@ codes! {
     PlanLimitReached => ("plan_limit_reached", CONFLICT, "The subscription plan's limit is reached"),
     PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
     JobFinished => ("job_finished", CONFLICT, "The job has already finished"),
+    WebhookLimitReached => ("webhook_limit_reached", CONFLICT, "The tenant has as many webhook endpoints as it may have"),
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
