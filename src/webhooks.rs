@@ -578,6 +578,7 @@ pub async fn run_sender(store: Store, sealing: Arc<SecretBox>, opts: SenderOptio
                     );
                     tokio::spawn(async move {
                         let to_send = row.clone();
+                        let retry_base = opts.retry_base;
                         let outcome = tokio::task::spawn_blocking(move || {
                             attempt(&to_send, &sealing, &opts)
                         })
@@ -586,7 +587,6 @@ pub async fn run_sender(store: Store, sealing: Arc<SecretBox>, opts: SenderOptio
                         if let Err(e) = &outcome {
                             tracing::info!(delivery = %row.id, tenant_id = %row.tenant_id, error = %e, "webhook attempt failed");
                         }
-                        let retry_base = opts.retry_base;
                         if let Err(e) = store
                             .write(Scope::System, move |c| record(c, &row, outcome, retry_base))
                             .await
