@@ -321,9 +321,9 @@ pub async fn get_translation_engine(
     Ok(web::Json(TranslationEngineView::from(row)))
 }
 
-/// Renames an engine, moves it, or replaces / removes its key (tenant admins). Moving an
-/// engine that has a key (a new `base_url`) needs `api_key` in the same request:
-/// otherwise `422 translation_engine_key_required`, and nothing changes.
+// Moving an engine that has a key (a new `base_url`) needs `api_key` in the same request:
+// otherwise `422 translation_engine_key_required`, and nothing changes.
+/// Renames an engine, moves it, or replaces / removes its key (tenant admins).
 #[utoipa::path(tag = "translation-engines", params(("id" = Uuid, Path)), request_body = UpdateTranslationEngineRequest, responses((status = 200, body = TranslationEngineView), WriteErrors))]
 #[patch("/translation-engines/{id}")]
 pub async fn update_translation_engine(

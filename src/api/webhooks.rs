@@ -112,9 +112,9 @@ pub struct DeliveryQuery {
     pub limit: Option<i64>,
 }
 
-/// Registers an endpoint for the tenant's job events (at most `webhook_max_endpoints` per
-/// tenant: `409 webhook_limit_reached` past it).
-#[utoipa::path(tag = "webhooks", request_body = CreateWebhookRequest, responses((status = 201, body = CreatedWebhookView), (status = 409, description = "The tenant has as many endpoints as it may have", body = crate::error::Problem, content_type = "application/problem+json"), WriteErrors))]
+// At most `webhook_max_endpoints` per tenant: `409 webhook_limit_reached` past it.
+/// Registers an endpoint for the tenant's job events.
+#[utoipa::path(tag = "webhooks", request_body = CreateWebhookRequest, responses((status = 201, body = CreatedWebhookView), WriteErrors))]
 #[post("/webhooks")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
@@ -245,7 +245,8 @@ pub async fn list_deliveries(
     }))
 }
 
-/// Removes a webhook endpoint: members only those they registered, tenant admins any.
+// Members delete only the endpoints they registered, tenant admins any (`403` otherwise).
+/// Removes a webhook endpoint.
 #[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/webhooks/{id}")]
 pub async fn delete_webhook(
