@@ -12,15 +12,21 @@ use tracing_subscriber::{fmt, EnvFilter};
 /// reports every truncated upload at `error` (`probe reach EOF at 67 bytes`) with no
 /// context, and the same fault reaches the log through the job or request that hit it.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_env("VOXFLOW_LOG")
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
-    let filter = quiet_decoder(filter);
+    let filter = filter();
     let builder = fmt().with_env_filter(filter).with_target(false);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// The log filter: `VOXFLOW_LOG`, else `RUST_LOG`, else `info,actix_server=warn`; the
+/// decoder's own lines off (see [`init`]).
+pub fn filter() -> EnvFilter {
+    let filter = EnvFilter::try_from_env("VOXFLOW_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new("info,actix_server=warn"));
+    quiet_decoder(filter)
 }
 
 /// `symphonia=off`, unless the filter already says something about it.
