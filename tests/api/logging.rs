@@ -4,7 +4,7 @@
 //! (`voxflow::telemetry::filter`), capturing every line; it is skipped if another
 //! subscriber was installed first.
 
-use crate::helpers::{spawn_app_with, wav, Backend, Cred};
+use crate::helpers::{spawn_app_with, Backend, Cred};
 use crate::jobs::{vad_whisper_srt, wait_for};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -48,10 +48,11 @@ fn lines(sink: &Sink) -> Vec<String> {
         .collect()
 }
 
-/// A WAV cut after 67 bytes: its header promises samples that are not there.
-fn truncated_wav() -> Vec<u8> {
-    let mut v = wav(32_000);
-    v.truncate(67);
+/// 67 bytes that look like MP3 to the upload check (an ID3v2 tag header) and hold no audio:
+/// the decoder's probe reads to the end without finding a stream.
+fn corrupt_audio() -> Vec<u8> {
+    let mut v = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    v.resize(67, b'U');
     v
 }
 
@@ -68,7 +69,7 @@ async fn corrupt_audio_is_logged_as_the_users_fault_with_request_job_and_tenant(
     let request_id = format!("log-test-{}", uuid::Uuid::new_v4().simple());
     let form = reqwest::multipart::Form::new().part(
         "file",
-        reqwest::multipart::Part::bytes(truncated_wav()).file_name("cut.wav"),
+        reqwest::multipart::Part::bytes(corrupt_audio()).file_name("cut.mp3"),
     );
     let res = app
         .client
@@ -83,7 +84,7 @@ async fn corrupt_audio_is_logged_as_the_users_fault_with_request_job_and_tenant(
 
     // A job: it fails, and the log names the job and tenant.
     let up = app
-        .upload(Cred::Bearer(&w.a_member.1), "cut.wav", truncated_wav())
+        .upload(Cred::Bearer(&w.a_member.1), "cut.mp3", corrupt_audio())
         .await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.body);
     let r = app
