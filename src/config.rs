@@ -428,7 +428,10 @@ mod tests {
             ]),
         )
         .expect("settings");
-        assert_eq!((s.webhook_tenant_concurrency, s.webhook_max_endpoints), (4, 50));
+        assert_eq!(
+            (s.webhook_tenant_concurrency, s.webhook_max_endpoints),
+            (4, 50)
+        );
         assert!(Settings::from_sources("webhook_timeout_secs = 0", &[]).is_err());
         assert!(Settings::from_sources("webhook_concurrency = 0", &[]).is_err());
     }

@@ -307,17 +307,30 @@ mod tests {
     #[test]
     fn nat64_is_refused() {
         // 64:ff9b::/96 reaches the embedded IPv4 address through a translator.
-        for ip in ["64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "64:ff9b::808:808", "64:ff9b::"] {
+        for ip in [
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::808:808",
+            "64:ff9b::",
+        ] {
             assert!(refused(ip), "{ip}");
         }
-        assert!(refused("64:ff9b:1::a00:1"), "local-use NAT64 64:ff9b:1::/48");
+        assert!(
+            refused("64:ff9b:1::a00:1"),
+            "local-use NAT64 64:ff9b:1::/48"
+        );
         assert!(!refused("64:ff9c::1"), "outside the prefix");
     }
 
     #[test]
     fn six_to_four_is_refused() {
         // 2002:AABB:CCDD::/48 tunnels to AA.BB.CC.DD.
-        for ip in ["2002:7f00:1::1", "2002:a9fe:a9fe::", "2002::", "2002:ffff:ffff:ffff::1"] {
+        for ip in [
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::",
+            "2002::",
+            "2002:ffff:ffff:ffff::1",
+        ] {
             assert!(refused(ip), "{ip}");
         }
         assert!(!refused("2003::1"));
@@ -334,7 +347,13 @@ mod tests {
     #[test]
     fn ipv4_mapped_addresses_are_refused() {
         // ::ffff:0:0/96, whatever IPv4 address it maps; and IPv4-translated ::ffff:0:0:0/96.
-        for ip in ["::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:8.8.8.8", "::ffff:0:0", "::ffff:0:808:808"] {
+        for ip in [
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::ffff:8.8.8.8",
+            "::ffff:0:0",
+            "::ffff:0:808:808",
+        ] {
             assert!(refused(ip), "{ip}");
         }
     }

@@ -23,9 +23,9 @@
 //! before sealing (plaintext `whsec_…`) still sign, and [`seal_legacy_secrets`] seals them
 //! at start-up.
 
+use crate::auth::sealing::{SealError, SecretBox};
 use crate::store::schema::webhook_deliveries::dsl as d;
 use crate::store::schema::webhook_endpoints::dsl as ep;
-use crate::auth::sealing::{SealError, SecretBox};
 use crate::store::{self, DbConn, MultiBackend, Store, StoreError};
 use crate::tenancy::Scope;
 use chrono::{NaiveDateTime, TimeDelta};
@@ -561,8 +561,7 @@ pub async fn run_sender(store: Store, sealing: Arc<SecretBox>, opts: SenderOptio
             .await;
         match claimed {
             Ok(rows) if rows.is_empty() => {
-                let _ =
-                    tokio::time::timeout(Duration::from_millis(500), finished.notified()).await;
+                let _ = tokio::time::timeout(Duration::from_millis(500), finished.notified()).await;
             }
             Ok(rows) => {
                 for row in rows {
@@ -579,11 +578,10 @@ pub async fn run_sender(store: Store, sealing: Arc<SecretBox>, opts: SenderOptio
                     tokio::spawn(async move {
                         let to_send = row.clone();
                         let retry_base = opts.retry_base;
-                        let outcome = tokio::task::spawn_blocking(move || {
-                            attempt(&to_send, &sealing, &opts)
-                        })
-                        .await
-                        .unwrap_or_else(|e| Err(e.to_string()));
+                        let outcome =
+                            tokio::task::spawn_blocking(move || attempt(&to_send, &sealing, &opts))
+                                .await
+                                .unwrap_or_else(|e| Err(e.to_string()));
                         if let Err(e) = &outcome {
                             tracing::info!(delivery = %row.id, tenant_id = %row.tenant_id, error = %e, "webhook attempt failed");
                         }

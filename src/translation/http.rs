@@ -289,7 +289,10 @@ mod tests {
         let e = client.get(&format!("{base}/languages"), &[]).unwrap_err();
         let text = e.to_string();
         assert!(text.starts_with("lt answered 500: trace trace"), "{text}");
-        assert!(!text.contains("secret-tail") && !text.contains("internal"), "{text}");
+        assert!(
+            !text.contains("secret-tail") && !text.contains("internal"),
+            "{text}"
+        );
         assert!(text.chars().count() < 150, "{text}");
     }
 
@@ -302,7 +305,11 @@ mod tests {
     fn requests_connect_to_the_vetted_address_not_a_rebound_one() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let (base, log) = crate::translation::fake::serve(|_| (200, serde_json::json!([])));
-        let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+        let port: u16 = base
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port");
         let asked = Arc::new(AtomicUsize::new(0));
         let counter = asked.clone();
         let rebinding_dns: SharedLookup = Arc::new(move |host: &str, port: u16| {
@@ -325,7 +332,11 @@ mod tests {
         let e = client.get(&url, &[("authorization", "key")]).unwrap_err();
         assert!(matches!(e, EngineError::Destination(_)), "{e:?}");
         assert_eq!(e.fault(), FaultSource::User);
-        assert_eq!(log.lock().expect("log").len(), 1, "nothing sent the second time");
+        assert_eq!(
+            log.lock().expect("log").len(),
+            1,
+            "nothing sent the second time"
+        );
         assert_eq!(
             log.lock().expect("log")[0].headers["host"],
             format!("engine.test:{port}"),

@@ -314,8 +314,22 @@ api_test!(tenant_b_cannot_see_or_delete_tenant_a_webhooks, |app| {
         ("B member (JWT)", Cred::Bearer(&w.b_member.1)),
         ("B member (API key)", Cred::XApiKey(&w.b_key.1)),
     ] {
-        let on_target = call(&app, cred, &Method::DELETE, &format!("/v1/webhooks/{a_hook}"), &None).await;
-        let on_missing = call(&app, cred, &Method::DELETE, &format!("/v1/webhooks/{missing}"), &None).await;
+        let on_target = call(
+            &app,
+            cred,
+            &Method::DELETE,
+            &format!("/v1/webhooks/{a_hook}"),
+            &None,
+        )
+        .await;
+        let on_missing = call(
+            &app,
+            cred,
+            &Method::DELETE,
+            &format!("/v1/webhooks/{missing}"),
+            &None,
+        )
+        .await;
         assert_eq!(on_target, on_missing, "{who}");
         assert_eq!(on_target.0, StatusCode::NOT_FOUND, "{who}");
         let ids = list_ids(&app, cred, "/v1/webhooks").await;

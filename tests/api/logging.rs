@@ -96,7 +96,10 @@ async fn corrupt_audio_is_logged_as_the_users_fault_with_request_job_and_tenant(
         .await;
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
     let job = r.id();
-    assert_eq!(wait_for(&app, &w.a_member.1, &job, |_| false).await["status"], "failed");
+    assert_eq!(
+        wait_for(&app, &w.a_member.1, &job, |_| false).await["status"],
+        "failed"
+    );
 
     let log = lines(&sink);
     let errors: Vec<&String> = log
@@ -104,16 +107,25 @@ async fn corrupt_audio_is_logged_as_the_users_fault_with_request_job_and_tenant(
         .filter(|l| l.contains("ERROR"))
         .filter(|l| l.contains("probe") || l.contains(&request_id) || l.contains(&job))
         .collect();
-    assert!(errors.is_empty(), "user faults logged as errors: {errors:#?}");
+    assert!(
+        errors.is_empty(),
+        "user faults logged as errors: {errors:#?}"
+    );
     let tenant = format!("tenant_id={}", w.tenant_a);
     let refused = log
         .iter()
         .find(|l| l.contains("transcription refused (input)") && l.contains(&request_id));
     let refused = refused.unwrap_or_else(|| panic!("no line for request {request_id}: {log:#?}"));
-    assert!(refused.contains(" INFO ") && refused.contains(&tenant), "{refused}");
+    assert!(
+        refused.contains(" INFO ") && refused.contains(&tenant),
+        "{refused}"
+    );
     let failed = log
         .iter()
         .find(|l| l.contains("node failed (input)") && l.contains(&job));
     let failed = failed.unwrap_or_else(|| panic!("no line for job {job}: {log:#?}"));
-    assert!(failed.contains(" INFO ") && failed.contains(&tenant), "{failed}");
+    assert!(
+        failed.contains(" INFO ") && failed.contains(&tenant),
+        "{failed}"
+    );
 }

@@ -133,7 +133,11 @@ crate::api_test!(
 
 /// Runs `sql` as the service role inside one transaction with the scope `settings` sets
 /// (`scope`, `tenant_id`, `reseller_id`); the rows it touched, or the error.
-fn in_scope(conn: &mut PgConnection, settings: &[(&str, &str)], sql: &str) -> Result<usize, String> {
+fn in_scope(
+    conn: &mut PgConnection,
+    settings: &[(&str, &str)],
+    sql: &str,
+) -> Result<usize, String> {
     conn.transaction::<_, diesel::result::Error, _>(|c| {
         for (k, v) in settings {
             c.batch_execute(&format!("SELECT set_config('voxflow.{k}', '{v}', true)"))?;

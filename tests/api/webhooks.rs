@@ -4,8 +4,8 @@ use crate::helpers::{spawn_app_with, Backend, Cred, TestApp};
 use crate::jobs::{submit_with, upload_speech, vad_whisper_srt, wait_for};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use reqwest::Method;
 use hmac::{Hmac, Mac};
+use reqwest::Method;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sha2::Sha256;
@@ -352,7 +352,11 @@ webhook_test!(a_tenant_whose_endpoints_hang_delays_only_itself, |app| {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(r.code(), "webhook_limit_reached");
-    assert!(r.body["detail"].as_str().unwrap_or("").contains("20"), "{}", r.body);
+    assert!(
+        r.body["detail"].as_str().unwrap_or("").contains("20"),
+        "{}",
+        r.body
+    );
     let listed = app.get("/v1/webhooks", &w.a_member.1).await;
     assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(20));
     let r = app
@@ -369,7 +373,10 @@ webhook_test!(a_tenant_whose_endpoints_hang_delays_only_itself, |app| {
     assert_eq!(deliveries(&app, &w.a_member.1, &a_job).await.len(), 20);
     let started = Instant::now();
     while accepted.load(Ordering::SeqCst) == 0 {
-        assert!(started.elapsed() < Duration::from_secs(10), "A's deliveries never started");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "A's deliveries never started"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let a_started = Instant::now();
@@ -398,7 +405,11 @@ webhook_test!(a_tenant_whose_endpoints_hang_delays_only_itself, |app| {
     assert_eq!(seen.lock().expect("lock").len(), 1);
     // Meanwhile A had at most its own share in flight (2 by default), until they time out.
     if a_started.elapsed() < Duration::from_secs(9) {
-        assert!(accepted.load(Ordering::SeqCst) <= 2, "A ran {} attempts at once", accepted.load(Ordering::SeqCst));
+        assert!(
+            accepted.load(Ordering::SeqCst) <= 2,
+            "A ran {} attempts at once",
+            accepted.load(Ordering::SeqCst)
+        );
     }
     // A's hanging attempts end at the attempt timeout (10 s by default) and are retried.
     let timed_out = loop {
@@ -414,8 +425,14 @@ webhook_test!(a_tenant_whose_endpoints_hang_delays_only_itself, |app| {
     };
     assert_eq!(timed_out["status"], "pending", "{timed_out}");
     assert!(
-        timed_out["last_error"].as_str().unwrap_or("").contains("imeout")
-            || timed_out["last_error"].as_str().unwrap_or("").contains("timed out"),
+        timed_out["last_error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("imeout")
+            || timed_out["last_error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("timed out"),
         "{timed_out}"
     );
 });
@@ -492,81 +509,130 @@ async fn wait_delivered(app: &TestApp, token: &str, job: &str, n: usize) -> Vec<
 
 // Signing secrets are stored sealed (endpoints, jobs, deliveries), bound to their row; a
 // plaintext secret from before still signs, and start-up sealing turns it into a sealed one.
-webhook_test!(webhook_secrets_are_sealed_at_rest_and_old_plaintext_rows_still_sign, |app| {
-    let (port, seen) = receiver_with(false);
-    let w = app.world().await;
-    let hook = app
-        .post(
-            "/v1/webhooks",
-            &w.a_admin.1,
-            json!({"url": format!("http://127.0.0.1:{port}/tenant")}),
+webhook_test!(
+    webhook_secrets_are_sealed_at_rest_and_old_plaintext_rows_still_sign,
+    |app| {
+        let (port, seen) = receiver_with(false);
+        let w = app.world().await;
+        let hook = app
+            .post(
+                "/v1/webhooks",
+                &w.a_admin.1,
+                json!({"url": format!("http://127.0.0.1:{port}/tenant")}),
+            )
+            .await;
+        assert_eq!(hook.status, StatusCode::CREATED, "{}", hook.body);
+        let hook_id = hook.id();
+        let endpoint_secret = hook.body["secret"].as_str().expect("secret").to_string();
+        let stored = raw_texts(
+            &app,
+            format!("SELECT secret AS v FROM webhook_endpoints WHERE id = '{hook_id}'"),
         )
         .await;
-    assert_eq!(hook.status, StatusCode::CREATED, "{}", hook.body);
-    let hook_id = hook.id();
-    let endpoint_secret = hook.body["secret"].as_str().expect("secret").to_string();
-    let stored = raw_texts(&app, format!("SELECT secret AS v FROM webhook_endpoints WHERE id = '{hook_id}'")).await;
-    let stored = stored[0].clone().expect("secret");
-    assert!(stored.starts_with("v1.") && !stored.contains(&endpoint_secret), "{stored}");
-    let boxed = sealing(&app);
-    assert_eq!(
-        boxed
-            .open(&stored, &format!("webhook_endpoint:{}:{hook_id}", w.tenant_a))
-            .expect("opens for its row"),
-        endpoint_secret
-    );
-    assert!(boxed
-        .open(&stored, &format!("webhook_endpoint:{}:{hook_id}", w.tenant_b))
-        .is_err());
+        let stored = stored[0].clone().expect("secret");
+        assert!(
+            stored.starts_with("v1.") && !stored.contains(&endpoint_secret),
+            "{stored}"
+        );
+        let boxed = sealing(&app);
+        assert_eq!(
+            boxed
+                .open(
+                    &stored,
+                    &format!("webhook_endpoint:{}:{hook_id}", w.tenant_a)
+                )
+                .expect("opens for its row"),
+            endpoint_secret
+        );
+        assert!(boxed
+            .open(
+                &stored,
+                &format!("webhook_endpoint:{}:{hook_id}", w.tenant_b)
+            )
+            .is_err());
 
-    let (job, submitted) = finished_job(
-        &app,
-        &w.a_member.1,
-        json!({"webhook_url": format!("http://127.0.0.1:{port}/job")}),
-    )
-    .await;
-    let job_secret = submitted["webhook_secret"].as_str().expect("job secret").to_string();
-    assert!(job_secret.starts_with("whsec_"), "shown in clear once: {job_secret}");
-    let stored_job = raw_texts(&app, format!("SELECT webhook_secret AS v FROM jobs WHERE id = '{job}'")).await;
-    let stored_job = stored_job[0].clone().expect("sealed");
-    assert!(stored_job.starts_with("v1.") && !stored_job.contains(&job_secret));
-    wait_delivered(&app, &w.a_member.1, &job, 2).await;
-    for s in raw_texts(&app, format!("SELECT secret AS v FROM webhook_deliveries WHERE job_id = '{job}'")).await {
-        let s = s.expect("secret");
-        assert!(s.starts_with("v1.") && !s.contains("whsec_"), "{s}");
-    }
-    {
-        let received = seen.lock().expect("lock").clone();
-        for (path, secret) in [("/job", &job_secret), ("/tenant", &endpoint_secret)] {
-            let r = received.iter().find(|r| r.path == path).expect(path);
-            verify(secret, r);
-        }
-    }
-
-    // A row from before sealing: plaintext. It keeps signing…
-    let legacy = "whsec_legacy0123456789abcdef";
-    raw_exec(&app, format!("UPDATE webhook_endpoints SET secret = '{legacy}' WHERE id = '{hook_id}'")).await;
-    let (job2, _) = finished_job(&app, &w.a_member.1, json!({})).await;
-    wait_delivered(&app, &w.a_member.1, &job2, 1).await;
-    let last = seen.lock().expect("lock").last().cloned().expect("received");
-    assert_eq!(last.path, "/tenant");
-    verify(legacy, &last);
-    // …and start-up sealing seals it (endpoints, deliveries; jobs are sealed already).
-    let sealed = app
-        .store
-        .write(voxflow::tenancy::Scope::System, move |c| {
-            voxflow::webhooks::seal_legacy_secrets(c, &boxed)
-        })
+        let (job, submitted) = finished_job(
+            &app,
+            &w.a_member.1,
+            json!({"webhook_url": format!("http://127.0.0.1:{port}/job")}),
+        )
+        .await;
+        let job_secret = submitted["webhook_secret"]
+            .as_str()
+            .expect("job secret")
+            .to_string();
+        assert!(
+            job_secret.starts_with("whsec_"),
+            "shown in clear once: {job_secret}"
+        );
+        let stored_job = raw_texts(
+            &app,
+            format!("SELECT webhook_secret AS v FROM jobs WHERE id = '{job}'"),
+        )
+        .await;
+        let stored_job = stored_job[0].clone().expect("sealed");
+        assert!(stored_job.starts_with("v1.") && !stored_job.contains(&job_secret));
+        wait_delivered(&app, &w.a_member.1, &job, 2).await;
+        for s in raw_texts(
+            &app,
+            format!("SELECT secret AS v FROM webhook_deliveries WHERE job_id = '{job}'"),
+        )
         .await
-        .expect("seal");
-    assert_eq!(sealed, 2, "the endpoint and its delivery");
-    let stored = raw_texts(&app, format!("SELECT secret AS v FROM webhook_endpoints WHERE id = '{hook_id}'")).await;
-    assert!(stored[0].as_deref().unwrap_or("").starts_with("v1."));
-    let (job3, _) = finished_job(&app, &w.a_member.1, json!({})).await;
-    wait_delivered(&app, &w.a_member.1, &job3, 1).await;
-    let last = seen.lock().expect("lock").last().cloned().expect("received");
-    verify(legacy, &last);
-});
+        {
+            let s = s.expect("secret");
+            assert!(s.starts_with("v1.") && !s.contains("whsec_"), "{s}");
+        }
+        {
+            let received = seen.lock().expect("lock").clone();
+            for (path, secret) in [("/job", &job_secret), ("/tenant", &endpoint_secret)] {
+                let r = received.iter().find(|r| r.path == path).expect(path);
+                verify(secret, r);
+            }
+        }
+
+        // A row from before sealing: plaintext. It keeps signing…
+        let legacy = "whsec_legacy0123456789abcdef";
+        raw_exec(
+            &app,
+            format!("UPDATE webhook_endpoints SET secret = '{legacy}' WHERE id = '{hook_id}'"),
+        )
+        .await;
+        let (job2, _) = finished_job(&app, &w.a_member.1, json!({})).await;
+        wait_delivered(&app, &w.a_member.1, &job2, 1).await;
+        let last = seen
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .expect("received");
+        assert_eq!(last.path, "/tenant");
+        verify(legacy, &last);
+        // …and start-up sealing seals it (endpoints, deliveries; jobs are sealed already).
+        let sealed = app
+            .store
+            .write(voxflow::tenancy::Scope::System, move |c| {
+                voxflow::webhooks::seal_legacy_secrets(c, &boxed)
+            })
+            .await
+            .expect("seal");
+        assert_eq!(sealed, 2, "the endpoint and its delivery");
+        let stored = raw_texts(
+            &app,
+            format!("SELECT secret AS v FROM webhook_endpoints WHERE id = '{hook_id}'"),
+        )
+        .await;
+        assert!(stored[0].as_deref().unwrap_or("").starts_with("v1."));
+        let (job3, _) = finished_job(&app, &w.a_member.1, json!({})).await;
+        wait_delivered(&app, &w.a_member.1, &job3, 1).await;
+        let last = seen
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .expect("received");
+        verify(legacy, &last);
+    }
+);
 
 async fn create_hook(app: &TestApp, token: &str, path: &str) -> String {
     let r = app
@@ -590,33 +656,68 @@ webhook_test!(members_delete_only_the_webhooks_they_registered, |app| {
     let by_admin = create_hook(&app, &w.a_admin.1, "a").await;
     let by_member2 = create_hook(&app, &member2, "m2").await;
     let legacy = create_hook(&app, &w.a_admin.1, "legacy").await;
-    raw_exec(&app, format!("UPDATE webhook_endpoints SET created_by = NULL WHERE id = '{legacy}'")).await;
+    raw_exec(
+        &app,
+        format!("UPDATE webhook_endpoints SET created_by = NULL WHERE id = '{legacy}'"),
+    )
+    .await;
 
     for (who, cred, id) in [
         ("member2 on member's", Cred::Bearer(&member2), &by_member),
         ("member on admin's", Cred::Bearer(&w.a_member.1), &by_admin),
-        ("member's API key on member2's", Cred::XApiKey(&w.a_key.1), &by_member2),
-        ("member on an endpoint with no recorded owner", Cred::Bearer(&w.a_member.1), &legacy),
+        (
+            "member's API key on member2's",
+            Cred::XApiKey(&w.a_key.1),
+            &by_member2,
+        ),
+        (
+            "member on an endpoint with no recorded owner",
+            Cred::Bearer(&w.a_member.1),
+            &legacy,
+        ),
     ] {
-        let r = app.call(Method::DELETE, &format!("/v1/webhooks/{id}"), cred, None).await;
+        let r = app
+            .call(Method::DELETE, &format!("/v1/webhooks/{id}"), cred, None)
+            .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
         assert_eq!(r.code(), "forbidden");
     }
     let listed = app.get("/v1/webhooks", &w.a_admin.1).await;
-    assert_eq!(listed.body["items"].as_array().map(Vec::len), Some(4), "nothing deleted");
+    assert_eq!(
+        listed.body["items"].as_array().map(Vec::len),
+        Some(4),
+        "nothing deleted"
+    );
     // Their own: the member's key acts as the member.
     let r = app
-        .call(Method::DELETE, &format!("/v1/webhooks/{by_member}"), Cred::XApiKey(&w.a_key.1), None)
+        .call(
+            Method::DELETE,
+            &format!("/v1/webhooks/{by_member}"),
+            Cred::XApiKey(&w.a_key.1),
+            None,
+        )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    assert_eq!(app.delete(&format!("/v1/webhooks/{by_member2}"), &member2).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.delete(&format!("/v1/webhooks/{by_member2}"), &member2)
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
     // The admin deletes any, the ownerless one included.
     for id in [&by_admin, &legacy] {
-        assert_eq!(app.delete(&format!("/v1/webhooks/{id}"), &w.a_admin.1).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(
+            app.delete(&format!("/v1/webhooks/{id}"), &w.a_admin.1)
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
     }
     let listed = app.get("/v1/webhooks", &w.a_admin.1).await;
     assert_eq!(listed.body["items"], json!([]));
     // A viewer deletes nothing.
-    let r = app.delete(&format!("/v1/webhooks/{by_admin}"), &w.a_viewer.1).await;
+    let r = app
+        .delete(&format!("/v1/webhooks/{by_admin}"), &w.a_viewer.1)
+        .await;
     assert_eq!(r.code(), "forbidden");
 });
