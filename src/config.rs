@@ -19,10 +19,11 @@ pub struct Settings {
     pub models_dir: PathBuf,
     /// Directory holding `libdeepfilter.so` and `DeepFilterNet3_onnx.tar.gz` (the default
     /// `bgm.separate` engine), as `scripts/setup-native.sh deepfilter` installs them.
+    /// Empty: searched for (`crate::native`).
     pub deepfilter_dir: PathBuf,
     /// ONNX Runtime shared library (`libonnxruntime.so`) the diarization nodes load;
-    /// `scripts/setup-native.sh` installs it at the default path (relative to the working
-    /// directory). Missing: those nodes fail with a clear error, everything else works.
+    /// `scripts/setup-native.sh` installs it. Empty: searched for (`crate::native`).
+    /// Missing: those nodes fail with a clear error, everything else works.
     pub ort_lib: PathBuf,
     /// Where `voxflow models pull` downloads from: a Hugging Face host or a mirror with the
     /// same `<owner>/<repo>/resolve/main/<file>` layout.
@@ -90,8 +91,8 @@ impl Default for Settings {
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
-            deepfilter_dir: PathBuf::from(voxflow_nodes::DEFAULT_DEEPFILTER_DIR),
-            ort_lib: PathBuf::from(voxflow_nodes::onnx::DEFAULT_LIB_PATH),
+            deepfilter_dir: PathBuf::new(),
+            ort_lib: PathBuf::new(),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
             secrets_key: String::new(),
@@ -213,6 +214,13 @@ impl Settings {
         if self.models_dir.as_os_str().is_empty() {
             self.models_dir = self.data_dir.join("models");
         }
+        if self.ort_lib.as_os_str().is_empty() {
+            self.ort_lib = crate::native::locate(crate::native::ORT_LIB, &self.data_dir).path;
+        }
+        if self.deepfilter_dir.as_os_str().is_empty() {
+            self.deepfilter_dir =
+                crate::native::locate(crate::native::DEEPFILTER_DIR, &self.data_dir).path;
+        }
     }
 
     fn check(&self) -> Result<(), ConfigError> {
@@ -310,10 +318,10 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.database_url, "sqlite://./data/voxflow.db");
         assert_eq!(s.models_dir, PathBuf::from("./data/models"));
-        assert_eq!(
-            s.ort_lib,
-            PathBuf::from("vendor/onnxruntime/libonnxruntime.so")
-        );
+        // Searched for, not relative to the working directory.
+        assert!(s.ort_lib.is_absolute(), "{}", s.ort_lib.display());
+        assert!(s.ort_lib.ends_with("vendor/onnxruntime/libonnxruntime.so"));
+        assert!(s.deepfilter_dir.ends_with("vendor/deepfilter"));
         let s = Settings::from_sources(
             "",
             &env(&[("VOXFLOW_ORT_LIB", "/opt/ort/libonnxruntime.so")]),
