@@ -94,7 +94,8 @@ scripts/setup-native.sh
 
 # ---- 4. default models
 if $want_models; then
-  say "building voxflow and pulling the default models (the first build takes several minutes)"
+  say "building voxflow (the first build takes several minutes), then pulling the default models"
+  cargo build
   if ! cargo run --quiet -- models pull --defaults; then
     say "WARNING: some default models are not installed (see above). Voxflow runs without"
     say "them; the nodes that need them report \"not installed\" in GET /v1/nodes."
