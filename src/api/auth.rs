@@ -231,6 +231,7 @@ pub struct ChangePasswordRequest {
 /// towards the login throttle of the account.
 #[utoipa::path(
     tag = "auth",
+    security(("bearer" = [])),
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, description = "Changed; other sessions are signed out", body = TokenResponse),

@@ -112,10 +112,11 @@ fn envelope(e: &JobEventRow) -> String {
 #[utoipa::path(
     tag = "jobs",
     security(),
-    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.",
+    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller suspended), with the problem code as the reason. A tenant over its session limit gets close code 4429.",
     responses(
         (status = 101, description = "Switching protocols", body = crate::api::jobs::JobEventView),
-        (status = 401, description = "Invalid credential in the subprotocol header", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 401, description = "Invalid credential in the subprotocol header", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The credential's account, tenant or reseller is suspended", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/ws")]
