@@ -364,6 +364,37 @@ mod tests {
     }
 
     #[test]
+    fn websocket_bounds_have_defaults_and_env_overrides() {
+        let s = Settings::from_sources("", &[]).expect("defaults");
+        assert_eq!(
+            (
+                s.ws_recheck_secs,
+                s.ws_max_sessions_per_tenant,
+                s.ws_max_subscriptions_per_tenant
+            ),
+            (30, 100, 10_000)
+        );
+        let s = Settings::from_sources(
+            "",
+            &env(&[
+                ("VOXFLOW_WS_RECHECK_SECS", "2"),
+                ("VOXFLOW_WS_MAX_SESSIONS_PER_TENANT", "3"),
+                ("VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT", "4"),
+            ]),
+        )
+        .expect("settings");
+        assert_eq!(
+            (
+                s.ws_recheck_secs,
+                s.ws_max_sessions_per_tenant,
+                s.ws_max_subscriptions_per_tenant
+            ),
+            (2, 3, 4)
+        );
+        assert!(Settings::from_sources("", &env(&[("VOXFLOW_WS_RECHECK_SECS", "0")])).is_err());
+    }
+
+    #[test]
     fn rejects_unknown_keys_and_bad_urls() {
         assert!(Settings::from_sources("nope = 1", &[]).is_err());
         assert!(Settings::from_sources("", &env(&[("DATABASE_URL", "mysql://x")])).is_err());

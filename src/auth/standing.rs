@@ -37,16 +37,21 @@ pub fn check(c: &mut DbConn, user: &UserRow) -> Result<Standing, StoreError> {
 }
 
 /// `reseller_suspended` unless the reseller exists (not deleted) and is active.
-pub fn reseller_active(c: &mut DbConn, reseller_id: &str) -> Result<Result<(), ApiError>, StoreError> {
-    Ok(match repo::resellers::get(c, &Scope::System, reseller_id)? {
-        Some(r) if r.status == "active" => Ok(()),
-        Some(_) => Err(ApiError::new(
-            Code::ResellerSuspended,
-            "This account's reseller is suspended",
-        )),
-        None => Err(ApiError::new(
-            Code::ResellerSuspended,
-            "This account's reseller has been deleted",
-        )),
-    })
+pub fn reseller_active(
+    c: &mut DbConn,
+    reseller_id: &str,
+) -> Result<Result<(), ApiError>, StoreError> {
+    Ok(
+        match repo::resellers::get(c, &Scope::System, reseller_id)? {
+            Some(r) if r.status == "active" => Ok(()),
+            Some(_) => Err(ApiError::new(
+                Code::ResellerSuspended,
+                "This account's reseller is suspended",
+            )),
+            None => Err(ApiError::new(
+                Code::ResellerSuspended,
+                "This account's reseller has been deleted",
+            )),
+        },
+    )
 }

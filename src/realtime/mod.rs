@@ -186,7 +186,10 @@ mod tests {
         let mut one = hub.open_session("a", 2).expect("first");
         let two = hub.open_session("a", 2).expect("second");
         assert!(hub.open_session("a", 2).is_none(), "third over the limit");
-        assert!(hub.open_session("b", 2).is_some(), "other tenants unaffected");
+        assert!(
+            hub.open_session("b", 2).is_some(),
+            "other tenants unaffected"
+        );
         drop(two);
         let mut three = hub.open_session("a", 2).expect("a slot was freed");
         assert!(one.add_subscription(3) && one.add_subscription(3));

@@ -334,10 +334,16 @@ fn token_deadline(state: &AppState, token: &str) -> Option<tokio::time::Instant>
 
 /// The session's credential, verified again as on a new request: still valid, its account,
 /// tenant and reseller still active, still allowed to read the same tenant's jobs.
-async fn recheck_credential(state: &AppState, token: &str, tenant_id: &str) -> Result<(), ApiError> {
+async fn recheck_credential(
+    state: &AppState,
+    token: &str,
+    tenant_id: &str,
+) -> Result<(), ApiError> {
     let principal = authenticate(state, Presented::bearer(token)).await?;
     if principal.tenant_id.map(|t| t.to_string()).as_deref() != Some(tenant_id) {
-        return Err(ApiError::forbidden("the credential no longer belongs to this tenant"));
+        return Err(ApiError::forbidden(
+            "the credential no longer belongs to this tenant",
+        ));
     }
     may_read_jobs(&principal)
 }

@@ -26,7 +26,12 @@ async fn refresh(app: &TestApp, token: &str) -> crate::helpers::Response {
     .await
 }
 
-async fn change_password(app: &TestApp, cred: Cred<'_>, current: &str, new: &str) -> crate::helpers::Response {
+async fn change_password(
+    app: &TestApp,
+    cred: Cred<'_>,
+    current: &str,
+    new: &str,
+) -> crate::helpers::Response {
     app.call(
         Method::POST,
         "/v1/me/password",
@@ -66,7 +71,12 @@ api_test!(an_api_key_cannot_change_its_owners_password, |app| {
         assert_eq!(r.code(), "forbidden");
         // Nor its names: a key acts only within its permissions.
         let r = app
-            .call(Method::PATCH, &own, cred, Some(json!({"first_name": "Mallory"})))
+            .call(
+                Method::PATCH,
+                &own,
+                cred,
+                Some(json!({"first_name": "Mallory"})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     }
@@ -148,112 +158,134 @@ api_test!(a_key_of_any_scope_cannot_set_a_password, |app| {
     }
 });
 
-api_test!(changing_ones_password_needs_the_current_one_and_ends_other_sessions, |app| {
-    let w = app.world().await;
-    // Another session of the member, from before the change.
-    let other = app.login_response("member@a.test", PASSWORD).await;
-    let other_rt = other.body["refresh_token"]
-        .as_str()
-        .expect("rt")
-        .to_string();
+api_test!(
+    changing_ones_password_needs_the_current_one_and_ends_other_sessions,
+    |app| {
+        let w = app.world().await;
+        // Another session of the member, from before the change.
+        let other = app.login_response("member@a.test", PASSWORD).await;
+        let other_rt = other.body["refresh_token"]
+            .as_str()
+            .expect("rt")
+            .to_string();
 
-    let wrong = change_password(
-        &app,
-        Cred::Bearer(&w.a_member.1),
-        "not-my-password",
-        NEW_PASSWORD,
-    )
-    .await;
-    assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.body);
-    assert_eq!(wrong.code(), "current_password_incorrect");
-    let weak = change_password(&app, Cred::Bearer(&w.a_member.1), PASSWORD, "short").await;
-    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", weak.body);
-    assert_eq!(weak.body["errors"][0]["field"], "new_password");
-    assert_eq!(
-        app.login_response("member@a.test", PASSWORD).await.status,
-        StatusCode::OK,
-        "a refused change changes nothing"
-    );
+        let wrong = change_password(
+            &app,
+            Cred::Bearer(&w.a_member.1),
+            "not-my-password",
+            NEW_PASSWORD,
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.body);
+        assert_eq!(wrong.code(), "current_password_incorrect");
+        let weak = change_password(&app, Cred::Bearer(&w.a_member.1), PASSWORD, "short").await;
+        assert_eq!(
+            weak.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            weak.body
+        );
+        assert_eq!(weak.body["errors"][0]["field"], "new_password");
+        assert_eq!(
+            app.login_response("member@a.test", PASSWORD).await.status,
+            StatusCode::OK,
+            "a refused change changes nothing"
+        );
 
-    let ok = change_password(&app, Cred::Bearer(&w.a_member.1), PASSWORD, NEW_PASSWORD).await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let access = ok.body["access_token"].as_str().expect("access token");
-    let rt = ok.body["refresh_token"].as_str().expect("refresh token");
-    assert_eq!(app.get("/v1/me", access).await.status, StatusCode::OK);
-    // The earlier session is over; the one handed back goes on.
-    let r = refresh(&app, &other_rt).await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
-    assert_eq!(r.code(), "invalid_refresh_token");
-    assert_eq!(refresh(&app, rt).await.status, StatusCode::OK);
-    assert_eq!(
-        app.login_response("member@a.test", PASSWORD).await.status,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.login_response("member@a.test", NEW_PASSWORD)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    // Audited, without the password.
-    let log = app
-        .get("/v1/audit-log?action=user.password_change", &w.a_admin.1)
-        .await;
-    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
-    let entry = &log.body["items"][0];
-    assert_eq!(entry["action"], "user.password_change", "{}", log.body);
-    assert_eq!(entry["target_id"], w.a_member.0.as_str());
-    assert!(!log.body.to_string().contains(NEW_PASSWORD));
-});
+        let ok = change_password(&app, Cred::Bearer(&w.a_member.1), PASSWORD, NEW_PASSWORD).await;
+        assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+        let access = ok.body["access_token"].as_str().expect("access token");
+        let rt = ok.body["refresh_token"].as_str().expect("refresh token");
+        assert_eq!(app.get("/v1/me", access).await.status, StatusCode::OK);
+        // The earlier session is over; the one handed back goes on.
+        let r = refresh(&app, &other_rt).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+        assert_eq!(r.code(), "invalid_refresh_token");
+        assert_eq!(refresh(&app, rt).await.status, StatusCode::OK);
+        assert_eq!(
+            app.login_response("member@a.test", PASSWORD).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.login_response("member@a.test", NEW_PASSWORD)
+                .await
+                .status,
+            StatusCode::OK
+        );
+        // Audited, without the password.
+        let log = app
+            .get("/v1/audit-log?action=user.password_change", &w.a_admin.1)
+            .await;
+        assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+        let entry = &log.body["items"][0];
+        assert_eq!(entry["action"], "user.password_change", "{}", log.body);
+        assert_eq!(entry["target_id"], w.a_member.0.as_str());
+        assert!(!log.body.to_string().contains(NEW_PASSWORD));
+    }
+);
 
-api_test!(admins_reset_passwords_only_with_an_access_token_and_users_write, |app| {
-    let w = app.world().await;
-    let member = format!("/v1/users/{}", w.a_member.0);
-    let viewer = format!("/v1/users/{}", w.a_viewer.0);
-    let before = app.login_response("viewer@a.test", PASSWORD).await;
-    let viewer_rt = before.body["refresh_token"]
-        .as_str()
-        .expect("rt")
-        .to_string();
-    // A member (no users:write) cannot reset the viewer's password.
-    let r = app
-        .patch(&viewer, &w.a_member.1, json!({"password": NEW_PASSWORD}))
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    // Another tenant's admin cannot find the user.
-    let r = app
-        .patch(&member, &w.b_admin.1, json!({"password": NEW_PASSWORD}))
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
-    assert_eq!(r.code(), "user_not_found");
-    // The tenant admin can, with an access token; the viewer's sessions end.
-    let r = app
-        .patch(&viewer, &w.a_admin.1, json!({"password": NEW_PASSWORD}))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(refresh(&app, &viewer_rt).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        app.login_response("viewer@a.test", NEW_PASSWORD)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    // So can the tenant's reseller admin; a reseller admin of another reseller cannot see it.
-    let r = app
-        .patch(&member, &w.reseller2_admin, json!({"password": NEW_PASSWORD}))
-        .await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
-    let r = app
-        .patch(&member, &w.reseller1_admin, json!({"password": NEW_PASSWORD}))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(
-        app.login_response("member@a.test", NEW_PASSWORD)
-            .await
-            .status,
-        StatusCode::OK
-    );
-});
+api_test!(
+    admins_reset_passwords_only_with_an_access_token_and_users_write,
+    |app| {
+        let w = app.world().await;
+        let member = format!("/v1/users/{}", w.a_member.0);
+        let viewer = format!("/v1/users/{}", w.a_viewer.0);
+        let before = app.login_response("viewer@a.test", PASSWORD).await;
+        let viewer_rt = before.body["refresh_token"]
+            .as_str()
+            .expect("rt")
+            .to_string();
+        // A member (no users:write) cannot reset the viewer's password.
+        let r = app
+            .patch(&viewer, &w.a_member.1, json!({"password": NEW_PASSWORD}))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        // Another tenant's admin cannot find the user.
+        let r = app
+            .patch(&member, &w.b_admin.1, json!({"password": NEW_PASSWORD}))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        assert_eq!(r.code(), "user_not_found");
+        // The tenant admin can, with an access token; the viewer's sessions end.
+        let r = app
+            .patch(&viewer, &w.a_admin.1, json!({"password": NEW_PASSWORD}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            refresh(&app, &viewer_rt).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.login_response("viewer@a.test", NEW_PASSWORD)
+                .await
+                .status,
+            StatusCode::OK
+        );
+        // So can the tenant's reseller admin; a reseller admin of another reseller cannot see it.
+        let r = app
+            .patch(
+                &member,
+                &w.reseller2_admin,
+                json!({"password": NEW_PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        let r = app
+            .patch(
+                &member,
+                &w.reseller1_admin,
+                json!({"password": NEW_PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(
+            app.login_response("member@a.test", NEW_PASSWORD)
+                .await
+                .status,
+            StatusCode::OK
+        );
+    }
+);
 
 async fn set_reseller_status(app: &TestApp, id: &str, status: &str) {
     let r = app
@@ -273,88 +305,133 @@ async fn assert_reseller_refused(app: &TestApp, who: &str, cred: Cred<'_>, path:
     assert_eq!(r.code(), "reseller_suspended", "{who}");
 }
 
-api_test!(a_suspended_or_deleted_reseller_refuses_every_credential, |app| {
-    let w = app.world().await;
-    let member_rt = app.login_response("member@a.test", PASSWORD).await.body["refresh_token"]
-        .as_str()
-        .expect("rt")
-        .to_string();
-    let ra_rt = app.login_response("ra1@r1.test", PASSWORD).await.body["refresh_token"]
-        .as_str()
-        .expect("rt")
-        .to_string();
-    set_reseller_status(&app, &w.reseller1, "suspended").await;
+api_test!(
+    a_suspended_or_deleted_reseller_refuses_every_credential,
+    |app| {
+        let w = app.world().await;
+        let member_rt = app.login_response("member@a.test", PASSWORD).await.body["refresh_token"]
+            .as_str()
+            .expect("rt")
+            .to_string();
+        let ra_rt = app.login_response("ra1@r1.test", PASSWORD).await.body["refresh_token"]
+            .as_str()
+            .expect("rt")
+            .to_string();
+        set_reseller_status(&app, &w.reseller1, "suspended").await;
 
-    // Login: the reseller's admins and its tenants' users.
-    for email in ["ra1@r1.test", "admin@a.test", "member@a.test"] {
-        let r = app.login_response(email, PASSWORD).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}: {}", r.body);
-        assert_eq!(r.code(), "reseller_suspended", "{email}");
-    }
-    // Refresh.
-    for rt in [&member_rt, &ra_rt] {
-        let r = refresh(&app, rt).await;
+        // Login: the reseller's admins and its tenants' users.
+        for email in ["ra1@r1.test", "admin@a.test", "member@a.test"] {
+            let r = app.login_response(email, PASSWORD).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}: {}", r.body);
+            assert_eq!(r.code(), "reseller_suspended", "{email}");
+        }
+        // Refresh.
+        for rt in [&member_rt, &ra_rt] {
+            let r = refresh(&app, rt).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+            assert_eq!(r.code(), "reseller_suspended");
+        }
+        // Access tokens issued before, and API keys.
+        assert_reseller_refused(&app, "member JWT", Cred::Bearer(&w.a_member.1), "/v1/me").await;
+        assert_reseller_refused(
+            &app,
+            "tenant admin JWT",
+            Cred::Bearer(&w.a_admin.1),
+            "/v1/users",
+        )
+        .await;
+        assert_reseller_refused(
+            &app,
+            "reseller admin JWT",
+            Cred::Bearer(&w.reseller1_admin),
+            "/v1/tenants",
+        )
+        .await;
+        assert_reseller_refused(&app, "API key", Cred::Bearer(&w.a_key.1), "/v1/me").await;
+        assert_reseller_refused(
+            &app,
+            "API key header",
+            Cred::XApiKey(&w.a_key.1),
+            "/v1/jobs",
+        )
+        .await;
+        // WebSocket: refused before the upgrade, with the token in the subprotocol header…
+        match connect(&app, Some(&w.a_key.1)).await {
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
+                assert_eq!(res.status(), StatusCode::FORBIDDEN)
+            }
+            other => panic!(
+                "a suspended reseller's key opened a socket: {:?}",
+                other.is_ok()
+            ),
+        }
+        // …or told, with a first-message token.
+        let mut ws = connect(&app, None).await.expect("connect");
+        send(&mut ws, json!({"type": "auth", "token": w.a_member.1})).await;
+        let m = next_json(&mut ws).await;
+        assert_eq!(m["type"], "error", "{m}");
+        assert_eq!(m["data"]["code"], "reseller_suspended");
+
+        // The other reseller and the platform are untouched.
+        assert_eq!(
+            app.get("/v1/me", &w.b_member.1).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.call(Method::GET, "/v1/me", Cred::Bearer(&w.b_key.1), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get("/v1/tenants", &w.reseller2_admin).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get("/v1/me", &app.admin_token).await.status,
+            StatusCode::OK
+        );
+
+        // Reactivated: the same credentials work again.
+        set_reseller_status(&app, &w.reseller1, "active").await;
+        assert_eq!(
+            app.get("/v1/me", &w.a_member.1).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.get("/v1/tenants", &w.reseller1_admin).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            app.login_response("admin@a.test", PASSWORD).await.status,
+            StatusCode::OK
+        );
+
+        // Deleted: refused for good.
+        let r = app
+            .delete(&format!("/v1/resellers/{}", w.reseller1), &app.admin_token)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let r = app.login_response("admin@a.test", PASSWORD).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
         assert_eq!(r.code(), "reseller_suspended");
-    }
-    // Access tokens issued before, and API keys.
-    assert_reseller_refused(&app, "member JWT", Cred::Bearer(&w.a_member.1), "/v1/me").await;
-    assert_reseller_refused(&app, "tenant admin JWT", Cred::Bearer(&w.a_admin.1), "/v1/users").await;
-    assert_reseller_refused(&app, "reseller admin JWT", Cred::Bearer(&w.reseller1_admin), "/v1/tenants").await;
-    assert_reseller_refused(&app, "API key", Cred::Bearer(&w.a_key.1), "/v1/me").await;
-    assert_reseller_refused(&app, "API key header", Cred::XApiKey(&w.a_key.1), "/v1/jobs").await;
-    // WebSocket: refused before the upgrade, with the token in the subprotocol header…
-    match connect(&app, Some(&w.a_key.1)).await {
-        Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
-            assert_eq!(res.status(), StatusCode::FORBIDDEN)
-        }
-        other => panic!("a suspended reseller's key opened a socket: {:?}", other.is_ok()),
-    }
-    // …or told, with a first-message token.
-    let mut ws = connect(&app, None).await.expect("connect");
-    send(&mut ws, json!({"type": "auth", "token": w.a_member.1})).await;
-    let m = next_json(&mut ws).await;
-    assert_eq!(m["type"], "error", "{m}");
-    assert_eq!(m["data"]["code"], "reseller_suspended");
-
-    // The other reseller and the platform are untouched.
-    assert_eq!(app.get("/v1/me", &w.b_member.1).await.status, StatusCode::OK);
-    assert_eq!(
-        app.call(Method::GET, "/v1/me", Cred::Bearer(&w.b_key.1), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(app.get("/v1/tenants", &w.reseller2_admin).await.status, StatusCode::OK);
-    assert_eq!(app.get("/v1/me", &app.admin_token).await.status, StatusCode::OK);
-
-    // Reactivated: the same credentials work again.
-    set_reseller_status(&app, &w.reseller1, "active").await;
-    assert_eq!(app.get("/v1/me", &w.a_member.1).await.status, StatusCode::OK);
-    assert_eq!(
-        app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(app.get("/v1/tenants", &w.reseller1_admin).await.status, StatusCode::OK);
-    assert_eq!(
-        app.login_response("admin@a.test", PASSWORD).await.status,
-        StatusCode::OK
-    );
-
-    // Deleted: refused for good.
-    let r = app
-        .delete(&format!("/v1/resellers/{}", w.reseller1), &app.admin_token)
+        assert_reseller_refused(&app, "member JWT", Cred::Bearer(&w.a_member.1), "/v1/me").await;
+        assert_reseller_refused(&app, "API key", Cred::Bearer(&w.a_key.1), "/v1/me").await;
+        assert_reseller_refused(
+            &app,
+            "reseller admin JWT",
+            Cred::Bearer(&w.reseller1_admin),
+            "/v1/resellers",
+        )
         .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    let r = app.login_response("admin@a.test", PASSWORD).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-    assert_eq!(r.code(), "reseller_suspended");
-    assert_reseller_refused(&app, "member JWT", Cred::Bearer(&w.a_member.1), "/v1/me").await;
-    assert_reseller_refused(&app, "API key", Cred::Bearer(&w.a_key.1), "/v1/me").await;
-    assert_reseller_refused(&app, "reseller admin JWT", Cred::Bearer(&w.reseller1_admin), "/v1/resellers").await;
-});
+    }
+);
 
 /// Submits a decode + VAD job of `token`'s tenant (no worker runs in these tests).
 async fn queued_job(app: &TestApp, token: &str) -> String {
@@ -525,7 +602,13 @@ mod websocket_sessions_end_with_their_credentials {
         let (err, code, reason, _) = closed_by_server(&mut member_ws, slack).await;
         assert_eq!(code, 4403, "{reason}");
         assert_eq!(reason, "forbidden");
-        assert!(err["data"]["message"].as_str().unwrap_or("").contains("suspended"), "{err}");
+        assert!(
+            err["data"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("suspended"),
+            "{err}"
+        );
         still_open(&mut admin_ws).await;
 
         // Suspended reseller: its tenants' sessions close; other resellers' stay.
@@ -602,8 +685,7 @@ mod an_expired_access_token_closes_its_websocket {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres() {
-        let Some(app) = spawn_app_with(Backend::Postgres, |s| s.ws_recheck_secs = 600).await
-        else {
+        let Some(app) = spawn_app_with(Backend::Postgres, |s| s.ws_recheck_secs = 600).await else {
             eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
             return;
         };
@@ -632,7 +714,10 @@ mod websocket_sessions_and_subscriptions_are_bounded_per_tenant {
             if next_json(&mut ws).await["type"] == "welcome" {
                 break ws;
             }
-            assert!(started.elapsed() < Duration::from_secs(10), "the slot stays taken");
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the slot stays taken"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
 
@@ -642,7 +727,11 @@ mod websocket_sessions_and_subscriptions_are_bounded_per_tenant {
             queued_job(&app, &w.a_member.1).await,
             queued_job(&app, &w.a_member.1).await,
         ];
-        send(&mut first, json!({"type": "subscribe", "job_ids": [jobs[0], jobs[1]]})).await;
+        send(
+            &mut first,
+            json!({"type": "subscribe", "job_ids": [jobs[0], jobs[1]]}),
+        )
+        .await;
         let sub = loop {
             let m = next_json(&mut first).await;
             if m["type"] == "subscribed" {
@@ -650,7 +739,11 @@ mod websocket_sessions_and_subscriptions_are_bounded_per_tenant {
             }
         };
         assert_eq!(sub["data"]["job_ids"], json!([jobs[0], jobs[1]]));
-        send(&mut again, json!({"type": "subscribe", "job_ids": [jobs[2]]})).await;
+        send(
+            &mut again,
+            json!({"type": "subscribe", "job_ids": [jobs[2]]}),
+        )
+        .await;
         let mut refused = false;
         let sub = loop {
             let m = next_json(&mut again).await;
@@ -663,13 +756,21 @@ mod websocket_sessions_and_subscriptions_are_bounded_per_tenant {
         };
         assert!(refused && sub["data"]["job_ids"] == json!([]), "{sub}");
         // Unsubscribing gives one back.
-        send(&mut first, json!({"type": "unsubscribe", "job_ids": [jobs[0]]})).await;
+        send(
+            &mut first,
+            json!({"type": "unsubscribe", "job_ids": [jobs[0]]}),
+        )
+        .await;
         loop {
             if next_json(&mut first).await["type"] == "unsubscribed" {
                 break;
             }
         }
-        send(&mut again, json!({"type": "subscribe", "job_ids": [jobs[2]]})).await;
+        send(
+            &mut again,
+            json!({"type": "subscribe", "job_ids": [jobs[2]]}),
+        )
+        .await;
         let sub = loop {
             let m = next_json(&mut again).await;
             if m["type"] == "subscribed" {
