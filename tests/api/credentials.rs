@@ -573,7 +573,8 @@ mod websocket_sessions_end_with_their_credentials {
     async fn run(app: TestApp) {
         let w = app.world().await;
         let recheck = Duration::from_secs(1);
-        let slack = recheck * 4;
+        // Well under the 20 s ping and 60 s idle limits: only the re-check can close this soon.
+        let slack = recheck * 8;
         // Revoked API key.
         let mut key_ws = welcomed(&app, &w.a_key.1).await;
         let mut member_ws = welcomed(&app, &w.a_member.1).await;
@@ -667,11 +668,11 @@ mod an_expired_access_token_closes_its_websocket {
         let short = keys.sign_claims(&claims).expect("sign");
         let mut ws = welcomed(&app, &short).await;
         let mut long = welcomed(&app, &w.a_member.1).await;
-        let (err, code, reason, took) = closed_by_server(&mut ws, Duration::from_secs(10)).await;
+        let (err, code, reason, took) = closed_by_server(&mut ws, Duration::from_secs(15)).await;
         assert_eq!(code, 4401, "{reason}");
         assert!(reason.starts_with("invalid_token"), "{reason}");
         assert_eq!(err["data"]["code"], "invalid_token", "{err}");
-        assert!(took < Duration::from_secs(6), "closed after {took:?}");
+        assert!(took < Duration::from_secs(10), "closed after {took:?}");
         still_open(&mut long).await;
     }
 
