@@ -226,8 +226,8 @@ pub struct ChangePasswordRequest {
 /// Changes the caller's own password.
 ///
 /// Only with an access token (an API key is refused, whatever its permissions) and the
-/// current password. Every session of the account ends (its refresh tokens are revoked);
-/// the answer carries a new token pair for the caller. Wrong current passwords count
+/// current password. Every session of the account ends (its refresh tokens are revoked and
+/// access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong current passwords count
 /// towards the login throttle of the account.
 #[utoipa::path(
     tag = "auth",
@@ -326,8 +326,13 @@ pub async fn change_password(
                     ..Default::default()
                 },
             )?;
-            // Every other session ends; this caller continues on a new login.
+            // Every session ends (refresh tokens, and access tokens of the old epoch); this
+            // caller continues on a new login.
             repo::refresh_tokens::revoke_for_user(c, &user.id, now)?;
+            repo::users::bump_session_epoch(c, &user.id)?;
+            let Some(user) = repo::users::get(c, &Scope::System, &user.id)? else {
+                return Ok(Err(ApiError::of(Code::InvalidToken)));
+            };
             let token = issue_refresh_token(c, &user.id, &store::new_id(), ttl)?;
             let reseller_id = reseller_of(c, &user)?;
             audit::record(
@@ -460,7 +465,13 @@ async fn tokens_for(
     };
     let access_token = state
         .jwt
-        .issue(super::parse_uuid(&user.id), role, tenant, reseller)
+        .issue_in_epoch(
+            super::parse_uuid(&user.id),
+            role,
+            tenant,
+            reseller,
+            user.session_epoch,
+        )
         .map_err(ApiError::internal)?;
     Ok(web::Json(TokenResponse {
         access_token,

@@ -178,6 +178,7 @@ pub async fn create_user(
                 last_login: None,
                 created_at: now,
                 updated_at: now,
+                session_epoch: 0,
             };
             repo::users::insert(c, &row)?;
             audit::record(
@@ -486,6 +487,7 @@ pub async fn update_user(
                     )));
                 }
             }
+            let reset = hash.is_some();
             let changes = UserChanges {
                 email: email.clone(),
                 password_hash: hash,
@@ -496,6 +498,10 @@ pub async fn update_user(
                 last_login: None,
                 updated_at: Some(store::now()),
             };
+            if reset {
+                // A reset password also ends the access tokens issued before it.
+                repo::users::bump_session_epoch(c, &id)?;
+            }
             let updated = repo::users::update(c, &scope, &id, &changes)?;
             if body.status.as_deref() == Some("suspended") || body.password.is_some() {
                 repo::refresh_tokens::revoke_for_user(c, &id, store::now())?;

@@ -149,6 +149,13 @@ async fn principal_from_claims(state: &AppState, claims: Claims) -> Result<Princ
         ));
     };
     let reseller_id = standing?;
+    // Issued before the account's password last changed: that session was ended.
+    if claims.epoch != user.session_epoch {
+        return Err(ApiError::new(
+            Code::InvalidToken,
+            "The access token was issued before the account's password changed; sign in again",
+        ));
+    }
     let parse = |s: &str| Uuid::parse_str(s).map_err(ApiError::internal);
     let tenant_id = user.tenant_id.as_deref().map(parse).transpose()?;
     let reseller_id = reseller_id.as_deref().map(parse).transpose()?;

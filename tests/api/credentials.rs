@@ -197,6 +197,13 @@ api_test!(
         let access = ok.body["access_token"].as_str().expect("access token");
         let rt = ok.body["refresh_token"].as_str().expect("refresh token");
         assert_eq!(app.get("/v1/me", access).await.status, StatusCode::OK);
+        // Access tokens from before the change, this one's included, are refused.
+        let other_access = other.body["access_token"].as_str().expect("at");
+        for old in [w.a_member.1.as_str(), other_access] {
+            let r = app.get("/v1/me", old).await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+            assert_eq!(r.code(), "invalid_token");
+        }
         // The earlier session is over; the one handed back goes on.
         let r = refresh(&app, &other_rt).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
@@ -254,6 +261,11 @@ api_test!(
         assert_eq!(
             refresh(&app, &viewer_rt).await.status,
             StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            app.get("/v1/me", &w.a_viewer.1).await.status,
+            StatusCode::UNAUTHORIZED,
+            "the viewer's access token from before the reset"
         );
         assert_eq!(
             app.login_response("viewer@a.test", NEW_PASSWORD)
