@@ -67,9 +67,16 @@ pub struct Settings {
     pub tenant_job_concurrency: u32,
     /// Nodes of one job a worker runs side by side (independent branches of the graph).
     pub job_node_concurrency: usize,
-    /// Job events buffered per process for WebSocket sessions; a session that falls this
-    /// far behind is told to resync and caught up from the event log.
+    /// Job events buffered per tenant and process for WebSocket sessions; a session that
+    /// falls this far behind is told to resync and caught up from the event log.
     pub ws_buffer_events: usize,
+    /// Seconds between re-checks of an open WebSocket's credential (revoked key, suspended
+    /// account, tenant or reseller); an access token is also checked when it expires.
+    pub ws_recheck_secs: u64,
+    /// WebSocket sessions one tenant may hold open per process.
+    pub ws_max_sessions_per_tenant: usize,
+    /// Job ids one tenant's WebSocket sessions may follow together, per process.
+    pub ws_max_subscriptions_per_tenant: usize,
     /// Let job inputs name URLs on private, loopback and link-local addresses (SSRF guard off).
     pub url_allow_private: bool,
     /// First webhook retry delay in seconds (doubling per attempt, 8 attempts).
@@ -115,6 +122,9 @@ impl Default for Settings {
             tenant_job_concurrency: 2,
             job_node_concurrency: 2,
             ws_buffer_events: 4096,
+            ws_recheck_secs: 30,
+            ws_max_sessions_per_tenant: 100,
+            ws_max_subscriptions_per_tenant: 10_000,
             url_allow_private: false,
             webhook_retry_base_secs: 5,
         }
@@ -156,6 +166,15 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
     ("VOXFLOW_JOB_NODE_CONCURRENCY", "job_node_concurrency"),
     ("VOXFLOW_WS_BUFFER_EVENTS", "ws_buffer_events"),
+    ("VOXFLOW_WS_RECHECK_SECS", "ws_recheck_secs"),
+    (
+        "VOXFLOW_WS_MAX_SESSIONS_PER_TENANT",
+        "ws_max_sessions_per_tenant",
+    ),
+    (
+        "VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT",
+        "ws_max_subscriptions_per_tenant",
+    ),
     ("VOXFLOW_URL_ALLOW_PRIVATE", "url_allow_private"),
     ("VOXFLOW_WEBHOOK_RETRY_BASE_SECS", "webhook_retry_base_secs"),
 ];
@@ -242,6 +261,11 @@ impl Settings {
                 "whisper_concurrency must be at least 1".into(),
             ));
         }
+        if self.ws_recheck_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "ws_recheck_secs must be at least 1".into(),
+            ));
+        }
         if self.db_pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "db_pool_size must be at least 1".into(),
@@ -279,6 +303,9 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "tenant_job_concurrency",
         "job_node_concurrency",
         "ws_buffer_events",
+        "ws_recheck_secs",
+        "ws_max_sessions_per_tenant",
+        "ws_max_subscriptions_per_tenant",
         "webhook_retry_base_secs",
     ];
     if NUMERIC.contains(&key) {
@@ -342,6 +369,37 @@ mod tests {
         .expect("settings");
         assert_eq!(s.bind, "127.0.0.1:9");
         assert_eq!(s.db_pool_size, 4);
+    }
+
+    #[test]
+    fn websocket_bounds_have_defaults_and_env_overrides() {
+        let s = Settings::from_sources("", &[]).expect("defaults");
+        assert_eq!(
+            (
+                s.ws_recheck_secs,
+                s.ws_max_sessions_per_tenant,
+                s.ws_max_subscriptions_per_tenant
+            ),
+            (30, 100, 10_000)
+        );
+        let s = Settings::from_sources(
+            "",
+            &env(&[
+                ("VOXFLOW_WS_RECHECK_SECS", "2"),
+                ("VOXFLOW_WS_MAX_SESSIONS_PER_TENANT", "3"),
+                ("VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT", "4"),
+            ]),
+        )
+        .expect("settings");
+        assert_eq!(
+            (
+                s.ws_recheck_secs,
+                s.ws_max_sessions_per_tenant,
+                s.ws_max_subscriptions_per_tenant
+            ),
+            (2, 3, 4)
+        );
+        assert!(Settings::from_sources("", &env(&[("VOXFLOW_WS_RECHECK_SECS", "0")])).is_err());
     }
 
     #[test]
