@@ -8,6 +8,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# What the tests need beyond the run (espeak-ng, sox, ffmpeg, apertium, PostgreSQL, Node.js)
+# and the native libraries, installed the same way the run's setup does (models come from
+# ../shared/models or VOXFLOW_MODELS_DIR, never downloaded by a test).
+scripts/setup.sh --test --no-models
+
 if [ -z "${VOXFLOW_TEST_PG_URL:-}" ] && command -v psql >/dev/null 2>&1; then
   for url in "postgres://postgres:postgres@127.0.0.1:5432/postgres" "postgres://postgres@127.0.0.1:5432/postgres"; do
     if PGCONNECT_TIMEOUT=3 psql "$url" -tAc 'SELECT 1' >/dev/null 2>&1; then
@@ -21,8 +26,5 @@ if [ -n "${VOXFLOW_TEST_PG_URL:-}" ]; then
 else
   echo "PostgreSQL tests: skipped (no server; set VOXFLOW_TEST_PG_URL)"
 fi
-
-# Native libraries the tests load: ONNX Runtime, DeepFilterNet (no download when vendor/ is current).
-scripts/setup-native.sh
 
 cargo test --workspace "$@"

@@ -73,6 +73,7 @@ pub fn create_platform_admin(
                 last_login: None,
                 created_at: now,
                 updated_at: now,
+                session_epoch: 0,
             },
         )?;
         crate::audit::record(

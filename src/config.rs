@@ -19,10 +19,11 @@ pub struct Settings {
     pub models_dir: PathBuf,
     /// Directory holding `libdeepfilter.so` and `DeepFilterNet3_onnx.tar.gz` (the default
     /// `bgm.separate` engine), as `scripts/setup-native.sh deepfilter` installs them.
+    /// Empty: searched for (`crate::native`).
     pub deepfilter_dir: PathBuf,
     /// ONNX Runtime shared library (`libonnxruntime.so`) the diarization nodes load;
-    /// `scripts/setup-native.sh` installs it at the default path (relative to the working
-    /// directory). Missing: those nodes fail with a clear error, everything else works.
+    /// `scripts/setup-native.sh` installs it. Empty: searched for (`crate::native`).
+    /// Missing: those nodes fail with a clear error, everything else works.
     pub ort_lib: PathBuf,
     /// Where `voxflow models pull` downloads from: a Hugging Face host or a mirror with the
     /// same `<owner>/<repo>/resolve/main/<file>` layout.
@@ -66,9 +67,16 @@ pub struct Settings {
     pub tenant_job_concurrency: u32,
     /// Nodes of one job a worker runs side by side (independent branches of the graph).
     pub job_node_concurrency: usize,
-    /// Job events buffered per process for WebSocket sessions; a session that falls this
-    /// far behind is told to resync and caught up from the event log.
+    /// Job events buffered per tenant and process for WebSocket sessions; a session that
+    /// falls this far behind is told to resync and caught up from the event log.
     pub ws_buffer_events: usize,
+    /// Seconds between re-checks of an open WebSocket's credential (revoked key, suspended
+    /// account, tenant or reseller); an access token is also checked when it expires.
+    pub ws_recheck_secs: u64,
+    /// WebSocket sessions one tenant may hold open per process.
+    pub ws_max_sessions_per_tenant: usize,
+    /// Job ids one tenant's WebSocket sessions may follow together, per process.
+    pub ws_max_subscriptions_per_tenant: usize,
     /// Let job inputs name URLs on private, loopback and link-local addresses (SSRF guard off).
     pub url_allow_private: bool,
     /// First webhook retry delay in seconds (doubling per attempt, 8 attempts).
@@ -103,8 +111,8 @@ impl Default for Settings {
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
-            deepfilter_dir: PathBuf::from(voxflow_nodes::DEFAULT_DEEPFILTER_DIR),
-            ort_lib: PathBuf::from(voxflow_nodes::onnx::DEFAULT_LIB_PATH),
+            deepfilter_dir: PathBuf::new(),
+            ort_lib: PathBuf::new(),
             models_base_url: crate::models::download::DEFAULT_BASE_URL.into(),
             jwt_secret: String::new(),
             secrets_key: String::new(),
@@ -127,6 +135,9 @@ impl Default for Settings {
             tenant_job_concurrency: 2,
             job_node_concurrency: 2,
             ws_buffer_events: 4096,
+            ws_recheck_secs: 30,
+            ws_max_sessions_per_tenant: 100,
+            ws_max_subscriptions_per_tenant: 10_000,
             url_allow_private: false,
             webhook_retry_base_secs: 5,
             webhook_concurrency: 16,
@@ -173,6 +184,15 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
     ("VOXFLOW_JOB_NODE_CONCURRENCY", "job_node_concurrency"),
     ("VOXFLOW_WS_BUFFER_EVENTS", "ws_buffer_events"),
+    ("VOXFLOW_WS_RECHECK_SECS", "ws_recheck_secs"),
+    (
+        "VOXFLOW_WS_MAX_SESSIONS_PER_TENANT",
+        "ws_max_sessions_per_tenant",
+    ),
+    (
+        "VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT",
+        "ws_max_subscriptions_per_tenant",
+    ),
     ("VOXFLOW_URL_ALLOW_PRIVATE", "url_allow_private"),
     ("VOXFLOW_WEBHOOK_RETRY_BASE_SECS", "webhook_retry_base_secs"),
     ("VOXFLOW_WEBHOOK_CONCURRENCY", "webhook_concurrency"),
@@ -242,6 +262,13 @@ impl Settings {
         if self.models_dir.as_os_str().is_empty() {
             self.models_dir = self.data_dir.join("models");
         }
+        if self.ort_lib.as_os_str().is_empty() {
+            self.ort_lib = crate::native::locate(crate::native::ORT_LIB, &self.data_dir).path;
+        }
+        if self.deepfilter_dir.as_os_str().is_empty() {
+            self.deepfilter_dir =
+                crate::native::locate(crate::native::DEEPFILTER_DIR, &self.data_dir).path;
+        }
     }
 
     fn check(&self) -> Result<(), ConfigError> {
@@ -261,6 +288,11 @@ impl Settings {
         if self.whisper_concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "whisper_concurrency must be at least 1".into(),
+            ));
+        }
+        if self.ws_recheck_secs == 0 {
+            return Err(ConfigError::Invalid(
+                "ws_recheck_secs must be at least 1".into(),
             ));
         }
         if self.db_pool_size == 0 {
@@ -320,6 +352,9 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "tenant_job_concurrency",
         "job_node_concurrency",
         "ws_buffer_events",
+        "ws_recheck_secs",
+        "ws_max_sessions_per_tenant",
+        "ws_max_subscriptions_per_tenant",
         "webhook_retry_base_secs",
         "webhook_concurrency",
         "webhook_tenant_concurrency",
@@ -364,10 +399,10 @@ mod tests {
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.database_url, "sqlite://./data/voxflow.db");
         assert_eq!(s.models_dir, PathBuf::from("./data/models"));
-        assert_eq!(
-            s.ort_lib,
-            PathBuf::from("vendor/onnxruntime/libonnxruntime.so")
-        );
+        // Searched for, not relative to the working directory.
+        assert!(s.ort_lib.is_absolute(), "{}", s.ort_lib.display());
+        assert!(s.ort_lib.ends_with("vendor/onnxruntime/libonnxruntime.so"));
+        assert!(s.deepfilter_dir.ends_with("vendor/deepfilter"));
         let s = Settings::from_sources(
             "",
             &env(&[("VOXFLOW_ORT_LIB", "/opt/ort/libonnxruntime.so")]),
@@ -434,6 +469,37 @@ mod tests {
         );
         assert!(Settings::from_sources("webhook_timeout_secs = 0", &[]).is_err());
         assert!(Settings::from_sources("webhook_concurrency = 0", &[]).is_err());
+    }
+
+    #[test]
+    fn websocket_bounds_have_defaults_and_env_overrides() {
+        let s = Settings::from_sources("", &[]).expect("defaults");
+        assert_eq!(
+            (
+                s.ws_recheck_secs,
+                s.ws_max_sessions_per_tenant,
+                s.ws_max_subscriptions_per_tenant
+            ),
+            (30, 100, 10_000)
+        );
+        let s = Settings::from_sources(
+            "",
+            &env(&[
+                ("VOXFLOW_WS_RECHECK_SECS", "2"),
+                ("VOXFLOW_WS_MAX_SESSIONS_PER_TENANT", "3"),
+                ("VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT", "4"),
+            ]),
+        )
+        .expect("settings");
+        assert_eq!(
+            (
+                s.ws_recheck_secs,
+                s.ws_max_sessions_per_tenant,
+                s.ws_max_subscriptions_per_tenant
+            ),
+            (2, 3, 4)
+        );
+        assert!(Settings::from_sources("", &env(&[("VOXFLOW_WS_RECHECK_SECS", "0")])).is_err());
     }
 
     #[test]

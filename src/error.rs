@@ -49,6 +49,8 @@ codes! {
     RefreshTokenReused => ("refresh_token_reused", UNAUTHORIZED, "The refresh token was already used; its session has been revoked"),
     // 403
     Forbidden => ("forbidden", FORBIDDEN, "Your role does not allow this action"),
+    ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended or deleted"),
+    CurrentPasswordIncorrect => ("current_password_incorrect", FORBIDDEN, "The current password is incorrect"),
     // 404
     NotFound => ("not_found", NOT_FOUND, "No such route"),
     ResellerNotFound => ("reseller_not_found", NOT_FOUND, "Reseller not found"),

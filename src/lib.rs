@@ -17,6 +17,7 @@ pub mod fetch;
 pub mod files;
 pub mod metrics;
 pub mod models;
+pub mod native;
 pub mod realtime;
 pub mod speech;
 pub mod store;

@@ -665,3 +665,113 @@ fn base_url_setting_defaults_to_hugging_face_and_reads_the_environment() {
     let s = Settings::from_sources("models_base_url = \"http://file.local\"\n", &[]).expect("toml");
     assert_eq!(s.models_base_url, "http://file.local");
 }
+
+/// A loopback port nothing listens on (bound, then released).
+fn closed_port_url() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let addr = listener.local_addr().expect("addr");
+    drop(listener);
+    format!("http://{addr}")
+}
+
+#[test]
+fn pull_defaults_skips_what_is_installed() {
+    let shared = shared_models();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("models");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    for f in [
+        "ggml-base-q8_0.bin",
+        "ggml-silero-v6.2.3.bin",
+        "pyannote-segmentation-3.0.onnx",
+        "campplus_cn_en_common.onnx",
+    ] {
+        std::os::unix::fs::symlink(shared.join(f), dir.join(f)).expect("symlink");
+    }
+    // Nothing is downloaded, so an unreachable host does not matter.
+    let out = voxflow(&dir, tmp.path())
+        .args(["models", "pull", "--defaults", "--base-url"])
+        .arg(closed_port_url())
+        .output()
+        .expect("run voxflow");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in [
+        "base",
+        "silero",
+        "pyannote-segmentation-3.0",
+        "campplus_cn_en_common",
+    ] {
+        assert!(stdout.contains(&format!("{name}: installed")), "{stdout}");
+    }
+}
+
+#[test]
+fn pull_defaults_says_plainly_when_the_model_host_cannot_be_reached() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("models");
+    let base = closed_port_url();
+    let out = voxflow(&dir, tmp.path())
+        .args(["models", "pull", "--defaults", "--base-url", &base])
+        .output()
+        .expect("run voxflow");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("the model host {base} could not be reached")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("VOXFLOW_MODELS_DIR"), "{stderr}");
+    assert!(stderr.contains(&dir.display().to_string()), "{stderr}");
+    for name in [
+        "base",
+        "silero-v6.2.0",
+        "pyannote-segmentation-3.0",
+        "campplus_cn_en_common",
+    ] {
+        assert!(stderr.contains(name), "{name} not named: {stderr}");
+    }
+    // A single pull says the same.
+    let out = voxflow(&dir, tmp.path())
+        .args([
+            "models",
+            "pull",
+            "campplus_cn_en_common",
+            "--base-url",
+            &base,
+        ])
+        .output()
+        .expect("run voxflow");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("could not be reached"), "{stderr}");
+}
+
+/// The diarization entries download like the Whisper ones: the project's own export of
+/// pyannote segmentation-3.0, served at the catalog's pinned path, is installed under the
+/// file name the node looks for and accepted by its known-build digest.
+#[test]
+fn a_diarization_model_is_pulled_to_the_name_the_node_uses() {
+    let shared = shared_models();
+    let entry = catalog::find("pyannote-segmentation-3.0").expect("catalog entry");
+    assert_eq!(entry.kind, ModelKind::Segmentation);
+    let data = std::fs::read(shared.join("pyannote-segmentation-3.0.onnx")).expect("read");
+    let server = TestServer::start(&format!("/{}", entry.path.unwrap()), data, true);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let outcome =
+        download::pull_entry(entry, &server.base_url, tmp.path(), &mut NoProgress).expect("pull");
+    assert_eq!(
+        outcome.path,
+        tmp.path().join("pyannote-segmentation-3.0.onnx")
+    );
+    assert!(outcome.verdict.is_ok(), "{:?}", outcome.verdict);
+    assert_eq!(server.seen().len(), 1);
+    assert_eq!(
+        catalog::resolve("pyannote-segmentation-3.0", tmp.path()),
+        Some(outcome.path)
+    );
+}

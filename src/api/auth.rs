@@ -1,4 +1,4 @@
-//! Login, refresh-token rotation, logout and `GET /v1/me`.
+//! Login, refresh-token rotation, logout, `GET /v1/me` and `POST /v1/me/password`.
 
 use super::tenants::TenantView;
 use super::users::UserView;
@@ -47,7 +47,7 @@ pub struct RefreshRequest {
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong email or password", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The account or its tenant is suspended", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
     )
@@ -215,6 +215,144 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    /// At least 10 characters.
+    pub new_password: String,
+}
+
+/// Changes the caller's own password.
+///
+/// Only with an access token (an API key is refused, whatever its permissions) and the
+/// current password. Every session of the account ends (its refresh tokens are revoked and
+/// access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong current passwords count
+/// towards the login throttle of the account.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 200, description = "Changed; other sessions are signed out", body = TokenResponse),
+        (status = 401, description = "Missing, invalid or expired access token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key (`forbidden`), or a wrong current password (`current_password_incorrect`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The new password is too weak", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    authed: Authed,
+    body: web::Json<ChangePasswordRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    if let Credential::ApiKey { .. } = authed.principal.credential {
+        return Err(ApiError::forbidden(
+            "API keys cannot change passwords: sign in and send the access token",
+        ));
+    }
+    let body = body.into_inner();
+    let mut v = super::Validator::default();
+    if let Some(problem) = password::check_strength(&body.new_password) {
+        v.push("new_password", problem);
+    }
+    v.check(
+        body.new_password != body.current_password,
+        "new_password",
+        "must differ from the current password",
+    );
+    v.finish()?;
+    let user_id = authed.principal.user_id.to_string();
+    let lookup = user_id.clone();
+    let user = state
+        .store
+        .read(Scope::System, move |c| {
+            repo::users::get(c, &Scope::System, &lookup)
+        })
+        .await?
+        .ok_or_else(|| ApiError::of(Code::InvalidToken))?;
+    let email = user.email.clone();
+    let ip = authed.meta.ip.clone().unwrap_or_default();
+    if let Some(wait) = state.throttle.blocked(&email, &ip) {
+        let mut err = ApiError::new(
+            Code::TooManyLoginAttempts,
+            format!("Too many wrong passwords; try again in {wait} seconds"),
+        );
+        err.retry_after = Some(wait);
+        return Err(err);
+    }
+    let old_hash = user.password_hash.clone();
+    let (current, new) = (body.current_password, body.new_password);
+    let (ok, new_hash) = web::block(move || {
+        // A current password longer than any we accept cannot be right; don't hash it.
+        if current.len() > 1024 || !password::verify(&current, &old_hash) {
+            return Ok((false, None));
+        }
+        password::hash(&new).map(|h| (true, Some(h)))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let actor = Actor::of(&authed);
+    let Some(new_hash) = new_hash.filter(|_| ok) else {
+        state.throttle.record_failure(&email, &ip);
+        tracing::info!(user = %user_id, %ip, "wrong current password on a password change");
+        return Err(ApiError::of(Code::CurrentPasswordIncorrect));
+    };
+    state.throttle.record_success(&email);
+    let ttl = state.settings.refresh_token_ttl_secs;
+    let expected_hash = user.password_hash.clone();
+    let (user, refresh_token) = state
+        .store
+        .write(Scope::System, move |c| {
+            let Some(user) = repo::users::get(c, &Scope::System, &user_id)? else {
+                return Ok(Err(ApiError::of(Code::InvalidToken)));
+            };
+            if user.password_hash != expected_hash {
+                return Ok(Err(ApiError::new(
+                    Code::Conflict,
+                    "The password was changed meanwhile; sign in again",
+                )));
+            }
+            let now = store::now();
+            repo::users::update(
+                c,
+                &Scope::System,
+                &user.id,
+                &repo::users::UserChanges {
+                    password_hash: Some(new_hash),
+                    updated_at: Some(now),
+                    ..Default::default()
+                },
+            )?;
+            // Every session ends (refresh tokens, and access tokens of the old epoch); this
+            // caller continues on a new login.
+            repo::refresh_tokens::revoke_for_user(c, &user.id, now)?;
+            repo::users::bump_session_epoch(c, &user.id)?;
+            let Some(user) = repo::users::get(c, &Scope::System, &user.id)? else {
+                return Ok(Err(ApiError::of(Code::InvalidToken)));
+            };
+            let token = issue_refresh_token(c, &user.id, &store::new_id(), ttl)?;
+            let reseller_id = reseller_of(c, &user)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "user.password_change",
+                    target_type: "user",
+                    target_id: Some(user.id.clone()),
+                    tenant_id: user.tenant_id.clone(),
+                    reseller_id,
+                    details: serde_json::json!({"sessions_revoked": true}),
+                },
+            )?;
+            Ok(Ok((user, token)))
+        })
+        .await??;
+    tokens_for(&state, &user, refresh_token).await
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MeView {
     pub user: UserView,
@@ -267,20 +405,7 @@ use super::ReadErrors;
 
 /// An account may sign in only while it, its tenant and its reseller are active.
 fn ensure_can_sign_in(c: &mut DbConn, user: &UserRow) -> Result<Result<(), ApiError>, StoreError> {
-    if user.status != "active" {
-        return Ok(Err(ApiError::forbidden("This account is suspended")));
-    }
-    if let Some(tid) = &user.tenant_id {
-        match repo::tenants::get(c, &Scope::System, tid)? {
-            Some(t) if t.status == "active" => {}
-            _ => {
-                return Ok(Err(ApiError::forbidden(
-                    "This account's tenant is suspended",
-                )))
-            }
-        }
-    }
-    Ok(Ok(()))
+    Ok(crate::auth::standing::check(c, user)?.map(|_| ()))
 }
 
 fn reseller_of(c: &mut DbConn, user: &UserRow) -> Result<Option<String>, StoreError> {
@@ -340,7 +465,13 @@ async fn tokens_for(
     };
     let access_token = state
         .jwt
-        .issue(super::parse_uuid(&user.id), role, tenant, reseller)
+        .issue_in_epoch(
+            super::parse_uuid(&user.id),
+            role,
+            tenant,
+            reseller,
+            user.session_epoch,
+        )
         .map_err(ApiError::internal)?;
     Ok(web::Json(TokenResponse {
         access_token,

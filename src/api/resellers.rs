@@ -68,7 +68,8 @@ pub struct UpdateResellerRequest {
     pub phone: Option<Option<String>>,
     /// Platform admins only.
     pub commission_rate: Option<String>,
-    /// Platform admins only: `active` or `suspended`.
+    /// Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
+    /// tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
     pub status: Option<String>,
 }
 
@@ -278,7 +279,8 @@ pub async fn update_reseller(
     Ok(web::Json(ResellerView::from(row)))
 }
 
-/// Deletes (soft) a reseller (platform admins). Its tenants keep working.
+/// Deletes (soft) a reseller (platform admins). Its admins and its tenants' users are
+/// refused from then on (`reseller_suspended`), and its tenants' queued jobs are not run.
 #[utoipa::path(tag = "resellers", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/resellers/{id}")]
 pub async fn delete_reseller(

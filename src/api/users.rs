@@ -12,7 +12,7 @@ use crate::auth::{password, Action, Authed};
 use crate::error::{ApiError, Code};
 use crate::store::repo::{self, users::UserChanges, users::UserFilter, users::UserRow};
 use crate::store::{self, DbConn, StoreError};
-use crate::tenancy::{Role, Scope};
+use crate::tenancy::{Credential, Role, Scope};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -75,6 +75,8 @@ pub struct CreateUserRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
     pub email: Option<String>,
+    /// Resets another user's password (`users:write`, access token only); revokes their
+    /// sessions. Your own password changes with `POST /v1/me/password`.
     pub password: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>)]
@@ -176,6 +178,7 @@ pub async fn create_user(
                 last_login: None,
                 created_at: now,
                 updated_at: now,
+                session_epoch: 0,
             };
             repo::users::insert(c, &row)?;
             audit::record(
@@ -373,8 +376,11 @@ pub async fn get_user(
     Ok(web::Json(UserView::from(row)))
 }
 
-/// Updates a user. Anyone may change their own names and password; changing others needs
-/// `users:write` and a role at least as high as the target's.
+/// Updates a user. Anyone signed in (with an access token) may change their own names;
+/// changing anything else, or anyone else, needs `users:write` and a role at least as high
+/// as the target's. A password is set here only by an admin resetting another user's, with
+/// an access token; one's own password changes with `POST /v1/me/password`, which asks for
+/// the current one.
 #[utoipa::path(tag = "users", params(("id" = Uuid, Path)), request_body = UpdateUserRequest, responses((status = 200, body = UserView), WriteErrors))]
 #[patch("/users/{id}")]
 pub async fn update_user(
@@ -386,8 +392,26 @@ pub async fn update_user(
     let id = id.into_inner();
     let body = body.into_inner();
     let is_self = id == authed.principal.user_id;
-    let self_service =
-        is_self && body.role.is_none() && body.status.is_none() && body.email.is_none();
+    let is_api_key = matches!(authed.principal.credential, Credential::ApiKey { .. });
+    if body.password.is_some() {
+        if is_self {
+            return Err(ApiError::forbidden(
+                "Change your own password with POST /v1/me/password, which asks for the current one",
+            ));
+        }
+        if is_api_key {
+            return Err(ApiError::forbidden(
+                "API keys cannot set passwords: sign in and send the access token",
+            ));
+        }
+    }
+    // Names of one's own account need no permission, but only from a signed-in session:
+    // an API key acts only within its permissions.
+    let self_service = is_self
+        && !is_api_key
+        && body.role.is_none()
+        && body.status.is_none()
+        && body.email.is_none();
     if !self_service {
         authed.require(Action::UsersWrite)?;
     }
@@ -463,6 +487,7 @@ pub async fn update_user(
                     )));
                 }
             }
+            let reset = hash.is_some();
             let changes = UserChanges {
                 email: email.clone(),
                 password_hash: hash,
@@ -473,6 +498,10 @@ pub async fn update_user(
                 last_login: None,
                 updated_at: Some(store::now()),
             };
+            if reset {
+                // A reset password also ends the access tokens issued before it.
+                repo::users::bump_session_epoch(c, &id)?;
+            }
             let updated = repo::users::update(c, &scope, &id, &changes)?;
             if body.status.as_deref() == Some("suspended") || body.password.is_some() {
                 repo::refresh_tokens::revoke_for_user(c, &id, store::now())?;

@@ -3,8 +3,9 @@
 //! Accepted: `Authorization: Bearer <jwt>`, `Authorization: Bearer vf_…` (API key) and
 //! `X-API-Key: vf_…`. The tenant always comes from the verified credential.
 
+use super::jwt::Claims;
 use super::policy::{self, Action};
-use super::secrets;
+use super::{secrets, standing};
 use crate::app::AppState;
 use crate::error::{ApiError, Code};
 use crate::store::repo;
@@ -125,15 +126,55 @@ pub async fn authenticate(state: &AppState, presented: Presented) -> Result<Prin
                 .jwt
                 .verify(&token)
                 .map_err(|_| ApiError::of(Code::InvalidToken))?;
-            Ok(Principal {
-                user_id: claims.sub,
-                role: claims.role,
-                tenant_id: claims.tenant,
-                reseller_id: claims.reseller,
-                credential: Credential::AccessToken,
-            })
+            principal_from_claims(state, claims).await
         }
     }
+}
+
+/// An access token is signed for 15 minutes, but its account may be suspended or deleted
+/// (or its tenant or reseller suspended) meanwhile: every use checks the account's standing,
+/// and the role and reseller come from the database, not from the claims.
+async fn principal_from_claims(state: &AppState, claims: Claims) -> Result<Principal, ApiError> {
+    let user_id = claims.sub.to_string();
+    let standing = state
+        .store
+        .read(Scope::System, move |c| {
+            let Some(user) = repo::users::get(c, &Scope::System, &user_id)? else {
+                return Ok(None);
+            };
+            let standing = standing::check(c, &user)?;
+            Ok(Some((user, standing)))
+        })
+        .await?;
+    let Some((user, standing)) = standing else {
+        return Err(ApiError::new(
+            Code::InvalidToken,
+            "The access token's account no longer exists",
+        ));
+    };
+    let reseller_id = standing?;
+    // Issued before the account's password last changed: that session was ended.
+    if claims.epoch != user.session_epoch {
+        return Err(ApiError::new(
+            Code::InvalidToken,
+            "The access token was issued before the account's password changed; sign in again",
+        ));
+    }
+    let parse = |s: &str| Uuid::parse_str(s).map_err(ApiError::internal);
+    let tenant_id = user.tenant_id.as_deref().map(parse).transpose()?;
+    let reseller_id = reseller_id.as_deref().map(parse).transpose()?;
+    if tenant_id != claims.tenant {
+        return Err(ApiError::of(Code::InvalidToken));
+    }
+    // The current role: a demotion takes effect on the next request, not at expiry.
+    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
+    Ok(Principal {
+        user_id: claims.sub,
+        role,
+        tenant_id,
+        reseller_id,
+        credential: Credential::AccessToken,
+    })
 }
 
 fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
@@ -188,10 +229,16 @@ async fn principal_from_api_key(state: &AppState, key: String) -> Result<Princip
             let Some(tenant) = tenant.filter(|t| t.status == "active") else {
                 return Ok(None);
             };
-            Ok(Some((row, owner, tenant)))
+            // A suspended or deleted reseller takes its tenants' keys with it.
+            let reseller = match &tenant.reseller_id {
+                Some(rid) => standing::reseller_active(conn, rid)?,
+                None => Ok(()),
+            };
+            Ok(Some((row, owner, tenant, reseller)))
         })
         .await?;
-    let (row, owner, tenant) = found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
+    let (row, owner, tenant, reseller) = found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
+    reseller?;
     // `last_used_at` is kept to the minute: a write on every request would serialise them.
     let now = crate::store::now();
     if row

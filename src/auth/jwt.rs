@@ -21,6 +21,10 @@ pub struct Claims {
     pub aud: String,
     pub iat: i64,
     pub exp: i64,
+    /// The account's session epoch when issued; a password change starts a new one and
+    /// the tokens of earlier epochs are refused.
+    #[serde(default)]
+    pub epoch: i64,
 }
 
 #[derive(Clone)]
@@ -53,6 +57,18 @@ impl JwtKeys {
         tenant: Option<Uuid>,
         reseller: Option<Uuid>,
     ) -> Result<String, jsonwebtoken::errors::Error> {
+        self.issue_in_epoch(user_id, role, tenant, reseller, 0)
+    }
+
+    /// Issues a token for the account's current session `epoch`.
+    pub fn issue_in_epoch(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        tenant: Option<Uuid>,
+        reseller: Option<Uuid>,
+        epoch: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id,
@@ -63,6 +79,7 @@ impl JwtKeys {
             aud: AUDIENCE.into(),
             iat: now,
             exp: now + self.ttl_secs,
+            epoch,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }

@@ -8,6 +8,7 @@ pub mod password;
 pub mod policy;
 pub mod sealing;
 pub mod secrets;
+pub mod standing;
 pub mod throttle;
 
 pub use extractor::{Authed, RequestMeta};

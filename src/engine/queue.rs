@@ -165,6 +165,12 @@ pub struct ClaimOptions {
 /// see docs/benchmarks.md). `MATERIALIZED` keeps PostgreSQL from inlining the CTEs back into
 /// the per-row form.
 ///
+/// Only tenants that are active, under a reseller that is active (or none), have work
+/// claimed: suspending or deleting either leaves their queued jobs waiting, and they resume
+/// when it is reactivated. That filter is on `tenant_load`, once per tenant, and it is about
+/// other tables than the locked one, so it needs no re-check under `FOR UPDATE` (a
+/// suspension committed while a claim runs is a race either order would resolve).
+///
 /// The "claimable" predicate appears twice on purpose: `tenants_ready` needs it to pick
 /// tenants, and the outer query must test it on `jobs c` itself. On PostgreSQL, `FOR UPDATE
 /// … SKIP LOCKED` re-checks only the locked table's own conditions against the row's newest
@@ -184,6 +190,9 @@ const CANDIDATES: &str = "
                          JOIN subscription_plans p ON p.id = tt.subscription_plan_id
                          WHERE tt.id = t.tenant_id), $2) AS cap
         FROM tenants_ready t
+        WHERE EXISTS (SELECT 1 FROM tenants lt LEFT JOIN resellers lr ON lr.id = lt.reseller_id
+                      WHERE lt.id = t.tenant_id AND lt.status = 'active'
+                        AND (lt.reseller_id IS NULL OR lr.status = 'active'))
     )
     SELECT c.id FROM jobs c JOIN tenant_load l ON l.tenant_id = c.tenant_id
     WHERE ((c.status IN ('queued', 'retrying') AND (c.run_after IS NULL OR c.run_after <= $1))

@@ -14,6 +14,12 @@
 //!   `ggml-silero-v6.2.3.bin` (a catalog entry) and [`KNOWN_BUILDS`].
 //! - The Silero VAD files on `ggml-org/whisper-vad` have no published checksum we could find:
 //!   both fields are `None` and verification says "no published checksum".
+//! - The diarization models (pyannote segmentation-3.0 and 3D-Speaker CAM++, both ONNX) come
+//!   from sherpa-onnx's exports on Hugging Face, pinned to a commit, with the SHA-256 and size
+//!   those pinned files are published with. They have the tensor contract the diarization
+//!   nodes expect (segmentation: `[batch, 1, samples]` → `[batch, 589, 7]` powerset scores per
+//!   10 s window; CAM++: `[1, frames, 80]` Kaldi fbank → `[1, 192]`). The project's own exports
+//!   of the same checkpoints (`shared/models`) are accepted by their digests ([`KNOWN_BUILDS`]).
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +30,10 @@ pub enum ModelKind {
     Whisper,
     /// A voice-activity-detection model for whisper.cpp's VAD.
     Vad,
+    /// A speaker-segmentation model (ONNX) for `diarize.pyannote`.
+    Segmentation,
+    /// A speaker-embedding model (ONNX) for `diarize.pyannote`.
+    Embedding,
 }
 
 impl ModelKind {
@@ -31,6 +41,8 @@ impl ModelKind {
         match self {
             ModelKind::Whisper => "whisper",
             ModelKind::Vad => "vad",
+            ModelKind::Segmentation => "segment",
+            ModelKind::Embedding => "embed",
         }
     }
 }
@@ -40,7 +52,8 @@ impl ModelKind {
 pub struct ModelEntry {
     /// The name used on the command line, e.g. `tiny.en-q8_0`.
     pub name: &'static str,
-    /// File name in the models directory, `ggml-<name>.bin`.
+    /// File name in the models directory: `ggml-<name>.bin` for whisper.cpp files,
+    /// `<name>.onnx` for ONNX models.
     pub file: &'static str,
     pub kind: ModelKind,
     /// Whisper: transcribes languages other than English (and translates). VAD: `false`.
@@ -52,7 +65,8 @@ pub struct ModelEntry {
     /// Published SHA-1 of the file, lower-case hex.
     pub sha1: Option<&'static str>,
     /// Download path relative to the models base URL (a Hugging Face host or a mirror with the
-    /// same `<owner>/<repo>/resolve/main/<file>` layout). `None`: no known download location.
+    /// same `<owner>/<repo>/resolve/<revision>/<file>` layout). `None`: no known download
+    /// location. The last path segment may differ from `file` (the file is renamed).
     pub path: Option<&'static str>,
 }
 
@@ -315,7 +329,47 @@ pub const CATALOG: &[ModelEntry] = &[
         sha1: None,
         path: Some("ggml-org/whisper-vad/resolve/main/ggml-silero-v5.1.2.bin"),
     },
+    // Speaker diarization (`diarize.pyannote`'s default `segmentation_model` and
+    // `embedding_model`), pinned to the commits these checksums were published for.
+    ModelEntry {
+        name: "pyannote-segmentation-3.0",
+        file: "pyannote-segmentation-3.0.onnx",
+        kind: ModelKind::Segmentation,
+        multilingual: true,
+        approx_bytes: 5_992_913,
+        sha256: Some("220ad67ca923bef2fa91f2390c786097bf305bceb5e261d4af67b38e938e1079"),
+        sha1: None,
+        path: Some(
+            "csukuangfj/sherpa-onnx-pyannote-segmentation-3-0/resolve/9403a6902bb58e3d5ae8c7e77c3422de279db2e0/model.onnx",
+        ),
+    },
+    ModelEntry {
+        name: "campplus_cn_en_common",
+        file: "campplus_cn_en_common.onnx",
+        kind: ModelKind::Embedding,
+        multilingual: true,
+        approx_bytes: 28_281_164,
+        sha256: Some("aa3cfc16963a10586a9393f5035d6d6b57e98d358b347f80c2a30bf4f00ceba2"),
+        sha1: None,
+        path: Some(
+            "csukuangfj/speaker-embedding-models/resolve/0743f301363dec56491a490f6d6cbc9d67f9a3bf/3dspeaker_speech_campplus_sv_zh_en_16k-common_advanced.onnx",
+        ),
+    },
 ];
+
+/// What `voxflow models pull --defaults` installs: the default Whisper model (the setting
+/// `default_model`, passed in), a Silero VAD (`silero`: any version satisfies it) and the two
+/// diarization models. Music separation's DeepFilterNet3 model ships with its library
+/// (`scripts/setup-native.sh`).
+pub fn default_models(default_whisper: &str) -> Vec<&'static str> {
+    let whisper = find(default_whisper).map_or("base", |e| e.name);
+    vec![
+        whisper,
+        "silero",
+        "pyannote-segmentation-3.0",
+        "campplus_cn_en_common",
+    ]
+}
 
 /// Splits `tiny.en-q8_0` into (`tiny.en`, `Some("q8_0")`).
 pub fn split_quant(name: &str) -> (&str, Option<&'static str>) {
@@ -327,9 +381,13 @@ pub fn split_quant(name: &str) -> (&str, Option<&'static str>) {
     (name, None)
 }
 
-/// `ggml-tiny.en.bin`, `tiny.en.bin` and `tiny.en` all name `tiny.en`.
+/// `ggml-tiny.en.bin`, `tiny.en.bin` and `tiny.en` all name `tiny.en`;
+/// `pyannote-segmentation-3.0.onnx` names `pyannote-segmentation-3.0`.
 pub fn normalize(name: &str) -> &str {
     let name = name.trim();
+    if let Some(onnx) = name.strip_suffix(".onnx") {
+        return onnx;
+    }
     let name = name.strip_prefix("ggml-").unwrap_or(name);
     name.strip_suffix(".bin").unwrap_or(name)
 }
@@ -443,9 +501,18 @@ mod tests {
     #[test]
     fn catalog_is_consistent() {
         for e in CATALOG {
-            assert_eq!(e.file, format!("ggml-{}.bin", e.name));
-            if let Some(p) = e.path {
-                assert!(p.ends_with(e.file), "{p}");
+            match e.kind {
+                ModelKind::Whisper | ModelKind::Vad => {
+                    assert_eq!(e.file, format!("ggml-{}.bin", e.name));
+                    if let Some(p) = e.path {
+                        assert!(p.ends_with(e.file), "{p}");
+                    }
+                }
+                ModelKind::Segmentation | ModelKind::Embedding => {
+                    assert_eq!(e.file, format!("{}.onnx", e.name));
+                    assert!(e.path.is_some_and(|p| p.ends_with(".onnx")));
+                    assert!(e.sha256.is_some(), "{} needs a checksum", e.name);
+                }
             }
             for h in e.sha256.iter().chain(e.sha1.iter()) {
                 assert!(h
@@ -459,6 +526,20 @@ mod tests {
         assert_eq!(names.len(), CATALOG.len(), "duplicate names");
         assert!(find("tiny.en").is_some_and(|e| !e.multilingual));
         assert!(find("large-v3-turbo").is_some_and(|e| e.multilingual));
+        for name in default_models("base")
+            .into_iter()
+            .chain(default_models("nonsense"))
+        {
+            assert!(
+                candidates(name).iter().any(|e| e.path.is_some()),
+                "{name} cannot be downloaded"
+            );
+        }
+        assert_eq!(default_models("tiny.en")[0], "tiny.en");
+        assert_eq!(
+            find("campplus_cn_en_common.onnx").map(|e| e.kind),
+            Some(ModelKind::Embedding)
+        );
     }
 
     #[test]

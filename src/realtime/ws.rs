@@ -13,10 +13,21 @@
 //!    answer an `error` with code `job_not_found`.
 //! 3. The server pings every 20 s and closes a connection silent for 60 s; `{"type":"ping"}`
 //!    is answered with `pong`.
+//! 4. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` (30 s) and an access
+//!    token also when it expires. A session whose credential no longer holds gets an `error`
+//!    message, then a close frame: `4401` when the credential is no longer valid (access token
+//!    expired, API key revoked or expired, account deleted: reconnect with a fresh one),
+//!    `4403` when access was withdrawn (account, tenant or reseller suspended, `jobs:read`
+//!    lost). The close reason is the problem code (`invalid_api_key`, `reseller_suspended`, …).
+//! 5. A tenant may hold `VOXFLOW_WS_MAX_SESSIONS_PER_TENANT` (100) sessions per process; one
+//!    more gets `error` `too_many_sessions` and close code `4429`. Its sessions together may
+//!    follow `VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT` (10 000) job ids; ids past that answer
+//!    `error` `too_many_subscriptions` and are not followed.
 //!
 //! A session that falls behind the hub (a slow client) gets `resync` and is caught up from
 //! the event log for the jobs it follows; it never slows the workers. Sessions only ever
-//! see events of their own tenant.
+//! see events of their own tenant: the hub keeps one channel per tenant, so another
+//! tenant's events never enter a session's queue.
 
 use crate::app::AppState;
 use crate::auth::extractor::{authenticate, Presented};
@@ -25,7 +36,7 @@ use crate::error::{ApiError, Code};
 use crate::store::repo::jobs::{self as jobs_repo, JobEventRow};
 use crate::tenancy::{Principal, Scope};
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use actix_ws::{Message, MessageStream, Session};
+use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -39,6 +50,25 @@ const PING_EVERY: Duration = Duration::from_secs(20);
 const IDLE_LIMIT: Duration = Duration::from_secs(60);
 /// Events replayed per query while catching a job up.
 const REPLAY_BATCH: i64 = 500;
+
+/// Close code: the credential is no longer valid (expired, revoked, account deleted).
+pub const CLOSE_CREDENTIAL_INVALID: u16 = 4401;
+/// Close code: access was withdrawn (account, tenant or reseller suspended; permission lost).
+pub const CLOSE_ACCESS_WITHDRAWN: u16 = 4403;
+/// Close code: the tenant already has its maximum of sessions open.
+pub const CLOSE_TOO_MANY_SESSIONS: u16 = 4429;
+
+fn close_reason(code: u16, reason: &str) -> CloseReason {
+    // A close frame carries at most 123 bytes of reason.
+    let mut reason = reason.to_string();
+    while reason.len() > 123 {
+        reason.pop();
+    }
+    CloseReason {
+        code: CloseCode::Other(code),
+        description: Some(reason),
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -82,10 +112,11 @@ fn envelope(e: &JobEventRow) -> String {
 #[utoipa::path(
     tag = "jobs",
     security(),
-    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.",
+    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller suspended), with the problem code as the reason. A tenant over its session limit gets close code 4429.",
     responses(
         (status = 101, description = "Switching protocols", body = crate::api::jobs::JobEventView),
-        (status = 401, description = "Invalid credential in the subprotocol header", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 401, description = "Invalid credential in the subprotocol header", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The credential's account, tenant or reseller is suspended", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
 #[get("/ws")]
@@ -106,7 +137,10 @@ pub async fn websocket(
                 .map(str::to_string)
         });
     let principal = match offered {
-        Some(token) => Some(authenticate(&state, Presented::bearer(&token)).await?),
+        Some(token) => Some((
+            authenticate(&state, Presented::bearer(&token)).await?,
+            token,
+        )),
         None => None,
     };
     let (response, session, stream) = actix_ws::handle_with_protocols(&req, body, &[PROTOCOL])?;
@@ -125,11 +159,11 @@ struct Subscriptions {
 
 async fn run_session(
     state: Arc<AppState>,
-    principal: Option<Principal>,
+    principal: Option<(Principal, String)>,
     mut session: Session,
     mut stream: MessageStream,
 ) {
-    let principal = match principal {
+    let (principal, token) = match principal {
         Some(p) => p,
         None => match first_message_auth(&state, &mut session, &mut stream).await {
             Some(p) => p,
@@ -144,15 +178,30 @@ async fn run_session(
         let _ = session.close(None).await;
         return;
     };
-    let authed = crate::auth::Authed {
-        principal: principal.clone(),
-        meta: Default::default(),
-    };
-    if authed.require(Action::JobsRead).is_err() {
+    if may_read_jobs(&principal).is_err() {
         let _ = session.text(control("error", serde_json::json!({"code": "forbidden", "message": "this credential may not read jobs"}))).await;
         let _ = session.close(None).await;
         return;
     }
+    let settings = &state.settings;
+    let max_sessions = settings.ws_max_sessions_per_tenant;
+    let Some(mut guard) = state.store.hub().open_session(&tenant_id, max_sessions) else {
+        let message = format!("the tenant already has {max_sessions} WebSocket sessions open");
+        let _ = session
+            .text(control(
+                "error",
+                serde_json::json!({"code": "too_many_sessions", "message": message}),
+            ))
+            .await;
+        let _ = session
+            .close(Some(close_reason(
+                CLOSE_TOO_MANY_SESSIONS,
+                "too_many_sessions",
+            )))
+            .await;
+        return;
+    };
+    let max_subscriptions = settings.ws_max_subscriptions_per_tenant;
     let scope = principal.scope();
     if session
         .text(control(
@@ -165,20 +214,37 @@ async fn run_session(
         return;
     }
     // Subscribe to the hub before any replay, so nothing falls between the two.
-    let mut live = state.store.hub().subscribe();
+    let mut live = state.store.hub().subscribe(&tenant_id);
     let mut subs = Subscriptions {
         jobs: HashMap::new(),
         tenant: false,
     };
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
+    let recheck_every = Duration::from_secs(settings.ws_recheck_secs.max(1));
+    let mut recheck =
+        tokio::time::interval_at(tokio::time::Instant::now() + recheck_every, recheck_every);
+    recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // An access token ends the session when it expires, re-check or not.
+    let deadline = token_deadline(&state, &token);
+    let expiry = async move {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(expiry);
+    let mut close_with = None;
     loop {
         tokio::select! {
             msg = stream.next() => {
                 let Some(Ok(msg)) = msg else { break };
                 last_heard = Instant::now();
                 let ok = match msg {
-                    Message::Text(text) => handle_client(&state, scope, &mut session, &mut subs, &text).await.is_ok(),
+                    Message::Text(text) => {
+                        let mut client = Client { scope, subs: &mut subs, guard: &mut guard, max_subscriptions };
+                        handle_client(&state, &mut session, &mut client, &text).await.is_ok()
+                    }
                     Message::Ping(bytes) => session.pong(&bytes).await.is_ok(),
                     Message::Close(_) => false,
                     _ => true,
@@ -218,16 +284,75 @@ async fn run_session(
                     break;
                 }
             }
+            _ = &mut expiry => {
+                let _ = session.text(control("error", serde_json::json!({"code": "invalid_token", "message": "the access token expired; reconnect with a fresh one"}))).await;
+                close_with = Some(close_reason(CLOSE_CREDENTIAL_INVALID, "invalid_token: access token expired"));
+                break;
+            }
+            _ = recheck.tick() => {
+                match recheck_credential(&state, &token, &tenant_id).await {
+                    Ok(()) => {}
+                    Err(e) if e.code.status().is_server_error() => {
+                        // The database is briefly unavailable: keep the session, ask again later.
+                        tracing::warn!(error = %e, "WebSocket credential re-check failed; keeping the session");
+                    }
+                    Err(e) => {
+                        let code = if e.code.status() == actix_web::http::StatusCode::UNAUTHORIZED {
+                            CLOSE_CREDENTIAL_INVALID
+                        } else {
+                            CLOSE_ACCESS_WITHDRAWN
+                        };
+                        tracing::info!(tenant = %tenant_id, reason = %e, "closing a WebSocket whose credential no longer holds");
+                        let _ = session.text(control("error", serde_json::json!({"code": e.code.slug(), "message": e.detail}))).await;
+                        close_with = Some(close_reason(code, e.code.slug()));
+                        break;
+                    }
+                }
+            }
         }
     }
-    let _ = session.close(None).await;
+    let _ = session.close(close_with).await;
+}
+
+fn may_read_jobs(principal: &Principal) -> Result<(), ApiError> {
+    crate::auth::Authed {
+        principal: principal.clone(),
+        meta: Default::default(),
+    }
+    .require(Action::JobsRead)
+}
+
+/// When an access token stops being accepted (`None` for API keys, which the re-check covers).
+fn token_deadline(state: &AppState, token: &str) -> Option<tokio::time::Instant> {
+    let Presented::Jwt(jwt) = Presented::bearer(token) else {
+        return None;
+    };
+    let exp = state.jwt.verify(&jwt).ok()?.exp;
+    let left = (exp - chrono::Utc::now().timestamp()).max(0);
+    Some(tokio::time::Instant::now() + Duration::from_secs(left.unsigned_abs()))
+}
+
+/// The session's credential, verified again as on a new request: still valid, its account,
+/// tenant and reseller still active, still allowed to read the same tenant's jobs.
+async fn recheck_credential(
+    state: &AppState,
+    token: &str,
+    tenant_id: &str,
+) -> Result<(), ApiError> {
+    let principal = authenticate(state, Presented::bearer(token)).await?;
+    if principal.tenant_id.map(|t| t.to_string()).as_deref() != Some(tenant_id) {
+        return Err(ApiError::forbidden(
+            "the credential no longer belongs to this tenant",
+        ));
+    }
+    may_read_jobs(&principal)
 }
 
 async fn first_message_auth(
     state: &AppState,
     session: &mut Session,
     stream: &mut MessageStream,
-) -> Option<Principal> {
+) -> Option<(Principal, String)> {
     let first = tokio::time::timeout(AUTH_TIMEOUT, async {
         while let Some(Ok(msg)) = stream.next().await {
             if let Message::Text(text) = msg {
@@ -247,7 +372,7 @@ async fn first_message_auth(
         }
     };
     match authenticate(state, Presented::bearer(&token)).await {
-        Ok(p) => Some(p),
+        Ok(p) => Some((p, token)),
         Err(e) => {
             let _ = session
                 .text(control(
@@ -260,11 +385,18 @@ async fn first_message_auth(
     }
 }
 
+/// What a client message may change: the session's subscriptions, within its tenant's bound.
+struct Client<'a> {
+    scope: Scope,
+    subs: &'a mut Subscriptions,
+    guard: &'a mut crate::realtime::SessionGuard,
+    max_subscriptions: usize,
+}
+
 async fn handle_client(
     state: &AppState,
-    scope: Scope,
     session: &mut Session,
-    subs: &mut Subscriptions,
+    client: &mut Client<'_>,
     text: &str,
 ) -> Result<(), actix_ws::Closed> {
     let msg = match serde_json::from_str::<ClientMessage>(text) {
@@ -285,10 +417,12 @@ async fn handle_client(
         }
         ClientMessage::Unsubscribe { job_ids, tenant } => {
             for id in job_ids {
-                subs.jobs.remove(&id);
+                if client.subs.jobs.remove(&id).is_some() {
+                    client.guard.remove_subscriptions(1);
+                }
             }
             if tenant {
-                subs.tenant = false;
+                client.subs.tenant = false;
             }
             session
                 .text(control("unsubscribed", serde_json::json!({})))
@@ -300,18 +434,29 @@ async fn handle_client(
             since,
         } => {
             if tenant {
-                subs.tenant = true;
+                client.subs.tenant = true;
             }
             let mut accepted = Vec::new();
             for id in job_ids {
-                if replay(state, scope, session, subs, &id, since.max(0)).await? {
+                let new = !client.subs.jobs.contains_key(&id);
+                if new && !client.guard.add_subscription(client.max_subscriptions) {
+                    let message = format!(
+                        "the tenant's sessions already follow {} jobs",
+                        client.max_subscriptions
+                    );
+                    session.text(control("error", serde_json::json!({"code": "too_many_subscriptions", "message": message, "job_id": id}))).await?;
+                    continue;
+                }
+                if replay(state, client.scope, session, client.subs, &id, since.max(0)).await? {
                     accepted.push(id);
+                } else if new {
+                    client.guard.remove_subscriptions(1);
                 }
             }
             session
                 .text(control(
                     "subscribed",
-                    serde_json::json!({"job_ids": accepted, "tenant": subs.tenant}),
+                    serde_json::json!({"job_ids": accepted, "tenant": client.subs.tenant}),
                 ))
                 .await
         }

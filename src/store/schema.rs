@@ -79,6 +79,7 @@ diesel::table! {
         last_login -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_epoch -> BigInt,
     }
 }
 

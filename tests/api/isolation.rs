@@ -36,6 +36,14 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
     if !matches!(kind, "api-keys" | "audit-log" | "files" | "jobs") {
         routes.push((Method::PATCH, base.clone(), Some(patch_body)));
     }
+    if kind == "users" {
+        // A password reset of another tenant's user: as missing as any other change.
+        routes.push((
+            Method::PATCH,
+            base.clone(),
+            Some(json!({"password": "pwned-password-1"})),
+        ));
+    }
     if kind != "audit-log" {
         routes.push((Method::DELETE, base, None));
     }
@@ -205,6 +213,15 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
     assert!(m.body["first_name"].is_null());
     let f = app.get(&format!("/v1/files/{a_file}"), &w.a_member.1).await;
     assert_eq!(f.status, StatusCode::OK, "{}", f.body);
+    for email in ["admin@a.test", "member@a.test", "viewer@a.test"] {
+        assert_eq!(
+            app.login_response(email, crate::helpers::PASSWORD)
+                .await
+                .status,
+            StatusCode::OK,
+            "{email} keeps its password"
+        );
+    }
     assert_eq!(
         app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
             .await

@@ -7,6 +7,7 @@ mod helpers;
 mod api_keys;
 mod auth;
 mod bgm;
+mod credentials;
 mod diarize;
 mod files;
 mod health;

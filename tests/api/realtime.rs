@@ -234,7 +234,7 @@ async fn connect_small_buffer(app: &TestApp, token: &str) -> Socket {
 }
 
 /// A decode + VAD graph: a real job that needs no Whisper.
-fn decode_vad() -> Value {
+pub fn decode_vad() -> Value {
     json!({
         "nodes": [
             {"id": "src", "type": "audio.decode", "data": {"params": {}}},

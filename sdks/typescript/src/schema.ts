@@ -417,6 +417,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Changes the caller's own password.
+         * @description Only with an access token (an API key is refused, whatever its permissions) and the
+         *     current password. Every session of the account ends (its refresh tokens are revoked and
+         *     access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong current passwords count
+         *     towards the login throttle of the account.
+         */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/models": {
         parameters: {
             query?: never;
@@ -534,7 +557,10 @@ export interface paths {
         get: operations["get_reseller"];
         put?: never;
         post?: never;
-        /** Deletes (soft) a reseller (platform admins). Its tenants keep working. */
+        /**
+         * Deletes (soft) a reseller (platform admins). Its admins and its tenants' users are
+         *     refused from then on (`reseller_suspended`), and its tenants' queued jobs are not run.
+         */
         delete: operations["delete_reseller"];
         options?: never;
         head?: never;
@@ -670,8 +696,11 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Updates a user. Anyone may change their own names and password; changing others needs
-         *     `users:write` and a role at least as high as the target's.
+         * Updates a user. Anyone signed in (with an access token) may change their own names;
+         *     changing anything else, or anyone else, needs `users:write` and a role at least as high
+         *     as the target's. A password is set here only by an admin resetting another user's, with
+         *     an access token; one's own password changes with `POST /v1/me/password`, which asks for
+         *     the current one.
          */
         patch: operations["update_user"];
         trace?: never;
@@ -808,7 +837,7 @@ export interface paths {
         };
         /**
          * Opens a WebSocket for job events (see the module docs for the protocol).
-         * @description Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.
+         * @description Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller suspended), with the problem code as the reason. A tenant over its session limit gets close code 4429.
          */
         get: operations["websocket"];
         put?: never;
@@ -893,6 +922,11 @@ export interface components {
             available: boolean;
             /** @description Why not, and how the operator fixes it; absent when available. */
             detail?: string | null;
+        };
+        ChangePasswordRequest: {
+            current_password: string;
+            /** @description At least 10 characters. */
+            new_password: string;
         };
         CreateApiKeyRequest: {
             /**
@@ -1579,7 +1613,10 @@ export interface components {
             email?: string | null;
             name?: string | null;
             phone?: string | null;
-            /** @description Platform admins only: `active` or `suspended`. */
+            /**
+             * @description Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
+             *     tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
+             */
             status?: string | null;
         };
         UpdateTenantRequest: {
@@ -1606,6 +1643,10 @@ export interface components {
             email?: string | null;
             first_name?: string | null;
             last_name?: string | null;
+            /**
+             * @description Resets another user's password (`users:write`, access token only); revokes their
+             *     sessions. Your own password changes with `POST /v1/me/password`.
+             */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
             /** @description `active` or `suspended`. */
@@ -2290,7 +2331,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The account or its tenant is suspended */
+            /** @description The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3377,6 +3418,66 @@ export interface operations {
             };
             /** @description No such object, or it belongs to another tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Changed; other sessions are signed out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key (`forbidden`), or a wrong current password (`current_password_incorrect`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The new password is too weak */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong passwords for this account or address */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5967,6 +6068,15 @@ export interface operations {
             };
             /** @description Invalid credential in the subprotocol header */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's account, tenant or reseller is suspended */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

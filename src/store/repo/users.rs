@@ -23,6 +23,9 @@ pub struct UserRow {
     pub last_login: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Access tokens carry the epoch they were issued in; a password change bumps it, and
+    /// tokens of an earlier epoch are refused.
+    pub session_epoch: i64,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -143,6 +146,14 @@ pub fn count_in_tenant(conn: &mut DbConn, tenant_id: &str) -> Result<i64, StoreE
         .filter(u::status.ne("deleted"))
         .count()
         .get_result(conn)?)
+}
+
+/// Ends every access token of the account: the next ones are issued in the next epoch.
+pub fn bump_session_epoch(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
+    diesel::update(u::users.filter(u::id.eq(id.to_string())))
+        .set(u::session_epoch.eq(u::session_epoch + 1))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn update(

@@ -8,6 +8,7 @@ from .audit_entry_view import AuditEntryView
 from .audit_entry_view_details import AuditEntryViewDetails
 from .audit_log_list import AuditLogList
 from .availability import Availability
+from .change_password_request import ChangePasswordRequest
 from .create_api_key_request import CreateApiKeyRequest
 from .create_job_request import CreateJobRequest
 from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
@@ -103,6 +104,7 @@ __all__ = (
     "AuditEntryViewDetails",
     "AuditLogList",
     "Availability",
+    "ChangePasswordRequest",
     "CreateApiKeyRequest",
     "CreatedApiKeyView",
     "CreatedWebhookView",

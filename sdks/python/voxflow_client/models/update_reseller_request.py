@@ -18,7 +18,9 @@ class UpdateResellerRequest:
         email (None | str | Unset):
         name (None | str | Unset):
         phone (None | str | Unset):
-        status (None | str | Unset): Platform admins only: `active` or `suspended`.
+        status (None | str | Unset): Platform admins only: `active` or `suspended`. A suspended reseller's admins and
+            its
+            tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
     """
 
     commission_rate: None | str | Unset = UNSET

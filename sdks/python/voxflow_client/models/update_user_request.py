@@ -18,7 +18,8 @@ class UpdateUserRequest:
         email (None | str | Unset):
         first_name (None | str | Unset):
         last_name (None | str | Unset):
-        password (None | str | Unset):
+        password (None | str | Unset): Resets another user's password (`users:write`, access token only); revokes their
+            sessions. Your own password changes with `POST /v1/me/password`.
         role (None | Role | Unset):
         status (None | str | Unset): `active` or `suspended`.
     """

@@ -31,6 +31,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -58,7 +63,11 @@ def sync_detailed(
     bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then
     `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
-    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.
+    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
+    again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
+    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
+    suspended), with the problem code as the reason. A tenant over its session limit gets close code
+    4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -87,7 +96,11 @@ def sync(
     bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then
     `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
-    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.
+    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
+    again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
+    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
+    suspended), with the problem code as the reason. A tenant over its session limit gets close code
+    4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +125,11 @@ async def asyncio_detailed(
     bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then
     `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
-    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.
+    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
+    again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
+    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
+    suspended), with the problem code as the reason. A tenant over its session limit gets close code
+    4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +156,11 @@ async def asyncio(
     bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then
     `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
-    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`.
+    `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
+    again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
+    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
+    suspended), with the problem code as the reason. A tenant over its session limit gets close code
+    4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -80,7 +80,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes (soft) a reseller (platform admins). Its tenants keep working.
+    """Deletes (soft) a reseller (platform admins). Its admins and its tenants' users are
+    refused from then on (`reseller_suspended`), and its tenants' queued jobs are not run.
 
     Args:
         id (UUID):
@@ -109,7 +110,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes (soft) a reseller (platform admins). Its tenants keep working.
+    """Deletes (soft) a reseller (platform admins). Its admins and its tenants' users are
+    refused from then on (`reseller_suspended`), and its tenants' queued jobs are not run.
 
     Args:
         id (UUID):
@@ -133,7 +135,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes (soft) a reseller (platform admins). Its tenants keep working.
+    """Deletes (soft) a reseller (platform admins). Its admins and its tenants' users are
+    refused from then on (`reseller_suspended`), and its tenants' queued jobs are not run.
 
     Args:
         id (UUID):
@@ -160,7 +163,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes (soft) a reseller (platform admins). Its tenants keep working.
+    """Deletes (soft) a reseller (platform admins). Its admins and its tenants' users are
+    refused from then on (`reseller_suspended`), and its tenants' queued jobs are not run.
 
     Args:
         id (UUID):

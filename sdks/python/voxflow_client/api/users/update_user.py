@@ -92,8 +92,11 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: UpdateUserRequest,
 ) -> Response[Problem | UserView]:
-    """Updates a user. Anyone may change their own names and password; changing others needs
-    `users:write` and a role at least as high as the target's.
+    """Updates a user. Anyone signed in (with an access token) may change their own names;
+    changing anything else, or anyone else, needs `users:write` and a role at least as high
+    as the target's. A password is set here only by an admin resetting another user's, with
+    an access token; one's own password changes with `POST /v1/me/password`, which asks for
+    the current one.
 
     Args:
         id (UUID):
@@ -125,8 +128,11 @@ def sync(
     client: AuthenticatedClient | Client,
     body: UpdateUserRequest,
 ) -> Problem | UserView | None:
-    """Updates a user. Anyone may change their own names and password; changing others needs
-    `users:write` and a role at least as high as the target's.
+    """Updates a user. Anyone signed in (with an access token) may change their own names;
+    changing anything else, or anyone else, needs `users:write` and a role at least as high
+    as the target's. A password is set here only by an admin resetting another user's, with
+    an access token; one's own password changes with `POST /v1/me/password`, which asks for
+    the current one.
 
     Args:
         id (UUID):
@@ -153,8 +159,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: UpdateUserRequest,
 ) -> Response[Problem | UserView]:
-    """Updates a user. Anyone may change their own names and password; changing others needs
-    `users:write` and a role at least as high as the target's.
+    """Updates a user. Anyone signed in (with an access token) may change their own names;
+    changing anything else, or anyone else, needs `users:write` and a role at least as high
+    as the target's. A password is set here only by an admin resetting another user's, with
+    an access token; one's own password changes with `POST /v1/me/password`, which asks for
+    the current one.
 
     Args:
         id (UUID):
@@ -184,8 +193,11 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: UpdateUserRequest,
 ) -> Problem | UserView | None:
-    """Updates a user. Anyone may change their own names and password; changing others needs
-    `users:write` and a role at least as high as the target's.
+    """Updates a user. Anyone signed in (with an access token) may change their own names;
+    changing anything else, or anyone else, needs `users:write` and a role at least as high
+    as the target's. A password is set here only by an admin resetting another user's, with
+    an access token; one's own password changes with `POST /v1/me/password`, which asks for
+    the current one.
 
     Args:
         id (UUID):
