@@ -35,6 +35,9 @@ pub struct AppState {
     pub catalog: crate::api::nodes::Catalog,
     /// Tenants' HTTP translation engines: sealing their keys, building them for jobs.
     pub translation: crate::translation::Engines,
+    /// Seals stored credentials (webhook signing secrets; translation keys go through
+    /// `translation`, with the same key).
+    pub sealing: Arc<crate::auth::sealing::SecretBox>,
 }
 
 impl AppState {
@@ -58,10 +61,20 @@ impl AppState {
             &settings.secrets_key,
             &settings.data_dir,
         )?;
+        let sealing = Arc::new(crate::auth::sealing::SecretBox::new(&sealing_key));
+        // Webhook secrets stored in clear before they were sealed: sealed now.
+        let resealed = store
+            .write_blocking(crate::tenancy::Scope::System, |c| {
+                crate::webhooks::seal_legacy_secrets(c, &sealing)
+            })
+            .map_err(|e| anyhow::anyhow!("sealing stored webhook secrets: {e}"))?;
+        if resealed > 0 {
+            tracing::info!(rows = resealed, "sealed webhook secrets stored in clear");
+        }
         // One Apertium discovery, shared by the node and the languages endpoint.
         let apertium = Arc::new(voxflow_nodes::translate::apertium::Apertium::system());
         let translation = crate::translation::Engines::new(
-            crate::auth::sealing::SecretBox::new(&sealing_key),
+            (*sealing).clone(),
             settings.url_allow_private,
             apertium.clone(),
         );
@@ -93,6 +106,7 @@ impl AppState {
             _listener: listener,
             metrics: Metrics::new()?,
             translation,
+            sealing,
             settings,
             store,
             jwt,
@@ -143,8 +157,17 @@ impl AppState {
             .chain((count > 0).then(|| {
                 tokio::spawn(crate::webhooks::run_sender(
                     self.store.clone(),
-                    self.settings.url_allow_private,
-                    Duration::from_secs(self.settings.webhook_retry_base_secs),
+                    self.sealing.clone(),
+                    crate::webhooks::SenderOptions {
+                        allow_private: self.settings.url_allow_private,
+                        retry_base: Duration::from_secs(self.settings.webhook_retry_base_secs),
+                        concurrency: self.settings.webhook_concurrency,
+                        tenant_concurrency: self.settings.webhook_tenant_concurrency,
+                        connect_timeout: Duration::from_secs(
+                            self.settings.webhook_connect_timeout_secs,
+                        ),
+                        timeout: Duration::from_secs(self.settings.webhook_timeout_secs),
+                    },
                 ))
             }))
             .collect()
@@ -213,12 +236,16 @@ async fn observe(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_string());
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let span = tracing::info_span!("request", request_id = %request_id, %method, %route);
-    let mut res = {
-        let _guard = span.enter();
-        next.call(req)
-    }
-    .await?;
+    // `tenant_id` is filled in once the caller is authenticated (`Authed`). The handler's
+    // future runs inside the span, so everything it logs names the request and tenant.
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        %method,
+        %route,
+        tenant_id = tracing::field::Empty
+    );
+    let mut res = tracing::Instrument::instrument(next.call(req), span.clone()).await?;
     let status = res.status().as_u16();
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(state) = state {

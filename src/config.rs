@@ -81,7 +81,20 @@ pub struct Settings {
     pub url_allow_private: bool,
     /// First webhook retry delay in seconds (doubling per attempt, 8 attempts).
     pub webhook_retry_base_secs: u64,
+    /// Webhook attempts in flight at once, all tenants together (per process).
+    pub webhook_concurrency: usize,
+    /// Webhook attempts in flight at once for one tenant (per process).
+    pub webhook_tenant_concurrency: usize,
+    /// Longest wait for a webhook endpoint to accept the connection, in seconds.
+    pub webhook_connect_timeout_secs: u64,
+    /// Longest webhook attempt in all (connect, send, read the status), in seconds.
+    pub webhook_timeout_secs: u64,
+    /// Webhook endpoints one tenant may register.
+    pub webhook_max_endpoints: u32,
 }
+
+/// The longest access-token lifetime accepted (`access_token_ttl_secs`): one hour.
+pub const MAX_ACCESS_TOKEN_TTL_SECS: i64 = 3600;
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -127,6 +140,11 @@ impl Default for Settings {
             ws_max_subscriptions_per_tenant: 10_000,
             url_allow_private: false,
             webhook_retry_base_secs: 5,
+            webhook_concurrency: 16,
+            webhook_tenant_concurrency: 2,
+            webhook_connect_timeout_secs: 5,
+            webhook_timeout_secs: 10,
+            webhook_max_endpoints: 20,
         }
     }
 }
@@ -177,6 +195,17 @@ const ENV_VARS: &[(&str, &str)] = &[
     ),
     ("VOXFLOW_URL_ALLOW_PRIVATE", "url_allow_private"),
     ("VOXFLOW_WEBHOOK_RETRY_BASE_SECS", "webhook_retry_base_secs"),
+    ("VOXFLOW_WEBHOOK_CONCURRENCY", "webhook_concurrency"),
+    (
+        "VOXFLOW_WEBHOOK_TENANT_CONCURRENCY",
+        "webhook_tenant_concurrency",
+    ),
+    (
+        "VOXFLOW_WEBHOOK_CONNECT_TIMEOUT_SECS",
+        "webhook_connect_timeout_secs",
+    ),
+    ("VOXFLOW_WEBHOOK_TIMEOUT_SECS", "webhook_timeout_secs"),
+    ("VOXFLOW_WEBHOOK_MAX_ENDPOINTS", "webhook_max_endpoints"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -276,6 +305,26 @@ impl Settings {
                 "VOXFLOW_JWT_SECRET must be at least 32 characters".into(),
             ));
         }
+        if self.webhook_concurrency == 0 || self.webhook_tenant_concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "webhook_concurrency and webhook_tenant_concurrency must be at least 1".into(),
+            ));
+        }
+        if !(1..=60).contains(&self.webhook_connect_timeout_secs)
+            || !(1..=120).contains(&self.webhook_timeout_secs)
+        {
+            return Err(ConfigError::Invalid(
+                "webhook_connect_timeout_secs must be 1–60 and webhook_timeout_secs 1–120".into(),
+            ));
+        }
+        if !(1..=MAX_ACCESS_TOKEN_TTL_SECS).contains(&self.access_token_ttl_secs) {
+            return Err(ConfigError::Invalid(format!(
+                "VOXFLOW_ACCESS_TOKEN_TTL_SECS is {}: it must be between 1 and {MAX_ACCESS_TOKEN_TTL_SECS} \
+                 seconds (1 hour); an access token cannot be revoked before it expires, so \
+                 keep it short and use refresh tokens for long sessions",
+                self.access_token_ttl_secs
+            )));
+        }
         if !self.secrets_key.is_empty() && self.secrets_key.len() < 32 {
             return Err(ConfigError::Invalid(
                 "VOXFLOW_SECRETS_KEY must be at least 32 characters".into(),
@@ -307,6 +356,11 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "ws_max_sessions_per_tenant",
         "ws_max_subscriptions_per_tenant",
         "webhook_retry_base_secs",
+        "webhook_concurrency",
+        "webhook_tenant_concurrency",
+        "webhook_connect_timeout_secs",
+        "webhook_timeout_secs",
+        "webhook_max_endpoints",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {
@@ -369,6 +423,52 @@ mod tests {
         .expect("settings");
         assert_eq!(s.bind, "127.0.0.1:9");
         assert_eq!(s.db_pool_size, 4);
+    }
+
+    #[test]
+    fn access_token_lifetime_is_capped_at_an_hour() {
+        let ttl = |v: &str| {
+            Settings::from_sources("", &env(&[("VOXFLOW_ACCESS_TOKEN_TTL_SECS", v)]))
+                .map(|s| s.access_token_ttl_secs)
+        };
+        assert_eq!(ttl("3600").expect("an hour is fine"), 3600);
+        assert_eq!(ttl("900").expect("the default"), 900);
+        for bad in ["3601", "86400", "0", "-5"] {
+            let e = ttl(bad).expect_err(bad).to_string();
+            assert!(
+                e.contains("VOXFLOW_ACCESS_TOKEN_TTL_SECS") && e.contains("3600"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn webhook_settings_have_bounded_defaults() {
+        let s = Settings::from_sources("", &[]).expect("defaults");
+        assert_eq!(
+            (
+                s.webhook_concurrency,
+                s.webhook_tenant_concurrency,
+                s.webhook_connect_timeout_secs,
+                s.webhook_timeout_secs,
+                s.webhook_max_endpoints
+            ),
+            (16, 2, 5, 10, 20)
+        );
+        let s = Settings::from_sources(
+            "",
+            &env(&[
+                ("VOXFLOW_WEBHOOK_TENANT_CONCURRENCY", "4"),
+                ("VOXFLOW_WEBHOOK_MAX_ENDPOINTS", "50"),
+            ]),
+        )
+        .expect("settings");
+        assert_eq!(
+            (s.webhook_tenant_concurrency, s.webhook_max_endpoints),
+            (4, 50)
+        );
+        assert!(Settings::from_sources("webhook_timeout_secs = 0", &[]).is_err());
+        assert!(Settings::from_sources("webhook_concurrency = 0", &[]).is_err());
     }
 
     #[test]

@@ -74,12 +74,14 @@ codes! {
     PlanLimitReached => ("plan_limit_reached", CONFLICT, "The subscription plan's limit is reached"),
     PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
     JobFinished => ("job_finished", CONFLICT, "The job has already finished"),
+    WebhookLimitReached => ("webhook_limit_reached", CONFLICT, "The tenant has as many webhook endpoints as it may have"),
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     // 422
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
     InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),
+    TranslationEngineKeyRequired => ("translation_engine_key_required", UNPROCESSABLE_ENTITY, "Changing the engine's base_url requires its API key again"),
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
     // 5xx

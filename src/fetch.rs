@@ -2,7 +2,9 @@
 //!
 //! A URL is only fetched when every address its host resolves to is public: loopback,
 //! private (RFC 1918, CGNAT), link-local (cloud metadata lives there), unique-local,
-//! multicast, unspecified and documentation ranges are refused unless configuration allows
+//! site-local, multicast, unspecified and documentation ranges, and every IPv6 form that
+//! embeds an IPv4 address (IPv4-mapped, -compatible and -translated, NAT64, 6to4, Teredo)
+//! are refused unless configuration allows
 //! private addresses (`VOXFLOW_URL_ALLOW_PRIVATE`). The check runs after DNS resolution and
 //! again for every redirect hop (redirects are followed here, never by the client library).
 //! Each hop's host is looked up once: the HTTP client is handed exactly the addresses that
@@ -50,15 +52,26 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || o[0] >= 240)
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
             let s = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                // IPv4-compatible ::/96 (deprecated; `::a.b.c.d` reaches the IPv4 host on some
+                // stacks), IPv4-mapped ::ffff:0:0/96 and IPv4-translated ::ffff:0:0:0/96: an
+                // IPv4 address in IPv6 clothing is refused, whatever it embeds.
+                || s[..6] == [0; 6]
+                || (s[..5] == [0; 5] && s[5] == 0xffff)
+                || (s[..4] == [0; 4] && s[4] == 0xffff && s[5] == 0)
+                // NAT64 64:ff9b::/96 and local-use NAT64 64:ff9b:1::/48 (RFC 8215): a
+                // translator forwards them to the embedded IPv4 address, private or not.
+                || (s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0; 4] || s[2] == 1))
+                // 6to4 2002::/16 and Teredo 2001::/32 tunnel to an embedded IPv4 address.
+                || s[0] == 0x2002
+                || (s[0] == 0x2001 && s[1] == 0)
+                || (s[0] == 0x0100 && s[1..4] == [0; 3]) // discard-only 100::/64
                 || (s[0] & 0xfe00) == 0xfc00 // unique local fc00::/7
                 || (s[0] & 0xffc0) == 0xfe80 // link-local fe80::/10
+                || (s[0] & 0xffc0) == 0xfec0 // site-local fec0::/10 (deprecated, still routed inside some networks)
                 || s[0] == 0x2001 && s[1] == 0x0db8) // documentation
         }
     }
@@ -284,6 +297,90 @@ mod tests {
         }
         for ip in ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"] {
             assert!(is_public(ip.parse().expect("ip")), "{ip}");
+        }
+    }
+
+    fn refused(ip: &str) -> bool {
+        !is_public(ip.parse().expect("ip"))
+    }
+
+    #[test]
+    fn nat64_is_refused() {
+        // 64:ff9b::/96 reaches the embedded IPv4 address through a translator.
+        for ip in [
+            "64:ff9b::7f00:1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::808:808",
+            "64:ff9b::",
+        ] {
+            assert!(refused(ip), "{ip}");
+        }
+        assert!(
+            refused("64:ff9b:1::a00:1"),
+            "local-use NAT64 64:ff9b:1::/48"
+        );
+        assert!(!refused("64:ff9c::1"), "outside the prefix");
+    }
+
+    #[test]
+    fn six_to_four_is_refused() {
+        // 2002:AABB:CCDD::/48 tunnels to AA.BB.CC.DD.
+        for ip in [
+            "2002:7f00:1::1",
+            "2002:a9fe:a9fe::",
+            "2002::",
+            "2002:ffff:ffff:ffff::1",
+        ] {
+            assert!(refused(ip), "{ip}");
+        }
+        assert!(!refused("2003::1"));
+    }
+
+    #[test]
+    fn ipv4_compatible_addresses_are_refused() {
+        // ::/96 (`::a.b.c.d`), including what looks public.
+        for ip in ["::127.0.0.1", "::169.254.169.254", "::8.8.8.8", "::2", "::"] {
+            assert!(refused(ip), "{ip}");
+        }
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_refused() {
+        // ::ffff:0:0/96, whatever IPv4 address it maps; and IPv4-translated ::ffff:0:0:0/96.
+        for ip in [
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "::ffff:8.8.8.8",
+            "::ffff:0:0",
+            "::ffff:0:808:808",
+        ] {
+            assert!(refused(ip), "{ip}");
+        }
+    }
+
+    #[test]
+    fn site_local_is_refused() {
+        // fec0::/10.
+        for ip in ["fec0::1", "fed0::1", "feff:ffff::1"] {
+            assert!(refused(ip), "{ip}");
+        }
+        assert!(!refused("2606:4700::1"), "global unicast stays allowed");
+    }
+
+    #[test]
+    fn the_guard_refuses_embedded_ipv4_destinations_end_to_end() {
+        let deny = policy(false);
+        for url in [
+            "http://[64:ff9b::a9fe:a9fe]/latest/meta-data",
+            "http://[2002:a9fe:a9fe::1]/x",
+            "http://[::169.254.169.254]/x",
+            "http://[::ffff:169.254.169.254]/x",
+            "http://[fec0::1]/x",
+        ] {
+            assert!(
+                matches!(check_destination(url, &deny), Err(FetchError::Forbidden(_))),
+                "{url}"
+            );
         }
     }
 

@@ -5,11 +5,25 @@
 //! no final state goes unannounced even if the process dies right after. A background task
 //! sends due deliveries; a failed attempt is retried with exponential backoff
 //! (`base × 2^attempt`, capped at an hour) up to 8 attempts, then marked `failed`. A claim
-//! pushes `next_attempt_at` a minute ahead, so a delivery whose sender died is picked up
+//! pushes `next_attempt_at` ahead (a lease), so a delivery whose sender died is picked up
 //! again. Every request carries `Voxflow-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
 //! "<t>.<body>" with the target's secret>`, plus `Voxflow-Event` and `Voxflow-Delivery`.
-//! Destinations pass the same SSRF guard as URL inputs.
+//! Destinations pass the same SSRF guard as URL inputs, and each attempt connects only to
+//! the addresses that passed.
+//!
+//! Sending is concurrent and fair across tenants: at most `webhook_concurrency` attempts
+//! run at once, at most `webhook_tenant_concurrency` of them for one tenant, and each
+//! round hands free slots to tenants with due deliveries in random order, one at a time. An
+//! attempt is bounded by `webhook_connect_timeout_secs` to connect and
+//! `webhook_timeout_secs` in all, so a tenant whose endpoints hang only fills its own slots
+//! for that long; other tenants' deliveries go out meanwhile. (The bounds are per process.)
+//!
+//! Signing secrets are stored sealed ([`crate::auth::sealing`]), bound to their endpoint or
+//! job; a delivery keeps the sealed copy and is opened with its source's binding. Rows from
+//! before sealing (plaintext `whsec_…`) still sign, and [`seal_legacy_secrets`] seals them
+//! at start-up.
 
+use crate::auth::sealing::{SealError, SecretBox};
 use crate::store::schema::webhook_deliveries::dsl as d;
 use crate::store::schema::webhook_endpoints::dsl as ep;
 use crate::store::{self, DbConn, MultiBackend, Store, StoreError};
@@ -18,9 +32,86 @@ use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const MAX_ATTEMPTS: i32 = 8;
+
+/// The prefix of a sealed value ([`SecretBox::seal`]); legacy plaintext secrets start
+/// with `whsec_`.
+const SEALED_PREFIX: &str = "v1.";
+
+/// The binding of an endpoint's sealed secret.
+pub fn endpoint_context(tenant_id: &str, endpoint_id: &str) -> String {
+    format!("webhook_endpoint:{tenant_id}:{endpoint_id}")
+}
+
+/// The binding of a job's own (`webhook_url`) sealed secret.
+pub fn job_context(tenant_id: &str, job_id: &str) -> String {
+    format!("job_webhook:{tenant_id}:{job_id}")
+}
+
+/// The binding a delivery's secret was sealed with: its endpoint's, else its job's.
+fn delivery_context(row: &DeliveryRow) -> Option<String> {
+    match (&row.endpoint_id, &row.job_id) {
+        (Some(e), _) => Some(endpoint_context(&row.tenant_id, e)),
+        (None, Some(j)) => Some(job_context(&row.tenant_id, j)),
+        (None, None) => None,
+    }
+}
+
+/// A stored secret in clear: sealed values are opened, legacy plaintext passes through.
+pub fn open_secret(sealing: &SecretBox, stored: &str, context: &str) -> Result<String, SealError> {
+    if stored.starts_with(SEALED_PREFIX) {
+        sealing.open(stored, context)
+    } else {
+        Ok(stored.to_string())
+    }
+}
+
+/// Seals the plaintext secrets left from before they were sealed (endpoints, jobs,
+/// deliveries); returns how many rows were sealed. Idempotent.
+pub fn seal_legacy_secrets(conn: &mut DbConn, sealing: &SecretBox) -> Result<usize, StoreError> {
+    use crate::store::schema::jobs::dsl as j;
+    let mut sealed = 0;
+    let endpoints: Vec<(String, String, String)> = ep::webhook_endpoints
+        .filter(ep::secret.not_like(format!("{SEALED_PREFIX}%")))
+        .select((ep::id, ep::tenant_id, ep::secret))
+        .load(conn)?;
+    for (id, tenant_id, secret) in endpoints {
+        let value = sealing.seal(&secret, &endpoint_context(&tenant_id, &id));
+        sealed += diesel::update(ep::webhook_endpoints.filter(ep::id.eq(&id)))
+            .set(ep::secret.eq(value))
+            .execute(conn)?;
+    }
+    let jobs: Vec<(String, String, Option<String>)> = j::jobs
+        .filter(j::webhook_secret.is_not_null())
+        .filter(j::webhook_secret.not_like(format!("{SEALED_PREFIX}%")))
+        .select((j::id, j::tenant_id, j::webhook_secret))
+        .load(conn)?;
+    for (id, tenant_id, secret) in jobs {
+        let Some(secret) = secret else { continue };
+        let value = sealing.seal(&secret, &job_context(&tenant_id, &id));
+        sealed += diesel::update(j::jobs.filter(j::id.eq(&id)))
+            .set(j::webhook_secret.eq(Some(value)))
+            .execute(conn)?;
+    }
+    let deliveries: Vec<DeliveryRow> = d::webhook_deliveries
+        .filter(d::secret.not_like(format!("{SEALED_PREFIX}%")))
+        .select(DeliveryRow::as_select())
+        .load(conn)?;
+    for row in deliveries {
+        let Some(context) = delivery_context(&row) else {
+            continue;
+        };
+        let value = sealing.seal(&row.secret, &context);
+        sealed += diesel::update(d::webhook_deliveries.filter(d::id.eq(&row.id)))
+            .set(d::secret.eq(value))
+            .execute(conn)?;
+    }
+    Ok(sealed)
+}
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = crate::store::schema::webhook_endpoints)]
@@ -33,6 +124,8 @@ pub struct EndpointRow {
     pub events: String,
     pub created_at: NaiveDateTime,
     pub deleted_at: Option<NaiveDateTime>,
+    /// The user who registered it (none for endpoints from before this was kept).
+    pub created_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -94,14 +187,31 @@ pub fn list_endpoints(conn: &mut DbConn, scope: &Scope) -> Result<Vec<EndpointRo
         .load(conn)?)
 }
 
+/// The endpoint `id` if the scope can see it.
+pub fn get_endpoint(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<EndpointRow>, StoreError> {
+    Ok(endpoints_in(scope)
+        .filter(ep::id.eq(id.to_string()))
+        .select(EndpointRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The tenant's endpoints that are not deleted.
+pub fn count_endpoints(conn: &mut DbConn, tenant_id: &str) -> Result<i64, StoreError> {
+    Ok(ep::webhook_endpoints
+        .filter(ep::tenant_id.eq(tenant_id.to_string()))
+        .filter(ep::deleted_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
 /// Deletes an endpoint the scope can see; false if there is none.
 pub fn delete_endpoint(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<bool, StoreError> {
-    let found = endpoints_in(scope)
-        .filter(ep::id.eq(id.to_string()))
-        .select(ep::id)
-        .first::<String>(conn)
-        .optional()?;
-    if found.is_none() {
+    if get_endpoint(conn, scope, id)?.is_none() {
         return Ok(false);
     }
     diesel::update(ep::webhook_endpoints.filter(ep::id.eq(id.to_string())))
@@ -207,34 +317,104 @@ pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
     )
 }
 
-/// Claims one due delivery (moving its next attempt a minute ahead as a lease).
-fn claim(conn: &mut DbConn) -> Result<Option<DeliveryRow>, StoreError> {
+/// How the sender runs (from settings).
+#[derive(Debug, Clone)]
+pub struct SenderOptions {
+    pub allow_private: bool,
+    /// First retry delay (doubling per attempt).
+    pub retry_base: Duration,
+    /// Attempts in flight at once, all tenants together.
+    pub concurrency: usize,
+    /// Attempts in flight at once for one tenant.
+    pub tenant_concurrency: usize,
+    /// Longest wait for a connection, per attempt.
+    pub connect_timeout: Duration,
+    /// Longest attempt in all (connecting, sending, reading the status).
+    pub timeout: Duration,
+}
+
+impl Default for SenderOptions {
+    fn default() -> Self {
+        Self {
+            allow_private: false,
+            retry_base: Duration::from_secs(5),
+            concurrency: 16,
+            tenant_concurrency: 2,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl SenderOptions {
+    /// How far a claim pushes `next_attempt_at` ahead: well past the longest attempt.
+    fn lease(&self) -> TimeDelta {
+        TimeDelta::seconds(60.max(2 * self.timeout.as_secs() as i64 + 10))
+    }
+}
+
+/// Claims up to `free` due deliveries, fairly: tenants with due deliveries are visited in
+/// random order, each given at most its free slots (`tenant_cap` minus what it has in
+/// flight, `busy`), one delivery per tenant per turn. Each claim moves the delivery's next
+/// attempt ahead by `lease`.
+fn claim_batch(
+    conn: &mut DbConn,
+    busy: &HashMap<String, usize>,
+    tenant_cap: usize,
+    free: usize,
+    lease: TimeDelta,
+) -> Result<Vec<DeliveryRow>, StoreError> {
+    use rand::seq::SliceRandom;
     let now = store::now();
-    let Some(row) = d::webhook_deliveries
+    let mut tenants: Vec<String> = d::webhook_deliveries
         .filter(d::status.eq("pending"))
         .filter(d::next_attempt_at.le(now))
-        .order(d::next_attempt_at.asc())
-        .select(DeliveryRow::as_select())
-        .first(conn)
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let n = diesel::update(
-        d::webhook_deliveries
-            .filter(d::id.eq(&row.id))
+        .select(d::tenant_id)
+        .distinct()
+        .limit(10_000)
+        .load(conn)?;
+    tenants.retain(|t| busy.get(t).copied().unwrap_or(0) < tenant_cap);
+    tenants.shuffle(&mut rand::rng());
+    let mut queues: Vec<VecDeque<DeliveryRow>> = Vec::new();
+    for tenant in tenants.into_iter().take(free) {
+        let slots = tenant_cap - busy.get(&tenant).copied().unwrap_or(0);
+        let rows: Vec<DeliveryRow> = d::webhook_deliveries
+            .filter(d::tenant_id.eq(&tenant))
             .filter(d::status.eq("pending"))
-            .filter(d::next_attempt_at.eq(row.next_attempt_at)),
-    )
-    .set((
-        d::next_attempt_at.eq(now + TimeDelta::seconds(60)),
-        d::attempts.eq(row.attempts + 1),
-    ))
-    .execute(conn)?;
-    Ok((n == 1).then(|| DeliveryRow {
-        attempts: row.attempts + 1,
-        ..row
-    }))
+            .filter(d::next_attempt_at.le(now))
+            .order((d::next_attempt_at.asc(), d::id.asc()))
+            .limit(slots.min(free) as i64)
+            .select(DeliveryRow::as_select())
+            .load(conn)?;
+        queues.push(rows.into());
+    }
+    let mut claimed = Vec::new();
+    while claimed.len() < free && queues.iter().any(|q| !q.is_empty()) {
+        for q in queues.iter_mut() {
+            if claimed.len() == free {
+                break;
+            }
+            let Some(row) = q.pop_front() else { continue };
+            let n = diesel::update(
+                d::webhook_deliveries
+                    .filter(d::id.eq(&row.id))
+                    .filter(d::status.eq("pending"))
+                    .filter(d::next_attempt_at.eq(row.next_attempt_at)),
+            )
+            .set((
+                d::next_attempt_at.eq(now + lease),
+                d::attempts.eq(row.attempts + 1),
+            ))
+            .execute(conn)?;
+            if n == 1 {
+                claimed.push(DeliveryRow {
+                    attempts: row.attempts + 1,
+                    ..row
+                });
+            }
+        }
+    }
+    Ok(claimed)
 }
 
 fn record(
@@ -279,12 +459,13 @@ fn record(
     Ok(())
 }
 
-fn send(row: &DeliveryRow, allow_private: bool) -> Result<u16, String> {
-    let allowed = crate::fetch::policy(allow_private);
+fn send(row: &DeliveryRow, secret: &str, opts: &SenderOptions) -> Result<u16, String> {
+    let allowed = crate::fetch::policy(opts.allow_private);
     let config = ureq::Agent::config_builder()
         .max_redirects(0)
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(15)))
+        .timeout_connect(Some(opts.connect_timeout))
+        .timeout_global(Some(opts.timeout))
         .user_agent(concat!("voxflow-webhooks/", env!("CARGO_PKG_VERSION")))
         .build();
     // Connects only to the addresses the SSRF guard checked (no DNS rebinding).
@@ -296,7 +477,7 @@ fn send(row: &DeliveryRow, allow_private: bool) -> Result<u16, String> {
         .header("Content-Type", "application/json")
         .header(
             "Voxflow-Signature",
-            signature(&row.secret, timestamp, &row.payload),
+            signature(secret, timestamp, &row.payload),
         )
         .header("Voxflow-Event", &row.event_type)
         .header("Voxflow-Delivery", &row.id)
@@ -305,27 +486,117 @@ fn send(row: &DeliveryRow, allow_private: bool) -> Result<u16, String> {
     Ok(response.status().as_u16())
 }
 
-/// Sends due deliveries until the task is dropped.
-pub async fn run_sender(store: Store, allow_private: bool, retry_base: Duration) {
+/// One attempt: open the secret, send, return the outcome.
+fn attempt(row: &DeliveryRow, sealing: &SecretBox, opts: &SenderOptions) -> Result<u16, String> {
+    let context = delivery_context(row).unwrap_or_default();
+    let secret = open_secret(sealing, &row.secret, &context)
+        .map_err(|e| format!("the signing secret cannot be opened: {e}"))?;
+    send(row, &secret, opts)
+}
+
+/// Attempts in flight, per tenant; a slot is given back when its guard drops (even if the
+/// attempt's task panicked).
+#[derive(Default)]
+struct InFlight(Mutex<HashMap<String, usize>>);
+
+impl InFlight {
+    fn snapshot(&self) -> HashMap<String, usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn take(self: &Arc<Self>, tenant: &str) -> Slot {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(tenant.to_string())
+            .or_insert(0) += 1;
+        Slot {
+            owner: self.clone(),
+            tenant: tenant.to_string(),
+        }
+    }
+}
+
+struct Slot {
+    owner: Arc<InFlight>,
+    tenant: String,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut map = self.owner.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(&self.tenant) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.tenant);
+            }
+        }
+    }
+}
+
+/// Sends due deliveries until the task is dropped: claims fairly as slots free up and runs
+/// each attempt on the blocking pool.
+pub async fn run_sender(store: Store, sealing: Arc<SecretBox>, opts: SenderOptions) {
+    let opts = Arc::new(SenderOptions {
+        concurrency: opts.concurrency.max(1),
+        tenant_concurrency: opts.tenant_concurrency.max(1),
+        ..opts
+    });
+    let global = Arc::new(tokio::sync::Semaphore::new(opts.concurrency));
+    let in_flight = Arc::new(InFlight::default());
+    let finished = Arc::new(tokio::sync::Notify::new());
     loop {
-        let claimed = store.write(Scope::System, claim).await;
+        let free = global.available_permits();
+        if free == 0 {
+            let _ = tokio::time::timeout(Duration::from_millis(500), finished.notified()).await;
+            continue;
+        }
+        let busy = in_flight.snapshot();
+        let (cap, lease) = (opts.tenant_concurrency, opts.lease());
+        let claimed = store
+            .write(Scope::System, move |c| {
+                claim_batch(c, &busy, cap, free, lease)
+            })
+            .await;
         match claimed {
-            Ok(Some(row)) => {
-                let to_send = row.clone();
-                let outcome = tokio::task::spawn_blocking(move || send(&to_send, allow_private))
-                    .await
-                    .unwrap_or_else(|e| Err(e.to_string()));
-                if let Err(e) = &outcome {
-                    tracing::info!(delivery = %row.id, error = %e, "webhook attempt failed");
-                }
-                if let Err(e) = store
-                    .write(Scope::System, move |c| record(c, &row, outcome, retry_base))
-                    .await
-                {
-                    tracing::warn!(error = %e, "webhook outcome not recorded");
+            Ok(rows) if rows.is_empty() => {
+                let _ = tokio::time::timeout(Duration::from_millis(500), finished.notified()).await;
+            }
+            Ok(rows) => {
+                for row in rows {
+                    let Ok(permit) = global.clone().try_acquire_owned() else {
+                        break; // cannot happen: at most `free` rows were claimed
+                    };
+                    let slot = in_flight.take(&row.tenant_id);
+                    let (store, sealing, opts, finished) = (
+                        store.clone(),
+                        sealing.clone(),
+                        opts.clone(),
+                        finished.clone(),
+                    );
+                    tokio::spawn(async move {
+                        let to_send = row.clone();
+                        let retry_base = opts.retry_base;
+                        let outcome =
+                            tokio::task::spawn_blocking(move || attempt(&to_send, &sealing, &opts))
+                                .await
+                                .unwrap_or_else(|e| Err(e.to_string()));
+                        if let Err(e) = &outcome {
+                            tracing::info!(delivery = %row.id, tenant_id = %row.tenant_id, error = %e, "webhook attempt failed");
+                        }
+                        if let Err(e) = store
+                            .write(Scope::System, move |c| record(c, &row, outcome, retry_base))
+                            .await
+                        {
+                            tracing::warn!(error = %e, "webhook outcome not recorded");
+                        }
+                        drop(slot);
+                        drop(permit);
+                        finished.notify_one();
+                    });
                 }
             }
-            Ok(None) => tokio::time::sleep(Duration::from_millis(500)).await,
             Err(e) => {
                 tracing::warn!(error = %e, "webhook sender");
                 tokio::time::sleep(Duration::from_secs(1)).await;

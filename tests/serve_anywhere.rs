@@ -64,7 +64,10 @@ fn serve_started_elsewhere_finds_the_native_libraries_and_logs_them() {
     let _ = child.kill();
     let _ = child.wait();
     let log = log.join("\n");
-    assert!(log.contains("Voxflow is listening"), "never started:\n{log}");
+    assert!(
+        log.contains("Voxflow is listening"),
+        "never started:\n{log}"
+    );
     let ort = vendor.join("onnxruntime/libonnxruntime.so");
     assert!(
         log.contains("ONNX Runtime loaded") && log.contains(&ort.display().to_string()),

@@ -375,8 +375,9 @@ pub async fn create_job(
                 .map(|f| (node.clone(), f.to_string()))
         })
         .collect();
+    let id = store::new_id();
     let row = JobRow {
-        id: store::new_id(),
+        id: id.clone(),
         tenant_id: tenant_id.to_string(),
         user_id: Some(authed.principal.user_id.to_string()),
         workflow_id: workflow.map(|w| w.0.to_string()),
@@ -401,7 +402,13 @@ pub async fn create_job(
         started_at: None,
         cancel_requested: false,
         webhook_url: webhook.as_ref().map(|w| w.0.clone()),
-        webhook_secret: webhook.as_ref().map(|w| w.1.clone()),
+        // Stored sealed, bound to this job; shown in clear once, in the answer below.
+        webhook_secret: webhook.as_ref().map(|w| {
+            state.sealing.seal(
+                &w.1,
+                &crate::webhooks::job_context(&tenant_id.to_string(), &id),
+            )
+        }),
     };
     let new_job = NewJob {
         nodes: parsed
@@ -453,7 +460,7 @@ pub async fn create_job(
             status: JobState::Queued,
             created_at: super::utc(job.created_at),
             url,
-            webhook_secret: job.webhook_secret,
+            webhook_secret: webhook.map(|w| w.1),
         }))
 }
 
@@ -743,11 +750,14 @@ pub async fn get_job_artifact(
         .await??;
     let body = crate::engine::worker::artifact_content(&artifact.body)
         .ok_or_else(|| ApiError::of(Code::ArtifactNotFound))?;
+    // The name starts with the node id, which the graph's author chose: escaped, never
+    // pasted into the header as it is.
     Ok(HttpResponse::Ok()
         .content_type(artifact.content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{}\"", artifact.name),
+        .insert_header(super::files::NOSNIFF)
+        .insert_header(super::files::disposition_as(
+            actix_web::http::header::DispositionType::Inline,
+            &artifact.name,
         ))
         .body(body))
 }

@@ -127,6 +127,16 @@ fn node_error(
         &e.message
             .replace(&upload.display().to_string(), "the uploaded file"),
     );
+    if !matches!(
+        e.kind,
+        NodeErrorKind::ModelLoad
+            | NodeErrorKind::RuntimeUnavailable
+            | NodeErrorKind::Inference
+            | NodeErrorKind::Internal
+    ) {
+        // The caller's input: theirs to fix. The request span names the request and tenant.
+        tracing::info!(kind = ?e.kind, error = %message, "transcription refused (input)");
+    }
     let (status, code, param) = match e.kind {
         NodeErrorKind::InvalidParams | NodeErrorKind::InvalidInput => {
             (StatusCode::BAD_REQUEST, "invalid_value", None)

@@ -4,7 +4,9 @@
 //! Tenant admins create, change and delete engines; every tenant user may list them. The
 //! API key is sealed before it is stored (`crate::auth::sealing`) and never returned: views
 //! say `has_api_key` and show its last characters. The base URL passes the SSRF guard when
-//! saved and again on every request the engine makes.
+//! saved and again on every request the engine makes (which connects only to the addresses
+//! that passed). A stored key is bound to its host: changing `base_url` requires the key
+//! again (`translation_engine_key_required`), so it is never sent somewhere new.
 
 use super::{list_view, PageQuery, ReadErrors, Validator, WriteErrors};
 use crate::app::AppState;
@@ -319,6 +321,8 @@ pub async fn get_translation_engine(
     Ok(web::Json(TranslationEngineView::from(row)))
 }
 
+// Moving an engine that has a key (a new `base_url`) needs `api_key` in the same request:
+// otherwise `422 translation_engine_key_required`, and nothing changes.
 /// Renames an engine, moves it, or replaces / removes its key (tenant admins).
 #[utoipa::path(tag = "translation-engines", params(("id" = Uuid, Path)), request_body = UpdateTranslationEngineRequest, responses((status = 200, body = TranslationEngineView), WriteErrors))]
 #[patch("/translation-engines/{id}")]
@@ -362,6 +366,18 @@ pub async fn update_translation_engine(
         None => None,
     };
     v.finish()?;
+    // The stored key was entered for the old host: it is never sent to a new one. Moving an
+    // engine that has a key takes the key again (or `api_key: null` to drop it).
+    let moves = base_url
+        .as_deref()
+        .is_some_and(|url| url != existing.base_url);
+    if moves && existing.api_key_sealed.is_some() && api_key.is_none() {
+        return Err(ApiError::new(
+            Code::TranslationEngineKeyRequired,
+            "Changing base_url requires the API key again: send `api_key` with the new \
+             `base_url` (the stored key is never sent to a new host)",
+        ));
+    }
     let mut changed: Vec<&str> = Vec::new();
     for (field, set) in [
         ("name", name.is_some()),

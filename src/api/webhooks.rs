@@ -1,4 +1,8 @@
 //! `/v1/webhooks`: tenant endpoints notified when jobs finish, and the delivery log.
+//!
+//! A tenant has at most `webhook_max_endpoints` endpoints (`webhook_limit_reached` past it).
+//! Secrets are shown once, at creation, and stored sealed. Members delete only endpoints they
+//! registered; tenant admins delete any.
 
 use super::{ReadErrors, WriteErrors};
 use crate::app::AppState;
@@ -108,6 +112,7 @@ pub struct DeliveryQuery {
     pub limit: Option<i64>,
 }
 
+// At most `webhook_max_endpoints` per tenant: `409 webhook_limit_reached` past it.
 /// Registers an endpoint for the tenant's job events.
 #[utoipa::path(tag = "webhooks", request_body = CreateWebhookRequest, responses((status = 201, body = CreatedWebhookView), WriteErrors))]
 #[post("/webhooks")]
@@ -141,21 +146,36 @@ pub async fn create_webhook(
     }
     v.finish()?;
     let secret = format!("whsec_{}", secrets::random_token(32));
+    let id = store::new_id();
+    let tenant_id = tenant_id.to_string();
     let row = EndpointRow {
-        id: store::new_id(),
-        tenant_id: tenant_id.to_string(),
+        secret: state
+            .sealing
+            .seal(&secret, &hooks::endpoint_context(&tenant_id, &id)),
+        id,
+        tenant_id,
         url: body.url,
-        secret: secret.clone(),
         events: serde_json::to_string(&body.events).map_err(ApiError::internal)?,
         created_at: store::now(),
         deleted_at: None,
+        created_by: Some(authed.principal.user_id.to_string()),
     };
     let scope = authed.scope();
     let actor = Actor::of(&authed);
     let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let max = i64::from(state.settings.webhook_max_endpoints);
     let row = state
         .store
         .write(scope, move |c| {
+            if hooks::count_endpoints(c, &row.tenant_id)? >= max {
+                return Ok(Err(ApiError::new(
+                    Code::WebhookLimitReached,
+                    format!(
+                        "The tenant already has {max} webhook endpoints, the most it may have; \
+                         delete one first"
+                    ),
+                )));
+            }
             hooks::insert_endpoint(c, &row)?;
             audit::record(
                 c,
@@ -169,9 +189,9 @@ pub async fn create_webhook(
                     details: serde_json::json!({"url": row.url}),
                 },
             )?;
-            Ok(row)
+            Ok(Ok(row))
         })
-        .await?;
+        .await??;
     Ok(HttpResponse::Created().json(CreatedWebhookView {
         secret,
         webhook: WebhookView::from(row),
@@ -225,6 +245,7 @@ pub async fn list_deliveries(
     }))
 }
 
+// Members delete only the endpoints they registered, tenant admins any (`403` otherwise).
 /// Removes a webhook endpoint.
 #[utoipa::path(tag = "webhooks", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/webhooks/{id}")]
@@ -238,11 +259,26 @@ pub async fn delete_webhook(
     let actor = Actor::of(&authed);
     let tenant = authed.principal.tenant_id.map(|t| t.to_string());
     let id = id.to_string();
+    // Tenant admins (and platform staff) manage every endpoint; a member only their own.
+    let owner_only = !matches!(
+        authed.role(),
+        crate::tenancy::Role::TenantAdmin | crate::tenancy::Role::PlatformAdmin
+    );
+    let me = authed.principal.user_id.to_string();
     let found = state
         .store
         .write(scope, move |c| {
+            let Some(endpoint) = hooks::get_endpoint(c, &scope, &id)? else {
+                return Ok(Ok(false));
+            };
+            if owner_only && endpoint.created_by.as_deref() != Some(me.as_str()) {
+                return Ok(Err(ApiError::forbidden(
+                    "Members may delete only the webhook endpoints they registered; ask a \
+                     tenant admin",
+                )));
+            }
             if !hooks::delete_endpoint(c, &scope, &id)? {
-                return Ok(false);
+                return Ok(Ok(false));
             }
             audit::record(
                 c,
@@ -256,9 +292,9 @@ pub async fn delete_webhook(
                     details: serde_json::json!({}),
                 },
             )?;
-            Ok(true)
+            Ok(Ok(true))
         })
-        .await?;
+        .await??;
     if !found {
         return Err(ApiError::of(Code::WebhookNotFound));
     }

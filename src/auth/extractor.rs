@@ -91,6 +91,10 @@ impl FromRequest for Authed {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState missing"))?;
             let principal = authenticate(&state, presented?).await?;
+            if let Some(tenant) = principal.tenant_id {
+                // The request span's `tenant_id` (see `app::observe`).
+                tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
+            }
             Ok(Authed { principal, meta })
         })
     }

@@ -156,9 +156,15 @@ impl Worker {
         else {
             return Ok(Outcome::Idle);
         };
-        let span = tracing::info_span!("job", job = %job.id, attempt = job.attempt);
-        let _entered = span.enter();
-        self.run(job).await
+        // Every line logged for this job names it and its tenant (instrumented, not entered:
+        // an entered guard held across `.await` would leak the span to other tasks).
+        let span = tracing::info_span!(
+            "job",
+            job = %job.id,
+            tenant_id = %job.tenant_id,
+            attempt = job.attempt
+        );
+        tracing::Instrument::instrument(self.run(job), span).await
     }
 
     async fn run(&self, job: ClaimedJob) -> Result<Outcome, StoreError> {
@@ -511,7 +517,11 @@ impl Worker {
                     FaultSource::Runtime => {
                         tracing::warn!(node = %node_id, error = %e, "node failed (runtime)")
                     }
-                    FaultSource::User => {}
+                    // The tenant's input or params (corrupt audio, a bad key): theirs to fix,
+                    // nothing for an operator; the job span names the job and tenant.
+                    FaultSource::User => {
+                        tracing::info!(node = %node_id, error = %message, "node failed (input)")
+                    }
                 }
                 Ok(NodeRun::Failed(
                     format!("node `{node_id}` ({}): {message}", node.kind),

@@ -154,6 +154,7 @@ diesel::table! {
         events -> Text,
         created_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
     }
 }
 

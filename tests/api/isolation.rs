@@ -310,3 +310,48 @@ api_test!(reseller_admins_cannot_reach_other_resellers, |app| {
         "R1 Pro"
     );
 });
+
+// Webhook endpoints: another tenant's is a missing one to every credential of tenant B
+// (the member-owns-it check comes after the tenant scope, so it reveals nothing either).
+api_test!(tenant_b_cannot_see_or_delete_tenant_a_webhooks, |app| {
+    let w = app.world().await;
+    // An IP literal: public, needs no DNS; no job finishes, so nothing is ever sent.
+    let r = app
+        .post(
+            "/v1/webhooks",
+            &w.a_member.1,
+            json!({"url": "http://8.8.8.8:9/a-hook"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let a_hook = r.id();
+    let missing = uuid::Uuid::now_v7().to_string();
+    for (who, cred) in [
+        ("B admin (JWT)", Cred::Bearer(&w.b_admin.1)),
+        ("B member (JWT)", Cred::Bearer(&w.b_member.1)),
+        ("B member (API key)", Cred::XApiKey(&w.b_key.1)),
+    ] {
+        let on_target = call(
+            &app,
+            cred,
+            &Method::DELETE,
+            &format!("/v1/webhooks/{a_hook}"),
+            &None,
+        )
+        .await;
+        let on_missing = call(
+            &app,
+            cred,
+            &Method::DELETE,
+            &format!("/v1/webhooks/{missing}"),
+            &None,
+        )
+        .await;
+        assert_eq!(on_target, on_missing, "{who}");
+        assert_eq!(on_target.0, StatusCode::NOT_FOUND, "{who}");
+        let ids = list_ids(&app, cred, "/v1/webhooks").await;
+        assert!(!ids.contains(&a_hook), "{who} lists A's endpoint");
+    }
+    let ids = list_ids(&app, Cred::Bearer(&w.a_admin.1), "/v1/webhooks").await;
+    assert_eq!(ids, vec![a_hook], "A's endpoint is untouched");
+});

@@ -828,3 +828,105 @@ api_test!(branches_run_side_by_side_and_meter_audio, |app| {
     let foreign = app.get(&format!("/v1/jobs/{id}"), &w.b_admin.1).await;
     assert_eq!(foreign.code(), "job_not_found");
 });
+
+/// Percent-encodes everything but unreserved characters (for a path segment).
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+// Stored bytes are never sniffed into another type, and a node id (the graph author's
+// choice) cannot inject parameters or lines into `Content-Disposition`.
+api_test!(
+    artifact_downloads_escape_the_node_id_and_send_nosniff,
+    |app| {
+        let w = app.world().await;
+        let node = "v\"; filename=\"evil.html\r\nX-Injected: 1";
+        let graph = json!({
+            "nodes": [
+                {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+                {"id": node, "type": "vad.silero", "data": {"params": {}}}
+            ],
+            "edges": [
+                {"id": "e1", "source": "src", "sourceHandle": "audio", "target": node, "targetHandle": "audio"}
+            ]
+        });
+        let file = upload_speech(&app, &w.a_member.1, SENTENCE).await;
+        let id = submit(&app, &w.a_member.1, graph, &file).await;
+        let job = wait_for(&app, &w.a_member.1, &id, |_| false).await;
+        assert_eq!(job["status"], "succeeded", "{job}");
+        let name = format!("{node}.speech_regions.json");
+        let names: Vec<&str> = job["outputs"]
+            .as_array()
+            .expect("outputs")
+            .iter()
+            .filter_map(|o| o["name"].as_str())
+            .collect();
+        assert!(names.contains(&name.as_str()), "{names:?}");
+        let res = app
+            .client
+            .get(format!(
+                "{}/v1/jobs/{id}/artifacts/{}",
+                app.base,
+                pct(&name)
+            ))
+            .bearer_auth(&w.a_member.1)
+            .send()
+            .await
+            .expect("artifact");
+        assert_eq!(res.status(), StatusCode::OK);
+        let h = res.headers().clone();
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(h.get("x-injected").is_none());
+        let disposition = h["content-disposition"].to_str().expect("ascii");
+        assert_eq!(
+            disposition,
+            "inline; filename=\"v_; filename=_evil.html__X-Injected: 1.speech_regions.json\"",
+            "one filename parameter, quotes and line breaks replaced"
+        );
+        let body: Value = res.json().await.expect("json");
+        assert!(body.is_object() || body.is_array(), "{body}");
+
+        // Files' bytes too: whole, ranged and not modified.
+        let upload = app
+            .upload(
+                Cred::Bearer(&w.a_member.1),
+                "a.wav",
+                crate::helpers::wav(1000),
+            )
+            .await;
+        let fid = upload.id();
+        let etag = format!("\"{}\"", upload.body["sha256"].as_str().expect("sha"));
+        for (k, v) in [
+            ("x-none", "x"),
+            ("range", "bytes=0-9"),
+            ("if-none-match", etag.as_str()),
+        ] {
+            let res = app
+                .client
+                .get(format!("{}/v1/files/{fid}/content", app.base))
+                .bearer_auth(&w.a_member.1)
+                .header(k, v)
+                .send()
+                .await
+                .expect("content");
+            assert!(
+                res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED,
+                "{k}"
+            );
+            assert_eq!(
+                res.headers()["x-content-type-options"],
+                "nosniff",
+                "{k}: {}",
+                res.status()
+            );
+        }
+    }
+);

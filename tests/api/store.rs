@@ -130,3 +130,89 @@ crate::api_test!(
     .expect("rls checks");
     }
 );
+
+/// Runs `sql` as the service role inside one transaction with the scope `settings` sets
+/// (`scope`, `tenant_id`, `reseller_id`); the rows it touched, or the error.
+fn in_scope(
+    conn: &mut PgConnection,
+    settings: &[(&str, &str)],
+    sql: &str,
+) -> Result<usize, String> {
+    conn.transaction::<_, diesel::result::Error, _>(|c| {
+        for (k, v) in settings {
+            c.batch_execute(&format!("SELECT set_config('voxflow.{k}', '{v}', true)"))?;
+        }
+        diesel::sql_query(sql).execute(c)
+    })
+    .map_err(|e| e.to_string())
+}
+
+// Defence in depth: even a query that forgets its scope filter cannot move rows out of the
+// scope. Tried as the service role with raw SQL.
+crate::api_test!(
+    postgres_rls_write_checks_keep_tenants_users_and_resellers_in_scope,
+    |app| {
+        if app.backend != Backend::Postgres {
+            return; // RLS is a PostgreSQL feature.
+        }
+        let w = app.world().await;
+        let url = app.database_url.clone();
+        let (a, r1, r2) = (w.tenant_a.clone(), w.reseller1.clone(), w.reseller2.clone());
+        let a_member = w.a_member.0.clone();
+        let a_admin_tenant = w.tenant_a.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = PgConnection::establish(&url).expect("connect as the service role");
+            let tenant: Vec<(&str, &str)> = vec![("scope", "tenant"), ("tenant_id", a.as_str()), ("reseller_id", r1.as_str())];
+            let reseller: Vec<(&str, &str)> = vec![("scope", "reseller"), ("reseller_id", r1.as_str())];
+            let system: Vec<(&str, &str)> = vec![("scope", "system")];
+
+            // Tenants: the tenant scope may rename itself, not move to another reseller or
+            // out from under its own.
+            assert_eq!(in_scope(&mut c, &tenant, &format!("UPDATE tenants SET name = 'Tenant A' WHERE id = '{a}'")), Ok(1));
+            for sql in [
+                format!("UPDATE tenants SET reseller_id = '{r2}' WHERE id = '{a}'"),
+                format!("UPDATE tenants SET reseller_id = NULL WHERE id = '{a}'"),
+            ] {
+                let e = in_scope(&mut c, &tenant, &sql).expect_err(&sql);
+                assert!(e.contains("row-level security"), "{sql}: {e}");
+            }
+            // Resellers: the tenant scope reads its own and writes nothing.
+            assert_eq!(count_in(&mut c, &tenant, "SELECT count(*) AS n FROM resellers"), 1);
+            assert_eq!(in_scope(&mut c, &tenant, &format!("UPDATE resellers SET name = 'pwned' WHERE id = '{r1}'")), Ok(0));
+            assert_eq!(in_scope(&mut c, &tenant, &format!("DELETE FROM resellers WHERE id = '{r1}'")), Ok(0));
+            assert_eq!(count_in(&mut c, &system, &format!("SELECT count(*) AS n FROM resellers WHERE id = '{r1}' AND name = 'Reseller One'")), 1);
+            // The reseller scope still manages its own row.
+            assert_eq!(in_scope(&mut c, &reseller, &format!("UPDATE resellers SET name = 'Reseller One' WHERE id = '{r1}'")), Ok(1));
+            // Users: a tenant's users get no reseller (that would make them reseller staff),
+            // from the tenant or the reseller scope.
+            for scope in [&tenant, &reseller] {
+                let sql = format!("UPDATE users SET reseller_id = '{r1}' WHERE id = '{a_member}'");
+                let e = in_scope(&mut c, scope, &sql).expect_err(&sql);
+                assert!(e.contains("row-level security"), "{sql}: {e}");
+                let sql = format!("UPDATE users SET tenant_id = NULL, reseller_id = '{r2}' WHERE id = '{a_member}'");
+                assert!(in_scope(&mut c, scope, &sql).is_err(), "{sql}");
+            }
+            assert_eq!(in_scope(&mut c, &tenant, &format!("UPDATE users SET first_name = 'ok' WHERE id = '{a_member}' AND tenant_id = '{a_admin_tenant}'")), Ok(1));
+            // Plans: a system plan is visible within a scope, not without one.
+            let plan = uuid::Uuid::now_v7();
+            assert_eq!(in_scope(&mut c, &system, &format!(
+                "INSERT INTO subscription_plans (id, name, storage_quota_mb, processing_quota_minutes, max_users, created_at, updated_at) \
+                 VALUES ('{plan}', 'System basic', 10, 10, 1, now(), now())")), Ok(1));
+            assert_eq!(count(&mut c, "SELECT count(*) AS n FROM subscription_plans"), 0, "no scope, no plans");
+            assert_eq!(count_in(&mut c, &tenant, &format!("SELECT count(*) AS n FROM subscription_plans WHERE id = '{plan}'")), 1);
+            assert_eq!(count_in(&mut c, &[("scope", "bogus")], "SELECT count(*) AS n FROM subscription_plans"), 0);
+        })
+        .await
+        .expect("rls write checks");
+    }
+);
+
+fn count_in(conn: &mut PgConnection, settings: &[(&str, &str)], sql: &str) -> i64 {
+    conn.transaction::<_, diesel::result::Error, _>(|c| {
+        for (k, v) in settings {
+            c.batch_execute(&format!("SELECT set_config('voxflow.{k}', '{v}', true)"))?;
+        }
+        Ok(count(c, sql))
+    })
+    .expect(sql)
+}

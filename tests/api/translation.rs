@@ -665,3 +665,99 @@ private_urls_test!(
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
 );
+
+// A stored key is bound to its host: moving the engine takes the key again, so a tenant
+// admin (or a stolen admin token) cannot redirect the sealed key to a server they control.
+private_urls_test!(changing_an_engines_base_url_requires_its_key_again, |app| {
+    let (first, first_seen) = fake_libretranslate("libre-key-0123456789").await;
+    let (second, second_seen) = fake_libretranslate("libre-key-0123456789").await;
+    let w = app.world().await;
+    let admin = &w.a_admin.1;
+    let r = app
+            .post(
+                "/v1/translation-engines",
+                admin,
+                json!({"name": "libre", "kind": "libretranslate", "base_url": first, "api_key": "libre-key-0123456789"}),
+            )
+            .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.id();
+    let sealed = raw_sealed_key(&app, &id).await.expect("sealed");
+    let path = format!("/v1/translation-engines/{id}");
+
+    // A new URL without the key: refused, nothing changed.
+    for body in [
+        json!({"base_url": second}),
+        json!({"base_url": second, "name": "moved"}),
+    ] {
+        let r = app.patch(&path, admin, body.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert_eq!(r.code(), "translation_engine_key_required");
+    }
+    let r = app.get(&path, admin).await;
+    assert_eq!(
+        (
+            r.body["base_url"].as_str(),
+            r.body["name"].as_str(),
+            r.body["has_api_key"].as_bool()
+        ),
+        (Some(first.as_str()), Some("libre"), Some(true)),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        raw_sealed_key(&app, &id).await.as_deref(),
+        Some(sealed.as_str())
+    );
+
+    // The same URL again (normalised) is no move; other fields change freely.
+    let r = app
+        .patch(
+            &path,
+            admin,
+            json!({"base_url": format!("{first}/"), "name": "libre2"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // A job still uses the first server only.
+    let file = upload_speech(&app, &w.a_member.1, SPEECH).await;
+    let job = submit(&app, &w.a_member.1, whisper_translate_srt("libre2"), &file).await;
+    assert_eq!(
+        wait_for(&app, &w.a_member.1, &job, |_| false).await["status"],
+        "succeeded"
+    );
+    assert_eq!(first_seen.lock().expect("log").len(), 1);
+    assert!(
+        second_seen.lock().expect("log").is_empty(),
+        "the key never went to the new host"
+    );
+
+    // With the key, the move is made (and the key sealed anew); or the key is dropped.
+    let r = app
+        .patch(
+            &path,
+            admin,
+            json!({"base_url": second, "api_key": "libre-key-0123456789"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["base_url"], second.as_str());
+    assert_ne!(
+        raw_sealed_key(&app, &id).await.as_deref(),
+        Some(sealed.as_str())
+    );
+    let r = app
+        .patch(&path, admin, json!({"base_url": first, "api_key": null}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["has_api_key"], false);
+    // Without a key, moving needs nothing more.
+    let r = app.patch(&path, admin, json!({"base_url": second})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+});

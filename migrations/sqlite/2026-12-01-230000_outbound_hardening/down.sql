@@ -1,0 +1,2 @@
+DROP INDEX webhook_deliveries_tenant_due_idx;
+ALTER TABLE webhook_endpoints DROP COLUMN created_by;
