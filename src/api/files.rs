@@ -119,6 +119,10 @@ fn multipart_error(e: MultipartError) -> ApiError {
             Code::UnsupportedMediaType,
             "Send the file as multipart/form-data in a field named `file`",
         ),
+        MultipartError::Payload(p) => ApiError::new(
+            Code::BadRequest,
+            format!("The multipart body could not be read: {p}"),
+        ),
         other => ApiError::new(
             Code::BadRequest,
             format!("The multipart body could not be read: {other}"),

@@ -6,9 +6,9 @@
 //! [`Form`] caps the number of parts (`max_form_fields`, the file included), each text field
 //! ([`MAX_FIELD_BYTES`]) and all of them together ([`MAX_TEXT_BYTES`]), the whole body (the
 //! file limit plus room for the rest), and the bytes the parser holds without handing them
-//! out ([`MAX_UNPARSED`], plus [`PART_OVERHEAD`] per part), so one request's memory stays
-//! small whatever it sends. Read every part through [`Form::chunk`] or [`Form::text`]: they
-//! keep the count of what was handed out.
+//! out between parts ([`MAX_UNPARSED`]: a preamble, a part's headers), so one request's
+//! memory stays small whatever it sends. Read every part through [`Form::chunk`] or [`Form::text`]: they
+//! tell the guard where the parser is.
 
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::error::PayloadError;
@@ -59,10 +59,12 @@ impl FormError {
 struct Counters {
     /// Bytes the body stream delivered to the parser.
     delivered: Cell<u64>,
-    /// Bytes of part content handed out to the handler.
-    consumed: Cell<u64>,
     /// Parts handed out.
     parts: Cell<u64>,
+    /// Whether the handler is reading a part's content (the parser streams it out then).
+    in_field: Cell<bool>,
+    /// `delivered` when the last part ended (or at the start).
+    mark: Cell<u64>,
     /// Set when the stream was cut, with the reason.
     tripped: Cell<Option<&'static str>>,
 }
@@ -97,8 +99,9 @@ impl Form {
                 c.tripped.set(Some("The request body is larger than the upload limit allows"));
                 return Err(PayloadError::Overflow);
             }
-            let unparsed = delivered.saturating_sub(c.consumed.get());
-            if unparsed > MAX_UNPARSED + c.parts.get() * PART_OVERHEAD {
+            // Between parts the parser hands nothing out: what it reads then is a preamble or
+            // part headers, and it buffers them whole.
+            if !c.in_field.get() && delivered.saturating_sub(c.mark.get()) > MAX_UNPARSED {
                 c.tripped.set(Some(
                     "The multipart body has a preamble or part headers that are too long",
                 ));
@@ -128,6 +131,7 @@ impl Form {
             Ok(field) => {
                 let parts = self.counters.parts.get() + 1;
                 self.counters.parts.set(parts);
+                self.counters.in_field.set(true);
                 if parts > self.max_fields as u64 {
                     Err(FormError::TooManyFields(self.max_fields))
                 } else {
@@ -140,13 +144,14 @@ impl Form {
 
     /// The next chunk of `field`'s content.
     pub async fn chunk(&self, field: &mut Field) -> Option<Result<Bytes, FormError>> {
-        let item = field.next().await?;
+        let Some(item) = field.next().await else {
+            let c = &self.counters;
+            c.in_field.set(false);
+            c.mark.set(c.delivered.get());
+            return None;
+        };
         Some(match item {
-            Ok(bytes) => {
-                let c = &self.counters;
-                c.consumed.set(c.consumed.get() + bytes.len() as u64);
-                Ok(bytes)
-            }
+            Ok(bytes) => Ok(bytes),
             Err(e) => Err(self.error(e)),
         })
     }

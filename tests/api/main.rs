@@ -12,6 +12,7 @@ mod files;
 mod health;
 mod isolation;
 mod jobs;
+mod limits;
 mod nodes;
 mod openai_compat;
 mod openapi;
