@@ -175,7 +175,10 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_MAX_GRAPH_NODES", "max_graph_nodes"),
     ("VOXFLOW_MAX_GRAPH_EDGES", "max_graph_edges"),
     ("VOXFLOW_MAX_NODE_PARAMS_BYTES", "max_node_params_bytes"),
-    ("VOXFLOW_DEFAULT_STORAGE_QUOTA_MB", "default_storage_quota_mb"),
+    (
+        "VOXFLOW_DEFAULT_STORAGE_QUOTA_MB",
+        "default_storage_quota_mb",
+    ),
     ("VOXFLOW_DEFAULT_MODEL", "default_model"),
     ("VOXFLOW_MAX_UPLOAD_BYTES", "max_upload_bytes"),
     ("VOXFLOW_MAX_AUDIO_SECS", "max_audio_secs"),
@@ -276,8 +279,11 @@ impl Settings {
                 "max_form_fields and max_graph_nodes must be at least 1".into(),
             ));
         }
-        crate::auth::client_ip::TrustedProxies::parse(&self.trusted_proxies, &self.client_ip_header)
-            .map_err(ConfigError::Invalid)?;
+        crate::auth::client_ip::TrustedProxies::parse(
+            &self.trusted_proxies,
+            &self.client_ip_header,
+        )
+        .map_err(ConfigError::Invalid)?;
         if self.db_pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "db_pool_size must be at least 1".into(),
@@ -400,7 +406,11 @@ mod tests {
         .expect("settings");
         assert_eq!(s.trusted_proxies, "10.0.0.0/8, ::1");
         assert_eq!(
-            (s.auth_concurrency, s.default_storage_quota_mb, s.max_graph_nodes),
+            (
+                s.auth_concurrency,
+                s.default_storage_quota_mb,
+                s.max_graph_nodes
+            ),
             (2, 50, 20)
         );
         assert!(
@@ -408,8 +418,7 @@ mod tests {
                 .is_err()
         );
         assert!(
-            Settings::from_sources("", &env(&[("VOXFLOW_CLIENT_IP_HEADER", "x-real-ip")]))
-                .is_err()
+            Settings::from_sources("", &env(&[("VOXFLOW_CLIENT_IP_HEADER", "x-real-ip")])).is_err()
         );
     }
 

@@ -8,17 +8,17 @@
 //! `files:read` sees them, `files:write` uploads and deletes; another tenant's file answers
 //! exactly like a missing one.
 
+use super::multipart::{content_length, Form, FormError};
 use super::{list_view, PageQuery, ReadErrors, WriteErrors};
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code, Problem};
-use crate::files::sniff::{sniff, SNIFF_LEN};
 use crate::files::quota::Reservation;
+use crate::files::sniff::{sniff, SNIFF_LEN};
 use crate::files::{sanitize_name, Blob, BlobStore, BlobWriter};
 use crate::store::repo::{self, files::FileRow};
 use crate::store::{self, StoreError};
-use super::multipart::{content_length, Form, FormError};
 use actix_multipart::MultipartError;
 use actix_web::body::SizedStream;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};

@@ -72,7 +72,9 @@ pub async fn validate_off_executor(
     let registry = state.registry.clone();
     let limits = graph::GraphLimits::of(&state.settings);
     web::block(move || {
-        limits.check(&parsed).map_err(|p| invalid_graph(p, prefix))?;
+        limits
+            .check(&parsed)
+            .map_err(|p| invalid_graph(p, prefix))?;
         let plan = graph::validate(&parsed, &registry).map_err(|p| invalid_graph(p, prefix))?;
         Ok((parsed, plan))
     })

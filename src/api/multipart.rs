@@ -96,7 +96,9 @@ impl Form {
             let delivered = c.delivered.get() + chunk.len() as u64;
             c.delivered.set(delivered);
             if delivered > total {
-                c.tripped.set(Some("The request body is larger than the upload limit allows"));
+                c.tripped.set(Some(
+                    "The request body is larger than the upload limit allows",
+                ));
                 return Err(PayloadError::Overflow);
             }
             // Between parts the parser hands nothing out: what it reads then is a preamble or

@@ -7,12 +7,12 @@
 //! (`{"error": {"message", "type", "param", "code"}}`); the rest of the API keeps
 //! problem+json. Each request records its audio seconds in the tenant's usage.
 
+use super::multipart::{Form as MultipartForm, FormError};
 use crate::app::AppState;
 use crate::auth::{Action, Authed};
 use crate::error::ApiError;
 use crate::speech::TranscribeRequest;
 use crate::store::{self, repo};
-use super::multipart::{Form as MultipartForm, FormError};
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;

@@ -139,7 +139,9 @@ pub struct WorkflowListQuery {
 
 /// Parses and validates a graph; problems become `invalid_graph` field errors.
 async fn checked_graph(state: &AppState, value: &serde_json::Value) -> Result<Graph, ApiError> {
-    super::graphs::checked_graph(state, value).await.map(|(g, _)| g)
+    super::graphs::checked_graph(state, value)
+        .await
+        .map(|(g, _)| g)
 }
 
 /// Non-admins see (and may change) only their own workflows plus shared ones.
@@ -368,9 +370,9 @@ pub async fn update_workflow(
     );
     v.finish()?;
     let config = match &body.graph {
-        Some(g) => {
-            Some(serde_json::to_string(&checked_graph(&state, g).await?).map_err(ApiError::internal)?)
-        }
+        Some(g) => Some(
+            serde_json::to_string(&checked_graph(&state, g).await?).map_err(ApiError::internal)?,
+        ),
         None => None,
     };
     let scope = authed.scope();

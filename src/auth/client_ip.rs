@@ -38,7 +38,9 @@ impl Cidr {
         let ip = ip.to_canonical();
         match (self.addr.to_canonical(), ip) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
@@ -86,7 +88,10 @@ impl TrustedProxies {
             .split(',')
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| Cidr::parse(s).ok_or_else(|| format!("trusted_proxies: {s:?} is not an IP address or CIDR")))
+            .map(|s| {
+                Cidr::parse(s)
+                    .ok_or_else(|| format!("trusted_proxies: {s:?} is not an IP address or CIDR"))
+            })
             .collect::<Result<_, _>>()?;
         Ok(Self { nets, header })
     }
@@ -112,12 +117,24 @@ impl TrustedProxies {
         let hops: Vec<Option<IpAddr>> = match self.header {
             ForwardedHeader::XForwardedFor => headers
                 .get_all("x-forwarded-for")
-                .flat_map(|v| v.to_str().unwrap_or("\u{0}").split(',').map(str::to_string).collect::<Vec<_>>())
+                .flat_map(|v| {
+                    v.to_str()
+                        .unwrap_or("\u{0}")
+                        .split(',')
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
                 .map(|h| parse_node(&h))
                 .collect(),
             ForwardedHeader::Forwarded => headers
                 .get_all("forwarded")
-                .flat_map(|v| v.to_str().unwrap_or("\u{0}").split(',').map(str::to_string).collect::<Vec<_>>())
+                .flat_map(|v| {
+                    v.to_str()
+                        .unwrap_or("\u{0}")
+                        .split(',')
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
                 .map(|element| {
                     element
                         .split(';')
@@ -151,7 +168,12 @@ fn parse_node(s: &str) -> Option<IpAddr> {
         return Some(ip.to_canonical());
     }
     if let Some(rest) = s.strip_prefix('[') {
-        return rest.split(']').next()?.parse::<IpAddr>().ok().map(|i| i.to_canonical());
+        return rest
+            .split(']')
+            .next()?
+            .parse::<IpAddr>()
+            .ok()
+            .map(|i| i.to_canonical());
     }
     let (host, port) = s.rsplit_once(':')?;
     port.parse::<u16>().ok()?;
@@ -185,7 +207,9 @@ mod tests {
         assert!(one.contains(ip("192.0.2.7")) && !one.contains(ip("192.0.2.8")));
         let v6 = Cidr::parse("2001:db8::/32").expect("v6");
         assert!(v6.contains(ip("2001:db8:1::1")) && !v6.contains(ip("2001:db9::1")));
-        assert!(Cidr::parse("0.0.0.0/0").expect("all").contains(ip("8.8.8.8")));
+        assert!(Cidr::parse("0.0.0.0/0")
+            .expect("all")
+            .contains(ip("8.8.8.8")));
         for bad in ["10.0.0.0/33", "nope", "10.0.0/8", "::/129"] {
             assert!(Cidr::parse(bad).is_none(), "{bad}");
         }
@@ -197,9 +221,15 @@ mod tests {
     fn headers_are_ignored_unless_the_peer_is_trusted() {
         let none = TrustedProxies::none();
         let h = headers(&[("x-forwarded-for", "1.2.3.4"), ("forwarded", "for=1.2.3.4")]);
-        assert_eq!(none.client_ip(Some(ip("127.0.0.1")), &h), Some(ip("127.0.0.1")));
+        assert_eq!(
+            none.client_ip(Some(ip("127.0.0.1")), &h),
+            Some(ip("127.0.0.1"))
+        );
         let t = TrustedProxies::parse("127.0.0.1", "x-forwarded-for").expect("ok");
-        assert_eq!(t.client_ip(Some(ip("192.0.2.9")), &h), Some(ip("192.0.2.9")));
+        assert_eq!(
+            t.client_ip(Some(ip("192.0.2.9")), &h),
+            Some(ip("192.0.2.9"))
+        );
     }
 
     #[test]

@@ -108,8 +108,7 @@ impl Reservation {
     /// Bytes this upload could still add.
     pub fn available(&self) -> u64 {
         let map = self.table.lock();
-        map.get(&self.tenant)
-            .map_or(0, |e| self.available_in(e))
+        map.get(&self.tenant).map_or(0, |e| self.available_in(e))
     }
 
     /// Bytes reserved by this upload.

@@ -41,7 +41,12 @@ static HEAVY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const MIB: usize = 1024 * 1024;
 
-async fn login_from(app: &TestApp, email: &str, password: &str, xff: Option<&str>) -> (StatusCode, Value) {
+async fn login_from(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    xff: Option<&str>,
+) -> (StatusCode, Value) {
     let mut req = app
         .client
         .post(format!("{}/v1/auth/login", app.base))
@@ -57,51 +62,65 @@ async fn login_from(app: &TestApp, email: &str, password: &str, xff: Option<&str
 /// A reseller admin `email` with the test password.
 async fn account(app: &TestApp, email: &str) -> String {
     let reseller = app.create_reseller(&format!("R {email}")).await;
-    app.create_user(&app.admin_token, email, "reseller_admin", None, Some(&reseller))
-        .await
-        .0
+    app.create_user(
+        &app.admin_token,
+        email,
+        "reseller_admin",
+        None,
+        Some(&reseller),
+    )
+    .await
+    .0
 }
 
 // ---------------------------------------------------------------------------------------
 // Point 3: the login throttle, password checks, client addresses
 // ---------------------------------------------------------------------------------------
 
-api_test!(concurrent_wrong_logins_are_counted_before_they_are_checked, |app| {
-    account(&app, "race@throttle.test").await;
-    let attempts = (0..100).map(|_| login_from(&app, "race@throttle.test", "wrong-password-x", None));
-    let answers = futures_util::future::join_all(attempts).await;
-    let unauthorized = answers
-        .iter()
-        .filter(|(s, _)| *s == StatusCode::UNAUTHORIZED)
-        .count();
-    assert!(unauthorized <= 5, "{unauthorized} wrong guesses were checked");
-    assert!(unauthorized >= 1);
-    for (status, body) in &answers {
-        if *status != StatusCode::UNAUTHORIZED {
-            assert_eq!(*status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-            let code = body["code"].as_str().unwrap_or("");
-            assert!(
-                code == "too_many_login_attempts" || code == "too_many_concurrent_logins",
-                "{body}"
-            );
+api_test!(
+    concurrent_wrong_logins_are_counted_before_they_are_checked,
+    |app| {
+        account(&app, "race@throttle.test").await;
+        let attempts =
+            (0..100).map(|_| login_from(&app, "race@throttle.test", "wrong-password-x", None));
+        let answers = futures_util::future::join_all(attempts).await;
+        let unauthorized = answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::UNAUTHORIZED)
+            .count();
+        assert!(
+            unauthorized <= 5,
+            "{unauthorized} wrong guesses were checked"
+        );
+        assert!(unauthorized >= 1);
+        for (status, body) in &answers {
+            if *status != StatusCode::UNAUTHORIZED {
+                assert_eq!(*status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+                let code = body["code"].as_str().unwrap_or("");
+                assert!(
+                    code == "too_many_login_attempts" || code == "too_many_concurrent_logins",
+                    "{body}"
+                );
+            }
         }
-    }
-    // Attempts refused while the password checks were busy were not counted: the account
-    // takes exactly five wrong guesses in all, then refuses even the right password.
-    let mut checked = unauthorized;
-    loop {
-        let (status, body) = login_from(&app, "race@throttle.test", "wrong-password-x", None).await;
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            break;
+        // Attempts refused while the password checks were busy were not counted: the account
+        // takes exactly five wrong guesses in all, then refuses even the right password.
+        let mut checked = unauthorized;
+        loop {
+            let (status, body) =
+                login_from(&app, "race@throttle.test", "wrong-password-x", None).await;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                break;
+            }
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+            checked += 1;
+            assert!(checked <= 5, "more than five guesses checked");
         }
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-        checked += 1;
-        assert!(checked <= 5, "more than five guesses checked");
+        assert_eq!(checked, 5);
+        let (status, body) = login_from(&app, "race@throttle.test", PASSWORD, None).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "locked now: {body}");
     }
-    assert_eq!(checked, 5);
-    let (status, body) = login_from(&app, "race@throttle.test", PASSWORD, None).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "locked now: {body}");
-});
+);
 
 api_test_with!(
     password_checks_beyond_the_bound_are_refused_not_queued,
@@ -132,7 +151,10 @@ api_test_with!(
             .iter()
             .filter(|(s, _, _)| *s == StatusCode::TOO_MANY_REQUESTS)
             .collect();
-        assert!(!busy.is_empty(), "24 checks at once with a bound of 1: {answers:?}");
+        assert!(
+            !busy.is_empty(),
+            "24 checks at once with a bound of 1: {answers:?}"
+        );
         for (status, retry, code) in &answers {
             match *status {
                 StatusCode::UNAUTHORIZED => assert_eq!(code, "invalid_credentials"),
@@ -149,30 +171,49 @@ api_test_with!(
     }
 );
 
-api_test!(a_suspended_account_answers_the_same_to_any_password, |app| {
-    let id = account(&app, "suspended@same.test").await;
-    let r = app
-        .patch(&format!("/v1/users/{id}"), &app.admin_token, json!({"status": "suspended"}))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let right = login_from(&app, "suspended@same.test", PASSWORD, None).await;
-    let wrong = login_from(&app, "suspended@same.test", "not-the-password", None).await;
-    assert_eq!(right.0, StatusCode::FORBIDDEN, "{}", right.1);
-    assert_eq!(right, wrong, "the answer says nothing about the password");
+api_test!(
+    a_suspended_account_answers_the_same_to_any_password,
+    |app| {
+        let id = account(&app, "suspended@same.test").await;
+        let r = app
+            .patch(
+                &format!("/v1/users/{id}"),
+                &app.admin_token,
+                json!({"status": "suspended"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let right = login_from(&app, "suspended@same.test", PASSWORD, None).await;
+        let wrong = login_from(&app, "suspended@same.test", "not-the-password", None).await;
+        assert_eq!(right.0, StatusCode::FORBIDDEN, "{}", right.1);
+        assert_eq!(right, wrong, "the answer says nothing about the password");
 
-    // Likewise for a user of a suspended tenant.
-    let tenant = app.create_tenant(&app.admin_token, "Suspended T", None).await;
-    app.create_user(&app.admin_token, "member@suspended-t.test", "tenant_admin", Some(&tenant), None)
+        // Likewise for a user of a suspended tenant.
+        let tenant = app
+            .create_tenant(&app.admin_token, "Suspended T", None)
+            .await;
+        app.create_user(
+            &app.admin_token,
+            "member@suspended-t.test",
+            "tenant_admin",
+            Some(&tenant),
+            None,
+        )
         .await;
-    let r = app
-        .patch(&format!("/v1/tenants/{tenant}"), &app.admin_token, json!({"status": "suspended"}))
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let right = login_from(&app, "member@suspended-t.test", PASSWORD, None).await;
-    let wrong = login_from(&app, "member@suspended-t.test", "not-the-password", None).await;
-    assert_eq!(right.0, StatusCode::FORBIDDEN, "{}", right.1);
-    assert_eq!(right, wrong);
-});
+        let r = app
+            .patch(
+                &format!("/v1/tenants/{tenant}"),
+                &app.admin_token,
+                json!({"status": "suspended"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let right = login_from(&app, "member@suspended-t.test", PASSWORD, None).await;
+        let wrong = login_from(&app, "member@suspended-t.test", "not-the-password", None).await;
+        assert_eq!(right.0, StatusCode::FORBIDDEN, "{}", right.1);
+        assert_eq!(right, wrong);
+    }
+);
 
 /// The address the audit log recorded for the latest login of `user_id`.
 async fn login_ip(app: &TestApp, user_id: &str) -> String {
@@ -189,12 +230,23 @@ async fn login_ip(app: &TestApp, user_id: &str) -> String {
 /// Failed logins for four accounts, each claiming another address; then a fifth.
 async fn spray(app: &TestApp) -> StatusCode {
     for i in 0..4 {
-        let (s, _) = login_from(app, &format!("spray{i}@proxy.test"), "wrong-password-x", Some(&format!("203.0.113.{i}"))).await;
+        let (s, _) = login_from(
+            app,
+            &format!("spray{i}@proxy.test"),
+            "wrong-password-x",
+            Some(&format!("203.0.113.{i}")),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
     }
-    login_from(app, "spray9@proxy.test", "wrong-password-x", Some("203.0.113.9"))
-        .await
-        .0
+    login_from(
+        app,
+        "spray9@proxy.test",
+        "wrong-password-x",
+        Some("203.0.113.9"),
+    )
+    .await
+    .0
 }
 
 api_test_with!(
@@ -204,7 +256,11 @@ api_test_with!(
         let id = account(&app, "direct@proxy.test").await;
         let (s, _) = login_from(&app, "direct@proxy.test", PASSWORD, Some("203.0.113.7")).await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(login_ip(&app, &id).await, "127.0.0.1", "a spoofed header is not believed");
+        assert_eq!(
+            login_ip(&app, &id).await,
+            "127.0.0.1",
+            "a spoofed header is not believed"
+        );
         // Every attempt counts for the peer: four failures (4 × 1) block the address.
         assert_eq!(spray(&app).await, StatusCode::TOO_MANY_REQUESTS);
     }
@@ -218,7 +274,13 @@ api_test_with!(
     },
     |app| {
         let id = account(&app, "proxied@proxy.test").await;
-        let (s, _) = login_from(&app, "proxied@proxy.test", PASSWORD, Some("6.6.6.6, 203.0.113.7, 10.1.2.3")).await;
+        let (s, _) = login_from(
+            &app,
+            "proxied@proxy.test",
+            PASSWORD,
+            Some("6.6.6.6, 203.0.113.7, 10.1.2.3"),
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(
             login_ip(&app, &id).await,
@@ -229,11 +291,27 @@ api_test_with!(
         assert_eq!(spray(&app).await, StatusCode::UNAUTHORIZED);
         // 203.0.113.0 failed once (spray0); three more accounts fill its limit of four.
         for i in 1..4 {
-            let (s, _) = login_from(&app, &format!("other{i}@proxy.test"), "wrong-password-x", Some("203.0.113.0")).await;
+            let (s, _) = login_from(
+                &app,
+                &format!("other{i}@proxy.test"),
+                "wrong-password-x",
+                Some("203.0.113.0"),
+            )
+            .await;
             assert_eq!(s, StatusCode::UNAUTHORIZED);
         }
-        let (s, _) = login_from(&app, "other9@proxy.test", "wrong-password-x", Some("6.6.6.6, 203.0.113.0")).await;
-        assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "203.0.113.0 is at its limit");
+        let (s, _) = login_from(
+            &app,
+            "other9@proxy.test",
+            "wrong-password-x",
+            Some("6.6.6.6, 203.0.113.0"),
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::TOO_MANY_REQUESTS,
+            "203.0.113.0 is at its limit"
+        );
     }
 );
 
@@ -243,9 +321,16 @@ api_test_with!(
 
 /// Sends `body` on its own connection while reading the answer, so an answer that comes
 /// before the body is sent is read, not lost to a reset. Returns (status, JSON body).
-async fn raw_post(app: &TestApp, path: &str, headers: &[(&str, String)], body: Vec<u8>) -> (u16, Value) {
+async fn raw_post(
+    app: &TestApp,
+    path: &str,
+    headers: &[(&str, String)],
+    body: Vec<u8>,
+) -> (u16, Value) {
     let addr = app.base.trim_start_matches("http://").to_string();
-    let stream = tokio::net::TcpStream::connect(&addr).await.expect("connect");
+    let stream = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
     let (mut rd, mut wr) = stream.into_split();
     let mut head = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
@@ -295,7 +380,8 @@ fn parse_response(buf: &[u8]) -> Option<(u16, Value)> {
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
         })
         .unwrap_or(0);
     let body = buf.get(end + 4..end + 4 + len)?;
@@ -307,7 +393,10 @@ const BOUNDARY: &str = "vfBoundary7MA4YWxkTrZu0gW";
 fn multipart_headers(token: &str) -> Vec<(&'static str, String)> {
     vec![
         ("Authorization", format!("Bearer {token}")),
-        ("Content-Type", format!("multipart/form-data; boundary={BOUNDARY}")),
+        (
+            "Content-Type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ),
     ]
 }
 
@@ -350,56 +439,95 @@ fn rss_kib() -> u64 {
 // Point 4: multipart forms
 // ---------------------------------------------------------------------------------------
 
-api_test!(a_flood_of_form_fields_is_refused_in_bounded_time_and_memory, |app| {
-    let _heavy = HEAVY.lock().await;
-    let w = app.world().await;
-    let key = w.a_key.1.clone();
-    // 100,000 `timestamp_granularities[]` fields of 2 KiB each (about 210 MB).
-    let flood = fields("timestamp_granularities[]", &"w".repeat(2048), 100_000, true);
-    let before = rss_kib();
-    let started = Instant::now();
-    let (status, body) = raw_post(&app, "/v1/audio/transcriptions", &multipart_headers(&key), flood).await;
-    let elapsed = started.elapsed();
-    let grown_mib = rss_kib().saturating_sub(before) / 1024;
-    eprintln!("openai: 100,000 fields: {status} in {elapsed:?}, RSS +{grown_mib} MiB");
-    assert_eq!(status, 413, "{body}");
-    assert_eq!(body["error"]["code"], "too_many_fields", "{body}");
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
-    assert!(grown_mib < 64, "RSS grew by {grown_mib} MiB");
+api_test!(
+    a_flood_of_form_fields_is_refused_in_bounded_time_and_memory,
+    |app| {
+        let _heavy = HEAVY.lock().await;
+        let w = app.world().await;
+        let key = w.a_key.1.clone();
+        // 100,000 `timestamp_granularities[]` fields of 2 KiB each (about 210 MB).
+        let flood = fields(
+            "timestamp_granularities[]",
+            &"w".repeat(2048),
+            100_000,
+            true,
+        );
+        let before = rss_kib();
+        let started = Instant::now();
+        let (status, body) = raw_post(
+            &app,
+            "/v1/audio/transcriptions",
+            &multipart_headers(&key),
+            flood,
+        )
+        .await;
+        let elapsed = started.elapsed();
+        let grown_mib = rss_kib().saturating_sub(before) / 1024;
+        eprintln!("openai: 100,000 fields: {status} in {elapsed:?}, RSS +{grown_mib} MiB");
+        assert_eq!(status, 413, "{body}");
+        assert_eq!(body["error"]["code"], "too_many_fields", "{body}");
+        assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+        assert!(grown_mib < 64, "RSS grew by {grown_mib} MiB");
 
-    // POST /v1/files: the same flood of small fields.
-    let started = Instant::now();
-    let (status, body) = raw_post(
-        &app,
-        "/v1/files",
-        &multipart_headers(&key),
-        fields("note", "x", 100_000, true),
-    )
-    .await;
-    eprintln!("files: 100,000 fields: {status} in {:?}", started.elapsed());
-    assert_eq!((status, body["code"].as_str()), (413, Some("too_many_form_fields")), "{body}");
-    assert!(started.elapsed() < Duration::from_secs(10));
+        // POST /v1/files: the same flood of small fields.
+        let started = Instant::now();
+        let (status, body) = raw_post(
+            &app,
+            "/v1/files",
+            &multipart_headers(&key),
+            fields("note", "x", 100_000, true),
+        )
+        .await;
+        eprintln!("files: 100,000 fields: {status} in {:?}", started.elapsed());
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (413, Some("too_many_form_fields")),
+            "{body}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
 
-    // A preamble without line breaks is not buffered whole.
-    let (status, body) = raw_post(&app, "/v1/files", &multipart_headers(&key), vec![b'a'; 4 * MIB]).await;
-    assert_eq!((status, body["code"].as_str()), (413, Some("payload_too_large")), "{body}");
+        // A preamble without line breaks is not buffered whole.
+        let (status, body) = raw_post(
+            &app,
+            "/v1/files",
+            &multipart_headers(&key),
+            vec![b'a'; 4 * MIB],
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (413, Some("payload_too_large")),
+            "{body}"
+        );
 
-    // Text fields together are bounded too (40 × 60 KiB > 256 KiB).
-    let (status, body) = raw_post(
-        &app,
-        "/v1/files",
-        &multipart_headers(&key),
-        fields("note", &"n".repeat(60 * 1024), 40, true),
-    )
-    .await;
-    assert_eq!((status, body["code"].as_str()), (413, Some("payload_too_large")), "{body}");
+        // Text fields together are bounded too (40 × 60 KiB > 256 KiB).
+        let (status, body) = raw_post(
+            &app,
+            "/v1/files",
+            &multipart_headers(&key),
+            fields("note", &"n".repeat(60 * 1024), 40, true),
+        )
+        .await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (413, Some("payload_too_large")),
+            "{body}"
+        );
 
-    // The service still answers, and a normal upload still works.
-    let health = app.client.get(format!("{}/healthz", app.base)).send().await.expect("health");
-    assert!(health.status().is_success());
-    let r = app.upload(Cred::Bearer(&w.a_member.1), "ok.wav", wav(1000)).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-});
+        // The service still answers, and a normal upload still works.
+        let health = app
+            .client
+            .get(format!("{}/healthz", app.base))
+            .send()
+            .await
+            .expect("health");
+        assert!(health.status().is_success());
+        let r = app
+            .upload(Cred::Bearer(&w.a_member.1), "ok.wav", wav(1000))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+);
 
 // ---------------------------------------------------------------------------------------
 // Point 7: graph sizes, storage quotas
@@ -414,21 +542,43 @@ api_test!(graphs_over_the_size_limits_are_refused, |app| {
             .collect()
     };
     let ok = app
-        .post("/v1/graphs/validate", token, json!({"nodes": nodes(200), "edges": []}))
+        .post(
+            "/v1/graphs/validate",
+            token,
+            json!({"nodes": nodes(200), "edges": []}),
+        )
         .await;
-    assert_eq!(ok.status, StatusCode::OK, "200 nodes are allowed: {}", ok.body);
+    assert_eq!(
+        ok.status,
+        StatusCode::OK,
+        "200 nodes are allowed: {}",
+        ok.body
+    );
 
     let r = app
-        .post("/v1/graphs/validate", token, json!({"nodes": nodes(201), "edges": []}))
+        .post(
+            "/v1/graphs/validate",
+            token,
+            json!({"nodes": nodes(201), "edges": []}),
+        )
         .await;
-    assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_graph"), "{}", r.body);
+    assert_eq!(
+        (r.status, r.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_graph"),
+        "{}",
+        r.body
+    );
     assert_eq!(r.body["errors"][0]["field"], "nodes", "{}", r.body);
 
     let edges: Vec<Value> = (0..401)
         .map(|i| json!({"id": format!("e{i}"), "source": "n0", "target": "n1"}))
         .collect();
     let r = app
-        .post("/v1/graphs/validate", token, json!({"nodes": nodes(2), "edges": edges}))
+        .post(
+            "/v1/graphs/validate",
+            token,
+            json!({"nodes": nodes(2), "edges": edges}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.body["errors"][0]["field"], "edges", "{}", r.body);
@@ -440,12 +590,20 @@ api_test!(graphs_over_the_size_limits_are_refused, |app| {
 
     // The same limits where a graph is saved or run.
     let r = app
-        .post("/v1/workflows", token, json!({"name": "huge", "graph": {"nodes": nodes(201), "edges": []}}))
+        .post(
+            "/v1/workflows",
+            token,
+            json!({"name": "huge", "graph": {"nodes": nodes(201), "edges": []}}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.body["errors"][0]["field"], "graph/nodes", "{}", r.body);
     let r = app
-        .post("/v1/jobs", token, json!({"graph": {"nodes": nodes(201), "edges": []}, "inputs": {}}))
+        .post(
+            "/v1/jobs",
+            token,
+            json!({"graph": {"nodes": nodes(201), "edges": []}, "inputs": {}}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.body["errors"][0]["field"], "graph/nodes", "{}", r.body);
@@ -467,7 +625,11 @@ api_test!(concurrent_uploads_never_stage_more_than_the_quota, |app| {
     let _heavy = HEAVY.lock().await;
     let w = app.world().await;
     let r = app
-        .patch(&format!("/v1/tenants/{}", w.tenant_a), &w.reseller1_admin, json!({"storage_quota_mb": 10}))
+        .patch(
+            &format!("/v1/tenants/{}", w.tenant_a),
+            &w.reseller1_admin,
+            json!({"storage_quota_mb": 10}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let quota = 10 * MIB as u64;
@@ -496,7 +658,9 @@ api_test!(concurrent_uploads_never_stage_more_than_the_quota, |app| {
         .iter()
         .filter(|(s, b)| *s == 413 && b["code"] == "storage_quota_exceeded")
         .count();
-    eprintln!("20 × 9 MiB against 10 MiB: {created} created, {refused} refused, peak staged {peak} bytes");
+    eprintln!(
+        "20 × 9 MiB against 10 MiB: {created} created, {refused} refused, peak staged {peak} bytes"
+    );
     let other: Vec<_> = answers
         .iter()
         .filter(|(s, b)| *s != 201 && !(*s == 413 && b["code"] == "storage_quota_exceeded"))
@@ -512,9 +676,13 @@ api_test_with!(
     |app| {
         let w = app.world().await;
         // Tenant B has no plan and no override.
-        let first = app.upload(Cred::Bearer(&w.b_member.1), "a.wav", wav(600_000)).await;
+        let first = app
+            .upload(Cred::Bearer(&w.b_member.1), "a.wav", wav(600_000))
+            .await;
         assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
-        let second = app.upload(Cred::Bearer(&w.b_member.1), "b.wav", wav(600_000)).await;
+        let second = app
+            .upload(Cred::Bearer(&w.b_member.1), "b.wav", wav(600_000))
+            .await;
         assert_eq!(
             (second.status, second.code()),
             (StatusCode::PAYLOAD_TOO_LARGE, "storage_quota_exceeded"),
@@ -522,7 +690,9 @@ api_test_with!(
             second.body
         );
         // A refused upload releases what it had reserved.
-        let small = app.upload(Cred::Bearer(&w.b_member.1), "c.wav", wav(100_000)).await;
+        let small = app
+            .upload(Cred::Bearer(&w.b_member.1), "c.wav", wav(100_000))
+            .await;
         assert_eq!(small.status, StatusCode::CREATED, "{}", small.body);
     }
 );
