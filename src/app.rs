@@ -23,6 +23,12 @@ pub struct AppState {
     pub store: Store,
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
+    /// Password checks unauthenticated requests may run at once (`auth_concurrency`).
+    pub login_permits: Arc<tokio::sync::Semaphore>,
+    /// Whose `X-Forwarded-For` / `Forwarded` is believed (`trusted_proxies`).
+    pub trusted_proxies: crate::auth::client_ip::TrustedProxies,
+    /// Storage reserved by uploads in progress, per tenant.
+    pub uploads: crate::files::quota::Reservations,
     pub metrics: Metrics,
     pub speech: crate::speech::Speech,
     /// Every node kind the engine can run.
@@ -82,6 +88,12 @@ impl AppState {
             settings.login_max_failures,
             Duration::from_secs(settings.login_window_secs),
         );
+        let trusted_proxies = crate::auth::client_ip::TrustedProxies::parse(
+            &settings.trusted_proxies,
+            &settings.client_ip_header,
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let login_permits = Arc::new(tokio::sync::Semaphore::new(settings.auth_concurrency));
         let mut registry = voxflow_nodes::Registry::new();
         registry.register(Arc::new(voxflow_nodes::translate::TranslateNode::new(
             translation.apertium().clone(),
@@ -111,6 +123,9 @@ impl AppState {
             store,
             jwt,
             throttle,
+            login_permits,
+            trusted_proxies,
+            uploads: crate::files::quota::Reservations::default(),
         })
     }
 }

@@ -47,6 +47,22 @@ pub struct Settings {
     /// Failed logins per account (and ×4 per client IP) within the window before refusing.
     pub login_max_failures: u32,
     pub login_window_secs: u64,
+    /// Password checks (argon2id, 19 MiB each) unauthenticated requests may run at once;
+    /// a login beyond that is answered 429 with `Retry-After` at once, never queued.
+    pub auth_concurrency: usize,
+    /// Reverse proxies whose client-address header is believed: comma-separated IPs or
+    /// CIDRs. Empty (the default): the TCP peer is the client, headers are ignored.
+    pub trusted_proxies: String,
+    /// The header the trusted proxies set: `x-forwarded-for` or `forwarded` (RFC 7239).
+    pub client_ip_header: String,
+    /// Parts one multipart body may have (the file included), on every multipart route.
+    pub max_form_fields: usize,
+    /// Largest workflow graph: nodes, edges, and bytes of one node's params (as JSON).
+    pub max_graph_nodes: usize,
+    pub max_graph_edges: usize,
+    pub max_node_params_bytes: usize,
+    /// Storage quota (MiB) of a tenant with neither a plan nor its own override.
+    pub default_storage_quota_mb: u64,
     /// Model used when a request names none (and for OpenAI's `whisper-1`).
     pub default_model: String,
     /// Largest audio upload, in bytes.
@@ -124,6 +140,14 @@ impl Default for Settings {
             max_json_body_bytes: 1024 * 1024,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
+            auth_concurrency: 4,
+            trusted_proxies: String::new(),
+            client_ip_header: "x-forwarded-for".into(),
+            max_form_fields: 64,
+            max_graph_nodes: 200,
+            max_graph_edges: 400,
+            max_node_params_bytes: 64 * 1024,
+            default_storage_quota_mb: 1024,
             default_model: "base".into(),
             max_upload_bytes: 100 * 1024 * 1024,
             max_audio_secs: 4.0 * 3600.0,
@@ -173,6 +197,17 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_MAX_JSON_BODY_BYTES", "max_json_body_bytes"),
     ("VOXFLOW_LOGIN_MAX_FAILURES", "login_max_failures"),
     ("VOXFLOW_LOGIN_WINDOW_SECS", "login_window_secs"),
+    ("VOXFLOW_AUTH_CONCURRENCY", "auth_concurrency"),
+    ("VOXFLOW_TRUSTED_PROXIES", "trusted_proxies"),
+    ("VOXFLOW_CLIENT_IP_HEADER", "client_ip_header"),
+    ("VOXFLOW_MAX_FORM_FIELDS", "max_form_fields"),
+    ("VOXFLOW_MAX_GRAPH_NODES", "max_graph_nodes"),
+    ("VOXFLOW_MAX_GRAPH_EDGES", "max_graph_edges"),
+    ("VOXFLOW_MAX_NODE_PARAMS_BYTES", "max_node_params_bytes"),
+    (
+        "VOXFLOW_DEFAULT_STORAGE_QUOTA_MB",
+        "default_storage_quota_mb",
+    ),
     ("VOXFLOW_DEFAULT_MODEL", "default_model"),
     ("VOXFLOW_MAX_UPLOAD_BYTES", "max_upload_bytes"),
     ("VOXFLOW_MAX_AUDIO_SECS", "max_audio_secs"),
@@ -295,6 +330,21 @@ impl Settings {
                 "ws_recheck_secs must be at least 1".into(),
             ));
         }
+        if self.auth_concurrency == 0 {
+            return Err(ConfigError::Invalid(
+                "auth_concurrency must be at least 1".into(),
+            ));
+        }
+        if self.max_form_fields == 0 || self.max_graph_nodes == 0 {
+            return Err(ConfigError::Invalid(
+                "max_form_fields and max_graph_nodes must be at least 1".into(),
+            ));
+        }
+        crate::auth::client_ip::TrustedProxies::parse(
+            &self.trusted_proxies,
+            &self.client_ip_header,
+        )
+        .map_err(ConfigError::Invalid)?;
         if self.db_pool_size == 0 {
             return Err(ConfigError::Invalid(
                 "db_pool_size must be at least 1".into(),
@@ -343,6 +393,12 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "max_json_body_bytes",
         "login_max_failures",
         "login_window_secs",
+        "auth_concurrency",
+        "max_form_fields",
+        "max_graph_nodes",
+        "max_graph_edges",
+        "max_node_params_bytes",
+        "default_storage_quota_mb",
         "max_upload_bytes",
         "whisper_concurrency",
         "whisper_threads",
@@ -500,6 +556,36 @@ mod tests {
             (2, 3, 4)
         );
         assert!(Settings::from_sources("", &env(&[("VOXFLOW_WS_RECHECK_SECS", "0")])).is_err());
+    }
+
+    #[test]
+    fn limits_and_proxies_from_the_environment() {
+        let s = Settings::from_sources(
+            "",
+            &env(&[
+                ("VOXFLOW_TRUSTED_PROXIES", "10.0.0.0/8, ::1"),
+                ("VOXFLOW_AUTH_CONCURRENCY", "2"),
+                ("VOXFLOW_DEFAULT_STORAGE_QUOTA_MB", "50"),
+                ("VOXFLOW_MAX_GRAPH_NODES", "20"),
+            ]),
+        )
+        .expect("settings");
+        assert_eq!(s.trusted_proxies, "10.0.0.0/8, ::1");
+        assert_eq!(
+            (
+                s.auth_concurrency,
+                s.default_storage_quota_mb,
+                s.max_graph_nodes
+            ),
+            (2, 50, 20)
+        );
+        assert!(
+            Settings::from_sources("", &env(&[("VOXFLOW_TRUSTED_PROXIES", "10.0.0.0/99")]))
+                .is_err()
+        );
+        assert!(
+            Settings::from_sources("", &env(&[("VOXFLOW_CLIENT_IP_HEADER", "x-real-ip")])).is_err()
+        );
     }
 
     #[test]

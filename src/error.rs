@@ -37,6 +37,7 @@ codes! {
     InvalidCursor => ("invalid_cursor", BAD_REQUEST, "The pagination cursor is invalid"),
     UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The request body has an unsupported content type"),
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large"),
+    TooManyFormFields => ("too_many_form_fields", PAYLOAD_TOO_LARGE, "The multipart form has too many fields"),
     StorageQuotaExceeded => ("storage_quota_exceeded", PAYLOAD_TOO_LARGE, "The upload exceeds the tenant's remaining storage quota"),
     FileNotAudio => ("file_not_audio", UNSUPPORTED_MEDIA_TYPE, "The file is not audio in a supported format"),
     RangeNotSatisfiable => ("range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The requested range is not satisfiable"),
@@ -84,6 +85,7 @@ codes! {
     TranslationEngineKeyRequired => ("translation_engine_key_required", UNPROCESSABLE_ENTITY, "Changing the engine's base_url requires its API key again"),
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
+    TooManyConcurrentLogins => ("too_many_concurrent_logins", TOO_MANY_REQUESTS, "Too many sign-ins are being checked at once; retry shortly"),
     // 5xx
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),
     DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),

@@ -47,9 +47,9 @@ pub struct RefreshRequest {
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Wrong email or password", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`), whatever the password", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this account or address (`too_many_login_attempts`), or too many sign-ins being checked at once (`too_many_concurrent_logins`); see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
@@ -61,38 +61,69 @@ pub async fn login(
     let body = body.into_inner();
     let email = super::normalize_email(&body.email);
     let ip = meta.ip.clone().unwrap_or_default();
-    if let Some(wait) = state.throttle.blocked(&email, &ip) {
+    // Check and count in one step: the attempt is counted before the password is checked,
+    // so parallel guesses cannot all slip past the limit.
+    let attempt = state.throttle.reserve(&email, &ip).map_err(|wait| {
         let mut err = ApiError::new(
             Code::TooManyLoginAttempts,
             format!("Too many failed logins; try again in {wait} seconds"),
         );
         err.retry_after = Some(wait);
-        return Err(err);
-    }
+        err
+    })?;
     let lookup = email.clone();
-    let user = state
+    let found = state
         .store
         .read(Scope::System, move |c| {
-            repo::users::find_by_email(c, &lookup)
+            let Some(user) = repo::users::find_by_email(c, &lookup)? else {
+                return Ok(None);
+            };
+            let refusal = ensure_can_sign_in(c, &user)?.err();
+            Ok(Some((user, refusal)))
         })
         .await?;
+    // An account that may not sign in answers the same whatever the password: its password
+    // is not even checked, so the answer cannot tell a right one from a wrong one.
+    let user = match found {
+        Some((_, Some(refusal))) => {
+            attempt.failed();
+            tracing::info!(%email, %ip, "login to an account that may not sign in");
+            return Err(refusal);
+        }
+        Some((user, None)) => Some(user),
+        None => None,
+    };
     let hash = user
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
+    // Each check holds 19 MiB: at most `auth_concurrency` run at once, and one more is
+    // refused now rather than queued. The permit moves into the blocking task, so it is
+    // held until the hash is done even if the client goes away.
+    let Ok(permit) = state.login_permits.clone().try_acquire_owned() else {
+        attempt.release();
+        let mut err = ApiError::of(Code::TooManyConcurrentLogins);
+        err.retry_after = Some(1);
+        return Err(err);
+    };
     let pw = body.password;
-    let ok = web::block(move || password::verify(&pw, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok = web::block(move || {
+        let _permit = permit;
+        password::verify(&pw, &hash)
+    })
+    .await
+    .map_err(ApiError::internal)?;
     let user = match user {
-        Some(u) if ok => u,
+        Some(u) if ok => {
+            attempt.succeeded();
+            u
+        }
         _ => {
-            state.throttle.record_failure(&email, &ip);
+            attempt.failed();
             tracing::info!(%email, %ip, "failed login");
             return Err(ApiError::of(Code::InvalidCredentials));
         }
     };
-    state.throttle.record_success(&email);
     let ttl = state.settings.refresh_token_ttl_secs;
     let actor = Actor {
         user_id: Some(user.id.clone()),
@@ -227,8 +258,9 @@ pub struct ChangePasswordRequest {
 ///
 /// Only with an access token (an API key is refused, whatever its permissions) and the
 /// current password. Every session of the account ends (its refresh tokens are revoked and
-/// access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong current passwords count
-/// towards the login throttle of the account.
+/// access tokens issued before are refused); the answer carries a new token pair for the
+/// caller. Wrong current passwords count towards the login throttle of the account, and the
+/// check shares the logins' bound on password checks running at once.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = [])),
@@ -238,7 +270,7 @@ pub struct ChangePasswordRequest {
         (status = 401, description = "Missing, invalid or expired access token", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "An API key (`forbidden`), or a wrong current password (`current_password_incorrect`)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "The new password is too weak", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong passwords for this account or address", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords for this account or address (`too_many_login_attempts`), or too many password checks at once (`too_many_concurrent_logins`); see `Retry-After`", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
@@ -274,17 +306,26 @@ pub async fn change_password(
         .ok_or_else(|| ApiError::of(Code::InvalidToken))?;
     let email = user.email.clone();
     let ip = authed.meta.ip.clone().unwrap_or_default();
-    if let Some(wait) = state.throttle.blocked(&email, &ip) {
+    // The same throttle and bound as a login: a stolen access token cannot be used to guess
+    // the current password faster than a login could.
+    let attempt = state.throttle.reserve(&email, &ip).map_err(|wait| {
         let mut err = ApiError::new(
             Code::TooManyLoginAttempts,
             format!("Too many wrong passwords; try again in {wait} seconds"),
         );
         err.retry_after = Some(wait);
+        err
+    })?;
+    let Ok(permit) = state.login_permits.clone().try_acquire_owned() else {
+        attempt.release();
+        let mut err = ApiError::of(Code::TooManyConcurrentLogins);
+        err.retry_after = Some(1);
         return Err(err);
-    }
+    };
     let old_hash = user.password_hash.clone();
     let (current, new) = (body.current_password, body.new_password);
     let (ok, new_hash) = web::block(move || {
+        let _permit = permit;
         // A current password longer than any we accept cannot be right; don't hash it.
         if current.len() > 1024 || !password::verify(&current, &old_hash) {
             return Ok((false, None));
@@ -296,11 +337,11 @@ pub async fn change_password(
     .map_err(ApiError::internal)?;
     let actor = Actor::of(&authed);
     let Some(new_hash) = new_hash.filter(|_| ok) else {
-        state.throttle.record_failure(&email, &ip);
+        attempt.failed();
         tracing::info!(user = %user_id, %ip, "wrong current password on a password change");
         return Err(ApiError::of(Code::CurrentPasswordIncorrect));
     };
-    state.throttle.record_success(&email);
+    attempt.succeeded();
     let ttl = state.settings.refresh_token_ttl_secs;
     let expected_hash = user.password_hash.clone();
     let (user, refresh_token) = state

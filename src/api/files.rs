@@ -8,22 +8,23 @@
 //! `files:read` sees them, `files:write` uploads and deletes; another tenant's file answers
 //! exactly like a missing one.
 
+use super::multipart::{content_length, Form, FormError};
 use super::{list_view, PageQuery, ReadErrors, WriteErrors};
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code, Problem};
+use crate::files::quota::Reservation;
 use crate::files::sniff::{sniff, SNIFF_LEN};
 use crate::files::{sanitize_name, Blob, BlobStore, BlobWriter};
 use crate::store::repo::{self, files::FileRow};
 use crate::store::{self, StoreError};
-use actix_multipart::{Multipart, MultipartError};
+use actix_multipart::MultipartError;
 use actix_web::body::SizedStream;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use serde::Serialize;
 use std::io::{Read, Seek, SeekFrom};
 use utoipa::ToSchema;
@@ -34,8 +35,6 @@ const MIB: u64 = 1024 * 1024;
 const WRITE_CHUNK: usize = 256 * 1024;
 /// Bytes read from disk per chunk of a download.
 const READ_CHUNK: u64 = 64 * 1024;
-/// Largest non-file form field accepted (and ignored).
-const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FileView {
@@ -86,19 +85,13 @@ pub struct FileContent(Vec<u8>);
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum UploadErrors {
-    /// Over the upload limit (`payload_too_large`) or the tenant's remaining storage quota
-    /// (`storage_quota_exceeded`).
+    /// Over the upload limit (`payload_too_large`), the tenant's remaining storage quota
+    /// (`storage_quota_exceeded`), or `max_form_fields` parts (`too_many_form_fields`).
     #[response(status = 413, content_type = "application/problem+json")]
     TooLarge(Problem),
     /// The body is not multipart/form-data, or the file is not audio (`file_not_audio`).
     #[response(status = 415, content_type = "application/problem+json")]
     NotAudio(Problem),
-}
-
-/// How much this upload may hold, and which error says so when it holds more.
-struct Limit {
-    bytes: u64,
-    error: fn(u64) -> ApiError,
 }
 
 fn too_large(limit: u64) -> ApiError {
@@ -126,10 +119,23 @@ fn multipart_error(e: MultipartError) -> ApiError {
             Code::UnsupportedMediaType,
             "Send the file as multipart/form-data in a field named `file`",
         ),
+        MultipartError::Payload(p) => ApiError::new(
+            Code::BadRequest,
+            format!("The multipart body could not be read: {p}"),
+        ),
         other => ApiError::new(
             Code::BadRequest,
             format!("The multipart body could not be read: {other}"),
         ),
+    }
+}
+
+fn form_error(e: FormError) -> ApiError {
+    match e {
+        FormError::TooManyFields(_) => ApiError::new(Code::TooManyFormFields, e.detail()),
+        FormError::TooLarge(_) => ApiError::new(Code::PayloadTooLarge, e.detail()),
+        FormError::FieldTooLong(_) => ApiError::field("form", "a form field is too long"),
+        FormError::Multipart(e) => multipart_error(e),
     }
 }
 
@@ -155,23 +161,21 @@ async fn write_out(
 
 /// Reads the multipart body: the `file` field goes to a temp file in the tenant's directory
 /// once its first bytes show it is audio; other fields are ignored.
+///
+/// Every byte of the file is reserved against the tenant's quota before it is kept
+/// (in memory or on disk); the upload is refused as soon as the reservation cannot grow.
 async fn receive(
-    mut payload: Multipart,
+    mut form: Form,
     blobs: BlobStore,
     tenant_id: Uuid,
-    limit: Limit,
+    max_upload: u64,
+    reservation: &mut Reservation,
 ) -> Result<(Blob, String, &'static str), ApiError> {
     let mut upload: Option<(Blob, String, &'static str)> = None;
-    while let Some(field) = payload.next().await {
-        let mut field = field.map_err(multipart_error)?;
+    while let Some(field) = form.next_field().await {
+        let mut field = field.map_err(form_error)?;
         if field.name() != Some("file") {
-            let mut seen = 0;
-            while let Some(chunk) = field.next().await {
-                seen += chunk.map_err(multipart_error)?.len();
-                if seen > MAX_FIELD_BYTES {
-                    return Err(ApiError::field("form", "a form field is too long"));
-                }
-            }
+            form.text(&mut field).await.map_err(form_error)?;
             continue;
         }
         if upload.is_some() {
@@ -188,12 +192,21 @@ async fn receive(
         let mut content_type = "";
         let mut total: u64 = 0;
         loop {
-            let chunk = field.next().await.transpose().map_err(multipart_error)?;
+            let chunk = form
+                .chunk(&mut field)
+                .await
+                .transpose()
+                .map_err(form_error)?;
             let done = chunk.is_none();
             if let Some(chunk) = chunk {
                 total += chunk.len() as u64;
-                if total > limit.bytes {
-                    return Err((limit.error)(limit.bytes));
+                if total > reservation.bytes() {
+                    if let Err(available) = reservation.grow(total - reservation.bytes()) {
+                        return Err(over_quota(reservation.bytes() + available));
+                    }
+                }
+                if total > max_upload {
+                    return Err(too_large(max_upload));
                 }
                 buf.extend_from_slice(&chunk);
             }
@@ -242,7 +255,9 @@ async fn receive(
 /// Uploads an audio file (tenant users).
 ///
 /// The size limit is the smaller of the server's upload limit and the tenant's remaining
-/// storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+/// storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
+/// `default_storage_quota_mb`); files and job outputs both count against the quota, and so
+/// do the tenant's uploads in progress.
 #[utoipa::path(
     tag = "files",
     request_body(content = FileUploadForm, content_type = "multipart/form-data"),
@@ -256,7 +271,8 @@ async fn receive(
 pub async fn upload_file(
     state: web::Data<AppState>,
     authed: Authed,
-    payload: Multipart,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::FilesWrite)?;
     let Some(tenant_id) = authed.principal.tenant_id else {
@@ -266,6 +282,8 @@ pub async fn upload_file(
     };
     let scope = authed.scope();
     let tenant = tenant_id.to_string();
+    // Registered before the usage is read, so uploads that commit meanwhile stay counted.
+    let mut reservation = state.uploads.begin(tenant_id);
     let (quota_mb, used) = state
         .store
         .read(scope, move |c| {
@@ -276,20 +294,23 @@ pub async fn upload_file(
         })
         .await?;
     let max_upload = state.settings.max_upload_bytes;
-    let quota = quota_mb.map(|mb| u64::try_from(mb).unwrap_or(0) * MIB);
-    let remaining = quota.map(|q| q.saturating_sub(u64::try_from(used).unwrap_or(0)));
-    let limit = match remaining {
-        Some(r) if r < max_upload => Limit {
-            bytes: r,
-            error: over_quota,
-        },
-        _ => Limit {
-            bytes: max_upload,
-            error: too_large,
-        },
+    let quota = match quota_mb {
+        Some(mb) => u64::try_from(mb).unwrap_or(0).saturating_mul(MIB),
+        None => state.settings.default_storage_quota_mb.saturating_mul(MIB),
     };
+    reservation.set_usage(quota, u64::try_from(used).unwrap_or(0));
+    // A body of known length reserves that much at once (see `crate::files::quota`).
+    if let Some(len) = content_length(&req) {
+        reservation.grow_up_to(len.min(max_upload));
+    }
+    if reservation.bytes() == 0 && reservation.available() == 0 {
+        return Err(over_quota(0));
+    }
+    let form = Form::new(&req, payload, state.settings.max_form_fields, max_upload);
     let blobs = BlobStore::new(&state.settings.data_dir);
-    let (blob, name, content_type) = receive(payload, blobs.clone(), tenant_id, limit).await?;
+    let (blob, name, content_type) =
+        receive(form, blobs.clone(), tenant_id, max_upload, &mut reservation).await?;
+    let size = blob.size;
 
     let file_id = Uuid::now_v7();
     let storage_key = BlobStore::storage_key(tenant_id, file_id);
@@ -315,12 +336,10 @@ pub async fn upload_file(
         .write(scope, move |c| {
             // Checked again under a per-tenant lock: concurrent uploads cannot overshoot.
             repo::files::lock_tenant_uploads(c, &row.tenant_id)?;
-            if let Some(quota) = quota {
-                let used = repo::files::used_bytes(c, &scope, &row.tenant_id)?;
-                let used = u64::try_from(used).unwrap_or(0);
-                if used + blob.size > quota {
-                    return Ok(Err(over_quota(quota.saturating_sub(used))));
-                }
+            let used = repo::files::used_bytes(c, &scope, &row.tenant_id)?;
+            let used = u64::try_from(used).unwrap_or(0);
+            if used + blob.size > quota {
+                return Ok(Err(over_quota(quota.saturating_sub(used))));
             }
             repo::files::insert(c, &row)?;
             audit::record(
@@ -347,7 +366,10 @@ pub async fn upload_file(
         })
         .await;
     let row = match result {
-        Ok(Ok(row)) => row,
+        Ok(Ok(row)) => {
+            reservation.committed(size);
+            row
+        }
         Ok(Err(refused)) => return Err(refused),
         Err(e) => {
             // The commit may have failed after the rename: leave no orphan behind.

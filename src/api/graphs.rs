@@ -36,13 +36,50 @@ pub async fn validate_graph(
     body: web::Json<serde_json::Value>,
 ) -> Result<web::Json<GraphValidation>, ApiError> {
     authed.require(Action::WorkflowsRead)?;
-    let parsed = graph::parse(&body).map_err(|p| invalid_graph(p, ""))?;
-    let plan = graph::validate(&parsed, &state.registry).map_err(|p| invalid_graph(p, ""))?;
+    let (parsed, plan) = check_off_executor(&state, body.into_inner(), "").await?;
     Ok(web::Json(GraphValidation {
         valid: true,
         plan,
         graph: parsed,
     }))
+}
+
+/// Parses and validates a graph within the server's limits, on the blocking pool: a graph
+/// at the limits is still work the async executor should not do.
+pub async fn check_off_executor(
+    state: &AppState,
+    value: serde_json::Value,
+    prefix: &'static str,
+) -> Result<(graph::Graph, graph::Plan), ApiError> {
+    let registry = state.registry.clone();
+    let limits = graph::GraphLimits::of(&state.settings);
+    web::block(move || {
+        let parsed = graph::parse_within(&value, &limits).map_err(|p| invalid_graph(p, prefix))?;
+        let plan = graph::validate(&parsed, &registry).map_err(|p| invalid_graph(p, prefix))?;
+        Ok((parsed, plan))
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+/// Validates a graph already in normal form (a saved version) within the server's limits,
+/// on the blocking pool.
+pub async fn validate_off_executor(
+    state: &AppState,
+    parsed: graph::Graph,
+    prefix: &'static str,
+) -> Result<(graph::Graph, graph::Plan), ApiError> {
+    let registry = state.registry.clone();
+    let limits = graph::GraphLimits::of(&state.settings);
+    web::block(move || {
+        limits
+            .check(&parsed)
+            .map_err(|p| invalid_graph(p, prefix))?;
+        let plan = graph::validate(&parsed, &registry).map_err(|p| invalid_graph(p, prefix))?;
+        Ok((parsed, plan))
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// Graph problems as a 422 `invalid_graph` problem, each field prefixed with `prefix`
@@ -59,11 +96,9 @@ pub fn invalid_graph(problems: Vec<graph::GraphProblem>, prefix: &str) -> ApiErr
 }
 
 /// Parses and validates a graph given as one field (`graph`) of a request body.
-pub fn checked_graph(
-    registry: &voxflow_nodes::Registry,
+pub async fn checked_graph(
+    state: &AppState,
     value: &serde_json::Value,
 ) -> Result<(graph::Graph, graph::Plan), ApiError> {
-    let parsed = graph::parse(value).map_err(|p| invalid_graph(p, "graph/"))?;
-    let plan = graph::validate(&parsed, registry).map_err(|p| invalid_graph(p, "graph/"))?;
-    Ok((parsed, plan))
+    check_off_executor(state, value.clone(), "graph/").await
 }

@@ -10,7 +10,7 @@ use super::{list_view, PageQuery, ReadErrors, WriteErrors};
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
-use crate::engine::graph::{self, Graph};
+use crate::engine::graph::Graph;
 use crate::engine::queue::{self, JobState, NewJob};
 use crate::error::{ApiError, Code, FieldError};
 use crate::store::repo::jobs::{self as repo, JobArtifactRow, JobEventRow, JobNodeRow, JobRow};
@@ -273,11 +273,9 @@ pub async fn create_job(
         // A saved version is stored in normal form and was valid when saved; check it
         // again, the registry may have changed since.
         let parsed: Graph = serde_json::from_value(graph_value).map_err(ApiError::internal)?;
-        let plan = graph::validate(&parsed, &state.registry)
-            .map_err(|p| super::graphs::invalid_graph(p, "graph/"))?;
-        (parsed, plan)
+        super::graphs::validate_off_executor(&state, parsed, "graph/").await?
     } else {
-        super::graphs::checked_graph(&state.registry, &graph_value)?
+        super::graphs::check_off_executor(&state, graph_value, "graph/").await?
     };
     // Refuse graphs this server cannot run (a native runtime or a model file missing)
     // before anything is queued.

@@ -7,6 +7,7 @@ pub mod files;
 pub mod graphs;
 pub mod health;
 pub mod jobs;
+pub mod multipart;
 pub mod nodes;
 pub mod openai;
 pub mod plans;

@@ -7,15 +7,14 @@
 //! (`{"error": {"message", "type", "param", "code"}}`); the rest of the API keeps
 //! problem+json. Each request records its audio seconds in the tenant's usage.
 
+use super::multipart::{Form as MultipartForm, FormError};
 use crate::app::AppState;
 use crate::auth::{Action, Authed};
 use crate::error::ApiError;
 use crate::speech::TranscribeRequest;
 use crate::store::{self, repo};
-use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpResponse, ResponseError};
-use futures_util::StreamExt;
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
 use std::io::Write;
 use utoipa::ToSchema;
@@ -235,15 +234,38 @@ pub struct TranscriptionForm {
     vad: Option<bool>,
 }
 
-const MAX_FIELD_BYTES: usize = 64 * 1024;
+fn form_error(e: FormError) -> OpenAiError {
+    let detail = e.detail();
+    match e {
+        FormError::TooManyFields(_) => OpenAiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_error",
+            "too_many_fields",
+            None,
+            detail,
+        ),
+        FormError::TooLarge(_) => OpenAiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_request_error",
+            "request_too_large",
+            None,
+            detail,
+        ),
+        FormError::FieldTooLong(name) => OpenAiError::invalid(&name, "field is too long"),
+        FormError::Multipart(e) => {
+            OpenAiError::invalid("file", format!("malformed multipart body: {e}"))
+        }
+    }
+}
 
-async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, OpenAiError> {
+/// Reads the form within the limits of [`MultipartForm`]: every field counts against
+/// `max_form_fields`, so repeated fields (`timestamp_granularities[]`) cannot pile up.
+async fn read_form(mut payload: MultipartForm, state: &AppState) -> Result<Form, OpenAiError> {
     let mut form = Form::default();
     let limit = state.settings.max_upload_bytes;
     let tmp_dir = state.settings.data_dir.join("tmp");
-    while let Some(field) = payload.next().await {
-        let mut field = field
-            .map_err(|e| OpenAiError::invalid("file", format!("malformed multipart body: {e}")))?;
+    while let Some(field) = payload.next_field().await {
+        let mut field = field.map_err(form_error)?;
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
             let filename = field
@@ -260,9 +282,12 @@ async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, Ope
             .map_err(|e| OpenAiError::from(ApiError::internal(e)))?
             .map_err(|e| OpenAiError::from(ApiError::internal(e)))?;
             let mut written: u64 = 0;
-            while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| {
-                    OpenAiError::invalid("file", format!("upload interrupted: {e}"))
+            while let Some(chunk) = payload.chunk(&mut field).await {
+                let chunk = chunk.map_err(|e| match e {
+                    FormError::Multipart(e) => {
+                        OpenAiError::invalid("file", format!("upload interrupted: {e}"))
+                    }
+                    other => form_error(other),
                 })?;
                 written += chunk.len() as u64;
                 if written > limit {
@@ -280,15 +305,12 @@ async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, Ope
             }
             form.file = Some((tmp, filename));
         } else {
-            let mut value = Vec::new();
-            while let Some(chunk) = field.next().await {
-                let chunk = chunk
-                    .map_err(|e| OpenAiError::invalid(&name, format!("malformed field: {e}")))?;
-                if value.len() + chunk.len() > MAX_FIELD_BYTES {
-                    return Err(OpenAiError::invalid(&name, "field is too long"));
+            let value = payload.text(&mut field).await.map_err(|e| match e {
+                FormError::Multipart(e) => {
+                    OpenAiError::invalid(&name, format!("malformed field: {e}"))
                 }
-                value.extend_from_slice(&chunk);
-            }
+                other => form_error(other),
+            })?;
             let value = String::from_utf8(value)
                 .map_err(|_| OpenAiError::invalid(&name, "must be UTF-8 text"))?;
             match name.as_str() {
@@ -318,16 +340,17 @@ async fn read_form(mut payload: Multipart, state: &AppState) -> Result<Form, Ope
         (status = 400, description = "Invalid field, unsupported or corrupt audio", body = OpenAiErrorBody),
         (status = 401, description = "Missing or invalid API key", body = OpenAiErrorBody),
         (status = 404, description = "Model not installed", body = OpenAiErrorBody),
-        (status = 413, description = "File over the upload limit", body = OpenAiErrorBody),
+        (status = 413, description = "File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`)", body = OpenAiErrorBody),
     )
 )]
 #[post("/audio/transcriptions")]
 pub async fn create_transcription(
     state: web::Data<AppState>,
     authed: Result<Authed, ApiError>,
-    payload: Multipart,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, OpenAiError> {
-    speech_to_text(state, authed, payload, Task::Transcribe).await
+    speech_to_text(state, authed, req, payload, Task::Transcribe).await
 }
 
 /// Translates speech in any language into English text.
@@ -339,22 +362,24 @@ pub async fn create_transcription(
         (status = 400, description = "Invalid field, unsupported or corrupt audio", body = OpenAiErrorBody),
         (status = 401, description = "Missing or invalid API key", body = OpenAiErrorBody),
         (status = 404, description = "Model not installed", body = OpenAiErrorBody),
-        (status = 413, description = "File over the upload limit", body = OpenAiErrorBody),
+        (status = 413, description = "File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`)", body = OpenAiErrorBody),
     )
 )]
 #[post("/audio/translations")]
 pub async fn create_translation(
     state: web::Data<AppState>,
     authed: Result<Authed, ApiError>,
-    payload: Multipart,
+    req: HttpRequest,
+    payload: web::Payload,
 ) -> Result<HttpResponse, OpenAiError> {
-    speech_to_text(state, authed, payload, Task::Translate).await
+    speech_to_text(state, authed, req, payload, Task::Translate).await
 }
 
 async fn speech_to_text(
     state: web::Data<AppState>,
     authed: Result<Authed, ApiError>,
-    payload: Multipart,
+    req: HttpRequest,
+    payload: web::Payload,
     task: Task,
 ) -> Result<HttpResponse, OpenAiError> {
     let authed = authed?;
@@ -365,6 +390,12 @@ async fn speech_to_text(
         )
         .into());
     };
+    let payload = MultipartForm::new(
+        &req,
+        payload,
+        state.settings.max_form_fields,
+        state.settings.max_upload_bytes,
+    );
     let form = read_form(payload, &state).await?;
     let Some((upload, _filename)) = form.file else {
         return Err(OpenAiError::new(

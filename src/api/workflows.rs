@@ -138,8 +138,10 @@ pub struct WorkflowListQuery {
 }
 
 /// Parses and validates a graph; problems become `invalid_graph` field errors.
-fn checked_graph(state: &AppState, value: &serde_json::Value) -> Result<Graph, ApiError> {
-    super::graphs::checked_graph(&state.registry, value).map(|(g, _)| g)
+async fn checked_graph(state: &AppState, value: &serde_json::Value) -> Result<Graph, ApiError> {
+    super::graphs::checked_graph(state, value)
+        .await
+        .map(|(g, _)| g)
 }
 
 /// Non-admins see (and may change) only their own workflows plus shared ones.
@@ -181,7 +183,7 @@ pub async fn create_workflow(
     let mut v = Validator::default();
     check_text(&mut v, Some(&body.name), body.description.as_deref());
     v.finish()?;
-    let graph = checked_graph(&state, &body.graph)?;
+    let graph = checked_graph(&state, &body.graph).await?;
     let config = serde_json::to_string(&graph).map_err(ApiError::internal)?;
     let now = store::now();
     let row = WorkflowRow {
@@ -368,9 +370,9 @@ pub async fn update_workflow(
     );
     v.finish()?;
     let config = match &body.graph {
-        Some(g) => {
-            Some(serde_json::to_string(&checked_graph(&state, g)?).map_err(ApiError::internal)?)
-        }
+        Some(g) => Some(
+            serde_json::to_string(&checked_graph(&state, g).await?).map_err(ApiError::internal)?,
+        ),
         None => None,
     };
     let scope = authed.scope();

@@ -27,10 +27,17 @@ pub struct RequestMeta {
 pub struct RequestId(pub String);
 
 impl RequestMeta {
+    /// The client address is the TCP peer, or what a trusted proxy says it is
+    /// (see [`crate::auth::client_ip`]).
     pub fn of(req: &HttpRequest) -> Self {
+        let peer = req.peer_addr().map(|a| a.ip());
+        let ip = match req.app_data::<web::Data<AppState>>() {
+            Some(state) => state.trusted_proxies.client_ip(peer, req.headers()),
+            None => peer,
+        };
         RequestMeta {
             request_id: req.extensions().get::<RequestId>().map(|r| r.0.clone()),
-            ip: req.peer_addr().map(|a| a.ip().to_string()),
+            ip: ip.map(|a| a.to_string()),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! password hashing, login throttling, the per-role action policy, and sealing stored
 //! third-party credentials.
 
+pub mod client_ip;
 pub mod extractor;
 pub mod jwt;
 pub mod password;

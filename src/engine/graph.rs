@@ -68,6 +68,106 @@ pub struct Plan {
 }
 
 // ---------------------------------------------------------------------------------------
+// Limits
+// ---------------------------------------------------------------------------------------
+
+/// How large a graph may be (`max_graph_nodes`, `max_graph_edges`, `max_node_params_bytes`).
+/// Checked before anything else looks at the graph, so validation's work stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphLimits {
+    pub max_nodes: usize,
+    pub max_edges: usize,
+    /// Bytes of one node's params, as compact JSON.
+    pub max_params_bytes: usize,
+}
+
+impl Default for GraphLimits {
+    fn default() -> Self {
+        Self {
+            max_nodes: 200,
+            max_edges: 400,
+            max_params_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl GraphLimits {
+    pub fn of(settings: &crate::config::Settings) -> Self {
+        Self {
+            max_nodes: settings.max_graph_nodes,
+            max_edges: settings.max_graph_edges,
+            max_params_bytes: settings.max_node_params_bytes,
+        }
+    }
+
+    fn counts(&self, nodes: usize, edges: usize) -> Vec<GraphProblem> {
+        let mut problems = Vec::new();
+        if nodes > self.max_nodes {
+            problems.push(problem(
+                "nodes",
+                format!("{nodes} nodes; a graph may have at most {}", self.max_nodes),
+            ));
+        }
+        if edges > self.max_edges {
+            problems.push(problem(
+                "edges",
+                format!("{edges} edges; a graph may have at most {}", self.max_edges),
+            ));
+        }
+        problems
+    }
+
+    /// Checks a graph in normal form (e.g. a saved version) against the limits.
+    pub fn check(&self, graph: &Graph) -> Result<(), Vec<GraphProblem>> {
+        let mut problems = self.counts(graph.nodes.len(), graph.edges.len());
+        if problems.is_empty() {
+            for n in &graph.nodes {
+                let size = serde_json::to_vec(&n.params).map_or(usize::MAX, |v| v.len());
+                if size > self.max_params_bytes {
+                    problems.push(problem(
+                        format!("nodes/{}/params", n.id),
+                        format!(
+                            "params of {size} bytes; a node's params may have at most {}",
+                            self.max_params_bytes
+                        ),
+                    ));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// [`parse`] within `limits`: the node and edge counts are checked on the document before
+/// it is parsed, each node's params once it is.
+pub fn parse_within(
+    value: &serde_json::Value,
+    limits: &GraphLimits,
+) -> Result<Graph, Vec<GraphProblem>> {
+    let decoded;
+    let value = match value {
+        serde_json::Value::String(s) => {
+            decoded = serde_json::from_str::<serde_json::Value>(s)
+                .map_err(|e| vec![problem("graph", format!("flowData is not JSON: {e}"))])?;
+            &decoded
+        }
+        other => other,
+    };
+    let len = |k: &str| value.get(k).and_then(|v| v.as_array()).map_or(0, Vec::len);
+    let problems = limits.counts(len("nodes"), len("edges"));
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let graph = parse(value)?;
+    limits.check(&graph)?;
+    Ok(graph)
+}
+
+// ---------------------------------------------------------------------------------------
 // Parsing
 // ---------------------------------------------------------------------------------------
 
@@ -566,6 +666,34 @@ mod tests {
                 .any(|p| p.message.contains("cycle") && p.message.contains('d')),
             "{problems:#?}"
         );
+    }
+
+    #[test]
+    fn graphs_over_the_limits_are_refused_before_parsing() {
+        let limits = GraphLimits {
+            max_nodes: 3,
+            max_edges: 2,
+            max_params_bytes: 32,
+        };
+        let nodes: Vec<_> = (0..4)
+            .map(|i| json!({"id": format!("n{i}"), "type": "audio.decode"}))
+            .collect();
+        let p = parse_within(&json!({"nodes": nodes, "edges": []}), &limits).expect_err("nodes");
+        assert_eq!(p[0].field, "nodes");
+        let edges: Vec<_> = (0..3).map(|i| json!({"id": i})).collect();
+        let p = parse_within(
+            &serde_json::Value::String(json!({"nodes": [], "edges": edges}).to_string()),
+            &limits,
+        )
+        .expect_err("edges");
+        assert_eq!(p[0].field, "edges");
+        let p = parse_within(
+            &json!({"nodes": [{"id": "a", "type": "audio.decode", "params": {"x": "y".repeat(40)}}]}),
+            &limits,
+        )
+        .expect_err("params");
+        assert_eq!(p[0].field, "nodes/a/params");
+        parse_within(&react_flow_pipeline(), &GraphLimits::default()).expect("within");
     }
 
     #[test]

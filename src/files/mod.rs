@@ -9,6 +9,7 @@
 //!
 //! Everything here is synchronous file I/O: callers run it on the blocking pool.
 
+pub mod quota;
 pub mod sniff;
 
 use sha2::{Digest, Sha256};

@@ -13,6 +13,7 @@ mod files;
 mod health;
 mod isolation;
 mod jobs;
+mod limits;
 mod logging;
 mod nodes;
 mod openai_compat;

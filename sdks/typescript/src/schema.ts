@@ -227,7 +227,9 @@ export interface paths {
         /**
          * Uploads an audio file (tenant users).
          * @description The size limit is the smaller of the server's upload limit and the tenant's remaining
-         *     storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+         *     storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
+         *     `default_storage_quota_mb`); files and job outputs both count against the quota, and so
+         *     do the tenant's uploads in progress.
          */
         post: operations["upload_file"];
         delete?: never;
@@ -430,8 +432,9 @@ export interface paths {
          * Changes the caller's own password.
          * @description Only with an access token (an API key is refused, whatever its permissions) and the
          *     current password. Every session of the account ends (its refresh tokens are revoked and
-         *     access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong current passwords count
-         *     towards the login throttle of the account.
+         *     access tokens issued before are refused); the answer carries a new token pair for the
+         *     caller. Wrong current passwords count towards the login throttle of the account, and the
+         *     check shares the logins' bound on password checks running at once.
          */
         post: operations["change_password"];
         delete?: never;
@@ -2125,7 +2128,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
-            /** @description File over the upload limit */
+            /** @description File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2185,7 +2188,7 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
-            /** @description File over the upload limit */
+            /** @description File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2331,7 +2334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`) */
+            /** @description The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`), whatever the password */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2349,7 +2352,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts for this account or address */
+            /** @description Too many failed attempts for this account or address (`too_many_login_attempts`), or too many sign-ins being checked at once (`too_many_concurrent_logins`); see `Retry-After` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2537,8 +2540,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Over the upload limit (`payload_too_large`) or the tenant's remaining storage quota
-             *     (`storage_quota_exceeded`).
+             * @description Over the upload limit (`payload_too_large`), the tenant's remaining storage quota
+             *     (`storage_quota_exceeded`), or `max_form_fields` parts (`too_many_form_fields`).
              */
             413: {
                 headers: {
@@ -3476,7 +3479,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many wrong passwords for this account or address */
+            /** @description Too many wrong passwords for this account or address (`too_many_login_attempts`), or too many password checks at once (`too_many_concurrent_logins`); see `Retry-After` */
             429: {
                 headers: {
                     [name: string]: unknown;

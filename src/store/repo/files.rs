@@ -78,18 +78,36 @@ pub fn mark_deleted(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<()
     Ok(())
 }
 
-/// Bytes held by the live files of a tenant, as the scope sees them.
+/// Bytes a tenant stores, as the scope sees them: its live files and its jobs' outputs
+/// (artifacts), which count against the same quota.
 pub fn used_bytes(conn: &mut DbConn, scope: &Scope, tenant_id: &str) -> Result<i64, StoreError> {
+    use crate::store::schema::job_artifacts::dsl as a;
     // SUM's SQL type differs between the backends (NUMERIC on PostgreSQL): cast it.
-    Ok(visible(scope)
+    let files: i64 = visible(scope)
         .filter(f::tenant_id.eq(tenant_id.to_string()))
         .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT)",
         ))
-        .first(conn)?)
+        .first(conn)?;
+    // Bytes, not characters, of the stored bodies.
+    let length = match conn {
+        DbConn::Postgres(_) => "CAST(COALESCE(SUM(OCTET_LENGTH(body)), 0) AS BIGINT)",
+        _ => "CAST(COALESCE(SUM(LENGTH(CAST(body AS BLOB))), 0) AS BIGINT)",
+    };
+    let mut artifacts = a::job_artifacts
+        .filter(a::tenant_id.eq(tenant_id.to_string()))
+        .into_boxed::<MultiBackend>();
+    if let Scope::Tenant { tenant_id: t, .. } = scope {
+        artifacts = artifacts.filter(a::tenant_id.eq(t.to_string()));
+    }
+    let artifacts: i64 = artifacts
+        .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(length))
+        .first(conn)?;
+    Ok(files.saturating_add(artifacts))
 }
 
-/// The tenant's storage quota in MiB: its own override, else its plan's; `None`: unlimited.
+/// The tenant's storage quota in MiB: its own override, else its plan's; `None`: neither
+/// (the caller applies `default_storage_quota_mb`).
 pub fn storage_quota_mb(
     conn: &mut DbConn,
     scope: &Scope,

@@ -84,9 +84,9 @@ def sync_detailed(
 
      Only with an access token (an API key is refused, whatever its permissions) and the
     current password. Every session of the account ends (its refresh tokens are revoked and
-    access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong
-    current passwords count
-    towards the login throttle of the account.
+    access tokens issued before are refused); the answer carries a new token pair for the
+    caller. Wrong current passwords count towards the login throttle of the account, and the
+    check shares the logins' bound on password checks running at once.
 
     Args:
         body (ChangePasswordRequest):
@@ -119,9 +119,9 @@ def sync(
 
      Only with an access token (an API key is refused, whatever its permissions) and the
     current password. Every session of the account ends (its refresh tokens are revoked and
-    access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong
-    current passwords count
-    towards the login throttle of the account.
+    access tokens issued before are refused); the answer carries a new token pair for the
+    caller. Wrong current passwords count towards the login throttle of the account, and the
+    check shares the logins' bound on password checks running at once.
 
     Args:
         body (ChangePasswordRequest):
@@ -149,9 +149,9 @@ async def asyncio_detailed(
 
      Only with an access token (an API key is refused, whatever its permissions) and the
     current password. Every session of the account ends (its refresh tokens are revoked and
-    access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong
-    current passwords count
-    towards the login throttle of the account.
+    access tokens issued before are refused); the answer carries a new token pair for the
+    caller. Wrong current passwords count towards the login throttle of the account, and the
+    check shares the logins' bound on password checks running at once.
 
     Args:
         body (ChangePasswordRequest):
@@ -182,9 +182,9 @@ async def asyncio(
 
      Only with an access token (an API key is refused, whatever its permissions) and the
     current password. Every session of the account ends (its refresh tokens are revoked and
-    access tokens issued before are refused); the answer carries a new token pair for the caller. Wrong
-    current passwords count
-    towards the login throttle of the account.
+    access tokens issued before are refused); the answer carries a new token pair for the
+    caller. Wrong current passwords count towards the login throttle of the account, and the
+    check shares the logins' bound on password checks running at once.
 
     Args:
         body (ChangePasswordRequest):

@@ -99,7 +99,9 @@ def sync_detailed(
     """Uploads an audio file (tenant users).
 
      The size limit is the smaller of the server's upload limit and the tenant's remaining
-    storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+    storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
+    `default_storage_quota_mb`); files and job outputs both count against the quota, and so
+    do the tenant's uploads in progress.
 
     Args:
         body (FileUploadForm): Multipart schema for the OpenAPI document.
@@ -131,7 +133,9 @@ def sync(
     """Uploads an audio file (tenant users).
 
      The size limit is the smaller of the server's upload limit and the tenant's remaining
-    storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+    storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
+    `default_storage_quota_mb`); files and job outputs both count against the quota, and so
+    do the tenant's uploads in progress.
 
     Args:
         body (FileUploadForm): Multipart schema for the OpenAPI document.
@@ -158,7 +162,9 @@ async def asyncio_detailed(
     """Uploads an audio file (tenant users).
 
      The size limit is the smaller of the server's upload limit and the tenant's remaining
-    storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+    storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
+    `default_storage_quota_mb`); files and job outputs both count against the quota, and so
+    do the tenant's uploads in progress.
 
     Args:
         body (FileUploadForm): Multipart schema for the OpenAPI document.
@@ -188,7 +194,9 @@ async def asyncio(
     """Uploads an audio file (tenant users).
 
      The size limit is the smaller of the server's upload limit and the tenant's remaining
-    storage quota (its plan's `storage_quota_mb`, or the tenant's own override).
+    storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
+    `default_storage_quota_mb`); files and job outputs both count against the quota, and so
+    do the tenant's uploads in progress.
 
     Args:
         body (FileUploadForm): Multipart schema for the OpenAPI document.
