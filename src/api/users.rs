@@ -103,6 +103,8 @@ pub struct UserListQuery {
 }
 
 /// Creates a user.
+///
+/// Needs an access token: API keys cannot create accounts that sign in with a password.
 #[utoipa::path(tag = "users", request_body = CreateUserRequest, responses((status = 201, body = UserView), WriteErrors))]
 #[post("/users")]
 pub async fn create_user(
@@ -111,6 +113,13 @@ pub async fn create_user(
     body: web::Json<CreateUserRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::UsersWrite)?;
+    // A new account comes with a password that signs in with the account's whole role: a key
+    // could otherwise mint itself a login beyond its own permissions.
+    if matches!(authed.principal.credential, Credential::ApiKey { .. }) {
+        return Err(ApiError::forbidden(
+            "API keys cannot create accounts that sign in with a password: sign in and send the access token",
+        ));
+    }
     let body = body.into_inner();
     let email = super::normalize_email(&body.email);
     let mut v = Validator::default();

@@ -148,7 +148,22 @@ api_test!(a_key_of_any_scope_cannot_set_a_password, |app| {
         }
         let r = change_password(&app, Cred::XApiKey(&key), PASSWORD, NEW_PASSWORD).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{perms:?}: {}", r.body);
+        // Nor mint a new account whose password it knows (a login with a whole role).
+        let r = app
+            .call(
+                Method::POST,
+                "/v1/users",
+                Cred::Bearer(&key),
+                Some(json!({"email": "minted@a.test", "password": NEW_PASSWORD, "role": "tenant_admin"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{perms:?}: {}", r.body);
     }
+    assert_eq!(
+        app.login_response("minted@a.test", NEW_PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED,
+        "no account was created"
+    );
     for email in ["admin@a.test", "member@a.test"] {
         assert_eq!(
             app.login_response(email, PASSWORD).await.status,

@@ -39,7 +39,10 @@ pub fn mark_used(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<bool,
     let n = diesel::update(
         rt::refresh_tokens
             .filter(rt::id.eq(id.to_string()))
-            .filter(rt::used_at.is_null()),
+            .filter(rt::used_at.is_null())
+            // A token revoked (password change, logout) while this refresh ran must not be
+            // spent: on PostgreSQL the earlier read may predate that revocation.
+            .filter(rt::revoked_at.is_null()),
     )
     .set(rt::used_at.eq(Some(at)))
     .execute(conn)?;
