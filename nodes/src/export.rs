@@ -691,6 +691,33 @@ mod tests {
             .run(inputs, json!({"max_line_length": 3}), &ctx)
             .unwrap_err();
         assert!(e.message.contains("max_line_length"), "{}", e.message);
+        for (bad, field) in [
+            (json!({"max_cps": 2}), "max_cps"),
+            (json!({"min_duration": 8.0}), "min_duration"),
+            (json!({"max_duration": 0.5}), "max_duration"),
+            (json!({"min_gap": 2.0}), "min_gap"),
+            (json!({"min_words": 0}), "min_words"),
+            (json!({"isolated_pause": -1.0}), "isolated_pause"),
+        ] {
+            let e = ExportNode.validate_params(&bad).unwrap_err();
+            assert!(e.message.contains(field), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn schema_defaults_are_the_param_defaults() {
+        let schema = params_schema();
+        let defaults: serde_json::Map<String, serde_json::Value> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v["default"].clone()))
+            .collect();
+        let from_schema: ExportParams = parse_params(defaults.into()).unwrap();
+        assert_eq!(
+            serde_json::to_value(from_schema).unwrap(),
+            serde_json::to_value(ExportParams::default()).unwrap()
+        );
     }
 
     const STORY: &[(&str, &str)] = &[
@@ -779,6 +806,67 @@ mod tests {
             duration: t,
             segments,
         }
+    }
+
+    #[test]
+    fn word_timed_srt_vtt_lrc_exact() {
+        // Whisper-like segments cut mid-sentence; the cues follow the words instead.
+        let words = |list: &[(f64, f64, &str)]| -> Vec<Word> {
+            list.iter()
+                .map(|&(start, end, text)| Word {
+                    start,
+                    end,
+                    text: text.into(),
+                    probability: 0.9,
+                    speaker: None,
+                })
+                .collect()
+        };
+        let mut a = seg(0, 0.5, 2.3, "Thank you all for coming. We will", None);
+        a.words = Some(words(&[
+            (0.5, 0.8, "Thank"),
+            (0.85, 1.0, "you"),
+            (1.05, 1.2, "all"),
+            (1.25, 1.4, "for"),
+            (1.45, 1.9, "coming."),
+            (2.0, 2.1, "We"),
+            (2.15, 2.3, "will"),
+        ]));
+        let mut b = seg(1, 2.35, 3.1, "start in a minute.", None);
+        b.words = Some(words(&[
+            (2.35, 2.6, "start"),
+            (2.65, 2.7, "in"),
+            (2.75, 2.8, "a"),
+            (2.85, 3.1, "minute."),
+        ]));
+        let t = Transcript {
+            language: "en".into(),
+            language_probability: None,
+            duration: 5.0,
+            segments: vec![a, b],
+        };
+        let p = ExportParams::default();
+        assert_eq!(
+            to_srt(&t, &p),
+            "1\n00:00:00,500 --> 00:00:03,100\nThank you all for coming.\nWe will start in a minute.\n\n"
+        );
+        assert_eq!(
+            to_vtt(&t, &p),
+            "WEBVTT\n\n00:00:00.500 --> 00:00:03.100\nThank you all for coming.\nWe will start in a minute.\n\n"
+        );
+        assert_eq!(
+            to_lrc(&t, &p),
+            "[by:voxflow]\n[00:00.50]Thank you all for coming. We will start in a minute.\n"
+        );
+        // TXT and TSV stay per segment.
+        assert_eq!(
+            to_txt(&t, &p),
+            "Thank you all for coming. We will\nstart in a minute.\n"
+        );
+        // Words that do not spell the segment text (e.g. a translated text): segment fallback.
+        let mut tr = t.clone();
+        tr.segments[1].text = "commencer dans une minute.".into();
+        assert_eq!(cues(&tr, &p), segment_cues(&tr, &p));
     }
 
     #[test]

@@ -743,4 +743,84 @@ mod tests {
         let c = &cues[0];
         assert!(c.text().chars().count() as f64 / (c.end - c.start) <= p.max_cps);
     }
+
+    fn cue(start: f64, end: f64, lines: &[&str], speaker: Option<&str>) -> Cue {
+        Cue {
+            start,
+            end,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            speaker: speaker.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn score_reports_each_rule_and_all() {
+        let p = SegmentParams::default();
+        let cues = [
+            // passes everything
+            cue(0.0, 2.0, &["A short and tidy line."], None),
+            // 0.3 s on screen (too short, 73 cps) and touching the next cue (no gap)
+            cue(2.1, 2.4, &["This cue flashes by far too quickly."], None),
+            // a line of 50 characters, three lines, 8 s on screen
+            cue(
+                2.4,
+                10.4,
+                &[
+                    "This line is much longer than forty-two characters",
+                    "two",
+                    "three",
+                ],
+                None,
+            ),
+            // two words alone between close cues: an orphan
+            cue(10.5, 11.5, &["he was."], None),
+            // two words, but isolated by a long pause before and a speaker change after
+            cue(13.0, 14.0, &["Thank you."], None),
+            cue(14.1, 16.0, &["You are most welcome."], Some("B")),
+        ];
+        let s = score_cues(&cues, &p);
+        let sixth = |k: f64| k / 6.0;
+        assert_eq!(s.cues, 6);
+        assert_eq!(s.line_length, sixth(5.0));
+        assert_eq!(s.line_count, sixth(5.0));
+        assert_eq!(s.min_duration, sixth(5.0));
+        assert_eq!(s.max_duration, sixth(5.0));
+        assert_eq!(s.reading_speed, sixth(5.0));
+        assert_eq!(s.gap, sixth(5.0));
+        assert_eq!(s.no_orphan, sixth(5.0));
+        assert_eq!(s.all, sixth(3.0));
+        assert_eq!(score_cues(&[], &p).all, 1.0);
+        // 17 cps (children's programmes) is stricter: 21 characters in 1.2 s fails it.
+        let c = [cue(0.0, 1.2, &["Twenty-one characters"], None)];
+        assert_eq!(score_cues(&c, &p).reading_speed, 1.0);
+        let kids = SegmentParams {
+            max_cps: 17.0,
+            ..SegmentParams::default()
+        };
+        assert_eq!(score_cues(&c, &kids).reading_speed, 0.0);
+    }
+
+    #[test]
+    fn parses_srt_and_vtt() {
+        let srt =
+            "1\r\n00:00:01,234 --> 00:00:03,000\r\n[SPEAKER_00] Hello there,\r\nmy friend.\r\n\r\n\
+                   2\r\n01:01:01,500 --> 01:01:03,005\r\n<i>Bye.</i>\r\n";
+        let want = vec![
+            cue(
+                1.234,
+                3.0,
+                &["Hello there,", "my friend."],
+                Some("SPEAKER_00"),
+            ),
+            cue(3661.5, 3663.005, &["Bye."], None),
+        ];
+        assert_eq!(parse_subtitles(srt), want);
+        let vtt = "WEBVTT\n\nNOTE a comment\n\n00:00:01.234 --> 00:00:03.000 align:start\n\
+                   <v SPEAKER_00>Hello there,\nmy friend.\n\ncue-2\n01:01:01.500 --> 01:01:03.005\nBye.\n";
+        assert_eq!(parse_subtitles(vtt), want);
+        assert_eq!(
+            parse_subtitles("WEBVTT\n\n00:01.000 --> 00:02.500\nShort form.\n")[0].start,
+            1.0
+        );
+    }
 }
