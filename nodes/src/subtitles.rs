@@ -42,6 +42,9 @@ pub struct SegmentParams {
     pub min_words: usize,
     /// Seconds of silence (between cues) that make short speech isolated.
     pub isolated_pause: f64,
+    /// Speaker labels are shown as `[NAME] ` at the start of the first line (SRT), so their
+    /// width counts toward that line. Not a rule of [`score_cues`].
+    pub label_in_text: bool,
 }
 
 impl Default for SegmentParams {
@@ -55,6 +58,7 @@ impl Default for SegmentParams {
             max_cps: 20.0,
             min_words: 3,
             isolated_pause: 1.0,
+            label_in_text: false,
         }
     }
 }
@@ -72,6 +76,18 @@ impl Cue {
     /// The cue's lines joined by single spaces.
     pub fn text(&self) -> String {
         self.lines.join(" ")
+    }
+
+    /// [`Cue::text`] without a leading `[speaker] ` label: the spoken words.
+    pub fn words(&self) -> String {
+        let text = self.text();
+        match &self.speaker {
+            Some(s) => text
+                .strip_prefix(&format!("[{s}] "))
+                .map(str::to_owned)
+                .unwrap_or(text),
+            None => text,
+        }
     }
 }
 
@@ -156,12 +172,23 @@ fn imbalance(top: usize, bottom: usize) -> f64 {
 /// Lay `words` out in as few lines as fit `max_len` (at most `max_lines`), choosing the best
 /// breaks. Returns the lines and their cost; the cost is `HARD` or more when they do not fit.
 pub fn layout(words: &[&str], max_len: usize, max_lines: usize) -> (Vec<String>, f64) {
+    layout_with(words, max_len, max_lines, 0)
+}
+
+/// [`layout`] with the first `reserve` characters of the first line taken (by a speaker label
+/// shown in the text).
+pub fn layout_with(
+    words: &[&str],
+    max_len: usize,
+    max_lines: usize,
+    reserve: usize,
+) -> (Vec<String>, f64) {
     let n = words.len();
     if n == 0 {
         return (Vec::new(), 0.0);
     }
-    if chars(words) <= max_len || n == 1 {
-        let over = chars(words) > max_len;
+    if chars(words) + reserve <= max_len || n == 1 {
+        let over = chars(words) + reserve > max_len;
         return (vec![words.join(" ")], if over { HARD * 100.0 } else { 0.0 });
     }
     for m in 2..=max_lines.max(1) {
@@ -172,7 +199,7 @@ pub fn layout(words: &[&str], max_len: usize, max_lines: usize) -> (Vec<String>,
             for l in 1..=m {
                 let mut cand: Option<(f64, usize, usize)> = None;
                 for e in k + 1..=n {
-                    let len = chars(&words[k..e]);
+                    let len = chars(&words[k..e]) + if k == 0 { reserve } else { 0 };
                     if len > max_len {
                         break;
                     }
@@ -206,11 +233,17 @@ pub fn layout(words: &[&str], max_len: usize, max_lines: usize) -> (Vec<String>,
 }
 
 /// Where cue `i..j` of `w` ends and how long it may stay, given the next word.
-fn cue_end(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, sep: f64) -> (f64, f64) {
+/// `extra`: characters shown besides the words (a speaker label).
+fn cue_end(
+    w: &[TimedWord],
+    (i, j, extra): (usize, usize, usize),
+    p: &SegmentParams,
+    sep: f64,
+) -> (f64, f64) {
     let start = w[i].start;
     let speech_end = w[i..j].iter().map(|x| x.end).fold(start, f64::max);
     let texts: Vec<&str> = w[i..j].iter().map(|x| x.text.as_str()).collect();
-    let need = (chars(&texts) as f64 / p.max_cps).max(p.min_duration);
+    let need = ((chars(&texts) + extra) as f64 / p.max_cps).max(p.min_duration);
     let desired = speech_end.max((start + need).min(start + p.max_duration));
     let end = match w.get(j) {
         Some(next) => desired.min(next.start - sep),
@@ -224,18 +257,31 @@ fn speaker_change(w: &[TimedWord], k: usize) -> bool {
 }
 
 /// Whether short cue `i..j` is isolated speech (silence or a speaker change on both sides).
-fn isolated(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams) -> bool {
+fn isolated(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool) -> bool {
     let before = i == 0 || speaker_change(w, i) || w[i].start - w[i - 1].end >= p.isolated_pause;
     let after = j == w.len() || speaker_change(w, j) || {
-        let (_, end) = cue_end(w, i, j, p, p.min_gap);
+        let (_, end) = cue_end(w, (i, j, reserve(w, i, p, label)), p, p.min_gap);
         w[j].start - end >= p.isolated_pause
     };
     before && after
 }
 
-fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams) -> f64 {
+/// Width of the speaker label shown before cue text starting at word `i`, if any.
+fn reserve(w: &[TimedWord], i: usize, p: &SegmentParams, label: bool) -> usize {
+    match (&w[i].speaker, label && p.label_in_text) {
+        (Some(s), true) => s.chars().count() + 3,
+        _ => 0,
+    }
+}
+
+fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool) -> f64 {
     let texts: Vec<&str> = w[i..j].iter().map(|x| x.text.as_str()).collect();
-    let (lines, mut cost) = layout(&texts, p.max_line_length, p.max_lines);
+    let (lines, mut cost) = layout_with(
+        &texts,
+        p.max_line_length,
+        p.max_lines,
+        reserve(w, i, p, label),
+    );
     cost += PER_CUE;
     // A sentence that ends inside a line rather than at a line or cue break.
     let mut pos = 0;
@@ -258,16 +304,17 @@ fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams) -> f64 {
     if speech > p.max_duration {
         cost += HARD * 10.0 + HARD * (speech - p.max_duration);
     }
-    let (start, end) = cue_end(w, i, j, p, p.min_gap);
+    let extra = reserve(w, i, p, label);
+    let (start, end) = cue_end(w, (i, j, extra), p, p.min_gap);
     let dur = end - start;
     if dur + 1e-9 < p.min_duration {
         cost += HARD;
     }
-    let cps = chars(&texts) as f64 / dur;
+    let cps = (chars(&texts) + extra) as f64 / dur;
     if cps > p.max_cps + 1e-9 {
         cost += HARD * 0.2 * (1.0 + cps - p.max_cps);
     }
-    if j - i < p.min_words && !isolated(w, i, j, p) {
+    if j - i < p.min_words && !isolated(w, i, j, p, label) {
         cost += HARD;
     }
     cost
@@ -304,7 +351,7 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
             if i + 1 < j && (len > cap || span > p.max_duration) {
                 break;
             }
-            let c = best[i] + cue_cost(&w, i, j, p);
+            let c = best[i] + cue_cost(&w, i, j, p, label);
             if c < best[j] {
                 best[j] = c;
                 from[j] = i;
@@ -320,7 +367,7 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
     bounds.reverse();
     let short_isolated: Vec<bool> = bounds
         .iter()
-        .map(|&(i, j)| j - i < p.min_words && isolated(&w, i, j, p))
+        .map(|&(i, j)| j - i < p.min_words && isolated(&w, i, j, p, label))
         .collect();
     bounds
         .iter()
@@ -332,12 +379,18 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
             } else {
                 p.min_gap
             };
-            let (start, end) = cue_end(&w, i, j, p, sep);
+            let (start, end) = cue_end(&w, (i, j, reserve(&w, i, p, label)), p, sep);
             let texts: Vec<&str> = w[i..j].iter().map(|x| x.text.as_str()).collect();
             Cue {
                 start,
                 end,
-                lines: layout(&texts, p.max_line_length, p.max_lines).0,
+                lines: layout_with(
+                    &texts,
+                    p.max_line_length,
+                    p.max_lines,
+                    reserve(&w, i, p, label),
+                )
+                .0,
                 speaker: if label { w[i].speaker.clone() } else { None },
             }
         })
@@ -383,7 +436,7 @@ pub fn score_cues(cues: &[Cue], p: &SegmentParams) -> Compliance {
             dur <= p.max_duration + TOL,
             dur > 0.0 && text.chars().count() as f64 / dur <= p.max_cps + 0.05,
             gap_after.is_none_or(|g| g + TOL >= p.min_gap),
-            text.split_whitespace().count() >= p.min_words
+            c.words().split_whitespace().count() >= p.min_words
                 || (quiet(k.checked_sub(1).map(|b| &cues[b]), gap_before)
                     && quiet(cues.get(k + 1), gap_after)),
         ];
@@ -432,8 +485,9 @@ fn strip_tags(s: &str) -> String {
     out
 }
 
-/// Parse SRT or WebVTT text into cues. Speakers come from a VTT `<v Name>` tag or a leading
-/// `[Name] ` label (both removed from the text); other tags are stripped.
+/// Parse SRT or WebVTT text into cues. Speakers come from a VTT `<v Name>` tag (removed, as it
+/// is not displayed) or a leading `[Name] ` label (kept in the line: it is displayed); other
+/// tags are stripped. [`Cue::words`] leaves such a label out.
 pub fn parse_subtitles(text: &str) -> Vec<Cue> {
     let text = text.replace("\r\n", "\n");
     let mut out = Vec::new();
@@ -462,9 +516,9 @@ pub fn parse_subtitles(text: &str) -> Vec<Cue> {
                         l = rest[close + 1..].to_owned();
                     }
                 } else if let Some(rest) = l.strip_prefix('[') {
+                    // Shown on screen, so it stays in the line (and counts toward its length).
                     if let Some(close) = rest.find("] ") {
                         speaker = Some(rest[..close].to_owned());
-                        l = rest[close + 2..].to_owned();
                     }
                 }
             }
@@ -814,7 +868,10 @@ mod tests {
             ),
             cue(3661.5, 3663.005, &["Bye."], None),
         ];
-        assert_eq!(parse_subtitles(srt), want);
+        let mut srt_want = want.clone();
+        srt_want[0].lines[0] = "[SPEAKER_00] Hello there,".into();
+        assert_eq!(parse_subtitles(srt), srt_want);
+        assert_eq!(srt_want[0].words(), "Hello there, my friend.");
         let vtt = "WEBVTT\n\nNOTE a comment\n\n00:00:01.234 --> 00:00:03.000 align:start\n\
                    <v SPEAKER_00>Hello there,\nmy friend.\n\ncue-2\n01:01:01.500 --> 01:01:03.005\nBye.\n";
         assert_eq!(parse_subtitles(vtt), want);
