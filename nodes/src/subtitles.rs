@@ -198,8 +198,9 @@ pub fn layout_with(
         for k in (0..n).rev() {
             for l in 1..=m {
                 let mut cand: Option<(f64, usize, usize)> = None;
+                let mut len = if k == 0 { reserve } else { 0 };
                 for e in k + 1..=n {
-                    let len = chars(&words[k..e]) + if k == 0 { reserve } else { 0 };
+                    len += words[e - 1].chars().count() + usize::from(e > k + 1);
                     if len > max_len {
                         break;
                     }
