@@ -2,12 +2,19 @@
 //!
 //! * SRT `00:00:01,234`, VTT `00:00:01.234`, LRC `[mm:ss.xx]`, TSV start/end in integer
 //!   milliseconds with a `start\tend\ttext` header (as whisper.cpp writes it).
-//! * Cue text is wrapped to `max_line_length` characters, at most `max_lines` lines per cue;
-//!   longer text is split into several cues with time shared by character count.
+//! * SRT, WebVTT and LRC cues come from word timestamps when every segment has words that spell
+//!   its text: [`crate::subtitles::segment_words`] applies the professional rules (line length,
+//!   lines, duration, gap, reading speed, break quality, orphans, speaker changes; defaults from
+//!   the Netflix Timed Text Style Guide, see that module). Otherwise (no word timestamps) cue
+//!   text is wrapped to `max_line_length` characters, at most `max_lines` lines per cue; longer
+//!   text is split into several cues with time shared by character count, and LRC has one line
+//!   per segment.
 //! * Segments with a `speaker` are labelled `[SPEAKER_00] text` (VTT: `<v SPEAKER_00>`).
 
 use crate::error::{parse_params, NodeError};
 use crate::manifest::{NodeManifest, PortSpec, PortType, JSON_SCHEMA_DIALECT};
+pub use crate::subtitles::Cue;
+use crate::subtitles::{segment_words, SegmentParams, TimedWord};
 use crate::types::{FileContent, FileValue, Transcript};
 use crate::{inputs, Node, NodeCtx, NodeInputs, NodeOutputs, PortValue};
 use serde::{Deserialize, Serialize};
@@ -59,6 +66,18 @@ pub struct ExportParams {
     pub max_line_length: usize,
     pub max_lines: usize,
     pub include_speaker: bool,
+    /// Seconds on screen at least (Netflix: 5/6 s; word-timed cues only, as below).
+    pub min_duration: f64,
+    /// Seconds on screen at most (Netflix: 7 s).
+    pub max_duration: f64,
+    /// Seconds between cues that would touch (Netflix: 2 frames, 2/24 s rounded up).
+    pub min_gap: f64,
+    /// Characters per second at most (Netflix English: 20 adult, 17 children's).
+    pub max_cps: f64,
+    /// Fewer words than this make an orphan cue, allowed only for isolated speech.
+    pub min_words: usize,
+    /// Seconds of silence around short speech that make it isolated.
+    pub isolated_pause: f64,
 }
 
 impl Default for ExportParams {
@@ -68,6 +87,12 @@ impl Default for ExportParams {
             max_line_length: 42,
             max_lines: 2,
             include_speaker: true,
+            min_duration: 0.834,
+            max_duration: 7.0,
+            min_gap: 0.084,
+            max_cps: 20.0,
+            min_words: 3,
+            isolated_pause: 1.0,
         }
     }
 }
@@ -83,7 +108,43 @@ impl ExportParams {
         if !(1..=4).contains(&self.max_lines) {
             return Err(NodeError::invalid_field("max_lines", "must be 1..=4"));
         }
+        if !(1.0..=60.0).contains(&self.max_duration) {
+            return Err(NodeError::invalid_field("max_duration", "must be 1..=60"));
+        }
+        if !(0.0..=self.max_duration).contains(&self.min_duration) {
+            return Err(NodeError::invalid_field(
+                "min_duration",
+                "must be 0..=max_duration",
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.min_gap) {
+            return Err(NodeError::invalid_field("min_gap", "must be 0..=1"));
+        }
+        if !(5.0..=60.0).contains(&self.max_cps) {
+            return Err(NodeError::invalid_field("max_cps", "must be 5..=60"));
+        }
+        if !(1..=10).contains(&self.min_words) {
+            return Err(NodeError::invalid_field("min_words", "must be 1..=10"));
+        }
+        if !(0.0..=10.0).contains(&self.isolated_pause) {
+            return Err(NodeError::invalid_field("isolated_pause", "must be 0..=10"));
+        }
         Ok(())
+    }
+
+    /// The segmentation rules these params set.
+    pub fn rules(&self) -> SegmentParams {
+        SegmentParams {
+            max_line_length: self.max_line_length,
+            max_lines: self.max_lines,
+            min_duration: self.min_duration,
+            max_duration: self.max_duration,
+            min_gap: self.min_gap,
+            max_cps: self.max_cps,
+            min_words: self.min_words,
+            isolated_pause: self.isolated_pause,
+            label_in_text: false,
+        }
     }
 }
 
@@ -149,17 +210,49 @@ pub fn wrap(text: &str, max: usize) -> Vec<String> {
     lines
 }
 
-/// One rendered cue.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Cue {
-    pub start: f64,
-    pub end: f64,
-    pub lines: Vec<String>,
-    pub speaker: Option<String>,
+/// The transcript's words with their speakers, when every non-blank segment has word
+/// timestamps whose texts, joined by spaces, are the segment's text (so subtitles carry the
+/// transcript text exactly); `None` otherwise.
+pub fn timed_words(t: &Transcript) -> Option<Vec<TimedWord>> {
+    let mut out = Vec::new();
+    let mut any = false;
+    for seg in &t.segments {
+        let text: Vec<&str> = seg.text.split_whitespace().collect();
+        if text.is_empty() {
+            continue;
+        }
+        let words = seg.words.as_ref()?;
+        let spelled: Vec<&str> = words
+            .iter()
+            .flat_map(|w| w.text.split_whitespace())
+            .collect();
+        if spelled != text {
+            return None;
+        }
+        for w in words.iter().filter(|w| !w.text.trim().is_empty()) {
+            any = true;
+            out.push(TimedWord {
+                start: w.start,
+                end: w.end,
+                text: w.text.split_whitespace().collect::<Vec<_>>().join(" "),
+                speaker: w.speaker.clone().or_else(|| seg.speaker.clone()),
+            });
+        }
+    }
+    any.then_some(out)
 }
 
-/// Turn segments into cues of at most `max_lines` wrapped lines.
+/// SRT/VTT/LRC cues: segmented from word timestamps when the transcript has them (see
+/// [`timed_words`]), otherwise [`segment_cues`].
 pub fn cues(t: &Transcript, p: &ExportParams) -> Vec<Cue> {
+    match timed_words(t) {
+        Some(words) => segment_words(&words, &p.rules(), p.include_speaker),
+        None => segment_cues(t, p),
+    }
+}
+
+/// Turn segments into cues of at most `max_lines` wrapped lines (no word timestamps).
+pub fn segment_cues(t: &Transcript, p: &ExportParams) -> Vec<Cue> {
     let mut out = Vec::new();
     for seg in &t.segments {
         let speaker = if p.include_speaker {
@@ -208,7 +301,17 @@ fn speaker_prefix(speaker: &Option<String>) -> String {
 
 pub fn to_srt(t: &Transcript, p: &ExportParams) -> String {
     let mut s = String::new();
-    for (i, c) in cues(t, p).iter().enumerate() {
+    let cues = match timed_words(t) {
+        Some(words) => {
+            let rules = SegmentParams {
+                label_in_text: true,
+                ..p.rules()
+            };
+            segment_words(&words, &rules, p.include_speaker)
+        }
+        None => segment_cues(t, p),
+    };
+    for (i, c) in cues.iter().enumerate() {
         let _ = writeln!(
             s,
             "{}\n{} --> {}",
@@ -277,6 +380,18 @@ pub fn to_tsv(t: &Transcript, p: &ExportParams) -> String {
 
 pub fn to_lrc(t: &Transcript, p: &ExportParams) -> String {
     let mut s = String::from("[by:voxflow]\n");
+    if let Some(words) = timed_words(t) {
+        for c in segment_words(&words, &p.rules(), p.include_speaker) {
+            let _ = writeln!(
+                s,
+                "{}{}{}",
+                lrc_time(c.start),
+                speaker_prefix(&c.speaker),
+                c.text()
+            );
+        }
+        return s;
+    }
     for seg in &t.segments {
         let text = seg.text.trim().replace('\n', " ");
         if text.is_empty() {
@@ -324,7 +439,31 @@ fn params_schema() -> serde_json::Value {
                 "title": "Max lines per cue", "x-ui": {"widget": "number", "advanced": true}},
             "include_speaker": {"type": "boolean", "default": true, "title": "Speaker labels",
                 "description": "Prefix cues with the segment's speaker when it has one.",
-                "x-ui": {"widget": "checkbox", "advanced": true}}
+                "x-ui": {"widget": "checkbox", "advanced": true}},
+            "min_duration": {"type": "number", "minimum": 0, "maximum": 60, "default": 0.834,
+                "title": "Min cue duration (s)",
+                "description": "Seconds a word-timed cue stays on screen at least (Netflix: 5/6 s).",
+                "x-ui": {"widget": "number", "step": 0.001, "advanced": true}},
+            "max_duration": {"type": "number", "minimum": 1, "maximum": 60, "default": 7.0,
+                "title": "Max cue duration (s)",
+                "description": "Seconds a word-timed cue stays on screen at most (Netflix: 7 s).",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "min_gap": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.084,
+                "title": "Gap between cues (s)",
+                "description": "Gap kept between cues that would touch (Netflix: 2 frames).",
+                "x-ui": {"widget": "number", "step": 0.001, "advanced": true}},
+            "max_cps": {"type": "number", "minimum": 5, "maximum": 60, "default": 20.0,
+                "title": "Max reading speed (chars/s)",
+                "description": "Characters per second at most (Netflix English: 20 adult, 17 children's).",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "min_words": {"type": "integer", "minimum": 1, "maximum": 10, "default": 3,
+                "title": "Min words per cue",
+                "description": "Shorter cues are merged unless the speech is isolated.",
+                "x-ui": {"widget": "number", "advanced": true}},
+            "isolated_pause": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
+                "title": "Isolating pause (s)",
+                "description": "Silence around short speech that lets it stand as its own cue.",
+                "x-ui": {"widget": "number", "advanced": true}}
         }
     })
 }
@@ -563,5 +702,223 @@ mod tests {
             .run(inputs, json!({"max_line_length": 3}), &ctx)
             .unwrap_err();
         assert!(e.message.contains("max_line_length"), "{}", e.message);
+        for (bad, field) in [
+            (json!({"max_cps": 2}), "max_cps"),
+            (json!({"min_duration": 8.0}), "min_duration"),
+            (json!({"max_duration": 0.5}), "max_duration"),
+            (json!({"min_gap": 2.0}), "min_gap"),
+            (json!({"min_words": 0}), "min_words"),
+            (json!({"isolated_pause": -1.0}), "isolated_pause"),
+        ] {
+            let e = ExportNode.validate_params(&bad).unwrap_err();
+            assert!(e.message.contains(field), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn schema_defaults_are_the_param_defaults() {
+        let schema = params_schema();
+        let defaults: serde_json::Map<String, serde_json::Value> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v["default"].clone()))
+            .collect();
+        let from_schema: ExportParams = parse_params(defaults.into()).unwrap();
+        assert_eq!(
+            serde_json::to_value(from_schema).unwrap(),
+            serde_json::to_value(ExportParams::default()).unwrap()
+        );
+    }
+
+    const STORY: &[(&str, &str)] = &[
+        (
+            "SPEAKER_00",
+            "Good morning, and thank you all for coming in so early today. \
+            We have a lot to get through before lunch, so I will keep the introduction short. \
+            As most of you know, the new building opens in the spring, and the move will affect \
+            every team on this floor.",
+        ),
+        (
+            "SPEAKER_01",
+            "Sorry to interrupt, but do we know which week?",
+        ),
+        (
+            "SPEAKER_00",
+            "Not yet. The contractor has promised a date by the end of the month, \
+            although they have missed two of those already. What I can tell you is that the \
+            desks, the meeting rooms and the kitchen will all be ready on the first day.",
+        ),
+        ("SPEAKER_01", "Right."),
+        (
+            "SPEAKER_00",
+            "The second thing on the agenda is the budget. Last year we spent more \
+            on travel than on equipment, which nobody expected, and the finance office has \
+            asked every department to explain its plans in writing. I would like a short note \
+            from each of you by Friday. It does not have to be long; a paragraph or two is \
+            plenty, as long as the numbers are in it.",
+        ),
+        (
+            "SPEAKER_01",
+            "Should the note include the conference in October, or is that covered \
+            by the central training fund this year?",
+        ),
+        (
+            "SPEAKER_00",
+            "Include it. If the fund pays in the end, we simply move the line, but \
+            I would rather see it twice than not at all. Finally, a word about the holidays. \
+            Please put your dates in the shared calendar before the first of December, \
+            because the office will close for a week and we need cover for the phones.",
+        ),
+    ];
+
+    /// A multi-speaker meeting with realistic word timings (about 14 characters a second,
+    /// short pauses at commas, longer ones at sentence ends and turns), in Whisper-like
+    /// segments of up to 12 words.
+    fn meeting() -> Transcript {
+        let mut segments = Vec::new();
+        let mut t = 0.4;
+        for (speaker, text) in STORY {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            for chunk in words.chunks(12) {
+                let mut ws = Vec::new();
+                for word in chunk {
+                    let d = 0.1 + word.chars().count() as f64 / 14.0;
+                    ws.push(Word {
+                        start: t,
+                        end: t + d,
+                        text: (*word).into(),
+                        probability: 0.9,
+                        speaker: Some((*speaker).into()),
+                    });
+                    let last = word.chars().last().unwrap();
+                    t += d + match last {
+                        '.' | '?' | '!' => 0.5,
+                        ',' | ';' => 0.25,
+                        _ => 0.05,
+                    };
+                }
+                segments.push(Segment {
+                    id: segments.len() as u32,
+                    start: ws[0].start,
+                    end: ws.last().unwrap().end,
+                    text: chunk.join(" "),
+                    avg_logprob: -0.2,
+                    no_speech_prob: 0.01,
+                    words: Some(ws),
+                    speaker: Some((*speaker).into()),
+                });
+            }
+            t += 0.4;
+        }
+        Transcript {
+            language: "en".into(),
+            language_probability: None,
+            duration: t,
+            segments,
+        }
+    }
+
+    #[test]
+    fn word_timed_srt_vtt_lrc_exact() {
+        // Whisper-like segments cut mid-sentence; the cues follow the words instead.
+        let words = |list: &[(f64, f64, &str)]| -> Vec<Word> {
+            list.iter()
+                .map(|&(start, end, text)| Word {
+                    start,
+                    end,
+                    text: text.into(),
+                    probability: 0.9,
+                    speaker: None,
+                })
+                .collect()
+        };
+        let mut a = seg(0, 0.5, 2.3, "Thank you all for coming. We will", None);
+        a.words = Some(words(&[
+            (0.5, 0.8, "Thank"),
+            (0.85, 1.0, "you"),
+            (1.05, 1.2, "all"),
+            (1.25, 1.4, "for"),
+            (1.45, 1.9, "coming."),
+            (2.0, 2.1, "We"),
+            (2.15, 2.3, "will"),
+        ]));
+        let mut b = seg(1, 2.35, 3.1, "start in a minute.", None);
+        b.words = Some(words(&[
+            (2.35, 2.6, "start"),
+            (2.65, 2.7, "in"),
+            (2.75, 2.8, "a"),
+            (2.85, 3.1, "minute."),
+        ]));
+        let t = Transcript {
+            language: "en".into(),
+            language_probability: None,
+            duration: 5.0,
+            segments: vec![a, b],
+        };
+        let p = ExportParams::default();
+        assert_eq!(
+            to_srt(&t, &p),
+            "1\n00:00:00,500 --> 00:00:03,100\nThank you all for coming.\nWe will start in a minute.\n\n"
+        );
+        assert_eq!(
+            to_vtt(&t, &p),
+            "WEBVTT\n\n00:00:00.500 --> 00:00:03.100\nThank you all for coming.\nWe will start in a minute.\n\n"
+        );
+        assert_eq!(
+            to_lrc(&t, &p),
+            "[by:voxflow]\n[00:00.50]Thank you all for coming. We will start in a minute.\n"
+        );
+        // TXT and TSV stay per segment.
+        assert_eq!(
+            to_txt(&t, &p),
+            "Thank you all for coming. We will\nstart in a minute.\n"
+        );
+        // Words that do not spell the segment text (e.g. a translated text): segment fallback.
+        let mut tr = t.clone();
+        tr.segments[1].text = "commencer dans une minute.".into();
+        assert_eq!(cues(&tr, &p), segment_cues(&tr, &p));
+    }
+
+    #[test]
+    fn word_timed_meeting_scores_at_least_98_percent_and_keeps_every_word() {
+        use crate::subtitles::{parse_subtitles, score_cues};
+        let t = meeting();
+        let without_words = Transcript {
+            segments: t
+                .segments
+                .iter()
+                .map(|s| Segment {
+                    words: None,
+                    ..s.clone()
+                })
+                .collect(),
+            ..t.clone()
+        };
+        for include_speaker in [true, false] {
+            let p = ExportParams {
+                include_speaker,
+                ..Default::default()
+            };
+            for (format, text, old) in [
+                ("srt", to_srt(&t, &p), to_srt(&without_words, &p)),
+                ("vtt", to_vtt(&t, &p), to_vtt(&without_words, &p)),
+            ] {
+                let parsed = parse_subtitles(&text);
+                let score = score_cues(&parsed, &p.rules());
+                // Before: today's segment-text cues for the same transcript.
+                let before = score_cues(&parse_subtitles(&old), &p.rules());
+                eprintln!(
+                    "{format} labels={include_speaker}\n after: {score:?}\nbefore: {before:?}"
+                );
+                // Without labels the file does not show that "Right." is another speaker's
+                // whole turn, so the scorer counts that one cue of 25 as an orphan.
+                let target = if include_speaker { 0.98 } else { 0.96 };
+                assert!(score.all >= target, "{format}: {score:?}\n{text}");
+                assert!(before.all < 0.98, "{format}: {before:?}");
+                let words: Vec<String> = parsed.iter().map(|c| c.words()).collect();
+                assert_eq!(words.join(" "), t.text(), "{format}");
+            }
+        }
     }
 }

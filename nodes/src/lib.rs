@@ -17,6 +17,7 @@ pub mod onnx;
 pub mod progress;
 pub mod registry;
 pub mod speakers;
+pub mod subtitles;
 pub mod translate;
 pub mod types;
 
