@@ -160,7 +160,9 @@ api_test!(a_key_of_any_scope_cannot_set_a_password, |app| {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{perms:?}: {}", r.body);
     }
     assert_eq!(
-        app.login_response("minted@a.test", NEW_PASSWORD).await.status,
+        app.login_response("minted@a.test", NEW_PASSWORD)
+            .await
+            .status,
         StatusCode::UNAUTHORIZED,
         "no account was created"
     );

@@ -51,9 +51,9 @@ test('VoxflowExportSubtitles: a non-Voxflow value on an input is refused clearly
 
 test('VoxflowExportSubtitles: numeric params arrive as numbers; junk is refused with the field name', async () => {
     const up = upstream()
-    const f = await new Node().init({ id: 'n_0', inputs: { "transcript": up, "max_line_length": '10' } }, '')
-    assert.equal(f.nodes.find((n: any) => n.id === 'n_0').data.params["max_line_length"], 10)
-    await assert.rejects(new Node().init({ id: 'n_0', inputs: { "transcript": up, "max_line_length": 'abc' } }, ''), /max_line_length/)
+    const f = await new Node().init({ id: 'n_0', inputs: { "transcript": up, "isolated_pause": '0' } }, '')
+    assert.equal(f.nodes.find((n: any) => n.id === 'n_0').data.params["isolated_pause"], 0)
+    await assert.rejects(new Node().init({ id: 'n_0', inputs: { "transcript": up, "isolated_pause": 'abc' } }, ''), /isolated_pause/)
 })
 
 void "VoxflowTranscript"

@@ -66,6 +66,36 @@ class VoxflowExportSubtitles implements INode {
             "additionalParams": true
         },
         {
+            "label": "Isolating pause (s)",
+            "name": "isolated_pause",
+            "type": "number",
+            "description": "Silence around short speech that lets it stand as its own cue. Range (0–10).",
+            "step": 0.1,
+            "default": 1,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Max reading speed (chars/s)",
+            "name": "max_cps",
+            "type": "number",
+            "description": "Characters per second at most (Netflix English: 20 adult, 17 children's). Range (5–60).",
+            "step": 0.1,
+            "default": 20,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Max cue duration (s)",
+            "name": "max_duration",
+            "type": "number",
+            "description": "Seconds a word-timed cue stays on screen at most (Netflix: 7 s). Range (1–60).",
+            "step": 0.1,
+            "default": 7,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
             "label": "Max line length",
             "name": "max_line_length",
             "type": "number",
@@ -82,6 +112,36 @@ class VoxflowExportSubtitles implements INode {
             "description": "Range (1–4).",
             "step": 1,
             "default": 2,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Min cue duration (s)",
+            "name": "min_duration",
+            "type": "number",
+            "description": "Seconds a word-timed cue stays on screen at least (Netflix: 5/6 s). Range (0–60).",
+            "step": 0.001,
+            "default": 0.834,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Gap between cues (s)",
+            "name": "min_gap",
+            "type": "number",
+            "description": "Gap kept between cues that would touch (Netflix: 2 frames). Range (0–1).",
+            "step": 0.001,
+            "default": 0.084,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
+            "label": "Min words per cue",
+            "name": "min_words",
+            "type": "number",
+            "description": "Shorter cues are merged unless the speech is isolated. Range (1–10).",
+            "step": 1,
+            "default": 3,
             "optional": true,
             "additionalParams": true
         }

@@ -48,6 +48,27 @@ export const SPEC: NodeSpec = {
             "default": true
         },
         {
+            "name": "isolated_pause",
+            "type": "number",
+            "default": 1,
+            "minimum": 0,
+            "maximum": 10
+        },
+        {
+            "name": "max_cps",
+            "type": "number",
+            "default": 20,
+            "minimum": 5,
+            "maximum": 60
+        },
+        {
+            "name": "max_duration",
+            "type": "number",
+            "default": 7,
+            "minimum": 1,
+            "maximum": 60
+        },
+        {
             "name": "max_line_length",
             "type": "integer",
             "default": 42,
@@ -60,6 +81,27 @@ export const SPEC: NodeSpec = {
             "default": 2,
             "minimum": 1,
             "maximum": 4
+        },
+        {
+            "name": "min_duration",
+            "type": "number",
+            "default": 0.834,
+            "minimum": 0,
+            "maximum": 60
+        },
+        {
+            "name": "min_gap",
+            "type": "number",
+            "default": 0.084,
+            "minimum": 0,
+            "maximum": 1
+        },
+        {
+            "name": "min_words",
+            "type": "integer",
+            "default": 3,
+            "minimum": 1,
+            "maximum": 10
         }
     ]
 }

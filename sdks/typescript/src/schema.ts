@@ -675,7 +675,10 @@ export interface paths {
         /** Lists users visible to the caller, newest first. */
         get: operations["list_users"];
         put?: never;
-        /** Creates a user. */
+        /**
+         * Creates a user.
+         * @description Needs an access token: API keys cannot create accounts that sign in with a password.
+         */
         post: operations["create_user"];
         delete?: never;
         options?: never;

@@ -88,6 +88,8 @@ def sync_detailed(
 ) -> Response[Problem | UserView]:
     """Creates a user.
 
+     Needs an access token: API keys cannot create accounts that sign in with a password.
+
     Args:
         body (CreateUserRequest):
 
@@ -117,6 +119,8 @@ def sync(
 ) -> Problem | UserView | None:
     """Creates a user.
 
+     Needs an access token: API keys cannot create accounts that sign in with a password.
+
     Args:
         body (CreateUserRequest):
 
@@ -140,6 +144,8 @@ async def asyncio_detailed(
     body: CreateUserRequest,
 ) -> Response[Problem | UserView]:
     """Creates a user.
+
+     Needs an access token: API keys cannot create accounts that sign in with a password.
 
     Args:
         body (CreateUserRequest):
@@ -167,6 +173,8 @@ async def asyncio(
     body: CreateUserRequest,
 ) -> Problem | UserView | None:
     """Creates a user.
+
+     Needs an access token: API keys cannot create accounts that sign in with a password.
 
     Args:
         body (CreateUserRequest):
