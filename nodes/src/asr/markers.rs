@@ -16,7 +16,9 @@
 //!     `the budget (in euros) grew` is left alone;
 //!   * music symbols are removed (lyrics between them stay: `♪ la la ♪` → `la la`).
 //!
-//!   Whitespace is then collapsed and the text re-trimmed.
+//!   Whitespace is then collapsed and the text re-trimmed; a text with no letter or digit
+//!   left (e.g. a lone `.` that tiny.en prints for quiet noise) becomes empty, and the
+//!   segment is dropped.
 
 /// Words that make an embedded `(…)` / `*…*` span a sound description (lower case).
 pub const SOUND_WORDS: &[&str] = &[
@@ -139,12 +141,10 @@ fn is_sound_description(content: &str) -> bool {
     let c = content.trim();
     c.chars()
         .all(|ch| ch.is_alphabetic() || matches!(ch, ' ' | '-' | '_' | '\''))
-        && c.split(|ch: char| ch == ' ' || ch == '-')
-            .filter(|w| !w.is_empty())
-            .any(|w| {
-                let w = w.to_lowercase();
-                SOUND_WORDS.contains(&w.as_str())
-            })
+        && c.split([' ', '-']).filter(|w| !w.is_empty()).any(|w| {
+            let w = w.to_lowercase();
+            SOUND_WORDS.contains(&w.as_str())
+        })
 }
 
 /// Whether `text` (trimmed) is nothing but sound markers, e.g. `[BLANK_AUDIO]`, `(music)`,
@@ -238,8 +238,8 @@ pub fn strip_marker_words(words: Vec<Word>) -> Vec<Word> {
             let close = closer(open).unwrap_or(']');
             if !t[open.len_utf8()..].contains(close) {
                 // A span over several words: find the word that closes it.
-                if let Some(k) = (i + 1..words.len().min(i + 12))
-                    .find(|&k| words[k].text.contains(close))
+                if let Some(k) =
+                    (i + 1..words.len().min(i + 12)).find(|&k| words[k].text.contains(close))
                 {
                     let joined = words[i..=k]
                         .iter()
@@ -300,7 +300,10 @@ mod tests {
             w("(laughs)"),
             w("world."),
         ];
-        let kept: Vec<String> = strip_marker_words(words).into_iter().map(|w| w.text).collect();
+        let kept: Vec<String> = strip_marker_words(words)
+            .into_iter()
+            .map(|w| w.text)
+            .collect();
         assert_eq!(kept, ["Hello", "the", "(in", "euros)", "(two)", "world."]);
     }
 
