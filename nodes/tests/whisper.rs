@@ -308,3 +308,100 @@ fn base_detects_spanish_and_translates() {
     assert!(en >= 3 && es <= 1, "not translated to English: {text}");
     assert!(wer(ES_TEXT, &text) > 0.7, "looks untranslated: {text}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Non-speech: whisper.cpp's sound markers (`[BLANK_AUDIO]`, `[MUSIC]`, …) never reach the
+// transcript unless `keep_sound_annotations` asks for them.
+// ---------------------------------------------------------------------------------------
+
+const NST_RATE: u32 = 16_000;
+
+fn pcm_input(samples: Vec<f32>) -> NodeInputs {
+    let duration_secs = samples.len() as f64 / NST_RATE as f64;
+    let mut i = NodeInputs::new();
+    i.insert(
+        "audio".into(),
+        PortValue::Audio(Arc::new(voxflow_nodes::AudioBuffer {
+            samples,
+            sample_rate: NST_RATE,
+            info: voxflow_nodes::AudioInfo {
+                duration_secs,
+                sample_rate: NST_RATE,
+                channels: 1,
+                codec: "pcm".into(),
+            },
+        })),
+    );
+    i
+}
+
+/// 30 s of digital silence.
+fn silence_30s() -> Vec<f32> {
+    vec![0.0; 30 * NST_RATE as usize]
+}
+
+/// 30 s of quiet white noise at -50 dBFS RMS from a seeded LCG (deterministic).
+fn quiet_noise_30s() -> Vec<f32> {
+    let rms = 10f32.powf(-50.0 / 20.0);
+    // Uniform in [-1, 1) has RMS 1/sqrt(3).
+    let scale = rms * 3f32.sqrt();
+    let mut state: u64 = 0x5eed_1234_abcd_ef01;
+    (0..30 * NST_RATE as usize)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let u = (state >> 40) as f32 / (1u64 << 24) as f32; // [0, 1)
+            (u * 2.0 - 1.0) * scale
+        })
+        .collect()
+}
+
+fn run_whisper(samples: Vec<f32>, params: serde_json::Value) -> (String, Transcript) {
+    let node = Registry::new().get("whisper.transcribe").unwrap();
+    let out = node.run(pcm_input(samples), params, &ctx()).unwrap();
+    let t = transcript(&out).clone();
+    let text = match &out["text"] {
+        PortValue::Text(s) => s.clone(),
+        other => panic!("{other:?}"),
+    };
+    (text, t)
+}
+
+#[test]
+fn silence_and_quiet_noise_give_empty_transcripts() {
+    let mut failures = Vec::new();
+    for model in ["tiny.en", "base"] {
+        for (name, clip) in [("silence", silence_30s()), ("noise", quiet_noise_30s())] {
+            let t0 = Instant::now();
+            let (text, t) = run_whisper(
+                clip,
+                json!({"model": model, "word_timestamps": true, "threads": 2}),
+            );
+            println!(
+                "{model} {name}: text {text:?}, {} segments, {:.2} s",
+                t.segments.len(),
+                t0.elapsed().as_secs_f64()
+            );
+            if !text.is_empty() || !t.segments.is_empty() {
+                failures.push(format!("{model} {name}: {text:?} {:?}", t.segments));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn keep_sound_annotations_is_accepted_and_keeps_markers() {
+    // tiny.en prints `[BLANK_AUDIO]` for 30 s of silence when asked to keep annotations.
+    let (text, t) = run_whisper(
+        silence_30s(),
+        json!({"model": "tiny.en", "keep_sound_annotations": true, "threads": 2}),
+    );
+    println!("tiny.en silence, keep_sound_annotations: {text:?}");
+    assert!(!text.is_empty(), "{:?}", t.segments);
+    assert!(
+        voxflow_nodes::asr::markers::is_sound_marker(&text),
+        "{text:?}"
+    );
+}

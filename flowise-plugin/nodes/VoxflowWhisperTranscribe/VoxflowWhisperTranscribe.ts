@@ -61,6 +61,15 @@ class VoxflowWhisperTranscribe implements INode {
             "additionalParams": true
         },
         {
+            "label": "Keep sound annotations",
+            "name": "keep_sound_annotations",
+            "type": "boolean",
+            "description": "Keep Whisper's non-speech markers such as [BLANK_AUDIO], [MUSIC], (laughs) or ♪ in the transcript. Off: non-speech tokens are suppressed and any marker left is removed, so silence gives an empty transcript.",
+            "default": false,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
             "label": "Language",
             "name": "language",
             "type": "asyncOptions",

@@ -58,6 +58,11 @@ export const SPEC: NodeSpec = {
             "default": null
         },
         {
+            "name": "keep_sound_annotations",
+            "type": "boolean",
+            "default": false
+        },
+        {
             "name": "language",
             "type": "string",
             "default": "auto"

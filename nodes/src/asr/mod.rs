@@ -1,6 +1,7 @@
 //! Speech recognition backends.
 
 pub(crate) mod callbacks;
+pub mod markers;
 pub mod whisper;
 
 /// Whisper's English name of a language code (`"en"` → `"english"`), as OpenAI's

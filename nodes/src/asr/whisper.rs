@@ -9,6 +9,7 @@
 //!   silences) and every timestamp is mapped back onto the original timeline.
 
 use super::callbacks::{full_with_callbacks, Callbacks};
+use super::markers;
 use crate::error::{parse_params, NodeError, NodeErrorKind};
 use crate::manifest::{NodeManifest, PortSpec, PortType, JSON_SCHEMA_DIALECT};
 use crate::progress::{CancelToken, Step, Steps};
@@ -277,6 +278,10 @@ pub struct WhisperParams {
     pub no_speech_threshold: f32,
     pub max_segment_length: u32,
     pub threads: u32,
+    /// Keep whisper.cpp's sound annotations (`[BLANK_AUDIO]`, `[MUSIC]`, `(laughs)`, `♪`).
+    /// Off by default: non-speech tokens are suppressed in decoding and any marker that
+    /// slips through is removed (see [`super::markers`]).
+    pub keep_sound_annotations: bool,
 }
 
 impl Default for WhisperParams {
@@ -294,6 +299,7 @@ impl Default for WhisperParams {
             no_speech_threshold: 0.6,
             max_segment_length: 0,
             threads: 0,
+            keep_sound_annotations: false,
         }
     }
 }
@@ -417,7 +423,10 @@ fn params_schema() -> serde_json::Value {
                 "x-ui": {"widget": "number", "advanced": true}},
             "threads": {"type": "integer", "minimum": 0, "maximum": 64, "default": 0,
                 "title": "Threads", "description": "CPU threads (0 = automatic, capped by the server).",
-                "x-ui": {"widget": "number", "advanced": true}}
+                "x-ui": {"widget": "number", "advanced": true}},
+            "keep_sound_annotations": {"type": "boolean", "default": false, "title": "Keep sound annotations",
+                "description": "Keep Whisper's non-speech markers such as [BLANK_AUDIO], [MUSIC], (laughs) or ♪ in the transcript. Off: non-speech tokens are suppressed and any marker left is removed, so silence gives an empty transcript.",
+                "x-ui": {"widget": "checkbox", "advanced": true}}
         }
     })
 }
@@ -625,6 +634,8 @@ pub fn transcribe(
     fp.set_temperature(p.temperature);
     fp.set_temperature_inc(p.temperature_increment);
     fp.set_no_speech_thold(p.no_speech_threshold);
+    // whisper.cpp's non-speech-token suppression (`[`, `(`, `♪`, … never sampled).
+    fp.set_suppress_nst(!p.keep_sound_annotations);
     if let Some(prompt) = p.initial_prompt.as_deref().filter(|s| !s.trim().is_empty()) {
         fp.set_initial_prompt(prompt);
     }
@@ -661,6 +672,11 @@ pub fn transcribe(
             .map_err(|e| NodeError::inference(format!("segment text: {e}")))?
             .trim()
             .to_owned();
+        let text = if p.keep_sound_annotations {
+            text
+        } else {
+            markers::strip_sound_markers(&text)
+        };
         let mut logprob_sum = 0.0f32;
         let mut logprob_n = 0usize;
         let mut words: Vec<Word> = Vec::new();
@@ -704,6 +720,9 @@ pub fn transcribe(
         }
         if let Some(w) = words.last_mut() {
             w.probability = mean(&word_probs);
+        }
+        if !p.keep_sound_annotations {
+            words = markers::strip_marker_words(words);
         }
         let start = map.map(seg.start_timestamp() as f64 / 100.0);
         let end = map.map(seg.end_timestamp() as f64 / 100.0).max(start);
