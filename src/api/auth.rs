@@ -4,6 +4,7 @@ use super::tenants::TenantView;
 use super::users::UserView;
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
+use crate::auth::throttle::Attempt;
 use crate::auth::{password, policy, secrets, Authed, RequestMeta};
 use crate::error::{ApiError, Code};
 use crate::store::repo::{self, refresh_tokens::RefreshTokenRow, users::UserRow};
@@ -11,6 +12,7 @@ use crate::store::{self, DbConn, StoreError};
 use crate::tenancy::{Credential, Role, Scope};
 use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use tokio::sync::OwnedSemaphorePermit;
 use utoipa::ToSchema;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,14 +65,7 @@ pub async fn login(
     let ip = meta.ip.clone().unwrap_or_default();
     // Check and count in one step: the attempt is counted before the password is checked,
     // so parallel guesses cannot all slip past the limit.
-    let attempt = state.throttle.reserve(&email, &ip).map_err(|wait| {
-        let mut err = ApiError::new(
-            Code::TooManyLoginAttempts,
-            format!("Too many failed logins; try again in {wait} seconds"),
-        );
-        err.retry_after = Some(wait);
-        err
-    })?;
+    let attempt = reserve_attempt(&state, &email, &ip, "Too many failed logins")?;
     let lookup = email.clone();
     let found = state
         .store
@@ -97,15 +92,7 @@ pub async fn login(
         .as_ref()
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
-    // Each check holds 19 MiB: at most `auth_concurrency` run at once, and one more is
-    // refused now rather than queued. The permit moves into the blocking task, so it is
-    // held until the hash is done even if the client goes away.
-    let Ok(permit) = state.login_permits.clone().try_acquire_owned() else {
-        attempt.release();
-        let mut err = ApiError::of(Code::TooManyConcurrentLogins);
-        err.retry_after = Some(1);
-        return Err(err);
-    };
+    let (attempt, permit) = password_check_permit(&state, attempt)?;
     let pw = body.password;
     let ok = web::block(move || {
         let _permit = permit;
@@ -254,6 +241,42 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
+/// Reserves one password attempt for `email` from `ip` in the login throttle (counted before
+/// the password is checked), or the `429` that says how long to wait.
+fn reserve_attempt<'a>(
+    state: &'a AppState,
+    email: &str,
+    ip: &str,
+    refused: &str,
+) -> Result<Attempt<'a>, ApiError> {
+    state.throttle.reserve(email, ip).map_err(|wait| {
+        let mut err = ApiError::new(
+            Code::TooManyLoginAttempts,
+            format!("{refused}; try again in {wait} seconds"),
+        );
+        err.retry_after = Some(wait);
+        err
+    })
+}
+
+/// A place among the password checks that may run at once (each holds 19 MiB): one more is
+/// refused now rather than queued, and its attempt is handed back unchecked. Move the permit
+/// into the blocking task, so it is held until the hash is done even if the client goes away.
+fn password_check_permit<'a>(
+    state: &AppState,
+    attempt: Attempt<'a>,
+) -> Result<(Attempt<'a>, OwnedSemaphorePermit), ApiError> {
+    match state.login_permits.clone().try_acquire_owned() {
+        Ok(permit) => Ok((attempt, permit)),
+        Err(_) => {
+            attempt.release();
+            let mut err = ApiError::of(Code::TooManyConcurrentLogins);
+            err.retry_after = Some(1);
+            Err(err)
+        }
+    }
+}
+
 /// Changes the caller's own password.
 ///
 /// Only with an access token (an API key is refused, whatever its permissions) and the
@@ -308,20 +331,8 @@ pub async fn change_password(
     let ip = authed.meta.ip.clone().unwrap_or_default();
     // The same throttle and bound as a login: a stolen access token cannot be used to guess
     // the current password faster than a login could.
-    let attempt = state.throttle.reserve(&email, &ip).map_err(|wait| {
-        let mut err = ApiError::new(
-            Code::TooManyLoginAttempts,
-            format!("Too many wrong passwords; try again in {wait} seconds"),
-        );
-        err.retry_after = Some(wait);
-        err
-    })?;
-    let Ok(permit) = state.login_permits.clone().try_acquire_owned() else {
-        attempt.release();
-        let mut err = ApiError::of(Code::TooManyConcurrentLogins);
-        err.retry_after = Some(1);
-        return Err(err);
-    };
+    let attempt = reserve_attempt(&state, &email, &ip, "Too many wrong passwords")?;
+    let (attempt, permit) = password_check_permit(&state, attempt)?;
     let old_hash = user.password_hash.clone();
     let (current, new) = (body.current_password, body.new_password);
     let (ok, new_hash) = web::block(move || {
