@@ -259,16 +259,21 @@ fn cut_off_and_corrupt_opus_are_clear_errors() {
     for clip in &clips {
         let name = clip.path.file_name().unwrap().to_string_lossy();
         let bytes = std::fs::read(&clip.path).unwrap();
-        for keep in [0.5, 0.8] {
+        // Many cut points: where a cut falls (a block's header or its data, an Ogg page's
+        // header or body) decides which check catches it, and the clips differ run to run
+        // (sox dithers the speech at random).
+        for k in 1..=24 {
+            let keep = 0.2 + 0.75 * k as f64 / 24.0;
             let cut = bytes[..(bytes.len() as f64 * keep) as usize].to_vec();
-            let e =
-                decode_bytes(cut, None, &DecodeLimits::default(), &CancelToken::new()).unwrap_err();
+            let e = decode_bytes(cut, None, &DecodeLimits::default(), &CancelToken::new())
+                .err()
+                .unwrap_or_else(|| panic!("{name} cut to {keep:.3} decoded without an error"));
             assert_eq!(
                 e.kind,
                 NodeErrorKind::CorruptAudio,
                 "{name} cut to {keep}: {e}"
             );
-            println!("{name} cut to {keep}: {}", e.message);
+            println!("{name} cut to {keep:.3}: {}", e.message);
         }
     }
     // Only the headers survive: symphonia's probe then finds no usable stream.

@@ -220,6 +220,15 @@ fn decode_source_inner(
     cancel: &CancelToken,
 ) -> Result<AudioBuffer, NodeError> {
     let container = sniff_container(source.as_mut());
+    // Read before symphonia takes the source (see `ebml`); it leaves the source anywhere.
+    let cut_inside_element = container == Container::Matroska
+        && super::ebml::ends_inside_element(&mut source, total_bytes);
+    if source.seek(SeekFrom::Start(0)).is_err() {
+        return Err(err(
+            NodeErrorKind::Internal,
+            "cannot rewind the audio source",
+        ));
+    }
     let mss = MediaSourceStream::new(source, Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = ext_hint {
@@ -486,11 +495,12 @@ fn decode_source_inner(
     // complaint, so look at how it ended. An Ogg file whose last page is not marked
     // end-of-stream (the demuxer then finds no length) was cut off. A Matroska file written
     // live (browser MediaRecorder, ffmpeg to a pipe) has no Duration and clusters of unknown
-    // size; cut off, it ends inside a block, which symphonia's reader reports as one
-    // "read past master element" error right before the end.
+    // size; cut off, it ends inside an element (found by walking the EBML headers), which
+    // symphonia's reader reports as a "read past master element" error right before the
+    // end when the cut falls in a block header, and not at all when it falls in its data.
     let truncated = match container {
         Container::Ogg => params.n_frames.is_none(),
-        Container::Matroska => demux_error_last,
+        Container::Matroska => cut_inside_element || demux_error_last,
         Container::Other => false,
     };
     if truncated {

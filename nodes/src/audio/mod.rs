@@ -1,6 +1,7 @@
 //! Audio: decoding, resampling, voice activity detection.
 
 pub mod decode;
+mod ebml;
 pub mod resample;
 pub mod vad;
 
