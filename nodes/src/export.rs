@@ -35,6 +35,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// SRT, WebVTT and LRC: cues cut and timed from word timestamps when there are any.
+    pub fn is_timed_subtitles(self) -> bool {
+        matches!(self, Format::Srt | Format::Vtt | Format::Lrc)
+    }
+
     pub fn extension(self) -> &'static str {
         match self {
             Format::Srt => "srt",
@@ -78,6 +83,9 @@ pub struct ExportParams {
     pub min_words: usize,
     /// Seconds of silence around short speech that make it isolated.
     pub isolated_pause: f64,
+    /// A quick exchange between two speakers may share one cue, a `-line` per speaker
+    /// (only when speaker labels are not shown).
+    pub dual_speaker_cues: bool,
 }
 
 impl Default for ExportParams {
@@ -93,6 +101,7 @@ impl Default for ExportParams {
             max_cps: 20.0,
             min_words: 3,
             isolated_pause: 1.0,
+            dual_speaker_cues: true,
         }
     }
 }
@@ -144,6 +153,7 @@ impl ExportParams {
             min_words: self.min_words,
             isolated_pause: self.isolated_pause,
             label_in_text: false,
+            dual_speaker: self.dual_speaker_cues,
         }
     }
 }
@@ -463,7 +473,10 @@ fn params_schema() -> serde_json::Value {
             "isolated_pause": {"type": "number", "minimum": 0, "maximum": 10, "default": 1.0,
                 "title": "Isolating pause (s)",
                 "description": "Silence around short speech that lets it stand as its own cue.",
-                "x-ui": {"widget": "number", "advanced": true}}
+                "x-ui": {"widget": "number", "advanced": true}},
+            "dual_speaker_cues": {"type": "boolean", "default": true, "title": "Dual-speaker cues",
+                "description": "Without speaker labels, a quick exchange may share one cue with a `-line` per speaker.",
+                "x-ui": {"widget": "checkbox", "advanced": true}}
         }
     })
 }
@@ -500,6 +513,10 @@ impl Node for ExportNode {
     fn validate_params(&self, params: &serde_json::Value) -> Result<(), NodeError> {
         let p: ExportParams = parse_params(params.clone())?;
         p.validate()
+    }
+
+    fn needs_word_timing(&self, params: &serde_json::Value) -> bool {
+        parse_params::<ExportParams>(params.clone()).is_ok_and(|p| p.format.is_timed_subtitles())
     }
 
     fn run(

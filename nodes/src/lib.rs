@@ -162,6 +162,10 @@ pub struct NodeCtx {
     /// jobs). Per job rather than in [`NodeResources`] because engines and their keys
     /// belong to a tenant, not to the process.
     pub translators: Option<Arc<dyn translate::TranslatorProvider>>,
+    /// A node downstream needs word timestamps on this node's transcript (see
+    /// [`Node::needs_word_timing`]): a transcribing node computes them even when its own
+    /// params did not ask for words.
+    pub word_timing: bool,
 }
 
 impl NodeCtx {
@@ -171,6 +175,7 @@ impl NodeCtx {
             cancel: CancelToken::new(),
             resources,
             translators: None,
+            word_timing: false,
         }
     }
 
@@ -186,6 +191,11 @@ impl NodeCtx {
 
     pub fn with_translators(mut self, translators: Arc<dyn translate::TranslatorProvider>) -> Self {
         self.translators = Some(translators);
+        self
+    }
+
+    pub fn with_word_timing(mut self, word_timing: bool) -> Self {
+        self.word_timing = word_timing;
         self
     }
 
@@ -212,6 +222,13 @@ pub trait Node: Send + Sync {
         _params: &serde_json::Value,
     ) -> Result<(), NodeError> {
         Ok(())
+    }
+
+    /// Whether this node, with `params`, needs word timestamps on the transcripts it
+    /// receives (subtitle cues are cut and timed from words). The service then runs the
+    /// transcribing nodes upstream with [`NodeCtx::word_timing`] set.
+    fn needs_word_timing(&self, _params: &serde_json::Value) -> bool {
+        false
     }
 
     /// Run the node. Blocking; call it from a blocking-friendly thread.

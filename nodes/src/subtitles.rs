@@ -18,7 +18,15 @@
 //! kept to one line when the text fits, otherwise balanced with the lower line the longer
 //! ("bottom-heavy pyramid"). A cue of fewer than [`SegmentParams::min_words`] words stands alone
 //! only when the speech itself is isolated (a pause of [`SegmentParams::isolated_pause`] or a
-//! speaker change on both sides). A speaker change always starts a new cue.
+//! speaker change on both sides). A speaker change starts a new cue, except for the dual-speaker
+//! cue of a quick exchange when speaker labels are off (below).
+//!
+//! Two speakers share a cue only as the guide's dual-speaker subtitle: "use a hyphen without a
+//! space to indicate two speakers in one subtitle, with a maximum of one speaker per line" —
+//! `-Are you coming?` / `-Right behind you.` It is offered when labels are not shown (a label
+//! already says who speaks) and [`SegmentParams::dual_speaker`] is on, and chosen only where
+//! it beats two cues: when a reply follows so closely that the first line could not stay up
+//! its minimum duration or be read at the reading speed.
 //!
 //! Every word of the input appears exactly once, in order: the cue texts joined by spaces are
 //! the words joined by spaces. Cue starts are word starts; cue ends are the last word's end,
@@ -45,6 +53,8 @@ pub struct SegmentParams {
     /// Speaker labels are shown as `[NAME] ` at the start of the first line (SRT), so their
     /// width counts toward that line. Not a rule of [`score_cues`].
     pub label_in_text: bool,
+    /// Allow dual-speaker cues (`-line` per speaker) when labels are off.
+    pub dual_speaker: bool,
 }
 
 impl Default for SegmentParams {
@@ -59,6 +69,7 @@ impl Default for SegmentParams {
             min_words: 3,
             isolated_pause: 1.0,
             label_in_text: false,
+            dual_speaker: true,
         }
     }
 }
@@ -78,8 +89,18 @@ impl Cue {
         self.lines.join(" ")
     }
 
-    /// [`Cue::text`] without a leading `[speaker] ` label: the spoken words.
+    /// A dual-speaker cue: two lines, each starting with the speaker dash.
+    pub fn is_dual(&self) -> bool {
+        self.lines.len() == 2 && self.lines.iter().all(|l| l.starts_with(DUAL_DASH))
+    }
+
+    /// [`Cue::text`] without a leading `[speaker] ` label or the dashes of a dual-speaker
+    /// cue: the spoken words.
     pub fn words(&self) -> String {
+        if self.is_dual() {
+            let spoken: Vec<&str> = self.lines.iter().map(|l| &l[DUAL_DASH.len()..]).collect();
+            return spoken.join(" ");
+        }
         let text = self.text();
         match &self.speaker {
             Some(s) => text
@@ -111,6 +132,10 @@ const PER_CUE: f64 = 40.0;
 const MID_LINE_SENTENCE: f64 = 25.0;
 const INNER_PAUSE: f64 = 40.0;
 const HARD: f64 = 1e4;
+/// Extra cost of a dual-speaker cue over two cues: chosen only when two would break a rule.
+const DUAL: f64 = 200.0;
+/// The dual-speaker line prefix (no space after it, as the guide asks).
+pub const DUAL_DASH: &str = "-";
 
 const ARTICLES: &[&str] = &[
     "a", "an", "the", "this", "that", "these", "those", "my", "your", "his", "her", "its", "our",
@@ -275,14 +300,59 @@ fn reserve(w: &[TimedWord], i: usize, p: &SegmentParams, label: bool) -> usize {
     }
 }
 
+/// Where the second speaker of cue `i..j` starts, when the cue holds two.
+fn dual_split(w: &[TimedWord], i: usize, j: usize) -> Option<usize> {
+    (i + 1..j).find(|&k| speaker_change(w, k))
+}
+
+/// The lines of cue `i..j`: one dashed line per speaker for a dual-speaker cue (`HARD` cost
+/// when a side does not fit one line), else the best layout.
+fn cue_lines(
+    w: &[TimedWord],
+    i: usize,
+    j: usize,
+    p: &SegmentParams,
+    label: bool,
+) -> (Vec<String>, f64) {
+    let texts: Vec<&str> = w[i..j].iter().map(|x| x.text.as_str()).collect();
+    match dual_split(w, i, j) {
+        Some(m) => {
+            let (a, b) = texts.split_at(m - i);
+            let fits = |side: &[&str]| chars(side) + DUAL_DASH.len() <= p.max_line_length;
+            let cost = if fits(a) && fits(b) && p.max_lines >= 2 {
+                DUAL
+            } else {
+                HARD * 100.0
+            };
+            (
+                vec![
+                    format!("{DUAL_DASH}{}", a.join(" ")),
+                    format!("{DUAL_DASH}{}", b.join(" ")),
+                ],
+                cost,
+            )
+        }
+        None => layout_with(
+            &texts,
+            p.max_line_length,
+            p.max_lines,
+            reserve(w, i, p, label),
+        ),
+    }
+}
+
+/// Characters shown besides the words of cue `i..j`: a speaker label or the two dashes.
+fn shown_extra(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool) -> usize {
+    match dual_split(w, i, j) {
+        Some(_) => 2 * DUAL_DASH.len(),
+        None => reserve(w, i, p, label),
+    }
+}
+
 fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool) -> f64 {
     let texts: Vec<&str> = w[i..j].iter().map(|x| x.text.as_str()).collect();
-    let (lines, mut cost) = layout_with(
-        &texts,
-        p.max_line_length,
-        p.max_lines,
-        reserve(w, i, p, label),
-    );
+    let dual = dual_split(w, i, j).is_some();
+    let (lines, mut cost) = cue_lines(w, i, j, p, label);
     cost += PER_CUE;
     // A sentence that ends inside a line rather than at a line or cue break.
     let mut pos = 0;
@@ -305,7 +375,7 @@ fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool)
     if speech > p.max_duration {
         cost += HARD * 10.0 + HARD * (speech - p.max_duration);
     }
-    let extra = reserve(w, i, p, label);
+    let extra = shown_extra(w, i, j, p, label);
     let (start, end) = cue_end(w, (i, j, extra), p, p.min_gap);
     let dur = end - start;
     if dur + 1e-9 < p.min_duration {
@@ -315,7 +385,7 @@ fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool)
     if cps > p.max_cps + 1e-9 {
         cost += HARD * 0.2 * (1.0 + cps - p.max_cps);
     }
-    if j - i < p.min_words && !isolated(w, i, j, p, label) {
+    if j - i < p.min_words && !dual && !isolated(w, i, j, p, label) {
         cost += HARD;
     }
     cost
@@ -343,9 +413,14 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
     best[0] = 0.0;
     for j in 1..=n {
         let mut len = 0usize;
+        let mut changes = 0;
         for i in (0..j).rev() {
             if i + 1 < j && speaker_change(&w, i + 1) {
-                break;
+                changes += 1;
+                // One change fits a dual-speaker cue (labels off); more never share a cue.
+                if changes > 1 || label || !p.dual_speaker {
+                    break;
+                }
             }
             len += w[i].text.chars().count() + usize::from(i + 1 < j);
             let span = w[j - 1].end - w[i].start;
@@ -380,18 +455,11 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
             } else {
                 p.min_gap
             };
-            let (start, end) = cue_end(&w, (i, j, reserve(&w, i, p, label)), p, sep);
-            let texts: Vec<&str> = w[i..j].iter().map(|x| x.text.as_str()).collect();
+            let (start, end) = cue_end(&w, (i, j, shown_extra(&w, i, j, p, label)), p, sep);
             Cue {
                 start,
                 end,
-                lines: layout_with(
-                    &texts,
-                    p.max_line_length,
-                    p.max_lines,
-                    reserve(&w, i, p, label),
-                )
-                .0,
+                lines: cue_lines(&w, i, j, p, label).0,
                 speaker: if label { w[i].speaker.clone() } else { None },
             }
         })
@@ -438,6 +506,7 @@ pub fn score_cues(cues: &[Cue], p: &SegmentParams) -> Compliance {
             dur > 0.0 && text.chars().count() as f64 / dur <= p.max_cps + 0.05,
             gap_after.is_none_or(|g| g + TOL >= p.min_gap),
             c.words().split_whitespace().count() >= p.min_words
+                || c.is_dual()
                 || (quiet(k.checked_sub(1).map(|b| &cues[b]), gap_before)
                     && quiet(cues.get(k + 1), gap_after)),
         ];
@@ -747,6 +816,43 @@ mod tests {
             texts(&cues),
             [vec!["Are you coming tonight?", "No, I have to work late."]]
         );
+    }
+
+    #[test]
+    fn a_quick_exchange_shares_a_dual_speaker_cue_when_labels_are_off() {
+        let (mut words, _) = speak("Ready?", 0.0, Some("A"));
+        words.extend(speak("Yes, go.", 0.6, Some("B")).0);
+        words.extend(speak("Then we start the engines now.", 3.0, Some("A")).0);
+        // Alone, `Ready?` could stay up 0.52 s before the answer: too short to read.
+        let cues = segment_words(&words, &SegmentParams::default(), false);
+        assert_eq!(
+            show(&cues),
+            [
+                "00:00:00,000 --> 00:00:01,607 | -Ready? / -Yes, go.",
+                "00:00:03,000 --> 00:00:05,687 | Then we start the engines now."
+            ]
+        );
+        assert!(cues[0].is_dual() && !cues[1].is_dual());
+        assert_eq!(cues[0].words(), "Ready? Yes, go.");
+        let score = score_cues(&cues, &SegmentParams::default());
+        assert_eq!(score.all, 1.0, "{score:?}");
+        // Labels shown, or the option off: one speaker per cue.
+        let off = SegmentParams {
+            dual_speaker: false,
+            ..SegmentParams::default()
+        };
+        for cues in [
+            segment_words(&words, &SegmentParams::default(), true),
+            segment_words(&words, &off, false),
+        ] {
+            assert_eq!(cues.len(), 3, "{:?}", show(&cues));
+            assert!(cues.iter().all(|c| !c.is_dual()));
+        }
+        // An answer after a pause keeps its own cue.
+        let (mut words, _) = speak("Ready?", 0.0, Some("A"));
+        words.extend(speak("Yes, go.", 1.5, Some("B")).0);
+        let cues = segment_words(&words, &SegmentParams::default(), false);
+        assert_eq!(texts(&cues), [vec!["Ready?"], vec!["Yes, go."]]);
     }
 
     #[test]

@@ -368,23 +368,60 @@ fn run_whisper(samples: Vec<f32>, params: serde_json::Value) -> (String, Transcr
     (text, t)
 }
 
+/// 30 s of music without voice (plucked chords and drums, `common::bgm_mix`).
+fn music_30s() -> Vec<f32> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = common::bgm_mix::load(&common::bgm_mix::music_wav(dir.path(), 8));
+    m.truncate(30 * NST_RATE as usize);
+    m
+}
+
+/// Silero VAD's speech regions on `samples` (default params).
+fn vad_regions(samples: &[f32]) -> voxflow_nodes::SpeechRegions {
+    let node = Registry::new().get("vad.silero").unwrap();
+    let out = node
+        .run(pcm_input(samples.to_vec()), json!({}), &ctx())
+        .unwrap();
+    match &out["speech_regions"] {
+        PortValue::SpeechRegions(r) => r.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
-fn silence_and_quiet_noise_give_empty_transcripts() {
+fn silence_noise_and_music_give_empty_transcripts_with_and_without_vad() {
+    let clips = [
+        ("silence", silence_30s()),
+        ("noise", quiet_noise_30s()),
+        ("music", music_30s()),
+    ];
+    let node = Registry::new().get("whisper.transcribe").unwrap();
     let mut failures = Vec::new();
     for model in ["tiny.en", "base"] {
-        for (name, clip) in [("silence", silence_30s()), ("noise", quiet_noise_30s())] {
-            let t0 = Instant::now();
-            let (text, t) = run_whisper(
-                clip,
-                json!({"model": model, "word_timestamps": true, "threads": 2}),
-            );
-            println!(
-                "{model} {name}: text {text:?}, {} segments, {:.2} s",
-                t.segments.len(),
-                t0.elapsed().as_secs_f64()
-            );
-            if !text.is_empty() || !t.segments.is_empty() {
-                failures.push(format!("{model} {name}: {text:?} {:?}", t.segments));
+        for (name, clip) in &clips {
+            for vad in [false, true] {
+                let mut inputs = pcm_input(clip.clone());
+                if vad {
+                    let regions = vad_regions(clip);
+                    println!("{name}: VAD finds {} regions", regions.regions.len());
+                    inputs.insert("speech_regions".into(), PortValue::SpeechRegions(regions));
+                }
+                let t0 = Instant::now();
+                let params = json!({"model": model, "word_timestamps": true, "threads": 2});
+                let out = node.run(inputs, params, &ctx()).unwrap();
+                let t = transcript(&out);
+                let text = t.text();
+                println!(
+                    "{model} {name} vad={vad}: text {text:?}, {} segments, {:.2} s",
+                    t.segments.len(),
+                    t0.elapsed().as_secs_f64()
+                );
+                if !text.is_empty() || !t.segments.is_empty() {
+                    failures.push(format!(
+                        "{model} {name} vad={vad}: {text:?} {:?}",
+                        t.segments
+                    ));
+                }
             }
         }
     }
@@ -404,4 +441,38 @@ fn keep_sound_annotations_is_accepted_and_keeps_markers() {
         voxflow_nodes::asr::markers::is_sound_marker(&text),
         "{text:?}"
     );
+}
+
+#[test]
+fn the_speech_gate_keeps_speech_and_drops_what_is_written_over_music() {
+    let dir = tempfile::tempdir().unwrap();
+    let speech = decode_path(
+        &english_wav(dir.path()),
+        &Default::default(),
+        &voxflow_nodes::CancelToken::new(),
+    )
+    .unwrap()
+    .samples;
+    let speech_end = speech.len() as f64 / NST_RATE as f64;
+    let mut clip = speech;
+    clip.extend(vec![0.0; NST_RATE as usize]);
+    clip.extend(music_30s());
+    let node = Registry::new().get("whisper.transcribe").unwrap();
+    for gate in [true, false] {
+        let params = json!({"model": "base", "language": "en", "threads": 2, "speech_gate": gate});
+        let out = node.run(pcm_input(clip.clone()), params, &ctx()).unwrap();
+        let t = transcript(&out);
+        let w = wer(EN_TEXT, &t.text());
+        let after: Vec<&str> = t
+            .segments
+            .iter()
+            .filter(|s| s.start > speech_end + 0.5)
+            .map(|s| s.text.as_str())
+            .collect();
+        println!("speech_gate {gate}: WER {w:.3}, written over the music: {after:?}");
+        if gate {
+            assert!(w <= 0.35, "WER {w}: {}", t.text());
+            assert!(after.is_empty(), "{after:?}");
+        }
+    }
 }

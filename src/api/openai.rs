@@ -460,7 +460,9 @@ async fn speech_to_text(
             task,
             temperature,
             initial_prompt: form.prompt.filter(|p| !p.trim().is_empty()),
-            word_timestamps: words,
+            // SRT and WebVTT cues are cut and timed from words (`verbose_json` shows them
+            // only when `timestamp_granularities[]=word` asked).
+            word_timestamps: words || matches!(format, ResponseFormat::Srt | ResponseFormat::Vtt),
             ..WhisperParams::default()
         },
         vad,

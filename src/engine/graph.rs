@@ -65,6 +65,11 @@ pub struct Plan {
     pub order: Vec<String>,
     /// Inputs the job must supply (file ids or URLs).
     pub inputs: Vec<GraphInput>,
+    /// Nodes that compute word timestamps whatever their params say, because a node
+    /// downstream of their transcript needs them (a subtitle export; see
+    /// `Node::needs_word_timing`). Internal: the engine's, not the API's.
+    #[serde(skip)]
+    pub word_timing: BTreeSet<String>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -354,6 +359,7 @@ pub fn validate(graph: &Graph, registry: &Registry) -> Result<Plan, Vec<GraphPro
 
     let mut producers: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     let mut graph_edges: Vec<(&str, &str)> = Vec::new();
+    let mut transcript_edges: Vec<(&str, &str)> = Vec::new();
     for e in &graph.edges {
         let at = |f: &str| format!("edges/{}/{f}", e.id);
         let source = manifests.get(e.source.as_str());
@@ -419,6 +425,9 @@ pub fn validate(graph: &Graph, registry: &Registry) -> Result<Plan, Vec<GraphPro
             ));
         }
         graph_edges.push((e.source.as_str(), e.target.as_str()));
+        if out.port_type == PortType::Transcript {
+            transcript_edges.push((e.source.as_str(), e.target.as_str()));
+        }
     }
 
     let mut inputs = Vec::new();
@@ -461,10 +470,38 @@ pub fn validate(graph: &Graph, registry: &Registry) -> Result<Plan, Vec<GraphPro
         ));
     }
     if problems.is_empty() {
-        Ok(Plan { order, inputs })
+        let needers = graph.nodes.iter().filter(|n| {
+            registry
+                .get(&n.kind)
+                .is_some_and(|node| node.needs_word_timing(&n.params))
+        });
+        let word_timing = upstream_of(needers.map(|n| n.id.as_str()), &transcript_edges);
+        Ok(Plan {
+            order,
+            inputs,
+            word_timing,
+        })
     } else {
         Err(problems)
     }
+}
+
+/// The nodes from which `edges` lead to any of `targets` (the targets not included unless
+/// they are upstream of another).
+fn upstream_of<'a>(
+    targets: impl Iterator<Item = &'a str>,
+    edges: &[(&'a str, &'a str)],
+) -> BTreeSet<String> {
+    let mut todo: Vec<&str> = targets.collect();
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    while let Some(t) = todo.pop() {
+        for (s, _) in edges.iter().filter(|(_, to)| *to == t) {
+            if found.insert(s.to_string()) {
+                todo.push(s);
+            }
+        }
+    }
+    found
 }
 
 /// Kahn's algorithm, stable in node order. Nodes on a cycle are left out.
@@ -541,6 +578,43 @@ mod tests {
                 node_id: "src".into(),
                 port: "file".into()
             }]
+        );
+    }
+
+    #[test]
+    fn transcribers_feeding_a_subtitle_export_compute_word_timing() {
+        let g = parse(&react_flow_pipeline()).expect("parse");
+        let plan = validate(&g, &registry()).expect("valid");
+        assert_eq!(plan.word_timing, BTreeSet::from(["asr".to_string()]));
+
+        // Through the speaker labelling, both transcribing steps; not for a TXT export.
+        let g = parse(&json!({
+            "nodes": [
+                {"id": "src", "type": "audio.decode"},
+                {"id": "asr", "type": "whisper.transcribe"},
+                {"id": "who", "type": "diarize.pyannote"},
+                {"id": "lab", "type": "transcript.assign_speakers"},
+                {"id": "vtt", "type": "export.subtitles", "data": {"params": {"format": "vtt"}}},
+                {"id": "txt", "type": "export.subtitles", "data": {"params": {"format": "txt"}}},
+                {"id": "asr2", "type": "whisper.transcribe"},
+                {"id": "txt2", "type": "export.subtitles", "data": {"params": {"format": "txt"}}}
+            ],
+            "edges": [
+                {"id": "a", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+                {"id": "b", "source": "src", "sourceHandle": "audio", "target": "who", "targetHandle": "audio"},
+                {"id": "c", "source": "asr", "sourceHandle": "transcript", "target": "lab", "targetHandle": "transcript"},
+                {"id": "d", "source": "who", "sourceHandle": "speaker_turns", "target": "lab", "targetHandle": "speaker_turns"},
+                {"id": "e", "source": "lab", "sourceHandle": "transcript", "target": "vtt", "targetHandle": "transcript"},
+                {"id": "f", "source": "lab", "sourceHandle": "transcript", "target": "txt", "targetHandle": "transcript"},
+                {"id": "g", "source": "src", "sourceHandle": "audio", "target": "asr2", "targetHandle": "audio"},
+                {"id": "h", "source": "asr2", "sourceHandle": "transcript", "target": "txt2", "targetHandle": "transcript"}
+            ]
+        }))
+        .expect("parse");
+        let plan = validate(&g, &registry()).expect("valid");
+        assert_eq!(
+            plan.word_timing,
+            BTreeSet::from(["asr".to_string(), "lab".to_string()])
         );
     }
 

@@ -451,7 +451,8 @@ impl Worker {
         let mut audio_seconds = audio_duration(node_inputs.values());
         let mut ctx = NodeCtx::new(self.resources.clone())
             .with_cancel(at.cancel.clone())
-            .with_progress(self.progress_reporter(job, node_id.clone(), at.progress.clone()));
+            .with_progress(self.progress_reporter(job, node_id.clone(), at.progress.clone()))
+            .with_word_timing(at.plan.word_timing.contains(&node_id));
         if let (Some(engines), Some(tenant)) = (&self.translation, at.scope.tenant_id()) {
             // Per job: the engines (and keys) of this job's tenant, nobody else's.
             ctx = ctx.with_translators(Arc::new(engines.for_tenant(self.store.clone(), tenant)));

@@ -146,6 +146,30 @@ api_test!(openai_transcriptions_in_every_format, |app| {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.starts_with("1\n00:00:0"), "{}", r.text);
     assert!(r.text.contains(" --> "));
+    // Word-timed cues (no `timestamp_granularities[]` asked): every word of the transcript,
+    // each cue starting at a word's start.
+    let cue_words: Vec<String> = voxflow_nodes::subtitles::parse_subtitles(&r.text)
+        .iter()
+        .flat_map(|c| {
+            c.words()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let text_words: Vec<&str> = v["text"]
+        .as_str()
+        .expect("text")
+        .split_whitespace()
+        .collect();
+    assert_eq!(cue_words, text_words, "{}", r.text);
+    let starts: Vec<f64> = words.iter().filter_map(|w| w["start"].as_f64()).collect();
+    for cue in voxflow_nodes::subtitles::parse_subtitles(&r.text) {
+        assert!(
+            starts.iter().any(|s| (s - cue.start).abs() <= 0.1),
+            "cue {cue:?} starts at no word ({starts:?})"
+        );
+    }
     let r = transcribe(
         &app,
         key,
@@ -205,6 +229,44 @@ api_test!(openai_transcriptions_in_every_format, |app| {
         "{ids:?}"
     );
 });
+
+api_test!(
+    openai_silence_gives_empty_text_on_every_model_and_format,
+    |app| {
+        let w = app.world().await;
+        let key = Cred::Bearer(&w.a_key.1);
+        let silence = crate::helpers::wav(30 * 32_000); // 30 s
+        for (model, format, vad) in [
+            ("tiny.en", "json", "false"),
+            ("base", "json", "false"),
+            ("tiny.en", "json", "true"),
+            ("tiny.en", "srt", "false"),
+            ("tiny.en", "vtt", "false"),
+            ("tiny.en", "verbose_json", "false"),
+        ] {
+            let r = transcribe(
+                &app,
+                key,
+                Some((silence.clone(), "silence.wav")),
+                &[("model", model), ("response_format", format), ("vad", vad)],
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::OK, "{model} {format}: {}", r.text);
+            match format {
+                "json" => assert_eq!(r.json()["text"], "", "{model} vad={vad}: {}", r.text),
+                "verbose_json" => {
+                    assert_eq!(r.json()["text"], "", "{}", r.text);
+                    assert_eq!(r.json()["segments"], serde_json::json!([]), "{}", r.text);
+                }
+                _ => assert!(
+                    !r.text.contains("-->") && !r.text.contains('['),
+                    "{model} {format}: {:?}",
+                    r.text
+                ),
+            }
+        }
+    }
+);
 
 /// `ffmpeg -i wav <args> -f <format> pipe:1`: written to a pipe like a live recorder, so a
 /// WebM has no duration, no Cues and an unknown-size Segment.

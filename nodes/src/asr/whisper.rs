@@ -7,6 +7,12 @@
 //!   semaphore bounds concurrent decodes; idle models can be unloaded.
 //! * With a `speech_regions` input only those regions are decoded (concatenated with short
 //!   silences) and every timestamp is mapped back onto the original timeline.
+//! * Without one, the **speech gate** (`speech_gate`, on by default) runs Silero VAD over the
+//!   audio when its model is installed: audio with no speech at all is not decoded (Whisper
+//!   spent 60–150 s per 30 s of noise or music in temperature fallbacks here), and segments
+//!   where VAD hears no speech are dropped — Whisper's known hallucinations on music and
+//!   noise (base wrote `1 tbps.` over 30 s of chords and drums). Decoding itself still sees
+//!   the whole audio, so the words and their times are what they would be without the gate.
 
 use super::callbacks::{full_with_callbacks, Callbacks};
 use super::markers;
@@ -282,6 +288,10 @@ pub struct WhisperParams {
     /// Off by default: non-speech tokens are suppressed in decoding and any marker that
     /// slips through is removed (see [`super::markers`]).
     pub keep_sound_annotations: bool,
+    /// Drop what Whisper writes where Silero VAD hears no speech (when no `speech_regions`
+    /// input is given, the VAD model is installed and sound annotations are not kept); see
+    /// the module docs.
+    pub speech_gate: bool,
 }
 
 impl Default for WhisperParams {
@@ -300,6 +310,7 @@ impl Default for WhisperParams {
             max_segment_length: 0,
             threads: 0,
             keep_sound_annotations: false,
+            speech_gate: true,
         }
     }
 }
@@ -426,6 +437,9 @@ fn params_schema() -> serde_json::Value {
                 "x-ui": {"widget": "number", "advanced": true}},
             "keep_sound_annotations": {"type": "boolean", "default": false, "title": "Keep sound annotations",
                 "description": "Keep Whisper's non-speech markers such as [BLANK_AUDIO], [MUSIC], (laughs) or ♪ in the transcript. Off: non-speech tokens are suppressed and any marker left is removed, so silence gives an empty transcript.",
+                "x-ui": {"widget": "checkbox", "advanced": true}},
+            "speech_gate": {"type": "boolean", "default": true, "title": "Speech gate",
+                "description": "Without a speech_regions input: run Silero VAD (when installed) and drop text Whisper writes where no one speaks, such as hallucinations over music or noise; audio without speech is not decoded.",
                 "x-ui": {"widget": "checkbox", "advanced": true}}
         }
     })
@@ -498,6 +512,24 @@ fn effective_threads(requested: u32, max: usize) -> i32 {
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+/// Seconds around a speech region within which a segment still counts as speech.
+const GATE_PAD: f64 = 0.2;
+
+/// The speech gate's regions: Silero VAD with its defaults, `None` when no VAD model is
+/// installed (the gate is then open: everything Whisper writes is kept).
+fn speech_gate(audio: &AudioBuffer, ctx: &NodeCtx) -> Result<Option<SpeechRegions>, NodeError> {
+    use crate::audio::vad;
+    let defaults = vad::VadParams::default();
+    if vad::resolve_vad_model(&ctx.resources.models_dir, &defaults.model).is_err() {
+        return Ok(None);
+    }
+    let quiet = NodeCtx {
+        progress: crate::progress::no_progress(),
+        ..ctx.clone()
+    };
+    vad::detect(audio, &defaults, &quiet).map(Some)
 }
 
 /// Transcribe `audio` (optionally only `regions` of it). The core of the node.
@@ -575,8 +607,14 @@ pub fn transcribe(
         duration: round3(duration),
         segments: Vec::new(),
     };
-    if samples.len() < (audio.sample_rate as usize / 10) {
-        // Nothing (or under 100 ms) to decode: no speech.
+    let gate = match regions {
+        // Sound annotations are what is written where no one speaks: no gate for them.
+        None if p.speech_gate && !p.keep_sound_annotations => speech_gate(audio, ctx)?,
+        _ => None,
+    };
+    let no_speech = gate.as_ref().is_some_and(|g| g.regions.is_empty());
+    if no_speech || samples.len() < (audio.sample_rate as usize / 10) {
+        // Nothing (or under 100 ms) to decode, or VAD heard no speech: no speech.
         if transcript.language == "auto" {
             transcript.language = "und".into();
         }
@@ -639,7 +677,9 @@ pub fn transcribe(
     if let Some(prompt) = p.initial_prompt.as_deref().filter(|s| !s.trim().is_empty()) {
         fp.set_initial_prompt(prompt);
     }
-    if p.word_timestamps || p.max_segment_length > 0 {
+    // Words also when a subtitle export downstream needs them to cut and time its cues.
+    let with_words = p.word_timestamps || ctx.word_timing;
+    if with_words || p.max_segment_length > 0 {
         fp.set_token_timestamps(true);
     }
     if p.max_segment_length > 0 {
@@ -691,7 +731,7 @@ pub fn transcribe(
             let data = tok.token_data();
             logprob_sum += data.plog;
             logprob_n += 1;
-            if !p.word_timestamps {
+            if !with_words {
                 continue;
             }
             let piece = tok
@@ -737,7 +777,7 @@ pub fn transcribe(
                 0.0
             },
             no_speech_prob: seg.no_speech_probability(),
-            words: p.word_timestamps.then(|| {
+            words: with_words.then(|| {
                 words
                     .into_iter()
                     .map(|w| {
@@ -754,6 +794,13 @@ pub fn transcribe(
         });
     }
     transcript.segments.retain(|s| !s.text.is_empty());
+    if let Some(g) = &gate {
+        transcript.segments.retain(|s| {
+            g.regions
+                .iter()
+                .any(|r| r.start < s.end + GATE_PAD && s.start - GATE_PAD < r.end)
+        });
+    }
     for (i, s) in transcript.segments.iter_mut().enumerate() {
         s.id = i as u32;
     }
