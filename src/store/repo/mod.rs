@@ -8,6 +8,7 @@ pub mod files;
 pub mod jobs;
 pub mod plans;
 pub mod refresh_tokens;
+pub mod reservations;
 pub mod resellers;
 pub mod tenants;
 pub mod translation_engines;
