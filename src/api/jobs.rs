@@ -181,8 +181,7 @@ fn not_found() -> ApiError {
     ApiError::of(Code::JobNotFound)
 }
 
-/// Submits a job: parses the graph and inputs, admits it (`engine::admission`: tenant
-/// standing, node availability, the processing quota reserved for its audio), queues it.
+/// Submits a job: validates the graph and inputs, checks the processing quota, queues it.
 #[utoipa::path(
     tag = "jobs",
     request_body = CreateJobRequest,
@@ -193,6 +192,8 @@ fn not_found() -> ApiError {
         WriteErrors
     )
 )]
+// Parse → admit (`engine::admission`: standing, node availability, the processing quota
+// reserved for the job's audio) → render.
 #[post("/jobs")]
 pub async fn create_job(
     state: web::Data<AppState>,
@@ -302,9 +303,9 @@ async fn parse_job(
         // A saved version is stored in normal form and was valid when saved; check it
         // again, the registry may have changed since.
         let parsed: Graph = serde_json::from_value(graph_value).map_err(ApiError::internal)?;
-        super::graphs::validate_off_executor(&state, parsed, "graph/").await?
+        super::graphs::validate_off_executor(state, parsed, "graph/").await?
     } else {
-        super::graphs::check_off_executor(&state, graph_value, "graph/").await?
+        super::graphs::check_off_executor(state, graph_value, "graph/").await?
     };
     // Inputs: one file id or http(s) URL per graph input, nothing else.
     let mut v = super::Validator::default();

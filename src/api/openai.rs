@@ -468,7 +468,10 @@ async fn speech_to_text(
         serde_json::json!({ "model": model }),
     )];
     if vad {
-        nodes.insert(0, ("vad".into(), "vad.silero".into(), serde_json::json!({})));
+        nodes.insert(
+            0,
+            ("vad".into(), "vad.silero".into(), serde_json::json!({})),
+        );
     }
     let submission = admission::Submission {
         tenant_id: tenant_id.to_string(),

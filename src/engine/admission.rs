@@ -86,7 +86,9 @@ pub enum Refusal {
     TenantInactive,
     #[error("{0}")]
     ResellerInactive(String),
-    #[error("The tenant's subscription is {0}: new work is refused (reads and downloads still work)")]
+    #[error(
+        "The tenant's subscription is {0}: new work is refused (reads and downloads still work)"
+    )]
     SubscriptionInactive(String),
     #[error("{0}")]
     NodeUnavailable(String),
@@ -202,11 +204,10 @@ impl Admission {
         let registry = self.registry.clone();
         let resources = self.resources.clone();
         let nodes = sub.nodes.clone();
-        let unavailable = tokio::task::spawn_blocking(move || {
-            unavailable_node(&registry, &resources, &nodes)
-        })
-        .await
-        .map_err(ApiError::internal)?;
+        let unavailable =
+            tokio::task::spawn_blocking(move || unavailable_node(&registry, &resources, &nodes))
+                .await
+                .map_err(ApiError::internal)?;
         if let Some(detail) = unavailable {
             return Err(Refusal::NodeUnavailable(detail).into());
         }
@@ -551,7 +552,12 @@ mod tests {
         ];
         let steps: Vec<usize> = refusals
             .iter()
-            .map(|r| ORDER.iter().position(|s| *s == r.step()).unwrap_or(usize::MAX))
+            .map(|r| {
+                ORDER
+                    .iter()
+                    .position(|s| *s == r.step())
+                    .unwrap_or(usize::MAX)
+            })
             .collect();
         assert!(steps.windows(2).all(|w| w[0] < w[1]), "{steps:?}");
     }

@@ -78,9 +78,7 @@ async fn transcribe(app: &TestApp, key: &str, audio: Vec<u8>) -> (StatusCode, Va
 async fn run_by_hand(
     app: &TestApp,
     secs: f64,
-    end: impl FnOnce(&mut store::DbConn, &queue::ClaimedJob) -> Result<(), StoreError>
-        + Send
-        + 'static,
+    end: impl FnOnce(&mut store::DbConn, &queue::ClaimedJob) -> Result<(), StoreError> + Send + 'static,
 ) -> String {
     app.store
         .write(Scope::System, move |c| {
@@ -114,49 +112,59 @@ async fn run_by_hand(
         .expect("run by hand")
 }
 
-api_test!(a_tenant_without_minutes_gets_402_on_the_openai_routes_too, |app| {
-    let w = app.world().await;
-    set_minutes(&app, &w, 0).await;
-    let file = upload_secs(&app, &w.a_member.1, 2).await;
-    let r = submit(&app, &w.a_member.1, &file).await;
-    assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
-    assert_eq!(r.code(), "quota_exceeded");
-    let (status, body) = transcribe(&app, &w.a_key.1, wav(2 * SECOND)).await;
-    assert_eq!(status, StatusCode::PAYMENT_REQUIRED, "{body}");
-    assert_eq!(body["error"]["code"], "quota_exceeded", "{body}");
-    // Tenant B (no quota) is not affected.
-    let (status, body) = transcribe(&app, &w.b_key.1, wav(2 * SECOND)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-});
-
-api_test!(parallel_submissions_pass_only_as_far_as_the_quota_goes, |app| {
-    let w = app.world().await;
-    set_minutes(&app, &w, 1).await;
-    // 20 s each: three fit in a minute, the other five of eight must not.
-    let file = upload_secs(&app, &w.a_member.1, 20).await;
-    let results = futures_util::future::join_all(
-        (0..8).map(|_| submit(&app, &w.a_member.1, &file)),
-    )
-    .await;
-    let accepted = results
-        .iter()
-        .filter(|r| r.status == StatusCode::ACCEPTED)
-        .count();
-    let refused = results
-        .iter()
-        .filter(|r| r.status == StatusCode::PAYMENT_REQUIRED && r.code() == "quota_exceeded")
-        .count();
-    assert_eq!((accepted, refused), (3, 5), "{:?}", results.iter().map(|r| &r.body).collect::<Vec<_>>());
-    // The accepted ones run and are billed 20 s each: nothing more fits this month.
-    for r in results.iter().filter(|r| r.status == StatusCode::ACCEPTED) {
-        let job = crate::jobs::wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
-        assert_eq!(job["status"], "succeeded", "{job}");
-        assert_eq!(job["audio_seconds"], 20.0, "{job}");
+api_test!(
+    a_tenant_without_minutes_gets_402_on_the_openai_routes_too,
+    |app| {
+        let w = app.world().await;
+        set_minutes(&app, &w, 0).await;
+        let file = upload_secs(&app, &w.a_member.1, 2).await;
+        let r = submit(&app, &w.a_member.1, &file).await;
+        assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
+        assert_eq!(r.code(), "quota_exceeded");
+        let (status, body) = transcribe(&app, &w.a_key.1, wav(2 * SECOND)).await;
+        assert_eq!(status, StatusCode::PAYMENT_REQUIRED, "{body}");
+        assert_eq!(body["error"]["code"], "quota_exceeded", "{body}");
+        // Tenant B (no quota) is not affected.
+        let (status, body) = transcribe(&app, &w.b_key.1, wav(2 * SECOND)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
     }
-    let small = upload_secs(&app, &w.a_member.1, 1).await;
-    let r = submit(&app, &w.a_member.1, &small).await;
-    assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
-});
+);
+
+api_test!(
+    parallel_submissions_pass_only_as_far_as_the_quota_goes,
+    |app| {
+        let w = app.world().await;
+        set_minutes(&app, &w, 1).await;
+        // 20 s each: three fit in a minute, the other five of eight must not.
+        let file = upload_secs(&app, &w.a_member.1, 20).await;
+        let results =
+            futures_util::future::join_all((0..8).map(|_| submit(&app, &w.a_member.1, &file)))
+                .await;
+        let accepted = results
+            .iter()
+            .filter(|r| r.status == StatusCode::ACCEPTED)
+            .count();
+        let refused = results
+            .iter()
+            .filter(|r| r.status == StatusCode::PAYMENT_REQUIRED && r.code() == "quota_exceeded")
+            .count();
+        assert_eq!(
+            (accepted, refused),
+            (3, 5),
+            "{:?}",
+            results.iter().map(|r| &r.body).collect::<Vec<_>>()
+        );
+        // The accepted ones run and are billed 20 s each: nothing more fits this month.
+        for r in results.iter().filter(|r| r.status == StatusCode::ACCEPTED) {
+            let job = crate::jobs::wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
+            assert_eq!(job["status"], "succeeded", "{job}");
+            assert_eq!(job["audio_seconds"], 20.0, "{job}");
+        }
+        let small = upload_secs(&app, &w.a_member.1, 1).await;
+        let r = submit(&app, &w.a_member.1, &small).await;
+        assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
+    }
+);
 
 /// Settlement checks shared by the cancelled and failed cases: the job was billed the 10 s
 /// its finished node measured (not its 20 s reservation, not nothing), and its reservation
@@ -319,7 +327,10 @@ async fn openai_requests_share_the_tenant_concurrency_limit_and_get_429_at_it() 
             .expect("slot");
         let (status, body) = transcribe(&app, &w.a_key.1, wav(SECOND)).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-        assert_eq!(body["error"]["code"], "too_many_concurrent_requests", "{body}");
+        assert_eq!(
+            body["error"]["code"], "too_many_concurrent_requests",
+            "{body}"
+        );
         assert_eq!(body["error"]["type"], "rate_limit_error", "{body}");
         // Another tenant is not held back by A's limit.
         let (status, body) = transcribe(&app, &w.b_key.1, wav(SECOND)).await;
