@@ -47,6 +47,18 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The admission path every way work enters goes through (`engine::admission`).
+    pub fn admission(&self) -> crate::engine::admission::Admission {
+        crate::engine::admission::Admission {
+            store: self.store.clone(),
+            registry: self.registry.clone(),
+            resources: self.speech.resources(),
+            default_concurrency: i64::from(self.settings.tenant_job_concurrency),
+        }
+    }
+}
+
+impl AppState {
     /// Opens the database (running migrations) and loads or creates the signing secret.
     pub fn init(settings: Settings) -> anyhow::Result<Self> {
         let store = Store::open(&settings.database_url, settings.db_pool_size)

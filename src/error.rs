@@ -51,6 +51,7 @@ codes! {
     // 403
     Forbidden => ("forbidden", FORBIDDEN, "Your role does not allow this action"),
     ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended or deleted"),
+    TenantSuspended => ("tenant_suspended", FORBIDDEN, "The tenant is suspended or deleted"),
     CurrentPasswordIncorrect => ("current_password_incorrect", FORBIDDEN, "The current password is incorrect"),
     // 404
     NotFound => ("not_found", NOT_FOUND, "No such route"),
@@ -79,6 +80,7 @@ codes! {
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
+    SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),
     // 422
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
     InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),
@@ -86,6 +88,7 @@ codes! {
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
     TooManyConcurrentLogins => ("too_many_concurrent_logins", TOO_MANY_REQUESTS, "Too many sign-ins are being checked at once; retry shortly"),
+    TooManyConcurrentRequests => ("too_many_concurrent_requests", TOO_MANY_REQUESTS, "The tenant runs as many jobs and requests at once as its plan allows; retry shortly"),
     // 5xx
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),
     DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),

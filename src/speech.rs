@@ -133,7 +133,12 @@ impl Speech {
         if req.whisper.threads == 0 {
             req.whisper.threads = self.whisper_threads;
         }
-        let ctx = NodeCtx::new(self.resources.clone()).with_cancel(CancelToken::new());
+        let cancel = CancelToken::new();
+        let ctx = NodeCtx::new(self.resources.clone()).with_cancel(cancel.clone());
+        // A request whose client went away is dropped mid-await: the guard trips the
+        // token, so the decode and Whisper stop at their next checkpoint instead of
+        // running to the end for nobody.
+        let _stop_if_dropped = CancelOnDrop(cancel);
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
@@ -148,6 +153,15 @@ impl Speech {
         })
         .await
         .map_err(|e| NodeError::new(NodeErrorKind::Internal, format!("task failed: {e}")))?
+    }
+}
+
+/// Cancels its token when dropped (once the work is done, that changes nothing).
+struct CancelOnDrop(CancelToken);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 

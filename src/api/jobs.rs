@@ -16,10 +16,9 @@ use crate::error::{ApiError, Code, FieldError};
 use crate::store::repo::jobs::{self as repo, JobArtifactRow, JobEventRow, JobNodeRow, JobRow};
 use crate::store::repo::workflows as workflows_repo;
 use crate::store::{self, repo as repos, DbConn, StoreError};
-use crate::tenancy::Scope;
 use actix_web::http::header;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse};
-use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -193,6 +192,8 @@ fn not_found() -> ApiError {
         WriteErrors
     )
 )]
+// Parse → admit (`engine::admission`: standing, node availability, the processing quota
+// reserved for the job's audio) → render.
 #[post("/jobs")]
 pub async fn create_job(
     state: web::Data<AppState>,
@@ -200,12 +201,41 @@ pub async fn create_job(
     body: web::Json<CreateJobRequest>,
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::JobsWrite)?;
+    let parsed = parse_job(&state, &authed, body.into_inner()).await?;
+    let (job, webhook_secret) = admit_job(&state, &authed, parsed).await?;
+    state.wake_workers.notify_waiters();
+    let url = format!("/v1/jobs/{}", job.id);
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, url.clone()))
+        .json(JobSummary {
+            id: super::parse_uuid(&job.id),
+            status: JobState::Queued,
+            created_at: super::utc(job.created_at),
+            url,
+            webhook_secret,
+        }))
+}
+
+/// A job request, parsed and validated, not yet admitted.
+struct ParsedJob {
+    new_job: NewJob,
+    /// The graph, for the admission's checks that need it.
+    graph: Graph,
+    /// (node id, file id) of every uploaded-file input.
+    file_inputs: Vec<(String, String)>,
+    webhook_secret: Option<String>,
+}
+
+/// Parses a job request: the graph (inline or a saved version) validated, its inputs
+/// (file ids or SSRF-checked URLs), the webhook target.
+async fn parse_job(
+    state: &AppState,
+    authed: &Authed,
+    body: CreateJobRequest,
+) -> Result<ParsedJob, ApiError> {
     let Some(tenant_id) = authed.principal.tenant_id else {
-        return Err(ApiError::forbidden(
-            "Jobs belong to tenants: use a tenant user's credentials",
-        ));
+        return Err(crate::engine::admission::Refusal::NotATenant.into());
     };
-    let body = body.into_inner();
     let max_attempts = body.max_attempts.unwrap_or(3);
     if !(1..=10).contains(&max_attempts) {
         return Err(ApiError::field("max_attempts", "must be between 1 and 10"));
@@ -273,35 +303,10 @@ pub async fn create_job(
         // A saved version is stored in normal form and was valid when saved; check it
         // again, the registry may have changed since.
         let parsed: Graph = serde_json::from_value(graph_value).map_err(ApiError::internal)?;
-        super::graphs::validate_off_executor(&state, parsed, "graph/").await?
+        super::graphs::validate_off_executor(state, parsed, "graph/").await?
     } else {
-        super::graphs::check_off_executor(&state, graph_value, "graph/").await?
+        super::graphs::check_off_executor(state, graph_value, "graph/").await?
     };
-    // Refuse graphs this server cannot run (a native runtime or a model file missing)
-    // before anything is queued.
-    let resources = state.speech.resources();
-    let registry = state.registry.clone();
-    let nodes: Vec<(String, String, serde_json::Value)> = parsed
-        .nodes
-        .iter()
-        .map(|n| (n.id.clone(), n.kind.clone(), n.params.clone()))
-        .collect();
-    let unavailable = web::block(move || {
-        nodes.into_iter().find_map(|(id, kind, params)| {
-            let node = registry.get(&kind)?;
-            let e = node.availability(&resources, &params).err()?;
-            Some(format!(
-                "Node `{id}` ({kind}) cannot run on this server: {}",
-                resources.scrub_paths(&e.message)
-            ))
-        })
-    })
-    .await
-    .map_err(ApiError::internal)?;
-    if let Some(detail) = unavailable {
-        return Err(ApiError::new(Code::NodeUnavailable, detail));
-    }
-
     // Inputs: one file id or http(s) URL per graph input, nothing else.
     let mut v = super::Validator::default();
     let mut urls = Vec::new();
@@ -416,16 +421,78 @@ pub async fn create_job(
             .collect(),
         row,
     };
-    let actor = Actor::of(&authed);
-    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    Ok(ParsedJob {
+        new_job,
+        graph: parsed,
+        file_inputs,
+        webhook_secret: webhook.map(|w| w.1),
+    })
+}
+
+/// Admits a parsed job (`engine::admission`: standing, availability, the quota reserved
+/// for its uploaded audio) and queues it in the same transaction.
+async fn admit_job(
+    state: &AppState,
+    authed: &Authed,
+    job: ParsedJob,
+) -> Result<(JobRow, Option<String>), ApiError> {
+    let scope = authed.scope();
     let blobs = crate::files::BlobStore::new(&state.settings.data_dir);
-    let graph_for_engines = parsed.clone();
-    let job = state
-        .store
-        .write(scope, move |c| {
+    // The audio to reserve: the longest uploaded input, probed the way its decode node
+    // measures it. URL inputs are unknown until fetched (see `engine::admission`).
+    let paths = {
+        let (blobs, files) = (blobs.clone(), job.file_inputs.clone());
+        state
+            .store
+            .read(scope, move |c| {
+                let mut paths = Vec::new();
+                for (_, file_id) in &files {
+                    if let Some(f) = crate::files::resolve_input(c, &scope, &blobs, file_id)? {
+                        if let voxflow_nodes::FileContent::Path { path } = f.content {
+                            paths.push(path);
+                        }
+                    }
+                }
+                Ok(paths)
+            })
+            .await?
+    };
+    let resources = state.speech.resources();
+    let audio_milli = web::block(move || {
+        paths
+            .iter()
+            .filter_map(|p| crate::engine::admission::probe_milli(&resources, p))
+            .max()
+            .unwrap_or(0)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    let ParsedJob {
+        new_job,
+        graph,
+        file_inputs,
+        webhook_secret,
+    } = job;
+    let submission = crate::engine::admission::Submission {
+        tenant_id: new_job.row.tenant_id.clone(),
+        nodes: graph
+            .nodes
+            .iter()
+            .map(|n| (n.id.clone(), n.kind.clone(), n.params.clone()))
+            .collect(),
+        audio_milli,
+        work: crate::engine::admission::Work::Job {
+            job_id: new_job.row.id.clone(),
+        },
+    };
+    let actor = Actor::of(authed);
+    let reseller = authed.principal.reseller_id.map(|r| r.to_string());
+    let (row, _ticket) = state
+        .admission()
+        .admit(scope, submission, move |c| {
             // Translation engines are per tenant: a graph naming one this tenant lacks is
             // refused now rather than failing when the node runs.
-            let missing = crate::translation::missing_engines(c, &scope, &graph_for_engines)?;
+            let missing = crate::translation::missing_engines(c, &scope, &graph)?;
             if !missing.is_empty() {
                 return Ok(Err(super::graphs::invalid_graph(missing, "graph/")));
             }
@@ -433,9 +500,6 @@ pub async fn create_job(
                 if crate::files::resolve_input(c, &scope, &blobs, file_id)?.is_none() {
                     return Ok(Err(ApiError::field(&format!("inputs/{node_id}"), format!("no file {file_id}"))));
                 }
-            }
-            if let Err(e) = check_quota(c, &new_job.row.tenant_id)? {
-                return Ok(Err(e));
             }
             queue::enqueue(c, &new_job)?;
             audit::record(c, &actor, Event {
@@ -448,46 +512,8 @@ pub async fn create_job(
             })?;
             Ok(Ok(new_job.row))
         })
-        .await??;
-    state.wake_workers.notify_waiters();
-    let url = format!("/v1/jobs/{}", job.id);
-    Ok(HttpResponse::Accepted()
-        .insert_header((header::LOCATION, url.clone()))
-        .json(JobSummary {
-            id: super::parse_uuid(&job.id),
-            status: JobState::Queued,
-            created_at: super::utc(job.created_at),
-            url,
-            webhook_secret: webhook.map(|w| w.1),
-        }))
-}
-
-/// Refuses new work once the tenant's processing minutes for the calendar month are used.
-fn check_quota(c: &mut DbConn, tenant_id: &str) -> Result<Result<(), ApiError>, StoreError> {
-    let Some(tenant) = repos::tenants::get(c, &Scope::System, tenant_id)? else {
-        return Ok(Err(ApiError::of(Code::TenantNotFound)));
-    };
-    let plan_minutes = match &tenant.subscription_plan_id {
-        Some(p) => repos::plans::get(c, &Scope::System, p)?.map(|p| p.processing_quota_minutes),
-        None => None,
-    };
-    let Some(minutes) = tenant.processing_quota_minutes.or(plan_minutes) else {
-        return Ok(Ok(()));
-    };
-    let now = Utc::now();
-    let month_start = NaiveDateTime::new(
-        chrono::NaiveDate::from_ymd_opt(now.year(), now.month(), 1).unwrap_or_default(),
-        chrono::NaiveTime::MIN,
-    );
-    let used_milli = repos::usage::total_since(c, tenant_id, "job_audio", month_start)?
-        + repos::usage::total_since(c, tenant_id, "transcription", month_start)?;
-    if used_milli >= i64::from(minutes) * 60_000 {
-        return Ok(Err(ApiError::new(
-            Code::QuotaExceeded,
-            format!("This month's processing quota of {minutes} minutes is used up"),
-        )));
-    }
-    Ok(Ok(()))
+        .await?;
+    Ok((row, webhook_secret))
 }
 
 /// Lists the tenant's jobs, newest first.
@@ -835,6 +861,12 @@ pub async fn retry_job(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     transition(&state, &authed, *id, "job.retry", |c, job| {
+        // A manual retry is new work: admitted again (standing, the quota it still needs).
+        if matches!(job.status.as_str(), "failed" | "cancelled") {
+            if let Err(r) = crate::engine::admission::readmit_retry(c, job)? {
+                return Ok(Err(r.into()));
+            }
+        }
         if queue::retry(c, job)? {
             Ok(Ok(JobState::Queued))
         } else {

@@ -10,6 +10,7 @@
 use super::multipart::{Form as MultipartForm, FormError};
 use crate::app::AppState;
 use crate::auth::{Action, Authed};
+use crate::engine::admission;
 use crate::error::ApiError;
 use crate::speech::TranscribeRequest;
 use crate::store::{self, repo};
@@ -452,6 +453,38 @@ async fn speech_to_text(
         .speech
         .resolve_model(&model)
         .map_err(|e| node_error(e, &upload_path, &resources))?;
+    // Admission (`engine::admission`): standing, the model's availability, the upload's
+    // audio reserved against the quota, and one of the tenant's concurrency slots — held
+    // (its lease renewed) until the answer is ready, freed if the client goes away.
+    let audio_milli = {
+        let (resources, path) = (resources.clone(), upload_path.clone());
+        web::block(move || admission::probe_milli(&resources, &path).unwrap_or(0))
+            .await
+            .map_err(|e| OpenAiError::from(ApiError::internal(e)))?
+    };
+    let mut nodes = vec![(
+        "whisper".to_string(),
+        "whisper.transcribe".to_string(),
+        serde_json::json!({ "model": model }),
+    )];
+    if vad {
+        nodes.insert(
+            0,
+            ("vad".into(), "vad.silero".into(), serde_json::json!({})),
+        );
+    }
+    let submission = admission::Submission {
+        tenant_id: tenant_id.to_string(),
+        nodes,
+        audio_milli,
+        work: admission::Work::Transcription,
+    };
+    let ((), ticket) = state
+        .admission()
+        .admit(authed.scope(), submission, |_| Ok(Ok(())))
+        .await?;
+    let slot = admission::Slot::start(state.store.clone(), authed.scope(), ticket);
+
     let request = TranscribeRequest {
         path: upload_path.clone(),
         whisper: WhisperParams {
@@ -480,18 +513,14 @@ async fn speech_to_text(
         elapsed_ms = started.elapsed().as_millis() as u64,
         "transcribed"
     );
-    record_usage(&state, &authed, tenant_id, transcript.duration).await?;
+    slot.settle(usage_row(&authed, tenant_id, transcript.duration))
+        .await?;
     render(format, &transcript, task, words)
 }
 
-async fn record_usage(
-    state: &AppState,
-    authed: &Authed,
-    tenant_id: uuid::Uuid,
-    seconds: f64,
-) -> Result<(), OpenAiError> {
-    let scope = authed.scope();
-    let row = repo::usage::UsageRow {
+/// The request's measured audio, billed when its slot is settled.
+fn usage_row(authed: &Authed, tenant_id: uuid::Uuid, seconds: f64) -> repo::usage::UsageRow {
+    repo::usage::UsageRow {
         id: store::new_id(),
         tenant_id: tenant_id.to_string(),
         user_id: Some(authed.principal.user_id.to_string()),
@@ -501,12 +530,7 @@ async fn record_usage(
         unit: "audio_seconds".into(),
         recorded_at: store::now(),
         node_id: None,
-    };
-    state
-        .store
-        .write(scope, move |c| repo::usage::insert(c, &row))
-        .await?;
-    Ok(())
+    }
 }
 
 fn render(

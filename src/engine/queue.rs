@@ -15,7 +15,8 @@
 //! `max_concurrent_jobs` from its plan. Every
 //! later write by a worker is guarded by `status = 'running' AND attempt = n`, so a worker
 //! whose lease was reclaimed cannot overwrite the job. Every change appends a job event with
-//! the next `seq`.
+//! the next `seq`. Reaching a final state settles the job's quota reservation
+//! (`admission::settle_job`) in the same transaction.
 
 use crate::store::repo::jobs::{JobArtifactRow, JobEventRow, JobNodeRow, JobRow};
 use crate::store::schema::job_artifacts::dsl as a;
@@ -155,7 +156,8 @@ pub struct ClaimOptions {
 }
 
 /// The candidate query, shared by both backends: claimable jobs of tenants under their
-/// concurrency limit; tenants with the fewest running jobs first, then the tenant served
+/// concurrency limit (running jobs and OpenAI-route requests in flight share it, see
+/// `engine::admission`); tenants with the fewest running jobs first, then the tenant served
 /// longest ago (round robin, so a thousand queued jobs of one tenant do not starve another's
 /// one), then the oldest job.
 ///
@@ -184,7 +186,9 @@ const CANDIDATES: &str = "
     ), tenant_load AS MATERIALIZED (
         SELECT t.tenant_id,
                (SELECT count(*) FROM jobs r WHERE r.tenant_id = t.tenant_id AND r.status = 'running'
-                  AND r.lease_expires_at >= $1) AS running,
+                  AND r.lease_expires_at >= $1)
+               + (SELECT count(*) FROM quota_reservations x WHERE x.tenant_id = t.tenant_id
+                  AND x.kind = 'transcription' AND x.expires_at >= $1) AS running,
                (SELECT max(s.started_at) FROM jobs s WHERE s.tenant_id = t.tenant_id) AS last_started,
                coalesce((SELECT p.max_concurrent_jobs FROM tenants tt
                          JOIN subscription_plans p ON p.id = tt.subscription_plan_id
@@ -295,6 +299,7 @@ pub fn cancel_waiting(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreErro
             serde_json::json!({"status": "cancelled"}),
         )?;
         crate::webhooks::enqueue_for_job(conn, &job.id, "cancelled", None)?;
+        super::admission::settle_job(conn, &job.id)?;
     }
     Ok(n == 1)
 }
@@ -563,6 +568,8 @@ impl ClaimedJob {
         }
         if n == 1 && state.is_final() {
             crate::webhooks::enqueue_for_job(conn, &self.id, state.as_str(), error)?;
+            // Whatever way it ended: bill what its finished nodes measured, free the rest.
+            super::admission::settle_job(conn, &self.id)?;
         }
         if n == 1 {
             append_event(

@@ -365,15 +365,11 @@ impl Worker {
         }
         let max_attempts = row.max_attempts;
         let state = match result {
+            // `finish` settles the job's reservation: its `job_audio` usage is what its
+            // nodes measured (`admission::settle_job`), whichever way it ended.
             Ok(()) => {
-                let usage = (audio_seconds > 0.0)
-                    .then(|| usage_row(&row, None, "job_audio", audio_seconds));
                 self.store_write_as(&job, move |c, j| {
-                    if j.finish(c, JobState::Succeeded, None)? {
-                        if let Some(u) = &usage {
-                            usage::insert(c, u)?;
-                        }
-                    }
+                    j.finish(c, JobState::Succeeded, None)?;
                     Ok(JobState::Succeeded)
                 })
                 .await?

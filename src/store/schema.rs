@@ -307,6 +307,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    quota_reservations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        job_id -> Nullable<Text>,
+        kind -> Text,
+        amount_milli -> BigInt,
+        held_milli -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        settled_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -333,4 +347,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     files,
     translation_engines,
+    quota_reservations,
 );

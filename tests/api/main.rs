@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod admission;
 mod api_keys;
 mod auth;
 mod bgm;

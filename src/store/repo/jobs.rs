@@ -192,6 +192,20 @@ pub fn count_in_state(conn: &mut DbConn, tenant_id: &str, status: &str) -> Resul
         .get_result(conn)?)
 }
 
+/// Jobs of a tenant running with a live lease (for the per-tenant concurrency limit).
+pub fn count_running(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(j::jobs
+        .filter(j::tenant_id.eq(tenant_id.to_string()))
+        .filter(j::status.eq("running"))
+        .filter(j::lease_expires_at.ge(now))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Deletes a finished job with its nodes, events and artifacts. Its usage records stay
 /// (billing needs them), detached from the job.
 pub fn delete(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod plans;
 pub mod refresh_tokens;
 pub mod resellers;
+pub mod reservations;
 pub mod tenants;
 pub mod translation_engines;
 pub mod usage;

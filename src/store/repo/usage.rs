@@ -64,3 +64,25 @@ pub fn audio_for_job(
     }
     Ok((job, nodes))
 }
+
+/// What a job is billed for, measured (thousandths of a second): the longest audio one of
+/// its finished nodes processed in one run (`node_audio`). A node run again by a retry
+/// or a resumed attempt is not billed twice; 0 when no node finished with audio.
+pub fn measured_for_job(conn: &mut DbConn, job_id: &str) -> Result<i64, StoreError> {
+    let rows: Vec<i64> = ur::usage_records
+        .filter(ur::job_id.eq(job_id.to_string()))
+        .filter(ur::resource_type.eq("node_audio"))
+        .select(ur::amount_milli)
+        .load(conn)?;
+    Ok(rows.into_iter().max().unwrap_or(0))
+}
+
+/// What a job has been billed so far (its `job_audio` rows, thousandths of a second).
+pub fn billed_for_job(conn: &mut DbConn, job_id: &str) -> Result<i64, StoreError> {
+    let rows: Vec<i64> = ur::usage_records
+        .filter(ur::job_id.eq(job_id.to_string()))
+        .filter(ur::resource_type.eq("job_audio"))
+        .select(ur::amount_milli)
+        .load(conn)?;
+    Ok(rows.iter().sum())
+}
