@@ -298,13 +298,14 @@ fn standing(c: &mut DbConn, tenant_id: &str) -> Result<Result<TenantRow, Refusal
     Ok(Ok(tenant))
 }
 
-/// The audio a file holds (thousandths of a second), measured the way the job's
-/// `audio.decode` node will measure it; None when it does not decode (the job then fails
-/// in its decode node, having processed nothing). Runs on a blocking thread.
+/// The audio a file holds (thousandths of a second): its header's duration, else its
+/// frames counted by a decode that keeps no samples (`probe_duration`), so a long upload
+/// costs no memory to admit; None when it does not decode (the job then fails in its
+/// decode node, having processed nothing). Runs on a blocking thread.
 pub fn probe_milli(resources: &NodeResources, path: &std::path::Path) -> Option<i64> {
     let cancel = voxflow_nodes::CancelToken::new();
-    match voxflow_nodes::audio::decode::decode_path(path, &resources.decode_limits, &cancel) {
-        Ok(audio) => Some((audio.info.duration_secs * 1000.0).round() as i64),
+    match voxflow_nodes::audio::decode::probe_duration(path, &resources.decode_limits, &cancel) {
+        Ok(secs) => Some((secs * 1000.0).round() as i64),
         Err(e) => {
             tracing::info!(error = %resources.scrub_paths(&e.message), "input audio did not probe");
             None

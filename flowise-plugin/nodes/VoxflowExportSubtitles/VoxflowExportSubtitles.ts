@@ -24,6 +24,15 @@ class VoxflowExportSubtitles implements INode {
             "description": "Transcript to render."
         },
         {
+            "label": "Dual-speaker cues",
+            "name": "dual_speaker_cues",
+            "type": "boolean",
+            "description": "Without speaker labels, a quick exchange may share one cue with a `-line` per speaker.",
+            "default": true,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
             "label": "Format",
             "name": "format",
             "type": "options",

@@ -30,6 +30,11 @@ export const SPEC: NodeSpec = {
     ],
     "params": [
         {
+            "name": "dual_speaker_cues",
+            "type": "boolean",
+            "default": true
+        },
+        {
             "name": "format",
             "type": "string",
             "enum": [

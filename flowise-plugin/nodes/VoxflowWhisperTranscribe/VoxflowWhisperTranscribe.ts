@@ -108,6 +108,15 @@ class VoxflowWhisperTranscribe implements INode {
             "additionalParams": true
         },
         {
+            "label": "Speech gate",
+            "name": "speech_gate",
+            "type": "boolean",
+            "description": "Without a speech_regions input: run Silero VAD (when installed) and drop text Whisper writes where no one speaks, such as hallucinations over music or noise; audio without speech is not decoded.",
+            "default": true,
+            "optional": true,
+            "additionalParams": true
+        },
+        {
             "label": "Task",
             "name": "task",
             "type": "options",

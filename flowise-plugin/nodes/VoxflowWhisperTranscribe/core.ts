@@ -86,6 +86,11 @@ export const SPEC: NodeSpec = {
             "maximum": 1
         },
         {
+            "name": "speech_gate",
+            "type": "boolean",
+            "default": true
+        },
+        {
             "name": "task",
             "type": "string",
             "enum": [

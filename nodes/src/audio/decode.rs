@@ -105,7 +105,55 @@ pub fn decode_path(
         )
     })?;
     let ext = path.extension().and_then(|e| e.to_str());
-    decode_source(Box::new(file), meta.len(), ext, limits, cancel)
+    decode_source(
+        Box::new(file),
+        meta.len(),
+        ext,
+        limits,
+        cancel,
+        Want::Samples,
+    )
+}
+
+/// How long the audio in a file on disk is, in seconds, without keeping its samples: the
+/// duration its header declares when it has one, else the frames decoded to the end
+/// (memory stays small either way). For reserving quota before a job runs; the limits and
+/// errors are [`decode_path`]'s, except that a header's word is taken for the length.
+pub fn probe_duration(
+    path: &Path,
+    limits: &DecodeLimits,
+    cancel: &CancelToken,
+) -> Result<f64, NodeError> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        err(
+            NodeErrorKind::InvalidInput,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
+    check_size(meta.len(), limits)?;
+    let file = File::open(path).map_err(|e| {
+        err(
+            NodeErrorKind::InvalidInput,
+            format!("cannot open {}: {e}", path.display()),
+        )
+    })?;
+    let ext = path.extension().and_then(|e| e.to_str());
+    decode_source(
+        Box::new(file),
+        meta.len(),
+        ext,
+        limits,
+        cancel,
+        Want::Duration,
+    )
+    .map(|a| a.info.duration_secs)
+}
+
+/// What a decode is for: the samples, or only how long they last.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Want {
+    Samples,
+    Duration,
 }
 
 /// Decode in-memory bytes. `ext_hint` is e.g. `Some("mp3")`.
@@ -117,7 +165,14 @@ pub fn decode_bytes(
 ) -> Result<AudioBuffer, NodeError> {
     check_size(bytes.len() as u64, limits)?;
     let len = bytes.len() as u64;
-    decode_source(Box::new(Cursor::new(bytes)), len, ext_hint, limits, cancel)
+    decode_source(
+        Box::new(Cursor::new(bytes)),
+        len,
+        ext_hint,
+        limits,
+        cancel,
+        Want::Samples,
+    )
 }
 
 /// Decode a [`FileValue`] (path or inline text, the latter is never audio).
@@ -186,6 +241,20 @@ fn sniff_container(source: &mut dyn MediaSource) -> Container {
     }
 }
 
+/// The answer of a [`Want::Duration`] decode: no samples, the length in `info`.
+fn measured(secs: f64, rate: u32, channels: u16, codec: String) -> AudioBuffer {
+    AudioBuffer {
+        samples: Vec::new(),
+        sample_rate: TARGET_SAMPLE_RATE,
+        info: AudioInfo {
+            duration_secs: secs,
+            sample_rate: rate,
+            channels,
+            codec,
+        },
+    }
+}
+
 /// Decodes with panics turned into errors: symphonia's readers can panic on malformed input
 /// (0.5's Matroska reader does on a file cut before the Cues its SeekHead points to), and a
 /// bad upload must get `CorruptAudio`, not a `bug` error or a dead worker.
@@ -195,9 +264,10 @@ fn decode_source(
     ext_hint: Option<&str>,
     limits: &DecodeLimits,
     cancel: &CancelToken,
+    want: Want,
 ) -> Result<AudioBuffer, NodeError> {
     std::panic::catch_unwind(AssertUnwindSafe(|| {
-        decode_source_inner(source, total_bytes, ext_hint, limits, cancel)
+        decode_source_inner(source, total_bytes, ext_hint, limits, cancel, want)
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -218,6 +288,7 @@ fn decode_source_inner(
     ext_hint: Option<&str>,
     limits: &DecodeLimits,
     cancel: &CancelToken,
+    want: Want,
 ) -> Result<AudioBuffer, NodeError> {
     let container = sniff_container(source.as_mut());
     // Read before symphonia takes the source (see `ebml`); it leaves the source anywhere.
@@ -334,6 +405,11 @@ fn decode_source_inner(
             ));
         }
     }
+    if let (Some(secs), Want::Duration) = (header_secs, want) {
+        let channels = params.channels.map(|c| c.count() as u16).unwrap_or(0);
+        let rate = params.sample_rate.unwrap_or(0);
+        return Ok(measured(secs, rate, channels, codec_name));
+    }
 
     let mut resampler: Option<StreamResampler> = None;
     let mut src_rate = params.sample_rate.unwrap_or(0);
@@ -421,7 +497,7 @@ fn decode_source_inner(
                 ));
             }
             let mut r = StreamResampler::new(src_rate, TARGET_SAMPLE_RATE)?;
-            if let Some(secs) = header_secs {
+            if let (Some(secs), Want::Samples) = (header_secs, want) {
                 r.reserve_secs(secs);
             }
             resampler = Some(r);
@@ -464,7 +540,7 @@ fn decode_source_inner(
         if secs > limits.max_duration_secs {
             return Err(too_long(secs, limits, "at least"));
         }
-        if let Some(r) = resampler.as_mut() {
+        if let (Some(r), Want::Samples) = (resampler.as_mut(), want) {
             r.push(&mono)?;
         }
     }
@@ -523,6 +599,9 @@ fn decode_source_inner(
                 ),
             ));
         }
+    }
+    if want == Want::Duration {
+        return Ok(measured(decoded_secs, src_rate, channels, codec_name));
     }
     let samples = resampler.finish()?;
     if samples.is_empty() {
@@ -629,6 +708,33 @@ mod tests {
         let e = decode_bytes(bytes, Some("wav"), &limits, &CancelToken::new()).unwrap_err();
         assert_eq!(e.kind, NodeErrorKind::TooLong);
         assert!(e.message.contains("declared"), "{}", e.message);
+    }
+
+    #[test]
+    fn probe_duration_reads_the_header_or_counts_frames() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tone.wav");
+        let bytes = wav_bytes(&stereo_tone(44_100, 2.5), 44_100, 2);
+        std::fs::write(&path, &bytes).unwrap();
+        let limits = DecodeLimits::default();
+        let secs = probe_duration(&path, &limits, &CancelToken::new()).unwrap();
+        assert!((secs - 2.5).abs() < 1e-6, "{secs}");
+        // A streamed WAV's placeholder size is not trusted: the frames are counted.
+        let mut streamed = bytes.clone();
+        streamed[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+        streamed[40..44].copy_from_slice(&u32::MAX.to_le_bytes());
+        std::fs::write(&path, &streamed).unwrap();
+        let secs = probe_duration(&path, &limits, &CancelToken::new()).unwrap();
+        assert!((secs - 2.5).abs() < 0.01, "{secs}");
+        // The limits hold as for a decode.
+        let short = DecodeLimits {
+            max_duration_secs: 1.0,
+            ..limits
+        };
+        let e = probe_duration(&path, &short, &CancelToken::new()).unwrap_err();
+        assert_eq!(e.kind, NodeErrorKind::TooLong);
+        std::fs::write(&path, b"not audio at all, just text").unwrap();
+        assert!(probe_duration(&path, &limits, &CancelToken::new()).is_err());
     }
 
     #[test]
