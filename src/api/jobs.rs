@@ -100,8 +100,9 @@ pub struct JobView {
     pub completed_at: Option<DateTime<Utc>>,
     /// Seconds from first start to completion.
     pub processing_time: Option<i32>,
-    /// Audio seconds metered for the job (recorded when it succeeds; counts toward the
-    /// plan's processing quota).
+    /// Audio seconds billed for the job (settled when it ends, whatever way: the longest
+    /// audio one of its finished nodes processed; counts toward the plan's processing
+    /// quota).
     pub audio_seconds: Option<f64>,
     pub nodes: Vec<JobNodeView>,
     pub outputs: Vec<ArtifactView>,

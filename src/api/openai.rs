@@ -342,6 +342,9 @@ async fn read_form(mut payload: MultipartForm, state: &AppState) -> Result<Form,
         (status = 401, description = "Missing or invalid API key", body = OpenAiErrorBody),
         (status = 404, description = "Model not installed", body = OpenAiErrorBody),
         (status = 413, description = "File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`)", body = OpenAiErrorBody),
+        (status = 403, description = "The credential lacks the `jobs:write` scope, or its tenant or reseller is suspended (`tenant_suspended`, `reseller_suspended`)", body = OpenAiErrorBody),
+        (status = 402, description = "The tenant's processing quota is used up or the audio does not fit in it (`quota_exceeded`), or its subscription is inactive (`subscription_inactive`)", body = OpenAiErrorBody),
+        (status = 429, description = "The tenant already runs as many jobs and requests as its limit allows (`too_many_concurrent_requests`); retry with backoff", body = OpenAiErrorBody),
     )
 )]
 #[post("/audio/transcriptions")]
@@ -364,6 +367,9 @@ pub async fn create_transcription(
         (status = 401, description = "Missing or invalid API key", body = OpenAiErrorBody),
         (status = 404, description = "Model not installed", body = OpenAiErrorBody),
         (status = 413, description = "File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`)", body = OpenAiErrorBody),
+        (status = 403, description = "The credential lacks the `jobs:write` scope, or its tenant or reseller is suspended (`tenant_suspended`, `reseller_suspended`)", body = OpenAiErrorBody),
+        (status = 402, description = "The tenant's processing quota is used up or the audio does not fit in it (`quota_exceeded`), or its subscription is inactive (`subscription_inactive`)", body = OpenAiErrorBody),
+        (status = 429, description = "The tenant already runs as many jobs and requests as its limit allows (`too_many_concurrent_requests`); retry with backoff", body = OpenAiErrorBody),
     )
 )]
 #[post("/audio/translations")]

@@ -32,7 +32,9 @@
 //! up, or when its audio does not fit in what is left. A job's reservation is the longest
 //! audio among its uploaded inputs (the file probed at admission, the same measure its
 //! nodes record); URL inputs are unknown until fetched and reserve nothing, so a job with
-//! only URL inputs needs some quota left and is billed when it ends. Automatic attempts
+//! only URL inputs needs some quota left; the worker tops the reservation up
+//! ([`top_up_job`]) once it has fetched and measured a URL, failing the job if that does
+//! not fit. Automatic attempts
 //! (`retrying`, a reclaimed lease) run under the job's one reservation: they neither
 //! reserve again nor escape the quota. A job is *settled* when it ends — succeeded, failed
 //! or cancelled — by [`settle_job`] (called by `engine::queue`): it is billed the longest
@@ -103,11 +105,15 @@ pub enum Refusal {
 }
 
 fn quota_detail(minutes: i32, left: i64, needed: i64) -> String {
+    let minutes = match minutes {
+        1 => "1 minute".to_string(),
+        m => format!("{m} minutes"),
+    };
     if left <= 0 {
-        format!("This month's processing quota of {minutes} minutes is used up")
+        format!("This month's processing quota of {minutes} is used up")
     } else {
         format!(
-            "The audio ({:.1} s) does not fit in what is left of this month's processing quota of {minutes} minutes ({:.1} s, counting work still running)",
+            "The audio ({:.1} s) does not fit in what is left of this month's processing quota of {minutes} ({:.1} s, counting work still running)",
             needed as f64 / 1000.0,
             left as f64 / 1000.0
         )
@@ -427,6 +433,34 @@ pub fn settle_job(c: &mut DbConn, job_id: &str) -> Result<(), StoreError> {
         )?;
     }
     reservations::set_held(c, job_id, 0, Some(store::now()))
+}
+
+/// Tops up a job's reservation once the worker has fetched a URL input and measured its
+/// audio (a URL's length is unknown at admission): the reservation grows to `audio_milli`
+/// when it holds less, if the difference fits in what is left of the month; refused
+/// otherwise (the job then fails with the quota's message, having processed nothing).
+pub fn top_up_job(
+    c: &mut DbConn,
+    tenant_id: &str,
+    job_id: &str,
+    audio_milli: i64,
+) -> Result<Result<(), Refusal>, StoreError> {
+    lock_tenant(c, tenant_id)?;
+    let Some(tenant) = repo::tenants::get(c, &Scope::System, tenant_id)? else {
+        return Ok(Ok(()));
+    };
+    let Some(reservation) = reservations::for_job(c, job_id)? else {
+        return Ok(Ok(()));
+    };
+    let extra = audio_milli - reservation.amount_milli;
+    if extra <= 0 {
+        return Ok(Ok(()));
+    }
+    if let Err(r) = check_quota(c, &tenant, extra, store::now())? {
+        return Ok(Err(r));
+    }
+    reservations::raise(c, job_id, audio_milli, reservation.held_milli + extra)?;
+    Ok(Ok(()))
 }
 
 /// Admits a manual retry of a failed or cancelled job (steps 1, 2 and 5, in the caller's

@@ -414,7 +414,10 @@ impl Worker {
         for input in at.plan.inputs.iter().filter(|i| i.node_id == node_id) {
             let spec = at.inputs.get(&node_id).cloned().unwrap_or_default();
             let file = match spec["url"].as_str() {
-                Some(url) => self.fetch_input(&job.id, &node_id, url).await,
+                Some(url) => match self.fetch_input(&job.id, &node_id, url).await {
+                    Ok(f) => self.reserve_fetched(at, f).await?,
+                    Err(e) => Err(e),
+                },
                 None => {
                     let file_id = spec["file_id"].as_str().unwrap_or_default().to_string();
                     let blobs = self.blobs.clone();
@@ -535,6 +538,38 @@ impl Worker {
     }
 
     /// Fetches a URL input (SSRF-guarded) into the data dir and checks it is audio.
+    /// A fetched URL input's audio joins the job's reservation (`admission::top_up_job`);
+    /// `Err(problem)` when it does not fit in the tenant's quota.
+    async fn reserve_fetched(
+        &self,
+        at: &Attempt<'_>,
+        file: FileValue,
+    ) -> Result<Result<FileValue, String>, StoreError> {
+        let FileContent::Path { path } = &file.content else {
+            return Ok(Ok(file));
+        };
+        let (resources, path) = (self.resources.clone(), path.clone());
+        let milli = tokio::task::spawn_blocking(move || {
+            crate::engine::admission::probe_milli(&resources, &path)
+        })
+        .await
+        .unwrap_or(None);
+        let Some(milli) = milli else {
+            return Ok(Ok(file)); // undecodable: its decode node fails on it
+        };
+        let (tenant, job_id) = (at.job.tenant_id.clone(), at.job.id.clone());
+        let refused = self
+            .store
+            .write(at.scope, move |c| {
+                crate::engine::admission::top_up_job(c, &tenant, &job_id, milli)
+            })
+            .await?;
+        Ok(match refused {
+            Ok(()) => Ok(file),
+            Err(r) => Err(format!("input URL: {r}")),
+        })
+    }
+
     async fn fetch_input(
         &self,
         job_id: &str,

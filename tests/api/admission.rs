@@ -363,3 +363,49 @@ async fn openai_requests_share_the_tenant_concurrency_limit_and_get_429_at_it() 
         assert_eq!(live, 0);
     }
 }
+
+/// A URL input's length is unknown at admission: once fetched, its audio joins the job's
+/// reservation, and a job whose URL audio does not fit fails with the quota's message.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn url_inputs_are_reserved_once_fetched() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(app) = spawn_app_with(backend, |s| s.url_allow_private = true).await else {
+            eprintln!("skipped {backend:?}: VOXFLOW_TEST_PG_URL is not set");
+            continue;
+        };
+        let w = app.world().await;
+        set_minutes(&app, &w, 1).await;
+        let url_of = |secs: u32| {
+            let port = crate::jobs::serve_file(wav(secs * SECOND));
+            format!("http://127.0.0.1:{port}/silence.wav")
+        };
+        // 80 s: accepted (nothing known yet), refused by the quota once fetched.
+        let r = app
+            .post(
+                "/v1/jobs",
+                &w.a_member.1,
+                json!({"graph": decode_vad(), "inputs": {"src": url_of(80)}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{backend:?}: {}", r.body);
+        let job = crate::jobs::wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
+        assert_eq!(job["status"], "failed", "{backend:?}: {job}");
+        assert!(
+            job["error"].as_str().is_some_and(|e| e.contains("quota")),
+            "{backend:?}: {job}"
+        );
+        assert!(job["audio_seconds"].is_null(), "nothing billed: {job}");
+        // 20 s fits: reserved when fetched, billed when done.
+        let r = app
+            .post(
+                "/v1/jobs",
+                &w.a_member.1,
+                json!({"graph": decode_vad(), "inputs": {"src": url_of(20)}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{backend:?}: {}", r.body);
+        let job = crate::jobs::wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
+        assert_eq!(job["status"], "succeeded", "{backend:?}: {job}");
+        assert_eq!(job["audio_seconds"], 20.0, "{backend:?}: {job}");
+    }
+}

@@ -607,7 +607,7 @@ async fn a_killed_worker_process_loses_nothing() {
 }
 
 /// Serves `body` to every connection on a loopback port (until the test ends).
-fn serve_file(body: Vec<u8>) -> u16 {
+pub fn serve_file(body: Vec<u8>) -> u16 {
     use std::io::{BufRead, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();

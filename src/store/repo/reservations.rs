@@ -79,6 +79,22 @@ pub fn set_held(
     Ok(())
 }
 
+/// Raises a job's reservation to `amount_milli`, holding `held_milli` (a URL input measured).
+pub fn raise(
+    conn: &mut DbConn,
+    job_id: &str,
+    amount_milli: i64,
+    held_milli: i64,
+) -> Result<(), StoreError> {
+    diesel::update(q::quota_reservations.filter(q::job_id.eq(job_id.to_string())))
+        .set((
+            q::amount_milli.eq(amount_milli),
+            q::held_milli.eq(held_milli),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Renews a transcription's lease.
 pub fn renew(conn: &mut DbConn, id: &str, expires_at: NaiveDateTime) -> Result<(), StoreError> {
     diesel::update(q::quota_reservations.filter(q::id.eq(id.to_string())))
