@@ -3,8 +3,10 @@
 # wrapped) and after (word-timed segmentation), on real recorded speech and on a long
 # synthetic three-voice conversation.
 #
-#   scripts/bench-subtitles.sh [--model tiny.en] [--lines N] [--no-write]
+#   scripts/bench-subtitles.sh [--model tiny.en] [--lines N] [--dev] [--no-write]
 #
+# The figures are shares of cues and words, not times, so `--dev` (the dev profile, no
+# release build) gives the same report sooner.
 # Fetches the real clips (scripts/fetch-real-speech.sh, ~114 MB, cached in
 # ${VOXFLOW_BENCH_CACHE:-~/.cache/voxflow-bench}), builds and runs
 # `nodes/examples/bench_subtitles.rs` in release mode and replaces the section for the model in
@@ -18,12 +20,15 @@ cd "$(dirname "$0")/.."
 model=tiny.en
 n_lines=40
 write=1
+profile=(--release)
+profile_dir=release
 while [ $# -gt 0 ]; do
   case "$1" in
     --model) model="$2"; shift 2 ;;
     --lines) n_lines="$2"; shift 2 ;;
     --no-write) write=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --dev) profile=(); profile_dir=debug; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -36,8 +41,8 @@ FETCH_CACHE="$cache/downloads" scripts/fetch-real-speech.sh "$clips"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cargo build --release -p voxflow-nodes --example bench_subtitles
-bin="${CARGO_TARGET_DIR:-target}/release/examples/bench_subtitles"
+cargo build "${profile[@]}" -p voxflow-nodes --example bench_subtitles
+bin="${CARGO_TARGET_DIR:-target}/$profile_dir/examples/bench_subtitles"
 "$bin" --clips "$clips" --model "$model" --conversation-lines "$n_lines" > "$tmp/report.md"
 
 section="$tmp/section.md"

@@ -86,7 +86,9 @@ struct Scored {
     words_kept: bool,
 }
 
-fn score_export(t: &Transcript, with_words: bool) -> Scored {
+/// Scores `t`'s SRT export; with `BENCH_SUBTITLES_DUMP=DIR` the SRT is also written to
+/// `DIR/<name>.<before|after>.srt`, for a look at the cues behind the figures.
+fn score_export(t: &Transcript, with_words: bool, name: &str) -> Scored {
     let mut t = t.clone();
     if !with_words {
         for s in &mut t.segments {
@@ -95,13 +97,8 @@ fn score_export(t: &Transcript, with_words: bool) -> Scored {
     }
     let srt = to_srt(&t, &ExportParams::default());
     if let Ok(dir) = std::env::var("BENCH_SUBTITLES_DUMP") {
-        // For a look at the cues behind the figures.
-        let name = format!(
-            "{}-{}.srt",
-            t.segments.len(),
-            if with_words { "after" } else { "before" }
-        );
-        let _ = std::fs::write(Path::new(&dir).join(name), &srt);
+        let file = format!("{name}.{}.srt", if with_words { "after" } else { "before" });
+        let _ = std::fs::write(Path::new(&dir).join(file), &srt);
     }
     let cues = parse_subtitles(&srt);
     let spoken: Vec<String> = cues.iter().flat_map(|c| words_of(&c.words())).collect();
@@ -208,6 +205,10 @@ fn main() {
             let labelled = turns
                 .remove(&name)
                 .map(|reference| t = label(t.clone(), reference));
+            let (before, after) = (
+                score_export(&t, false, &name),
+                score_export(&t, true, &name),
+            );
             let row = Row {
                 name: if labelled.is_some() {
                     format!("{name} (2 speakers, labelled)")
@@ -217,8 +218,8 @@ fn main() {
                 minutes,
                 words: words_of(&t.text()).len(),
                 wer: Some(common::wer(&reference, &t.text())),
-                before: score_export(&t, false),
-                after: score_export(&t, true),
+                before,
+                after,
             };
             print_row(&row);
             real.push(row);
@@ -293,8 +294,8 @@ fn main() {
             minutes: secs / 60.0,
             words: words_of(&t.text()).len(),
             wer: None,
-            before: score_export(&t, false),
-            after: score_export(&t, true),
+            before: score_export(&t, false, "conversation"),
+            after: score_export(&t, true, "conversation"),
         });
     }
 }
