@@ -440,11 +440,7 @@ fn audit_event(
 
 /// The item view: the graph and inputs of the version the caller sees, and the share list
 /// for owners.
-fn item_view(
-    c: &mut DbConn,
-    scope: &Scope,
-    row: TemplateRow,
-) -> Result<TemplateView, StoreError> {
+fn item_view(c: &mut DbConn, scope: &Scope, row: TemplateRow) -> Result<TemplateView, StoreError> {
     let owner = repo::is_owner(scope);
     let id = row.id.clone();
     let number = if owner {

@@ -239,7 +239,11 @@ pub async fn create_workflow(
         .json(WorkflowView::from(row)))
 }
 
-pub(super) fn version_row(row: &WorkflowRow, number: i32, by: Option<String>) -> WorkflowVersionRow {
+pub(super) fn version_row(
+    row: &WorkflowRow,
+    number: i32,
+    by: Option<String>,
+) -> WorkflowVersionRow {
     WorkflowVersionRow {
         id: store::new_id(),
         workflow_id: row.id.clone(),
