@@ -357,7 +357,25 @@ async fn checked(
     graph: &serde_json::Value,
     inputs: &BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
-    let (graph, plan) = super::graphs::checked_graph(state, graph).await?;
+    let checked = super::graphs::checked_graph(state, graph).await?;
+    with_inputs(checked, inputs)
+}
+
+/// [`checked`] for a graph already in normal form (a saved version's).
+async fn checked_saved(
+    state: &AppState,
+    config: &str,
+    inputs: &BTreeMap<String, String>,
+) -> Result<String, ApiError> {
+    let graph: Graph = serde_json::from_str(config).map_err(ApiError::internal)?;
+    let checked = super::graphs::validate_off_executor(state, graph, "graph/").await?;
+    with_inputs(checked, inputs)
+}
+
+fn with_inputs(
+    (graph, plan): (Graph, crate::engine::graph::Plan),
+    inputs: &BTreeMap<String, String>,
+) -> Result<String, ApiError> {
     let mut v = Validator::default();
     for (node, doc) in inputs {
         v.check(
@@ -688,12 +706,6 @@ pub async fn update_template(
     );
     let tags = body.tags.as_ref().map(|t| normalize_tags(&mut v, t));
     v.finish()?;
-    // A new graph or inputs doc is validated together; the other is taken from the current
-    // version inside the transaction (checked again there when only `inputs` changes).
-    let new_graph = match (&body.graph, &body.inputs) {
-        (Some(g), inputs) => Some(checked(&state, g, &inputs.clone().unwrap_or_default()).await?),
-        (None, _) => None,
-    };
     let scope = authed.scope();
     let actor = Actor::of(&authed);
     let me = authed.principal.user_id.to_string();
@@ -712,15 +724,19 @@ pub async fn update_template(
     if current.0.status == TemplateStatus::Deprecated.as_str() {
         return Err(deprecated());
     }
-    // Inputs alone: check them against the current graph.
-    let config = match (new_graph, &body.inputs) {
-        (Some(c), _) => c,
-        (None, Some(inputs)) => {
-            let value: serde_json::Value =
-                serde_json::from_str(&current.1.config).map_err(ApiError::internal)?;
-            checked(&state, &value, inputs).await?
+    // The graph and the inputs doc are checked together: a new graph against the documented
+    // inputs (new or kept), new inputs against the graph (new or kept).
+    let config = if body.graph.is_some() || body.inputs.is_some() {
+        let inputs: BTreeMap<String, String> = match &body.inputs {
+            Some(i) => i.clone(),
+            None => serde_json::from_str(&current.1.inputs_doc).unwrap_or_default(),
+        };
+        match &body.graph {
+            Some(g) => checked(&state, g, &inputs).await?,
+            None => checked_saved(&state, &current.1.config, &inputs).await?,
         }
-        (None, None) => current.1.config.clone(),
+    } else {
+        current.1.config.clone()
     };
     let inputs_doc = match &body.inputs {
         Some(i) => serde_json::to_string(i).map_err(ApiError::internal)?,

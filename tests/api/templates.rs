@@ -270,6 +270,26 @@ api_test!(tenants_filter_search_and_page_templates, |app| {
     let cursor = first.body["next_cursor"].as_str().expect("cursor");
     let rest = list_ids(&app, a, &format!("/v1/templates?limit=2&cursor={cursor}")).await;
     assert_eq!(rest, vec![ids[0].clone()]);
+
+    // The inputs doc alone is checked against the saved graph, and makes a version too.
+    let r = app
+        .patch(
+            &format!("/v1/templates/{}", ids[0]),
+            r1,
+            json!({"inputs": {"src": "An interview in Spanish"}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["current_version"], 2);
+    assert_eq!(r.body["inputs"]["src"], "An interview in Spanish");
+    let r = app
+        .patch(
+            &format!("/v1/templates/{}", ids[0]),
+            r1,
+            json!({"inputs": {"asr": "not an input"}}),
+        )
+        .await;
+    assert_eq!(r.code(), "validation_failed", "{}", r.body);
 });
 
 /// Another tenant: `tenant C` of reseller 1 with a member.
