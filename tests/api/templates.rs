@@ -895,3 +895,89 @@ api_test!(instances_run_upgrade_and_survive_deprecation, |app| {
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["workflow_version"], 2);
 });
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+fn count(conn: &mut diesel::PgConnection, sql: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql)
+        .get_result::<Count>(conn)
+        .expect(sql)
+        .n
+}
+
+// The policies alone (no repository): a tenant scope reads only what is offered to it and
+// writes no template table; another reseller's scope sees nothing of reseller 1's.
+api_test!(postgres_rls_offers_templates_only_to_their_tenants, |app| {
+    if app.backend != crate::helpers::Backend::Postgres {
+        return; // RLS is a PostgreSQL feature; SQLite relies on the repositories alone.
+    }
+    let w = app.world().await;
+    let all = published(&app, &w.reseller1_admin, "R1 all", None).await;
+    let chosen = published(
+        &app,
+        &w.reseller1_admin,
+        "R1 for A",
+        Some(json!({"mode": "selected", "tenant_ids": [w.tenant_a]})),
+    )
+    .await;
+    let url = app.database_url.clone();
+    let all_after = all.clone();
+    let (a, b, r1, r2) = (
+        w.tenant_a.clone(),
+        w.tenant_b.clone(),
+        w.reseller1.clone(),
+        w.reseller2.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let mut c = diesel::PgConnection::establish(&url).expect("connect as the service role");
+        assert_eq!(count(&mut c, "SELECT count(*) AS n FROM workflow_templates"), 0);
+        let scoped = |c: &mut diesel::PgConnection, sql: &str, check: &dyn Fn(&mut diesel::PgConnection)| {
+            c.transaction::<_, diesel::result::Error, _>(|c| {
+                c.batch_execute(sql)?;
+                check(c);
+                Ok(())
+            })
+            .ok();
+        };
+        scoped(&mut c, &format!("SELECT set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{a}', true), set_config('voxflow.reseller_id', '{r1}', true)"), &|c| {
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_templates"), 2);
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_template_versions"), 2);
+        });
+        scoped(&mut c, &format!("SELECT set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{b}', true), set_config('voxflow.reseller_id', '{r2}', true)"), &|c| {
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_templates"), 0);
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_template_versions"), 0);
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_template_shares"), 0);
+        });
+        // Tenant B claiming reseller 1 in its settings still is not on the share list.
+        scoped(&mut c, &format!("SELECT set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{b}', true), set_config('voxflow.reseller_id', '{r1}', true)"), &|c| {
+            assert_eq!(count(c, &format!("SELECT count(*) AS n FROM workflow_templates WHERE id = '{chosen}'")), 0);
+        });
+        scoped(&mut c, &format!("SELECT set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{a}', true), set_config('voxflow.reseller_id', '{r1}', true)"), &|c| {
+            let update = c.batch_execute(&format!("UPDATE workflow_templates SET name = 'pwned' WHERE id = '{all}'"));
+            assert!(update.is_ok(), "matches no row the tenant may change");
+            let insert = c.batch_execute(&format!(
+                "INSERT INTO workflow_templates (id, reseller_id, name, tags, status, share_mode, current_version, created_at, updated_at) \
+                 VALUES ('{}', '{r1}', 'x', '[]', 'published', 'all', 1, now(), now())",
+                uuid::Uuid::now_v7()
+            ));
+            assert!(insert.is_err(), "a tenant scope writes no template");
+        });
+        scoped(&mut c, &format!("SELECT set_config('voxflow.scope', 'reseller', true), set_config('voxflow.reseller_id', '{r2}', true)"), &|c| {
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_templates"), 0);
+            assert_eq!(count(c, "SELECT count(*) AS n FROM workflow_template_shares"), 0);
+        });
+    })
+    .await
+    .expect("rls checks");
+    let t = app
+        .get(&format!("/v1/templates/{all_after}"), &w.reseller1_admin)
+        .await;
+    assert_eq!(t.body["name"], "R1 all");
+});
