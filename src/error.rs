@@ -69,6 +69,8 @@ codes! {
     ArtifactNotFound => ("artifact_not_found", NOT_FOUND, "The job has no such output"),
     WorkflowVersionNotFound => ("workflow_version_not_found", NOT_FOUND, "Workflow version not found"),
     TranslationEngineNotFound => ("translation_engine_not_found", NOT_FOUND, "Translation engine not found"),
+    TemplateNotFound => ("template_not_found", NOT_FOUND, "Template not found"),
+    TemplateVersionNotFound => ("template_version_not_found", NOT_FOUND, "Template version not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -77,6 +79,7 @@ codes! {
     PlanInUse => ("plan_in_use", CONFLICT, "The plan is still assigned to tenants"),
     JobFinished => ("job_finished", CONFLICT, "The job has already finished"),
     WebhookLimitReached => ("webhook_limit_reached", CONFLICT, "The tenant has as many webhook endpoints as it may have"),
+    TemplateDeprecated => ("template_deprecated", CONFLICT, "The template is deprecated: no new instances, runs or upgrades"),
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),

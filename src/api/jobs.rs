@@ -29,6 +29,9 @@ use uuid::Uuid;
 pub struct CreateJobRequest {
     /// Run a saved workflow (its current version, or `version`)…
     pub workflow_id: Option<Uuid>,
+    /// …or a template offered to the tenant (its newest published version, or `version`,
+    /// pinned; needs `templates:read` too; a deprecated template runs no more)…
+    pub template_id: Option<Uuid>,
     pub version: Option<i32>,
     /// …or this graph (React Flow JSON or Flowise flowData).
     #[schema(value_type = Option<Object>)]
@@ -225,6 +228,8 @@ struct ParsedJob {
     /// (node id, file id) of every uploaded-file input.
     file_inputs: Vec<(String, String)>,
     webhook_secret: Option<String>,
+    /// The template version it runs, if any (recorded in the audit log).
+    template: Option<(String, i32)>,
 }
 
 /// Parses a job request: the graph (inline or a saved version) validated, its inputs
@@ -266,10 +271,11 @@ async fn parse_job(
         crate::tenancy::Role::TenantAdmin => None,
         _ => Some(authed.principal.user_id.to_string()),
     };
-    // The graph: inline, or a pinned workflow version.
-    let (graph_value, workflow) = match (&body.graph, body.workflow_id) {
-        (Some(g), None) => (g.clone(), None),
-        (None, Some(wid)) => {
+    // The graph: inline, a pinned workflow version, or a pinned template version.
+    let mut template = None;
+    let (graph_value, workflow) = match (&body.graph, body.workflow_id, body.template_id) {
+        (Some(g), None, None) => (g.clone(), None),
+        (None, Some(wid), None) => {
             let wid_s = wid.to_string();
             let version = body.version;
             let found = state
@@ -293,14 +299,29 @@ async fn parse_job(
                 serde_json::from_str(&found.0).map_err(ApiError::internal)?;
             (value, Some((wid, found.1)))
         }
+        (None, None, Some(tid)) => {
+            authed.require(Action::TemplatesRead)?;
+            let tid_s = tid.to_string();
+            let version = body.version;
+            let (_, v) = state
+                .store
+                .read(scope, move |c| {
+                    super::templates::offered_version(c, &scope, &tid_s, version)
+                })
+                .await??;
+            template = Some((v.template_id.clone(), v.version));
+            let value: serde_json::Value =
+                serde_json::from_str(&v.config).map_err(ApiError::internal)?;
+            (value, None)
+        }
         _ => {
             return Err(ApiError::validation(vec![FieldError::new(
                 "graph",
-                "send either `graph` or `workflow_id`, not both or neither",
+                "send one of `graph`, `workflow_id` or `template_id`",
             )]))
         }
     };
-    let (parsed, plan) = if workflow.is_some() {
+    let (parsed, plan) = if workflow.is_some() || template.is_some() {
         // A saved version is stored in normal form and was valid when saved; check it
         // again, the registry may have changed since.
         let parsed: Graph = serde_json::from_value(graph_value).map_err(ApiError::internal)?;
@@ -427,6 +448,7 @@ async fn parse_job(
         graph: parsed,
         file_inputs,
         webhook_secret: webhook.map(|w| w.1),
+        template,
     })
 }
 
@@ -473,6 +495,7 @@ async fn admit_job(
         graph,
         file_inputs,
         webhook_secret,
+        template,
     } = job;
     let submission = crate::engine::admission::Submission {
         tenant_id: new_job.row.tenant_id.clone(),
@@ -509,7 +532,10 @@ async fn admit_job(
                 target_id: Some(new_job.row.id.clone()),
                 tenant_id: Some(new_job.row.tenant_id.clone()),
                 reseller_id: reseller,
-                details: serde_json::json!({"workflow_id": new_job.row.workflow_id, "version": new_job.row.workflow_version}),
+                details: match &template {
+                    Some((id, version)) => serde_json::json!({"template_id": id, "template_version": version}),
+                    None => serde_json::json!({"workflow_id": new_job.row.workflow_id, "version": new_job.row.workflow_version}),
+                },
             })?;
             Ok(Ok(new_job.row))
         })

@@ -12,6 +12,7 @@ pub mod nodes;
 pub mod openai;
 pub mod plans;
 pub mod resellers;
+pub mod templates;
 pub mod tenants;
 pub mod translation_engines;
 pub mod users;
@@ -50,6 +51,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "files", description = "Audio uploads that jobs take their input from"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "workflows", description = "Saved, versioned workflow graphs"),
+        (name = "templates", description = "Workflow templates authored by the platform and resellers, offered to tenants: versions, publishing, sharing, instances"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
@@ -149,6 +151,17 @@ where
                 .service(workflows::get_workflow_version)
                 .service(workflows::update_workflow)
                 .service(workflows::delete_workflow)
+                .service(templates::upgrade_workflow)
+                .service(templates::create_template)
+                .service(templates::list_templates)
+                .service(templates::get_template)
+                .service(templates::list_template_versions)
+                .service(templates::get_template_version)
+                .service(templates::update_template)
+                .service(templates::publish_template)
+                .service(templates::deprecate_template)
+                .service(templates::set_template_sharing)
+                .service(templates::instantiate_template)
                 .service(jobs::create_job)
                 .service(jobs::list_jobs)
                 .service(jobs::get_job)

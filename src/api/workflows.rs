@@ -38,6 +38,12 @@ pub struct WorkflowView {
     pub is_template: bool,
     /// Shared with everyone in the tenant.
     pub is_public: bool,
+    /// For an instance of a template: the template and the version it was copied from (or
+    /// last upgraded to).
+    pub template_id: Option<Uuid>,
+    pub template_version: Option<i32>,
+    /// An instance whose template has a newer published version (`POST …/upgrade`).
+    pub upgrade_available: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -57,6 +63,9 @@ impl From<WorkflowRow> for WorkflowView {
             }),
             is_template: r.is_template,
             is_public: r.is_public,
+            template_id: super::parse_uuid_opt(r.template_id.as_deref()),
+            template_version: r.template_version,
+            upgrade_available: false,
             created_at: super::utc(r.created_at),
             updated_at: super::utc(r.updated_at),
         }
@@ -145,7 +154,7 @@ async fn checked_graph(state: &AppState, value: &serde_json::Value) -> Result<Gr
 }
 
 /// Non-admins see (and may change) only their own workflows plus shared ones.
-fn viewer(authed: &Authed) -> Option<String> {
+pub(super) fn viewer(authed: &Authed) -> Option<String> {
     match authed.role() {
         Role::PlatformAdmin | Role::ResellerAdmin | Role::TenantAdmin => None,
         _ => Some(authed.principal.user_id.to_string()),
@@ -199,6 +208,8 @@ pub async fn create_workflow(
         updated_at: now,
         current_version: 1,
         deleted_at: None,
+        template_id: None,
+        template_version: None,
     };
     let version = version_row(&row, 1, row.user_id.clone());
     let scope = authed.scope();
@@ -228,7 +239,11 @@ pub async fn create_workflow(
         .json(WorkflowView::from(row)))
 }
 
-fn version_row(row: &WorkflowRow, number: i32, by: Option<String>) -> WorkflowVersionRow {
+pub(super) fn version_row(
+    row: &WorkflowRow,
+    number: i32,
+    by: Option<String>,
+) -> WorkflowVersionRow {
     WorkflowVersionRow {
         id: store::new_id(),
         workflow_id: row.id.clone(),
@@ -263,15 +278,21 @@ pub async fn list_workflows(
     };
     let scope = authed.scope();
     let who = viewer(&authed);
-    let rows = state
+    let (rows, upgradable) = state
         .store
         .read(scope, move |c| {
-            repo::list(c, &scope, who.as_deref(), &page, &filter)
+            let rows = repo::list(c, &scope, who.as_deref(), &page, &filter)?;
+            let upgradable = super::templates::upgradable(c, &scope, &rows.items)?;
+            Ok((rows, upgradable))
         })
         .await?;
-    Ok(web::Json(WorkflowList::from_page(
-        rows.map(WorkflowView::from),
-    )))
+    Ok(web::Json(WorkflowList::from_page(rows.map(|r| {
+        let up = upgradable.contains(&r.id);
+        WorkflowView {
+            upgrade_available: up,
+            ..WorkflowView::from(r)
+        }
+    }))))
 }
 
 /// Reads a workflow's current version.
@@ -286,12 +307,21 @@ pub async fn get_workflow(
     let scope = authed.scope();
     let who = viewer(&authed);
     let id = id.to_string();
-    let row = state
+    let (row, upgrade_available) = state
         .store
-        .read(scope, move |c| repo::get(c, &scope, who.as_deref(), &id))
+        .read(scope, move |c| {
+            let Some(row) = repo::get(c, &scope, who.as_deref(), &id)? else {
+                return Ok(None);
+            };
+            let up = super::templates::upgradable(c, &scope, std::slice::from_ref(&row))?;
+            Ok(Some((row, !up.is_empty())))
+        })
         .await?
         .ok_or_else(|| ApiError::of(Code::WorkflowNotFound))?;
-    Ok(web::Json(WorkflowView::from(row)))
+    Ok(web::Json(WorkflowView {
+        upgrade_available,
+        ..WorkflowView::from(row)
+    }))
 }
 
 /// Lists every version of a workflow, newest first.
@@ -403,6 +433,7 @@ pub async fn update_workflow(
                 current_version: Some(next),
                 updated_at: Some(now),
                 deleted_at: None,
+                template_version: None,
             };
             repo::update(c, &id, &changes)?;
             let Some(updated) = repo::get(c, &scope, None, &id)? else {

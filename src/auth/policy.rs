@@ -45,6 +45,10 @@ pub enum Action {
     TranslationEnginesRead,
     #[serde(rename = "translation_engines:write")]
     TranslationEnginesWrite,
+    #[serde(rename = "templates:read")]
+    TemplatesRead,
+    #[serde(rename = "templates:write")]
+    TemplatesWrite,
 }
 
 use Action::*;
@@ -69,6 +73,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     FilesWrite,
     TranslationEnginesRead,
     TranslationEnginesWrite,
+    TemplatesRead,
+    TemplatesWrite,
 ];
 
 impl Action {
@@ -94,6 +100,8 @@ impl Action {
             FilesWrite => "files:write",
             TranslationEnginesRead => "translation_engines:read",
             TranslationEnginesWrite => "translation_engines:write",
+            TemplatesRead => "templates:read",
+            TemplatesWrite => "templates:write",
         }
     }
 
@@ -116,6 +124,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             PlansRead,
             PlansWrite,
             AuditRead,
+            TemplatesRead,
+            TemplatesWrite,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -134,6 +144,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             FilesWrite,
             TranslationEnginesRead,
             TranslationEnginesWrite,
+            TemplatesRead,
         ],
         Role::Member => &[
             TenantsRead,
@@ -148,6 +159,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             FilesRead,
             FilesWrite,
             TranslationEnginesRead,
+            TemplatesRead,
         ],
         Role::Viewer => &[
             TenantsRead,
@@ -158,6 +170,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             JobsRead,
             FilesRead,
             TranslationEnginesRead,
+            TemplatesRead,
         ],
     }
 }

@@ -97,6 +97,8 @@ diesel::table! {
         updated_at -> Timestamp,
         current_version -> Integer,
         deleted_at -> Nullable<Timestamp>,
+        template_id -> Nullable<Text>,
+        template_version -> Nullable<Integer>,
     }
 }
 
@@ -321,6 +323,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workflow_templates (id) {
+        id -> Text,
+        reseller_id -> Nullable<Text>,
+        name -> Text,
+        description -> Nullable<Text>,
+        category -> Nullable<Text>,
+        tags -> Text,
+        preview_image_url -> Nullable<Text>,
+        status -> Text,
+        share_mode -> Text,
+        current_version -> Integer,
+        published_version -> Nullable<Integer>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workflow_template_versions (id) {
+        id -> Text,
+        template_id -> Text,
+        reseller_id -> Nullable<Text>,
+        version -> Integer,
+        name -> Text,
+        description -> Nullable<Text>,
+        config -> Text,
+        inputs_doc -> Text,
+        published_at -> Nullable<Timestamp>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workflow_template_shares (template_id, tenant_id) {
+        template_id -> Text,
+        tenant_id -> Text,
+        reseller_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -348,4 +394,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     files,
     translation_engines,
     quota_reservations,
+    workflow_templates,
+    workflow_template_versions,
+    workflow_template_shares,
 );

@@ -24,6 +24,7 @@ mod realtime;
 mod resources;
 mod sdks;
 mod store;
+mod templates;
 mod translation;
 mod webhooks;
 mod workflows;

@@ -571,6 +571,153 @@ export interface paths {
         patch: operations["update_reseller"];
         trace?: never;
     };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists templates: an owner's own (every state), or those offered to a tenant (published). */
+        get: operations["list_templates"];
+        put?: never;
+        /** Creates a template (version 1, a draft). */
+        post: operations["create_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads a template (for a tenant: its newest published version). */
+        get: operations["get_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Updates a template, recording a new (unpublished) version. */
+        patch: operations["update_template"];
+        trace?: never;
+    };
+    "/v1/templates/{id}/deprecate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deprecates a template: no new instances, runs or upgrades; existing instances keep
+         *     working. Final.
+         */
+        post: operations["deprecate_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/instantiate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copies a published template version into a new workflow of the caller's tenant (an
+         *     instance: it records the template and version).
+         */
+        post: operations["instantiate_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publishes a version (default: the newest): tenants it is shared with see it, and
+         *     instances of older versions report `upgrade_available`.
+         */
+        post: operations["publish_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces who a template is offered to. */
+        put: operations["set_template_sharing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists a template's versions, newest first (tenants: published ones). */
+        get: operations["list_template_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads one version of a template (tenants: published versions only). */
+        get: operations["get_template_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants": {
         parameters: {
             query?: never;
@@ -800,6 +947,26 @@ export interface paths {
         patch: operations["update_workflow"];
         trace?: never;
     };
+    "/v1/workflows/{id}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upgrades an instance to a newer published version of its template: a new workflow
+         *     version with that version's graph.
+         */
+        post: operations["upgrade_workflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows/{id}/versions": {
         parameters: {
             query?: never;
@@ -859,7 +1026,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write";
         ApiKeyList: {
             items: components["schemas"]["ApiKeyView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -960,6 +1127,12 @@ export interface components {
              * @description Attempts before a job that keeps hitting runtime faults fails (1–10, default 3).
              */
             max_attempts?: number | null;
+            /**
+             * Format: uuid
+             * @description …or a template offered to the tenant (its newest published version, or `version`,
+             *     pinned; needs `templates:read` too; a deprecated template runs no more)…
+             */
+            template_id?: string | null;
             /** Format: int32 */
             version?: number | null;
             /**
@@ -1009,6 +1182,22 @@ export interface components {
             email: string;
             name: string;
             phone?: string | null;
+        };
+        CreateTemplateRequest: {
+            category?: string | null;
+            description?: string | null;
+            /** @description React Flow JSON (`nodes`, `edges`) or Flowise `flowData`, validated like a workflow's. */
+            graph: Record<string, never>;
+            /** @description Input node id → what to give it (every key must be a node taking a file input). */
+            inputs?: {
+                [key: string]: string;
+            };
+            name: string;
+            /** @description An http(s) URL of a preview image. */
+            preview_image_url?: string | null;
+            sharing?: components["schemas"]["SharingRequest"] | null;
+            /** @description Lowercase letters, digits, `-`, `_` and spaces; at most 20. */
+            tags?: string[];
         };
         CreateTenantRequest: {
             domain?: string | null;
@@ -1209,6 +1398,17 @@ export interface components {
         HealthView: {
             status: string;
             version: string;
+        };
+        InstantiateTemplateRequest: {
+            /** @description Share the new workflow within the tenant. */
+            is_public?: boolean;
+            /** @description The workflow's name (default: the template version's). */
+            name?: string | null;
+            /**
+             * Format: int32
+             * @description A published version (default: the newest published).
+             */
+            version?: number | null;
         };
         JobEventList: {
             items: components["schemas"]["JobEventView"][];
@@ -1461,6 +1661,13 @@ export interface components {
              */
             type: string;
         };
+        PublishTemplateRequest: {
+            /**
+             * Format: int32
+             * @description The version to publish (default: the newest).
+             */
+            version?: number | null;
+        };
         ReadyView: {
             /** @description `sqlite` or `postgres`. */
             database: string;
@@ -1497,6 +1704,92 @@ export interface components {
          * @enum {string}
          */
         Role: "platform_admin" | "reseller_admin" | "tenant_admin" | "member" | "viewer";
+        /**
+         * @description Who a reseller template is offered to.
+         * @enum {string}
+         */
+        ShareMode: "all" | "selected";
+        SharingRequest: {
+            mode: components["schemas"]["ShareMode"];
+            /** @description With `selected`: tenants of the template's reseller. */
+            tenant_ids?: string[];
+        };
+        /** @description Sharing, as the owner sees it (absent for tenants). */
+        SharingView: {
+            mode: components["schemas"]["ShareMode"];
+            /** @description With `selected`: the tenants it is offered to. */
+            tenant_ids: string[];
+        };
+        TemplateList: {
+            items: components["schemas"]["TemplateView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /**
+         * @description A template's life: `draft` (no version published yet) → `published` → `deprecated`.
+         * @enum {string}
+         */
+        TemplateStatus: "draft" | "published" | "deprecated";
+        TemplateVersionList: {
+            items: components["schemas"]["TemplateVersionView"][];
+        };
+        /** @description One immutable version of a template. */
+        TemplateVersionView: {
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            graph: components["schemas"]["Graph"];
+            /** @description Input node id → what to give it. */
+            inputs: {
+                [key: string]: string;
+            };
+            name: string;
+            /**
+             * Format: date-time
+             * @description When it was published; null for an unpublished version (owners only see those).
+             */
+            published_at?: string | null;
+            /** Format: uuid */
+            template_id: string;
+            /** Format: int32 */
+            version: number;
+        };
+        TemplateView: {
+            category?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: int32
+             * @description The newest version (owners); tenants only ever see published versions.
+             */
+            current_version?: number | null;
+            description?: string | null;
+            graph?: components["schemas"]["Graph"] | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Input node id → what to give it (item reads only). */
+            inputs?: {
+                [key: string]: string;
+            } | null;
+            name: string;
+            /** @description An http(s) URL of a preview image. */
+            preview_image_url?: string | null;
+            /**
+             * Format: int32
+             * @description The newest published version (what instances upgrade to); null while a draft.
+             */
+            published_version?: number | null;
+            /**
+             * Format: uuid
+             * @description The owning reseller; null for a platform template.
+             */
+            reseller_id?: string | null;
+            sharing?: components["schemas"]["SharingView"] | null;
+            status: components["schemas"]["TemplateStatus"];
+            tags: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
         TenantList: {
             items: components["schemas"]["TenantView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -1625,6 +1918,18 @@ export interface components {
              */
             status?: string | null;
         };
+        /** @description Any change records a new version (draft until published). */
+        UpdateTemplateRequest: {
+            category?: string | null;
+            description?: string | null;
+            graph?: Record<string, never> | null;
+            inputs?: {
+                [key: string]: string;
+            } | null;
+            name?: string | null;
+            preview_image_url?: string | null;
+            tags?: string[] | null;
+        };
         UpdateTenantRequest: {
             domain?: string | null;
             name?: string | null;
@@ -1664,6 +1969,13 @@ export interface components {
             is_public?: boolean | null;
             is_template?: boolean | null;
             name?: string | null;
+        };
+        UpgradeWorkflowRequest: {
+            /**
+             * Format: int32
+             * @description A newer published version of the template (default: the newest published).
+             */
+            version?: number | null;
         };
         UserList: {
             items: components["schemas"]["UserView"][];
@@ -1736,10 +2048,20 @@ export interface components {
             is_public: boolean;
             is_template: boolean;
             name: string;
+            /**
+             * Format: uuid
+             * @description For an instance of a template: the template and the version it was copied from (or
+             *     last upgraded to).
+             */
+            template_id?: string | null;
+            /** Format: int32 */
+            template_version?: number | null;
             /** Format: uuid */
             tenant_id: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description An instance whose template has a newer published version (`POST …/upgrade`). */
+            upgrade_available: boolean;
             /**
              * Format: uuid
              * @description The creator.
@@ -4307,6 +4629,684 @@ export interface operations {
             };
         };
     };
+    list_templates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                category?: string;
+                tag?: string;
+                /** @description Case-insensitive substring of the name or description. */
+                q?: string;
+                /** @description Owners only: templates in this state (tenants see published templates). */
+                status?: components["schemas"]["TemplateStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deprecate_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    instantiate_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InstantiateTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_template_sharing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SharingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_template_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateVersionList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_template_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateVersionView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_tenants: {
         parameters: {
             query?: {
@@ -5887,6 +6887,86 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upgrade_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpgradeWorkflowRequest"];
             };
         };
         responses: {

@@ -10,6 +10,7 @@ pub mod plans;
 pub mod refresh_tokens;
 pub mod resellers;
 pub mod reservations;
+pub mod templates;
 pub mod tenants;
 pub mod translation_engines;
 pub mod usage;

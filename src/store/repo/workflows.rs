@@ -25,6 +25,9 @@ pub struct WorkflowRow {
     pub updated_at: NaiveDateTime,
     pub current_version: i32,
     pub deleted_at: Option<NaiveDateTime>,
+    /// For an instance: the template and version it was copied from (last upgraded to).
+    pub template_id: Option<String>,
+    pub template_version: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -52,6 +55,7 @@ pub struct WorkflowChanges {
     pub current_version: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<Option<NaiveDateTime>>,
+    pub template_version: Option<Option<i32>>,
 }
 
 type Boxed<'a> = crate::store::schema::workflows::BoxedQuery<'a, MultiBackend>;

@@ -16,6 +16,9 @@ from .create_job_request_inputs import CreateJobRequestInputs
 from .create_plan_request import CreatePlanRequest
 from .create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0
 from .create_reseller_request import CreateResellerRequest
+from .create_template_request import CreateTemplateRequest
+from .create_template_request_graph import CreateTemplateRequestGraph
+from .create_template_request_inputs import CreateTemplateRequestInputs
 from .create_tenant_request import CreateTenantRequest
 from .create_transcription_response_200 import CreateTranscriptionResponse200
 from .create_translation_engine_request import CreateTranslationEngineRequest
@@ -41,6 +44,7 @@ from .graph_node import GraphNode
 from .graph_node_params import GraphNodeParams
 from .graph_validation import GraphValidation
 from .health_view import HealthView
+from .instantiate_template_request import InstantiateTemplateRequest
 from .job_event_list import JobEventList
 from .job_event_view import JobEventView
 from .job_event_view_data import JobEventViewData
@@ -66,11 +70,22 @@ from .plan_view import PlanView
 from .plan_view_features import PlanViewFeatures
 from .port_view import PortView
 from .problem import Problem
+from .publish_template_request import PublishTemplateRequest
 from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
 from .role import Role
+from .share_mode import ShareMode
+from .sharing_request import SharingRequest
+from .sharing_view import SharingView
+from .template_list import TemplateList
+from .template_status import TemplateStatus
+from .template_version_list import TemplateVersionList
+from .template_version_view import TemplateVersionView
+from .template_version_view_inputs import TemplateVersionViewInputs
+from .template_view import TemplateView
+from .template_view_inputs_type_0 import TemplateViewInputsType0
 from .tenant_list import TenantList
 from .tenant_view import TenantView
 from .token_response import TokenResponse
@@ -80,11 +95,15 @@ from .translation_engine_view import TranslationEngineView
 from .update_plan_request import UpdatePlanRequest
 from .update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0
 from .update_reseller_request import UpdateResellerRequest
+from .update_template_request import UpdateTemplateRequest
+from .update_template_request_graph_type_0 import UpdateTemplateRequestGraphType0
+from .update_template_request_inputs_type_0 import UpdateTemplateRequestInputsType0
 from .update_tenant_request import UpdateTenantRequest
 from .update_translation_engine_request import UpdateTranslationEngineRequest
 from .update_user_request import UpdateUserRequest
 from .update_workflow_request import UpdateWorkflowRequest
 from .update_workflow_request_graph_type_0 import UpdateWorkflowRequestGraphType0
+from .upgrade_workflow_request import UpgradeWorkflowRequest
 from .user_list import UserList
 from .user_view import UserView
 from .validate_graph_body import ValidateGraphBody
@@ -114,6 +133,9 @@ __all__ = (
     "CreatePlanRequest",
     "CreatePlanRequestFeaturesType0",
     "CreateResellerRequest",
+    "CreateTemplateRequest",
+    "CreateTemplateRequestGraph",
+    "CreateTemplateRequestInputs",
     "CreateTenantRequest",
     "CreateTranscriptionResponse200",
     "CreateTranslationEngineRequest",
@@ -137,6 +159,7 @@ __all__ = (
     "GraphNodeParams",
     "GraphValidation",
     "HealthView",
+    "InstantiateTemplateRequest",
     "JobEventList",
     "JobEventView",
     "JobEventViewData",
@@ -162,11 +185,22 @@ __all__ = (
     "PlanViewFeatures",
     "PortView",
     "Problem",
+    "PublishTemplateRequest",
     "ReadyView",
     "RefreshRequest",
     "ResellerList",
     "ResellerView",
     "Role",
+    "ShareMode",
+    "SharingRequest",
+    "SharingView",
+    "TemplateList",
+    "TemplateStatus",
+    "TemplateVersionList",
+    "TemplateVersionView",
+    "TemplateVersionViewInputs",
+    "TemplateView",
+    "TemplateViewInputsType0",
     "TenantList",
     "TenantView",
     "TokenResponse",
@@ -176,11 +210,15 @@ __all__ = (
     "UpdatePlanRequest",
     "UpdatePlanRequestFeaturesType0",
     "UpdateResellerRequest",
+    "UpdateTemplateRequest",
+    "UpdateTemplateRequestGraphType0",
+    "UpdateTemplateRequestInputsType0",
     "UpdateTenantRequest",
     "UpdateTranslationEngineRequest",
     "UpdateUserRequest",
     "UpdateWorkflowRequest",
     "UpdateWorkflowRequestGraphType0",
+    "UpgradeWorkflowRequest",
     "UserList",
     "UserView",
     "ValidateGraphBody",

@@ -13,6 +13,8 @@ class Action(StrEnum):
     PLANSWRITE = "plans:write"
     RESELLERSREAD = "resellers:read"
     RESELLERSWRITE = "resellers:write"
+    TEMPLATESREAD = "templates:read"
+    TEMPLATESWRITE = "templates:write"
     TENANTSREAD = "tenants:read"
     TENANTSWRITE = "tenants:write"
     TRANSLATION_ENGINESREAD = "translation_engines:read"

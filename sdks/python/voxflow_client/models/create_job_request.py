@@ -26,6 +26,9 @@ class CreateJobRequest:
             `file` input. URLs on private, loopback or link-local addresses are refused.
         max_attempts (int | None | Unset): Attempts before a job that keeps hitting runtime faults fails (1–10, default
             3).
+        template_id (None | Unset | UUID): …or a template offered to the tenant (its newest published version, or
+            `version`,
+            pinned; needs `templates:read` too; a deprecated template runs no more)…
         version (int | None | Unset):
         webhook_url (None | str | Unset): POSTed (signed, retried) when the job reaches a final state; the signing
             secret
@@ -36,6 +39,7 @@ class CreateJobRequest:
     graph: CreateJobRequestGraphType0 | None | Unset = UNSET
     inputs: CreateJobRequestInputs | Unset = UNSET
     max_attempts: int | None | Unset = UNSET
+    template_id: None | Unset | UUID = UNSET
     version: int | None | Unset = UNSET
     webhook_url: None | str | Unset = UNSET
     workflow_id: None | Unset | UUID = UNSET
@@ -60,6 +64,14 @@ class CreateJobRequest:
             max_attempts = UNSET
         else:
             max_attempts = self.max_attempts
+
+        template_id: None | str | Unset
+        if isinstance(self.template_id, Unset):
+            template_id = UNSET
+        elif isinstance(self.template_id, UUID):
+            template_id = str(self.template_id)
+        else:
+            template_id = self.template_id
 
         version: int | None | Unset
         if isinstance(self.version, Unset):
@@ -90,6 +102,8 @@ class CreateJobRequest:
             field_dict["inputs"] = inputs
         if max_attempts is not UNSET:
             field_dict["max_attempts"] = max_attempts
+        if template_id is not UNSET:
+            field_dict["template_id"] = template_id
         if version is not UNSET:
             field_dict["version"] = version
         if webhook_url is not UNSET:
@@ -139,6 +153,23 @@ class CreateJobRequest:
 
         max_attempts = _parse_max_attempts(d.pop("max_attempts", UNSET))
 
+        def _parse_template_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                template_id_type_0 = UUID(data)
+
+                return template_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        template_id = _parse_template_id(d.pop("template_id", UNSET))
+
         def _parse_version(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -178,6 +209,7 @@ class CreateJobRequest:
             graph=graph,
             inputs=inputs,
             max_attempts=max_attempts,
+            template_id=template_id,
             version=version,
             webhook_url=webhook_url,
             workflow_id=workflow_id,

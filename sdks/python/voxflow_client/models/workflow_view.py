@@ -29,8 +29,13 @@ class WorkflowView:
         name (str):
         tenant_id (UUID):
         updated_at (datetime.datetime):
+        upgrade_available (bool): An instance whose template has a newer published version (`POST …/upgrade`).
         version (int): The current version number (1, 2, …).
         description (None | str | Unset):
+        template_id (None | Unset | UUID): For an instance of a template: the template and the version it was copied
+            from (or
+            last upgraded to).
+        template_version (int | None | Unset):
         user_id (None | Unset | UUID): The creator.
     """
 
@@ -42,8 +47,11 @@ class WorkflowView:
     name: str
     tenant_id: UUID
     updated_at: datetime.datetime
+    upgrade_available: bool
     version: int
     description: None | str | Unset = UNSET
+    template_id: None | Unset | UUID = UNSET
+    template_version: int | None | Unset = UNSET
     user_id: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -64,6 +72,8 @@ class WorkflowView:
 
         updated_at = self.updated_at.isoformat()
 
+        upgrade_available = self.upgrade_available
+
         version = self.version
 
         description: None | str | Unset
@@ -71,6 +81,20 @@ class WorkflowView:
             description = UNSET
         else:
             description = self.description
+
+        template_id: None | str | Unset
+        if isinstance(self.template_id, Unset):
+            template_id = UNSET
+        elif isinstance(self.template_id, UUID):
+            template_id = str(self.template_id)
+        else:
+            template_id = self.template_id
+
+        template_version: int | None | Unset
+        if isinstance(self.template_version, Unset):
+            template_version = UNSET
+        else:
+            template_version = self.template_version
 
         user_id: None | str | Unset
         if isinstance(self.user_id, Unset):
@@ -92,11 +116,16 @@ class WorkflowView:
                 "name": name,
                 "tenant_id": tenant_id,
                 "updated_at": updated_at,
+                "upgrade_available": upgrade_available,
                 "version": version,
             }
         )
         if description is not UNSET:
             field_dict["description"] = description
+        if template_id is not UNSET:
+            field_dict["template_id"] = template_id
+        if template_version is not UNSET:
+            field_dict["template_version"] = template_version
         if user_id is not UNSET:
             field_dict["user_id"] = user_id
 
@@ -123,6 +152,8 @@ class WorkflowView:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        upgrade_available = d.pop("upgrade_available")
+
         version = d.pop("version")
 
         def _parse_description(data: object) -> None | str | Unset:
@@ -133,6 +164,32 @@ class WorkflowView:
             return cast(None | str | Unset, data)
 
         description = _parse_description(d.pop("description", UNSET))
+
+        def _parse_template_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                template_id_type_0 = UUID(data)
+
+                return template_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        template_id = _parse_template_id(d.pop("template_id", UNSET))
+
+        def _parse_template_version(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        template_version = _parse_template_version(d.pop("template_version", UNSET))
 
         def _parse_user_id(data: object) -> None | Unset | UUID:
             if data is None:
@@ -160,8 +217,11 @@ class WorkflowView:
             name=name,
             tenant_id=tenant_id,
             updated_at=updated_at,
+            upgrade_available=upgrade_available,
             version=version,
             description=description,
+            template_id=template_id,
+            template_version=template_version,
             user_id=user_id,
         )
 

@@ -1,0 +1,258 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.template_list import TemplateList
+from ...models.template_status import TemplateStatus
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    status: TemplateStatus | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    params["category"] = category
+
+    params["tag"] = tag
+
+    params["q"] = q
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/templates",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | TemplateList | None:
+    if response.status_code == 200:
+        response_200 = TemplateList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | TemplateList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    status: TemplateStatus | Unset = UNSET,
+) -> Response[Problem | TemplateList]:
+    """Lists templates: an owner's own (every state), or those offered to a tenant (published).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        category (str | Unset):
+        tag (str | Unset):
+        q (str | Unset):
+        status (TemplateStatus | Unset): A template's life: `draft` (no version published yet) →
+            `published` → `deprecated`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TemplateList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        category=category,
+        tag=tag,
+        q=q,
+        status=status,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    status: TemplateStatus | Unset = UNSET,
+) -> Problem | TemplateList | None:
+    """Lists templates: an owner's own (every state), or those offered to a tenant (published).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        category (str | Unset):
+        tag (str | Unset):
+        q (str | Unset):
+        status (TemplateStatus | Unset): A template's life: `draft` (no version published yet) →
+            `published` → `deprecated`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TemplateList
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        category=category,
+        tag=tag,
+        q=q,
+        status=status,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    status: TemplateStatus | Unset = UNSET,
+) -> Response[Problem | TemplateList]:
+    """Lists templates: an owner's own (every state), or those offered to a tenant (published).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        category (str | Unset):
+        tag (str | Unset):
+        q (str | Unset):
+        status (TemplateStatus | Unset): A template's life: `draft` (no version published yet) →
+            `published` → `deprecated`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | TemplateList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        category=category,
+        tag=tag,
+        q=q,
+        status=status,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    category: str | Unset = UNSET,
+    tag: str | Unset = UNSET,
+    q: str | Unset = UNSET,
+    status: TemplateStatus | Unset = UNSET,
+) -> Problem | TemplateList | None:
+    """Lists templates: an owner's own (every state), or those offered to a tenant (published).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        category (str | Unset):
+        tag (str | Unset):
+        q (str | Unset):
+        status (TemplateStatus | Unset): A template's life: `draft` (no version published yet) →
+            `published` → `deprecated`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | TemplateList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            category=category,
+            tag=tag,
+            q=q,
+            status=status,
+        )
+    ).parsed
