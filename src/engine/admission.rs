@@ -301,9 +301,10 @@ impl Admission {
     }
 }
 
-/// Serialises admissions of one tenant for the rest of the transaction. SQLite has one
-/// writer connection, so its write transactions are serialised already.
-fn lock_tenant(c: &mut DbConn, tenant_id: &str) -> Result<(), StoreError> {
+/// Serialises admissions of one tenant for the rest of the transaction (also used by the
+/// plan's count limits). SQLite has one writer connection, so its write transactions are
+/// serialised already.
+pub fn lock_tenant(c: &mut DbConn, tenant_id: &str) -> Result<(), StoreError> {
     if let DbConn::Postgres(pg) = c {
         use diesel::RunQueryDsl;
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
