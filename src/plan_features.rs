@@ -188,7 +188,10 @@ impl PlanFeatures {
         static WARNED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
         let first = WARNED
             .lock()
-            .map(|mut w| w.get_or_insert_with(HashSet::new).insert(plan_id.to_string()))
+            .map(|mut w| {
+                w.get_or_insert_with(HashSet::new)
+                    .insert(plan_id.to_string())
+            })
             .unwrap_or(true);
         if first {
             tracing::warn!(
@@ -299,7 +302,10 @@ mod tests {
         );
         assert_eq!(f.max_api_keys, Some(3));
         assert_eq!(f.max_audio_seconds, None);
-        assert_eq!(PlanFeatures::from_stored("q", "not json"), PlanFeatures::default());
+        assert_eq!(
+            PlanFeatures::from_stored("q", "not json"),
+            PlanFeatures::default()
+        );
     }
 
     #[test]

@@ -45,7 +45,11 @@ fn visible(scope: &Scope, owner: Option<&str>) -> Boxed<'static> {
 
 /// The tenant's keys that still work (not revoked, not expired): what the plan's
 /// `max_api_keys` counts.
-pub fn count_live(conn: &mut DbConn, tenant_id: &str, now: NaiveDateTime) -> Result<i64, StoreError> {
+pub fn count_live(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    now: NaiveDateTime,
+) -> Result<i64, StoreError> {
     Ok(k::api_keys
         .filter(k::tenant_id.eq(tenant_id.to_string()))
         .filter(k::revoked_at.is_null())
