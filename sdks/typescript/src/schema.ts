@@ -1306,8 +1306,9 @@ export interface components {
             attempt: number;
             /**
              * Format: double
-             * @description Audio seconds metered for the job (recorded when it succeeds; counts toward the
-             *     plan's processing quota).
+             * @description Audio seconds billed for the job (settled when it ends, whatever way: the longest
+             *     audio one of its finished nodes processed; counts toward the plan's processing
+             *     quota).
              */
             audio_seconds?: number | null;
             /** Format: date-time */
@@ -2211,6 +2212,24 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
+            /** @description The tenant's processing quota is used up or the audio does not fit in it (`quota_exceeded`), or its subscription is inactive (`subscription_inactive`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The credential lacks the `jobs:write` scope, or its tenant or reseller is suspended (`tenant_suspended`, `reseller_suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
             /** @description Model not installed */
             404: {
                 headers: {
@@ -2222,6 +2241,15 @@ export interface operations {
             };
             /** @description File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The tenant already runs as many jobs and requests as its limit allows (`too_many_concurrent_requests`); retry with backoff */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2271,6 +2299,24 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
+            /** @description The tenant's processing quota is used up or the audio does not fit in it (`quota_exceeded`), or its subscription is inactive (`subscription_inactive`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The credential lacks the `jobs:write` scope, or its tenant or reseller is suspended (`tenant_suspended`, `reseller_suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
             /** @description Model not installed */
             404: {
                 headers: {
@@ -2282,6 +2328,15 @@ export interface operations {
             };
             /** @description File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The tenant already runs as many jobs and requests as its limit allows (`too_many_concurrent_requests`); retry with backoff */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
