@@ -538,7 +538,8 @@ pub fn settle_job(c: &mut DbConn, job_id: &str) -> Result<(), StoreError> {
 /// Tops up a job's reservation once the worker has fetched a URL input and measured its
 /// audio (a URL's length is unknown at admission): the reservation grows to `audio_milli`
 /// when it holds less, if the difference fits in what is left of the month; refused
-/// otherwise (the job then fails with the quota's message, having processed nothing).
+/// otherwise, or when the audio is longer than the plan's `max_audio_seconds` (the job then
+/// fails with the refusal's message, having processed nothing).
 pub fn top_up_job(
     c: &mut DbConn,
     tenant_id: &str,
@@ -549,6 +550,15 @@ pub fn top_up_job(
     let Some(tenant) = repo::tenants::get(c, &Scope::System, tenant_id)? else {
         return Ok(Ok(()));
     };
+    // Step 3's audio limit, which could not see the URL at admission.
+    if let Some(max_secs) = crate::plan_features::for_tenant(c, &tenant)?.max_audio_seconds {
+        if audio_milli > i64::from(max_secs) * 1000 {
+            return Ok(Err(Refusal::AudioTooLong {
+                milli: audio_milli,
+                max_secs,
+            }));
+        }
+    }
     let Some(reservation) = reservations::for_job(c, job_id)? else {
         return Ok(Ok(()));
     };

@@ -525,3 +525,29 @@ api_test!(cancelled_refuses_work_but_reads_and_downloads_work, |app| {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(r.code(), "tenant_suspended");
 });
+
+plan_test_with!(
+    url_audio_longer_than_the_plan_allows_fails_once_fetched,
+    |s: &mut voxflow::config::Settings| s.url_allow_private = true,
+    |app| {
+        let w = app.world().await;
+        plan_for_a(&app, &w, json!({"max_audio_seconds": 2})).await;
+        let port = crate::jobs::serve_file(wav(3 * SECOND));
+        let r = app
+            .post(
+                "/v1/jobs",
+                &w.a_member.1,
+                json!({"graph": decode_vad(), "inputs": {"src": format!("http://127.0.0.1:{port}/a.wav")}}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let job = crate::jobs::wait_for(&app, &w.a_member.1, &r.id(), |_| false).await;
+        assert_eq!(job["status"], "failed", "{job}");
+        assert!(
+            job["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("plan allows")),
+            "{job}"
+        );
+    }
+);
