@@ -54,6 +54,7 @@ impl AppState {
             registry: self.registry.clone(),
             resources: self.speech.resources(),
             default_concurrency: i64::from(self.settings.tenant_job_concurrency),
+            past_due_grace: chrono::TimeDelta::days(i64::from(self.settings.past_due_grace_days)),
         }
     }
 }

@@ -81,6 +81,9 @@ pub struct Settings {
     pub job_lease_secs: u64,
     /// Jobs one tenant may run at once when its plan sets no limit.
     pub tenant_job_concurrency: u32,
+    /// Days a `past_due` tenant may still start new work, counted from when its
+    /// subscription became `past_due`; 0 refuses new work at once.
+    pub past_due_grace_days: u32,
     /// Nodes of one job a worker runs side by side (independent branches of the graph).
     pub job_node_concurrency: usize,
     /// Job events buffered per tenant and process for WebSocket sessions; a session that
@@ -157,6 +160,7 @@ impl Default for Settings {
             workers: 1,
             job_lease_secs: 30,
             tenant_job_concurrency: 2,
+            past_due_grace_days: 7,
             job_node_concurrency: 2,
             ws_buffer_events: 4096,
             ws_recheck_secs: 30,
@@ -217,6 +221,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_WORKERS", "workers"),
     ("VOXFLOW_JOB_LEASE_SECS", "job_lease_secs"),
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
+    ("VOXFLOW_PAST_DUE_GRACE_DAYS", "past_due_grace_days"),
     ("VOXFLOW_JOB_NODE_CONCURRENCY", "job_node_concurrency"),
     ("VOXFLOW_WS_BUFFER_EVENTS", "ws_buffer_events"),
     ("VOXFLOW_WS_RECHECK_SECS", "ws_recheck_secs"),
@@ -406,6 +411,7 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "workers",
         "job_lease_secs",
         "tenant_job_concurrency",
+        "past_due_grace_days",
         "job_node_concurrency",
         "ws_buffer_events",
         "ws_recheck_secs",

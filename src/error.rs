@@ -38,6 +38,7 @@ codes! {
     UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The request body has an unsupported content type"),
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large"),
     TooManyFormFields => ("too_many_form_fields", PAYLOAD_TOO_LARGE, "The multipart form has too many fields"),
+    UploadTooLargeForPlan => ("upload_too_large_for_plan", PAYLOAD_TOO_LARGE, "The file is larger than the tenant's plan allows"),
     StorageQuotaExceeded => ("storage_quota_exceeded", PAYLOAD_TOO_LARGE, "The upload exceeds the tenant's remaining storage quota"),
     FileNotAudio => ("file_not_audio", UNSUPPORTED_MEDIA_TYPE, "The file is not audio in a supported format"),
     RangeNotSatisfiable => ("range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The requested range is not satisfiable"),
@@ -53,6 +54,8 @@ codes! {
     ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended or deleted"),
     TenantSuspended => ("tenant_suspended", FORBIDDEN, "The tenant is suspended or deleted"),
     CurrentPasswordIncorrect => ("current_password_incorrect", FORBIDDEN, "The current password is incorrect"),
+    NotInPlan => ("not_in_plan", FORBIDDEN, "The tenant's subscription plan does not include this node kind or model"),
+    AudioTooLongForPlan => ("audio_too_long_for_plan", FORBIDDEN, "The audio is longer than the tenant's plan allows per job"),
     // 404
     NotFound => ("not_found", NOT_FOUND, "No such route"),
     ResellerNotFound => ("reseller_not_found", NOT_FOUND, "Reseller not found"),
@@ -84,6 +87,7 @@ codes! {
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),
+    SubscriptionPastDue => ("subscription_past_due", PAYMENT_REQUIRED, "The tenant's subscription is past due beyond its grace period"),
     // 422
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
     InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),

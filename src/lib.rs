@@ -18,6 +18,7 @@ pub mod files;
 pub mod metrics;
 pub mod models;
 pub mod native;
+pub mod plan_features;
 pub mod realtime;
 pub mod speech;
 pub mod store;

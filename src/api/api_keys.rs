@@ -139,6 +139,21 @@ pub async fn create_api_key(
     let row = state
         .store
         .write(scope, move |c| {
+            // The plan's `max_api_keys`, checked with the tenant serialised so parallel
+            // creates cannot pass it together.
+            crate::engine::admission::lock_tenant(c, &row.tenant_id)?;
+            let features = crate::plan_features::for_tenant_id(c, &row.tenant_id)?;
+            if let Some(max) = features.max_api_keys {
+                if repo::api_keys::count_live(c, &row.tenant_id, now)? >= i64::from(max) {
+                    return Ok(Err(ApiError::new(
+                        Code::PlanLimitReached,
+                        format!(
+                            "The tenant's plan allows {max} API keys (max_api_keys) and the \
+                             tenant has as many; revoke one first or upgrade the plan"
+                        ),
+                    )));
+                }
+            }
             repo::api_keys::insert(c, &row)?;
             audit::record(
                 c,
@@ -152,9 +167,9 @@ pub async fn create_api_key(
                     details: serde_json::json!({"name": row.name, "permissions": permissions}),
                 },
             )?;
-            Ok(row)
+            Ok(Ok(row))
         })
-        .await?;
+        .await??;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/api-keys/{}", row.id)))
         .json(CreatedApiKeyView {

@@ -85,7 +85,8 @@ pub struct FileContent(Vec<u8>);
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)]
 pub enum UploadErrors {
-    /// Over the upload limit (`payload_too_large`), the tenant's remaining storage quota
+    /// Over the upload limit (`payload_too_large`), the plan's `max_upload_bytes`
+    /// (`upload_too_large_for_plan`), the tenant's remaining storage quota
     /// (`storage_quota_exceeded`), or `max_form_fields` parts (`too_many_form_fields`).
     #[response(status = 413, content_type = "application/problem+json")]
     TooLarge(Problem),
@@ -94,11 +95,44 @@ pub enum UploadErrors {
     NotAudio(Problem),
 }
 
-fn too_large(limit: u64) -> ApiError {
-    ApiError::new(
-        Code::PayloadTooLarge,
-        format!("The file exceeds the upload limit of {limit} bytes"),
-    )
+/// The smaller of the server's upload limit and the tenant's plan's `max_upload_bytes`.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimit {
+    pub bytes: u64,
+    /// The plan's limit is the smaller one (refusals say so: `upload_too_large_for_plan`).
+    pub by_plan: bool,
+}
+
+impl UploadLimit {
+    pub fn new(server: u64, features: &crate::plan_features::PlanFeatures) -> Self {
+        match features.max_upload_bytes {
+            Some(plan) if plan < server => UploadLimit {
+                bytes: plan,
+                by_plan: true,
+            },
+            _ => UploadLimit {
+                bytes: server,
+                by_plan: false,
+            },
+        }
+    }
+
+    pub fn refusal(self) -> ApiError {
+        if self.by_plan {
+            ApiError::new(
+                Code::UploadTooLargeForPlan,
+                format!(
+                    "The file exceeds the tenant's plan limit of {} bytes per upload",
+                    self.bytes
+                ),
+            )
+        } else {
+            ApiError::new(
+                Code::PayloadTooLarge,
+                format!("The file exceeds the upload limit of {} bytes", self.bytes),
+            )
+        }
+    }
 }
 
 fn over_quota(remaining: u64) -> ApiError {
@@ -168,7 +202,7 @@ async fn receive(
     mut form: Form,
     blobs: BlobStore,
     tenant_id: Uuid,
-    max_upload: u64,
+    limit: UploadLimit,
     reservation: &mut Reservation,
 ) -> Result<(Blob, String, &'static str), ApiError> {
     let mut upload: Option<(Blob, String, &'static str)> = None;
@@ -205,8 +239,8 @@ async fn receive(
                         return Err(over_quota(reservation.bytes() + available));
                     }
                 }
-                if total > max_upload {
-                    return Err(too_large(max_upload));
+                if total > limit.bytes {
+                    return Err(limit.refusal());
                 }
                 buf.extend_from_slice(&chunk);
             }
@@ -254,7 +288,8 @@ async fn receive(
 
 /// Uploads an audio file (tenant users).
 ///
-/// The size limit is the smaller of the server's upload limit and the tenant's remaining
+/// The size limit is the smallest of the server's upload limit, the plan's
+/// `max_upload_bytes` (`upload_too_large_for_plan`) and the tenant's remaining
 /// storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
 /// `default_storage_quota_mb`); files and job outputs both count against the quota, and so
 /// do the tenant's uploads in progress.
@@ -284,16 +319,18 @@ pub async fn upload_file(
     let tenant = tenant_id.to_string();
     // Registered before the usage is read, so uploads that commit meanwhile stay counted.
     let mut reservation = state.uploads.begin(tenant_id);
-    let (quota_mb, used) = state
+    let (quota_mb, used, features) = state
         .store
         .read(scope, move |c| {
             Ok((
                 repo::files::storage_quota_mb(c, &scope, &tenant)?,
                 repo::files::used_bytes(c, &scope, &tenant)?,
+                crate::plan_features::for_tenant_id(c, &tenant)?,
             ))
         })
         .await?;
-    let max_upload = state.settings.max_upload_bytes;
+    let limit = UploadLimit::new(state.settings.max_upload_bytes, &features);
+    let max_upload = limit.bytes;
     let quota = match quota_mb {
         Some(mb) => u64::try_from(mb).unwrap_or(0).saturating_mul(MIB),
         None => state.settings.default_storage_quota_mb.saturating_mul(MIB),
@@ -309,7 +346,7 @@ pub async fn upload_file(
     let form = Form::new(&req, payload, state.settings.max_form_fields, max_upload);
     let blobs = BlobStore::new(&state.settings.data_dir);
     let (blob, name, content_type) =
-        receive(form, blobs.clone(), tenant_id, max_upload, &mut reservation).await?;
+        receive(form, blobs.clone(), tenant_id, limit, &mut reservation).await?;
     let size = blob.size;
 
     let file_id = Uuid::now_v7();

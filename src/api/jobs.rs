@@ -814,7 +814,9 @@ pub async fn get_job_artifact(
 }
 
 /// A state change requested over HTTP: `Ok(Err(..))` refuses it with a client error.
-type Transition = fn(&mut DbConn, &JobRow) -> Result<Result<JobState, ApiError>, StoreError>;
+/// A job state change: (connection, job, the past-due grace period for re-admission).
+type Transition =
+    fn(&mut DbConn, &JobRow, chrono::TimeDelta) -> Result<Result<JobState, ApiError>, StoreError>;
 
 async fn transition(
     state: &AppState,
@@ -828,13 +830,14 @@ async fn transition(
     let actor = Actor::of(authed);
     let reseller = authed.principal.reseller_id.map(|r| r.to_string());
     let id = id.to_string();
+    let grace = state.admission().past_due_grace;
     let status = state
         .store
         .write(scope, move |c| {
             let Some(job) = repo::get(c, &scope, &id)? else {
                 return Ok(Err(not_found()));
             };
-            let outcome = f(c, &job)?;
+            let outcome = f(c, &job, grace)?;
             if outcome.is_ok() {
                 audit::record(
                     c,
@@ -864,7 +867,7 @@ pub async fn cancel_job(
     authed: Authed,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(&state, &authed, *id, "job.cancel", |c, job| {
+    transition(&state, &authed, *id, "job.cancel", |c, job, _| {
         if queue::cancel_waiting(c, job)? {
             return Ok(Ok(JobState::Cancelled));
         }
@@ -887,10 +890,10 @@ pub async fn retry_job(
     authed: Authed,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(&state, &authed, *id, "job.retry", |c, job| {
+    transition(&state, &authed, *id, "job.retry", |c, job, grace| {
         // A manual retry is new work: admitted again (standing, the quota it still needs).
         if matches!(job.status.as_str(), "failed" | "cancelled") {
-            if let Err(r) = crate::engine::admission::readmit_retry(c, job)? {
+            if let Err(r) = crate::engine::admission::readmit_retry(c, job, grace)? {
                 return Ok(Err(r.into()));
             }
         }

@@ -1,10 +1,13 @@
 //! `/v1/nodes`: the node registry — every node kind's manifest (ports, params JSON Schema,
 //! version, category, UI hints). Front ends build their palettes from it and the Flowise
 //! plugin is generated from it. Both routes answer with an ETag and honour `If-None-Match`.
+//! `availability` is the caller's: a kind (or Whisper model) outside the tenant's plan is
+//! marked `not_in_plan`, so the ETag (a hash of the body) differs between plans.
 
 use crate::app::AppState;
 use crate::auth::Authed;
 use crate::error::{ApiError, Code};
+use crate::plan_features::PlanFeatures;
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -44,13 +47,32 @@ pub struct NodeManifestView {
     pub availability: Option<Availability>,
 }
 
-/// Whether a server can run a node kind now.
+/// Whether the caller can run a node kind now: the server has what it needs, and the
+/// caller's plan includes it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Availability {
     pub available: bool,
-    /// Why not, and how the operator fixes it; absent when available.
+    /// Why not: `not_in_plan` (the tenant's plan does not include the kind; its admin can
+    /// upgrade) or `not_installed` (this server lacks a runtime or model; its operator can
+    /// install it). Absent when available.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<AvailabilityReason>,
+    /// Why not, and how to fix it; absent when available.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// `whisper.transcribe` only, when the plan restricts models: the Whisper models it
+    /// allows (a quantised file of one, e.g. `base-q8_0`, too); any other model is not in
+    /// the plan. Absent: every model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models_in_plan: Option<Vec<String>>,
+}
+
+/// Why a node kind is not available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AvailabilityReason {
+    NotInPlan,
+    NotInstalled,
 }
 
 impl Availability {
@@ -61,11 +83,15 @@ impl Availability {
         match check {
             Ok(()) => Availability {
                 available: true,
+                reason: None,
                 detail: None,
+                models_in_plan: None,
             },
             Err(e) => Availability {
                 available: false,
+                reason: Some(AvailabilityReason::NotInstalled),
                 detail: Some(resources.scrub_paths(&e.message)),
+                models_in_plan: None,
             },
         }
     }
@@ -189,21 +215,41 @@ impl Catalog {
         self.items.iter().find(|i| i.kind == kind)
     }
 
-    /// Every manifest with whether this server can run it now. Checked per request (file
-    /// checks; runtimes load once), so installing a model or library shows without a restart.
+    /// Every manifest with whether the caller can run it now: in its plan (`features`),
+    /// and runnable on this server. Checked per request (file checks; runtimes load once),
+    /// so installing a model or library shows without a restart.
     fn served(
         &self,
         registry: &voxflow_nodes::Registry,
         resources: &voxflow_nodes::NodeResources,
+        features: &PlanFeatures,
     ) -> Vec<NodeManifestView> {
         self.items
             .iter()
             .map(|item| {
-                let check = registry.get(&item.kind).map_or(Ok(()), |n| {
-                    n.availability(resources, &serde_json::Value::Null)
-                });
+                let runnable = registry.get(&item.kind).is_some();
+                let mut availability = if runnable && !features.allows_kind(&item.kind) {
+                    Availability {
+                        available: false,
+                        reason: Some(AvailabilityReason::NotInPlan),
+                        detail: Some(format!(
+                            "Not in your plan: `{}` is not among the node kinds your \
+                             subscription plan includes; ask your administrator to upgrade",
+                            item.kind
+                        )),
+                        models_in_plan: None,
+                    }
+                } else {
+                    let check = registry.get(&item.kind).map_or(Ok(()), |n| {
+                        n.availability(resources, &serde_json::Value::Null)
+                    });
+                    Availability::of(check, resources)
+                };
+                if item.kind == "whisper.transcribe" {
+                    availability.models_in_plan = features.allowed_whisper_models.clone();
+                }
                 NodeManifestView {
-                    availability: Some(Availability::of(check, resources)),
+                    availability: Some(availability),
                     ..item.clone()
                 }
             })
@@ -219,13 +265,29 @@ fn etag(json: &str) -> String {
     )
 }
 
-/// The served manifests, off the async threads (the checks touch the filesystem).
-async fn served(state: &web::Data<AppState>) -> Result<Vec<NodeManifestView>, ApiError> {
+/// The served manifests for the caller (its tenant's plan features), off the async
+/// threads (the checks touch the filesystem).
+async fn served(
+    state: &web::Data<AppState>,
+    authed: &Authed,
+) -> Result<Vec<NodeManifestView>, ApiError> {
+    let features = match authed.principal.tenant_id {
+        Some(tenant) => {
+            let tenant = tenant.to_string();
+            state
+                .store
+                .read(authed.scope(), move |c| {
+                    crate::plan_features::for_tenant_id(c, &tenant)
+                })
+                .await?
+        }
+        None => PlanFeatures::default(),
+    };
     let state = state.clone();
     web::block(move || {
         state
             .catalog
-            .served(&state.registry, &state.speech.resources())
+            .served(&state.registry, &state.speech.resources(), &features)
     })
     .await
     .map_err(ApiError::internal)
@@ -268,10 +330,10 @@ fn cached(req: &HttpRequest, etag: &str, body: impl FnOnce() -> HttpResponse) ->
 #[get("/nodes")]
 pub async fn list_nodes(
     state: web::Data<AppState>,
-    _authed: Authed,
+    authed: Authed,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let items = served(&state).await?;
+    let items = served(&state, &authed).await?;
     let json = serde_json::to_string(&serde_json::json!({ "items": items }))
         .map_err(ApiError::internal)?;
     Ok(cached(&req, &etag(&json), || {
@@ -295,11 +357,11 @@ pub async fn list_nodes(
 #[get("/nodes/{kind}")]
 pub async fn get_node(
     state: web::Data<AppState>,
-    _authed: Authed,
+    authed: Authed,
     req: HttpRequest,
     kind: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let item = served(&state)
+    let item = served(&state, &authed)
         .await?
         .into_iter()
         .find(|i| i.kind == *kind)

@@ -11,7 +11,7 @@ use super::multipart::{Form as MultipartForm, FormError};
 use crate::app::AppState;
 use crate::auth::{Action, Authed};
 use crate::engine::admission;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::speech::TranscribeRequest;
 use crate::store::{self, repo};
 use actix_web::http::StatusCode;
@@ -261,9 +261,13 @@ fn form_error(e: FormError) -> OpenAiError {
 
 /// Reads the form within the limits of [`MultipartForm`]: every field counts against
 /// `max_form_fields`, so repeated fields (`timestamp_granularities[]`) cannot pile up.
-async fn read_form(mut payload: MultipartForm, state: &AppState) -> Result<Form, OpenAiError> {
+async fn read_form(
+    mut payload: MultipartForm,
+    state: &AppState,
+    upload_limit: super::files::UploadLimit,
+) -> Result<Form, OpenAiError> {
     let mut form = Form::default();
-    let limit = state.settings.max_upload_bytes;
+    let limit = upload_limit.bytes;
     let tmp_dir = state.settings.data_dir.join("tmp");
     while let Some(field) = payload.next_field().await {
         let mut field = field.map_err(form_error)?;
@@ -295,9 +299,13 @@ async fn read_form(mut payload: MultipartForm, state: &AppState) -> Result<Form,
                     return Err(OpenAiError::new(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         "invalid_request_error",
-                        "file_too_large",
+                        if upload_limit.by_plan {
+                            Code::UploadTooLargeForPlan.slug()
+                        } else {
+                            "file_too_large"
+                        },
                         Some("file"),
-                        format!("The file exceeds the upload limit of {limit} bytes"),
+                        upload_limit.refusal().detail,
                     ));
                 }
                 // Small synchronous writes to a local temp file; buffered by the OS.
@@ -397,13 +405,22 @@ async fn speech_to_text(
         )
         .into());
     };
+    let tenant = tenant_id.to_string();
+    let features = state
+        .store
+        .read(authed.scope(), move |c| {
+            crate::plan_features::for_tenant_id(c, &tenant)
+        })
+        .await
+        .map_err(ApiError::from)?;
+    let upload_limit = super::files::UploadLimit::new(state.settings.max_upload_bytes, &features);
     let payload = MultipartForm::new(
         &req,
         payload,
         state.settings.max_form_fields,
-        state.settings.max_upload_bytes,
+        upload_limit.bytes,
     );
-    let form = read_form(payload, &state).await?;
+    let form = read_form(payload, &state, upload_limit).await?;
     let Some((upload, _filename)) = form.file else {
         return Err(OpenAiError::new(
             StatusCode::BAD_REQUEST,

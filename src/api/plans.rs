@@ -7,6 +7,7 @@ use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code};
+use crate::plan_features::PlanFeatures;
 use crate::store;
 use crate::store::repo::{self, plans::PlanChanges, plans::PlanRow};
 use crate::tenancy::Role;
@@ -33,15 +34,15 @@ pub struct PlanView {
     pub processing_quota_minutes: i32,
     pub max_users: i32,
     pub max_concurrent_jobs: i32,
-    /// Free-form feature flags.
-    #[schema(value_type = Object)]
-    pub features: serde_json::Value,
+    /// What the plan lets its tenants use (docs/plans.md); absent fields mean no limit.
+    pub features: PlanFeatures,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl From<PlanRow> for PlanView {
     fn from(r: PlanRow) -> Self {
+        let features = r.features();
         PlanView {
             id: super::parse_uuid(&r.id),
             reseller_id: super::parse_uuid_opt(r.reseller_id.as_deref()),
@@ -54,7 +55,7 @@ impl From<PlanRow> for PlanView {
             processing_quota_minutes: r.processing_quota_minutes,
             max_users: r.max_users,
             max_concurrent_jobs: r.max_concurrent_jobs,
-            features: serde_json::from_str(&r.features).unwrap_or_default(),
+            features,
             created_at: super::utc(r.created_at),
             updated_at: super::utc(r.updated_at),
         }
@@ -81,7 +82,8 @@ pub struct CreatePlanRequest {
     pub max_users: i32,
     /// Jobs a tenant may run at once (default 2).
     pub max_concurrent_jobs: Option<i32>,
-    #[schema(value_type = Option<Object>)]
+    /// What the plan lets its tenants use; unknown keys are refused (`422`, naming the key).
+    #[schema(value_type = Option<PlanFeatures>)]
     pub features: Option<serde_json::Value>,
 }
 
@@ -99,7 +101,8 @@ pub struct UpdatePlanRequest {
     pub processing_quota_minutes: Option<i32>,
     pub max_users: Option<i32>,
     pub max_concurrent_jobs: Option<i32>,
-    #[schema(value_type = Option<Object>)]
+    /// What the plan lets its tenants use; unknown keys are refused (`422`, naming the key).
+    #[schema(value_type = Option<PlanFeatures>)]
     pub features: Option<serde_json::Value>,
 }
 
@@ -136,10 +139,42 @@ fn currency(v: &mut Validator, raw: &str) {
     );
 }
 
-fn features(v: &mut Validator, value: &Option<serde_json::Value>) {
-    if let Some(f) = value {
-        v.check(f.is_object(), "features", "must be a JSON object");
+/// Parses `features` strictly (every unknown key or bad value named), checks its node
+/// kinds against the registry, and reconciles `max_concurrent_jobs` with the column of the
+/// same name: either sets both; both given must agree.
+fn features(
+    v: &mut Validator,
+    registry: &voxflow_nodes::Registry,
+    value: &Option<serde_json::Value>,
+    max_concurrent_jobs: &mut Option<i32>,
+) -> Option<PlanFeatures> {
+    let f = match PlanFeatures::parse(value.as_ref()?) {
+        Ok(f) => f,
+        Err(errors) => {
+            for e in errors {
+                v.push(&e.field, &e.message);
+            }
+            return None;
+        }
+    };
+    for kind in f.allowed_node_kinds.iter().flatten() {
+        v.check(
+            registry.get(kind).is_some(),
+            "features.allowed_node_kinds",
+            &format!("`{kind}` is not a node kind (see GET /v1/nodes)"),
+        );
     }
+    if let Some(m) = f.max_concurrent_jobs {
+        let m = i32::try_from(m).unwrap_or(i32::MAX);
+        match max_concurrent_jobs {
+            Some(c) if *c != m => v.push(
+                "features.max_concurrent_jobs",
+                "must equal max_concurrent_jobs when both are given",
+            ),
+            _ => *max_concurrent_jobs = Some(m),
+        }
+    }
+    Some(f)
 }
 
 /// Creates a plan (platform admins: system or reseller plans; reseller admins: their own).
@@ -168,7 +203,8 @@ pub async fn create_plan(
     if let Some(j) = body.max_concurrent_jobs {
         v.check(j >= 1, "max_concurrent_jobs", "must be at least 1");
     }
-    features(&mut v, &body.features);
+    let mut max_jobs = body.max_concurrent_jobs;
+    let plan_features = features(&mut v, &state.registry, &body.features, &mut max_jobs);
     let reseller_id = match authed.role() {
         Role::PlatformAdmin => body.reseller_id,
         _ => {
@@ -205,11 +241,8 @@ pub async fn create_plan(
                 storage_quota_mb: body.storage_quota_mb,
                 processing_quota_minutes: body.processing_quota_minutes,
                 max_users: body.max_users,
-                max_concurrent_jobs: body.max_concurrent_jobs.unwrap_or(2),
-                features: body
-                    .features
-                    .unwrap_or_else(|| serde_json::json!({}))
-                    .to_string(),
+                max_concurrent_jobs: max_jobs.unwrap_or(2),
+                features: plan_features.unwrap_or_default().to_stored(),
                 created_at: now,
                 updated_at: now,
             };
@@ -317,7 +350,8 @@ pub async fn update_plan(
     if let Some(j) = body.max_concurrent_jobs {
         v.check(j >= 1, "max_concurrent_jobs", "must be at least 1");
     }
-    features(&mut v, &body.features);
+    let mut max_jobs = body.max_concurrent_jobs;
+    let plan_features = features(&mut v, &state.registry, &body.features, &mut max_jobs);
     v.finish()?;
     let scope = authed.scope();
     let actor = Actor::of(&authed);
@@ -331,8 +365,8 @@ pub async fn update_plan(
         storage_quota_mb: body.storage_quota_mb,
         processing_quota_minutes: body.processing_quota_minutes,
         max_users: body.max_users,
-        max_concurrent_jobs: body.max_concurrent_jobs,
-        features: body.features.map(|f| f.to_string()),
+        max_concurrent_jobs: max_jobs,
+        features: plan_features.map(|f| f.to_stored()),
         updated_at: Some(store::now()),
     };
     let row = state

@@ -28,6 +28,9 @@ pub struct TenantView {
     pub subscription_id: Option<String>,
     /// `active`, `trial`, `past_due`, `expired` or `cancelled`.
     pub subscription_status: String,
+    /// When the subscription became `past_due` (null otherwise): new work is admitted for
+    /// `VOXFLOW_PAST_DUE_GRACE_DAYS` from then.
+    pub past_due_since: Option<DateTime<Utc>>,
     /// Overrides of the plan's quotas; null means the plan's value applies.
     pub storage_quota_mb: Option<i32>,
     pub processing_quota_minutes: Option<i32>,
@@ -47,6 +50,7 @@ impl From<TenantRow> for TenantView {
             subscription_plan_id: super::parse_uuid_opt(r.subscription_plan_id.as_deref()),
             subscription_id: r.subscription_id,
             subscription_status: r.subscription_status,
+            past_due_since: r.past_due_since.map(super::utc),
             storage_quota_mb: r.storage_quota_mb,
             processing_quota_minutes: r.processing_quota_minutes,
             status: r.status,
@@ -194,6 +198,11 @@ pub async fn create_tenant(
                 status: "active".into(),
                 created_at: now,
                 updated_at: now,
+                past_due_since: None,
+            };
+            let row = TenantRow {
+                past_due_since: (row.subscription_status == "past_due").then_some(now),
+                ..row
             };
             repo::tenants::insert(c, &row)?;
             audit::record(
@@ -350,6 +359,14 @@ pub async fn update_tenant(
                     return Ok(Err(ApiError::of(Code::PlanNotFound)));
                 }
             }
+            let now = store::now();
+            // The grace period runs from when the status became past_due: set on the change
+            // to past_due, kept while it stays so, cleared when it leaves.
+            let past_due_since = match body.subscription_status.as_deref() {
+                Some("past_due") if current.subscription_status != "past_due" => Some(Some(now)),
+                Some("past_due") | None => None,
+                Some(_) => Some(None),
+            };
             let changes = TenantChanges {
                 name: body.name.map(|n| n.trim().to_string()),
                 domain: body.domain.map(|d| d.map(|d| d.trim().to_lowercase())),
@@ -359,7 +376,8 @@ pub async fn update_tenant(
                 storage_quota_mb: body.storage_quota_mb,
                 processing_quota_minutes: body.processing_quota_minutes,
                 status: body.status,
-                updated_at: Some(store::now()),
+                updated_at: Some(now),
+                past_due_since,
             };
             let updated = repo::tenants::update(c, &scope, &id, &changes)?;
             audit::record(

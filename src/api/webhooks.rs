@@ -167,6 +167,21 @@ pub async fn create_webhook(
     let row = state
         .store
         .write(scope, move |c| {
+            crate::engine::admission::lock_tenant(c, &row.tenant_id)?;
+            let features = crate::plan_features::for_tenant_id(c, &row.tenant_id)?;
+            if let Some(plan_max) = features.max_webhook_endpoints {
+                let plan_max = i64::from(plan_max);
+                if plan_max < max && hooks::count_endpoints(c, &row.tenant_id)? >= plan_max {
+                    return Ok(Err(ApiError::new(
+                        Code::PlanLimitReached,
+                        format!(
+                            "The tenant's plan allows {plan_max} webhook endpoints \
+                             (max_webhook_endpoints) and the tenant has as many; delete one \
+                             first or upgrade the plan"
+                        ),
+                    )));
+                }
+            }
             if hooks::count_endpoints(c, &row.tenant_id)? >= max {
                 return Ok(Err(ApiError::new(
                     Code::WebhookLimitReached,

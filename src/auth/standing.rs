@@ -21,7 +21,8 @@ pub fn check(c: &mut DbConn, user: &UserRow) -> Result<Standing, StoreError> {
         Some(tid) => match repo::tenants::get(c, &Scope::System, tid)? {
             Some(t) if t.status == "active" => t.reseller_id,
             _ => {
-                return Ok(Err(ApiError::forbidden(
+                return Ok(Err(ApiError::new(
+                    Code::TenantSuspended,
                     "This account's tenant is suspended",
                 )))
             }

@@ -9,9 +9,12 @@
 //!    credential was checked by the extractor; this re-checks it inside the transaction
 //!    that accepts the work (`tenant_suspended`, `reseller_suspended`);
 //! 2. **subscription**: the tenant's `subscription_status` is not `cancelled` or `expired`
-//!    (`subscription_inactive`; `past_due` grace periods come with typed plan features);
-//! 3. **plan features**: placeholder — `plans.features` is not typed yet (issue 12 §4 adds
-//!    allowed node kinds, models, audio duration and upload size here);
+//!    (`subscription_inactive`), nor `past_due` for longer than the grace period
+//!    (`VOXFLOW_PAST_DUE_GRACE_DAYS` from `past_due_since`: `subscription_past_due`);
+//! 3. **plan features** ([`crate::plan_features`]): every node kind is in the plan's
+//!    `allowed_node_kinds`, every Whisper model in its `allowed_whisper_models`
+//!    (`not_in_plan`), and the probed audio within its `max_audio_seconds`
+//!    (`audio_too_long_for_plan`); upload size is checked at upload, concurrency at step 7;
 //! 4. **node availability**: every node of the graph can run on this server, models
 //!    included (`node_unavailable`);
 //! 5. **processing quota**: the work's audio is *reserved* against the tenant's month
@@ -43,6 +46,7 @@
 //! admitted again ([`readmit_retry`]): it reserves what the job has not been billed yet.
 
 use crate::error::{ApiError, Code};
+use crate::plan_features::PlanFeatures;
 use crate::store::repo::reservations::{self, ReservationRow};
 use crate::store::repo::{self, jobs::JobRow, tenants::TenantRow, usage};
 use crate::store::{self, DbConn, Store, StoreError};
@@ -92,6 +96,20 @@ pub enum Refusal {
         "The tenant's subscription is {0}: new work is refused (reads and downloads still work)"
     )]
     SubscriptionInactive(String),
+    #[error(
+        "The tenant's subscription has been past due since {since} UTC, beyond the {grace_days}-day grace period: new work is refused (reads and downloads still work)"
+    )]
+    PastDue {
+        since: NaiveDateTime,
+        grace_days: i64,
+    },
+    #[error("{0}")]
+    NotInPlan(String),
+    #[error(
+        "The audio ({:.1} s) is longer than the tenant's plan allows per job ({max_secs} s)",
+        *.milli as f64 / 1000.0
+    )]
+    AudioTooLong { milli: i64, max_secs: u32 },
     #[error("{0}")]
     NodeUnavailable(String),
     #[error("{}", quota_detail(*.minutes, *.left_milli, *.needed_milli))]
@@ -126,7 +144,8 @@ impl Refusal {
             Refusal::NotATenant | Refusal::TenantInactive | Refusal::ResellerInactive(_) => {
                 Step::Credential
             }
-            Refusal::SubscriptionInactive(_) => Step::Subscription,
+            Refusal::SubscriptionInactive(_) | Refusal::PastDue { .. } => Step::Subscription,
+            Refusal::NotInPlan(_) | Refusal::AudioTooLong { .. } => Step::PlanFeatures,
             Refusal::NodeUnavailable(_) => Step::NodeAvailability,
             Refusal::Quota { .. } => Step::Quota,
             Refusal::Concurrency { .. } => Step::Concurrency,
@@ -139,6 +158,9 @@ impl Refusal {
             Refusal::TenantInactive => Code::TenantSuspended,
             Refusal::ResellerInactive(_) => Code::ResellerSuspended,
             Refusal::SubscriptionInactive(_) => Code::SubscriptionInactive,
+            Refusal::PastDue { .. } => Code::SubscriptionPastDue,
+            Refusal::NotInPlan(_) => Code::NotInPlan,
+            Refusal::AudioTooLong { .. } => Code::AudioTooLongForPlan,
             Refusal::NodeUnavailable(_) => Code::NodeUnavailable,
             Refusal::Quota { .. } => Code::QuotaExceeded,
             Refusal::Concurrency { .. } => Code::TooManyConcurrentRequests,
@@ -180,6 +202,8 @@ pub struct Admission {
     pub resources: Arc<NodeResources>,
     /// Concurrent jobs and requests per tenant when its plan sets none.
     pub default_concurrency: i64,
+    /// How long a `past_due` tenant may still start work.
+    pub past_due_grace: TimeDelta,
 }
 
 /// Admitted: the reservation holding the work's audio.
@@ -202,9 +226,17 @@ impl Admission {
         enter: impl FnOnce(&mut DbConn) -> Enter<T> + Send + 'static,
     ) -> Result<(T, Ticket), ApiError> {
         // 1–3, read first so they answer before the (slower) availability check.
-        let tenant_id = sub.tenant_id.clone();
+        let (grace, registry) = (self.past_due_grace, self.registry.clone());
+        let (tenant_id, nodes, audio) = (sub.tenant_id.clone(), sub.nodes.clone(), sub.audio_milli);
         self.store
-            .read(scope, move |c| standing(c, &tenant_id))
+            .read(scope, move |c| {
+                let tenant = match standing(c, &tenant_id, grace)? {
+                    Ok(t) => t,
+                    Err(r) => return Ok(Err(r)),
+                };
+                let features = crate::plan_features::for_tenant(c, &tenant)?;
+                Ok(check_plan(&registry, &features, &nodes, audio))
+            })
             .await??;
         // 4. Node availability, off the database.
         let registry = self.registry.clone();
@@ -219,10 +251,11 @@ impl Admission {
         }
         // 1–2 again and 5–7, serialised per tenant, with the work inserted.
         let default_concurrency = self.default_concurrency;
+        let grace = self.past_due_grace;
         self.store
             .write(scope, move |c| {
                 lock_tenant(c, &sub.tenant_id)?;
-                let tenant = match standing(c, &sub.tenant_id)? {
+                let tenant = match standing(c, &sub.tenant_id, grace)? {
                     Ok(t) => t,
                     Err(r) => return Ok(Err(r.into())),
                 };
@@ -268,9 +301,10 @@ impl Admission {
     }
 }
 
-/// Serialises admissions of one tenant for the rest of the transaction. SQLite has one
-/// writer connection, so its write transactions are serialised already.
-fn lock_tenant(c: &mut DbConn, tenant_id: &str) -> Result<(), StoreError> {
+/// Serialises admissions of one tenant for the rest of the transaction (also used by the
+/// plan's count limits). SQLite has one writer connection, so its write transactions are
+/// serialised already.
+pub fn lock_tenant(c: &mut DbConn, tenant_id: &str) -> Result<(), StoreError> {
     if let DbConn::Postgres(pg) = c {
         use diesel::RunQueryDsl;
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
@@ -280,9 +314,13 @@ fn lock_tenant(c: &mut DbConn, tenant_id: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Steps 1–3: the tenant and its reseller are active, its subscription too; the plan's
-/// features are step 3's, still to come.
-fn standing(c: &mut DbConn, tenant_id: &str) -> Result<Result<TenantRow, Refusal>, StoreError> {
+/// Steps 1–2: the tenant and its reseller are active, its subscription too (a `past_due`
+/// one within `grace` of `past_due_since`).
+fn standing(
+    c: &mut DbConn,
+    tenant_id: &str,
+    grace: TimeDelta,
+) -> Result<Result<TenantRow, Refusal>, StoreError> {
     // 1. Credential: tenant and reseller still active.
     let Some(tenant) = repo::tenants::get(c, &Scope::System, tenant_id)? else {
         return Ok(Err(Refusal::TenantInactive));
@@ -300,8 +338,70 @@ fn standing(c: &mut DbConn, tenant_id: &str) -> Result<Result<TenantRow, Refusal
         let status = tenant.subscription_status.clone();
         return Ok(Err(Refusal::SubscriptionInactive(status)));
     }
-    // 3. Plan features: placeholder until `plans.features` is typed (issue 12 §4).
+    if tenant.subscription_status == "past_due" {
+        // A row made past_due before the column existed, or by hand, counts from its last
+        // update.
+        let since = tenant.past_due_since.unwrap_or(tenant.updated_at);
+        if store::now() - since > grace {
+            return Ok(Err(Refusal::PastDue {
+                since,
+                grace_days: grace.num_days(),
+            }));
+        }
+    }
     Ok(Ok(tenant))
+}
+
+/// The Whisper model a node runs: its `model` param, else its schema's default.
+fn whisper_model(registry: &Registry, kind: &str, params: &serde_json::Value) -> Option<String> {
+    if kind != "whisper.transcribe" {
+        return None;
+    }
+    if let Some(m) = params.get("model").and_then(|m| m.as_str()) {
+        return Some(m.to_string());
+    }
+    let manifests = registry.manifests();
+    let manifest = manifests.iter().find(|m| m.kind == kind)?;
+    manifest.params_schema["properties"]["model"]["default"]
+        .as_str()
+        .map(str::to_string)
+}
+
+/// Step 3: the plan includes every node kind and Whisper model the work needs, and its
+/// probed audio fits the plan's per-job duration.
+pub fn check_plan(
+    registry: &Registry,
+    features: &PlanFeatures,
+    nodes: &[(String, String, serde_json::Value)],
+    audio_milli: i64,
+) -> Result<(), Refusal> {
+    for (id, kind, params) in nodes {
+        if !features.allows_kind(kind) {
+            let allowed = features.allowed_node_kinds.clone().unwrap_or_default();
+            return Err(Refusal::NotInPlan(format!(
+                "Node `{id}` ({kind}) is not in the tenant's plan; it allows: {}",
+                allowed.join(", ")
+            )));
+        }
+        if let Some(model) = whisper_model(registry, kind, params) {
+            if !features.allows_model(&model) {
+                let allowed = features.allowed_whisper_models.clone().unwrap_or_default();
+                return Err(Refusal::NotInPlan(format!(
+                    "Node `{id}` ({kind}) uses the Whisper model `{model}`, which is not in the tenant's plan; it allows: {}",
+                    allowed.join(", ")
+                )));
+            }
+        }
+    }
+    if let Some(max_secs) = features.max_audio_seconds {
+        if audio_milli > i64::from(max_secs) * 1000 {
+            return Err(Refusal::AudioTooLong {
+                milli: audio_milli,
+                max_secs,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The audio a file holds (thousandths of a second): its header's duration, else its
@@ -438,7 +538,8 @@ pub fn settle_job(c: &mut DbConn, job_id: &str) -> Result<(), StoreError> {
 /// Tops up a job's reservation once the worker has fetched a URL input and measured its
 /// audio (a URL's length is unknown at admission): the reservation grows to `audio_milli`
 /// when it holds less, if the difference fits in what is left of the month; refused
-/// otherwise (the job then fails with the quota's message, having processed nothing).
+/// otherwise, or when the audio is longer than the plan's `max_audio_seconds` (the job then
+/// fails with the refusal's message, having processed nothing).
 pub fn top_up_job(
     c: &mut DbConn,
     tenant_id: &str,
@@ -449,6 +550,15 @@ pub fn top_up_job(
     let Some(tenant) = repo::tenants::get(c, &Scope::System, tenant_id)? else {
         return Ok(Ok(()));
     };
+    // Step 3's audio limit, which could not see the URL at admission.
+    if let Some(max_secs) = crate::plan_features::for_tenant(c, &tenant)?.max_audio_seconds {
+        if audio_milli > i64::from(max_secs) * 1000 {
+            return Ok(Err(Refusal::AudioTooLong {
+                milli: audio_milli,
+                max_secs,
+            }));
+        }
+    }
     let Some(reservation) = reservations::for_job(c, job_id)? else {
         return Ok(Ok(()));
     };
@@ -465,9 +575,13 @@ pub fn top_up_job(
 
 /// Admits a manual retry of a failed or cancelled job (steps 1, 2 and 5, in the caller's
 /// write transaction): it holds again what the job has not been billed for yet.
-pub fn readmit_retry(c: &mut DbConn, job: &JobRow) -> Result<Result<(), Refusal>, StoreError> {
+pub fn readmit_retry(
+    c: &mut DbConn,
+    job: &JobRow,
+    grace: TimeDelta,
+) -> Result<Result<(), Refusal>, StoreError> {
     lock_tenant(c, &job.tenant_id)?;
-    let tenant = match standing(c, &job.tenant_id)? {
+    let tenant = match standing(c, &job.tenant_id, grace)? {
         Ok(t) => t,
         Err(r) => return Ok(Err(r)),
     };
@@ -577,6 +691,7 @@ mod tests {
         let refusals = [
             Refusal::NotATenant,
             Refusal::SubscriptionInactive("cancelled".into()),
+            Refusal::NotInPlan("x".into()),
             Refusal::NodeUnavailable("x".into()),
             Refusal::Quota {
                 minutes: 1,

@@ -558,9 +558,11 @@ impl Worker {
             return Ok(Ok(file)); // undecodable: its decode node fails on it
         };
         let (tenant, job_id) = (at.job.tenant_id.clone(), at.job.id.clone());
+        // System scope: admission reads the tenant's plan, which on PostgreSQL row-level
+        // security hides from a tenant scope without its reseller (a reseller's plan).
         let refused = self
             .store
-            .write(at.scope, move |c| {
+            .write(Scope::System, move |c| {
                 crate::engine::admission::top_up_job(c, &tenant, &job_id, milli)
             })
             .await?;

@@ -62,6 +62,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        past_due_since -> Nullable<Timestamp>,
     }
 }
 

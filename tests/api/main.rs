@@ -20,6 +20,7 @@ mod nodes;
 mod openai_compat;
 mod openapi;
 mod pipeline;
+mod plans;
 mod realtime;
 mod resources;
 mod sdks;

@@ -26,13 +26,13 @@ api_test!(reseller_tenant_plan_lifecycle_with_exact_money, |app| {
             &app.admin_token,
             json!({"name": "Pro", "reseller_id": reseller, "currency": "EUR",
             "price_monthly": "19.99", "price_yearly": "199.9", "storage_quota_mb": 5000,
-            "processing_quota_minutes": 600, "max_users": 2, "features": {"diarization": true}}),
+            "processing_quota_minutes": 600, "max_users": 2, "features": {"max_audio_seconds": 3600}}),
         )
         .await;
     assert_eq!(plan.status, StatusCode::CREATED, "{}", plan.body);
     assert_eq!(plan.body["price_monthly"], "19.99");
     assert_eq!(plan.body["price_yearly"], "199.90");
-    assert_eq!(plan.body["features"]["diarization"], true);
+    assert_eq!(plan.body["features"]["max_audio_seconds"], 3600);
     let plan_id = plan.id();
 
     let t = app

@@ -226,7 +226,8 @@ export interface paths {
         put?: never;
         /**
          * Uploads an audio file (tenant users).
-         * @description The size limit is the smaller of the server's upload limit and the tenant's remaining
+         * @description The size limit is the smallest of the server's upload limit, the plan's
+         *     `max_upload_bytes` (`upload_too_large_for_plan`) and the tenant's remaining
          *     storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
          *     `default_storage_quota_mb`); files and job outputs both count against the quota, and so
          *     do the tenant's uploads in progress.
@@ -1090,12 +1091,27 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
         };
-        /** @description Whether a server can run a node kind now. */
+        /**
+         * @description Whether the caller can run a node kind now: the server has what it needs, and the
+         *     caller's plan includes it.
+         */
         Availability: {
             available: boolean;
-            /** @description Why not, and how the operator fixes it; absent when available. */
+            /** @description Why not, and how to fix it; absent when available. */
             detail?: string | null;
+            /**
+             * @description `whisper.transcribe` only, when the plan restricts models: the Whisper models it
+             *     allows (a quantised file of one, e.g. `base-q8_0`, too); any other model is not in
+             *     the plan. Absent: every model.
+             */
+            models_in_plan?: string[] | null;
+            reason?: components["schemas"]["AvailabilityReason"] | null;
         };
+        /**
+         * @description Why a node kind is not available.
+         * @enum {string}
+         */
+        AvailabilityReason: "not_in_plan" | "not_installed";
         ChangePasswordRequest: {
             current_password: string;
             /** @description At least 10 characters. */
@@ -1150,7 +1166,7 @@ export interface components {
             /** @description ISO 4217 code; default `USD`. */
             currency?: string | null;
             description?: string | null;
-            features?: Record<string, never> | null;
+            features?: components["schemas"]["PlanFeatures"] | null;
             /**
              * Format: int32
              * @description Jobs a tenant may run at once (default 2).
@@ -1490,8 +1506,9 @@ export interface components {
             attempt: number;
             /**
              * Format: double
-             * @description Audio seconds metered for the job (recorded when it succeeds; counts toward the
-             *     plan's processing quota).
+             * @description Audio seconds billed for the job (settled when it ends, whatever way: the longest
+             *     audio one of its finished nodes processed; counts toward the plan's processing
+             *     quota).
              */
             audio_seconds?: number | null;
             /** Format: date-time */
@@ -1598,6 +1615,73 @@ export interface components {
             /** @description Node ids in an order where every node comes after its producers. */
             order: string[];
         };
+        /** @description What a plan lets its tenants use. Every field is optional: absent means no limit. */
+        PlanFeatures: {
+            /**
+             * @description Node kinds the tenants may run (e.g. `audio.decode`, `whisper.transcribe`); absent:
+             *     every kind.
+             * @example [
+             *       "audio.decode",
+             *       "vad.silero",
+             *       "whisper.transcribe"
+             *     ]
+             */
+            allowed_node_kinds?: string[] | null;
+            /**
+             * @description Whisper models the tenants may use (catalog names such as `tiny.en`, `base`); a
+             *     quantised file of an allowed model (`base-q8_0`) is allowed too. Absent: every model.
+             * @example [
+             *       "tiny.en",
+             *       "base"
+             *     ]
+             */
+            allowed_whisper_models?: string[] | null;
+            /**
+             * Format: int32
+             * @description Requests per minute per API key (enforced by the rate limiter).
+             */
+            key_requests_per_minute?: number | null;
+            /**
+             * Format: int32
+             * @description API keys a tenant may hold (revoked and expired keys do not count).
+             */
+            max_api_keys?: number | null;
+            /**
+             * Format: int32
+             * @description Longest audio one job (or OpenAI request) may process, in seconds.
+             */
+            max_audio_seconds?: number | null;
+            /**
+             * Format: int32
+             * @description Jobs and requests a tenant runs at once: the same value as the plan's
+             *     `max_concurrent_jobs` (setting either sets both).
+             */
+            max_concurrent_jobs?: number | null;
+            /**
+             * Format: int64
+             * @description Largest file a tenant may upload, in bytes (the server's `VOXFLOW_MAX_UPLOAD_BYTES`
+             *     still applies when smaller).
+             */
+            max_upload_bytes?: number | null;
+            /**
+             * Format: int32
+             * @description Webhook endpoints a tenant may register (the server's `VOXFLOW_WEBHOOK_MAX_ENDPOINTS`
+             *     still applies when smaller).
+             */
+            max_webhook_endpoints?: number | null;
+            /**
+             * Format: int32
+             * @description Requests per minute per tenant (enforced by the rate limiter).
+             */
+            requests_per_minute?: number | null;
+            /**
+             * Format: int32
+             * @description Days jobs, outputs and uploads are kept.
+             */
+            retention_days?: number | null;
+            /** @description Whether tenant admins may edit their own branding. */
+            tenant_branding?: boolean | null;
+        };
         PlanList: {
             items: components["schemas"]["PlanView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -1609,8 +1693,8 @@ export interface components {
             /** @description ISO 4217 code. */
             currency: string;
             description?: string | null;
-            /** @description Free-form feature flags. */
-            features: Record<string, never>;
+            /** @description What the plan lets its tenants use (docs/plans.md); absent fields mean no limit. */
+            features: components["schemas"]["PlanFeatures"];
             /** Format: uuid */
             id: string;
             /** Format: int32 */
@@ -1802,6 +1886,12 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            /**
+             * Format: date-time
+             * @description When the subscription became `past_due` (null otherwise): new work is admitted for
+             *     `VOXFLOW_PAST_DUE_GRACE_DAYS` from then.
+             */
+            past_due_since?: string | null;
             /** Format: int32 */
             processing_quota_minutes?: number | null;
             /** Format: uuid */
@@ -1893,7 +1983,7 @@ export interface components {
         UpdatePlanRequest: {
             currency?: string | null;
             description?: string | null;
-            features?: Record<string, never> | null;
+            features?: components["schemas"]["PlanFeatures"] | null;
             /** Format: int32 */
             max_concurrent_jobs?: number | null;
             /** Format: int32 */
@@ -2444,6 +2534,24 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
+            /** @description The tenant's processing quota is used up or the audio does not fit in it (`quota_exceeded`), or its subscription is inactive (`subscription_inactive`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The credential lacks the `jobs:write` scope, or its tenant or reseller is suspended (`tenant_suspended`, `reseller_suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
             /** @description Model not installed */
             404: {
                 headers: {
@@ -2455,6 +2563,15 @@ export interface operations {
             };
             /** @description File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The tenant already runs as many jobs and requests as its limit allows (`too_many_concurrent_requests`); retry with backoff */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2504,6 +2621,24 @@ export interface operations {
                     "application/json": components["schemas"]["OpenAiErrorBody"];
                 };
             };
+            /** @description The tenant's processing quota is used up or the audio does not fit in it (`quota_exceeded`), or its subscription is inactive (`subscription_inactive`) */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The credential lacks the `jobs:write` scope, or its tenant or reseller is suspended (`tenant_suspended`, `reseller_suspended`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
             /** @description Model not installed */
             404: {
                 headers: {
@@ -2515,6 +2650,15 @@ export interface operations {
             };
             /** @description File over the upload limit (`file_too_large`), more than `max_form_fields` fields (`too_many_fields`) or a body over its limit (`request_too_large`) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenAiErrorBody"];
+                };
+            };
+            /** @description The tenant already runs as many jobs and requests as its limit allows (`too_many_concurrent_requests`); retry with backoff */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2865,7 +3009,8 @@ export interface operations {
                 };
             };
             /**
-             * @description Over the upload limit (`payload_too_large`), the tenant's remaining storage quota
+             * @description Over the upload limit (`payload_too_large`), the plan's `max_upload_bytes`
+             *     (`upload_too_large_for_plan`), the tenant's remaining storage quota
              *     (`storage_quota_exceeded`), or `max_form_fields` parts (`too_many_form_fields`).
              */
             413: {

@@ -43,6 +43,21 @@ fn visible(scope: &Scope, owner: Option<&str>) -> Boxed<'static> {
     q
 }
 
+/// The tenant's keys that still work (not revoked, not expired): what the plan's
+/// `max_api_keys` counts.
+pub fn count_live(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    now: NaiveDateTime,
+) -> Result<i64, StoreError> {
+    Ok(k::api_keys
+        .filter(k::tenant_id.eq(tenant_id.to_string()))
+        .filter(k::revoked_at.is_null())
+        .filter(k::expires_at.is_null().or(k::expires_at.gt(now)))
+        .count()
+        .get_result(conn)?)
+}
+
 pub fn insert(conn: &mut DbConn, row: &ApiKeyRow) -> Result<(), StoreError> {
     diesel::insert_into(k::api_keys).values(row).execute(conn)?;
     Ok(())

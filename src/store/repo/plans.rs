@@ -42,6 +42,16 @@ pub struct PlanChanges {
     pub updated_at: Option<NaiveDateTime>,
 }
 
+impl PlanRow {
+    /// The typed features, read leniently (see [`crate::plan_features`]); the
+    /// `max_concurrent_jobs` column is authoritative and mirrored into them.
+    pub fn features(&self) -> crate::plan_features::PlanFeatures {
+        let mut f = crate::plan_features::PlanFeatures::from_stored(&self.id, &self.features);
+        f.max_concurrent_jobs = u32::try_from(self.max_concurrent_jobs).ok();
+        f
+    }
+}
+
 type Boxed<'a> = crate::store::schema::subscription_plans::BoxedQuery<'a, MultiBackend>;
 
 /// Plans the scope may read: all for the platform; system plans plus the reseller's own otherwise.

@@ -23,6 +23,8 @@ pub struct TenantRow {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// When `subscription_status` became `past_due` (the grace period runs from then).
+    pub past_due_since: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -37,6 +39,7 @@ pub struct TenantChanges {
     pub processing_quota_minutes: Option<Option<i32>>,
     pub status: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+    pub past_due_since: Option<Option<NaiveDateTime>>,
 }
 
 type Boxed<'a> = crate::store::schema::tenants::BoxedQuery<'a, MultiBackend>;

@@ -8,13 +8,13 @@ from .audit_entry_view import AuditEntryView
 from .audit_entry_view_details import AuditEntryViewDetails
 from .audit_log_list import AuditLogList
 from .availability import Availability
+from .availability_reason import AvailabilityReason
 from .change_password_request import ChangePasswordRequest
 from .create_api_key_request import CreateApiKeyRequest
 from .create_job_request import CreateJobRequest
 from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
 from .create_job_request_inputs import CreateJobRequestInputs
 from .create_plan_request import CreatePlanRequest
-from .create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0
 from .create_reseller_request import CreateResellerRequest
 from .create_template_request import CreateTemplateRequest
 from .create_template_request_graph import CreateTemplateRequestGraph
@@ -65,9 +65,9 @@ from .open_ai_error_detail import OpenAiErrorDetail
 from .open_ai_model import OpenAiModel
 from .open_ai_model_list import OpenAiModelList
 from .plan import Plan
+from .plan_features import PlanFeatures
 from .plan_list import PlanList
 from .plan_view import PlanView
-from .plan_view_features import PlanViewFeatures
 from .port_view import PortView
 from .problem import Problem
 from .publish_template_request import PublishTemplateRequest
@@ -93,7 +93,6 @@ from .transcription_form import TranscriptionForm
 from .translation_engine_list import TranslationEngineList
 from .translation_engine_view import TranslationEngineView
 from .update_plan_request import UpdatePlanRequest
-from .update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0
 from .update_reseller_request import UpdateResellerRequest
 from .update_template_request import UpdateTemplateRequest
 from .update_template_request_graph_type_0 import UpdateTemplateRequestGraphType0
@@ -123,6 +122,7 @@ __all__ = (
     "AuditEntryViewDetails",
     "AuditLogList",
     "Availability",
+    "AvailabilityReason",
     "ChangePasswordRequest",
     "CreateApiKeyRequest",
     "CreatedApiKeyView",
@@ -131,7 +131,6 @@ __all__ = (
     "CreateJobRequestGraphType0",
     "CreateJobRequestInputs",
     "CreatePlanRequest",
-    "CreatePlanRequestFeaturesType0",
     "CreateResellerRequest",
     "CreateTemplateRequest",
     "CreateTemplateRequestGraph",
@@ -180,9 +179,9 @@ __all__ = (
     "OpenAiModel",
     "OpenAiModelList",
     "Plan",
+    "PlanFeatures",
     "PlanList",
     "PlanView",
-    "PlanViewFeatures",
     "PortView",
     "Problem",
     "PublishTemplateRequest",
@@ -208,7 +207,6 @@ __all__ = (
     "TranslationEngineList",
     "TranslationEngineView",
     "UpdatePlanRequest",
-    "UpdatePlanRequestFeaturesType0",
     "UpdateResellerRequest",
     "UpdateTemplateRequest",
     "UpdateTemplateRequestGraphType0",

@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0
+    from ..models.plan_features import PlanFeatures
 
 
 T = TypeVar("T", bound="CreatePlanRequest")
@@ -27,7 +27,7 @@ class CreatePlanRequest:
         storage_quota_mb (int):
         currency (None | str | Unset): ISO 4217 code; default `USD`.
         description (None | str | Unset):
-        features (CreatePlanRequestFeaturesType0 | None | Unset):
+        features (None | PlanFeatures | Unset):
         max_concurrent_jobs (int | None | Unset): Jobs a tenant may run at once (default 2).
         reseller_id (None | Unset | UUID): Platform admins only: the reseller owning the plan (none: a system plan).
     """
@@ -40,12 +40,12 @@ class CreatePlanRequest:
     storage_quota_mb: int
     currency: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
-    features: CreatePlanRequestFeaturesType0 | None | Unset = UNSET
+    features: None | PlanFeatures | Unset = UNSET
     max_concurrent_jobs: int | None | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0  # noqa: PLC0415
+        from ..models.plan_features import PlanFeatures  # noqa: PLC0415
 
         max_users = self.max_users
 
@@ -74,7 +74,7 @@ class CreatePlanRequest:
         features: dict[str, Any] | None | Unset
         if isinstance(self.features, Unset):
             features = UNSET
-        elif isinstance(self.features, CreatePlanRequestFeaturesType0):
+        elif isinstance(self.features, PlanFeatures):
             features = self.features.to_dict()
         else:
             features = self.features
@@ -120,7 +120,7 @@ class CreatePlanRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.create_plan_request_features_type_0 import CreatePlanRequestFeaturesType0  # noqa: PLC0415
+        from ..models.plan_features import PlanFeatures  # noqa: PLC0415
 
         d = dict(src_dict)
         max_users = d.pop("max_users")
@@ -153,7 +153,7 @@ class CreatePlanRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
-        def _parse_features(data: object) -> CreatePlanRequestFeaturesType0 | None | Unset:
+        def _parse_features(data: object) -> None | PlanFeatures | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -161,12 +161,12 @@ class CreatePlanRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                features_type_0 = CreatePlanRequestFeaturesType0.from_dict(data)
+                features_type_0 = PlanFeatures.from_dict(data)
 
                 return features_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(CreatePlanRequestFeaturesType0 | None | Unset, data)
+            return cast(None | PlanFeatures | Unset, data)
 
         features = _parse_features(d.pop("features", UNSET))
 

@@ -32,9 +32,10 @@ class JobView:
         progress (float): 0..1 over the whole graph.
         seq (int): The job's latest event sequence number (also in the ETag).
         status (JobState):
-        audio_seconds (float | None | Unset): Audio seconds metered for the job (recorded when it succeeds; counts
-            toward the
-            plan's processing quota).
+        audio_seconds (float | None | Unset): Audio seconds billed for the job (settled when it ends, whatever way: the
+            longest
+            audio one of its finished nodes processed; counts toward the plan's processing
+            quota).
         completed_at (datetime.datetime | None | Unset):
         error (None | str | Unset):
         processing_time (int | None | Unset): Seconds from first start to completion.

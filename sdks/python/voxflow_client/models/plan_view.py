@@ -11,7 +11,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.plan_view_features import PlanViewFeatures
+    from ..models.plan_features import PlanFeatures
 
 
 T = TypeVar("T", bound="PlanView")
@@ -23,7 +23,7 @@ class PlanView:
     Attributes:
         created_at (datetime.datetime):
         currency (str): ISO 4217 code.
-        features (PlanViewFeatures): Free-form feature flags.
+        features (PlanFeatures): What a plan lets its tenants use. Every field is optional: absent means no limit.
         id (UUID):
         max_concurrent_jobs (int):
         max_users (int):
@@ -39,7 +39,7 @@ class PlanView:
 
     created_at: datetime.datetime
     currency: str
-    features: PlanViewFeatures
+    features: PlanFeatures
     id: UUID
     max_concurrent_jobs: int
     max_users: int
@@ -119,14 +119,14 @@ class PlanView:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.plan_view_features import PlanViewFeatures  # noqa: PLC0415
+        from ..models.plan_features import PlanFeatures  # noqa: PLC0415
 
         d = dict(src_dict)
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         currency = d.pop("currency")
 
-        features = PlanViewFeatures.from_dict(d.pop("features"))
+        features = PlanFeatures.from_dict(d.pop("features"))
 
         id = UUID(d.pop("id"))
 

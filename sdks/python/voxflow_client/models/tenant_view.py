@@ -24,6 +24,9 @@ class TenantView:
         subscription_status (str): `active`, `trial`, `past_due`, `expired` or `cancelled`.
         updated_at (datetime.datetime):
         domain (None | str | Unset):
+        past_due_since (datetime.datetime | None | Unset): When the subscription became `past_due` (null otherwise): new
+            work is admitted for
+            `VOXFLOW_PAST_DUE_GRACE_DAYS` from then.
         processing_quota_minutes (int | None | Unset):
         reseller_id (None | Unset | UUID):
         storage_quota_mb (int | None | Unset): Overrides of the plan's quotas; null means the plan's value applies.
@@ -38,6 +41,7 @@ class TenantView:
     subscription_status: str
     updated_at: datetime.datetime
     domain: None | str | Unset = UNSET
+    past_due_since: datetime.datetime | None | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
     storage_quota_mb: int | None | Unset = UNSET
@@ -63,6 +67,14 @@ class TenantView:
             domain = UNSET
         else:
             domain = self.domain
+
+        past_due_since: None | str | Unset
+        if isinstance(self.past_due_since, Unset):
+            past_due_since = UNSET
+        elif isinstance(self.past_due_since, datetime.datetime):
+            past_due_since = self.past_due_since.isoformat()
+        else:
+            past_due_since = self.past_due_since
 
         processing_quota_minutes: int | None | Unset
         if isinstance(self.processing_quota_minutes, Unset):
@@ -112,6 +124,8 @@ class TenantView:
         )
         if domain is not UNSET:
             field_dict["domain"] = domain
+        if past_due_since is not UNSET:
+            field_dict["past_due_since"] = past_due_since
         if processing_quota_minutes is not UNSET:
             field_dict["processing_quota_minutes"] = processing_quota_minutes
         if reseller_id is not UNSET:
@@ -148,6 +162,23 @@ class TenantView:
             return cast(None | str | Unset, data)
 
         domain = _parse_domain(d.pop("domain", UNSET))
+
+        def _parse_past_due_since(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                past_due_since_type_0 = datetime.datetime.fromisoformat(data)
+
+                return past_due_since_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        past_due_since = _parse_past_due_since(d.pop("past_due_since", UNSET))
 
         def _parse_processing_quota_minutes(data: object) -> int | None | Unset:
             if data is None:
@@ -218,6 +249,7 @@ class TenantView:
             subscription_status=subscription_status,
             updated_at=updated_at,
             domain=domain,
+            past_due_since=past_due_since,
             processing_quota_minutes=processing_quota_minutes,
             reseller_id=reseller_id,
             storage_quota_mb=storage_quota_mb,

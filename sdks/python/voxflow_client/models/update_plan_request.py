@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0
+    from ..models.plan_features import PlanFeatures
 
 
 T = TypeVar("T", bound="UpdatePlanRequest")
@@ -20,7 +20,7 @@ class UpdatePlanRequest:
     Attributes:
         currency (None | str | Unset):
         description (None | str | Unset):
-        features (None | Unset | UpdatePlanRequestFeaturesType0):
+        features (None | PlanFeatures | Unset):
         max_concurrent_jobs (int | None | Unset):
         max_users (int | None | Unset):
         name (None | str | Unset):
@@ -32,7 +32,7 @@ class UpdatePlanRequest:
 
     currency: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
-    features: None | Unset | UpdatePlanRequestFeaturesType0 = UNSET
+    features: None | PlanFeatures | Unset = UNSET
     max_concurrent_jobs: int | None | Unset = UNSET
     max_users: int | None | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -42,7 +42,7 @@ class UpdatePlanRequest:
     storage_quota_mb: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0  # noqa: PLC0415
+        from ..models.plan_features import PlanFeatures  # noqa: PLC0415
 
         currency: None | str | Unset
         if isinstance(self.currency, Unset):
@@ -59,7 +59,7 @@ class UpdatePlanRequest:
         features: dict[str, Any] | None | Unset
         if isinstance(self.features, Unset):
             features = UNSET
-        elif isinstance(self.features, UpdatePlanRequestFeaturesType0):
+        elif isinstance(self.features, PlanFeatures):
             features = self.features.to_dict()
         else:
             features = self.features
@@ -134,7 +134,7 @@ class UpdatePlanRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.update_plan_request_features_type_0 import UpdatePlanRequestFeaturesType0  # noqa: PLC0415
+        from ..models.plan_features import PlanFeatures  # noqa: PLC0415
 
         d = dict(src_dict)
 
@@ -156,7 +156,7 @@ class UpdatePlanRequest:
 
         description = _parse_description(d.pop("description", UNSET))
 
-        def _parse_features(data: object) -> None | Unset | UpdatePlanRequestFeaturesType0:
+        def _parse_features(data: object) -> None | PlanFeatures | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -164,12 +164,12 @@ class UpdatePlanRequest:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                features_type_0 = UpdatePlanRequestFeaturesType0.from_dict(data)
+                features_type_0 = PlanFeatures.from_dict(data)
 
                 return features_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | Unset | UpdatePlanRequestFeaturesType0, data)
+            return cast(None | PlanFeatures | Unset, data)
 
         features = _parse_features(d.pop("features", UNSET))
 

@@ -98,7 +98,8 @@ def sync_detailed(
 ) -> Response[FileView | Problem]:
     """Uploads an audio file (tenant users).
 
-     The size limit is the smaller of the server's upload limit and the tenant's remaining
+     The size limit is the smallest of the server's upload limit, the plan's
+    `max_upload_bytes` (`upload_too_large_for_plan`) and the tenant's remaining
     storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
     `default_storage_quota_mb`); files and job outputs both count against the quota, and so
     do the tenant's uploads in progress.
@@ -132,7 +133,8 @@ def sync(
 ) -> FileView | Problem | None:
     """Uploads an audio file (tenant users).
 
-     The size limit is the smaller of the server's upload limit and the tenant's remaining
+     The size limit is the smallest of the server's upload limit, the plan's
+    `max_upload_bytes` (`upload_too_large_for_plan`) and the tenant's remaining
     storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
     `default_storage_quota_mb`); files and job outputs both count against the quota, and so
     do the tenant's uploads in progress.
@@ -161,7 +163,8 @@ async def asyncio_detailed(
 ) -> Response[FileView | Problem]:
     """Uploads an audio file (tenant users).
 
-     The size limit is the smaller of the server's upload limit and the tenant's remaining
+     The size limit is the smallest of the server's upload limit, the plan's
+    `max_upload_bytes` (`upload_too_large_for_plan`) and the tenant's remaining
     storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
     `default_storage_quota_mb`); files and job outputs both count against the quota, and so
     do the tenant's uploads in progress.
@@ -193,7 +196,8 @@ async def asyncio(
 ) -> FileView | Problem | None:
     """Uploads an audio file (tenant users).
 
-     The size limit is the smaller of the server's upload limit and the tenant's remaining
+     The size limit is the smallest of the server's upload limit, the plan's
+    `max_upload_bytes` (`upload_too_large_for_plan`) and the tenant's remaining
     storage quota (its plan's `storage_quota_mb`, or the tenant's own override, else
     `default_storage_quota_mb`); files and job outputs both count against the quota, and so
     do the tenant's uploads in progress.

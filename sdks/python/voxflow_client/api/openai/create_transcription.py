@@ -48,6 +48,16 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 402:
+        response_402 = OpenAiErrorBody.from_dict(response.json())
+
+        return response_402
+
+    if response.status_code == 403:
+        response_403 = OpenAiErrorBody.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = OpenAiErrorBody.from_dict(response.json())
 
@@ -57,6 +67,11 @@ def _parse_response(
         response_413 = OpenAiErrorBody.from_dict(response.json())
 
         return response_413
+
+    if response.status_code == 429:
+        response_429 = OpenAiErrorBody.from_dict(response.json())
+
+        return response_429
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
