@@ -23,6 +23,8 @@ pub struct AppState {
     pub store: Store,
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
+    /// Request rate limits per tenant and API key (`auth::rate_limit`).
+    pub rate_limiter: Arc<crate::auth::rate_limit::RateLimiter>,
     /// Password checks unauthenticated requests may run at once (`auth_concurrency`).
     pub login_permits: Arc<tokio::sync::Semaphore>,
     /// Whose `X-Forwarded-For` / `Forwarded` is believed (`trusted_proxies`).
@@ -106,6 +108,10 @@ impl AppState {
             &settings.client_ip_header,
         )
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let settings_rate = (
+            settings.rate_limit_per_minute,
+            settings.key_rate_limit_per_minute,
+        );
         let login_permits = Arc::new(tokio::sync::Semaphore::new(settings.auth_concurrency));
         let mut registry = voxflow_nodes::Registry::new();
         registry.register(Arc::new(voxflow_nodes::translate::TranslateNode::new(
@@ -136,6 +142,10 @@ impl AppState {
             store,
             jwt,
             throttle,
+            rate_limiter: Arc::new(crate::auth::rate_limit::RateLimiter::new(
+                settings_rate.0,
+                settings_rate.1,
+            )),
             login_permits,
             trusted_proxies,
             uploads: crate::files::quota::Reservations::default(),
@@ -284,8 +294,36 @@ async fn observe(
         actix_web::http::header::HeaderValue::from_str(&request_id)
             .unwrap_or_else(|_| actix_web::http::header::HeaderValue::from_static("invalid")),
     );
+    // The rate limiter's state for this request (`auth::rate_limit`), on every answer.
+    let rate = res
+        .request()
+        .extensions()
+        .get::<crate::auth::rate_limit::RateOutcome>()
+        .cloned();
+    if let Some(rate) = rate {
+        rate_limit_headers(res.headers_mut(), &rate);
+    }
     tracing::info!(parent: &span, status, elapsed_ms = elapsed * 1000.0, "request");
     Ok(res)
+}
+
+/// `RateLimit-Policy`, `RateLimit` and (when refused) `Retry-After`.
+fn rate_limit_headers(
+    headers: &mut actix_web::http::header::HeaderMap,
+    rate: &crate::auth::rate_limit::RateOutcome,
+) {
+    use actix_web::http::header::{HeaderName, HeaderValue, RETRY_AFTER};
+    let mut set = |name: HeaderName, value: Option<String>| {
+        if let Some(v) = value.and_then(|v| HeaderValue::from_str(&v).ok()) {
+            headers.insert(name, v);
+        }
+    };
+    set(
+        HeaderName::from_static("ratelimit-policy"),
+        rate.policy_header(),
+    );
+    set(HeaderName::from_static("ratelimit"), rate.state_header());
+    set(RETRY_AFTER, rate.retry_after.map(|s| s.to_string()));
 }
 
 /// A running HTTP server bound to a known port.

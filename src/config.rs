@@ -81,6 +81,12 @@ pub struct Settings {
     pub job_lease_secs: u64,
     /// Jobs one tenant may run at once when its plan sets no limit.
     pub tenant_job_concurrency: u32,
+    /// Requests per minute per tenant when its plan sets no `requests_per_minute`
+    /// (0: no limit).
+    pub rate_limit_per_minute: u32,
+    /// Requests per minute per API key when the plan sets no `key_requests_per_minute`
+    /// (0: keys share their tenant's limit only).
+    pub key_rate_limit_per_minute: u32,
     /// Days a `past_due` tenant may still start new work, counted from when its
     /// subscription became `past_due`; 0 refuses new work at once.
     pub past_due_grace_days: u32,
@@ -161,6 +167,8 @@ impl Default for Settings {
             job_lease_secs: 30,
             tenant_job_concurrency: 2,
             past_due_grace_days: 7,
+            rate_limit_per_minute: 600,
+            key_rate_limit_per_minute: 0,
             job_node_concurrency: 2,
             ws_buffer_events: 4096,
             ws_recheck_secs: 30,
@@ -222,6 +230,11 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_JOB_LEASE_SECS", "job_lease_secs"),
     ("VOXFLOW_TENANT_JOB_CONCURRENCY", "tenant_job_concurrency"),
     ("VOXFLOW_PAST_DUE_GRACE_DAYS", "past_due_grace_days"),
+    ("VOXFLOW_RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
+    (
+        "VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE",
+        "key_rate_limit_per_minute",
+    ),
     ("VOXFLOW_JOB_NODE_CONCURRENCY", "job_node_concurrency"),
     ("VOXFLOW_WS_BUFFER_EVENTS", "ws_buffer_events"),
     ("VOXFLOW_WS_RECHECK_SECS", "ws_recheck_secs"),

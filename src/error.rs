@@ -95,6 +95,7 @@ codes! {
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
     TooManyConcurrentLogins => ("too_many_concurrent_logins", TOO_MANY_REQUESTS, "Too many sign-ins are being checked at once; retry shortly"),
+    RateLimited => ("rate_limited", TOO_MANY_REQUESTS, "Too many requests for the tenant's or API key's rate limit; retry after the time given"),
     TooManyConcurrentRequests => ("too_many_concurrent_requests", TOO_MANY_REQUESTS, "The tenant runs as many jobs and requests at once as its plan allows; retry shortly"),
     // 5xx
     Internal => ("internal", INTERNAL_SERVER_ERROR, "Internal server error"),

@@ -189,6 +189,7 @@ where
         )
         .split_for_parts();
     tidy_for_generators(&mut spec);
+    document_rate_limits(&mut spec);
     (app, spec)
 }
 
@@ -241,6 +242,100 @@ fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
                             o.schema_type = SchemaType::Type(only.clone());
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Every operation a tenant's caller authenticates for (it answers 401) is rate limited
+/// (`auth::rate_limit`): it gets a `429` (`rate_limited`, OpenAI shape on the OpenAI routes)
+/// with `Retry-After`, and the `RateLimit` / `RateLimit-Policy` headers it sends on every
+/// answer. Login and refresh authenticate no one and keep their own throttle; the WebSocket
+/// is capped by sessions instead.
+fn document_rate_limits(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::header::HeaderBuilder;
+    use utoipa::openapi::schema::{Object, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const DETAIL: &str = "The tenant's or the API key's request rate limit is reached \
+                          (`rate_limited`); retry after `Retry-After` seconds";
+    let header = |desc: &str, ty: Type| {
+        RefOr::T(
+            HeaderBuilder::new()
+                .schema(Some(Object::with_type(ty)))
+                .description(Some(desc))
+                .build(),
+        )
+    };
+    let policy = || {
+        header(
+            "The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): \
+             `\"tenant\";q=<requests>;w=60`, and `\"key\";q=…;w=60` for an API key with a limit",
+            Type::String,
+        )
+    };
+    let state = || {
+        header(
+            "What is left of each limit: `\"tenant\";r=<remaining>;t=<seconds until full>`",
+            Type::String,
+        )
+    };
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if path.starts_with("/v1/auth/") || path == "/v1/ws" {
+            continue;
+        }
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        let openai = path.starts_with("/v1/audio/") || path == "/v1/models";
+        for op in ops.into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            if !responses.contains_key("401") {
+                continue;
+            }
+            for (status, response) in responses.iter_mut() {
+                if let RefOr::T(r) = response {
+                    if status.starts_with('2') || status.starts_with('3') {
+                        r.headers.insert("RateLimit-Policy".into(), policy());
+                        r.headers.insert("RateLimit".into(), state());
+                    }
+                }
+            }
+            match responses.get_mut("429") {
+                Some(RefOr::T(r)) => {
+                    r.description = format!("{}; or: {DETAIL}", r.description);
+                    r.headers.insert(
+                        "Retry-After".into(),
+                        header("Seconds to wait", Type::Integer),
+                    );
+                }
+                Some(RefOr::Ref(_)) => {}
+                None => {
+                    let (ct, schema) = if openai {
+                        ("application/json", "OpenAiErrorBody")
+                    } else {
+                        ("application/problem+json", "Problem")
+                    };
+                    let mut r = ResponseBuilder::new()
+                        .description(DETAIL)
+                        .content(
+                            ct,
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name(schema)))
+                                .build(),
+                        )
+                        .build();
+                    r.headers.insert(
+                        "Retry-After".into(),
+                        header("Seconds to wait", Type::Integer),
+                    );
+                    r.headers.insert("RateLimit-Policy".into(), policy());
+                    r.headers.insert("RateLimit".into(), state());
+                    responses.insert("429".into(), RefOr::T(r));
                 }
             }
         }

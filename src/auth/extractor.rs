@@ -95,15 +95,64 @@ impl FromRequest for Authed {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let meta = RequestMeta::of(req);
         let presented = presented_credential(req);
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState missing"))?;
             let principal = authenticate(&state, presented?).await?;
             if let Some(tenant) = principal.tenant_id {
                 // The request span's `tenant_id` (see `app::observe`).
                 tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
+                rate_limit(&state, &req, &principal, tenant).await?;
             }
             Ok(Authed { principal, meta })
         })
+    }
+}
+
+/// Takes this request's token from the tenant's (and API key's) bucket — once per request,
+/// however many times `Authed` is extracted — and keeps the outcome for the response's
+/// `RateLimit` headers (`app::observe`). Refused: `429 rate_limited` with `Retry-After`.
+async fn rate_limit(
+    state: &AppState,
+    req: &HttpRequest,
+    principal: &Principal,
+    tenant: Uuid,
+) -> Result<(), ApiError> {
+    use super::rate_limit::RateOutcome;
+    let known = req.extensions().get::<RateOutcome>().cloned();
+    let outcome = match known {
+        Some(o) => o,
+        None => {
+            let key = match &principal.credential {
+                Credential::ApiKey { id, .. } => Some(id.to_string()),
+                _ => None,
+            };
+            let o = state
+                .rate_limiter
+                .check(&state.store, tenant.to_string(), key)
+                .await?;
+            req.extensions_mut().insert(o.clone());
+            o
+        }
+    };
+    match outcome.retry_after {
+        None => Ok(()),
+        Some(secs) => {
+            let which = if outcome.buckets.first().is_some_and(|b| b.policy == "key") {
+                "API key's"
+            } else {
+                "tenant's"
+            };
+            let limit = outcome.buckets.first().map_or(0, |b| b.limit);
+            let mut e = ApiError::new(
+                Code::RateLimited,
+                format!(
+                    "The {which} rate limit of {limit} requests per minute is reached; retry in {secs} s"
+                ),
+            );
+            e.retry_after = Some(secs);
+            Err(e)
+        }
     }
 }
 

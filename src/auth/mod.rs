@@ -1,5 +1,5 @@
 //! Authentication and authorisation: access tokens (JWT), refresh tokens, API keys,
-//! password hashing, login throttling, the per-role action policy, and sealing stored
+//! password hashing, login throttling, per-tenant and per-key request rate limits, the per-role action policy, and sealing stored
 //! third-party credentials.
 
 pub mod client_ip;
@@ -7,6 +7,7 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod policy;
+pub mod rate_limit;
 pub mod sealing;
 pub mod secrets;
 pub mod standing;

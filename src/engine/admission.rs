@@ -19,7 +19,10 @@
 //!    included (`node_unavailable`);
 //! 5. **processing quota**: the work's audio is *reserved* against the tenant's month
 //!    (`quota_exceeded`) — see below;
-//! 6. **rate limit**: placeholder (issue 12 §5 adds per-tenant and per-key token buckets);
+//! 6. **rate limit** ([`crate::auth::rate_limit`]): the request that carries the work took
+//!    its token from the tenant's (and API key's) bucket when it was authenticated, before
+//!    its body was read; a refused request (`rate_limited`, 429) never gets here, and an
+//!    admitted one is not counted again;
 //! 7. **concurrency**: a job always enters the queue, whose claims respect the tenant's
 //!    limit in fair order; an OpenAI request takes one of the same slots at once or is
 //!    refused (`too_many_concurrent_requests`, 429).
@@ -263,7 +266,7 @@ impl Admission {
                 if let Err(r) = check_quota(c, &tenant, sub.audio_milli, now)? {
                     return Ok(Err(r.into()));
                 }
-                // 6. Rate limit: placeholder (issue 12 §5).
+                // 6. Rate limit: counted once per request, at authentication (`Authed`).
                 if let Work::Transcription = sub.work {
                     if let Err(r) = check_concurrency(c, &tenant, default_concurrency, now)? {
                         return Ok(Err(r.into()));

@@ -149,6 +149,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
     s.whisper_threads = 2;
     s.workers = 1;
     s.job_lease_secs = 6;
+    // The suite polls freely; the rate-limit tests set limits through plans or a tweak.
+    s.rate_limit_per_minute = 0;
     s
 }
 
@@ -227,6 +229,24 @@ pub async fn spawn_app_with(
     };
     test.admin_token = test.login(ADMIN_EMAIL, PASSWORD).await;
     Some(test)
+}
+
+impl TestApp {
+    /// A second API process on this app's database (no workers), with settings adjusted by
+    /// `tweak`; returns its base URL. It serves until the test ends.
+    pub async fn spawn_peer(&self, tweak: impl FnOnce(&mut Settings)) -> String {
+        let mut settings = test_settings(self.data_dir(), self.database_url.clone());
+        settings.workers = 0;
+        tweak(&mut settings);
+        let state = tokio::task::spawn_blocking(move || AppState::init(settings))
+            .await
+            .expect("join")
+            .expect("peer state");
+        let app = Application::build(state).expect("build peer");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        base
+    }
 }
 
 /// A credential to send: a bearer token (JWT or API key) or an `X-API-Key` header.

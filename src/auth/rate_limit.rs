@@ -1,0 +1,401 @@
+//! Request rate limits per tenant and per API key (GCRA token buckets).
+//!
+//! Every authenticated request of a tenant's caller (a tenant user's access token or an API
+//! key) takes one token from the tenant's bucket and, for an API key, one from the key's
+//! bucket, in [`crate::auth::Authed`]'s extraction — once per request, before the handler
+//! reads the body. Platform and reseller callers (no tenant) are not limited; neither are
+//! routes that authenticate no one (health, login, refresh, docs, the OpenAPI document) nor
+//! the WebSocket (its sessions are capped per tenant instead).
+//!
+//! **Limits**: the tenant's plan (`requests_per_minute`, `key_requests_per_minute`, see
+//! [`crate::plan_features::PlanFeatures::rate_limits`]); a plan that sets none gets the
+//! server's `VOXFLOW_RATE_LIMIT_PER_MINUTE` (tenant) and `VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE`
+//! (key); `0` means no limit, at either level.
+//!
+//! **Algorithm** (GCRA, the generic cell rate algorithm): a bucket of `limit` requests per
+//! 60-second window keeps one number, its *theoretical arrival time* (TAT). A request at
+//! `now` is allowed when `max(TAT, now) + T - now <= W` (T = W / limit, the emission
+//! interval; W = 60 s), and then sets `TAT = max(TAT, now) + T`. So a full bucket admits a
+//! burst of `limit` requests, then one every `T`. A TAT in the past is the same as no row,
+//! which makes forgetting idle buckets lossless.
+//!
+//! **Where the TAT lives**: on PostgreSQL in the `rate_limits` table, updated by one
+//! `INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING` per bucket, timed by the database's
+//! clock, so any number of `voxflow serve` processes share each limit exactly; on SQLite
+//! (one process) in a mutex-guarded map, pruned of idle buckets when it grows past
+//! [`MAX_MEMORY_BUCKETS`]. The key's bucket is checked first: a key over its own limit
+//! spends none of its tenant's requests; a request the tenant's bucket refuses gives the
+//! key's token back.
+
+use crate::plan_features::RateLimits;
+use crate::store::{Backend, DbConn, Store, StoreError};
+use crate::tenancy::Scope;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The window every limit is expressed over (µs).
+pub const WINDOW_US: i64 = 60_000_000;
+
+/// Idle buckets are forgotten when the in-process map holds more than this many.
+pub const MAX_MEMORY_BUCKETS: usize = 100_000;
+
+/// One bucket's state after a check, for the `RateLimit` headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketState {
+    /// `tenant` or `key` (the policy's name in the headers).
+    pub policy: &'static str,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Seconds until the bucket is full again.
+    pub reset_secs: u64,
+}
+
+/// The outcome of a request's check, kept in the request's extensions so the response
+/// carries the headers (see `app::observe`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RateOutcome {
+    pub buckets: Vec<BucketState>,
+    /// Refused: seconds until a request would be allowed (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+impl RateOutcome {
+    /// `RateLimit-Policy` (draft-ietf-httpapi-ratelimit-headers-11): `"tenant";q=600;w=60`.
+    pub fn policy_header(&self) -> Option<String> {
+        (!self.buckets.is_empty()).then(|| {
+            self.buckets
+                .iter()
+                .map(|b| format!("\"{}\";q={};w=60", b.policy, b.limit))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+
+    /// `RateLimit` (same draft): `"tenant";r=599;t=1`.
+    pub fn state_header(&self) -> Option<String> {
+        (!self.buckets.is_empty()).then(|| {
+            self.buckets
+                .iter()
+                .map(|b| format!("\"{}\";r={};t={}", b.policy, b.remaining, b.reset_secs))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+}
+
+/// A bucket to take a token from.
+#[derive(Debug, Clone)]
+struct Bucket {
+    policy: &'static str,
+    key: String,
+    tenant_id: String,
+    limit: u32,
+}
+
+impl Bucket {
+    fn interval(&self) -> i64 {
+        (WINDOW_US / i64::from(self.limit.max(1))).max(1)
+    }
+}
+
+/// GCRA on one bucket: the new TAT when allowed, else `Err(wait µs)`.
+fn gcra(tat: Option<i64>, now: i64, interval: i64) -> Result<i64, i64> {
+    let base = tat.map_or(now, |t| t.max(now));
+    let new_tat = base + interval;
+    if new_tat - now <= WINDOW_US {
+        Ok(new_tat)
+    } else {
+        Err(new_tat - now - WINDOW_US)
+    }
+}
+
+fn state(b: &Bucket, tat: i64, now: i64) -> BucketState {
+    let used = (tat - now).max(0);
+    let remaining = (WINDOW_US - used) / b.interval();
+    BucketState {
+        policy: b.policy,
+        limit: b.limit,
+        remaining: u32::try_from(remaining.clamp(0, i64::from(b.limit))).unwrap_or(0),
+        reset_secs: secs_ceil(used),
+    }
+}
+
+fn secs_ceil(us: i64) -> u64 {
+    u64::try_from((us.max(0) + 999_999) / 1_000_000).unwrap_or(0)
+}
+
+/// The limiter: server defaults plus where the buckets live.
+pub struct RateLimiter {
+    default_tenant: u32,
+    default_key: u32,
+    started: Instant,
+    memory: Mutex<HashMap<String, i64>>,
+    /// Last time (µs, database clock) this process deleted idle rows on PostgreSQL.
+    last_prune: AtomicI64,
+}
+
+impl RateLimiter {
+    pub fn new(default_tenant_per_minute: u32, default_key_per_minute: u32) -> Self {
+        Self {
+            default_tenant: default_tenant_per_minute,
+            default_key: default_key_per_minute,
+            started: Instant::now(),
+            memory: Mutex::new(HashMap::new()),
+            last_prune: AtomicI64::new(0),
+        }
+    }
+
+    /// The limits that apply (plan first, server default otherwise; 0 = none).
+    fn limits(&self, plan: RateLimits) -> (u32, u32) {
+        (
+            plan.tenant_per_minute.unwrap_or(self.default_tenant),
+            plan.key_per_minute.unwrap_or(self.default_key),
+        )
+    }
+
+    fn buckets(&self, plan: RateLimits, tenant_id: &str, key_id: Option<&str>) -> Vec<Bucket> {
+        let (tenant_limit, key_limit) = self.limits(plan);
+        let mut out = Vec::with_capacity(2);
+        if let Some(key) = key_id.filter(|_| key_limit > 0) {
+            out.push(Bucket {
+                policy: "key",
+                key: format!("k:{key}"),
+                tenant_id: tenant_id.to_string(),
+                limit: key_limit,
+            });
+        }
+        if tenant_limit > 0 {
+            out.push(Bucket {
+                policy: "tenant",
+                key: format!("t:{tenant_id}"),
+                tenant_id: tenant_id.to_string(),
+                limit: tenant_limit,
+            });
+        }
+        out
+    }
+
+    /// Takes one request from the tenant's (and the key's) bucket. One read of the tenant's
+    /// plan, then one atomic statement per bucket on PostgreSQL (in the same transaction),
+    /// or the in-process map on SQLite.
+    pub async fn check(
+        self: &std::sync::Arc<Self>,
+        store: &Store,
+        tenant_id: String,
+        key_id: Option<String>,
+    ) -> Result<RateOutcome, StoreError> {
+        let this = self.clone();
+        match store.backend() {
+            Backend::Postgres => {
+                store
+                    .write(Scope::System, move |c| {
+                        let plan = crate::plan_features::for_tenant_id(c, &tenant_id)?;
+                        let buckets =
+                            this.buckets(plan.rate_limits(), &tenant_id, key_id.as_deref());
+                        this.check_pg(c, &buckets)
+                    })
+                    .await
+            }
+            Backend::Sqlite => {
+                let tid = tenant_id.clone();
+                let plan = store
+                    .read(Scope::System, move |c| {
+                        crate::plan_features::for_tenant_id(c, &tid)
+                    })
+                    .await?;
+                let buckets = self.buckets(plan.rate_limits(), &tenant_id, key_id.as_deref());
+                Ok(self.check_memory(&buckets))
+            }
+        }
+    }
+
+    fn now_us(&self) -> i64 {
+        // Offset so a fresh process never sees a TAT "from before it started" as negative.
+        i64::try_from(self.started.elapsed().as_micros()).unwrap_or(i64::MAX) + WINDOW_US
+    }
+
+    fn check_memory(&self, buckets: &[Bucket]) -> RateOutcome {
+        if buckets.is_empty() {
+            return RateOutcome::default();
+        }
+        let mut map = self.memory.lock().unwrap_or_else(|e| e.into_inner());
+        let now = self.now_us();
+        let mut out = RateOutcome::default();
+        let mut taken: Vec<(&Bucket, Option<i64>)> = Vec::new();
+        for b in buckets {
+            let old = map.get(&b.key).copied();
+            match gcra(old, now, b.interval()) {
+                Ok(tat) => {
+                    map.insert(b.key.clone(), tat);
+                    taken.push((b, old));
+                    out.buckets.push(state(b, tat, now));
+                }
+                Err(wait) => {
+                    // Give back what earlier buckets took for this request.
+                    for (tb, old) in taken.drain(..) {
+                        match old {
+                            Some(t) => map.insert(tb.key.clone(), t),
+                            None => map.remove(&tb.key),
+                        };
+                    }
+                    out.buckets = buckets
+                        .iter()
+                        .map(|x| state(x, map.get(&x.key).copied().unwrap_or(now), now))
+                        .collect();
+                    out.retry_after = Some(secs_ceil(wait).max(1));
+                    return out;
+                }
+            }
+        }
+        if map.len() > MAX_MEMORY_BUCKETS {
+            // A TAT in the past is a full bucket: dropping it forgets nothing.
+            map.retain(|_, tat| *tat > now);
+        }
+        out
+    }
+
+    fn check_pg(&self, c: &mut DbConn, buckets: &[Bucket]) -> Result<RateOutcome, StoreError> {
+        use diesel::sql_types::{BigInt, Nullable, Text};
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Nullable<BigInt>)]
+            new_tat: Option<i64>,
+            #[diesel(sql_type = Nullable<BigInt>)]
+            old_tat: Option<i64>,
+            #[diesel(sql_type = BigInt)]
+            now_us: i64,
+        }
+        let DbConn::Postgres(pg) = c else {
+            return Err(StoreError::Query("rate limits: not PostgreSQL".into()));
+        };
+        let mut out = RateOutcome::default();
+        let mut taken: Vec<&Bucket> = Vec::new();
+        let mut now = 0;
+        for b in buckets {
+            // One statement: the database's clock, the GCRA test and the update, atomic
+            // under the row lock ON CONFLICT takes; no row back = refused.
+            let row: Row = diesel::sql_query(
+                "WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS us), \
+                 up AS ( \
+                   INSERT INTO rate_limits AS r (key, tenant_id, tat_us) \
+                   SELECT $1, $2, clock.us + $3 FROM clock \
+                   ON CONFLICT (key) DO UPDATE \
+                     SET tat_us = GREATEST(r.tat_us, (SELECT us FROM clock)) + $3 \
+                     WHERE GREATEST(r.tat_us, (SELECT us FROM clock)) + $3 - (SELECT us FROM clock) <= $4 \
+                   RETURNING r.tat_us) \
+                 SELECT (SELECT tat_us FROM up) AS new_tat, \
+                        (SELECT tat_us FROM rate_limits WHERE key = $1) AS old_tat, \
+                        (SELECT us FROM clock) AS now_us",
+            )
+            .bind::<Text, _>(&b.key)
+            .bind::<Text, _>(&b.tenant_id)
+            .bind::<BigInt, _>(b.interval())
+            .bind::<BigInt, _>(WINDOW_US)
+            .get_result(pg)?;
+            now = row.now_us;
+            match row.new_tat {
+                Some(tat) => {
+                    taken.push(b);
+                    out.buckets.push(state(b, tat, now));
+                }
+                None => {
+                    let tat = row.old_tat.unwrap_or(now);
+                    let wait = gcra(Some(tat), now, b.interval()).err().unwrap_or(1);
+                    for tb in taken.drain(..) {
+                        diesel::sql_query(
+                            "UPDATE rate_limits SET tat_us = tat_us - $2 WHERE key = $1",
+                        )
+                        .bind::<Text, _>(&tb.key)
+                        .bind::<BigInt, _>(tb.interval())
+                        .execute(pg)?;
+                    }
+                    out.buckets = vec![state(b, tat, now)];
+                    out.retry_after = Some(secs_ceil(wait).max(1));
+                    return Ok(out);
+                }
+            }
+        }
+        // Idle rows (TAT in the past) are full buckets: delete them now and then.
+        let last = self.last_prune.load(Ordering::Relaxed);
+        if now > 0
+            && now - last > WINDOW_US
+            && self
+                .last_prune
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            diesel::sql_query("DELETE FROM rate_limits WHERE tat_us < $1")
+                .bind::<BigInt, _>(now)
+                .execute(pg)?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter() -> RateLimiter {
+        RateLimiter::new(3, 0)
+    }
+
+    #[test]
+    fn a_burst_of_limit_then_refused_with_a_wait() {
+        let l = limiter();
+        let b = l.buckets(RateLimits::default(), "t1", None);
+        for i in 0..3 {
+            let o = l.check_memory(&b);
+            assert_eq!(o.retry_after, None, "request {i}");
+            assert_eq!(o.buckets[0].remaining, 2 - i);
+        }
+        let o = l.check_memory(&b);
+        let wait = o.retry_after.unwrap_or(0);
+        assert!((19..=20).contains(&wait), "{o:?}");
+        assert_eq!(o.policy_header().as_deref(), Some("\"tenant\";q=3;w=60"));
+        // Another tenant has its own bucket.
+        let other = l.buckets(RateLimits::default(), "t2", None);
+        assert_eq!(l.check_memory(&other).retry_after, None);
+    }
+
+    #[test]
+    fn a_key_over_its_limit_spends_nothing_of_the_tenant() {
+        let l = limiter();
+        let plan = RateLimits {
+            tenant_per_minute: Some(5),
+            key_per_minute: Some(2),
+        };
+        let k = l.buckets(plan, "t", Some("k1"));
+        assert_eq!(k.len(), 2);
+        assert!(l.check_memory(&k).retry_after.is_none());
+        assert!(l.check_memory(&k).retry_after.is_none());
+        assert!(l.check_memory(&k).retry_after.is_some(), "key limit");
+        // The tenant spent 2 of its 5: three more for another key.
+        let k2 = l.buckets(plan, "t", Some("k2"));
+        assert!(l.check_memory(&k2).retry_after.is_none());
+        assert!(l.check_memory(&k2).retry_after.is_none());
+        let t = l.buckets(plan, "t", None);
+        let o = l.check_memory(&t);
+        assert_eq!(o.retry_after, None);
+        assert_eq!(o.buckets[0].remaining, 0);
+        // Tenant refused: the key's token is given back.
+        let k3 = l.buckets(plan, "t", Some("k3"));
+        assert!(l.check_memory(&k3).retry_after.is_some());
+        let map = l.memory.lock().unwrap_or_else(|e| e.into_inner());
+        assert!(!map.contains_key("k:k3"));
+    }
+
+    #[test]
+    fn zero_means_no_limit() {
+        let l = RateLimiter::new(0, 0);
+        assert!(l.buckets(RateLimits::default(), "t", Some("k")).is_empty());
+        let plan = RateLimits {
+            tenant_per_minute: Some(0),
+            key_per_minute: None,
+        };
+        assert!(RateLimiter::new(5, 0).buckets(plan, "t", None).is_empty());
+    }
+}
