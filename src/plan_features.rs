@@ -9,7 +9,7 @@
 //! | `max_upload_bytes` | `POST /v1/files` (and the OpenAI routes' upload) |
 //! | `max_concurrent_jobs` | the plan's `max_concurrent_jobs` column (admission step 7, job claims); this field mirrors it |
 //! | `max_api_keys`, `max_webhook_endpoints` | `POST /v1/api-keys`, `POST /v1/webhooks` |
-//! | `requests_per_minute`, `key_requests_per_minute` | stored only; the rate limiter (issue 12 §5) reads [`PlanFeatures::rate_limits`] |
+//! | `requests_per_minute`, `key_requests_per_minute` | every authenticated request of a tenant's caller ([`crate::auth::rate_limit`], through [`PlanFeatures::rate_limits`]; absent: the server's `VOXFLOW_RATE_LIMIT_PER_MINUTE` / `VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE`, `0`: no limit) |
 //! | `retention_days`, `tenant_branding` | stored only; retention and branding read them |
 //!
 //! **Writes are strict** ([`PlanFeatures::parse`]): an unknown key or a wrong type is a
@@ -49,10 +49,12 @@ pub struct PlanFeatures {
     /// `max_concurrent_jobs` (setting either sets both).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_concurrent_jobs: Option<u32>,
-    /// Requests per minute per tenant (enforced by the rate limiter).
+    /// Requests per minute per tenant (enforced by the rate limiter; absent: the server's
+    /// default, 0: no limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_per_minute: Option<u32>,
-    /// Requests per minute per API key (enforced by the rate limiter).
+    /// Requests per minute per API key (enforced by the rate limiter; absent: the server's
+    /// default, 0: no limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_requests_per_minute: Option<u32>,
     /// Days jobs, outputs and uploads are kept.

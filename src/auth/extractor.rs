@@ -5,6 +5,7 @@
 
 use super::jwt::Claims;
 use super::policy::{self, Action};
+use super::rate_limit::{RateLimiter, RateOutcome};
 use super::{secrets, standing};
 use crate::app::AppState;
 use crate::error::{ApiError, Code};
@@ -13,6 +14,7 @@ use crate::tenancy::{Credential, Principal, Role, Scope};
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Request id and client address, for the audit log.
@@ -98,62 +100,45 @@ impl FromRequest for Authed {
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState missing"))?;
-            let principal = authenticate(&state, presented?).await?;
+            // Once per request, however many times `Authed` is extracted.
+            let counted = req.extensions().get::<RateOutcome>().cloned();
+            let (principal, outcome) =
+                authenticate_as(&state, presented?, counted.is_none()).await?;
             if let Some(tenant) = principal.tenant_id {
                 // The request span's `tenant_id` (see `app::observe`).
                 tracing::Span::current().record("tenant_id", tracing::field::display(tenant));
-                rate_limit(&state, &req, &principal, tenant).await?;
+            }
+            if let Some(o) = &outcome {
+                req.extensions_mut().insert(o.clone());
+            }
+            if let Some(o) = outcome.or(counted) {
+                refuse_over_limit(&o)?;
             }
             Ok(Authed { principal, meta })
         })
     }
 }
 
-/// Takes this request's token from the tenant's (and API key's) bucket — once per request,
-/// however many times `Authed` is extracted — and keeps the outcome for the response's
-/// `RateLimit` headers (`app::observe`). Refused: `429 rate_limited` with `Retry-After`.
-async fn rate_limit(
-    state: &AppState,
-    req: &HttpRequest,
-    principal: &Principal,
-    tenant: Uuid,
-) -> Result<(), ApiError> {
-    use super::rate_limit::RateOutcome;
-    let known = req.extensions().get::<RateOutcome>().cloned();
-    let outcome = match known {
-        Some(o) => o,
-        None => {
-            let key = match &principal.credential {
-                Credential::ApiKey { id, .. } => Some(id.to_string()),
-                _ => None,
-            };
-            let o = state
-                .rate_limiter
-                .check(&state.store, tenant.to_string(), key)
-                .await?;
-            req.extensions_mut().insert(o.clone());
-            o
-        }
+/// `429 rate_limited` with `Retry-After` when the request's check refused it (the outcome
+/// is kept in the request's extensions for the `RateLimit` headers, see `app::observe`).
+fn refuse_over_limit(outcome: &RateOutcome) -> Result<(), ApiError> {
+    let Some(secs) = outcome.retry_after else {
+        return Ok(());
     };
-    match outcome.retry_after {
-        None => Ok(()),
-        Some(secs) => {
-            let which = if outcome.buckets.first().is_some_and(|b| b.policy == "key") {
-                "API key's"
-            } else {
-                "tenant's"
-            };
-            let limit = outcome.buckets.first().map_or(0, |b| b.limit);
-            let mut e = ApiError::new(
-                Code::RateLimited,
-                format!(
-                    "The {which} rate limit of {limit} requests per minute is reached; retry in {secs} s"
-                ),
-            );
-            e.retry_after = Some(secs);
-            Err(e)
-        }
-    }
+    let which = if outcome.buckets.first().is_some_and(|b| b.policy == "key") {
+        "API key's"
+    } else {
+        "tenant's"
+    };
+    let limit = outcome.buckets.first().map_or(0, |b| b.limit);
+    let mut e = ApiError::new(
+        Code::RateLimited,
+        format!(
+            "The {which} rate limit of {limit} requests per minute is reached; retry in {secs} s"
+        ),
+    );
+    e.retry_after = Some(secs);
+    Err(e)
 }
 
 /// A credential as presented by a client.
@@ -173,16 +158,29 @@ impl Presented {
     }
 }
 
-/// Verifies a presented credential and returns the caller.
+/// Verifies a presented credential and returns the caller (counting nothing against the
+/// rate limits: for the WebSocket, whose sessions are capped instead).
 pub async fn authenticate(state: &AppState, presented: Presented) -> Result<Principal, ApiError> {
+    Ok(authenticate_as(state, presented, false).await?.0)
+}
+
+/// [`authenticate`], and with `limit`, a tenant's caller also takes this request from its
+/// rate limits in the same transaction (the outcome is `None` for platform and reseller
+/// callers).
+async fn authenticate_as(
+    state: &AppState,
+    presented: Presented,
+    limit: bool,
+) -> Result<(Principal, Option<RateOutcome>), ApiError> {
+    let limiter = limit.then(|| state.rate_limiter.clone());
     match presented {
-        Presented::ApiKey(key) => principal_from_api_key(state, key).await,
+        Presented::ApiKey(key) => principal_from_api_key(state, key, limiter).await,
         Presented::Jwt(token) => {
             let claims = state
                 .jwt
                 .verify(&token)
                 .map_err(|_| ApiError::of(Code::InvalidToken))?;
-            principal_from_claims(state, claims).await
+            principal_from_claims(state, claims, limiter).await
         }
     }
 }
@@ -190,8 +188,13 @@ pub async fn authenticate(state: &AppState, presented: Presented) -> Result<Prin
 /// An access token is signed for 15 minutes, but its account may be suspended or deleted
 /// (or its tenant or reseller suspended) meanwhile: every use checks the account's standing,
 /// and the role and reseller come from the database, not from the claims.
-async fn principal_from_claims(state: &AppState, claims: Claims) -> Result<Principal, ApiError> {
+async fn principal_from_claims(
+    state: &AppState,
+    claims: Claims,
+    limiter: Option<Arc<RateLimiter>>,
+) -> Result<(Principal, Option<RateOutcome>), ApiError> {
     let user_id = claims.sub.to_string();
+    let epoch = claims.epoch;
     let standing = state
         .store
         .read(Scope::System, move |c| {
@@ -199,10 +202,18 @@ async fn principal_from_claims(state: &AppState, claims: Claims) -> Result<Princ
                 return Ok(None);
             };
             let standing = standing::check(c, &user)?;
-            Ok(Some((user, standing)))
+            // Only a request that will be let in takes from the limits.
+            let outcome = match (&limiter, &user.tenant_id, &standing) {
+                (Some(l), Some(tid), Ok(_)) if user.session_epoch == epoch => {
+                    let features = crate::plan_features::for_tenant_id(c, tid)?;
+                    Some(l.check_in(c, &features, tid, None)?)
+                }
+                _ => None,
+            };
+            Ok(Some((user, standing, outcome)))
         })
         .await?;
-    let Some((user, standing)) = standing else {
+    let Some((user, standing, outcome)) = standing else {
         return Err(ApiError::new(
             Code::InvalidToken,
             "The access token's account no longer exists",
@@ -224,13 +235,14 @@ async fn principal_from_claims(state: &AppState, claims: Claims) -> Result<Princ
     }
     // The current role: a demotion takes effect on the next request, not at expiry.
     let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
-    Ok(Principal {
+    let principal = Principal {
         user_id: claims.sub,
         role,
         tenant_id,
         reseller_id,
         credential: Credential::AccessToken,
-    })
+    };
+    Ok((principal, outcome))
 }
 
 fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
@@ -262,7 +274,11 @@ fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
     Ok(Presented::bearer(&token))
 }
 
-async fn principal_from_api_key(state: &AppState, key: String) -> Result<Principal, ApiError> {
+async fn principal_from_api_key(
+    state: &AppState,
+    key: String,
+    limiter: Option<Arc<RateLimiter>>,
+) -> Result<(Principal, Option<RateOutcome>), ApiError> {
     let hash = secrets::digest(&key);
     let found = state
         .store
@@ -290,10 +306,19 @@ async fn principal_from_api_key(state: &AppState, key: String) -> Result<Princip
                 Some(rid) => standing::reseller_active(conn, rid)?,
                 None => Ok(()),
             };
-            Ok(Some((row, owner, tenant, reseller)))
+            // Only a request that will be let in takes from the limits.
+            let outcome = match (&limiter, &reseller) {
+                (Some(l), Ok(())) => {
+                    let features = crate::plan_features::for_tenant(conn, &tenant)?;
+                    Some(l.check_in(conn, &features, &tenant.id, Some(&row.id))?)
+                }
+                _ => None,
+            };
+            Ok(Some((row, owner, tenant, reseller, outcome)))
         })
         .await?;
-    let (row, owner, tenant, reseller) = found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
+    let (row, owner, tenant, reseller, outcome) =
+        found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
     reseller?;
     // `last_used_at` is kept to the minute: a write on every request would serialise them.
     let now = crate::store::now();
@@ -311,7 +336,7 @@ async fn principal_from_api_key(state: &AppState, key: String) -> Result<Princip
     }
     let scopes: Vec<String> = serde_json::from_str(&row.permissions).unwrap_or_default();
     let parse = |s: &str| Uuid::parse_str(s).map_err(ApiError::internal);
-    Ok(Principal {
+    let principal = Principal {
         user_id: parse(&owner.id)?,
         role: Role::parse(&owner.role).ok_or_else(|| ApiError::internal("unknown role"))?,
         tenant_id: Some(parse(&row.tenant_id)?),
@@ -320,5 +345,6 @@ async fn principal_from_api_key(state: &AppState, key: String) -> Result<Princip
             id: parse(&row.id)?,
             scopes,
         },
-    })
+    };
+    Ok((principal, outcome))
 }

@@ -19,6 +19,9 @@
 //! burst of `limit` requests, then one every `T`. A TAT in the past is the same as no row,
 //! which makes forgetting idle buckets lossless.
 //!
+//! The check runs in the transaction that authenticates the request (the tenant's plan is
+//! read there too), so it costs a few statements, never a transaction of its own.
+//!
 //! **Where the TAT lives**: on PostgreSQL in the `rate_limits` table, updated by one
 //! `INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING` per bucket, timed by the database's
 //! clock, so any number of `voxflow serve` processes share each limit exactly; on SQLite
@@ -27,9 +30,8 @@
 //! spends none of its tenant's requests; a request the tenant's bucket refuses gives the
 //! key's token back.
 
-use crate::plan_features::RateLimits;
-use crate::store::{Backend, DbConn, Store, StoreError};
-use crate::tenancy::Scope;
+use crate::plan_features::{PlanFeatures, RateLimits};
+use crate::store::{DbConn, StoreError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
@@ -177,37 +179,23 @@ impl RateLimiter {
         out
     }
 
-    /// Takes one request from the tenant's (and the key's) bucket. One read of the tenant's
-    /// plan, then one atomic statement per bucket on PostgreSQL (in the same transaction),
-    /// or the in-process map on SQLite.
-    pub async fn check(
-        self: &std::sync::Arc<Self>,
-        store: &Store,
-        tenant_id: String,
-        key_id: Option<String>,
+    /// Takes one request from the tenant's (and the key's) bucket, on the connection of the
+    /// transaction that authenticated the request (so the check adds no transaction of its
+    /// own): one atomic statement per bucket on PostgreSQL, the in-process map on SQLite.
+    pub fn check_in(
+        &self,
+        c: &mut DbConn,
+        features: &PlanFeatures,
+        tenant_id: &str,
+        key_id: Option<&str>,
     ) -> Result<RateOutcome, StoreError> {
-        let this = self.clone();
-        match store.backend() {
-            Backend::Postgres => {
-                store
-                    .write(Scope::System, move |c| {
-                        let plan = crate::plan_features::for_tenant_id(c, &tenant_id)?;
-                        let buckets =
-                            this.buckets(plan.rate_limits(), &tenant_id, key_id.as_deref());
-                        this.check_pg(c, &buckets)
-                    })
-                    .await
-            }
-            Backend::Sqlite => {
-                let tid = tenant_id.clone();
-                let plan = store
-                    .read(Scope::System, move |c| {
-                        crate::plan_features::for_tenant_id(c, &tid)
-                    })
-                    .await?;
-                let buckets = self.buckets(plan.rate_limits(), &tenant_id, key_id.as_deref());
-                Ok(self.check_memory(&buckets))
-            }
+        let buckets = self.buckets(features.rate_limits(), tenant_id, key_id);
+        if buckets.is_empty() {
+            return Ok(RateOutcome::default());
+        }
+        match c {
+            DbConn::Postgres(_) => self.check_pg(c, &buckets),
+            DbConn::Sqlite(_) => Ok(self.check_memory(&buckets)),
         }
     }
 
