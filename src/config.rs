@@ -425,6 +425,8 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "job_lease_secs",
         "tenant_job_concurrency",
         "past_due_grace_days",
+        "rate_limit_per_minute",
+        "key_rate_limit_per_minute",
         "job_node_concurrency",
         "ws_buffer_events",
         "ws_recheck_secs",
@@ -498,6 +500,25 @@ mod tests {
         .expect("settings");
         assert_eq!(s.bind, "127.0.0.1:9");
         assert_eq!(s.db_pool_size, 4);
+    }
+
+    #[test]
+    fn rate_limits_come_from_the_environment() {
+        let s = Settings::from_sources(
+            "",
+            &env(&[
+                ("VOXFLOW_RATE_LIMIT_PER_MINUTE", "0"),
+                ("VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE", "1000000000"),
+            ]),
+        )
+        .expect("settings");
+        assert_eq!(s.rate_limit_per_minute, 0);
+        assert_eq!(s.key_rate_limit_per_minute, 1_000_000_000);
+        let d = Settings::from_sources("", &[]).expect("defaults");
+        assert_eq!(
+            (d.rate_limit_per_minute, d.key_rate_limit_per_minute),
+            (600, 0)
+        );
     }
 
     #[test]

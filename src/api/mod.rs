@@ -250,8 +250,8 @@ fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
 
 /// Every operation a tenant's caller authenticates for (it answers 401) is rate limited
 /// (`auth::rate_limit`): it gets a `429` (`rate_limited`, OpenAI shape on the OpenAI routes)
-/// with `Retry-After`, and the `RateLimit` / `RateLimit-Policy` headers it sends on every
-/// answer. Login and refresh authenticate no one and keep their own throttle; the WebSocket
+/// with `Retry-After` and the `RateLimit` / `RateLimit-Policy` headers (which every answer to
+/// a limited caller carries; documented once, on the 429, to keep the document small). Login and refresh authenticate no one and keep their own throttle; the WebSocket
 /// is capped by sessions instead.
 fn document_rate_limits(spec: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::header::HeaderBuilder;
@@ -297,14 +297,6 @@ fn document_rate_limits(spec: &mut utoipa::openapi::OpenApi) {
             if !responses.contains_key("401") {
                 continue;
             }
-            for (status, response) in responses.iter_mut() {
-                if let RefOr::T(r) = response {
-                    if status.starts_with('2') || status.starts_with('3') {
-                        r.headers.insert("RateLimit-Policy".into(), policy());
-                        r.headers.insert("RateLimit".into(), state());
-                    }
-                }
-            }
             match responses.get_mut("429") {
                 Some(RefOr::T(r)) => {
                     r.description = format!("{}; or: {DETAIL}", r.description);
@@ -312,6 +304,8 @@ fn document_rate_limits(spec: &mut utoipa::openapi::OpenApi) {
                         "Retry-After".into(),
                         header("Seconds to wait", Type::Integer),
                     );
+                    r.headers.insert("RateLimit-Policy".into(), policy());
+                    r.headers.insert("RateLimit".into(), state());
                 }
                 Some(RefOr::Ref(_)) => {}
                 None => {
