@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Rate-limiter benchmark: throughput of an authenticated route (GET /v1/jobs with an API
 # key, an empty list: the cheapest tenant read, so the limiter's share shows most) with the
-# limiter on and off, side by side in one run, on SQLite and on PostgreSQL.
+# limiter on and off, side by side in one run, on SQLite and on PostgreSQL; once with every
+# request from one tenant (one key: the worst case, every check on the same two bucket rows)
+# and once spread over --tenants tenants (one key each, round-robin through a wrk script).
 #
-#   scripts/bench-ratelimit.sh [--secs N] [--rounds N] [--conns N] [--release] [--no-write]
+#   scripts/bench-ratelimit.sh [--secs N] [--rounds N] [--conns N] [--tenants N] [--release] [--no-write]
 #
 # Per backend it starts two `voxflow serve` processes (no workers) on one fresh database:
 # "on" with limits far above what wrk can send (VOXFLOW_RATE_LIMIT_PER_MINUTE and
-# VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE = 1e9, so every request pays the full check — the
+# VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE = 1e7, so every request pays the full check — the
 # tenant's plan read and, on PostgreSQL, one upsert per bucket (key and tenant) — and
 # none is refused), and "off" with both 0. wrk rounds alternate on/off so load drift hits
 # both alike; the report gives each round and the medians. Replaces the section between
@@ -20,15 +22,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-secs=5 rounds=3 conns=16 profile=debug write=1
+secs=5 rounds=3 conns=16 tenants=16 profile=debug write=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --secs) secs="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --conns) conns="$2"; shift 2 ;;
+    --tenants) tenants="$2"; shift 2 ;;
     --release) profile=release; shift ;;
     --no-write) write=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -75,21 +78,33 @@ serve() {
 
 post() { curl -fsS -X POST "$1$2" -H "Authorization: Bearer $3" -H 'Content-Type: application/json' -d "$4"; }
 
-# A tenant, its admin and an API key, through the API; prints the key.
+# N tenants, each with an admin and an API key, through the API; writes the keys to FILE.
 world() {
-  local base=$1 admin tenant user key
+  local base=$1 n=$2 file=$3 admin tenant user i
   admin=$(curl -fsS -X POST "$base/v1/auth/login" -H 'Content-Type: application/json' \
     -d "{\"email\":\"root@bench.test\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
-  tenant=$(post "$base" /v1/tenants "$admin" '{"name":"Bench tenant"}' | jq -r .id)
-  post "$base" /v1/users "$admin" "{\"email\":\"admin@bench.test\",\"password\":\"$PASSWORD\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" >/dev/null
-  user=$(curl -fsS -X POST "$base/v1/auth/login" -H 'Content-Type: application/json' \
-    -d "{\"email\":\"admin@bench.test\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
-  key=$(post "$base" /v1/api-keys "$user" '{"name":"bench"}' | jq -r .key)
-  echo "$key"
+  : > "$file"
+  for i in $(seq 1 "$n"); do
+    tenant=$(post "$base" /v1/tenants "$admin" "{\"name\":\"Bench tenant $i\"}" | jq -r .id)
+    post "$base" /v1/users "$admin" "{\"email\":\"admin$i@bench.test\",\"password\":\"$PASSWORD\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" >/dev/null
+    user=$(curl -fsS -X POST "$base/v1/auth/login" -H 'Content-Type: application/json' \
+      -d "{\"email\":\"admin$i@bench.test\",\"password\":\"$PASSWORD\"}" | jq -r .access_token)
+    post "$base" /v1/api-keys "$user" '{"name":"bench"}' | jq -r .key >> "$file"
+  done
 }
 
-rps() { # URL KEY -> requests/s
-  wrk -t2 -c"$conns" -d"${secs}s" -H "X-API-Key: $2" "$1/v1/jobs" \
+cat > "$tmp/keys.lua" <<'LUA'
+keys = {}
+for line in io.lines(os.getenv("BENCH_KEYS")) do keys[#keys + 1] = line end
+i = math.random(#keys)
+request = function()
+  i = i % #keys + 1
+  return wrk.format("GET", "/v1/jobs", { ["X-API-Key"] = keys[i] })
+end
+LUA
+
+rps() { # URL KEYS_FILE -> requests/s (round-robin over the file's keys)
+  BENCH_KEYS="$2" wrk -t2 -c"$conns" -d"${secs}s" -s "$tmp/keys.lua" "$1/v1/jobs" \
     | awk '/Requests\/sec/ {print $2} /Non-2xx/ {print "NON2XX " $4 > "/dev/stderr"}'
 }
 
@@ -98,7 +113,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR
 report="$tmp/report.txt"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 {
-  echo "bench-ratelimit: $(date -u '+%Y-%m-%d %H:%M UTC') | cores $(nproc) | $profile build | wrk -t2 -c$conns -d${secs}s x $rounds rounds | GET /v1/jobs (X-API-Key)"
+  echo "bench-ratelimit: $(date -u '+%Y-%m-%d %H:%M UTC') | cores $(nproc) | $profile build | wrk -t2 -c$conns -d${secs}s x $rounds rounds | GET /v1/jobs (X-API-Key), limits 1e7/min when on"
 } > "$report"
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then
@@ -111,21 +126,26 @@ for backend in sqlite postgres; do
     hostport=$(echo "$pg" | sed -E 's#^[a-z]+://([^@]*@)?([^/]+)/.*#\2#')
     url="postgres://$ROLE:$ROLE@$hostport/$db"
   fi
-  on=$(serve "$backend-on" "$url" 1000000000 1000000000)
+  on=$(serve "$backend-on" "$url" 10000000 10000000)
   off=$(serve "$backend-off" "$url" 0 0)
-  key=$(world "$on")
+  world "$on" "$tenants" "$tmp/keys-all.txt"
+  head -n 1 "$tmp/keys-all.txt" > "$tmp/keys-one.txt"
+  key=$(cat "$tmp/keys-one.txt")
   # Warm both (connection pools, page cache).
   wrk -t1 -c4 -d1s -H "X-API-Key: $key" "$on/v1/jobs" >/dev/null
   wrk -t1 -c4 -d1s -H "X-API-Key: $key" "$off/v1/jobs" >/dev/null
   curl -fsS -D - -o /dev/null -H "X-API-Key: $key" "$on/v1/jobs" | grep -i '^ratelimit' | tr -d '\r' | sed "s/^/$backend headers (on): /" >> "$report"
-  ons="" offs=""
-  for r in $(seq 1 "$rounds"); do
-    a=$(rps "$on" "$key"); b=$(rps "$off" "$key")
-    ons="$ons $a" offs="$offs $b"
-    echo "$backend round $r: limiter on $a req/s, off $b req/s" >> "$report"
+  for scenario in one all; do
+    label=$([ "$scenario" = one ] && echo "1 tenant" || echo "$tenants tenants")
+    ons="" offs=""
+    for r in $(seq 1 "$rounds"); do
+      a=$(rps "$on" "$tmp/keys-$scenario.txt"); b=$(rps "$off" "$tmp/keys-$scenario.txt")
+      ons="$ons $a" offs="$offs $b"
+      echo "$backend, $label, round $r: limiter on $a req/s, off $b req/s" >> "$report"
+    done
+    mon=$(echo "$ons" | median) moff=$(echo "$offs" | median)
+    echo "$backend, $label, median: on $mon req/s, off $moff req/s, cost $(awk -v a="$mon" -v b="$moff" 'BEGIN {printf "%.1f %%", (1 - a / b) * 100}')" >> "$report"
   done
-  mon=$(echo "$ons" | median) moff=$(echo "$offs" | median)
-  echo "$backend median: on $mon req/s, off $moff req/s, cost $(awk -v a="$mon" -v b="$moff" 'BEGIN {printf "%.1f %%", (1 - a / b) * 100}')" >> "$report"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   pids=()
@@ -140,7 +160,7 @@ section="$tmp/section.md"
   echo "<!-- bench-ratelimit -->"
   echo "## Run: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Command: \`scripts/bench-ratelimit.sh --secs $secs --rounds $rounds --conns $conns$([ "$profile" = release ] && echo ' --release')\`."
+  echo "Command: \`scripts/bench-ratelimit.sh --secs $secs --rounds $rounds --conns $conns --tenants $tenants$([ "$profile" = release ] && echo ' --release')\`."
   echo
   echo "- Machine: ${cpu:-$(uname -m)}; \`nproc\` $(nproc); $(uname -sr); PostgreSQL ${pgv} on the same machine; load average (1/5/15 min) before ${load_before}, after ${load_after}."
   echo "- Server, wrk and PostgreSQL share the same cores; the on/off rounds alternate so drift hits both."
