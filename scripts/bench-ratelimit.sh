@@ -43,11 +43,18 @@ target="${CARGO_TARGET_DIR:-target}"
 if [ "$profile" = release ]; then cargo build --release --bin voxflow; else cargo build --bin voxflow; fi
 bin="$target/$profile/voxflow"
 tmp=$(mktemp -d)
-pids=()
 dbs=()
+# `serve` runs in a command substitution (a subshell): each server's pid goes to a file.
+stop_servers() {
+  for f in "$tmp"/*/pid; do
+    [ -f "$f" ] || continue
+    kill "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
+  done
+  sleep 0.5
+}
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_servers
   for d in "${dbs[@]}"; do psql "$pg" -qc "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true; done
   rm -rf "$tmp"
 }
@@ -68,7 +75,7 @@ serve() {
     VOXFLOW_WORKERS=0 VOXFLOW_LOG=warn VOXFLOW_DB_POOL_SIZE=16 \
     VOXFLOW_RATE_LIMIT_PER_MINUTE="$tl" VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE="$kl" \
     "$bin" serve > "$tmp/$name/server.log" 2>&1 &
-  pids+=($!)
+  echo $! > "$tmp/$name/pid"
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return; }
     sleep 0.1
@@ -115,7 +122,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo "bench-ratelimit: $(date -u '+%Y-%m-%d %H:%M UTC') | cores $(nproc) | $profile build | wrk -t2 -c$conns -d${secs}s x $rounds rounds | GET /v1/jobs (X-API-Key), limits 1e7/min when on"
 } > "$report"
-for backend in sqlite postgres; do
+for backend in ${BENCH_BACKENDS:-sqlite postgres}; do
   if [ "$backend" = sqlite ]; then
     url="sqlite://$tmp/bench.db"
   else
@@ -146,9 +153,7 @@ for backend in sqlite postgres; do
     mon=$(echo "$ons" | median) moff=$(echo "$offs" | median)
     echo "$backend, $label, median: on $mon req/s, off $moff req/s, cost $(awk -v a="$mon" -v b="$moff" 'BEGIN {printf "%.1f %%", (1 - a / b) * 100}')" >> "$report"
   done
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pids=()
+  stop_servers
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$report"

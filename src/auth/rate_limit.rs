@@ -23,8 +23,8 @@
 //! read there too), so it costs a few statements, never a transaction of its own.
 //!
 //! **Where the TAT lives**: on PostgreSQL in the `rate_limits` table, updated by one
-//! `INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING` per bucket, timed by the database's
-//! clock, so any number of `voxflow serve` processes share each limit exactly; on SQLite
+//! `INSERT … ON CONFLICT DO UPDATE … WHERE … RETURNING` per bucket (both buckets in one call
+//! of the `vf_rate_take` function: one round trip), timed by the database's clock, so any number of `voxflow serve` processes share each limit exactly; on SQLite
 //! (one process) in a mutex-guarded map, pruned of idle buckets when it grows past
 //! [`MAX_MEMORY_BUCKETS`]. The key's bucket is checked first: a key over its own limit
 //! spends none of its tenant's requests; a request the tenant's bucket refuses gives the
@@ -245,68 +245,57 @@ impl RateLimiter {
     }
 
     fn check_pg(&self, c: &mut DbConn, buckets: &[Bucket]) -> Result<RateOutcome, StoreError> {
-        use diesel::sql_types::{BigInt, Nullable, Text};
+        use diesel::sql_types::{Array, BigInt, Bool, Integer, Text};
         use diesel::RunQueryDsl;
         #[derive(diesel::QueryableByName)]
         struct Row {
-            #[diesel(sql_type = Nullable<BigInt>)]
-            new_tat: Option<i64>,
-            #[diesel(sql_type = Nullable<BigInt>)]
-            old_tat: Option<i64>,
+            #[diesel(sql_type = Integer)]
+            bucket: i32,
             #[diesel(sql_type = BigInt)]
-            now_us: i64,
+            tat: i64,
+            #[diesel(sql_type = BigInt)]
+            clock_us: i64,
+            #[diesel(sql_type = Bool)]
+            ok: bool,
         }
         let DbConn::Postgres(pg) = c else {
             return Err(StoreError::Query("rate limits: not PostgreSQL".into()));
         };
+        let keys: Vec<String> = buckets.iter().map(|b| b.key.clone()).collect();
+        let intervals: Vec<i64> = buckets.iter().map(Bucket::interval).collect();
+        let tenant = buckets
+            .first()
+            .map(|b| b.tenant_id.clone())
+            .unwrap_or_default();
+        // One round trip: every bucket's atomic upsert, in order, in the database function
+        // (migrations/postgres/…_rate_limits), timed by the database's clock.
+        let rows: Vec<Row> =
+            diesel::sql_query("SELECT bucket, tat, clock_us, ok FROM vf_rate_take($1, $2, $3, $4)")
+                .bind::<Array<Text>, _>(&keys)
+                .bind::<Array<BigInt>, _>(&intervals)
+                .bind::<Text, _>(&tenant)
+                .bind::<BigInt, _>(WINDOW_US)
+                .load(pg)?;
         let mut out = RateOutcome::default();
-        let mut taken: Vec<&Bucket> = Vec::new();
         let mut now = 0;
-        for b in buckets {
-            // One statement: the database's clock, the GCRA test and the update, atomic
-            // under the row lock ON CONFLICT takes; no row back = refused.
-            let row: Row = diesel::sql_query(
-                "WITH clock AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS us), \
-                 up AS ( \
-                   INSERT INTO rate_limits AS r (key, tenant_id, tat_us) \
-                   SELECT $1, $2, clock.us + $3 FROM clock \
-                   ON CONFLICT (key) DO UPDATE \
-                     SET tat_us = GREATEST(r.tat_us, (SELECT us FROM clock)) + $3 \
-                     WHERE GREATEST(r.tat_us, (SELECT us FROM clock)) + $3 - (SELECT us FROM clock) <= $4 \
-                   RETURNING r.tat_us) \
-                 SELECT (SELECT tat_us FROM up) AS new_tat, \
-                        (SELECT tat_us FROM rate_limits WHERE key = $1) AS old_tat, \
-                        (SELECT us FROM clock) AS now_us",
-            )
-            .bind::<Text, _>(&b.key)
-            .bind::<Text, _>(&b.tenant_id)
-            .bind::<BigInt, _>(b.interval())
-            .bind::<BigInt, _>(WINDOW_US)
-            .get_result(pg)?;
-            now = row.now_us;
-            match row.new_tat {
-                Some(tat) => {
-                    taken.push(b);
-                    out.buckets.push(state(b, tat, now));
-                }
-                None => {
-                    let tat = row.old_tat.unwrap_or(now);
-                    let wait = gcra(Some(tat), now, b.interval()).err().unwrap_or(1);
-                    for tb in taken.drain(..) {
-                        diesel::sql_query(
-                            "UPDATE rate_limits SET tat_us = tat_us - $2 WHERE key = $1",
-                        )
-                        .bind::<Text, _>(&tb.key)
-                        .bind::<BigInt, _>(tb.interval())
-                        .execute(pg)?;
-                    }
-                    out.buckets = vec![state(b, tat, now)];
-                    out.retry_after = Some(secs_ceil(wait).max(1));
-                    return Ok(out);
-                }
+        for row in &rows {
+            let Some(b) = usize::try_from(row.bucket - 1)
+                .ok()
+                .and_then(|i| buckets.get(i))
+            else {
+                continue;
+            };
+            now = row.clock_us;
+            if row.ok {
+                out.buckets.push(state(b, row.tat, now));
+            } else {
+                let wait = gcra(Some(row.tat), now, b.interval()).err().unwrap_or(1);
+                out.buckets = vec![state(b, row.tat, now)];
+                out.retry_after = Some(secs_ceil(wait).max(1));
+                return Ok(out);
             }
         }
-        // Idle rows (TAT in the past) are full buckets: delete them now and then.
+        // Idle rows (time in the past) are full buckets: delete them now and then.
         let last = self.last_prune.load(Ordering::Relaxed);
         if now > 0
             && now - last > WINDOW_US
