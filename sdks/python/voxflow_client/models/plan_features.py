@@ -22,7 +22,9 @@ class PlanFeatures:
             `tiny.en`, `base`); a
             quantised file of an allowed model (`base-q8_0`) is allowed too. Absent: every model. Example: ['tiny.en',
             'base'].
-        key_requests_per_minute (int | None | Unset): Requests per minute per API key (enforced by the rate limiter).
+        key_requests_per_minute (int | None | Unset): Requests per minute per API key (enforced by the rate limiter;
+            absent: the server's
+            default, 0: no limit).
         max_api_keys (int | None | Unset): API keys a tenant may hold (revoked and expired keys do not count).
         max_audio_seconds (int | None | Unset): Longest audio one job (or OpenAI request) may process, in seconds.
         max_concurrent_jobs (int | None | Unset): Jobs and requests a tenant runs at once: the same value as the plan's
@@ -33,7 +35,9 @@ class PlanFeatures:
         max_webhook_endpoints (int | None | Unset): Webhook endpoints a tenant may register (the server's
             `VOXFLOW_WEBHOOK_MAX_ENDPOINTS`
             still applies when smaller).
-        requests_per_minute (int | None | Unset): Requests per minute per tenant (enforced by the rate limiter).
+        requests_per_minute (int | None | Unset): Requests per minute per tenant (enforced by the rate limiter; absent:
+            the server's
+            default, 0: no limit).
         retention_days (int | None | Unset): Days jobs, outputs and uploads are kept.
         tenant_branding (bool | None | Unset): Whether tenant admins may edit their own branding.
     """
