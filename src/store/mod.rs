@@ -395,3 +395,35 @@ pub fn now() -> chrono::NaiveDateTime {
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
+
+#[cfg(test)]
+mod migration_tests {
+    /// Diesel knows a migration by the timestamp before its name: two folders with the same
+    /// one (made on two branches) would leave the second unrun as "already applied". Both
+    /// backends also need the same list.
+    #[test]
+    fn migration_versions_are_unique_and_alike_on_both_backends() {
+        let versions = |backend: &str| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(backend);
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .expect("migrations dir")
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| !n.starts_with('.'))
+                .collect();
+            names.sort();
+            names
+        };
+        let (sqlite, postgres) = (versions("sqlite"), versions("postgres"));
+        assert_eq!(sqlite, postgres, "the same migrations on both backends");
+        let mut seen = std::collections::HashSet::new();
+        for name in &sqlite {
+            let version = name.split('_').next().unwrap_or(name);
+            assert!(
+                seen.insert(version.to_owned()),
+                "two migrations are version {version}: rename one ({name})"
+            );
+        }
+    }
+}
