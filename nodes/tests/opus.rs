@@ -161,6 +161,31 @@ fn opus_clips(dir: &Path) -> (PathBuf, Vec<Clip>) {
     (wav, clips)
 }
 
+/// Whether EBML data ends exactly after an element (masters of unknown size are entered,
+/// every other element skipped by its size), not inside one.
+fn ends_between_elements(d: &[u8]) -> bool {
+    let mut p = 0usize;
+    while p < d.len() {
+        let id_len = d[p].leading_zeros() as usize + 1;
+        let Some(&first) = d.get(p + id_len) else {
+            return false;
+        };
+        let size_len = first.leading_zeros() as usize + 1;
+        if id_len > 4 || size_len > 8 || p + id_len + size_len > d.len() {
+            return false;
+        }
+        let raw = &d[p + id_len..p + id_len + size_len];
+        let mask = 0xFFu8.checked_shr(size_len as u32).unwrap_or(0);
+        let unknown = raw[0] & mask == mask && raw[1..].iter().all(|&b| b == 0xFF);
+        let size = raw[1..]
+            .iter()
+            .fold(u64::from(raw[0] & mask), |v, &b| (v << 8) | u64::from(b));
+        let data = p + id_len + size_len;
+        p = if unknown { data } else { data + size as usize };
+    }
+    p == d.len()
+}
+
 /// The lag (in samples) at which `b` best matches `a`, searched over ±`max_lag` on the
 /// first 2 s.
 fn best_lag(a: &[f32], b: &[f32], max_lag: isize) -> isize {
@@ -265,9 +290,22 @@ fn cut_off_and_corrupt_opus_are_clear_errors() {
         for k in 1..=24 {
             let keep = 0.2 + 0.75 * k as f64 / 24.0;
             let cut = bytes[..(bytes.len() as f64 * keep) as usize].to_vec();
-            let e = decode_bytes(cut, None, &DecodeLimits::default(), &CancelToken::new())
-                .err()
-                .unwrap_or_else(|| panic!("{name} cut to {keep:.3} decoded without an error"));
+            let Some(e) = decode_bytes(
+                cut.clone(),
+                None,
+                &DecodeLimits::default(),
+                &CancelToken::new(),
+            )
+            .err() else {
+                // A live WebM cut exactly between two elements is a complete, shorter
+                // stream (as if the recording had stopped there): nothing can tell.
+                assert!(
+                    clip.webm && ends_between_elements(&cut),
+                    "{name} cut to {keep:.3} decoded without an error"
+                );
+                println!("{name} cut to {keep:.3}: ends between two elements, a shorter stream");
+                continue;
+            };
             assert_eq!(
                 e.kind,
                 NodeErrorKind::CorruptAudio,
