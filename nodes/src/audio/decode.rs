@@ -85,12 +85,8 @@ fn err(kind: NodeErrorKind, msg: impl Into<String>) -> NodeError {
     NodeError::new(kind, msg)
 }
 
-/// Decode a file on disk. The extension is used as a format hint only; content decides.
-pub fn decode_path(
-    path: &Path,
-    limits: &DecodeLimits,
-    cancel: &CancelToken,
-) -> Result<AudioBuffer, NodeError> {
+/// A file on disk opened for decoding, with its length, once its size passes `limits`.
+fn open_checked(path: &Path, limits: &DecodeLimits) -> Result<(File, u64), NodeError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         err(
             NodeErrorKind::InvalidInput,
@@ -104,15 +100,18 @@ pub fn decode_path(
             format!("cannot open {}: {e}", path.display()),
         )
     })?;
+    Ok((file, meta.len()))
+}
+
+/// Decode a file on disk. The extension is used as a format hint only; content decides.
+pub fn decode_path(
+    path: &Path,
+    limits: &DecodeLimits,
+    cancel: &CancelToken,
+) -> Result<AudioBuffer, NodeError> {
+    let (file, len) = open_checked(path, limits)?;
     let ext = path.extension().and_then(|e| e.to_str());
-    decode_source(
-        Box::new(file),
-        meta.len(),
-        ext,
-        limits,
-        cancel,
-        Want::Samples,
-    )
+    decode_source(Box::new(file), len, ext, limits, cancel, Want::Samples)
 }
 
 /// How long the audio in a file on disk is, in seconds, without keeping its samples: the
@@ -124,29 +123,10 @@ pub fn probe_duration(
     limits: &DecodeLimits,
     cancel: &CancelToken,
 ) -> Result<f64, NodeError> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        err(
-            NodeErrorKind::InvalidInput,
-            format!("cannot read {}: {e}", path.display()),
-        )
-    })?;
-    check_size(meta.len(), limits)?;
-    let file = File::open(path).map_err(|e| {
-        err(
-            NodeErrorKind::InvalidInput,
-            format!("cannot open {}: {e}", path.display()),
-        )
-    })?;
+    let (file, len) = open_checked(path, limits)?;
     let ext = path.extension().and_then(|e| e.to_str());
-    decode_source(
-        Box::new(file),
-        meta.len(),
-        ext,
-        limits,
-        cancel,
-        Want::Duration,
-    )
-    .map(|a| a.info.duration_secs)
+    decode_source(Box::new(file), len, ext, limits, cancel, Want::Duration)
+        .map(|a| a.info.duration_secs)
 }
 
 /// What a decode is for: the samples, or only how long they last.
