@@ -343,6 +343,8 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = web::Data::new(state);
         let server = HttpServer::new(move || create_app(state.clone()))
+            // Lets long synchronous requests notice a client that hung up (`api::peer`).
+            .on_connect(crate::api::peer::on_connect)
             .listen(listener)?
             .shutdown_timeout(10)
             .run();

@@ -1,7 +1,9 @@
-//! Prometheus metrics: requests by route and status, latency, database pool.
+//! Prometheus metrics: requests by route and status, latency, database pool, and the
+//! OpenAI-compatible routes' transcriptions (running, cancelled by a client leaving).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
 };
 
 pub struct Metrics {
@@ -9,6 +11,8 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub pool: IntGaugeVec,
+    transcriptions_running: IntGauge,
+    transcriptions_cancelled: IntCounter,
 }
 
 impl Metrics {
@@ -41,11 +45,23 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
+        let transcriptions_running = IntGauge::new(
+            "voxflow_transcriptions_running",
+            "OpenAI-compatible transcriptions decoding or transcribing now",
+        )?;
+        let transcriptions_cancelled = IntCounter::new(
+            "voxflow_transcriptions_cancelled_total",
+            "OpenAI-compatible transcriptions stopped because the client went away",
+        )?;
+        registry.register(Box::new(transcriptions_running.clone()))?;
+        registry.register(Box::new(transcriptions_cancelled.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
             pool,
+            transcriptions_running,
+            transcriptions_cancelled,
         })
     }
 
@@ -58,7 +74,15 @@ impl Metrics {
             .observe(seconds);
     }
 
-    pub fn render(&self, pool: crate::store::PoolStats) -> String {
+    pub fn render(
+        &self,
+        pool: crate::store::PoolStats,
+        speech: crate::speech::SpeechStats,
+    ) -> String {
+        self.transcriptions_running.set(speech.running);
+        let seen = self.transcriptions_cancelled.get();
+        self.transcriptions_cancelled
+            .inc_by(speech.cancelled_total.saturating_sub(seen));
         self.pool
             .with_label_values(&["idle"])
             .set(i64::from(pool.idle));

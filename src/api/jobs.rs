@@ -91,6 +91,10 @@ pub struct JobView {
     pub status: JobState,
     pub workflow_id: Option<Uuid>,
     pub workflow_version: Option<i32>,
+    /// The template version the job runs, when it was submitted with `template_id`
+    /// (pinned at submission).
+    pub template_id: Option<Uuid>,
+    pub template_version: Option<i32>,
     /// 0..1 over the whole graph.
     pub progress: f64,
     pub attempt: i32,
@@ -118,6 +122,9 @@ pub struct JobListItem {
     pub id: Uuid,
     pub status: JobState,
     pub workflow_id: Option<Uuid>,
+    /// The template the job runs, when it was submitted with `template_id`.
+    pub template_id: Option<Uuid>,
+    pub template_version: Option<i32>,
     pub progress: f64,
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -165,6 +172,8 @@ pub struct JobListQuery {
     pub cursor: Option<String>,
     /// Only jobs in this state.
     pub status: Option<JobState>,
+    /// Only jobs run from this template (any version).
+    pub template_id: Option<Uuid>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -434,6 +443,8 @@ async fn parse_job(
                 &crate::webhooks::job_context(&tenant_id.to_string(), &id),
             )
         }),
+        template_id: template.as_ref().map(|t| t.0.clone()),
+        template_version: template.as_ref().map(|t| t.1),
     };
     let new_job = NewJob {
         nodes: parsed
@@ -558,16 +569,21 @@ pub async fn list_jobs(
         cursor: q.cursor,
     }
     .to_request()?;
-    let status = q.status.map(|s| s.as_str());
+    let filter = repo::JobFilter {
+        status: q.status.map(|s| s.as_str()),
+        template_id: q.template_id.map(|t| t.to_string()),
+    };
     let scope = authed.scope();
     let rows = state
         .store
-        .read(scope, move |c| repo::list(c, &scope, &page, status))
+        .read(scope, move |c| repo::list(c, &scope, &page, &filter))
         .await?;
     Ok(web::Json(JobList::from_page(rows.map(|r| JobListItem {
         id: super::parse_uuid(&r.id),
         status: state_of(&r),
         workflow_id: super::parse_uuid_opt(r.workflow_id.as_deref()),
+        template_id: super::parse_uuid_opt(r.template_id.as_deref()),
+        template_version: r.template_version,
         progress: r.progress,
         error: r.error.clone(),
         created_at: super::utc(r.created_at),
@@ -702,6 +718,8 @@ fn job_view(
         status: state_of(&row),
         workflow_id: super::parse_uuid_opt(row.workflow_id.as_deref()),
         workflow_version: row.workflow_version,
+        template_id: super::parse_uuid_opt(row.template_id.as_deref()),
+        template_version: row.template_version,
         progress: row.progress,
         attempt: row.attempt,
         max_attempts: row.max_attempts,
@@ -815,8 +833,11 @@ pub async fn get_job_artifact(
 
 /// A state change requested over HTTP: `Ok(Err(..))` refuses it with a client error.
 /// A job state change: (connection, job, the past-due grace period for re-admission).
-type Transition =
-    fn(&mut DbConn, &JobRow, chrono::TimeDelta) -> Result<Result<JobState, ApiError>, StoreError>;
+type Transition = fn(
+    &mut DbConn,
+    &JobRow,
+    &crate::engine::admission::Admission,
+) -> Result<Result<JobState, ApiError>, StoreError>;
 
 async fn transition(
     state: &AppState,
@@ -830,14 +851,14 @@ async fn transition(
     let actor = Actor::of(authed);
     let reseller = authed.principal.reseller_id.map(|r| r.to_string());
     let id = id.to_string();
-    let grace = state.admission().past_due_grace;
+    let admission = state.admission();
     let status = state
         .store
         .write(scope, move |c| {
             let Some(job) = repo::get(c, &scope, &id)? else {
                 return Ok(Err(not_found()));
             };
-            let outcome = f(c, &job, grace)?;
+            let outcome = f(c, &job, &admission)?;
             if outcome.is_ok() {
                 audit::record(
                     c,
@@ -890,10 +911,11 @@ pub async fn retry_job(
     authed: Authed,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(&state, &authed, *id, "job.retry", |c, job, grace| {
-        // A manual retry is new work: admitted again (standing, the quota it still needs).
+    transition(&state, &authed, *id, "job.retry", |c, job, admission| {
+        // A manual retry is new work: admitted again (standing, the plan as it is now, the
+        // quota it still needs).
         if matches!(job.status.as_str(), "failed" | "cancelled") {
-            if let Err(r) = crate::engine::admission::readmit_retry(c, job, grace)? {
+            if let Err(r) = admission.readmit_retry(c, job)? {
                 return Ok(Err(r.into()));
             }
         }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod multipart;
 pub mod nodes;
 pub mod openai;
+pub mod peer;
 pub mod plans;
 pub mod resellers;
 pub mod templates;

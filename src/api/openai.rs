@@ -524,10 +524,20 @@ async fn speech_to_text(
         vad,
     };
     let started = std::time::Instant::now();
-    let transcript = state
-        .speech
-        .transcribe(request)
+    // actix-web would keep transcribing for a client that hung up: stop when it does
+    // (dropping the work trips its cancel token; the slot is freed when `slot` drops).
+    let transcript = super::peer::until_peer_leaves(&req, state.speech.transcribe(request))
         .await
+        .map_err(|super::peer::PeerLeft| {
+            tracing::info!(model = %model, "client went away; transcription stopped");
+            OpenAiError::new(
+                StatusCode::from_u16(499).unwrap_or(StatusCode::BAD_REQUEST),
+                "invalid_request_error",
+                "client_closed_request",
+                None,
+                "The client closed the connection before the transcription was ready",
+            )
+        })?
         .map_err(|e| node_error(e, &upload_path, &resources))?;
     drop(upload);
     tracing::info!(
@@ -632,7 +642,8 @@ pub struct OpenAiModelList {
     pub data: Vec<OpenAiModel>,
 }
 
-/// Lists the installed Whisper models (and `whisper-1`, the default), OpenAI style.
+/// Lists the installed Whisper models (and `whisper-1`, the default) that the caller's plan
+/// allows, OpenAI style.
 #[utoipa::path(
     tag = "openai",
     responses((status = 200, body = OpenAiModelList), (status = 401, body = OpenAiErrorBody))
@@ -651,12 +662,31 @@ pub async fn list_models(
         created,
         owned_by: "voxflow",
     };
-    let mut data = vec![model("whisper-1".into())];
+    // A tenant sees only the models its plan allows (`whisper-1` is the default model).
+    let features = match authed.principal.tenant_id {
+        Some(tenant_id) => {
+            let tenant = tenant_id.to_string();
+            state
+                .store
+                .read(authed.scope(), move |c| {
+                    crate::plan_features::for_tenant_id(c, &tenant)
+                })
+                .await
+                .map_err(ApiError::from)?
+        }
+        None => crate::plan_features::PlanFeatures::default(),
+    };
+    let default_model = state.speech.model_name("");
+    let mut data = Vec::new();
+    if features.allows_model(&default_model) {
+        data.push(model("whisper-1".into()));
+    }
     data.extend(
         state
             .speech
             .installed_whisper_models()
             .into_iter()
+            .filter(|m| features.allows_model(m))
             .map(model),
     );
     Ok(web::Json(OpenAiModelList {

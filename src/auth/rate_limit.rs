@@ -29,6 +29,16 @@
 //! [`MAX_MEMORY_BUCKETS`]. The key's bucket is checked first: a key over its own limit
 //! spends none of its tenant's requests; a request the tenant's bucket refuses gives the
 //! key's token back.
+//!
+//! **Leases (PostgreSQL)**: a round trip per request would make every authenticated read a
+//! write. Instead a process takes a *lease* of `k` tokens from a shared bucket in one call
+//! (`k` = 1 % of the limit, between 1 and [`MAX_LEASE`]) and serves the next `k - 1` requests
+//! of that bucket from memory. A lease lives [`LEASE_TTL_US`]; its unused tokens are handed
+//! back in the same statement that takes the next lease (net interval `(k - unused) · T`),
+//! so the shared TAT always counts every token some process used or holds: the limit is
+//! never exceeded by more than the tokens of one lease per process used late (≤ 1 % of the
+//! limit each), and limits under 200 a minute (`k` = 1) stay exact. Near the limit, where a
+//! whole lease no longer fits, the process asks for one token.
 
 use crate::plan_features::{PlanFeatures, RateLimits};
 use crate::store::{DbConn, StoreError};
@@ -42,6 +52,28 @@ pub const WINDOW_US: i64 = 60_000_000;
 
 /// Idle buckets are forgotten when the in-process map holds more than this many.
 pub const MAX_MEMORY_BUCKETS: usize = 100_000;
+
+/// The most tokens one lease takes from a shared (PostgreSQL) bucket.
+pub const MAX_LEASE: u32 = 1_000;
+
+/// How long a lease's tokens may be used (µs); later they go back to the bucket.
+pub const LEASE_TTL_US: i64 = 1_000_000;
+
+/// Tokens of one shared bucket this process took ahead of use.
+#[derive(Debug, Clone)]
+struct Lease {
+    /// Tokens left to hand out.
+    tokens: u32,
+    /// Local clock (µs, [`RateLimiter::now_us`]) after which the lease is not used.
+    expires_us: i64,
+    /// The bucket as the database left it when the lease was taken (the lease excluded).
+    state: BucketState,
+}
+
+/// Lease size for a limit: 1 % of it, at least 1, at most [`MAX_LEASE`].
+fn lease_size(limit: u32) -> u32 {
+    (limit / 100).clamp(1, MAX_LEASE)
+}
 
 /// One bucket's state after a check, for the `RateLimit` headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,6 +166,8 @@ pub struct RateLimiter {
     default_key: u32,
     started: Instant,
     memory: Mutex<HashMap<String, i64>>,
+    /// Leases of shared buckets (PostgreSQL), by bucket key.
+    leases: Mutex<HashMap<String, Lease>>,
     /// Last time (µs, database clock) this process deleted idle rows on PostgreSQL.
     last_prune: AtomicI64,
 }
@@ -145,6 +179,7 @@ impl RateLimiter {
             default_key: default_key_per_minute,
             started: Instant::now(),
             memory: Mutex::new(HashMap::new()),
+            leases: Mutex::new(HashMap::new()),
             last_prune: AtomicI64::new(0),
         }
     }
@@ -244,7 +279,115 @@ impl RateLimiter {
         out
     }
 
+    /// PostgreSQL: serve from this process's leases where they have tokens left, and take
+    /// a new lease (handing back an expired one's unused tokens) for the other buckets in
+    /// one `vf_rate_take` call.
     fn check_pg(&self, c: &mut DbConn, buckets: &[Bucket]) -> Result<RateOutcome, StoreError> {
+        let now = self.now_us();
+        // 1. Tokens from live leases; the rest need the database, with what they give back.
+        let mut from_lease: Vec<usize> = Vec::new();
+        // (bucket index, unused tokens handed back, whether a whole lease is likely to fit)
+        let mut need: Vec<(usize, u32, bool)> = Vec::new();
+        {
+            let mut leases = self.leases.lock().unwrap_or_else(|e| e.into_inner());
+            for (i, b) in buckets.iter().enumerate() {
+                match leases.get_mut(&b.key) {
+                    Some(l) if l.tokens > 0 && l.expires_us > now => {
+                        l.tokens -= 1;
+                        from_lease.push(i);
+                    }
+                    Some(l) => {
+                        // Expired or spent: hand back what is left, and ask for one token
+                        // only when the bucket was nearly empty last time.
+                        let fits = l.state.remaining >= lease_size(b.limit);
+                        need.push((i, std::mem::take(&mut l.tokens), fits));
+                    }
+                    None => need.push((i, 0, true)),
+                }
+            }
+        }
+        let mut states: Vec<Option<BucketState>> = vec![None; buckets.len()];
+        if !need.is_empty() {
+            // A whole lease first; near the limit, where it does not fit, one token.
+            let whole = need.iter().all(|n| n.2);
+            let mut taken = self.take_pg(c, buckets, &need, whole)?;
+            if whole
+                && taken.is_err()
+                && need.iter().any(|&(i, ..)| lease_size(buckets[i].limit) > 1)
+            {
+                taken = self.take_pg(c, buckets, &need, false)?;
+            }
+            match taken {
+                Ok(granted) => {
+                    let mut leases = self.leases.lock().unwrap_or_else(|e| e.into_inner());
+                    if leases.len() > MAX_MEMORY_BUCKETS {
+                        leases.retain(|_, l| l.expires_us > now);
+                    }
+                    for (i, size, state) in granted {
+                        states[i] = Some(state.clone());
+                        leases.insert(
+                            buckets[i].key.clone(),
+                            Lease {
+                                tokens: size.saturating_sub(1),
+                                expires_us: now + LEASE_TTL_US,
+                                state,
+                            },
+                        );
+                    }
+                }
+                Err((n, refused)) => {
+                    let mut leases = self.leases.lock().unwrap_or_else(|e| e.into_inner());
+                    // Give back the tokens this request took from leases, and remember the
+                    // refusing bucket as empty (the next request asks for one token).
+                    for &i in &from_lease {
+                        if let Some(l) = leases.get_mut(&buckets[i].key) {
+                            l.tokens += 1;
+                        }
+                    }
+                    if let Some(state) = refused.buckets.first() {
+                        leases.insert(
+                            buckets[n].key.clone(),
+                            Lease {
+                                tokens: 0,
+                                expires_us: now,
+                                state: state.clone(),
+                            },
+                        );
+                    }
+                    return Ok(refused);
+                }
+            }
+        }
+        let leases = self.leases.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = RateOutcome::default();
+        for (i, b) in buckets.iter().enumerate() {
+            let state = match states[i].take() {
+                Some(s) => s,
+                None => match leases.get(&b.key) {
+                    // What the database had left, plus what this process still holds.
+                    Some(l) => BucketState {
+                        remaining: l.state.remaining.saturating_add(l.tokens).min(b.limit),
+                        ..l.state.clone()
+                    },
+                    None => continue,
+                },
+            };
+            out.buckets.push(state);
+        }
+        Ok(out)
+    }
+
+    /// One `vf_rate_take` call for the buckets in `need` (index, unused tokens to give
+    /// back, …): a lease each when `whole`, else one token each. `Ok` lists (index, tokens
+    /// taken, state after); `Err` is the refusing bucket's index and the refusal to answer.
+    #[allow(clippy::type_complexity)]
+    fn take_pg(
+        &self,
+        c: &mut DbConn,
+        buckets: &[Bucket],
+        need: &[(usize, u32, bool)],
+        whole: bool,
+    ) -> Result<Result<Vec<(usize, u32, BucketState)>, (usize, RateOutcome)>, StoreError> {
         use diesel::sql_types::{Array, BigInt, Bool, Integer, Text};
         use diesel::RunQueryDsl;
         #[derive(diesel::QueryableByName)]
@@ -261,8 +404,26 @@ impl RateLimiter {
         let DbConn::Postgres(pg) = c else {
             return Err(StoreError::Query("rate limits: not PostgreSQL".into()));
         };
-        let keys: Vec<String> = buckets.iter().map(|b| b.key.clone()).collect();
-        let intervals: Vec<i64> = buckets.iter().map(Bucket::interval).collect();
+        let sizes: Vec<u32> = need
+            .iter()
+            .map(|&(i, ..)| {
+                if whole {
+                    lease_size(buckets[i].limit)
+                } else {
+                    1
+                }
+            })
+            .collect();
+        let keys: Vec<String> = need.iter().map(|&(i, ..)| buckets[i].key.clone()).collect();
+        // Net interval: the tokens taken minus the unused ones handed back (may be negative:
+        // a token already counted is reused, which always fits).
+        let intervals: Vec<i64> = need
+            .iter()
+            .zip(&sizes)
+            .map(|(&(i, unused, _), &size)| {
+                (i64::from(size) - i64::from(unused)) * buckets[i].interval()
+            })
+            .collect();
         let tenant = buckets
             .first()
             .map(|b| b.tenant_id.clone())
@@ -276,23 +437,28 @@ impl RateLimiter {
                 .bind::<Text, _>(&tenant)
                 .bind::<BigInt, _>(WINDOW_US)
                 .load(pg)?;
-        let mut out = RateOutcome::default();
+        let mut granted = Vec::with_capacity(need.len());
         let mut now = 0;
         for row in &rows {
-            let Some(b) = usize::try_from(row.bucket - 1)
+            let Some(n) = usize::try_from(row.bucket - 1)
                 .ok()
-                .and_then(|i| buckets.get(i))
+                .filter(|&n| n < need.len())
             else {
                 continue;
             };
+            let b = &buckets[need[n].0];
             now = row.clock_us;
             if row.ok {
-                out.buckets.push(state(b, row.tat, now));
+                granted.push((need[n].0, sizes[n], state(b, row.tat, now)));
             } else {
                 let wait = gcra(Some(row.tat), now, b.interval()).err().unwrap_or(1);
-                out.buckets = vec![state(b, row.tat, now)];
-                out.retry_after = Some(secs_ceil(wait).max(1));
-                return Ok(out);
+                return Ok(Err((
+                    need[n].0,
+                    RateOutcome {
+                        buckets: vec![state(b, row.tat, now)],
+                        retry_after: Some(secs_ceil(wait).max(1)),
+                    },
+                )));
             }
         }
         // Idle rows (time in the past) are full buckets: delete them now and then.
@@ -308,7 +474,7 @@ impl RateLimiter {
                 .bind::<BigInt, _>(now)
                 .execute(pg)?;
         }
-        Ok(out)
+        Ok(Ok(granted))
     }
 }
 

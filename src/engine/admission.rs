@@ -576,10 +576,22 @@ pub fn top_up_job(
     Ok(Ok(()))
 }
 
-/// Admits a manual retry of a failed or cancelled job (steps 1, 2 and 5, in the caller's
-/// write transaction): it holds again what the job has not been billed for yet.
-pub fn readmit_retry(
+impl Admission {
+    /// Admits a manual retry of a failed or cancelled job (steps 1, 2, 3 and 5, in the
+    /// caller's write transaction): the plan as it is now still includes what the job runs,
+    /// and the quota holds again what the job has not been billed for yet.
+    pub fn readmit_retry(
+        &self,
+        c: &mut DbConn,
+        job: &JobRow,
+    ) -> Result<Result<(), Refusal>, StoreError> {
+        readmit_retry(c, &self.registry, job, self.past_due_grace)
+    }
+}
+
+fn readmit_retry(
     c: &mut DbConn,
+    registry: &Registry,
     job: &JobRow,
     grace: TimeDelta,
 ) -> Result<Result<(), Refusal>, StoreError> {
@@ -591,6 +603,22 @@ pub fn readmit_retry(
     let now = store::now();
     let reservation = reservations::for_job(c, &job.id)?;
     let amount = reservation.as_ref().map(|r| r.amount_milli).unwrap_or(0);
+    // 3. The plan may have changed since the job was admitted.
+    let features = crate::plan_features::for_tenant(c, &tenant)?;
+    let nodes: Vec<(String, String, serde_json::Value)> =
+        serde_json::from_str::<serde_json::Value>(&job.graph)
+            .ok()
+            .and_then(|g| crate::engine::graph::parse(&g).ok())
+            .map(|g| {
+                g.nodes
+                    .into_iter()
+                    .map(|n| (n.id, n.kind, n.params))
+                    .collect()
+            })
+            .unwrap_or_default();
+    if let Err(r) = check_plan(registry, &features, &nodes, amount) {
+        return Ok(Err(r));
+    }
     let needed = (amount - usage::billed_for_job(c, &job.id)?).max(0);
     if let Err(r) = check_quota(c, &tenant, needed, now)? {
         return Ok(Err(r));

@@ -145,6 +145,8 @@ diesel::table! {
         cancel_requested -> Bool,
         webhook_url -> Nullable<Text>,
         webhook_secret -> Nullable<Text>,
+        template_id -> Nullable<Text>,
+        template_version -> Nullable<Integer>,
     }
 }
 

@@ -409,3 +409,100 @@ async fn url_inputs_are_reserved_once_fetched() {
         assert_eq!(job["audio_seconds"], 20.0, "{backend:?}: {job}");
     }
 }
+
+/// A client that hangs up on `POST /v1/audio/transcriptions` stops its work: the decode and
+/// Whisper stop at their next checkpoint (`voxflow_transcriptions_cancelled_total`), and the
+/// tenant's concurrency slot is freed at once, long before the transcription would have
+/// ended.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_openai_client_that_disconnects_cancels_its_transcription_and_frees_its_slot() {
+    let app = spawn_app_with(Backend::Sqlite, |_| {}).await.expect("app");
+    let w = app.world().await;
+    // Three minutes of speech: the base model takes far longer than this test waits.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (one, long) = (dir.path().join("one.wav"), dir.path().join("long.wav"));
+    crate::helpers::speak(
+        "The quick brown fox jumps over the lazy dog, and then it runs far away into the woods.",
+        "en-us",
+        &one,
+    );
+    let status = std::process::Command::new("sox")
+        .arg(&one)
+        .args(["-r", "16000", "-c", "1"])
+        .arg(&long)
+        .args(["repeat", "36"])
+        .status()
+        .expect("sox");
+    assert!(status.success());
+    let audio = std::fs::read(&long).expect("long clip");
+    let metric = |text: &str, name: &str| -> i64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or(-1)
+    };
+    let metrics = || async {
+        app.client
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text")
+    };
+    let request = {
+        let (client, base, key) = (app.client.clone(), app.base.clone(), w.a_key.1.clone());
+        tokio::spawn(async move {
+            let form = Form::new()
+                .part("file", Part::bytes(audio).file_name("long.wav"))
+                .text("model", "base");
+            client
+                .post(format!("{base}/v1/audio/transcriptions"))
+                .bearer_auth(key)
+                .multipart(form)
+                .send()
+                .await
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while metric(&metrics().await, "voxflow_transcriptions_running") != 1 {
+        assert!(std::time::Instant::now() < deadline, "never started");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let tenant = w.tenant_a.clone();
+    let live = || {
+        let tenant = tenant.clone();
+        app.store.read(Scope::System, move |c| {
+            reservations::live_transcriptions(c, &tenant, store::now())
+        })
+    };
+    assert_eq!(live().await.expect("count"), 1, "the request holds a slot");
+    // Hang up: dropping the request closes its connection.
+    request.abort();
+    let _ = request.await;
+    let hung_up = std::time::Instant::now();
+    loop {
+        let text = metrics().await;
+        if metric(&text, "voxflow_transcriptions_running") == 0 {
+            assert_eq!(
+                metric(&text, "voxflow_transcriptions_cancelled_total"),
+                1,
+                "stopped early, not finished: {text}"
+            );
+            break;
+        }
+        assert!(
+            hung_up.elapsed() < std::time::Duration::from_secs(20),
+            "the transcription kept running after the client left"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while live().await.expect("count") != 0 {
+        assert!(std::time::Instant::now() < deadline, "slot not freed");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // The service keeps answering, and the tenant may transcribe again.
+    let (status, body) = transcribe(&app, &w.a_key.1, wav(SECOND)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

@@ -249,6 +249,64 @@ impl TestApp {
     }
 }
 
+/// A real `voxflow serve` process (the binary, not an in-process app) on a test app's
+/// database and data directory; killed when dropped.
+pub struct ServeProcess {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl TestApp {
+    /// Starts `voxflow serve` (no workers) on this app's database with the same secrets, and
+    /// waits until it listens; `envs` adds settings.
+    pub async fn spawn_serve_process(&self, envs: &[(&str, &str)]) -> ServeProcess {
+        use std::io::{BufRead, BufReader};
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_voxflow"));
+        cmd.arg("serve")
+            .env_remove("VOXFLOW_CONFIG")
+            .env("DATABASE_URL", &self.database_url)
+            .env("VOXFLOW_DATA_DIR", self.data_dir())
+            .env("VOXFLOW_MODELS_DIR", models_dir())
+            .env("VOXFLOW_JWT_SECRET", JWT_SECRET)
+            .env("VOXFLOW_BIND", "127.0.0.1:0")
+            .env("VOXFLOW_WORKERS", "0")
+            .env("VOXFLOW_RATE_LIMIT_PER_MINUTE", "0")
+            .env("VOXFLOW_LOG", "info")
+            .env("VOXFLOW_LOG_FORMAT", "json")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start voxflow serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let port = tokio::task::spawn_blocking(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let port = lines.by_ref().map_while(Result::ok).find_map(|l| {
+                let v: Value = serde_json::from_str(&l).ok()?;
+                (v["message"] == "Voxflow is listening").then(|| v["port"].as_u64())?
+            });
+            // Keep draining so the process never blocks on a full pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            port
+        })
+        .await
+        .expect("join")
+        .expect("voxflow serve never said it was listening");
+        ServeProcess {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+        }
+    }
+}
+
 /// A credential to send: a bearer token (JWT or API key) or an `X-API-Key` header.
 #[derive(Clone, Copy)]
 pub enum Cred<'a> {

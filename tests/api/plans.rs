@@ -240,6 +240,29 @@ api_test!(
             nodes.headers["etag"], nodes_b.headers["etag"],
             "the ETag follows the plan"
         );
+        // The OpenAI model list shows only the plan's models (`whisper-1` is the server's
+        // default model, tiny.en in tests); tenant B sees every installed one.
+        let ids = |r: &crate::helpers::Response| -> Vec<String> {
+            r.body["data"]
+                .as_array()
+                .expect("data")
+                .iter()
+                .filter_map(|m| m["id"].as_str().map(str::to_string))
+                .collect()
+        };
+        let models = ids(&app.get("/v1/models", &w.a_key.1).await);
+        assert!(models.contains(&"whisper-1".to_string()), "{models:?}");
+        assert!(
+            models
+                .iter()
+                .all(|m| m == "whisper-1" || m.starts_with("tiny.en")),
+            "{models:?}"
+        );
+        let models_b = ids(&app.get("/v1/models", &w.b_key.1).await);
+        assert!(
+            models_b.iter().any(|m| m.starts_with("base")),
+            "{models_b:?}"
+        );
     }
 );
 
@@ -549,5 +572,53 @@ plan_test_with!(
                 .is_some_and(|e| e.contains("plan allows")),
             "{job}"
         );
+    }
+);
+
+plan_test_with!(
+    a_retry_is_checked_against_the_plan_as_it_is_now,
+    |s| s.workers = 0,
+    |app| {
+        let w = app.world().await;
+        let file = upload_secs(&app, &w.a_member.1, 1).await;
+        let r = submit(&app, &w.a_member.1, decode_vad(), &file).await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        let id = r.id();
+        let r = app
+            .post(&format!("/v1/jobs/{id}/cancel"), &w.a_member.1, json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+        // The plan changes: VAD is no longer in it.
+        plan_for_a(
+            &app,
+            &w,
+            json!({"allowed_node_kinds": ["audio.decode", "whisper.transcribe"]}),
+        )
+        .await;
+        let r = app
+            .post(&format!("/v1/jobs/{id}/retry"), &w.a_member.1, json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.code(), "not_in_plan");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("vad.silero"),
+            "{}",
+            r.body
+        );
+        let job = app.get(&format!("/v1/jobs/{id}"), &w.a_member.1).await;
+        assert_eq!(
+            job.body["status"], "cancelled",
+            "nothing changed: {}",
+            job.body
+        );
+        // Back on a plan with VAD, the retry passes.
+        plan_for_a(&app, &w, json!({})).await;
+        let r = app
+            .post(&format!("/v1/jobs/{id}/retry"), &w.a_member.1, json!({}))
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
     }
 );

@@ -245,3 +245,92 @@ async fn the_tenants_limit_holds_across_two_api_processes_on_postgres() {
         .expect("request");
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+/// The same with two real `voxflow serve` processes (the binary, started as an operator
+/// would): the tenant's limit holds across both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tenants_limit_holds_across_two_serve_processes_on_postgres() {
+    let Some(app) = spawn_app_with(Backend::Postgres, |_| {}).await else {
+        eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
+        return;
+    };
+    let w = app.world().await;
+    plan_for_a(&app, &w, json!({"requests_per_minute": 5})).await;
+    let first = app.spawn_serve_process(&[]).await;
+    let second = app.spawn_serve_process(&[]).await;
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let base = if i % 2 == 0 {
+            &first.base
+        } else {
+            &second.base
+        };
+        let r = app
+            .client
+            .get(format!("{base}/v1/jobs"))
+            .bearer_auth(&w.a_member.1)
+            .send()
+            .await
+            .expect("request");
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.headers().get("retry-after").is_some());
+        }
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
+    let r = app
+        .client
+        .get(format!("{}/v1/jobs", second.base))
+        .bearer_auth(&w.b_member.1)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), StatusCode::OK, "tenant B has its own bucket");
+}
+
+/// Large limits are served from per-process leases (1 % of the limit per database round
+/// trip): two processes together still admit the limit — not less (unused lease tokens go
+/// back) and not more than one lease each beyond it, plus what refilled meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leased_tokens_keep_a_large_limit_across_processes_on_postgres() {
+    let Some(app) = spawn_app_with(Backend::Postgres, |_| {}).await else {
+        eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
+        return;
+    };
+    let w = app.world().await;
+    let limit = 200u32; // a lease is 2 tokens
+    plan_for_a(&app, &w, json!({"requests_per_minute": limit})).await;
+    let peer = app.spawn_peer(|_| {}).await;
+    let started = std::time::Instant::now();
+    let (mut allowed, mut refused) = (0u32, 0u32);
+    for i in 0..(2 * limit) {
+        let base = if i % 2 == 0 { &app.base } else { &peer };
+        let r = app
+            .client
+            .get(format!("{base}/v1/jobs"))
+            .bearer_auth(&w.a_member.1)
+            .send()
+            .await
+            .expect("request");
+        match r.status() {
+            StatusCode::OK => allowed += 1,
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert!(r.headers().get("retry-after").is_some());
+                refused += 1;
+            }
+            s => panic!("unexpected {s}"),
+        }
+        // Pause once mid-way so a lease expires and hands its unused tokens back.
+        if i == limit / 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let refilled = (elapsed * f64::from(limit) / 60.0).ceil() as u32;
+    let leases = 2 * 2;
+    assert!(
+        allowed + leases >= limit && allowed <= limit + refilled + leases,
+        "allowed {allowed}, refused {refused}, refilled ≤ {refilled} in {elapsed:.1}s"
+    );
+    assert!(refused > 0, "the limit was reached");
+}

@@ -778,6 +778,22 @@ api_test!(instances_run_upgrade_and_survive_deprecation, |app| {
     let job = wait_for(&app, member, r.body["id"].as_str().expect("id"), |_| false).await;
     assert_eq!(job["status"], "succeeded", "{job}");
     assert!(job["workflow_id"].is_null());
+    // The job records the template version it ran, and the list filters by template.
+    assert_eq!(job["template_id"], id.as_str(), "{job}");
+    assert_eq!(job["template_version"], 1, "{job}");
+    let listed = app.get(&format!("/v1/jobs?template_id={id}"), member).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let items = listed.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{}", listed.body);
+    assert_eq!(items[0]["id"], job["id"]);
+    assert_eq!(items[0]["template_version"], 1);
+    let other = app
+        .get(
+            &format!("/v1/jobs?template_id={}", uuid::Uuid::new_v4()),
+            member,
+        )
+        .await;
+    assert_eq!(other.body["items"], json!([]), "{}", other.body);
     // A version that is not published does not run; neither does a missing template.
     let r = app
         .post(

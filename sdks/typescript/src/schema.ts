@@ -451,7 +451,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists the installed Whisper models (and `whisper-1`, the default), OpenAI style. */
+        /**
+         * Lists the installed Whisper models (and `whisper-1`, the default) that the caller's plan
+         *     allows, OpenAI style.
+         */
         get: operations["list_models"];
         put?: never;
         post?: never;
@@ -1465,6 +1468,13 @@ export interface components {
             /** Format: double */
             progress: number;
             status: components["schemas"]["JobState"];
+            /**
+             * Format: uuid
+             * @description The template the job runs, when it was submitted with `template_id`.
+             */
+            template_id?: string | null;
+            /** Format: int32 */
+            template_version?: number | null;
             /** Format: uuid */
             workflow_id?: string | null;
         };
@@ -1540,6 +1550,14 @@ export interface components {
             /** Format: date-time */
             started_at?: string | null;
             status: components["schemas"]["JobState"];
+            /**
+             * Format: uuid
+             * @description The template version the job runs, when it was submitted with `template_id`
+             *     (pinned at submission).
+             */
+            template_id?: string | null;
+            /** Format: int32 */
+            template_version?: number | null;
             /** Format: uuid */
             workflow_id?: string | null;
             /** Format: int32 */
@@ -3515,6 +3533,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Only jobs in this state. */
                 status?: components["schemas"]["JobState"];
+                /** @description Only jobs run from this template (any version). */
+                template_id?: string;
             };
             header?: never;
             path?: never;

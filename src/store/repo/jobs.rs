@@ -43,6 +43,9 @@ pub struct JobRow {
     pub webhook_url: Option<String>,
     /// Signs this job's webhook (returned once, at submission).
     pub webhook_secret: Option<String>,
+    /// The template version the job runs, when submitted with `template_id`.
+    pub template_id: Option<String>,
+    pub template_version: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -117,18 +120,28 @@ pub fn last_seq(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<i64
         .optional()?)
 }
 
+/// What `GET /v1/jobs` narrows the list to.
+#[derive(Debug, Clone, Default)]
+pub struct JobFilter {
+    pub status: Option<&'static str>,
+    pub template_id: Option<String>,
+}
+
 pub fn list(
     conn: &mut DbConn,
     scope: &Scope,
     page: &PageRequest,
-    status: Option<&str>,
+    filter: &JobFilter,
 ) -> Result<Page<JobRow>, StoreError> {
     let mut q = visible(scope);
     if let Some(after) = &page.after {
         q = q.filter(j::id.lt(after.clone()));
     }
-    if let Some(s) = status {
+    if let Some(s) = filter.status {
         q = q.filter(j::status.eq(s.to_string()));
+    }
+    if let Some(t) = &filter.template_id {
+        q = q.filter(j::template_id.eq(t.clone()));
     }
     let rows = q
         .order(j::id.desc())

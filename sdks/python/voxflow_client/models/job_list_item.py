@@ -24,6 +24,8 @@ class JobListItem:
         status (JobState):
         completed_at (datetime.datetime | None | Unset):
         error (None | str | Unset):
+        template_id (None | Unset | UUID): The template the job runs, when it was submitted with `template_id`.
+        template_version (int | None | Unset):
         workflow_id (None | Unset | UUID):
     """
 
@@ -33,6 +35,8 @@ class JobListItem:
     status: JobState
     completed_at: datetime.datetime | None | Unset = UNSET
     error: None | str | Unset = UNSET
+    template_id: None | Unset | UUID = UNSET
+    template_version: int | None | Unset = UNSET
     workflow_id: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -59,6 +63,20 @@ class JobListItem:
         else:
             error = self.error
 
+        template_id: None | str | Unset
+        if isinstance(self.template_id, Unset):
+            template_id = UNSET
+        elif isinstance(self.template_id, UUID):
+            template_id = str(self.template_id)
+        else:
+            template_id = self.template_id
+
+        template_version: int | None | Unset
+        if isinstance(self.template_version, Unset):
+            template_version = UNSET
+        else:
+            template_version = self.template_version
+
         workflow_id: None | str | Unset
         if isinstance(self.workflow_id, Unset):
             workflow_id = UNSET
@@ -81,6 +99,10 @@ class JobListItem:
             field_dict["completed_at"] = completed_at
         if error is not UNSET:
             field_dict["error"] = error
+        if template_id is not UNSET:
+            field_dict["template_id"] = template_id
+        if template_version is not UNSET:
+            field_dict["template_version"] = template_version
         if workflow_id is not UNSET:
             field_dict["workflow_id"] = workflow_id
 
@@ -123,6 +145,32 @@ class JobListItem:
 
         error = _parse_error(d.pop("error", UNSET))
 
+        def _parse_template_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                template_id_type_0 = UUID(data)
+
+                return template_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        template_id = _parse_template_id(d.pop("template_id", UNSET))
+
+        def _parse_template_version(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        template_version = _parse_template_version(d.pop("template_version", UNSET))
+
         def _parse_workflow_id(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
@@ -147,6 +195,8 @@ class JobListItem:
             status=status,
             completed_at=completed_at,
             error=error,
+            template_id=template_id,
+            template_version=template_version,
             workflow_id=workflow_id,
         )
 

@@ -40,6 +40,9 @@ class JobView:
         error (None | str | Unset):
         processing_time (int | None | Unset): Seconds from first start to completion.
         started_at (datetime.datetime | None | Unset):
+        template_id (None | Unset | UUID): The template version the job runs, when it was submitted with `template_id`
+            (pinned at submission).
+        template_version (int | None | Unset):
         workflow_id (None | Unset | UUID):
         workflow_version (int | None | Unset):
     """
@@ -58,6 +61,8 @@ class JobView:
     error: None | str | Unset = UNSET
     processing_time: int | None | Unset = UNSET
     started_at: datetime.datetime | None | Unset = UNSET
+    template_id: None | Unset | UUID = UNSET
+    template_version: int | None | Unset = UNSET
     workflow_id: None | Unset | UUID = UNSET
     workflow_version: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -121,6 +126,20 @@ class JobView:
         else:
             started_at = self.started_at
 
+        template_id: None | str | Unset
+        if isinstance(self.template_id, Unset):
+            template_id = UNSET
+        elif isinstance(self.template_id, UUID):
+            template_id = str(self.template_id)
+        else:
+            template_id = self.template_id
+
+        template_version: int | None | Unset
+        if isinstance(self.template_version, Unset):
+            template_version = UNSET
+        else:
+            template_version = self.template_version
+
         workflow_id: None | str | Unset
         if isinstance(self.workflow_id, Unset):
             workflow_id = UNSET
@@ -160,6 +179,10 @@ class JobView:
             field_dict["processing_time"] = processing_time
         if started_at is not UNSET:
             field_dict["started_at"] = started_at
+        if template_id is not UNSET:
+            field_dict["template_id"] = template_id
+        if template_version is not UNSET:
+            field_dict["template_version"] = template_version
         if workflow_id is not UNSET:
             field_dict["workflow_id"] = workflow_id
         if workflow_version is not UNSET:
@@ -262,6 +285,32 @@ class JobView:
 
         started_at = _parse_started_at(d.pop("started_at", UNSET))
 
+        def _parse_template_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                template_id_type_0 = UUID(data)
+
+                return template_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        template_id = _parse_template_id(d.pop("template_id", UNSET))
+
+        def _parse_template_version(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        template_version = _parse_template_version(d.pop("template_version", UNSET))
+
         def _parse_workflow_id(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
@@ -303,6 +352,8 @@ class JobView:
             error=error,
             processing_time=processing_time,
             started_at=started_at,
+            template_id=template_id,
+            template_version=template_version,
             workflow_id=workflow_id,
             workflow_version=workflow_version,
         )

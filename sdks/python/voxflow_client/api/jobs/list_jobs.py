@@ -1,5 +1,6 @@
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -16,6 +17,7 @@ def _get_kwargs(
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     status: JobState | Unset = UNSET,
+    template_id: UUID | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -29,6 +31,11 @@ def _get_kwargs(
         json_status = status.value
 
     params["status"] = json_status
+
+    json_template_id: str | Unset = UNSET
+    if not isinstance(template_id, Unset):
+        json_template_id = str(template_id)
+    params["template_id"] = json_template_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -88,6 +95,7 @@ def sync_detailed(
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     status: JobState | Unset = UNSET,
+    template_id: UUID | Unset = UNSET,
 ) -> Response[JobList | Problem]:
     """Lists the tenant's jobs, newest first.
 
@@ -95,6 +103,7 @@ def sync_detailed(
         limit (int | Unset):
         cursor (str | Unset):
         status (JobState | Unset):
+        template_id (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -108,6 +117,7 @@ def sync_detailed(
         limit=limit,
         cursor=cursor,
         status=status,
+        template_id=template_id,
     )
 
     response = client.get_httpx_client().request(
@@ -123,6 +133,7 @@ def sync(
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     status: JobState | Unset = UNSET,
+    template_id: UUID | Unset = UNSET,
 ) -> JobList | Problem | None:
     """Lists the tenant's jobs, newest first.
 
@@ -130,6 +141,7 @@ def sync(
         limit (int | Unset):
         cursor (str | Unset):
         status (JobState | Unset):
+        template_id (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -144,6 +156,7 @@ def sync(
         limit=limit,
         cursor=cursor,
         status=status,
+        template_id=template_id,
     ).parsed
 
 
@@ -153,6 +166,7 @@ async def asyncio_detailed(
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     status: JobState | Unset = UNSET,
+    template_id: UUID | Unset = UNSET,
 ) -> Response[JobList | Problem]:
     """Lists the tenant's jobs, newest first.
 
@@ -160,6 +174,7 @@ async def asyncio_detailed(
         limit (int | Unset):
         cursor (str | Unset):
         status (JobState | Unset):
+        template_id (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,6 +188,7 @@ async def asyncio_detailed(
         limit=limit,
         cursor=cursor,
         status=status,
+        template_id=template_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -186,6 +202,7 @@ async def asyncio(
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
     status: JobState | Unset = UNSET,
+    template_id: UUID | Unset = UNSET,
 ) -> JobList | Problem | None:
     """Lists the tenant's jobs, newest first.
 
@@ -193,6 +210,7 @@ async def asyncio(
         limit (int | Unset):
         cursor (str | Unset):
         status (JobState | Unset):
+        template_id (UUID | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,5 +226,6 @@ async def asyncio(
             limit=limit,
             cursor=cursor,
             status=status,
+            template_id=template_id,
         )
     ).parsed

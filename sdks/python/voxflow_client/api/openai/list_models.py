@@ -59,7 +59,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[OpenAiErrorBody | OpenAiModelList]:
-    """Lists the installed Whisper models (and `whisper-1`, the default), OpenAI style.
+    """Lists the installed Whisper models (and `whisper-1`, the default) that the caller's plan
+    allows, OpenAI style.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -82,7 +83,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> OpenAiErrorBody | OpenAiModelList | None:
-    """Lists the installed Whisper models (and `whisper-1`, the default), OpenAI style.
+    """Lists the installed Whisper models (and `whisper-1`, the default) that the caller's plan
+    allows, OpenAI style.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -101,7 +103,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[OpenAiErrorBody | OpenAiModelList]:
-    """Lists the installed Whisper models (and `whisper-1`, the default), OpenAI style.
+    """Lists the installed Whisper models (and `whisper-1`, the default) that the caller's plan
+    allows, OpenAI style.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +125,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> OpenAiErrorBody | OpenAiModelList | None:
-    """Lists the installed Whisper models (and `whisper-1`, the default), OpenAI style.
+    """Lists the installed Whisper models (and `whisper-1`, the default) that the caller's plan
+    allows, OpenAI style.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
