@@ -325,13 +325,15 @@ pub fn parse(value: &serde_json::Value) -> Result<Graph, Vec<GraphProblem>> {
             (p, _) => p,
         };
         // `preset`: on the node (normal form), in `data` (React Flow) or among Flowise's
-        // `data.inputs`; empty means none.
+        // `data.inputs` (where the plugin's dropdown stores `none` or a load-failure
+        // placeholder for "no preset"); empty means none.
         let preset = n
             .get("preset")
             .or_else(|| data.and_then(|d| d.get("preset")))
             .or_else(|| {
                 data.and_then(|d| d.get("inputs"))
                     .and_then(|i| i.get("preset"))
+                    .filter(|v| !matches!(v.as_str(), Some("none" | "__voxflow_unavailable__")))
             });
         let preset = match preset {
             None | Some(serde_json::Value::Null) => None,
@@ -884,13 +886,17 @@ mod tests {
                 {"id": "a", "kind": "whisper.transcribe", "params": {}, "preset": "p1"},
                 {"id": "b", "type": "whisper.transcribe", "data": {"params": {"language": "de"}, "preset": "p2"}},
                 {"id": "c", "data": {"name": "whisper.transcribe", "inputs": {"preset": "p3", "model": "tiny.en"}}},
-                {"id": "d", "type": "whisper.transcribe", "data": {"params": {}, "preset": ""}}
+                {"id": "d", "type": "whisper.transcribe", "data": {"params": {}, "preset": ""}},
+                {"id": "e", "data": {"name": "whisper.transcribe", "inputs": {"preset": "none"}}}
             ],
             "edges": []
         }))
         .expect("parse");
         let presets: Vec<Option<&str>> = g.nodes.iter().map(|n| n.preset.as_deref()).collect();
-        assert_eq!(presets, vec![Some("p1"), Some("p2"), Some("p3"), None]);
+        assert_eq!(
+            presets,
+            vec![Some("p1"), Some("p2"), Some("p3"), None, None]
+        );
         assert_eq!(g.nodes[2].params, json!({"model": "tiny.en"}));
         assert_eq!(preset_ids(&g), vec!["p1", "p2", "p3"]);
         // The normal form keeps the reference and round-trips; without one it is absent.
