@@ -74,6 +74,7 @@ codes! {
     TranslationEngineNotFound => ("translation_engine_not_found", NOT_FOUND, "Translation engine not found"),
     TemplateNotFound => ("template_not_found", NOT_FOUND, "Template not found"),
     TemplateVersionNotFound => ("template_version_not_found", NOT_FOUND, "Template version not found"),
+    PresetNotFound => ("preset_not_found", NOT_FOUND, "Node preset not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),

@@ -10,8 +10,11 @@
 //     carries Voxflow's progress (`voxflowProgress` and `thinking` events) and the transcript;
 //   - an Agentflow v2 Start → Tool (Flowise's toolAgentflow) running the Voxflow Transcribe Audio
 //     tool with the chat message as its `input` argument — the tool without an LLM;
+//   - a chatflow with the Template node running the template published through Voxflow's API
+//     (TEMPLATE_ID), and one Audio source → Whisper → Export subtitles (with the node preset
+//     PRESET_ID: WebVTT, 32 characters a line) → Run, whose subtitles must be WebVTT;
 // and checks that GET /api/v1/nodes lists every Voxflow node.
-// Env: FLOWISE_URL, VOXFLOW_URL, VOXFLOW_KEY, AUDIO_URL, AUDIO_FILE (the same clip, uploaded),
+// Env: FLOWISE_URL, VOXFLOW_URL, VOXFLOW_KEY, TEMPLATE_ID, PRESET_ID, AUDIO_URL, AUDIO_FILE (the same clip, uploaded),
 // AUDIO_MIME (default audio/wav), EXPECT_WORDS (comma list), NODES_JSON, OUT (a file to write
 // {chatflowId, agentflowId, email, password, labels…} to, for the canvas check).
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -95,6 +98,14 @@ ok(tiny !== undefined, 'the model list comes from the live server and has tiny.e
 const languages = await loadMethod('voxflowWhisperTranscribe', 'listLanguages')
 console.log(`listLanguages → ${languages.length} options, first: ${languages.slice(0, 3).map((l) => l.label).join(', ')}`)
 ok(languages.some((l) => l.name === 'en') && languages.some((l) => l.name === 'auto'), 'the language list comes from the live registry')
+const templates = await loadMethod('voxflowTemplate', 'listTemplates')
+console.log(`listTemplates → ${templates.map((t) => t.label).join(', ')}`)
+ok(templates.some((t) => t.name === env('TEMPLATE_ID')), "the Template node lists the tenant's offered templates (the platform's published one)")
+const presets = await loadMethod('voxflowExportSubtitles', 'listPresets')
+console.log(`listPresets (export.subtitles) → ${presets.map((p) => p.label).join(', ')}`)
+ok(presets[0].name === 'none' && presets.some((p) => p.name === env('PRESET_ID') && /platform/.test(p.label)), 'the subtitles preset dropdown lists the platform preset (after "No preset")')
+const whisperPresets = await loadMethod('voxflowWhisperTranscribe', 'listPresets')
+ok(whisperPresets.length === 1 && whisperPresets[0].name === 'none', 'a kind without presets offers only "No preset"')
 
 // 4. A chatflow built the way the canvas builds it (node data from the server's definitions).
 const byName = Object.fromEntries(nodes.map((n) => [n.name, n]))
@@ -194,6 +205,54 @@ let t1 = Date.now()
 const upPred = (await call('POST', `/api/v1/prediction/${upFlow.id}`, { question: 'transcribe my recording', uploads: [upload] })).json
 console.log(`chat upload (${upload.name}, ${mime}, ${clip.length} bytes; ${since(t1)} s) → ${JSON.stringify(upPred.text)}`)
 hasWords(upPred.text, 'the transcript of the uploaded file')
+
+// 7b. The Template node: runs the template version published through Voxflow's API (pinned to
+//     its newest published version) on the clip's URL, answering like the other job nodes.
+const tplFlow = (await call('POST', '/api/v1/chatflows', {
+    name: 'Voxflow: Template',
+    flowData: JSON.stringify({
+        nodes: [flowNode('voxflowTemplate', 'voxflowTemplate_0', 0, 0, { template: env('TEMPLATE_ID'), audio: env('AUDIO_URL'), credential: cred.id }, 'EndingNode')],
+        edges: [],
+        viewport: { x: 40, y: 60, zoom: 1 }
+    }),
+    deployed: false,
+    type: 'CHATFLOW'
+})).json
+t1 = Date.now()
+const tplPred = (await call('POST', `/api/v1/prediction/${tplFlow.id}`, { question: 'transcribe' })).json
+console.log(`template (${since(t1)} s) → ${JSON.stringify(tplPred.text)}`)
+hasWords(tplPred.text, 'the Template node transcript')
+ok(tplPred.json?.status === 'succeeded' && typeof tplPred.json?.job_id === 'string', 'the Template node answers with the job it ran')
+const tplJob = await (await fetch(`${env('VOXFLOW_URL')}/v1/jobs/${tplPred.json.job_id}`, { headers: { authorization: `Bearer ${env('VOXFLOW_KEY')}` } })).json()
+ok(tplJob.workflow_id === null && tplJob.nodes.some((n) => n.node_id === 'vad') && tplJob.nodes.some((n) => n.node_id === 'asr'), "the job ran the template's graph (src → vad → asr)")
+
+// 7c. A node preset: Export subtitles with the platform's "E2E WebVTT" preset (its own format
+//     input left at the default, srt) → the job writes WebVTT.
+const subFlow = (() => {
+    const list = [
+        flowNode('voxflowAudioSource', 'voxflowAudioSource_0', 0, 120, { mode: 'url', source: env('AUDIO_URL') }),
+        flowNode('voxflowWhisperTranscribe', 'voxflowWhisperTranscribe_0', 380, 0, { audio: '{{voxflowAudioSource_0.data.instance}}', model: tiny.name, language: 'en' }),
+        flowNode('voxflowExportSubtitles', 'voxflowExportSubtitles_0', 760, 40, { transcript: '{{voxflowWhisperTranscribe_0.data.instance}}', preset: env('PRESET_ID') }),
+        flowNode('voxflowRun', 'voxflowRun_0', 1140, 80, { graph: ['{{voxflowWhisperTranscribe_0.data.instance}}', '{{voxflowExportSubtitles_0.data.instance}}'], credential: cred.id }, 'EndingNode')
+    ]
+    const byId = Object.fromEntries(list.map((n) => [n.id, n]))
+    const edges = [
+        edge(byId, 'voxflowAudioSource_0', 'voxflowWhisperTranscribe_0', 'audio'),
+        edge(byId, 'voxflowWhisperTranscribe_0', 'voxflowExportSubtitles_0', 'transcript'),
+        edge(byId, 'voxflowWhisperTranscribe_0', 'voxflowRun_0', 'graph'),
+        edge(byId, 'voxflowExportSubtitles_0', 'voxflowRun_0', 'graph')
+    ]
+    return JSON.stringify({ nodes: list, edges, viewport: { x: 40, y: 60, zoom: 0.8 } })
+})()
+ok(JSON.parse(subFlow).nodes[2].data.inputs.format === 'srt', 'the subtitles node keeps its default format (srt) in the flow')
+const presetFlow = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: Whisper → Export subtitles (preset) → Run', flowData: subFlow, deployed: false, type: 'CHATFLOW' })).json
+t1 = Date.now()
+const presetPred = (await call('POST', `/api/v1/prediction/${presetFlow.id}`, { question: 'transcribe' })).json
+const vtt = Object.entries(presetPred.json?.artifacts ?? {}).find(([name]) => name.startsWith('voxflowExportSubtitles_0.') && name.endsWith('.vtt'))
+console.log(`preset flow (${since(t1)} s) → artifacts ${Object.keys(presetPred.json?.artifacts ?? {}).join(', ')}`)
+ok(vtt !== undefined && vtt[1].startsWith('WEBVTT'), "the preset's format (vtt) applied: the subtitles are WebVTT")
+ok(vtt[1].split('\n').filter((l) => l && !l.includes('-->') && l !== 'WEBVTT').every((l) => l.length <= 32), "the preset's max_line_length (32) applied")
+hasWords(presetPred.text, 'the preset flow transcript')
 
 // 8. Agentflow v2, built the way its canvas builds nodes (type "agentFlow", one output anchor).
 function agentNode(name, id, x, y, inputs) {
@@ -305,7 +364,9 @@ if (process.env.OUT) {
     const out = { email, password, predictionSeconds: Number(seconds) }
     out.flows = [
         { id: flow.id, kind: 'canvas', labels: await labelsOf(flow.id) },
-        { id: af.id, kind: 'v2/agentcanvas', labels: await labelsOf(af.id) }
+        { id: af.id, kind: 'v2/agentcanvas', labels: await labelsOf(af.id) },
+        { id: tplFlow.id, kind: 'canvas', labels: await labelsOf(tplFlow.id) },
+        { id: presetFlow.id, kind: 'canvas', labels: await labelsOf(presetFlow.id) }
     ]
     writeFileSync(process.env.OUT, JSON.stringify(out))
 }

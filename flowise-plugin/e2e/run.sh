@@ -4,12 +4,14 @@
 #   1. Node 24 + flowise@3.1.4 (cached under /var/cache/voxflow-ci; see setup-flowise.sh)
 #   2. build the plugin (npm ci + esbuild) and install it with its own installer (twice: idempotent)
 #   3. start Voxflow (SQLite, ../shared/models, VOXFLOW_URL_ALLOW_PRIVATE=true for the loopback
-#      audio server), create a tenant, a tenant admin and an API key through Voxflow's API
+#      audio server), create a tenant, a tenant admin and an API key, and publish a platform
+#      template and a platform node preset (WebVTT subtitles) through Voxflow's API
 #   4. synthesise a clip (espeak-ng + sox) and serve it over HTTP on loopback
 #   5. start Flowise on loopback and run e2e/flowise.mjs against it (credential; chatflow
 #      URL → VAD → Whisper → Run; a problem detail; the clip as a chat upload; Agentflow v2
 #      Start → Voxflow Transcribe streamed with progress; Agentflow v2 Tool node running the
-#      Voxflow tool; node list)
+#      Voxflow tool; the Template node running the published template; a subtitles node using
+#      the preset; node list)
 #   6. open both flows in Flowise's UI (playwright-core + Debian's chromium) and check every node
 #      is rendered; with SCREENSHOT=1 (or `e2e/run.sh --screenshot`) also save the chatflow's
 #      canvas to docs/flowise-canvas.png and the Agentflow's chat window during a run to
@@ -80,6 +82,18 @@ post /v1/users "{\"email\":\"flowise@e2e.local\",\"password\":\"Tenant-admin-pw-
 ttoken=$(post /v1/auth/login '{"email":"flowise@e2e.local","password":"Tenant-admin-pw-1"}' | jq_ "['access_token']")
 vkey=$(post /v1/api-keys '{"name":"Flowise"}' "$ttoken" | jq_ "['key']")
 echo "tenant $tenant, API key ${vkey:0:6}…"
+# A platform template (offered to every tenant) the Template node runs, and a platform preset
+# (WebVTT subtitles) one node of a flow uses: authored through Voxflow's API, as an operator would.
+template=$(post /v1/templates '{"name":"E2E interview transcript","category":"interviews","description":"VAD then Whisper (tiny.en, English)",
+  "inputs":{"src":"The recording"},
+  "graph":{"nodes":[{"id":"src","type":"audio.decode","data":{"params":{}}},{"id":"vad","type":"vad.silero","data":{"params":{}}},
+    {"id":"asr","type":"whisper.transcribe","data":{"params":{"model":"tiny.en","language":"en"}}}],
+   "edges":[{"id":"e1","source":"src","sourceHandle":"audio","target":"vad","targetHandle":"audio"},
+    {"id":"e2","source":"src","sourceHandle":"audio","target":"asr","targetHandle":"audio"},
+    {"id":"e3","source":"vad","sourceHandle":"speech_regions","target":"asr","targetHandle":"speech_regions"}]}}' "$token" | jq_ "['id']")
+post "/v1/templates/$template/publish" '{}' "$token" >/dev/null
+preset=$(post /v1/presets '{"kind":"export.subtitles","name":"E2E WebVTT","description":"WebVTT, 32 characters a line","params":{"format":"vtt","max_line_length":32}}' "$token" | jq_ "['id']")
+echo "template $template (published), subtitles preset $preset"
 
 step "Serve a spoken clip on loopback"
 mkdir -p "$work/www"
@@ -106,7 +120,7 @@ pids+=($!)
 wait_http "http://127.0.0.1:$fport/api/v1/ping" Flowise "$work/flowise.log"
 
 step "Drive Flowise"
-FLOWISE_URL="http://127.0.0.1:$fport" VOXFLOW_URL="$vurl" VOXFLOW_KEY="$vkey" \
+FLOWISE_URL="http://127.0.0.1:$fport" VOXFLOW_URL="$vurl" VOXFLOW_KEY="$vkey" TEMPLATE_ID="$template" PRESET_ID="$preset" \
   AUDIO_URL="http://127.0.0.1:$aport/clip.wav" AUDIO_FILE="$work/www/$upload_name" AUDIO_MIME="${AUDIO_MIME:-audio/webm}" \
   EXPECT_WORDS="quick,fox,over,lazy,dog,text,inside" \
   NODES_JSON="$plugin/dist/voxflow-nodes.json" OUT="$work/flow.json" \

@@ -101,18 +101,35 @@ function nodeVersion(m) {
     return major + (minor || 0) / 10
 }
 
+/** Whether the kind has params, and so a preset dropdown (node presets are params). */
+function hasParams(m) {
+    return Object.keys(m.params_schema?.properties ?? {}).length > 0
+}
+
+/** The preset dropdown: the caller's node presets of this kind, from the live server. */
+const PRESET_INPUT = {
+    label: 'Preset',
+    name: 'preset',
+    type: 'asyncOptions',
+    loadMethod: 'listPresets',
+    description: "A Voxflow node preset for this kind (the platform's, your provider's or your team's). Its parameters apply; the ones you change here override them.",
+    optional: true
+}
+
 function loadMethodsOf(m) {
     const widgets = Object.values(m.params_schema?.properties ?? {}).map((s) => s['x-ui']?.widget)
     const methods = []
+    if (hasParams(m)) methods.push('listPresets: (nodeData: INodeData, options?: ICommonObject) => listPresets(SPEC.kind, nodeData, options)')
     if (widgets.includes('model-select')) methods.push('listModels: (nodeData: INodeData, options?: ICommonObject) => listModels(SPEC, nodeData, options)')
     if (widgets.includes('language-select')) methods.push('listLanguages: (nodeData: INodeData, options?: ICommonObject) => listLanguages(SPEC.kind, nodeData, options)')
     return methods
 }
 
-/** Whether a load method asks the server (and so the node needs the credential). */
+/** Whether a load method asks the server (and so the node needs the credential): the preset
+ *  list always does. */
 function needsServer(m) {
     const widgets = Object.values(m.params_schema?.properties ?? {}).map((s) => s['x-ui']?.widget)
-    return widgets.includes('language-select') || (widgets.includes('model-select') && m.kind.startsWith('whisper.'))
+    return hasParams(m) || widgets.includes('language-select') || (widgets.includes('model-select') && m.kind.startsWith('whisper.'))
 }
 
 function stepFiles(m) {
@@ -121,10 +138,14 @@ function stepFiles(m) {
     const carried = m.inputs.filter((p) => p.required).map((p) => portClass(p.port_type))
     const baseClasses = [...new Set([...m.outputs.map((p) => portClass(p.port_type)), ...carried, 'VoxflowGraph'])]
     const props = m.params_schema?.properties ?? {}
-    const inputs = [...m.inputs.map((p) => portInput(p, p === first)), ...Object.entries(props).map(([n, s]) => paramInput(m.kind, n, s))]
+    const inputs = [
+        ...m.inputs.map((p) => portInput(p, p === first)),
+        ...(hasParams(m) ? [PRESET_INPUT] : []),
+        ...Object.entries(props).map(([n, s]) => paramInput(m.kind, n, s))
+    ]
     const names = new Set()
     for (const i of inputs) {
-        if (names.has(i.name) || i.name === 'credential') throw new Error(`${m.kind}: input name "${i.name}" is used twice (port and param)`)
+        if (names.has(i.name) || i.name === 'credential') throw new Error(`${m.kind}: input name "${i.name}" is used twice (port, preset and param)`)
         names.add(i.name)
     }
     const methods = loadMethodsOf(m)
@@ -142,11 +163,12 @@ export function compose(nodeId: string, values: Record<string, unknown>): GraphF
 `
     const node = `${HEADER}
 import type { ICommonObject, INode, INodeData, INodeParams } from '../../src/flowise-types'
-import { AUTHOR, CATEGORY, credentialParam, listLanguages, listModels, rethrow } from '../../src/flowise'
+import { AUTHOR, CATEGORY, credentialParam, listLanguages, listModels, listPresets, rethrow } from '../../src/flowise'
 import { compose, SPEC } from './core'
 
 void listModels
 void listLanguages
+void listPresets
 
 class ${cls} implements INode {
     label = ${q(labelOf(m))}
@@ -158,7 +180,7 @@ class ${cls} implements INode {
     author = AUTHOR
     description = ${q(m.description)}
     baseClasses = ${q(baseClasses)}
-    ${needsServer(m) ? `credential: INodeParams = { ...credentialParam, description: 'Used to list options from your Voxflow server', optional: true }\n    ` : ''}inputs: INodeParams[] = ${fmt(inputs, 4)}
+    ${needsServer(m) ? `credential: INodeParams = { ...credentialParam, description: 'Used to list options (presets, models, languages) from your Voxflow server', optional: true }\n    ` : ''}inputs: INodeParams[] = ${fmt(inputs, 4)}
     loadMethods = {${methods.length ? '\n        ' + methods.join(',\n        ') + '\n    ' : ''}}
 
     async init(nodeData: INodeData, _input?: string, _options?: ICommonObject): Promise<any> {
@@ -223,6 +245,26 @@ test('${cls}: init() without a connected ${first.port_type} says what is missing
 
 test('${cls}: a non-Voxflow value on an input is refused clearly', async () => {
     await assert.rejects(new Node().init({ id: 'n_0', inputs: { ${q(first.name)}: 'text' } }, ''), /connect a Voxflow node/)
+})
+` : ''}${hasParams(m) ? `
+test('${cls}: offers presets of its kind; a chosen one is named in the graph, defaults left to it', async () => {
+    const node = new Node()
+    const input = node.inputs.find((i) => i.name === 'preset')
+    assert.equal(input?.type, 'asyncOptions')
+    assert.equal(input?.loadMethod, 'listPresets')
+    assert.equal(typeof (node.loadMethods as any).listPresets, 'function')
+    assert.ok(node.credential, 'the preset list needs the credential')
+    const defaults: Record<string, unknown> = {}
+    for (const p of SPEC.params) if (p.default !== undefined && p.default !== null) defaults[p.name] = p.default
+    const up = upstream()
+    const f = await node.init({ id: 'n_0', inputs: { ${first ? `${q(first.name)}: up, ` : ''}...defaults, preset: '0193aaaa-preset' } }, '')
+    const added = f.nodes.find((n: any) => n.id === 'n_0')
+    assert.equal(added.data.preset, '0193aaaa-preset')
+    assert.deepEqual(added.data.params, {}, 'values Flowise filled in with the defaults do not override the preset')
+    const none = await node.init({ id: 'n_0', inputs: { ${first ? `${q(first.name)}: up, ` : ''}...defaults, preset: 'none' } }, '')
+    const plain = none.nodes.find((n: any) => n.id === 'n_0')
+    assert.equal(plain.data.preset, undefined)
+    assert.deepEqual(Object.keys(plain.data.params).sort(), Object.keys(defaults).sort())
 })
 ` : ''}${anyParam ? `
 test('${cls}: numeric params arrive as numbers; junk is refused with the field name', async () => {

@@ -6,7 +6,7 @@
  * tests replace them with `setRuntime`.
  */
 import { VoxflowError } from './client'
-import { ConfigError, PLACEHOLDER_VALUE, type NodeSpec, type PendingUpload } from './fragment'
+import { ConfigError, NO_PRESET, PLACEHOLDER_VALUE, type NodeSpec, type PendingUpload } from './fragment'
 import type { ICommonObject, INodeData, INodeOptionsValue, INodeParams } from './flowise-types'
 import { Voxflow, transcriptDocuments, type JobResult, type Progress } from './jobs'
 
@@ -188,6 +188,37 @@ export async function listLanguages(kind: string, nodeData: INodeData, options?:
         const opts: Array<{ value: string; label: string }> = prop?.['x-ui']?.options ?? []
         if (opts.length === 0) return placeholderOption(`Voxflow: node ${kind} lists no languages`)
         return opts.map((o) => ({ label: o.label, name: o.value }))
+    } catch (e) {
+        return placeholderOption(e)
+    }
+}
+
+/** One node preset as `GET /v1/nodes/{kind}` lists it (`presets`, with `presets:read`). */
+export interface PresetRef {
+    id: string
+    name: string
+    owner: 'platform' | 'reseller' | 'tenant' | string
+    description?: string
+}
+
+const OWNER_LABELS: Record<string, string> = { platform: 'platform', reseller: 'your provider', tenant: 'your team' }
+
+/** The preset dropdown's options: "no preset", then the node presets of `kind` the caller's
+ *  API key may use (from the live registry, per caller), labelled with who owns them. */
+export function presetOptions(presets: PresetRef[] | undefined): INodeOptionsValue[] {
+    const none = { label: 'No preset', name: NO_PRESET, description: "Only this node's own parameters" }
+    if (presets === undefined) return placeholderOption('Voxflow: this API key may not read node presets (it lacks presets:read)')
+    return [none, ...presets.map((p) => ({ label: `${p.name} (${OWNER_LABELS[p.owner] ?? p.owner})`, name: p.id, description: p.description ?? undefined }))]
+}
+
+/** Presets of a node kind from the live server (`GET /v1/nodes/{kind}` → `presets`). */
+export async function listPresets(kind: string, nodeData: INodeData, options?: ICommonObject): Promise<INodeOptionsValue[]> {
+    try {
+        const vf = await voxflowFor(nodeData, options)
+        const res = await vf.client.GET('/v1/nodes/{kind}', { params: { path: { kind } } })
+        if (res.error !== undefined || !res.response.ok) throw VoxflowError.fromBody(res.response.status, res.error)
+        // `presets` is absent without presets:read (and in specs older than presets).
+        return presetOptions((res.data as { presets?: PresetRef[] } | undefined)?.presets)
     } catch (e) {
         return placeholderOption(e)
     }

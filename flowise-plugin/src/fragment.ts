@@ -43,7 +43,8 @@ export interface GraphNodeJson {
     id: string
     type: string
     position: { x: number; y: number }
-    data: { params: Record<string, unknown> }
+    /** `preset`: a Voxflow node preset whose params apply under `params` (the overrides). */
+    data: { params: Record<string, unknown>; preset?: string }
 }
 
 export interface GraphEdgeJson {
@@ -95,6 +96,33 @@ export class ConfigError extends Error {
 
 /** The value a load method returns when it could not load options (see `flowise.ts`). */
 export const PLACEHOLDER_VALUE = '__voxflow_unavailable__'
+
+/** The preset dropdown's "no preset" choice. */
+export const NO_PRESET = 'none'
+
+/** The preset a node's `preset` input names, if any (empty, "none" and placeholders: none). */
+export function presetOf(raw: Record<string, unknown>): string | undefined {
+    const v = raw.preset
+    if (typeof v !== 'string') return undefined
+    const id = v.trim()
+    return id && id !== NO_PRESET && id !== PLACEHOLDER_VALUE ? id : undefined
+}
+
+/**
+ * With a preset, the params still at their manifest default are left out, so the preset's
+ * values apply: Flowise fills every input with its default when a node is dropped on the
+ * canvas, and sending those would override the whole preset. (To force a default value over a
+ * preset, use a preset without that key, or another preset.)
+ */
+export function overridesOnly(specs: ParamSpec[], params: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(params)) {
+        const spec = specs.find((p) => p.name === k)
+        if (spec && spec.default !== undefined && JSON.stringify(spec.default) === JSON.stringify(v)) continue
+        out[k] = v
+    }
+    return out
+}
 
 /** Flowise type name of a port type: `speech_regions` → `VoxflowSpeechRegions`. */
 export function portClass(type: PortType): string {
@@ -166,15 +194,16 @@ export function coerceParams(specs: ParamSpec[], raw: Record<string, unknown>): 
     return params
 }
 
-function graphNode(id: string, kind: string, params: Record<string, unknown>, index: number): GraphNodeJson {
+function graphNode(id: string, kind: string, params: Record<string, unknown>, index: number, preset?: string): GraphNodeJson {
     // Positions only matter to a front end that draws the submitted graph.
-    return { id, type: kind, position: { x: 250 * index, y: 0 }, data: { params } }
+    return { id, type: kind, position: { x: 250 * index, y: 0 }, data: preset ? { params, preset } : { params } }
 }
 
 /**
  * A processing step: wires each input port to a producer — the fragment connected to that
  * port's anchor, else any connected fragment carrying that port type (so a linear chain
- * Source → VAD → Whisper also feeds Whisper's optional `speech_regions`) — then adds the node.
+ * Source → VAD → Whisper also feeds Whisper's optional `speech_regions`) — then adds the node,
+ * with its `preset` (a Voxflow node preset id in `rawParams.preset`) when one is chosen.
  */
 export function buildStep(
     spec: NodeSpec,
@@ -185,7 +214,9 @@ export function buildStep(
     const byPort: Record<string, GraphFragment[]> = {}
     for (const p of spec.inputs) byPort[p.name] = fragmentsOf(connected[p.name], `${spec.label}: input "${p.name}"`)
     const merged = mergeFragments(spec.inputs.flatMap((p) => byPort[p.name]))
-    const params = coerceParams(spec.params, rawParams)
+    const preset = presetOf(rawParams)
+    const coerced = coerceParams(spec.params, rawParams)
+    const params = preset ? overridesOnly(spec.params, coerced) : coerced
     const edges: GraphEdgeJson[] = []
     for (const p of spec.inputs) {
         const own = byPort[p.name]
@@ -206,7 +237,7 @@ export function buildStep(
         })
     }
     const out = mergeFragments([merged])
-    out.nodes.push(graphNode(nodeId, spec.kind, params, out.nodes.length))
+    out.nodes.push(graphNode(nodeId, spec.kind, params, out.nodes.length, preset))
     out.edges.push(...edges)
     // When several outputs share a type (e.g. vocals and accompaniment), the first listed one
     // is what downstream nodes get by default.

@@ -1,5 +1,5 @@
 /**
- * Running Voxflow jobs: upload chat files, submit a graph or a saved workflow, await the job
+ * Running Voxflow jobs: upload chat files, submit a graph, a saved workflow or a template, await the job
  * over the WebSocket (`GET /v1/ws`, subprotocol auth) with ETag polling as the fallback, and
  * read the transcript artifacts. No Flowise types here.
  */
@@ -66,6 +66,12 @@ export class Voxflow {
 
     async submitWorkflow(workflowId: string, inputs: Record<string, string>, version?: number): Promise<string> {
         const res = await this.client.POST('/v1/jobs', { body: { workflow_id: workflowId, inputs, version: version ?? null } })
+        return unwrap(res).id
+    }
+
+    /** Runs a published template version (pinned: `version`, else the newest published). */
+    async submitTemplate(templateId: string, inputs: Record<string, string>, version?: number): Promise<string> {
+        const res = await this.client.POST('/v1/jobs', { body: { template_id: templateId, inputs, version: version ?? null } })
         return unwrap(res).id
     }
 

@@ -239,6 +239,8 @@ struct ParsedJob {
     webhook_secret: Option<String>,
     /// The template version it runs, if any (recorded in the audit log).
     template: Option<(String, i32)>,
+    /// (node id, preset id) of the nodes whose preset was pinned (recorded in the audit log).
+    presets: Vec<(String, String)>,
 }
 
 /// Parses a job request: the graph (inline or a saved version) validated, its inputs
@@ -330,14 +332,18 @@ async fn parse_job(
             )]))
         }
     };
-    let (parsed, plan) = if workflow.is_some() || template.is_some() {
+    let checked = if workflow.is_some() || template.is_some() {
         // A saved version is stored in normal form and was valid when saved; check it
-        // again, the registry may have changed since.
+        // again, the registry (and the presets it names) may have changed since.
         let parsed: Graph = serde_json::from_value(graph_value).map_err(ApiError::internal)?;
-        super::graphs::validate_off_executor(state, parsed, "graph/").await?
+        super::graphs::validate_off_executor(state, authed, parsed, "graph/").await?
     } else {
-        super::graphs::check_off_executor(state, graph_value, "graph/").await?
+        super::graphs::check_off_executor(state, authed, graph_value, "graph/").await?
     };
+    // The job runs the pinned graph: the presets' params as they are now, merged under each
+    // node's overrides, so a later change to a preset never changes this job or its retries.
+    let presets = checked.presets();
+    let (parsed, plan) = (checked.pinned, checked.plan);
     // Inputs: one file id or http(s) URL per graph input, nothing else.
     let mut v = super::Validator::default();
     let mut urls = Vec::new();
@@ -460,6 +466,7 @@ async fn parse_job(
         file_inputs,
         webhook_secret: webhook.map(|w| w.1),
         template,
+        presets,
     })
 }
 
@@ -507,6 +514,7 @@ async fn admit_job(
         file_inputs,
         webhook_secret,
         template,
+        presets,
     } = job;
     let submission = crate::engine::admission::Submission {
         tenant_id: new_job.row.tenant_id.clone(),
@@ -543,9 +551,15 @@ async fn admit_job(
                 target_id: Some(new_job.row.id.clone()),
                 tenant_id: Some(new_job.row.tenant_id.clone()),
                 reseller_id: reseller,
-                details: match &template {
-                    Some((id, version)) => serde_json::json!({"template_id": id, "template_version": version}),
-                    None => serde_json::json!({"workflow_id": new_job.row.workflow_id, "version": new_job.row.workflow_version}),
+                details: {
+                    let mut d = match &template {
+                        Some((id, version)) => serde_json::json!({"template_id": id, "template_version": version}),
+                        None => serde_json::json!({"workflow_id": new_job.row.workflow_id, "version": new_job.row.workflow_version}),
+                    };
+                    if !presets.is_empty() {
+                        d["presets"] = presets.iter().map(|(n, p)| (n.clone(), serde_json::Value::String(p.clone()))).collect::<serde_json::Map<_, _>>().into();
+                    }
+                    d
                 },
             })?;
             Ok(Ok(new_job.row))

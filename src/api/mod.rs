@@ -12,6 +12,7 @@ pub mod nodes;
 pub mod openai;
 pub mod peer;
 pub mod plans;
+pub mod presets;
 pub mod resellers;
 pub mod templates;
 pub mod tenants;
@@ -53,6 +54,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "workflows", description = "Saved, versioned workflow graphs"),
         (name = "templates", description = "Workflow templates authored by the platform and resellers, offered to tenants: versions, publishing, sharing, instances"),
+        (name = "presets", description = "Node presets: named parameter sets for one node kind, owned by the platform, a reseller or a tenant and shared like templates; graph nodes name them with `preset`"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
@@ -163,6 +165,12 @@ where
                 .service(templates::deprecate_template)
                 .service(templates::set_template_sharing)
                 .service(templates::instantiate_template)
+                .service(presets::create_preset)
+                .service(presets::list_presets)
+                .service(presets::get_preset)
+                .service(presets::update_preset)
+                .service(presets::set_preset_sharing)
+                .service(presets::delete_preset)
                 .service(jobs::create_job)
                 .service(jobs::list_jobs)
                 .service(jobs::get_job)

@@ -2,7 +2,8 @@
 //! version, category, UI hints). Front ends build their palettes from it and the Flowise
 //! plugin is generated from it. Both routes answer with an ETag and honour `If-None-Match`.
 //! `availability` is the caller's: a kind (or Whisper model) outside the tenant's plan is
-//! marked `not_in_plan`, so the ETag (a hash of the body) differs between plans.
+//! marked `not_in_plan`, so the ETag (a hash of the body) differs between plans. So are
+//! `presets`: per kind, the node presets the caller may use (`/v1/presets`).
 
 use crate::app::AppState;
 use crate::auth::Authed;
@@ -45,6 +46,11 @@ pub struct NodeManifestView {
     /// describes the registry rather than a server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub availability: Option<Availability>,
+    /// The node presets of this kind the caller may name in a graph node's `preset` (oldest
+    /// first; with `presets:read`). Absent in `voxflow nodes --json` and without that
+    /// permission.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presets: Option<Vec<super::presets::PresetRef>>,
 }
 
 /// Whether the caller can run a node kind now: the server has what it needs, and the
@@ -130,6 +136,7 @@ impl From<&NodeManifest> for NodeManifestView {
             outputs: m.outputs.iter().map(port).collect(),
             params_schema: m.params_schema.clone(),
             availability: None,
+            presets: None,
         }
     }
 }
@@ -185,6 +192,7 @@ fn job_status_manifest() -> NodeManifestView {
             }
         }),
         availability: None,
+        presets: None,
     }
 }
 
@@ -265,9 +273,23 @@ fn etag(json: &str) -> String {
     )
 }
 
-/// The served manifests for the caller (its tenant's plan features), off the async
-/// threads (the checks touch the filesystem).
+/// The served manifests for the caller (its tenant's plan features, the presets it may use),
+/// off the async threads (the checks touch the filesystem).
 async fn served(
+    state: &web::Data<AppState>,
+    authed: &Authed,
+) -> Result<Vec<NodeManifestView>, ApiError> {
+    let mut presets = super::presets::usable_by_kind(state, authed).await?;
+    let mut items = served_manifests(state, authed).await?;
+    if let Some(by_kind) = presets.as_mut() {
+        for item in &mut items {
+            item.presets = Some(by_kind.remove(&item.kind).unwrap_or_default());
+        }
+    }
+    Ok(items)
+}
+
+async fn served_manifests(
     state: &web::Data<AppState>,
     authed: &Authed,
 ) -> Result<Vec<NodeManifestView>, ApiError> {

@@ -351,31 +351,37 @@ fn check_meta(
     }
 }
 
-/// Validates the graph and that every documented input is one of its file inputs.
+/// Validates the graph and that every documented input is one of its file inputs. A template
+/// version keeps its presets pinned (their params merged in, as the author may use them), so
+/// a version stays what was published whatever happens to the presets, and tenants run it
+/// whether or not the presets are offered to them.
 async fn checked(
     state: &AppState,
+    authed: &Authed,
     graph: &serde_json::Value,
     inputs: &BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
-    let checked = super::graphs::checked_graph(state, graph).await?;
+    let checked = super::graphs::checked_graph(state, authed, graph).await?;
     with_inputs(checked, inputs)
 }
 
 /// [`checked`] for a graph already in normal form (a saved version's).
 async fn checked_saved(
     state: &AppState,
+    authed: &Authed,
     config: &str,
     inputs: &BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
     let graph: Graph = serde_json::from_str(config).map_err(ApiError::internal)?;
-    let checked = super::graphs::validate_off_executor(state, graph, "graph/").await?;
+    let checked = super::graphs::validate_off_executor(state, authed, graph, "graph/").await?;
     with_inputs(checked, inputs)
 }
 
 fn with_inputs(
-    (graph, plan): (Graph, crate::engine::graph::Plan),
+    checked: super::graphs::Checked,
     inputs: &BTreeMap<String, String>,
 ) -> Result<String, ApiError> {
+    let plan = &checked.plan;
     let mut v = Validator::default();
     for (node, doc) in inputs {
         v.check(
@@ -390,7 +396,7 @@ fn with_inputs(
         );
     }
     v.finish()?;
-    serde_json::to_string(&graph).map_err(ApiError::internal)
+    serde_json::to_string(&checked.pinned).map_err(ApiError::internal)
 }
 
 /// Checks a share list: `selected` only for reseller templates, and only that reseller's
@@ -510,7 +516,7 @@ pub async fn create_template(
     );
     let tags = normalize_tags(&mut v, &body.tags);
     v.finish()?;
-    let config = checked(&state, &body.graph, &body.inputs).await?;
+    let config = checked(&state, &authed, &body.graph, &body.inputs).await?;
     let now = store::now();
     let me = authed.principal.user_id.to_string();
     let sharing = body.sharing.unwrap_or(SharingRequest {
@@ -732,8 +738,8 @@ pub async fn update_template(
             None => serde_json::from_str(&current.1.inputs_doc).unwrap_or_default(),
         };
         match &body.graph {
-            Some(g) => checked(&state, g, &inputs).await?,
-            None => checked_saved(&state, &current.1.config, &inputs).await?,
+            Some(g) => checked(&state, &authed, g, &inputs).await?,
+            None => checked_saved(&state, &authed, &current.1.config, &inputs).await?,
         }
     } else {
         current.1.config.clone()
@@ -1024,7 +1030,9 @@ pub async fn instantiate_template(
     };
     // Stored in normal form and valid when saved; the registry may have changed since.
     let graph: Graph = serde_json::from_str(&version.config).map_err(ApiError::internal)?;
-    let (graph, _) = super::graphs::validate_off_executor(&state, graph, "graph/").await?;
+    let graph = super::graphs::validate_off_executor(&state, &authed, graph, "graph/")
+        .await?
+        .pinned;
     let now = store::now();
     let row = WorkflowRow {
         id: store::new_id(),
@@ -1154,7 +1162,9 @@ pub async fn upgrade_workflow(
         ));
     }
     let graph: Graph = serde_json::from_str(&version.config).map_err(ApiError::internal)?;
-    let (graph, _) = super::graphs::validate_off_executor(&state, graph, "graph/").await?;
+    let graph = super::graphs::validate_off_executor(&state, &authed, graph, "graph/")
+        .await?
+        .pinned;
     let config = serde_json::to_string(&graph).map_err(ApiError::internal)?;
     let number = version.version;
     let template_id = version.template_id.clone();

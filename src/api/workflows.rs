@@ -146,11 +146,17 @@ pub struct WorkflowListQuery {
     pub name: Option<String>,
 }
 
-/// Parses and validates a graph; problems become `invalid_graph` field errors.
-async fn checked_graph(state: &AppState, value: &serde_json::Value) -> Result<Graph, ApiError> {
-    super::graphs::checked_graph(state, value)
+/// Parses and validates a graph; problems become `invalid_graph` field errors. The saved
+/// form keeps the nodes' preset references: a workflow runs with its presets' values as they
+/// are when a job is submitted (the job pins them).
+async fn checked_graph(
+    state: &AppState,
+    authed: &Authed,
+    value: &serde_json::Value,
+) -> Result<Graph, ApiError> {
+    super::graphs::checked_graph(state, authed, value)
         .await
-        .map(|(g, _)| g)
+        .map(|c| c.graph)
 }
 
 /// Non-admins see (and may change) only their own workflows plus shared ones.
@@ -192,7 +198,7 @@ pub async fn create_workflow(
     let mut v = Validator::default();
     check_text(&mut v, Some(&body.name), body.description.as_deref());
     v.finish()?;
-    let graph = checked_graph(&state, &body.graph).await?;
+    let graph = checked_graph(&state, &authed, &body.graph).await?;
     let config = serde_json::to_string(&graph).map_err(ApiError::internal)?;
     let now = store::now();
     let row = WorkflowRow {
@@ -401,7 +407,8 @@ pub async fn update_workflow(
     v.finish()?;
     let config = match &body.graph {
         Some(g) => Some(
-            serde_json::to_string(&checked_graph(&state, g).await?).map_err(ApiError::internal)?,
+            serde_json::to_string(&checked_graph(&state, &authed, g).await?)
+                .map_err(ApiError::internal)?,
         ),
         None => None,
     };

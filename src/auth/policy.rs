@@ -49,6 +49,10 @@ pub enum Action {
     TemplatesRead,
     #[serde(rename = "templates:write")]
     TemplatesWrite,
+    #[serde(rename = "presets:read")]
+    PresetsRead,
+    #[serde(rename = "presets:write")]
+    PresetsWrite,
 }
 
 use Action::*;
@@ -75,6 +79,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     TranslationEnginesWrite,
     TemplatesRead,
     TemplatesWrite,
+    PresetsRead,
+    PresetsWrite,
 ];
 
 impl Action {
@@ -102,6 +108,8 @@ impl Action {
             TranslationEnginesWrite => "translation_engines:write",
             TemplatesRead => "templates:read",
             TemplatesWrite => "templates:write",
+            PresetsRead => "presets:read",
+            PresetsWrite => "presets:write",
         }
     }
 
@@ -126,6 +134,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             AuditRead,
             TemplatesRead,
             TemplatesWrite,
+            PresetsRead,
+            PresetsWrite,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -145,6 +155,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TranslationEnginesRead,
             TranslationEnginesWrite,
             TemplatesRead,
+            PresetsRead,
+            PresetsWrite,
         ],
         Role::Member => &[
             TenantsRead,
@@ -160,6 +172,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             FilesWrite,
             TranslationEnginesRead,
             TemplatesRead,
+            PresetsRead,
         ],
         Role::Viewer => &[
             TenantsRead,
@@ -171,6 +184,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             FilesRead,
             TranslationEnginesRead,
             TemplatesRead,
+            PresetsRead,
         ],
     }
 }

@@ -23,8 +23,14 @@ pub struct GraphNode {
     pub id: String,
     /// Node kind, e.g. `whisper.transcribe`.
     pub kind: String,
+    /// With `preset`: overrides, key by key, of the preset's params.
     #[schema(value_type = Object)]
     pub params: serde_json::Value,
+    /// A node preset (`/v1/presets`) of this kind whose params apply under `params`. Kept in
+    /// saved workflows (resolved when a job is submitted); absent from a job's pinned graph
+    /// and from template versions, which hold the merged params.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -173,6 +179,81 @@ pub fn parse_within(
 }
 
 // ---------------------------------------------------------------------------------------
+// Presets
+// ---------------------------------------------------------------------------------------
+
+/// What pinning needs of a node preset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PresetParams {
+    pub kind: String,
+    /// A JSON object.
+    pub params: serde_json::Value,
+}
+
+/// The distinct preset ids a graph names, in node order.
+pub fn preset_ids(graph: &Graph) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for id in graph.nodes.iter().filter_map(|n| n.preset.as_ref()) {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
+/// Pins a graph's presets: a node naming a preset gets the preset's params with its own
+/// `params` laid over them key by key (an override replaces the preset's value, whatever it
+/// is), and no longer names the preset. `presets` holds only the presets the caller may use,
+/// so any other id — another tenant's preset included — is reported the same way as one that
+/// does not exist. Returns the pinned graph and the problems, each at `nodes/<id>/preset` (or
+/// `/params`); a node whose preset is refused keeps its own params, so [`validate`] can still
+/// report everything else at once.
+pub fn pin_presets(
+    graph: &Graph,
+    presets: &HashMap<String, PresetParams>,
+) -> (Graph, Vec<GraphProblem>) {
+    let mut problems = Vec::new();
+    let mut pinned = graph.clone();
+    for n in &mut pinned.nodes {
+        let Some(id) = n.preset.take() else {
+            continue;
+        };
+        let Some(preset) = presets.get(&id) else {
+            problems.push(problem(
+                format!("nodes/{}/preset", n.id),
+                format!("no node preset `{id}` is offered to you"),
+            ));
+            continue;
+        };
+        if preset.kind != n.kind {
+            problems.push(problem(
+                format!("nodes/{}/preset", n.id),
+                format!(
+                    "preset `{id}` is for `{}` nodes, not `{}`",
+                    preset.kind, n.kind
+                ),
+            ));
+            continue;
+        }
+        let overrides = match &n.params {
+            serde_json::Value::Null => serde_json::Map::new(),
+            serde_json::Value::Object(m) => m.clone(),
+            _ => {
+                problems.push(problem(
+                    format!("nodes/{}/params", n.id),
+                    "must be an object (of overrides of the preset's params)",
+                ));
+                continue;
+            }
+        };
+        let mut merged = preset.params.as_object().cloned().unwrap_or_default();
+        merged.extend(overrides);
+        n.params = serde_json::Value::Object(merged);
+    }
+    (pinned, problems)
+}
+
+// ---------------------------------------------------------------------------------------
 // Parsing
 // ---------------------------------------------------------------------------------------
 
@@ -243,10 +324,34 @@ pub fn parse(value: &serde_json::Value) -> Result<Graph, Vec<GraphProblem>> {
             (serde_json::Value::Null, None) => serde_json::json!({}),
             (p, _) => p,
         };
+        // `preset`: on the node (normal form), in `data` (React Flow) or among Flowise's
+        // `data.inputs` (where the plugin's dropdown stores `none` or a load-failure
+        // placeholder for "no preset"); empty means none.
+        let preset = n
+            .get("preset")
+            .or_else(|| data.and_then(|d| d.get("preset")))
+            .or_else(|| {
+                data.and_then(|d| d.get("inputs"))
+                    .and_then(|i| i.get("preset"))
+                    .filter(|v| !matches!(v.as_str(), Some("none" | "__voxflow_unavailable__")))
+            });
+        let preset = match preset {
+            None | Some(serde_json::Value::Null) => None,
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => None,
+            Some(serde_json::Value::String(s)) => Some(s.trim().to_string()),
+            Some(_) => {
+                problems.push(problem(
+                    format!("nodes/{id}/preset"),
+                    "must be the id of a node preset (a string)",
+                ));
+                None
+            }
+        };
         nodes.push(GraphNode {
             id: id.to_string(),
             kind: kind.to_string(),
             params,
+            preset,
         });
     }
     let mut edges = Vec::new();
@@ -298,7 +403,8 @@ fn flowise_params(inputs: &serde_json::Value) -> serde_json::Value {
         for (k, v) in map {
             let is_reference = v.as_str().is_some_and(|s| s.starts_with("{{"));
             let is_empty = v.is_null() || v.as_str().is_some_and(str::is_empty);
-            if !is_reference && !is_empty {
+            // The node's preset is not a param (see `parse`).
+            if !is_reference && !is_empty && k != "preset" {
                 out.insert(k.clone(), v.clone());
             }
         }
@@ -697,16 +803,19 @@ mod tests {
                     id: "d".into(),
                     kind: "audio.decode".into(),
                     params: json!({}),
+                    preset: None,
                 },
                 GraphNode {
                     id: "w".into(),
                     kind: "whisper.transcribe".into(),
                     params: json!({}),
+                    preset: None,
                 },
                 GraphNode {
                     id: "x".into(),
                     kind: "export.subtitles".into(),
                     params: json!({}),
+                    preset: None,
                 },
             ],
             edges: vec![
@@ -768,6 +877,93 @@ mod tests {
         .expect_err("params");
         assert_eq!(p[0].field, "nodes/a/params");
         parse_within(&react_flow_pipeline(), &GraphLimits::default()).expect("within");
+    }
+
+    #[test]
+    fn presets_are_read_from_every_form_and_not_taken_for_params() {
+        let g = parse(&json!({
+            "nodes": [
+                {"id": "a", "kind": "whisper.transcribe", "params": {}, "preset": "p1"},
+                {"id": "b", "type": "whisper.transcribe", "data": {"params": {"language": "de"}, "preset": "p2"}},
+                {"id": "c", "data": {"name": "whisper.transcribe", "inputs": {"preset": "p3", "model": "tiny.en"}}},
+                {"id": "d", "type": "whisper.transcribe", "data": {"params": {}, "preset": ""}},
+                {"id": "e", "data": {"name": "whisper.transcribe", "inputs": {"preset": "none"}}}
+            ],
+            "edges": []
+        }))
+        .expect("parse");
+        let presets: Vec<Option<&str>> = g.nodes.iter().map(|n| n.preset.as_deref()).collect();
+        assert_eq!(
+            presets,
+            vec![Some("p1"), Some("p2"), Some("p3"), None, None]
+        );
+        assert_eq!(g.nodes[2].params, json!({"model": "tiny.en"}));
+        assert_eq!(preset_ids(&g), vec!["p1", "p2", "p3"]);
+        // The normal form keeps the reference and round-trips; without one it is absent.
+        let text = serde_json::to_string(&g).expect("json");
+        assert_eq!(serde_json::from_str::<Graph>(&text).expect("back"), g);
+        assert!(!serde_json::to_value(&g.nodes[3])
+            .expect("json")
+            .as_object()
+            .expect("obj")
+            .contains_key("preset"));
+        let p = parse(&json!({"nodes": [{"id": "x", "type": "audio.decode", "preset": 7}]}))
+            .expect_err("bad");
+        assert_eq!(p[0].field, "nodes/x/preset");
+    }
+
+    #[test]
+    fn pinning_lays_overrides_over_the_preset_and_pins_problems_to_the_node() {
+        let g = parse(&json!({
+            "nodes": [
+                {"id": "src", "type": "audio.decode"},
+                {"id": "asr", "type": "whisper.transcribe", "preset": "es", "data": {"params": {"model": "tiny"}}},
+                {"id": "srt", "type": "export.subtitles", "preset": "es"},
+                {"id": "vtt", "type": "export.subtitles", "preset": "gone"}
+            ],
+            "edges": [
+                {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "asr", "targetHandle": "audio"},
+                {"id": "e2", "source": "asr", "sourceHandle": "transcript", "target": "srt", "targetHandle": "transcript"},
+                {"id": "e3", "source": "asr", "sourceHandle": "transcript", "target": "vtt", "targetHandle": "transcript"}
+            ]
+        }))
+        .expect("parse");
+        let presets = HashMap::from([(
+            "es".to_string(),
+            PresetParams {
+                kind: "whisper.transcribe".into(),
+                params: json!({"model": "base", "language": "es", "word_timestamps": true}),
+            },
+        )]);
+        let (pinned, problems) = pin_presets(&g, &presets);
+        assert_eq!(
+            pinned.nodes[1].params,
+            json!({"model": "tiny", "language": "es", "word_timestamps": true})
+        );
+        assert!(pinned.nodes.iter().all(|n| n.preset.is_none()));
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, vec!["nodes/srt/preset", "nodes/vtt/preset"]);
+        assert!(problems[0].message.contains("whisper.transcribe"));
+        assert!(problems[1].message.contains("gone"));
+        // The merged params are what validation checks.
+        let bad = HashMap::from([(
+            "es".to_string(),
+            PresetParams {
+                kind: "whisper.transcribe".into(),
+                params: json!({"beam_size": 99}),
+            },
+        )]);
+        let mut one = g.clone();
+        one.nodes.truncate(2);
+        one.edges.truncate(1);
+        let (pinned, problems) = pin_presets(&one, &bad);
+        assert!(problems.is_empty());
+        let p = validate(&pinned, &registry()).expect_err("beam_size out of range");
+        assert_eq!(p[0].field, "nodes/asr/params");
+        // Overrides must be an object.
+        one.nodes[1].params = json!([1]);
+        let (_, problems) = pin_presets(&one, &presets);
+        assert_eq!(problems[0].field, "nodes/asr/params");
     }
 
     #[test]

@@ -902,6 +902,7 @@ mod tests {
             id: id.into(),
             kind: kind.into(),
             params: serde_json::json!({}),
+            preset: None,
         }
     }
 

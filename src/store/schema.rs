@@ -370,6 +370,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    node_presets (id) {
+        id -> Text,
+        reseller_id -> Nullable<Text>,
+        tenant_id -> Nullable<Text>,
+        kind -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        params -> Text,
+        share_mode -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    node_preset_shares (preset_id, tenant_id) {
+        preset_id -> Text,
+        tenant_id -> Text,
+        reseller_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -400,4 +425,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     workflow_templates,
     workflow_template_versions,
     workflow_template_shares,
+    node_presets,
+    node_preset_shares,
 );

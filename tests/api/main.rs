@@ -21,6 +21,7 @@ mod openai_compat;
 mod openapi;
 mod pipeline;
 mod plans;
+mod presets;
 mod rate_limits;
 mod realtime;
 mod resources;

@@ -49,6 +49,26 @@ test('VoxflowDiarizePyannote: a non-Voxflow value on an input is refused clearly
     await assert.rejects(new Node().init({ id: 'n_0', inputs: { "audio": 'text' } }, ''), /connect a Voxflow node/)
 })
 
+test('VoxflowDiarizePyannote: offers presets of its kind; a chosen one is named in the graph, defaults left to it', async () => {
+    const node = new Node()
+    const input = node.inputs.find((i) => i.name === 'preset')
+    assert.equal(input?.type, 'asyncOptions')
+    assert.equal(input?.loadMethod, 'listPresets')
+    assert.equal(typeof (node.loadMethods as any).listPresets, 'function')
+    assert.ok(node.credential, 'the preset list needs the credential')
+    const defaults: Record<string, unknown> = {}
+    for (const p of SPEC.params) if (p.default !== undefined && p.default !== null) defaults[p.name] = p.default
+    const up = upstream()
+    const f = await node.init({ id: 'n_0', inputs: { "audio": up, ...defaults, preset: '0193aaaa-preset' } }, '')
+    const added = f.nodes.find((n: any) => n.id === 'n_0')
+    assert.equal(added.data.preset, '0193aaaa-preset')
+    assert.deepEqual(added.data.params, {}, 'values Flowise filled in with the defaults do not override the preset')
+    const none = await node.init({ id: 'n_0', inputs: { "audio": up, ...defaults, preset: 'none' } }, '')
+    const plain = none.nodes.find((n: any) => n.id === 'n_0')
+    assert.equal(plain.data.preset, undefined)
+    assert.deepEqual(Object.keys(plain.data.params).sort(), Object.keys(defaults).sort())
+})
+
 test('VoxflowDiarizePyannote: numeric params arrive as numbers; junk is refused with the field name', async () => {
     const up = upstream()
     const f = await new Node().init({ id: 'n_0', inputs: { "audio": up, "embedding_step_s": '0.1' } }, '')

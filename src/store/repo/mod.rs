@@ -7,6 +7,7 @@ pub mod audit;
 pub mod files;
 pub mod jobs;
 pub mod plans;
+pub mod presets;
 pub mod refresh_tokens;
 pub mod resellers;
 pub mod reservations;

@@ -1,0 +1,2 @@
+DROP TABLE node_preset_shares;
+DROP TABLE node_presets;
