@@ -290,7 +290,10 @@ export interface paths {
         put?: never;
         /**
          * Validates a workflow graph: React Flow JSON (`nodes[].type`, `data.params`,
-         *     `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string).
+         *     `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string). A node
+         *     may name a `preset` (`nodes[].preset` or `data.preset`; needs `presets:read`): its params
+         *     are merged under the node's own and the result checked against the kind's schema; a preset
+         *     not offered to the caller is a problem at `nodes/<id>/preset`.
          */
         post: operations["validate_graph"];
         delete?: never;
@@ -533,6 +536,73 @@ export interface paths {
         head?: never;
         /** Updates a plan the caller owns. */
         patch: operations["update_plan"];
+        trace?: never;
+    };
+    "/v1/presets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the presets the caller may use, newest first: for a tenant, the platform's, those
+         *     its reseller offers it and its own; for a reseller, its own and the platform's.
+         */
+        get: operations["list_presets"];
+        put?: never;
+        /**
+         * Creates a preset owned at the caller's level: the platform's (platform admins), the
+         *     reseller's (reseller admins) or the tenant's (tenant admins).
+         */
+        post: operations["create_preset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/presets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads a preset the caller may use. */
+        get: operations["get_preset"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a preset. Jobs and template versions that pinned it keep its params; a saved
+         *     workflow still naming it fails validation (`nodes/<id>/preset`) until it is edited.
+         */
+        delete: operations["delete_preset"];
+        options?: never;
+        head?: never;
+        /**
+         * Changes a preset's name, description or params (checked against its kind's schema). Saved
+         *     workflows naming it run with the new params from their next job on; jobs already
+         *     submitted and template versions keep the params they pinned.
+         */
+        patch: operations["update_preset"];
+        trace?: never;
+    };
+    "/v1/presets/{id}/sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces who a reseller preset is offered to. */
+        put: operations["set_preset_sharing"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/resellers": {
@@ -1030,7 +1100,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write";
         ApiKeyList: {
             items: components["schemas"]["ApiKeyView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -1191,6 +1261,15 @@ export interface components {
             reseller_id?: string | null;
             /** Format: int32 */
             storage_quota_mb: number;
+        };
+        CreatePresetRequest: {
+            description?: string | null;
+            /** @description A node kind of the registry (`GET /v1/nodes`), e.g. `whisper.transcribe`. */
+            kind: string;
+            name: string;
+            /** @description Params of `kind`, checked against its JSON Schema. */
+            params: Record<string, never>;
+            sharing?: components["schemas"]["PresetSharingRequest"] | null;
         };
         CreateResellerRequest: {
             /**
@@ -1405,12 +1484,24 @@ export interface components {
             id: string;
             /** @description Node kind, e.g. `whisper.transcribe`. */
             kind: string;
+            /** @description With `preset`: overrides, key by key, of the preset's params. */
             params: Record<string, never>;
+            /**
+             * @description A node preset (`/v1/presets`) of this kind whose params apply under `params`. Kept in
+             *     saved workflows (resolved when a job is submitted); absent from a job's pinned graph
+             *     and from template versions, which hold the merged params.
+             */
+            preset?: string | null;
         };
         GraphValidation: {
-            /** @description The graph in Voxflow's normal form. */
+            /** @description The graph in Voxflow's normal form (nodes keep their `preset` references). */
             graph: components["schemas"]["Graph"];
             plan: components["schemas"]["Plan"];
+            /**
+             * @description The graph as a job submitted now would run it: each node's preset params merged under
+             *     its own `params`, no `preset` references.
+             */
+            resolved: components["schemas"]["Graph"];
             /** @description Always true (an invalid graph answers 422 with every problem in `errors`). */
             valid: boolean;
         };
@@ -1595,6 +1686,12 @@ export interface components {
             outputs: components["schemas"]["PortView"][];
             /** @description JSON Schema (draft 2020-12) of the `params` object, with defaults and `x-ui` hints. */
             params_schema: Record<string, never>;
+            /**
+             * @description The node presets of this kind the caller may name in a graph node's `preset` (oldest
+             *     first; with `presets:read`). Absent in `voxflow nodes --json` and without that
+             *     permission.
+             */
+            presets?: components["schemas"]["PresetRef"][] | null;
             /** @description Semantic version of the node's contract. */
             version: string;
         };
@@ -1745,6 +1842,68 @@ export interface components {
             /** @description `audio`, `speech_regions`, `transcript`, `speaker_turns`, `text` or `file`. */
             port_type: string;
             required: boolean;
+        };
+        PresetList: {
+            items: components["schemas"]["PresetView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /**
+         * @description Who owns a preset (and so who is offered it).
+         * @enum {string}
+         */
+        PresetOwner: "platform" | "reseller" | "tenant";
+        /** @description One preset a caller may use, as `GET /v1/nodes` lists them per kind. */
+        PresetRef: {
+            description?: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            owner: components["schemas"]["PresetOwner"];
+        };
+        /**
+         * @description Who a reseller preset is offered to.
+         * @enum {string}
+         */
+        PresetShareMode: "all" | "selected";
+        PresetSharingRequest: {
+            mode: components["schemas"]["PresetShareMode"];
+            /** @description With `selected`: tenants of the preset's reseller. */
+            tenant_ids?: string[];
+        };
+        /** @description Sharing, as the preset's manager sees it (absent for everyone else). */
+        PresetSharingView: {
+            mode: components["schemas"]["PresetShareMode"];
+            /** @description With `selected`: the tenants it is offered to. */
+            tenant_ids: string[];
+        };
+        PresetView: {
+            /** Format: date-time */
+            created_at: string;
+            description?: string | null;
+            /** @description Whether the caller may change, share and delete it. */
+            editable: boolean;
+            /** Format: uuid */
+            id: string;
+            /** @description The node kind the params are for, e.g. `whisper.transcribe`. */
+            kind: string;
+            name: string;
+            owner: components["schemas"]["PresetOwner"];
+            /** @description Params of `kind` (valid against its schema when saved). */
+            params: Record<string, never>;
+            /**
+             * Format: uuid
+             * @description The owning reseller (reseller presets).
+             */
+            reseller_id?: string | null;
+            sharing?: components["schemas"]["PresetSharingView"] | null;
+            /**
+             * Format: uuid
+             * @description The owning tenant (tenant presets).
+             */
+            tenant_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description RFC 9457 problem details, as sent on every error. */
         Problem: {
@@ -2015,6 +2174,12 @@ export interface components {
             processing_quota_minutes?: number | null;
             /** Format: int32 */
             storage_quota_mb?: number | null;
+        };
+        /** @description The kind is fixed; new `params` replace the old ones whole. */
+        UpdatePresetRequest: {
+            description?: string | null;
+            name?: string | null;
+            params?: Record<string, never> | null;
         };
         UpdateResellerRequest: {
             /** @description Platform admins only. */
@@ -4842,6 +5007,513 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_presets: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Only presets of this node kind. */
+                kind?: string;
+                /** @description Only presets owned at this level. */
+                owner?: components["schemas"]["PresetOwner"];
+                /** @description Case-insensitive substring of the name or description. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_preset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePresetRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_preset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_preset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_preset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePresetRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_preset_sharing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresetSharingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresetView"];
                 };
             };
             /** @description Malformed JSON or an unsupported content type. */

@@ -15,6 +15,8 @@ from .create_job_request import CreateJobRequest
 from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
 from .create_job_request_inputs import CreateJobRequestInputs
 from .create_plan_request import CreatePlanRequest
+from .create_preset_request import CreatePresetRequest
+from .create_preset_request_params import CreatePresetRequestParams
 from .create_reseller_request import CreateResellerRequest
 from .create_template_request import CreateTemplateRequest
 from .create_template_request_graph import CreateTemplateRequestGraph
@@ -69,6 +71,14 @@ from .plan_features import PlanFeatures
 from .plan_list import PlanList
 from .plan_view import PlanView
 from .port_view import PortView
+from .preset_list import PresetList
+from .preset_owner import PresetOwner
+from .preset_ref import PresetRef
+from .preset_share_mode import PresetShareMode
+from .preset_sharing_request import PresetSharingRequest
+from .preset_sharing_view import PresetSharingView
+from .preset_view import PresetView
+from .preset_view_params import PresetViewParams
 from .problem import Problem
 from .publish_template_request import PublishTemplateRequest
 from .ready_view import ReadyView
@@ -93,6 +103,8 @@ from .transcription_form import TranscriptionForm
 from .translation_engine_list import TranslationEngineList
 from .translation_engine_view import TranslationEngineView
 from .update_plan_request import UpdatePlanRequest
+from .update_preset_request import UpdatePresetRequest
+from .update_preset_request_params_type_0 import UpdatePresetRequestParamsType0
 from .update_reseller_request import UpdateResellerRequest
 from .update_template_request import UpdateTemplateRequest
 from .update_template_request_graph_type_0 import UpdateTemplateRequestGraphType0
@@ -131,6 +143,8 @@ __all__ = (
     "CreateJobRequestGraphType0",
     "CreateJobRequestInputs",
     "CreatePlanRequest",
+    "CreatePresetRequest",
+    "CreatePresetRequestParams",
     "CreateResellerRequest",
     "CreateTemplateRequest",
     "CreateTemplateRequestGraph",
@@ -183,6 +197,14 @@ __all__ = (
     "PlanList",
     "PlanView",
     "PortView",
+    "PresetList",
+    "PresetOwner",
+    "PresetRef",
+    "PresetShareMode",
+    "PresetSharingRequest",
+    "PresetSharingView",
+    "PresetView",
+    "PresetViewParams",
     "Problem",
     "PublishTemplateRequest",
     "ReadyView",
@@ -207,6 +229,8 @@ __all__ = (
     "TranslationEngineList",
     "TranslationEngineView",
     "UpdatePlanRequest",
+    "UpdatePresetRequest",
+    "UpdatePresetRequestParamsType0",
     "UpdateResellerRequest",
     "UpdateTemplateRequest",
     "UpdateTemplateRequestGraphType0",

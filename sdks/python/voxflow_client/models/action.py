@@ -11,6 +11,8 @@ class Action(StrEnum):
     JOBSWRITE = "jobs:write"
     PLANSREAD = "plans:read"
     PLANSWRITE = "plans:write"
+    PRESETSREAD = "presets:read"
+    PRESETSWRITE = "presets:write"
     RESELLERSREAD = "resellers:read"
     RESELLERSWRITE = "resellers:write"
     TEMPLATESREAD = "templates:read"

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.graph_node_params import GraphNodeParams
@@ -19,12 +21,17 @@ class GraphNode:
     Attributes:
         id (str):
         kind (str): Node kind, e.g. `whisper.transcribe`.
-        params (GraphNodeParams):
+        params (GraphNodeParams): With `preset`: overrides, key by key, of the preset's params.
+        preset (None | str | Unset): A node preset (`/v1/presets`) of this kind whose params apply under `params`. Kept
+            in
+            saved workflows (resolved when a job is submitted); absent from a job's pinned graph
+            and from template versions, which hold the merged params.
     """
 
     id: str
     kind: str
     params: GraphNodeParams
+    preset: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,6 +40,12 @@ class GraphNode:
         kind = self.kind
 
         params = self.params.to_dict()
+
+        preset: None | str | Unset
+        if isinstance(self.preset, Unset):
+            preset = UNSET
+        else:
+            preset = self.preset
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -43,6 +56,8 @@ class GraphNode:
                 "params": params,
             }
         )
+        if preset is not UNSET:
+            field_dict["preset"] = preset
 
         return field_dict
 
@@ -57,10 +72,20 @@ class GraphNode:
 
         params = GraphNodeParams.from_dict(d.pop("params"))
 
+        def _parse_preset(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        preset = _parse_preset(d.pop("preset", UNSET))
+
         graph_node = cls(
             id=id,
             kind=kind,
             params=params,
+            preset=preset,
         )
 
         graph_node.additional_properties = d

@@ -11,6 +11,8 @@ T = TypeVar("T", bound="GraphNodeParams")
 
 @_attrs_define
 class GraphNodeParams:
+    """With `preset`: overrides, key by key, of the preset's params."""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

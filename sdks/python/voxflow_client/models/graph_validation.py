@@ -20,11 +20,13 @@ class GraphValidation:
     Attributes:
         graph (Graph): A graph in Voxflow's normal form.
         plan (Plan): What a valid graph means for a job.
+        resolved (Graph): A graph in Voxflow's normal form.
         valid (bool): Always true (an invalid graph answers 422 with every problem in `errors`).
     """
 
     graph: Graph
     plan: Plan
+    resolved: Graph
     valid: bool
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -32,6 +34,8 @@ class GraphValidation:
         graph = self.graph.to_dict()
 
         plan = self.plan.to_dict()
+
+        resolved = self.resolved.to_dict()
 
         valid = self.valid
 
@@ -41,6 +45,7 @@ class GraphValidation:
             {
                 "graph": graph,
                 "plan": plan,
+                "resolved": resolved,
                 "valid": valid,
             }
         )
@@ -57,11 +62,14 @@ class GraphValidation:
 
         plan = Plan.from_dict(d.pop("plan"))
 
+        resolved = Graph.from_dict(d.pop("resolved"))
+
         valid = d.pop("valid")
 
         graph_validation = cls(
             graph=graph,
             plan=plan,
+            resolved=resolved,
             valid=valid,
         )
 

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.availability import Availability
     from ..models.node_manifest_view_params_schema import NodeManifestViewParamsSchema
     from ..models.port_view import PortView
+    from ..models.preset_ref import PresetRef
 
 
 T = TypeVar("T", bound="NodeManifestView")
@@ -32,6 +33,10 @@ class NodeManifestView:
             and `x-ui` hints.
         version (str): Semantic version of the node's contract.
         availability (Availability | None | Unset):
+        presets (list[PresetRef] | None | Unset): The node presets of this kind the caller may name in a graph node's
+            `preset` (oldest
+            first; with `presets:read`). Absent in `voxflow nodes --json` and without that
+            permission.
     """
 
     category: str
@@ -43,6 +48,7 @@ class NodeManifestView:
     params_schema: NodeManifestViewParamsSchema
     version: str
     availability: Availability | None | Unset = UNSET
+    presets: list[PresetRef] | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -78,6 +84,18 @@ class NodeManifestView:
         else:
             availability = self.availability
 
+        presets: list[dict[str, Any]] | None | Unset
+        if isinstance(self.presets, Unset):
+            presets = UNSET
+        elif isinstance(self.presets, list):
+            presets = []
+            for presets_type_0_item_data in self.presets:
+                presets_type_0_item = presets_type_0_item_data.to_dict()
+                presets.append(presets_type_0_item)
+
+        else:
+            presets = self.presets
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -94,6 +112,8 @@ class NodeManifestView:
         )
         if availability is not UNSET:
             field_dict["availability"] = availability
+        if presets is not UNSET:
+            field_dict["presets"] = presets
 
         return field_dict
 
@@ -102,6 +122,7 @@ class NodeManifestView:
         from ..models.availability import Availability  # noqa: PLC0415
         from ..models.node_manifest_view_params_schema import NodeManifestViewParamsSchema  # noqa: PLC0415
         from ..models.port_view import PortView  # noqa: PLC0415
+        from ..models.preset_ref import PresetRef  # noqa: PLC0415
 
         d = dict(src_dict)
         category = d.pop("category")
@@ -147,6 +168,28 @@ class NodeManifestView:
 
         availability = _parse_availability(d.pop("availability", UNSET))
 
+        def _parse_presets(data: object) -> list[PresetRef] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                presets_type_0 = []
+                _presets_type_0 = data
+                for presets_type_0_item_data in _presets_type_0:
+                    presets_type_0_item = PresetRef.from_dict(presets_type_0_item_data)
+
+                    presets_type_0.append(presets_type_0_item)
+
+                return presets_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[PresetRef] | None | Unset, data)
+
+        presets = _parse_presets(d.pop("presets", UNSET))
+
         node_manifest_view = cls(
             category=category,
             description=description,
@@ -157,6 +200,7 @@ class NodeManifestView:
             params_schema=params_schema,
             version=version,
             availability=availability,
+            presets=presets,
         )
 
         node_manifest_view.additional_properties = d

@@ -86,7 +86,10 @@ def sync_detailed(
     body: ValidateGraphBody,
 ) -> Response[GraphValidation | Problem]:
     """Validates a workflow graph: React Flow JSON (`nodes[].type`, `data.params`,
-    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string).
+    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string). A node
+    may name a `preset` (`nodes[].preset` or `data.preset`; needs `presets:read`): its params
+    are merged under the node's own and the result checked against the kind's schema; a preset
+    not offered to the caller is a problem at `nodes/<id>/preset`.
 
     Args:
         body (ValidateGraphBody):
@@ -116,7 +119,10 @@ def sync(
     body: ValidateGraphBody,
 ) -> GraphValidation | Problem | None:
     """Validates a workflow graph: React Flow JSON (`nodes[].type`, `data.params`,
-    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string).
+    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string). A node
+    may name a `preset` (`nodes[].preset` or `data.preset`; needs `presets:read`): its params
+    are merged under the node's own and the result checked against the kind's schema; a preset
+    not offered to the caller is a problem at `nodes/<id>/preset`.
 
     Args:
         body (ValidateGraphBody):
@@ -141,7 +147,10 @@ async def asyncio_detailed(
     body: ValidateGraphBody,
 ) -> Response[GraphValidation | Problem]:
     """Validates a workflow graph: React Flow JSON (`nodes[].type`, `data.params`,
-    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string).
+    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string). A node
+    may name a `preset` (`nodes[].preset` or `data.preset`; needs `presets:read`): its params
+    are merged under the node's own and the result checked against the kind's schema; a preset
+    not offered to the caller is a problem at `nodes/<id>/preset`.
 
     Args:
         body (ValidateGraphBody):
@@ -169,7 +178,10 @@ async def asyncio(
     body: ValidateGraphBody,
 ) -> GraphValidation | Problem | None:
     """Validates a workflow graph: React Flow JSON (`nodes[].type`, `data.params`,
-    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string).
+    `edges[].sourceHandle/targetHandle`) or Flowise `flowData` (object or JSON string). A node
+    may name a `preset` (`nodes[].preset` or `data.preset`; needs `presets:read`): its params
+    are merged under the node's own and the result checked against the kind's schema; a preset
+    not offered to the caller is a problem at `nodes/<id>/preset`.
 
     Args:
         body (ValidateGraphBody):
