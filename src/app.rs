@@ -46,6 +46,9 @@ pub struct AppState {
     /// Seals stored credentials (webhook signing secrets; translation keys go through
     /// `translation`, with the same key).
     pub sealing: Arc<crate::auth::sealing::SecretBox>,
+    /// Resolved branding, per process; emptied on every branding change (on PostgreSQL by
+    /// every process, through the listener).
+    pub branding: Arc<crate::branding::cache::BrandingCache>,
 }
 
 impl AppState {
@@ -117,11 +120,13 @@ impl AppState {
         registry.register(Arc::new(voxflow_nodes::translate::TranslateNode::new(
             translation.apertium().clone(),
         )));
+        let branding = Arc::new(crate::branding::cache::BrandingCache::new());
         let listener = (store.backend() == crate::store::Backend::Postgres).then(|| {
             let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
             crate::realtime::listener::spawn(
                 settings.database_url.clone(),
                 store.hub().clone(),
+                branding.clone(),
                 stop.clone(),
             );
             ListenerGuard(stop)
@@ -138,6 +143,7 @@ impl AppState {
             metrics: Metrics::new()?,
             translation,
             sealing,
+            branding,
             settings,
             store,
             jwt,

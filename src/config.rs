@@ -116,6 +116,9 @@ pub struct Settings {
     pub webhook_timeout_secs: u64,
     /// Webhook endpoints one tenant may register.
     pub webhook_max_endpoints: u32,
+    /// The domain under which `<label>.<base>` hosts are looked up as a branding
+    /// configuration's `subdomain` (empty: only custom domains match).
+    pub branding_base_domain: String,
 }
 
 /// The longest access-token lifetime accepted (`access_token_ttl_secs`): one hour.
@@ -181,6 +184,7 @@ impl Default for Settings {
             webhook_connect_timeout_secs: 5,
             webhook_timeout_secs: 10,
             webhook_max_endpoints: 20,
+            branding_base_domain: String::new(),
         }
     }
 }
@@ -259,6 +263,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ),
     ("VOXFLOW_WEBHOOK_TIMEOUT_SECS", "webhook_timeout_secs"),
     ("VOXFLOW_WEBHOOK_MAX_ENDPOINTS", "webhook_max_endpoints"),
+    ("VOXFLOW_BRANDING_BASE_DOMAIN", "branding_base_domain"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -309,6 +314,9 @@ impl Settings {
     }
 
     fn fill_derived(&mut self) {
+        if let Ok(base) = crate::branding::host::parse_base_domain(&self.branding_base_domain) {
+            self.branding_base_domain = base;
+        }
         if self.database_url.is_empty() {
             self.database_url = format!("sqlite://{}", self.data_dir.join("voxflow.db").display());
         }
@@ -393,6 +401,8 @@ impl Settings {
                 self.access_token_ttl_secs
             )));
         }
+        crate::branding::host::parse_base_domain(&self.branding_base_domain)
+            .map_err(ConfigError::Invalid)?;
         if !self.secrets_key.is_empty() && self.secrets_key.len() < 32 {
             return Err(ConfigError::Invalid(
                 "VOXFLOW_SECRETS_KEY must be at least 32 characters".into(),
@@ -626,6 +636,27 @@ mod tests {
         assert!(
             Settings::from_sources("", &env(&[("VOXFLOW_CLIENT_IP_HEADER", "x-real-ip")])).is_err()
         );
+    }
+
+    #[test]
+    fn branding_base_domain_is_normalised_and_checked() {
+        let s = Settings::from_sources(
+            "",
+            &env(&[("VOXFLOW_BRANDING_BASE_DOMAIN", "Voxflow.App.")]),
+        )
+        .expect("settings");
+        assert_eq!(s.branding_base_domain, "voxflow.app");
+        assert_eq!(
+            Settings::from_sources("", &[])
+                .expect("defaults")
+                .branding_base_domain,
+            ""
+        );
+        assert!(Settings::from_sources(
+            "",
+            &env(&[("VOXFLOW_BRANDING_BASE_DOMAIN", "no spaces.app")])
+        )
+        .is_err());
     }
 
     #[test]

@@ -41,6 +41,8 @@ codes! {
     UploadTooLargeForPlan => ("upload_too_large_for_plan", PAYLOAD_TOO_LARGE, "The file is larger than the tenant's plan allows"),
     StorageQuotaExceeded => ("storage_quota_exceeded", PAYLOAD_TOO_LARGE, "The upload exceeds the tenant's remaining storage quota"),
     FileNotAudio => ("file_not_audio", UNSUPPORTED_MEDIA_TYPE, "The file is not audio in a supported format"),
+    ImageTooLarge => ("image_too_large", PAYLOAD_TOO_LARGE, "The image file is larger than this kind of branding asset may be"),
+    ImageNotSupported => ("image_not_supported", UNSUPPORTED_MEDIA_TYPE, "The image is not PNG, JPEG or WebP"),
     RangeNotSatisfiable => ("range_not_satisfiable", RANGE_NOT_SATISFIABLE, "The requested range is not satisfiable"),
     // 401
     Unauthenticated => ("unauthenticated", UNAUTHORIZED, "Authentication is required"),
@@ -54,7 +56,7 @@ codes! {
     ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended or deleted"),
     TenantSuspended => ("tenant_suspended", FORBIDDEN, "The tenant is suspended or deleted"),
     CurrentPasswordIncorrect => ("current_password_incorrect", FORBIDDEN, "The current password is incorrect"),
-    NotInPlan => ("not_in_plan", FORBIDDEN, "The tenant's subscription plan does not include this node kind or model"),
+    NotInPlan => ("not_in_plan", FORBIDDEN, "The tenant's subscription plan does not include this feature (a node kind, a model, tenant branding)"),
     AudioTooLongForPlan => ("audio_too_long_for_plan", FORBIDDEN, "The audio is longer than the tenant's plan allows per job"),
     // 404
     NotFound => ("not_found", NOT_FOUND, "No such route"),
@@ -75,6 +77,8 @@ codes! {
     TemplateNotFound => ("template_not_found", NOT_FOUND, "Template not found"),
     TemplateVersionNotFound => ("template_version_not_found", NOT_FOUND, "Template version not found"),
     PresetNotFound => ("preset_not_found", NOT_FOUND, "Node preset not found"),
+    BrandingNotFound => ("branding_not_found", NOT_FOUND, "Branding configuration not found"),
+    BrandingAssetNotFound => ("branding_asset_not_found", NOT_FOUND, "Branding asset not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -85,6 +89,8 @@ codes! {
     WebhookLimitReached => ("webhook_limit_reached", CONFLICT, "The tenant has as many webhook endpoints as it may have"),
     TemplateDeprecated => ("template_deprecated", CONFLICT, "The template is deprecated: no new instances, runs or upgrades"),
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
+    BrandingExists => ("branding_exists", CONFLICT, "The owner already has a branding configuration"),
+    DomainTaken => ("domain_taken", CONFLICT, "Another branding configuration already uses this custom domain or subdomain"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),
@@ -93,6 +99,7 @@ codes! {
     ValidationFailed => ("validation_failed", UNPROCESSABLE_ENTITY, "The request has invalid fields"),
     InvalidGraph => ("invalid_graph", UNPROCESSABLE_ENTITY, "The workflow graph is invalid"),
     TranslationEngineKeyRequired => ("translation_engine_key_required", UNPROCESSABLE_ENTITY, "Changing the engine's base_url requires its API key again"),
+    ImageDimensionsTooLarge => ("image_dimensions_too_large", UNPROCESSABLE_ENTITY, "The image is wider or taller than this kind of branding asset may be"),
     // 429
     TooManyLoginAttempts => ("too_many_login_attempts", TOO_MANY_REQUESTS, "Too many failed login attempts; try again later"),
     TooManyConcurrentLogins => ("too_many_concurrent_logins", TOO_MANY_REQUESTS, "Too many sign-ins are being checked at once; retry shortly"),

@@ -9,6 +9,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod branding;
 pub mod cli;
 pub mod config;
 pub mod engine;

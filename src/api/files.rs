@@ -164,7 +164,7 @@ fn multipart_error(e: MultipartError) -> ApiError {
     }
 }
 
-fn form_error(e: FormError) -> ApiError {
+pub(crate) fn form_error(e: FormError) -> ApiError {
     match e {
         FormError::TooManyFields(_) => ApiError::new(Code::TooManyFormFields, e.detail()),
         FormError::TooLarge(_) => ApiError::new(Code::PayloadTooLarge, e.detail()),

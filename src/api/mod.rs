@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
+pub mod branding;
 pub mod files;
 pub mod graphs;
 pub mod health;
@@ -55,6 +56,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "workflows", description = "Saved, versioned workflow graphs"),
         (name = "templates", description = "Workflow templates authored by the platform and resellers, offered to tenants: versions, publishing, sharing, instances"),
         (name = "presets", description = "Node presets: named parameter sets for one node kind, owned by the platform, a reseller or a tenant and shared like templates; graph nodes name them with `preset`"),
+        (name = "branding", description = "Branding with inheritance: platform, reseller and tenant configurations merged field by field, a public lookup by host for login pages, and logo/favicon images"),
         (name = "graphs", description = "Workflow graphs (React Flow or Flowise) checked against the registry"),
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
@@ -171,6 +173,16 @@ where
                 .service(presets::update_preset)
                 .service(presets::set_preset_sharing)
                 .service(presets::delete_preset)
+                .service(branding::get_branding)
+                .service(branding::get_public_branding)
+                .service(branding::get_branding_asset)
+                .service(branding::create_branding_configuration)
+                .service(branding::list_branding_configurations)
+                .service(branding::get_branding_configuration)
+                .service(branding::update_branding_configuration)
+                .service(branding::delete_branding_configuration)
+                .service(branding::upload_branding_asset)
+                .service(branding::delete_branding_asset)
                 .service(jobs::create_job)
                 .service(jobs::list_jobs)
                 .service(jobs::get_job)
@@ -509,7 +521,8 @@ impl Validator {
     }
 }
 
-fn is_email(s: &str) -> bool {
+/// A plausible email address (one `@`, a dotted domain, no spaces).
+pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };

@@ -331,5 +331,7 @@ pub async fn delete_reseller(
             Ok(Ok(()))
         })
         .await??;
+    // Its custom domain or subdomain no longer shows its branding.
+    state.branding.invalidate();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -449,5 +449,7 @@ pub async fn delete_tenant(
             Ok(Ok(()))
         })
         .await??;
+    // Its custom domain or subdomain no longer shows its branding.
+    state.branding.invalidate();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -53,6 +53,10 @@ pub enum Action {
     PresetsRead,
     #[serde(rename = "presets:write")]
     PresetsWrite,
+    #[serde(rename = "branding:read")]
+    BrandingRead,
+    #[serde(rename = "branding:write")]
+    BrandingWrite,
 }
 
 use Action::*;
@@ -81,6 +85,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     TemplatesWrite,
     PresetsRead,
     PresetsWrite,
+    BrandingRead,
+    BrandingWrite,
 ];
 
 impl Action {
@@ -110,6 +116,8 @@ impl Action {
             TemplatesWrite => "templates:write",
             PresetsRead => "presets:read",
             PresetsWrite => "presets:write",
+            BrandingRead => "branding:read",
+            BrandingWrite => "branding:write",
         }
     }
 
@@ -136,6 +144,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TemplatesWrite,
             PresetsRead,
             PresetsWrite,
+            BrandingRead,
+            BrandingWrite,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -157,6 +167,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TemplatesRead,
             PresetsRead,
             PresetsWrite,
+            BrandingRead,
+            BrandingWrite,
         ],
         Role::Member => &[
             TenantsRead,
@@ -173,6 +185,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TranslationEnginesRead,
             TemplatesRead,
             PresetsRead,
+            BrandingRead,
         ],
         Role::Viewer => &[
             TenantsRead,
@@ -185,6 +198,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TranslationEnginesRead,
             TemplatesRead,
             PresetsRead,
+            BrandingRead,
         ],
     }
 }

@@ -1,10 +1,13 @@
-//! PostgreSQL `LISTEN voxflow_job_events` → the hub.
+//! PostgreSQL `LISTEN voxflow_job_events` → the hub, and `LISTEN voxflow_branding` → the
+//! branding cache.
 //!
 //! A dedicated thread holds its own connection (not a pool one), listens, and polls for
 //! notifications every 50 ms (libpq only reads them while a query runs, so the poll is a
-//! `SELECT 1`). It reconnects with backoff when the connection drops.
+//! `SELECT 1`). It reconnects with backoff when the connection drops; every (re)connection
+//! empties the branding cache, since changes made while it was away went unheard.
 
 use super::Hub;
+use crate::branding::cache::BrandingCache;
 use crate::store::repo::jobs::JobEventRow;
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
@@ -13,6 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const CHANNEL: &str = "voxflow_job_events";
+/// Announced by the branding tables' triggers (and by tenants being deleted or moved).
+pub const BRANDING_CHANNEL: &str = "voxflow_branding";
 
 #[derive(serde::Deserialize)]
 struct Payload {
@@ -27,13 +32,18 @@ struct Payload {
 }
 
 /// Starts the listener thread; it stops when `stop` is set.
-pub fn spawn(url: String, hub: Hub, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+pub fn spawn(
+    url: String,
+    hub: Hub,
+    branding: Arc<BrandingCache>,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("voxflow-listen".into())
         .spawn(move || {
             let mut backoff = Duration::from_millis(200);
             while !stop.load(Ordering::Relaxed) {
-                match listen(&url, &hub, &stop) {
+                match listen(&url, &hub, &branding, &stop) {
                     Ok(()) => return,
                     Err(e) => {
                         tracing::warn!(error = %e, "job event listener lost its connection; reconnecting");
@@ -46,16 +56,21 @@ pub fn spawn(url: String, hub: Hub, stop: Arc<AtomicBool>) -> std::thread::JoinH
         .expect("spawn listener thread")
 }
 
-fn listen(url: &str, hub: &Hub, stop: &AtomicBool) -> Result<(), String> {
+fn listen(url: &str, hub: &Hub, branding: &BrandingCache, stop: &AtomicBool) -> Result<(), String> {
     let mut conn = PgConnection::establish(url).map_err(|e| e.to_string())?;
-    conn.batch_execute(&format!("LISTEN {CHANNEL}"))
+    conn.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {BRANDING_CHANNEL}"))
         .map_err(|e| e.to_string())?;
-    tracing::debug!("listening for job events");
+    branding.invalidate();
+    tracing::debug!("listening for job events and branding changes");
     while !stop.load(Ordering::Relaxed) {
         conn.batch_execute("SELECT 1").map_err(|e| e.to_string())?;
         let notes: Vec<_> = conn.notifications_iter().collect();
         for note in notes {
             let note = note.map_err(|e| e.to_string())?;
+            if note.channel == BRANDING_CHANNEL {
+                branding.invalidate();
+                continue;
+            }
             match serde_json::from_str::<Payload>(&note.payload) {
                 Ok(p) => {
                     let data = match (p.data, p.truncated) {

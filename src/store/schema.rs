@@ -36,14 +36,39 @@ diesel::table! {
 diesel::table! {
     branding_configurations (id) {
         id -> Text,
-        reseller_id -> Text,
-        name -> Text,
-        is_default -> Bool,
-        theme -> Text,
-        assets -> Text,
-        texts -> Text,
+        level -> Text,
+        reseller_id -> Nullable<Text>,
+        tenant_id -> Nullable<Text>,
+        product_name -> Nullable<Text>,
+        logo_asset_id -> Nullable<Text>,
+        favicon_asset_id -> Nullable<Text>,
+        colors -> Text,
+        support_email -> Nullable<Text>,
+        support_url -> Nullable<Text>,
+        email_sender_name -> Nullable<Text>,
+        powered_by -> Nullable<Bool>,
+        custom_domain -> Nullable<Text>,
+        subdomain -> Nullable<Text>,
+        created_by -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    branding_assets (id) {
+        id -> Text,
+        configuration_id -> Text,
+        kind -> Text,
+        content_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        size_bytes -> Integer,
+        sha256 -> Text,
+        data -> Nullable<Binary>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 
@@ -405,6 +430,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     resellers,
     subscription_plans,
     branding_configurations,
+    branding_assets,
     tenants,
     users,
     workflows,

@@ -4,6 +4,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod branding;
 pub mod files;
 pub mod jobs;
 pub mod plans;
