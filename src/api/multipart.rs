@@ -93,7 +93,8 @@ impl Form {
         let c = counters.clone();
         let stream = payload.map(move |chunk| {
             let chunk = chunk?;
-            let delivered = c.delivered.get() + chunk.len() as u64;
+            let before = c.delivered.get();
+            let delivered = before + chunk.len() as u64;
             c.delivered.set(delivered);
             if delivered > total {
                 c.tripped.set(Some(
@@ -102,8 +103,11 @@ impl Form {
                 return Err(PayloadError::Overflow);
             }
             // Between parts the parser hands nothing out: what it reads then is a preamble or
-            // part headers, and it buffers them whole.
-            if !c.in_field.get() && delivered.saturating_sub(c.mark.get()) > MAX_UNPARSED {
+            // part headers, and it buffers them whole. Only what it held before this chunk
+            // counts: one chunk off the socket may carry a part's headers and the start of its
+            // content together (a fast client's first read can exceed the bound on its own),
+            // and the parser holds at most the bound plus one chunk.
+            if !c.in_field.get() && before.saturating_sub(c.mark.get()) > MAX_UNPARSED {
                 c.tripped.set(Some(
                     "The multipart body has a preamble or part headers that are too long",
                 ));

@@ -18,6 +18,7 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         "plans" => json!({"name": "pwned"}),
         "workflows" => json!({"name": "pwned"}),
         "translation-engines" => json!({"name": "pwned"}),
+        "branding/configurations" => json!({"product_name": "pwned"}),
         _ => json!({}),
     };
     let mut routes = vec![(Method::GET, base.clone(), None)];
@@ -30,6 +31,12 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
     if kind == "workflows" {
         // Upgrading an instance of a template (templates.rs has the template routes' matrix).
         routes.push((Method::POST, format!("{base}/upgrade"), Some(json!({}))));
+    }
+    if kind == "branding/configurations" {
+        // Uploading (a JSON body: the owner check comes before the body is read) and
+        // deleting an image.
+        routes.push((Method::PUT, format!("{base}/assets/logo"), Some(json!({}))));
+        routes.push((Method::DELETE, format!("{base}/assets/logo"), None));
     }
     if kind == "jobs" {
         routes.push((Method::GET, format!("{base}/events"), None));
@@ -156,7 +163,14 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         &crate::jobs::upload_speech(&app, &w.a_member.1, "isolation").await,
     )
     .await;
+    let a_branding = crate::branding::create(
+        &app,
+        &w.a_admin.1,
+        serde_json::json!({"product_name": "Tenant A"}),
+    )
+    .await;
     let a_targets: Vec<(&str, String)> = vec![
+        ("branding/configurations", a_branding.clone()),
         ("workflows", shared_workflow.clone()),
         ("tenants", w.tenant_a.clone()),
         ("users", w.a_admin.0.clone()),
@@ -195,6 +209,7 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
             "/v1/files?limit=100",
             "/v1/workflows?limit=100",
             "/v1/jobs?limit=100",
+            "/v1/branding/configurations?limit=100",
         ] {
             let ids = list_ids(&app, *cred, path).await;
             for (_, id) in &a_targets {
@@ -217,6 +232,13 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
     assert!(m.body["first_name"].is_null());
     let f = app.get(&format!("/v1/files/{a_file}"), &w.a_member.1).await;
     assert_eq!(f.status, StatusCode::OK, "{}", f.body);
+    let b = app
+        .get(
+            &format!("/v1/branding/configurations/{a_branding}"),
+            &w.a_admin.1,
+        )
+        .await;
+    assert_eq!(b.body["product_name"], "Tenant A", "{}", b.body);
     for email in ["admin@a.test", "member@a.test", "viewer@a.test"] {
         assert_eq!(
             app.login_response(email, crate::helpers::PASSWORD)
@@ -237,7 +259,41 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
 api_test!(reseller_admins_cannot_reach_other_resellers, |app| {
     let w = app.world().await;
     let audit_a = a_audit_entry(&app, &w).await;
+    let r1_branding =
+        crate::branding::create(&app, &w.reseller1_admin, json!({"product_name": "R1"})).await;
+    let a_branding = crate::branding::create(
+        &app,
+        &w.reseller1_admin,
+        json!({"tenant_id": w.tenant_a, "product_name": "A"}),
+    )
+    .await;
+    let platform_branding =
+        crate::branding::create(&app, &app.admin_token, json!({"product_name": "P"})).await;
+    // A tenant admin manages neither its reseller's configuration nor the platform's.
+    for id in [&r1_branding, &platform_branding] {
+        assert_invisible(
+            &app,
+            "A admin",
+            Cred::Bearer(&w.a_admin.1),
+            "branding/configurations",
+            id,
+            true,
+        )
+        .await;
+    }
+    assert_invisible(
+        &app,
+        "reseller 1 admin",
+        Cred::Bearer(&w.reseller1_admin),
+        "branding/configurations",
+        &platform_branding,
+        true,
+    )
+    .await;
     let r1_targets: Vec<(&str, String)> = vec![
+        ("branding/configurations", r1_branding.clone()),
+        ("branding/configurations", a_branding.clone()),
+        ("branding/configurations", platform_branding.clone()),
         ("resellers", w.reseller1.clone()),
         ("tenants", w.tenant_a.clone()),
         ("users", w.a_admin.0.clone()),
@@ -300,7 +356,23 @@ api_test!(reseller_admins_cannot_reach_other_resellers, |app| {
             .status,
         StatusCode::NOT_FOUND
     );
+    let ids = list_ids(
+        &app,
+        Cred::Bearer(&w.reseller2_admin),
+        "/v1/branding/configurations",
+    )
+    .await;
+    assert!(ids.is_empty(), "{ids:?}");
     // Reseller 1 still has everything.
+    assert_eq!(
+        app.get(
+            &format!("/v1/branding/configurations/{r1_branding}"),
+            &w.reseller1_admin
+        )
+        .await
+        .body["product_name"],
+        "R1"
+    );
     assert_eq!(
         app.get(&format!("/v1/tenants/{}", w.tenant_a), &w.reseller1_admin)
             .await
