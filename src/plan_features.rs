@@ -10,7 +10,8 @@
 //! | `max_concurrent_jobs` | the plan's `max_concurrent_jobs` column (admission step 7, job claims); this field mirrors it |
 //! | `max_api_keys`, `max_webhook_endpoints` | `POST /v1/api-keys`, `POST /v1/webhooks` |
 //! | `requests_per_minute`, `key_requests_per_minute` | every authenticated request of a tenant's caller ([`crate::auth::rate_limit`], through [`PlanFeatures::rate_limits`]; absent: the server's `VOXFLOW_RATE_LIMIT_PER_MINUTE` / `VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE`, `0`: no limit) |
-//! | `retention_days`, `tenant_branding` | stored only; retention and branding read them |
+//! | `tenant_branding` | every branding write of a tenant admin (`api::branding`; `false` refuses with `not_in_plan`) |
+//! | `retention_days` | stored only; retention reads it |
 //!
 //! **Writes are strict** ([`PlanFeatures::parse`]): an unknown key or a wrong type is a
 //! `422` naming the key. **Reads are lenient** ([`PlanFeatures::from_stored`]): rows
@@ -67,7 +68,8 @@ pub struct PlanFeatures {
     /// still applies when smaller).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_webhook_endpoints: Option<u32>,
-    /// Whether tenant admins may edit their own branding.
+    /// Whether tenant admins may edit their own branding (`false`: every branding write of
+    /// a tenant admin is `403 not_in_plan`; absent: allowed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_branding: Option<bool>,
 }

@@ -74,46 +74,46 @@ impl BrandingLevel {
 /// The two images a configuration has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum AssetKind {
+pub enum BrandingAssetKind {
     /// At most 2048×2048 pixels and 1 MiB.
     Logo,
     /// At most 512×512 pixels and 256 KiB.
     Favicon,
 }
 
-impl AssetKind {
+impl BrandingAssetKind {
     fn as_str(self) -> &'static str {
         match self {
-            AssetKind::Logo => "logo",
-            AssetKind::Favicon => "favicon",
+            BrandingAssetKind::Logo => "logo",
+            BrandingAssetKind::Favicon => "favicon",
         }
     }
 
     fn max_bytes(self) -> u64 {
         match self {
-            AssetKind::Logo => branding::LOGO_MAX_BYTES,
-            AssetKind::Favicon => branding::FAVICON_MAX_BYTES,
+            BrandingAssetKind::Logo => branding::LOGO_MAX_BYTES,
+            BrandingAssetKind::Favicon => branding::FAVICON_MAX_BYTES,
         }
     }
 
     fn max_side(self) -> u32 {
         match self {
-            AssetKind::Logo => branding::LOGO_MAX_SIDE,
-            AssetKind::Favicon => branding::FAVICON_MAX_SIDE,
+            BrandingAssetKind::Logo => branding::LOGO_MAX_SIDE,
+            BrandingAssetKind::Favicon => branding::FAVICON_MAX_SIDE,
         }
     }
 
     fn slot(self, row: &BrandingRow) -> &Option<String> {
         match self {
-            AssetKind::Logo => &row.logo_asset_id,
-            AssetKind::Favicon => &row.favicon_asset_id,
+            BrandingAssetKind::Logo => &row.logo_asset_id,
+            BrandingAssetKind::Favicon => &row.favicon_asset_id,
         }
     }
 
     fn set(self, changes: &mut BrandingChanges, id: Option<String>) {
         match self {
-            AssetKind::Logo => changes.logo_asset_id = Some(id),
-            AssetKind::Favicon => changes.favicon_asset_id = Some(id),
+            BrandingAssetKind::Logo => changes.logo_asset_id = Some(id),
+            BrandingAssetKind::Favicon => changes.favicon_asset_id = Some(id),
         }
     }
 }
@@ -122,7 +122,7 @@ impl AssetKind {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BrandingAssetView {
     pub id: Uuid,
-    pub kind: AssetKind,
+    pub kind: BrandingAssetKind,
     /// Its public URL (content-addressed: the same bytes, the same URL); null once deleted.
     pub url: Option<String>,
     /// Detected from the bytes: `image/png`, `image/jpeg` or `image/webp`.
@@ -142,9 +142,9 @@ impl From<&AssetMeta> for BrandingAssetView {
         BrandingAssetView {
             id: super::parse_uuid(&a.id),
             kind: if a.kind == "favicon" {
-                AssetKind::Favicon
+                BrandingAssetKind::Favicon
             } else {
-                AssetKind::Logo
+                BrandingAssetKind::Logo
             },
             url: a.deleted_at.is_none().then(|| branding::asset_url(a)),
             content_type: a.content_type.clone(),
@@ -964,9 +964,9 @@ pub async fn update_branding_configuration(
         &state.settings.branding_base_domain,
     );
     v.finish()?;
-    let forget: Vec<AssetKind> = [
-        (AssetKind::Logo, body.logo.is_some()),
-        (AssetKind::Favicon, body.favicon.is_some()),
+    let forget: Vec<BrandingAssetKind> = [
+        (BrandingAssetKind::Logo, body.logo.is_some()),
+        (BrandingAssetKind::Favicon, body.favicon.is_some()),
     ]
     .into_iter()
     .filter_map(|(k, f)| f.then_some(k))
@@ -1084,7 +1084,7 @@ fn image_refusal(e: ImageError) -> ApiError {
 }
 
 /// Reads the multipart `file` field, at most `limit` bytes.
-async fn receive_image(mut form: Form, kind: AssetKind) -> Result<Vec<u8>, ApiError> {
+async fn receive_image(mut form: Form, kind: BrandingAssetKind) -> Result<Vec<u8>, ApiError> {
     let limit = kind.max_bytes();
     let mut file: Option<Vec<u8>> = None;
     while let Some(field) = form.next_field().await {
@@ -1121,7 +1121,7 @@ async fn receive_image(mut form: Form, kind: AssetKind) -> Result<Vec<u8>, ApiEr
 /// at most 2048×2048 and 1 MiB, a favicon 512×512 and 256 KiB. SVG is refused.
 #[utoipa::path(
     tag = "branding",
-    params(("id" = Uuid, Path), ("kind" = AssetKind, Path)),
+    params(("id" = Uuid, Path), ("kind" = BrandingAssetKind, Path)),
     request_body(content = BrandingAssetForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, body = BrandingConfigurationView),
@@ -1133,7 +1133,7 @@ async fn receive_image(mut form: Form, kind: AssetKind) -> Result<Vec<u8>, ApiEr
 pub async fn upload_branding_asset(
     state: web::Data<AppState>,
     authed: Authed,
-    path: web::Path<(Uuid, AssetKind)>,
+    path: web::Path<(Uuid, BrandingAssetKind)>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -1228,14 +1228,14 @@ pub async fn upload_branding_asset(
 /// uploaded or `PATCH {"logo": null}` makes it inherit on purpose.
 #[utoipa::path(
     tag = "branding",
-    params(("id" = Uuid, Path), ("kind" = AssetKind, Path)),
+    params(("id" = Uuid, Path), ("kind" = BrandingAssetKind, Path)),
     responses((status = 204, description = "Deleted"), WriteErrors)
 )]
 #[delete("/branding/configurations/{id}/assets/{kind}")]
 pub async fn delete_branding_asset(
     state: web::Data<AppState>,
     authed: Authed,
-    path: web::Path<(Uuid, AssetKind)>,
+    path: web::Path<(Uuid, BrandingAssetKind)>,
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::BrandingWrite)?;
     let (id, kind) = path.into_inner();

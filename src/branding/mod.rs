@@ -66,36 +66,36 @@ impl Subject {
 /// Where a resolved field's value came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Source {
+pub enum BrandingSource {
     Tenant,
     Reseller,
     Platform,
     Default,
 }
 
-impl Source {
+impl BrandingSource {
     pub fn as_str(self) -> &'static str {
         match self {
-            Source::Tenant => "tenant",
-            Source::Reseller => "reseller",
-            Source::Platform => "platform",
-            Source::Default => "default",
+            BrandingSource::Tenant => "tenant",
+            BrandingSource::Reseller => "reseller",
+            BrandingSource::Platform => "platform",
+            BrandingSource::Default => "default",
         }
     }
 
     /// The level of a configuration row.
-    pub fn of_level(level: &str) -> Source {
+    pub fn of_level(level: &str) -> BrandingSource {
         match level {
-            "tenant" => Source::Tenant,
-            "reseller" => Source::Reseller,
-            _ => Source::Platform,
+            "tenant" => BrandingSource::Tenant,
+            "reseller" => BrandingSource::Reseller,
+            _ => BrandingSource::Platform,
         }
     }
 }
 
 /// The resolved colours (`#rrggbb`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ResolvedColors {
+pub struct BrandingResolvedColors {
     #[schema(example = "#4f46e5")]
     pub primary: String,
     pub secondary: String,
@@ -106,25 +106,25 @@ pub struct ResolvedColors {
 
 /// Where each colour came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct ColorSources {
-    pub primary: Source,
-    pub secondary: Source,
-    pub accent: Source,
-    pub background: Source,
-    pub text: Source,
+pub struct BrandingColorSources {
+    pub primary: BrandingSource,
+    pub secondary: BrandingSource,
+    pub accent: BrandingSource,
+    pub background: BrandingSource,
+    pub text: BrandingSource,
 }
 
 /// Where each resolved field came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct BrandingSources {
-    pub product_name: Source,
-    pub logo_url: Source,
-    pub favicon_url: Source,
-    pub colors: ColorSources,
-    pub support_email: Source,
-    pub support_url: Source,
-    pub email_sender_name: Source,
-    pub powered_by: Source,
+    pub product_name: BrandingSource,
+    pub logo_url: BrandingSource,
+    pub favicon_url: BrandingSource,
+    pub colors: BrandingColorSources,
+    pub support_email: BrandingSource,
+    pub support_url: BrandingSource,
+    pub email_sender_name: BrandingSource,
+    pub powered_by: BrandingSource,
 }
 
 /// A stored value that could not be used: the next level's value was used instead.
@@ -134,7 +134,7 @@ pub struct BrandingWarning {
     #[schema(example = "logo_url")]
     pub field: String,
     /// The level whose value was skipped.
-    pub level: Source,
+    pub level: BrandingSource,
     #[schema(example = "the tenant's logo was deleted; the reseller's value is used")]
     pub message: String,
 }
@@ -151,7 +151,7 @@ pub struct ResolvedBrandingView {
     )]
     pub logo_url: Option<String>,
     pub favicon_url: Option<String>,
-    pub colors: ResolvedColors,
+    pub colors: BrandingResolvedColors,
     pub support_email: Option<String>,
     pub support_url: Option<String>,
     pub email_sender_name: String,
@@ -190,12 +190,12 @@ pub fn asset_url(asset: &AssetMeta) -> String {
     )
 }
 
-fn level_name(source: Source) -> &'static str {
+fn level_name(source: BrandingSource) -> &'static str {
     match source {
-        Source::Tenant => "the tenant's",
-        Source::Reseller => "the reseller's",
-        Source::Platform => "the platform's",
-        Source::Default => "the built-in",
+        BrandingSource::Tenant => "the tenant's",
+        BrandingSource::Reseller => "the reseller's",
+        BrandingSource::Platform => "the platform's",
+        BrandingSource::Default => "the built-in",
     }
 }
 
@@ -203,8 +203,8 @@ fn level_name(source: Source) -> &'static str {
 /// once the winner is known.
 struct Field<T> {
     name: &'static str,
-    value: Option<(T, Source)>,
-    skipped: Vec<(Source, String)>,
+    value: Option<(T, BrandingSource)>,
+    skipped: Vec<(BrandingSource, String)>,
 }
 
 impl<T> Field<T> {
@@ -217,7 +217,7 @@ impl<T> Field<T> {
     }
 
     /// Offers a level's stored value: `Ok(None)` unset, `Ok(Some)` usable, `Err` why not.
-    fn offer(&mut self, source: Source, value: Result<Option<T>, String>) {
+    fn offer(&mut self, source: BrandingSource, value: Result<Option<T>, String>) {
         if self.value.is_some() {
             return;
         }
@@ -228,8 +228,8 @@ impl<T> Field<T> {
         }
     }
 
-    fn finish(self, default: T, warnings: &mut Vec<BrandingWarning>) -> (T, Source) {
-        let (value, source) = self.value.unwrap_or((default, Source::Default));
+    fn finish(self, default: T, warnings: &mut Vec<BrandingWarning>) -> (T, BrandingSource) {
+        let (value, source) = self.value.unwrap_or((default, BrandingSource::Default));
         for (level, why) in self.skipped {
             warnings.push(BrandingWarning {
                 field: self.name.to_string(),
@@ -283,7 +283,7 @@ pub fn merge(rows: &[BrandingRow], assets: &HashMap<String, AssetMeta>) -> Resol
     let mut sender = Field::new("email_sender_name");
     let mut powered_by = Field::new("powered_by");
     for row in rows {
-        let src = Source::of_level(&row.level);
+        let src = BrandingSource::of_level(&row.level);
         product_name.offer(src, text_value(&row.product_name));
         logo.offer(src, asset_value("logo", &row.logo_asset_id, assets));
         favicon.offer(src, asset_value("favicon", &row.favicon_asset_id, assets));
@@ -329,9 +329,10 @@ pub fn merge(rows: &[BrandingRow], assets: &HashMap<String, AssetMeta>) -> Resol
     for (field, default) in colors.into_iter().zip(DEFAULT_COLORS) {
         resolved_colors.push(field.finish(default.to_string(), &mut warnings));
     }
-    let [primary, secondary, accent, background, text]: [(String, Source); 5] = resolved_colors
-        .try_into()
-        .unwrap_or_else(|_| DEFAULT_COLORS.map(|c| (c.to_string(), Source::Default)));
+    let [primary, secondary, accent, background, text]: [(String, BrandingSource); 5] =
+        resolved_colors
+            .try_into()
+            .unwrap_or_else(|_| DEFAULT_COLORS.map(|c| (c.to_string(), BrandingSource::Default)));
     let (support_email, support_email_src) = support_email.finish(None, &mut warnings);
     let (support_url, support_url_src) = support_url.finish(None, &mut warnings);
     let (email_sender_name, sender_src) =
@@ -345,7 +346,7 @@ pub fn merge(rows: &[BrandingRow], assets: &HashMap<String, AssetMeta>) -> Resol
             product_name: product_name_src,
             logo_url: logo_src,
             favicon_url: favicon_src,
-            colors: ColorSources {
+            colors: BrandingColorSources {
                 primary: primary.1,
                 secondary: secondary.1,
                 accent: accent.1,
@@ -357,7 +358,7 @@ pub fn merge(rows: &[BrandingRow], assets: &HashMap<String, AssetMeta>) -> Resol
             email_sender_name: sender_src,
             powered_by: powered_by_src,
         },
-        colors: ResolvedColors {
+        colors: BrandingResolvedColors {
             primary: primary.0,
             secondary: secondary.0,
             accent: accent.0,
@@ -582,8 +583,8 @@ mod tests {
         assert_eq!(v.product_name, DEFAULT_PRODUCT_NAME);
         assert_eq!(v.colors.primary, DEFAULT_COLORS[0]);
         assert!(v.powered_by && v.logo_url.is_none() && v.warnings.is_empty());
-        assert_eq!(v.sources.product_name, Source::Default);
-        assert_eq!(v.sources.colors.text, Source::Default);
+        assert_eq!(v.sources.product_name, BrandingSource::Default);
+        assert_eq!(v.sources.colors.text, BrandingSource::Default);
     }
 
     #[test]
@@ -601,24 +602,24 @@ mod tests {
         p.support_url = Some("https://help.platform.test".into());
         let v = merge(&[t, r, p], &HashMap::new());
         assert_eq!(v.product_name, "Tenant Co");
-        assert_eq!(v.sources.product_name, Source::Tenant);
+        assert_eq!(v.sources.product_name, BrandingSource::Tenant);
         assert_eq!(
             (v.colors.primary.as_str(), v.sources.colors.primary),
-            ("#112233", Source::Tenant)
+            ("#112233", BrandingSource::Tenant)
         );
         assert_eq!(
             (v.colors.accent.as_str(), v.sources.colors.accent),
-            ("#778899", Source::Reseller)
+            ("#778899", BrandingSource::Reseller)
         );
         assert_eq!(
             (v.colors.background.as_str(), v.sources.colors.background),
-            ("#000000", Source::Platform)
+            ("#000000", BrandingSource::Platform)
         );
-        assert_eq!(v.sources.colors.secondary, Source::Default);
+        assert_eq!(v.sources.colors.secondary, BrandingSource::Default);
         assert_eq!(v.support_email.as_deref(), Some("help@reseller.test"));
-        assert_eq!(v.sources.support_url, Source::Platform);
+        assert_eq!(v.sources.support_url, BrandingSource::Platform);
         assert!(!v.powered_by);
-        assert_eq!(v.sources.powered_by, Source::Reseller);
+        assert_eq!(v.sources.powered_by, BrandingSource::Reseller);
         assert!(v.warnings.is_empty());
     }
 
@@ -638,8 +639,8 @@ mod tests {
         .collect();
         let v = merge(&[t, r], &assets);
         assert_eq!(v.logo_url.as_deref(), Some("/v1/branding/assets/oksha.png"));
-        assert_eq!(v.sources.logo_url, Source::Reseller);
-        assert_eq!(v.sources.favicon_url, Source::Default);
+        assert_eq!(v.sources.logo_url, BrandingSource::Reseller);
+        assert_eq!(v.sources.favicon_url, BrandingSource::Default);
         assert_eq!(v.colors.primary, DEFAULT_COLORS[0]);
         let fields: Vec<&str> = v.warnings.iter().map(|w| w.field.as_str()).collect();
         assert_eq!(
@@ -650,6 +651,6 @@ mod tests {
             v.warnings[0].message,
             "the tenant's logo was deleted; the reseller's value is used"
         );
-        assert!(v.warnings.iter().all(|w| w.level == Source::Tenant));
+        assert!(v.warnings.iter().all(|w| w.level == BrandingSource::Tenant));
     }
 }
