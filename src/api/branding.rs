@@ -703,8 +703,8 @@ pub async fn get_public_branding(
         ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy"),
     ),
     responses(
-        (status = 200, description = "The image, as the type it was recognised as",
-         content((BrandingAssetContent = "image/png"), (BrandingAssetContent = "image/jpeg"), (BrandingAssetContent = "image/webp")),
+        (status = 200, description = "The image; `Content-Type` is the type it was recognised as (`image/png`, `image/jpeg` or `image/webp`)",
+         content_type = "application/octet-stream", body = BrandingAssetContent,
          headers(("ETag" = String, description = "The SHA-256 in quotes"), ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"))),
         (status = 304, description = "The cached copy (If-None-Match) is current"),
         (status = 404, description = "No such image (or it was deleted)", body = Problem, content_type = "application/problem+json")

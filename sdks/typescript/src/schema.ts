@@ -214,6 +214,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's branding, resolved: its tenant's (a reseller admin's: the reseller's; a
+         *     platform admin's: the platform's), field by field with `sources` and `warnings`.
+         */
+        get: operations["get_branding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branding/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A logo or favicon, to anyone: `{sha256}.{png|jpg|webp}` as resolution names it. The URL
+         *     is content-addressed, so it is cacheable forever.
+         */
+        get: operations["get_branding_asset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branding/configurations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the configurations the caller manages (a tenant user: its tenant's), newest first. */
+        get: operations["list_branding_configurations"];
+        put?: never;
+        /** Creates a configuration for one owner (see the request's docs for which). */
+        post: operations["create_branding_configuration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branding/configurations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads one configuration as stored (null fields inherit). */
+        get: operations["get_branding_configuration"];
+        put?: never;
+        post?: never;
+        /** Deletes a configuration and its images: its owner inherits everything again. */
+        delete: operations["delete_branding_configuration"];
+        options?: never;
+        head?: never;
+        /** Changes a configuration: fields left out stay, `null` inherits again. */
+        patch: operations["update_branding_configuration"];
+        trace?: never;
+    };
+    "/v1/branding/configurations/{id}/assets/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Uploads the configuration's logo or favicon (multipart `file`), replacing the previous
+         *     one. PNG, JPEG or WebP by the bytes (the name and content type sent are ignored); a logo
+         *     at most 2048×2048 and 1 MiB, a favicon 512×512 and 256 KiB. SVG is refused.
+         */
+        put: operations["upload_branding_asset"];
+        post?: never;
+        /**
+         * Deletes the configuration's current logo or favicon. The configuration keeps naming it:
+         *     resolution falls back to the next level's image with a warning until a new one is
+         *     uploaded or `PATCH {"logo": null}` makes it inherit on purpose.
+         */
+        delete: operations["delete_branding_asset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branding/public": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Branding for a login page, without a credential: the tenant or reseller whose custom
+         *     domain or subdomain `host` (default: the `Host` header) is; any other host gets the
+         *     platform's (or the built-in) branding. It holds branding only — no ids.
+         */
+        get: operations["get_public_branding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files": {
         parameters: {
             query?: never;
@@ -1100,7 +1224,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write";
         ApiKeyList: {
             items: components["schemas"]["ApiKeyView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -1185,6 +1309,161 @@ export interface components {
          * @enum {string}
          */
         AvailabilityReason: "not_in_plan" | "not_installed";
+        /**
+         * Format: binary
+         * @description An image's bytes.
+         */
+        BrandingAssetContent: string;
+        /** @description Multipart schema for the OpenAPI document. */
+        BrandingAssetForm: {
+            /**
+             * Format: binary
+             * @description A PNG, JPEG or WebP image (recognised by its bytes; SVG is refused).
+             */
+            file: string;
+        };
+        /**
+         * @description The two images a configuration has.
+         * @enum {string}
+         */
+        BrandingAssetKind: "logo" | "favicon";
+        /** @description A logo or favicon of a configuration. */
+        BrandingAssetView: {
+            /** @description Detected from the bytes: `image/png`, `image/jpeg` or `image/webp`. */
+            content_type: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Set once the image was deleted: resolution then skips it with a warning.
+             */
+            deleted_at?: string | null;
+            /** Format: int32 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["BrandingAssetKind"];
+            /** @description Hex SHA-256 of the bytes. */
+            sha256: string;
+            /** Format: int32 */
+            size_bytes: number;
+            /** @description Its public URL (content-addressed: the same bytes, the same URL); null once deleted. */
+            url?: string | null;
+            /** Format: int32 */
+            width: number;
+        };
+        /** @description Where each colour came from. */
+        BrandingColorSources: {
+            accent: components["schemas"]["BrandingSource"];
+            background: components["schemas"]["BrandingSource"];
+            primary: components["schemas"]["BrandingSource"];
+            secondary: components["schemas"]["BrandingSource"];
+            text: components["schemas"]["BrandingSource"];
+        };
+        /** @description Colours to set: `#rgb` or `#rrggbb`; null unsets one (it inherits again). */
+        BrandingColorsRequest: {
+            accent?: string | null;
+            background?: string | null;
+            /** @example #4f46e5 */
+            primary?: string | null;
+            secondary?: string | null;
+            text?: string | null;
+        };
+        /** @description A configuration's own colours (`#rrggbb`); null inherits. */
+        BrandingColorsView: {
+            accent?: string | null;
+            background?: string | null;
+            primary?: string | null;
+            secondary?: string | null;
+            text?: string | null;
+        };
+        BrandingConfigurationList: {
+            items: components["schemas"]["BrandingConfigurationView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One level's configuration as stored: every null field inherits from the level above. */
+        BrandingConfigurationView: {
+            colors: components["schemas"]["BrandingColorsView"];
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description A host name of its own whose login page shows this branding (unique).
+             * @example login.acme.com
+             */
+            custom_domain?: string | null;
+            /** @description The display name of emails sent for this owner. */
+            email_sender_name?: string | null;
+            favicon?: components["schemas"]["BrandingAssetView"] | null;
+            /** Format: uuid */
+            id: string;
+            level: components["schemas"]["BrandingLevel"];
+            logo?: components["schemas"]["BrandingAssetView"] | null;
+            /** @description Whether to show "Powered by Voxflow". */
+            powered_by?: boolean | null;
+            product_name?: string | null;
+            /**
+             * Format: uuid
+             * @description The reseller, for a reseller's configuration.
+             */
+            reseller_id?: string | null;
+            /**
+             * @description `<subdomain>.<VOXFLOW_BRANDING_BASE_DOMAIN>` shows this branding (unique).
+             * @example acme
+             */
+            subdomain?: string | null;
+            support_email?: string | null;
+            support_url?: string | null;
+            /**
+             * Format: uuid
+             * @description The tenant, for a tenant's configuration.
+             */
+            tenant_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @description Whose configuration it is.
+         * @enum {string}
+         */
+        BrandingLevel: "platform" | "reseller" | "tenant";
+        /** @description The resolved colours (`#rrggbb`). */
+        BrandingResolvedColors: {
+            accent: string;
+            background: string;
+            /** @example #4f46e5 */
+            primary: string;
+            secondary: string;
+            text: string;
+        };
+        /**
+         * @description Where a resolved field's value came from.
+         * @enum {string}
+         */
+        BrandingSource: "tenant" | "reseller" | "platform" | "default";
+        /** @description Where each resolved field came from. */
+        BrandingSources: {
+            colors: components["schemas"]["BrandingColorSources"];
+            email_sender_name: components["schemas"]["BrandingSource"];
+            favicon_url: components["schemas"]["BrandingSource"];
+            logo_url: components["schemas"]["BrandingSource"];
+            powered_by: components["schemas"]["BrandingSource"];
+            product_name: components["schemas"]["BrandingSource"];
+            support_email: components["schemas"]["BrandingSource"];
+            support_url: components["schemas"]["BrandingSource"];
+        };
+        /** @description A stored value that could not be used: the next level's value was used instead. */
+        BrandingWarning: {
+            /**
+             * @description The resolved field, e.g. `logo_url` or `colors.primary`.
+             * @example logo_url
+             */
+            field: string;
+            /** @description The level whose value was skipped. */
+            level: components["schemas"]["BrandingSource"];
+            /** @example the tenant's logo was deleted; the reseller's value is used */
+            message: string;
+        };
         ChangePasswordRequest: {
             current_password: string;
             /** @description At least 10 characters. */
@@ -1200,6 +1479,30 @@ export interface components {
             name: string;
             /** @description Subset of your own permissions (e.g. `jobs:write`); default: all of them. */
             permissions?: string[] | null;
+        };
+        /**
+         * @description A new configuration. Its owner: `tenant_id` (platform admins: any tenant; reseller
+         *     admins: theirs; tenant admins: their own), `reseller_id` (platform admins; reseller
+         *     admins: their own), or neither — the caller's own level (the platform default for a
+         *     platform admin, the reseller for a reseller admin, the tenant for a tenant admin).
+         */
+        CreateBrandingRequest: {
+            colors?: components["schemas"]["BrandingColorsRequest"] | null;
+            /** @description A host name (not under `VOXFLOW_BRANDING_BASE_DOMAIN`), unique. */
+            custom_domain?: string | null;
+            email_sender_name?: string | null;
+            powered_by?: boolean | null;
+            /** @example Acme Speech */
+            product_name?: string | null;
+            /** Format: uuid */
+            reseller_id?: string | null;
+            /** @description One DNS label, unique; used with `VOXFLOW_BRANDING_BASE_DOMAIN`. */
+            subdomain?: string | null;
+            support_email?: string | null;
+            /** @description An http(s) URL. */
+            support_url?: string | null;
+            /** Format: uuid */
+            tenant_id?: string | null;
         };
         CreateJobRequest: {
             /** @description …or this graph (React Flow JSON or Flowise flowData). */
@@ -1796,7 +2099,10 @@ export interface components {
              * @description Days jobs, outputs and uploads are kept.
              */
             retention_days?: number | null;
-            /** @description Whether tenant admins may edit their own branding. */
+            /**
+             * @description Whether tenant admins may edit their own branding (`false`: every branding write of
+             *     a tenant admin is `403 not_in_plan`; absent: allowed).
+             */
             tenant_branding?: boolean | null;
         };
         PlanList: {
@@ -1961,6 +2267,27 @@ export interface components {
             status: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description Branding as a login page or UI uses it: every field resolved. */
+        ResolvedBrandingView: {
+            colors: components["schemas"]["BrandingResolvedColors"];
+            email_sender_name: string;
+            favicon_url?: string | null;
+            /**
+             * @description The logo's public URL (content-addressed, cacheable for a year); null when no level
+             *     has a usable logo.
+             * @example /v1/branding/assets/9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.png
+             */
+            logo_url?: string | null;
+            /** @description Whether to show "Powered by Voxflow". */
+            powered_by: boolean;
+            /** @example Acme Speech */
+            product_name: string;
+            sources: components["schemas"]["BrandingSources"];
+            support_email?: string | null;
+            support_url?: string | null;
+            /** @description Stored values that were skipped (and logged once per process). */
+            warnings: components["schemas"]["BrandingWarning"][];
         };
         /**
          * @description The five roles, from most to least powerful.
@@ -2158,6 +2485,21 @@ export interface components {
             tenant_id: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description Changes: a field left out stays; `null` unsets it (it inherits again). */
+        UpdateBrandingRequest: {
+            colors?: components["schemas"]["BrandingColorsRequest"] | null;
+            custom_domain?: string | null;
+            email_sender_name?: string | null;
+            /** @description Only `null`: forget the favicon (inherit). */
+            favicon?: string | null;
+            /** @description Only `null`: forget the logo (inherit). Upload one with `PUT …/assets/logo`. */
+            logo?: string | null;
+            powered_by?: boolean | null;
+            product_name?: string | null;
+            subdomain?: string | null;
+            support_email?: string | null;
+            support_url?: string | null;
         };
         UpdatePlanRequest: {
             currency?: string | null;
@@ -3165,6 +3507,785 @@ export interface operations {
             };
             /** @description Invalid, expired, revoked or reused refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_branding: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of a cached copy */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Strong: a hash of the body */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedBrandingView"];
+                };
+            };
+            /** @description The cached copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_branding_asset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETag of a cached copy */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description `<sha256>.<png|jpg|webp>` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image; `Content-Type` is the type it was recognised as (`image/png`, `image/jpeg` or `image/webp`) */
+            200: {
+                headers: {
+                    /** @description `public, max-age=31536000, immutable` */
+                    "Cache-Control"?: string;
+                    /** @description The SHA-256 in quotes */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["BrandingAssetContent"];
+                };
+            };
+            /** @description The cached copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such image (or it was deleted) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_branding_configurations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Only configurations of this level. */
+                level?: components["schemas"]["BrandingLevel"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingConfigurationList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_branding_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBrandingRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingConfigurationView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_branding_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingConfigurationView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_branding_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_branding_configuration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBrandingRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingConfigurationView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_branding_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: components["schemas"]["BrandingAssetKind"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["BrandingAssetForm"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingConfigurationView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the kind's byte limit (`image_too_large`), or `max_form_fields` parts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not multipart/form-data, or not PNG, JPEG or WebP (`image_not_supported`; SVG too). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_branding_asset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: components["schemas"]["BrandingAssetKind"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_public_branding: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The login page's host name (default: the request's `Host` header); a port is ignored.
+                 * @example login.acme.com
+                 */
+                host?: string;
+            };
+            header?: {
+                /** @description ETag of a cached copy */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description Strong: a hash of the body */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedBrandingView"];
+                };
+            };
+            /** @description The cached copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The database is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,8 +9,22 @@ from .audit_entry_view_details import AuditEntryViewDetails
 from .audit_log_list import AuditLogList
 from .availability import Availability
 from .availability_reason import AvailabilityReason
+from .branding_asset_form import BrandingAssetForm
+from .branding_asset_kind import BrandingAssetKind
+from .branding_asset_view import BrandingAssetView
+from .branding_color_sources import BrandingColorSources
+from .branding_colors_request import BrandingColorsRequest
+from .branding_colors_view import BrandingColorsView
+from .branding_configuration_list import BrandingConfigurationList
+from .branding_configuration_view import BrandingConfigurationView
+from .branding_level import BrandingLevel
+from .branding_resolved_colors import BrandingResolvedColors
+from .branding_source import BrandingSource
+from .branding_sources import BrandingSources
+from .branding_warning import BrandingWarning
 from .change_password_request import ChangePasswordRequest
 from .create_api_key_request import CreateApiKeyRequest
+from .create_branding_request import CreateBrandingRequest
 from .create_job_request import CreateJobRequest
 from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
 from .create_job_request_inputs import CreateJobRequestInputs
@@ -85,6 +99,7 @@ from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
+from .resolved_branding_view import ResolvedBrandingView
 from .role import Role
 from .share_mode import ShareMode
 from .sharing_request import SharingRequest
@@ -102,6 +117,7 @@ from .token_response import TokenResponse
 from .transcription_form import TranscriptionForm
 from .translation_engine_list import TranslationEngineList
 from .translation_engine_view import TranslationEngineView
+from .update_branding_request import UpdateBrandingRequest
 from .update_plan_request import UpdatePlanRequest
 from .update_preset_request import UpdatePresetRequest
 from .update_preset_request_params_type_0 import UpdatePresetRequestParamsType0
@@ -135,8 +151,22 @@ __all__ = (
     "AuditLogList",
     "Availability",
     "AvailabilityReason",
+    "BrandingAssetForm",
+    "BrandingAssetKind",
+    "BrandingAssetView",
+    "BrandingColorSources",
+    "BrandingColorsRequest",
+    "BrandingColorsView",
+    "BrandingConfigurationList",
+    "BrandingConfigurationView",
+    "BrandingLevel",
+    "BrandingResolvedColors",
+    "BrandingSource",
+    "BrandingSources",
+    "BrandingWarning",
     "ChangePasswordRequest",
     "CreateApiKeyRequest",
+    "CreateBrandingRequest",
     "CreatedApiKeyView",
     "CreatedWebhookView",
     "CreateJobRequest",
@@ -211,6 +241,7 @@ __all__ = (
     "RefreshRequest",
     "ResellerList",
     "ResellerView",
+    "ResolvedBrandingView",
     "Role",
     "ShareMode",
     "SharingRequest",
@@ -228,6 +259,7 @@ __all__ = (
     "TranscriptionForm",
     "TranslationEngineList",
     "TranslationEngineView",
+    "UpdateBrandingRequest",
     "UpdatePlanRequest",
     "UpdatePresetRequest",
     "UpdatePresetRequestParamsType0",

@@ -5,6 +5,8 @@ class Action(StrEnum):
     API_KEYSREAD = "api_keys:read"
     API_KEYSWRITE = "api_keys:write"
     AUDITREAD = "audit:read"
+    BRANDINGREAD = "branding:read"
+    BRANDINGWRITE = "branding:write"
     FILESREAD = "files:read"
     FILESWRITE = "files:write"
     JOBSREAD = "jobs:read"

@@ -39,7 +39,9 @@ class PlanFeatures:
             the server's
             default, 0: no limit).
         retention_days (int | None | Unset): Days jobs, outputs and uploads are kept.
-        tenant_branding (bool | None | Unset): Whether tenant admins may edit their own branding.
+        tenant_branding (bool | None | Unset): Whether tenant admins may edit their own branding (`false`: every
+            branding write of
+            a tenant admin is `403 not_in_plan`; absent: allowed).
     """
 
     allowed_node_kinds: list[str] | None | Unset = UNSET

@@ -1,0 +1,212 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.branding_configuration_view import BrandingConfigurationView
+from ...models.create_branding_request import CreateBrandingRequest
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: CreateBrandingRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/branding/configurations",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BrandingConfigurationView | Problem | None:
+    if response.status_code == 201:
+        response_201 = BrandingConfigurationView.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BrandingConfigurationView | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateBrandingRequest,
+) -> Response[BrandingConfigurationView | Problem]:
+    """Creates a configuration for one owner (see the request's docs for which).
+
+    Args:
+        body (CreateBrandingRequest): A new configuration. Its owner: `tenant_id` (platform
+            admins: any tenant; reseller
+            admins: theirs; tenant admins: their own), `reseller_id` (platform admins; reseller
+            admins: their own), or neither — the caller's own level (the platform default for a
+            platform admin, the reseller for a reseller admin, the tenant for a tenant admin).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BrandingConfigurationView | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateBrandingRequest,
+) -> BrandingConfigurationView | Problem | None:
+    """Creates a configuration for one owner (see the request's docs for which).
+
+    Args:
+        body (CreateBrandingRequest): A new configuration. Its owner: `tenant_id` (platform
+            admins: any tenant; reseller
+            admins: theirs; tenant admins: their own), `reseller_id` (platform admins; reseller
+            admins: their own), or neither — the caller's own level (the platform default for a
+            platform admin, the reseller for a reseller admin, the tenant for a tenant admin).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BrandingConfigurationView | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateBrandingRequest,
+) -> Response[BrandingConfigurationView | Problem]:
+    """Creates a configuration for one owner (see the request's docs for which).
+
+    Args:
+        body (CreateBrandingRequest): A new configuration. Its owner: `tenant_id` (platform
+            admins: any tenant; reseller
+            admins: theirs; tenant admins: their own), `reseller_id` (platform admins; reseller
+            admins: their own), or neither — the caller's own level (the platform default for a
+            platform admin, the reseller for a reseller admin, the tenant for a tenant admin).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BrandingConfigurationView | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: CreateBrandingRequest,
+) -> BrandingConfigurationView | Problem | None:
+    """Creates a configuration for one owner (see the request's docs for which).
+
+    Args:
+        body (CreateBrandingRequest): A new configuration. Its owner: `tenant_id` (platform
+            admins: any tenant; reseller
+            admins: theirs; tenant admins: their own), `reseller_id` (platform admins; reseller
+            admins: their own), or neither — the caller's own level (the platform default for a
+            platform admin, the reseller for a reseller admin, the tenant for a tenant admin).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BrandingConfigurationView | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
