@@ -49,6 +49,9 @@ pub enum Action {
     TemplatesRead,
     #[serde(rename = "templates:write")]
     TemplatesWrite,
+    /// Usage reports (docs/usage.md): a tenant's own, a reseller's tenants', the platform's.
+    #[serde(rename = "usage:read")]
+    UsageRead,
 }
 
 use Action::*;
@@ -75,6 +78,7 @@ pub const ALL_ACTIONS: &[Action] = &[
     TranslationEnginesWrite,
     TemplatesRead,
     TemplatesWrite,
+    UsageRead,
 ];
 
 impl Action {
@@ -102,6 +106,7 @@ impl Action {
             TranslationEnginesWrite => "translation_engines:write",
             TemplatesRead => "templates:read",
             TemplatesWrite => "templates:write",
+            UsageRead => "usage:read",
         }
     }
 
@@ -126,6 +131,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             AuditRead,
             TemplatesRead,
             TemplatesWrite,
+            UsageRead,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -145,6 +151,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TranslationEnginesRead,
             TranslationEnginesWrite,
             TemplatesRead,
+            UsageRead,
         ],
         Role::Member => &[
             TenantsRead,
@@ -160,7 +167,10 @@ pub fn allowed(role: Role) -> &'static [Action] {
             FilesWrite,
             TranslationEnginesRead,
             TemplatesRead,
+            // Members spend the quota, so they may see what is left of it.
+            UsageRead,
         ],
+        // Viewers follow the work, not the bill: no `usage:read`.
         Role::Viewer => &[
             TenantsRead,
             UsersRead,
