@@ -742,3 +742,49 @@ api_test!(
         }
     }
 );
+
+api_test!(postgres_rls_shows_each_scope_only_its_usage_rows, |app| {
+    use diesel::{Connection, RunQueryDsl};
+    if app.backend != crate::helpers::Backend::Postgres {
+        return; // RLS is PostgreSQL's; SQLite relies on the repositories alone.
+    }
+    let w = app.world().await;
+    let tenant_c = app
+        .create_tenant(&w.reseller1_admin, "Tenant C", None)
+        .await;
+    for t in [&w.tenant_a, &w.tenant_b, &tenant_c] {
+        record(&app, t, "job_audio", None, "2026-08-01 00:00:00", 1_000).await;
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let url = app.database_url.clone();
+    let (a, r1) = (w.tenant_a.clone(), w.reseller1.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut c = diesel::PgConnection::establish(&url).expect("connect as the service role");
+        let mut visible = |settings: &str| -> i64 {
+            c.transaction::<_, diesel::result::Error, _>(|c| {
+                diesel::sql_query(format!("SELECT {settings}")).execute(c)?;
+                Ok(diesel::sql_query("SELECT count(*) AS n FROM usage_records")
+                    .get_result::<Count>(c)?
+                    .n)
+            })
+            .expect("count")
+        };
+        assert_eq!(visible("1"), 0, "no scope: nothing");
+        assert_eq!(
+            visible(&format!("set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{a}', true)")),
+            1
+        );
+        assert_eq!(
+            visible(&format!("set_config('voxflow.scope', 'reseller', true), set_config('voxflow.reseller_id', '{r1}', true)")),
+            2,
+            "reseller 1: tenants A and C"
+        );
+        assert_eq!(visible("set_config('voxflow.scope', 'platform', true)"), 3);
+    })
+    .await
+    .expect("join");
+});

