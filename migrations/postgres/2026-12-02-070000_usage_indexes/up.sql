@@ -2,8 +2,8 @@
 -- usage over a time range, grouped by day or month in SQL. Two covering indexes serve them:
 -- by tenant then time (tenant and reseller reports, and admission's monthly total), and by
 -- time alone (platform reports). Each INCLUDEs every other column a report reads, so a
--- report is an index-only scan once the table is vacuumed. The single-column tenant index
--- is a prefix of the first.
+-- report is an index-only scan once the table is vacuumed. (The seed's single-column
+-- `usage_records_tenant_id_idx` stays, though the first is a superset of it.)
 --
 -- Node rows (`node_audio`) also record their node's kind, so a report can group by it
 -- without the job (deleted jobs keep their usage, not their nodes); older rows take it
@@ -19,7 +19,6 @@ CREATE INDEX usage_records_tenant_time_idx
     ON usage_records(tenant_id, recorded_at) INCLUDE (resource_type, node_kind, amount_milli);
 CREATE INDEX usage_records_time_idx
     ON usage_records(recorded_at) INCLUDE (tenant_id, resource_type, node_kind, amount_milli);
-DROP INDEX usage_records_tenant_id_idx;
 
 -- The isolation policy, spelled out: `vf_tenant_visible` holds a sub-select, so PostgreSQL
 -- cannot inline it and runs it once per row (13 s for a platform report over a million rows,
