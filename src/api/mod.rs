@@ -18,6 +18,7 @@ pub mod resellers;
 pub mod templates;
 pub mod tenants;
 pub mod translation_engines;
+pub mod usage;
 pub mod users;
 pub mod webhooks;
 pub mod workflows;
@@ -51,6 +52,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "users", description = "Accounts and roles"),
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
+        (name = "usage", description = "Usage reports: audio processed per day, month or range, per resource, node kind and tenant, with quotas; JSON or CSV"),
         (name = "files", description = "Audio uploads that jobs take their input from"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "workflows", description = "Saved, versioned workflow graphs"),
@@ -143,6 +145,10 @@ where
                 .service(plans::delete_plan)
                 .service(audit_log::list_audit_log)
                 .service(audit_log::get_audit_entry)
+                .service(usage::get_usage)
+                .service(usage::get_tenant_usage)
+                .service(usage::get_reseller_usage)
+                .service(usage::get_platform_usage)
                 .service(files::upload_file)
                 .service(files::list_files)
                 .service(files::get_file)

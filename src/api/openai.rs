@@ -563,6 +563,7 @@ fn usage_row(authed: &Authed, tenant_id: uuid::Uuid, seconds: f64) -> repo::usag
         unit: "audio_seconds".into(),
         recorded_at: store::now(),
         node_id: None,
+        node_kind: None,
     }
 }
 

@@ -57,6 +57,9 @@ pub enum Action {
     BrandingRead,
     #[serde(rename = "branding:write")]
     BrandingWrite,
+    /// Usage reports (docs/usage.md): a tenant's own, a reseller's tenants', the platform's.
+    #[serde(rename = "usage:read")]
+    UsageRead,
 }
 
 use Action::*;
@@ -87,6 +90,7 @@ pub const ALL_ACTIONS: &[Action] = &[
     PresetsWrite,
     BrandingRead,
     BrandingWrite,
+    UsageRead,
 ];
 
 impl Action {
@@ -118,6 +122,7 @@ impl Action {
             PresetsWrite => "presets:write",
             BrandingRead => "branding:read",
             BrandingWrite => "branding:write",
+            UsageRead => "usage:read",
         }
     }
 
@@ -146,6 +151,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             PresetsWrite,
             BrandingRead,
             BrandingWrite,
+            UsageRead,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -169,6 +175,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             PresetsWrite,
             BrandingRead,
             BrandingWrite,
+            UsageRead,
         ],
         Role::Member => &[
             TenantsRead,
@@ -186,7 +193,10 @@ pub fn allowed(role: Role) -> &'static [Action] {
             TemplatesRead,
             PresetsRead,
             BrandingRead,
+            // Members spend the quota, so they may see what is left of it.
+            UsageRead,
         ],
+        // Viewers follow the work, not the bill: no `usage:read`.
         Role::Viewer => &[
             TenantsRead,
             UsersRead,

@@ -441,31 +441,69 @@ pub fn unavailable_node(
 /// The tenant's monthly processing minutes: its own override, else its plan's; None means
 /// unlimited.
 fn quota_minutes(c: &mut DbConn, tenant: &TenantRow) -> Result<Option<i32>, StoreError> {
-    if tenant.processing_quota_minutes.is_some() {
-        return Ok(tenant.processing_quota_minutes);
-    }
-    Ok(match &tenant.subscription_plan_id {
-        Some(p) => repo::plans::get(c, &Scope::System, p)?.map(|p| p.processing_quota_minutes),
-        None => None,
-    })
+    let plan = match (
+        &tenant.processing_quota_minutes,
+        &tenant.subscription_plan_id,
+    ) {
+        (None, Some(p)) => repo::plans::get(c, &Scope::System, p)?,
+        _ => None,
+    };
+    Ok(quota_minutes_of(tenant, plan.as_ref()))
 }
 
-fn month_start(now: NaiveDateTime) -> NaiveDateTime {
+/// [`quota_minutes`] with the tenant's plan already read (None: it has none, or it is gone).
+pub fn quota_minutes_of(tenant: &TenantRow, plan: Option<&repo::plans::PlanRow>) -> Option<i32> {
+    tenant
+        .processing_quota_minutes
+        .or_else(|| plan.map(|p| p.processing_quota_minutes))
+}
+
+/// The first instant of `now`'s month (UTC): quota months are calendar months.
+pub fn month_start(now: NaiveDateTime) -> NaiveDateTime {
     NaiveDateTime::new(
         chrono::NaiveDate::from_ymd_opt(now.year(), now.month(), 1).unwrap_or_default(),
         chrono::NaiveTime::MIN,
     )
 }
 
-/// Audio counted against the tenant's quota now: this month's billed usage and every
-/// active reservation (thousandths of a second).
-pub fn used(c: &mut DbConn, tenant_id: &str, now: NaiveDateTime) -> Result<i64, StoreError> {
-    let since = month_start(now);
-    let mut total = reservations::held(c, tenant_id, now)?;
-    for resource in BILLED {
-        total += usage::total_since(c, tenant_id, resource, since)?;
+/// A tenant's processing quota as step 5 counts it (usage reports show the same figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuotaUse {
+    /// The month's minutes; None: unlimited.
+    pub minutes: Option<i32>,
+    /// This month's billed audio (`job_audio` and `transcription` usage), thousandths of a second.
+    pub billed_milli: i64,
+    /// Audio held by active reservations, whatever month they started in.
+    pub held_milli: i64,
+}
+
+impl QuotaUse {
+    pub fn used_milli(&self) -> i64 {
+        self.billed_milli.saturating_add(self.held_milli)
     }
-    Ok(total)
+
+    pub fn quota_milli(&self) -> Option<i64> {
+        self.minutes.map(|m| i64::from(m) * 60_000)
+    }
+
+    /// The quota less what is used; negative when settled work went past it (a job is
+    /// billed what it measured, which may exceed what it reserved). None: unlimited.
+    pub fn left_milli(&self) -> Option<i64> {
+        self.quota_milli().map(|q| q - self.used_milli())
+    }
+}
+
+/// Step 5's figures for a tenant now.
+pub fn quota_use(
+    c: &mut DbConn,
+    tenant: &TenantRow,
+    now: NaiveDateTime,
+) -> Result<QuotaUse, StoreError> {
+    Ok(QuotaUse {
+        minutes: quota_minutes(c, tenant)?,
+        billed_milli: usage::total_since(c, &tenant.id, &BILLED, month_start(now))?,
+        held_milli: reservations::held(c, &tenant.id, now)?,
+    })
 }
 
 /// Step 5: `needed` fits in what is left (and something is left).
@@ -475,10 +513,10 @@ fn check_quota(
     needed: i64,
     now: NaiveDateTime,
 ) -> Result<Result<(), Refusal>, StoreError> {
-    let Some(minutes) = quota_minutes(c, tenant)? else {
+    let quota = quota_use(c, tenant, now)?;
+    let (Some(minutes), Some(left)) = (quota.minutes, quota.left_milli()) else {
         return Ok(Ok(()));
     };
-    let left = i64::from(minutes) * 60_000 - used(c, &tenant.id, now)?;
     if left <= 0 || needed > left {
         return Ok(Err(Refusal::Quota {
             minutes,
@@ -532,6 +570,7 @@ pub fn settle_job(c: &mut DbConn, job_id: &str) -> Result<(), StoreError> {
                 unit: "audio_seconds".into(),
                 recorded_at: store::now(),
                 node_id: None,
+                node_kind: None,
             },
         )?;
     }

@@ -479,7 +479,7 @@ impl Worker {
                 }
                 // The node's usage lands with its `succeeded` mark, once.
                 let usage = (audio_seconds > 0.0)
-                    .then(|| usage_row(at.row, Some(&node_id), "node_audio", audio_seconds));
+                    .then(|| usage_row(at.row, Some(node), "node_audio", audio_seconds));
                 self.store_write_as(job, {
                     let node_id = node_id.clone();
                     move |c, j| {
@@ -781,10 +781,10 @@ fn audio_duration<'a>(values: impl Iterator<Item = &'a PortValue>) -> f64 {
         .fold(0.0, f64::max)
 }
 
-/// A usage row of audio seconds for a job (`node_id` None) or one of its nodes.
+/// A usage row of audio seconds for a job (`node` None) or one of its nodes.
 fn usage_row(
     row: &jobs_repo::JobRow,
-    node_id: Option<&str>,
+    node: Option<&graph::GraphNode>,
     resource: &str,
     secs: f64,
 ) -> UsageRow {
@@ -793,7 +793,8 @@ fn usage_row(
         tenant_id: row.tenant_id.clone(),
         user_id: row.user_id.clone(),
         job_id: Some(row.id.clone()),
-        node_id: node_id.map(str::to_string),
+        node_id: node.map(|n| n.id.clone()),
+        node_kind: node.map(|n| n.kind.clone()),
         resource_type: resource.into(),
         amount_milli: (secs * 1000.0).round() as i64,
         unit: "audio_seconds".into(),

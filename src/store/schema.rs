@@ -258,6 +258,7 @@ diesel::table! {
         unit -> Text,
         recorded_at -> Timestamp,
         node_id -> Nullable<Text>,
+        node_kind -> Nullable<Text>,
     }
 }
 

@@ -103,6 +103,7 @@ async fn run_by_hand(
                     unit: "audio_seconds".into(),
                     recorded_at: store::now(),
                     node_id: Some("src".into()),
+                    node_kind: Some("audio.decode".into()),
                 },
             )?;
             end(c, &job)?;

@@ -28,6 +28,10 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
     if kind == "translation-engines" {
         routes.push((Method::GET, format!("{base}/languages"), None));
     }
+    if matches!(kind, "tenants" | "resellers") {
+        // Usage reports (usage.rs has their role and scope matrix).
+        routes.push((Method::GET, format!("{base}/usage"), None));
+    }
     if kind == "workflows" {
         // Upgrading an instance of a template (templates.rs has the template routes' matrix).
         routes.push((Method::POST, format!("{base}/upgrade"), Some(json!({}))));

@@ -30,5 +30,6 @@ mod sdks;
 mod store;
 mod templates;
 mod translation;
+mod usage;
 mod webhooks;
 mod workflows;

@@ -202,7 +202,7 @@ api_test!(openai_transcriptions_in_every_format, |app| {
             repo::usage::total_since(
                 c,
                 &tenant,
-                "transcription",
+                &["transcription"],
                 chrono::DateTime::UNIX_EPOCH.naive_utc(),
             )
         })

@@ -662,6 +662,26 @@ export interface paths {
         patch: operations["update_plan"];
         trace?: never;
     };
+    "/v1/platform/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole platform's usage, every tenant's (platform admins); `group_by=tenant` for
+         *     per-tenant figures.
+         */
+        get: operations["get_platform_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/presets": {
         parameters: {
             query?: never;
@@ -767,6 +787,27 @@ export interface paths {
         head?: never;
         /** Updates a reseller. Reseller admins may change only name, email and phone. */
         patch: operations["update_reseller"];
+        trace?: never;
+    };
+    "/v1/resellers/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every tenant of a reseller: its usage (deleted tenants' included) and each live
+         *     tenant's quotas; `group_by=tenant` for per-tenant figures. Its reseller admins and
+         *     platform admins; another reseller is `reseller_not_found`.
+         */
+        get: operations["get_reseller_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/templates": {
@@ -953,6 +994,26 @@ export interface paths {
         patch: operations["update_tenant"];
         trace?: never;
     };
+    "/v1/tenants/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One tenant's usage, with its quotas: the tenant's own users, its reseller's admins and
+         *     platform admins (`usage:read`). Another reseller's tenant is `tenant_not_found`.
+         */
+        get: operations["get_tenant_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/translation-engines": {
         parameters: {
             query?: never;
@@ -1008,6 +1069,26 @@ export interface paths {
         head?: never;
         /** Renames an engine, moves it, or replaces / removes its key (tenant admins). */
         patch: operations["update_translation_engine"];
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's tenant's usage, with its quotas (tenant users and API keys with
+         *     `usage:read`: tenant admins and members by default, not viewers).
+         */
+        get: operations["get_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/users": {
@@ -1224,7 +1305,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read";
         ApiKeyList: {
             items: components["schemas"]["ApiKeyView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -1808,6 +1889,11 @@ export interface components {
             /** @description Always true (an invalid graph answers 422 with every problem in `errors`). */
             valid: boolean;
         };
+        /**
+         * @description What a report's items are grouped by, besides their bucket.
+         * @enum {string}
+         */
+        Grouping: "resource" | "node_kind" | "tenant";
         HealthView: {
             status: string;
             version: string;
@@ -2026,6 +2112,11 @@ export interface components {
             /** @description Always `list`. */
             object: string;
         };
+        /**
+         * @description How a report cuts its range.
+         * @enum {string}
+         */
+        Period: "day" | "month" | "range";
         /** @description What a valid graph means for a job. */
         Plan: {
             /** @description Inputs the job must supply (file ids or URLs). */
@@ -2230,12 +2321,60 @@ export interface components {
              */
             type: string;
         };
+        /** @description The monthly processing quota, counted as admission counts it (docs/admission.md). */
+        ProcessingQuota: {
+            /**
+             * Format: int64
+             * @description This month's billed audio (`job_audio` and `transcription`).
+             */
+            billed_ms: number;
+            /**
+             * Format: int64
+             * @description `quota_ms − used_ms`, never below 0; absent: unlimited. Work needs more than 0 left
+             *     to be admitted.
+             */
+            left_ms?: number | null;
+            /**
+             * Format: int32
+             * @description Minutes a month: the tenant's own `processing_quota_minutes`, else its plan's;
+             *     absent: unlimited.
+             */
+            quota_minutes?: number | null;
+            /**
+             * Format: int64
+             * @description The same in milliseconds.
+             */
+            quota_ms?: number | null;
+            /**
+             * Format: int64
+             * @description Audio held by work still running (reserved at admission, settled when it ends).
+             */
+            reserved_ms: number;
+            /**
+             * Format: int64
+             * @description `billed_ms + reserved_ms`: what counts against the quota now.
+             */
+            used_ms: number;
+        };
         PublishTemplateRequest: {
             /**
              * Format: int32
              * @description The version to publish (default: the newest).
              */
             version?: number | null;
+        };
+        /**
+         * @description A tenant's quotas now: the processing quota of the current calendar month (UTC), whatever
+         *     range the report covers, and its storage.
+         */
+        QuotaView: {
+            /**
+             * @description The month the processing quota counts, `YYYY-MM` (UTC).
+             * @example 2026-12
+             */
+            month: string;
+            processing: components["schemas"]["ProcessingQuota"];
+            storage: components["schemas"]["StorageQuota"];
         };
         ReadyView: {
             /** @description `sqlite` or `postgres`. */
@@ -2245,6 +2384,11 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        /**
+         * @description Whose usage a report shows.
+         * @enum {string}
+         */
+        ReportScope: "tenant" | "reseller" | "platform";
         ResellerList: {
             items: components["schemas"]["ResellerView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -2309,6 +2453,22 @@ export interface components {
             mode: components["schemas"]["ShareMode"];
             /** @description With `selected`: the tenants it is offered to. */
             tenant_ids: string[];
+        };
+        /** @description Storage: live files and job outputs against the storage quota. */
+        StorageQuota: {
+            /**
+             * Format: int64
+             * @description `quota_bytes − used_bytes`, never below 0.
+             */
+            left_bytes: number;
+            /**
+             * Format: int64
+             * @description The tenant's `storage_quota_mb`, else its plan's, else the server's default, in bytes
+             *     (1 MB = 1 MiB = 1,048,576 bytes).
+             */
+            quota_bytes: number;
+            /** Format: int64 */
+            used_bytes: number;
         };
         TemplateList: {
             items: components["schemas"]["TemplateView"][];
@@ -2384,6 +2544,15 @@ export interface components {
             items: components["schemas"]["TenantView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
             next_cursor?: string | null;
+        };
+        /** @description One tenant of a reseller report, with its quotas. */
+        TenantQuota: {
+            name: string;
+            quota: components["schemas"]["QuotaView"];
+            /** @description `active` or `suspended`. */
+            status: string;
+            /** Format: uuid */
+            tenant_id: string;
         };
         TenantView: {
             /** Format: date-time */
@@ -2593,6 +2762,97 @@ export interface components {
              * @description A newer published version of the template (default: the newest published).
              */
             version?: number | null;
+        };
+        /** @description One bucket's usage of one resource (per tenant and node kind when grouped so). */
+        UsageItem: {
+            /**
+             * Format: int64
+             * @description Audio, in whole milliseconds (exact).
+             */
+            audio_ms: number;
+            /**
+             * @description With `group_by=node_kind`, on `node_audio` items: the node's kind (`unknown` for
+             *     usage recorded before kinds were kept, whose job is gone).
+             * @example whisper.transcribe
+             */
+            node_kind?: string | null;
+            /**
+             * Format: date
+             * @description Day after the bucket's last (UTC), excluded.
+             * @example 2027-01-01
+             */
+            period_end: string;
+            /**
+             * Format: date
+             * @description First day of the bucket (UTC), included.
+             * @example 2026-12-01
+             */
+            period_start: string;
+            /**
+             * Format: int64
+             * @description Usage records added up.
+             */
+            records: number;
+            /**
+             * @description `job_audio` (jobs' billed audio), `transcription` (the OpenAI-compatible routes'
+             *     billed audio) or `node_audio` (audio each job node processed; not billed itself).
+             * @example job_audio
+             */
+            resource: string;
+            /**
+             * Format: uuid
+             * @description With `group_by=tenant`.
+             */
+            tenant_id?: string | null;
+            /** @description With `group_by=tenant`. */
+            tenant_name?: string | null;
+        };
+        /** @description A usage report (docs/usage.md). */
+        UsageReport: {
+            /**
+             * Format: date
+             * @description First day covered (UTC), included.
+             * @example 2026-12-01
+             */
+            from: string;
+            /** Format: date-time */
+            generated_at: string;
+            group_by: components["schemas"]["Grouping"][];
+            /** @description Buckets with usage, oldest first (a bucket without any is left out). */
+            items: components["schemas"]["UsageItem"][];
+            period: components["schemas"]["Period"];
+            quota?: components["schemas"]["QuotaView"] | null;
+            /**
+             * Format: uuid
+             * @description Reseller reports.
+             */
+            reseller_id?: string | null;
+            scope: components["schemas"]["ReportScope"];
+            /**
+             * Format: uuid
+             * @description Tenant reports.
+             */
+            tenant_id?: string | null;
+            /** @description Reseller reports: each of its tenants (deleted ones left out) with its quotas now. */
+            tenants?: components["schemas"]["TenantQuota"][] | null;
+            /**
+             * Format: date
+             * @description Day after the last covered (UTC), excluded.
+             * @example 2027-01-01
+             */
+            to: string;
+            /** @description Per resource (and node kind), over the whole range. */
+            totals: components["schemas"]["UsageTotal"][];
+        };
+        /** @description One resource's usage over the whole range. */
+        UsageTotal: {
+            /** Format: int64 */
+            audio_ms: number;
+            node_kind?: string | null;
+            /** Format: int64 */
+            records: number;
+            /** @example job_audio */
+            resource: string;
         };
         UserList: {
             items: components["schemas"]["UserView"][];
@@ -6201,6 +6461,106 @@ export interface operations {
             };
         };
     };
+    get_platform_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `day`, `month` (default) or `range` (the whole range as one bucket). Days and months
+                 *     are UTC calendar days and months; a month cut by the range is clipped to it.
+                 */
+                period?: string;
+                /**
+                 * @description First day (ISO 8601 date, UTC), included. Default: the first day of the current month.
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description The day after the last (ISO 8601 date, UTC), excluded. Default: the first day of next
+                 *     month. At most 366 days after `from` by day, 3660 otherwise.
+                 * @example 2027-01-01
+                 */
+                to?: string;
+                /**
+                 * @description Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
+                 *     (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
+                 * @example resource,node_kind
+                 */
+                group_by?: string;
+                /** @description `json` (default) or `csv`; takes precedence over the `Accept` header. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description A query parameter is invalid (`invalid_query`): an unknown `period`, `group_by` or
+             *     `format`, a date that is not `YYYY-MM-DD`, or a range that is empty or too long.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_presets: {
         parameters: {
             query?: {
@@ -7093,6 +7453,108 @@ export interface operations {
             };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_reseller_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `day`, `month` (default) or `range` (the whole range as one bucket). Days and months
+                 *     are UTC calendar days and months; a month cut by the range is clipped to it.
+                 */
+                period?: string;
+                /**
+                 * @description First day (ISO 8601 date, UTC), included. Default: the first day of the current month.
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description The day after the last (ISO 8601 date, UTC), excluded. Default: the first day of next
+                 *     month. At most 366 days after `from` by day, 3660 otherwise.
+                 * @example 2027-01-01
+                 */
+                to?: string;
+                /**
+                 * @description Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
+                 *     (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
+                 * @example resource,node_kind
+                 */
+                group_by?: string;
+                /** @description `json` (default) or `csv`; takes precedence over the `Accept` header. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description A query parameter is invalid (`invalid_query`): an unknown `period`, `group_by` or
+             *     `format`, a date that is not `YYYY-MM-DD`, or a range that is empty or too long.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8355,6 +8817,108 @@ export interface operations {
             };
         };
     };
+    get_tenant_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `day`, `month` (default) or `range` (the whole range as one bucket). Days and months
+                 *     are UTC calendar days and months; a month cut by the range is clipped to it.
+                 */
+                period?: string;
+                /**
+                 * @description First day (ISO 8601 date, UTC), included. Default: the first day of the current month.
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description The day after the last (ISO 8601 date, UTC), excluded. Default: the first day of next
+                 *     month. At most 366 days after `from` by day, 3660 otherwise.
+                 * @example 2027-01-01
+                 */
+                to?: string;
+                /**
+                 * @description Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
+                 *     (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
+                 * @example resource,node_kind
+                 */
+                group_by?: string;
+                /** @description `json` (default) or `csv`; takes precedence over the `Accept` header. */
+                format?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description A query parameter is invalid (`invalid_query`): an unknown `period`, `group_by` or
+             *     `format`, a date that is not `YYYY-MM-DD`, or a range that is empty or too long.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_translation_engines: {
         parameters: {
             query?: {
@@ -8814,6 +9378,106 @@ export interface operations {
             };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_usage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `day`, `month` (default) or `range` (the whole range as one bucket). Days and months
+                 *     are UTC calendar days and months; a month cut by the range is clipped to it.
+                 */
+                period?: string;
+                /**
+                 * @description First day (ISO 8601 date, UTC), included. Default: the first day of the current month.
+                 * @example 2026-12-01
+                 */
+                from?: string;
+                /**
+                 * @description The day after the last (ISO 8601 date, UTC), excluded. Default: the first day of next
+                 *     month. At most 366 days after `from` by day, 3660 otherwise.
+                 * @example 2027-01-01
+                 */
+                to?: string;
+                /**
+                 * @description Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
+                 *     (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
+                 * @example resource,node_kind
+                 */
+                group_by?: string;
+                /** @description `json` (default) or `csv`; takes precedence over the `Accept` header. */
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                    "text/csv": string;
+                };
+            };
+            /**
+             * @description A query parameter is invalid (`invalid_query`): an unknown `period`, `group_by` or
+             *     `format`, a date that is not `YYYY-MM-DD`, or a range that is empty or too long.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -135,3 +135,31 @@ pub fn lock_tenant_uploads(conn: &mut DbConn, tenant_id: &str) -> Result<(), Sto
     }
     Ok(())
 }
+
+/// [`used_bytes`] for every tenant of `owner` at once: live files plus job outputs
+/// (tenants storing nothing are absent).
+pub fn used_bytes_by_tenant(
+    conn: &mut DbConn,
+    owner: &super::usage::Owner,
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut totals = std::collections::HashMap::new();
+    let length = match conn {
+        DbConn::Postgres(_) => "OCTET_LENGTH(body)",
+        _ => "LENGTH(CAST(body AS BLOB))",
+    };
+    for (table, size, live) in [
+        ("files", "size_bytes", "status = 'ready'"),
+        ("job_artifacts", length, "1 = 1"),
+    ] {
+        let mut sql = super::usage::Sql::new(conn);
+        let owner = sql.owner(owner);
+        sql.text = format!(
+            "SELECT tenant_id, CAST(SUM({size}) AS BIGINT) AS total FROM {table} \
+             WHERE {owner} AND {live} GROUP BY tenant_id"
+        );
+        for row in sql.load::<super::usage::TenantTotal>(conn)? {
+            *totals.entry(row.tenant_id).or_insert(0i64) += row.total;
+        }
+    }
+    Ok(totals)
+}

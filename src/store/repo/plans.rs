@@ -147,3 +147,17 @@ pub fn delete(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
     diesel::delete(p::subscription_plans.filter(p::id.eq(id.to_string()))).execute(conn)?;
     Ok(())
 }
+
+/// The plans with these ids (any owner: the caller has read the tenants that use them).
+pub fn with_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<PlanRow>, StoreError> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            p::subscription_plans
+                .filter(p::id.eq_any(chunk.to_vec()))
+                .select(PlanRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
+}

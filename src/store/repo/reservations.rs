@@ -107,3 +107,20 @@ pub fn delete(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
     diesel::delete(q::quota_reservations.filter(q::id.eq(id.to_string()))).execute(conn)?;
     Ok(())
 }
+
+/// [`held`] for every tenant of `owner` at once (tenants holding nothing are absent).
+pub fn held_by_tenant(
+    conn: &mut DbConn,
+    owner: &super::usage::Owner,
+    now: NaiveDateTime,
+) -> Result<Vec<super::usage::TenantTotal>, StoreError> {
+    let mut sql = super::usage::Sql::new(conn);
+    let owner = sql.owner(owner);
+    let now = sql.time(now);
+    sql.text = format!(
+        "SELECT tenant_id, CAST(SUM(held_milli) AS BIGINT) AS total FROM quota_reservations \
+         WHERE {owner} AND held_milli > 0 AND (expires_at IS NULL OR expires_at >= {now}) \
+         GROUP BY tenant_id"
+    );
+    sql.load(conn)
+}

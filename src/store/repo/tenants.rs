@@ -139,3 +139,28 @@ pub fn detach_plan_from_deleted(conn: &mut DbConn, plan_id: &str) -> Result<(), 
     .execute(conn)?;
     Ok(())
 }
+
+/// Every tenant of a reseller, deleted ones included (oldest first), for reports that must
+/// still name a deleted tenant whose usage they count.
+pub fn all_of_reseller(conn: &mut DbConn, reseller_id: &str) -> Result<Vec<TenantRow>, StoreError> {
+    Ok(t::tenants
+        .filter(t::reseller_id.eq(reseller_id.to_string()))
+        .order(t::id.asc())
+        .select(TenantRow::as_select())
+        .load(conn)?)
+}
+
+/// The tenants with these ids, deleted ones included.
+pub fn with_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<TenantRow>, StoreError> {
+    let mut rows = Vec::with_capacity(ids.len());
+    // Bounded IN lists: a platform report may name thousands of tenants.
+    for chunk in ids.chunks(500) {
+        rows.extend(
+            t::tenants
+                .filter(t::id.eq_any(chunk.to_vec()))
+                .select(TenantRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
+}

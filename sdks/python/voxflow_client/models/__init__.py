@@ -59,6 +59,7 @@ from .graph_input import GraphInput
 from .graph_node import GraphNode
 from .graph_node_params import GraphNodeParams
 from .graph_validation import GraphValidation
+from .grouping import Grouping
 from .health_view import HealthView
 from .instantiate_template_request import InstantiateTemplateRequest
 from .job_event_list import JobEventList
@@ -80,6 +81,7 @@ from .open_ai_error_body import OpenAiErrorBody
 from .open_ai_error_detail import OpenAiErrorDetail
 from .open_ai_model import OpenAiModel
 from .open_ai_model_list import OpenAiModelList
+from .period import Period
 from .plan import Plan
 from .plan_features import PlanFeatures
 from .plan_list import PlanList
@@ -94,9 +96,12 @@ from .preset_sharing_view import PresetSharingView
 from .preset_view import PresetView
 from .preset_view_params import PresetViewParams
 from .problem import Problem
+from .processing_quota import ProcessingQuota
 from .publish_template_request import PublishTemplateRequest
+from .quota_view import QuotaView
 from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
+from .report_scope import ReportScope
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
 from .resolved_branding_view import ResolvedBrandingView
@@ -104,6 +109,7 @@ from .role import Role
 from .share_mode import ShareMode
 from .sharing_request import SharingRequest
 from .sharing_view import SharingView
+from .storage_quota import StorageQuota
 from .template_list import TemplateList
 from .template_status import TemplateStatus
 from .template_version_list import TemplateVersionList
@@ -112,6 +118,7 @@ from .template_version_view_inputs import TemplateVersionViewInputs
 from .template_view import TemplateView
 from .template_view_inputs_type_0 import TemplateViewInputsType0
 from .tenant_list import TenantList
+from .tenant_quota import TenantQuota
 from .tenant_view import TenantView
 from .token_response import TokenResponse
 from .transcription_form import TranscriptionForm
@@ -131,6 +138,9 @@ from .update_user_request import UpdateUserRequest
 from .update_workflow_request import UpdateWorkflowRequest
 from .update_workflow_request_graph_type_0 import UpdateWorkflowRequestGraphType0
 from .upgrade_workflow_request import UpgradeWorkflowRequest
+from .usage_item import UsageItem
+from .usage_report import UsageReport
+from .usage_total import UsageTotal
 from .user_list import UserList
 from .user_view import UserView
 from .validate_graph_body import ValidateGraphBody
@@ -201,6 +211,7 @@ __all__ = (
     "GraphNode",
     "GraphNodeParams",
     "GraphValidation",
+    "Grouping",
     "HealthView",
     "InstantiateTemplateRequest",
     "JobEventList",
@@ -222,6 +233,7 @@ __all__ = (
     "OpenAiErrorDetail",
     "OpenAiModel",
     "OpenAiModelList",
+    "Period",
     "Plan",
     "PlanFeatures",
     "PlanList",
@@ -236,9 +248,12 @@ __all__ = (
     "PresetView",
     "PresetViewParams",
     "Problem",
+    "ProcessingQuota",
     "PublishTemplateRequest",
+    "QuotaView",
     "ReadyView",
     "RefreshRequest",
+    "ReportScope",
     "ResellerList",
     "ResellerView",
     "ResolvedBrandingView",
@@ -246,6 +261,7 @@ __all__ = (
     "ShareMode",
     "SharingRequest",
     "SharingView",
+    "StorageQuota",
     "TemplateList",
     "TemplateStatus",
     "TemplateVersionList",
@@ -254,6 +270,7 @@ __all__ = (
     "TemplateView",
     "TemplateViewInputsType0",
     "TenantList",
+    "TenantQuota",
     "TenantView",
     "TokenResponse",
     "TranscriptionForm",
@@ -273,6 +290,9 @@ __all__ = (
     "UpdateWorkflowRequest",
     "UpdateWorkflowRequestGraphType0",
     "UpgradeWorkflowRequest",
+    "UsageItem",
+    "UsageReport",
+    "UsageTotal",
     "UserList",
     "UserView",
     "ValidateGraphBody",

@@ -23,6 +23,7 @@ class Action(StrEnum):
     TENANTSWRITE = "tenants:write"
     TRANSLATION_ENGINESREAD = "translation_engines:read"
     TRANSLATION_ENGINESWRITE = "translation_engines:write"
+    USAGEREAD = "usage:read"
     USERSREAD = "users:read"
     USERSWRITE = "users:write"
     WORKFLOWSREAD = "workflows:read"
