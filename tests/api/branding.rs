@@ -5,6 +5,7 @@
 //! (isolation.rs).
 
 use crate::api_test;
+use crate::helpers::pg_count as count;
 use crate::helpers::{spawn_app_with, Backend, Cred, Response, TestApp, World};
 use base64::Engine;
 use reqwest::{Method, StatusCode};
@@ -1193,20 +1194,6 @@ api_test!(branding_routes_require_their_scopes, |app| {
         );
     }
 });
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut diesel::PgConnection, sql: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    diesel::sql_query(sql)
-        .get_result::<Count>(conn)
-        .expect(sql)
-        .n
-}
 
 // The policies alone (no repository): a tenant scope sees and writes only its own tenant's
 // configuration; a reseller its own and its tenants'; nobody without a scope sees anything.

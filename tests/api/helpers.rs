@@ -249,6 +249,21 @@ impl TestApp {
     }
 }
 
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// `sql` (a `SELECT count(*) AS n …`) on a raw PostgreSQL connection, for the RLS tests.
+pub fn pg_count(conn: &mut diesel::PgConnection, sql: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql)
+        .get_result::<Count>(conn)
+        .expect(sql)
+        .n
+}
+
 /// A real `voxflow serve` process (the binary, not an in-process app) on a test app's
 /// database and data directory; killed when dropped.
 pub struct ServeProcess {

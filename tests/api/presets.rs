@@ -5,6 +5,7 @@
 //! isolation and scope matrices, and `GET /v1/nodes` listing the presets per kind.
 
 use crate::api_test;
+use crate::helpers::pg_count as count;
 use crate::helpers::{Cred, TestApp, World};
 use crate::jobs::{upload_speech, wait_for};
 use reqwest::{Method, StatusCode};
@@ -1155,20 +1156,6 @@ api_test!(nodes_list_the_presets_each_caller_may_use, |app| {
         .iter()
         .all(|i| i.get("presets").is_none()));
 });
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut diesel::PgConnection, sql: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    diesel::sql_query(sql)
-        .get_result::<Count>(conn)
-        .expect(sql)
-        .n
-}
 
 // The policies alone (no repository): a tenant scope reads only what is offered to it and its
 // own, and writes only its own; another reseller's scope sees nothing of reseller 1's.

@@ -1,5 +1,6 @@
 //! Storage-level checks: migrations round-trip, and PostgreSQL row-level security.
 
+use crate::helpers::pg_count as count;
 use crate::helpers::{self, Backend};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -35,19 +36,6 @@ fn postgres_migrations_round_trip() {
         return;
     };
     round_trip(&helpers::create_pg_database(&admin), "postgres");
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut PgConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql)
-        .get_result::<Count>(conn)
-        .expect(sql)
-        .n
 }
 
 crate::api_test!(

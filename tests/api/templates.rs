@@ -3,6 +3,7 @@
 //! authorization matrices of every template route, instances, runs and upgrades.
 
 use crate::api_test;
+use crate::helpers::pg_count as count;
 use crate::helpers::{Cred, TestApp, World};
 use crate::jobs::{upload_speech, wait_for};
 use reqwest::{Method, StatusCode};
@@ -911,20 +912,6 @@ api_test!(instances_run_upgrade_and_survive_deprecation, |app| {
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["workflow_version"], 2);
 });
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-fn count(conn: &mut diesel::PgConnection, sql: &str) -> i64 {
-    use diesel::RunQueryDsl;
-    diesel::sql_query(sql)
-        .get_result::<Count>(conn)
-        .expect(sql)
-        .n
-}
 
 // The policies alone (no repository): a tenant scope reads only what is offered to it and
 // writes no template table; another reseller's scope sees nothing of reseller 1's.
