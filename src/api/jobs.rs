@@ -518,11 +518,7 @@ async fn admit_job(
     } = job;
     let submission = crate::engine::admission::Submission {
         tenant_id: new_job.row.tenant_id.clone(),
-        nodes: graph
-            .nodes
-            .iter()
-            .map(|n| (n.id.clone(), n.kind.clone(), n.params.clone()))
-            .collect(),
+        nodes: crate::engine::admission::graph_nodes(&graph),
         audio_milli,
         work: crate::engine::admission::Work::Job {
             job_id: new_job.row.id.clone(),

@@ -197,6 +197,17 @@ pub struct Submission {
     pub work: Work,
 }
 
+/// (node id, kind, params) of every node of `graph`, as [`Submission::nodes`] lists them.
+pub fn graph_nodes(
+    graph: &crate::engine::graph::Graph,
+) -> Vec<(String, String, serde_json::Value)> {
+    graph
+        .nodes
+        .iter()
+        .map(|n| (n.id.clone(), n.kind.clone(), n.params.clone()))
+        .collect()
+}
+
 /// The server-wide settings admission needs.
 #[derive(Clone)]
 pub struct Admission {
@@ -624,62 +635,46 @@ impl Admission {
         c: &mut DbConn,
         job: &JobRow,
     ) -> Result<Result<(), Refusal>, StoreError> {
-        readmit_retry(c, &self.registry, job, self.past_due_grace)
-    }
-}
-
-fn readmit_retry(
-    c: &mut DbConn,
-    registry: &Registry,
-    job: &JobRow,
-    grace: TimeDelta,
-) -> Result<Result<(), Refusal>, StoreError> {
-    lock_tenant(c, &job.tenant_id)?;
-    let tenant = match standing(c, &job.tenant_id, grace)? {
-        Ok(t) => t,
-        Err(r) => return Ok(Err(r)),
-    };
-    let now = store::now();
-    let reservation = reservations::for_job(c, &job.id)?;
-    let amount = reservation.as_ref().map(|r| r.amount_milli).unwrap_or(0);
-    // 3. The plan may have changed since the job was admitted.
-    let features = crate::plan_features::for_tenant(c, &tenant)?;
-    let nodes: Vec<(String, String, serde_json::Value)> =
-        serde_json::from_str::<serde_json::Value>(&job.graph)
-            .ok()
-            .and_then(|g| crate::engine::graph::parse(&g).ok())
-            .map(|g| {
-                g.nodes
-                    .into_iter()
-                    .map(|n| (n.id, n.kind, n.params))
-                    .collect()
-            })
+        lock_tenant(c, &job.tenant_id)?;
+        let tenant = match standing(c, &job.tenant_id, self.past_due_grace)? {
+            Ok(t) => t,
+            Err(r) => return Ok(Err(r)),
+        };
+        let now = store::now();
+        let reservation = reservations::for_job(c, &job.id)?;
+        let amount = reservation.as_ref().map(|r| r.amount_milli).unwrap_or(0);
+        // 3. The plan may have changed since the job was admitted.
+        let features = crate::plan_features::for_tenant(c, &tenant)?;
+        // The job's graph is stored in normal form (presets already merged).
+        let nodes = serde_json::from_str::<crate::engine::graph::Graph>(&job.graph)
+            .map(|g| graph_nodes(&g))
             .unwrap_or_default();
-    if let Err(r) = check_plan(registry, &features, &nodes, amount) {
-        return Ok(Err(r));
+        if let Err(r) = check_plan(&self.registry, &features, &nodes, amount) {
+            return Ok(Err(r));
+        }
+        let needed = (amount - usage::billed_for_job(c, &job.id)?).max(0);
+        if let Err(r) = check_quota(c, &tenant, needed, now)? {
+            return Ok(Err(r));
+        }
+        match reservation {
+            Some(_) => reservations::set_held(c, &job.id, needed, None)?,
+            None => reservations::insert(
+                c,
+                &ReservationRow {
+                    id: store::new_id(),
+                    tenant_id: job.tenant_id.clone(),
+                    job_id: Some(job.id.clone()),
+                    kind: "job".into(),
+                    amount_milli: 0,
+                    held_milli: 0,
+                    created_at: now,
+                    expires_at: None,
+                    settled_at: None,
+                },
+            )?,
+        }
+        Ok(Ok(()))
     }
-    let needed = (amount - usage::billed_for_job(c, &job.id)?).max(0);
-    if let Err(r) = check_quota(c, &tenant, needed, now)? {
-        return Ok(Err(r));
-    }
-    match reservation {
-        Some(_) => reservations::set_held(c, &job.id, needed, None)?,
-        None => reservations::insert(
-            c,
-            &ReservationRow {
-                id: store::new_id(),
-                tenant_id: job.tenant_id.clone(),
-                job_id: Some(job.id.clone()),
-                kind: "job".into(),
-                amount_milli: 0,
-                held_milli: 0,
-                created_at: now,
-                expires_at: None,
-                settled_at: None,
-            },
-        )?,
-    }
-    Ok(Ok(()))
 }
 
 /// An OpenAI-route request's slot and reservation, while it runs: its lease is renewed in
