@@ -269,6 +269,20 @@ pub fn for_tenant_id(
     }
 }
 
+/// The features of the caller's tenant's plan; platform and reseller callers (no tenant) are
+/// limited by none.
+pub async fn of_caller(
+    store: &crate::store::Store,
+    authed: &crate::auth::Authed,
+) -> Result<PlanFeatures, crate::store::StoreError> {
+    let Some(tenant) = authed.principal.tenant_id.map(|t| t.to_string()) else {
+        return Ok(PlanFeatures::default());
+    };
+    store
+        .read(authed.scope(), move |c| for_tenant_id(c, &tenant))
+        .await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

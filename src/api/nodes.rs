@@ -293,18 +293,7 @@ async fn served_manifests(
     state: &web::Data<AppState>,
     authed: &Authed,
 ) -> Result<Vec<NodeManifestView>, ApiError> {
-    let features = match authed.principal.tenant_id {
-        Some(tenant) => {
-            let tenant = tenant.to_string();
-            state
-                .store
-                .read(authed.scope(), move |c| {
-                    crate::plan_features::for_tenant_id(c, &tenant)
-                })
-                .await?
-        }
-        None => PlanFeatures::default(),
-    };
+    let features = crate::plan_features::of_caller(&state.store, authed).await?;
     let state = state.clone();
     web::block(move || {
         state

@@ -405,12 +405,7 @@ async fn speech_to_text(
         )
         .into());
     };
-    let tenant = tenant_id.to_string();
-    let features = state
-        .store
-        .read(authed.scope(), move |c| {
-            crate::plan_features::for_tenant_id(c, &tenant)
-        })
+    let features = crate::plan_features::of_caller(&state.store, &authed)
         .await
         .map_err(ApiError::from)?;
     let upload_limit = super::files::UploadLimit::new(state.settings.max_upload_bytes, &features);
@@ -664,19 +659,9 @@ pub async fn list_models(
         owned_by: "voxflow",
     };
     // A tenant sees only the models its plan allows (`whisper-1` is the default model).
-    let features = match authed.principal.tenant_id {
-        Some(tenant_id) => {
-            let tenant = tenant_id.to_string();
-            state
-                .store
-                .read(authed.scope(), move |c| {
-                    crate::plan_features::for_tenant_id(c, &tenant)
-                })
-                .await
-                .map_err(ApiError::from)?
-        }
-        None => crate::plan_features::PlanFeatures::default(),
-    };
+    let features = crate::plan_features::of_caller(&state.store, &authed)
+        .await
+        .map_err(ApiError::from)?;
     let default_model = state.speech.model_name("");
     let mut data = Vec::new();
     if features.allows_model(&default_model) {
