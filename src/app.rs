@@ -131,7 +131,8 @@ impl AppState {
             );
             ListenerGuard(stop)
         });
-        let speech = crate::speech::Speech::new(&settings);
+        let metrics = Metrics::new()?;
+        let speech = crate::speech::Speech::new(&settings, metrics.transcriptions.clone());
         speech.log_onnx_runtime();
         speech.log_deepfilter();
         Ok(Self {
@@ -140,7 +141,7 @@ impl AppState {
             registry,
             wake_workers: Arc::new(tokio::sync::Notify::new()),
             _listener: listener,
-            metrics: Metrics::new()?,
+            metrics,
             translation,
             sealing,
             branding,

@@ -11,8 +11,17 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub pool: IntGaugeVec,
-    transcriptions_running: IntGauge,
-    transcriptions_cancelled: IntCounter,
+    /// Handed to [`crate::speech::Speech`], which updates them as it works.
+    pub transcriptions: TranscriptionMetrics,
+}
+
+/// The OpenAI-compatible routes' pipelines (`voxflow_transcriptions_*`).
+#[derive(Clone)]
+pub struct TranscriptionMetrics {
+    /// Pipelines decoding or transcribing now.
+    pub running: IntGauge,
+    /// Pipelines stopped early because their client went away.
+    pub cancelled: IntCounter,
 }
 
 impl Metrics {
@@ -60,8 +69,10 @@ impl Metrics {
             requests,
             latency,
             pool,
-            transcriptions_running,
-            transcriptions_cancelled,
+            transcriptions: TranscriptionMetrics {
+                running: transcriptions_running,
+                cancelled: transcriptions_cancelled,
+            },
         })
     }
 
@@ -74,15 +85,7 @@ impl Metrics {
             .observe(seconds);
     }
 
-    pub fn render(
-        &self,
-        pool: crate::store::PoolStats,
-        speech: crate::speech::SpeechStats,
-    ) -> String {
-        self.transcriptions_running.set(speech.running);
-        let seen = self.transcriptions_cancelled.get();
-        self.transcriptions_cancelled
-            .inc_by(speech.cancelled_total.saturating_sub(seen));
+    pub fn render(&self, pool: crate::store::PoolStats) -> String {
         self.pool
             .with_label_values(&["idle"])
             .set(i64::from(pool.idle));

@@ -6,7 +6,6 @@
 
 use crate::config::Settings;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use voxflow_nodes::asr::whisper::{self, WhisperParams};
 use voxflow_nodes::audio::{decode, vad};
@@ -19,23 +18,7 @@ pub struct Speech {
     resources: Arc<NodeResources>,
     default_model: String,
     whisper_threads: u32,
-    counters: Arc<SpeechCounters>,
-}
-
-/// What the OpenAI-compatible routes' pipelines are doing (`/metrics`).
-#[derive(Debug, Default)]
-struct SpeechCounters {
-    running: AtomicI64,
-    cancelled: AtomicU64,
-}
-
-/// A snapshot of [`Speech`]'s counters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SpeechStats {
-    /// Pipelines decoding or transcribing now.
-    pub running: i64,
-    /// Pipelines stopped early because their client went away, since start.
-    pub cancelled_total: u64,
+    metrics: crate::metrics::TranscriptionMetrics,
 }
 
 /// One transcription request, already validated at the HTTP layer.
@@ -49,7 +32,8 @@ pub struct TranscribeRequest {
 }
 
 impl Speech {
-    pub fn new(settings: &Settings) -> Self {
+    /// `metrics`: the `voxflow_transcriptions_*` series this updates as it works.
+    pub fn new(settings: &Settings, metrics: crate::metrics::TranscriptionMetrics) -> Self {
         let resources = NodeResources::new(settings.models_dir.clone())
             .with_decode_limits(DecodeLimits {
                 max_bytes: settings.max_upload_bytes,
@@ -64,14 +48,7 @@ impl Speech {
             resources: Arc::new(resources),
             default_model: settings.default_model.clone(),
             whisper_threads: settings.whisper_threads,
-            counters: Arc::default(),
-        }
-    }
-
-    pub fn stats(&self) -> SpeechStats {
-        SpeechStats {
-            running: self.counters.running.load(Ordering::Relaxed),
-            cancelled_total: self.counters.cancelled.load(Ordering::Relaxed),
+            metrics,
         }
     }
 
@@ -166,10 +143,10 @@ impl Speech {
         // running to the end for nobody.
         let _stop_if_dropped = CancelOnDrop(cancel);
         let span = tracing::Span::current();
-        let counters = self.counters.clone();
+        let metrics = self.metrics.clone();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            counters.running.fetch_add(1, Ordering::Relaxed);
+            metrics.running.inc();
             let out =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_pipeline(&req, &ctx)))
                     .unwrap_or_else(|_| {
@@ -179,9 +156,9 @@ impl Speech {
                         )
                         .with_fault(FaultSource::Bug))
                     });
-            counters.running.fetch_sub(1, Ordering::Relaxed);
+            metrics.running.dec();
             if matches!(&out, Err(e) if e.kind == NodeErrorKind::Cancelled) {
-                counters.cancelled.fetch_add(1, Ordering::Relaxed);
+                metrics.cancelled.inc();
             }
             out
         })

@@ -64,9 +64,5 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<ReadyView>, 
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(
-            state
-                .metrics
-                .render(state.store.pool_stats(), state.speech.stats()),
-        )
+        .body(state.metrics.render(state.store.pool_stats()))
 }
