@@ -270,27 +270,20 @@ fn share_rows(
              offered to every tenant, a tenant's to its own users",
         )));
     };
-    let wanted: Vec<String> = sharing.tenant_ids.iter().map(|t| t.to_string()).collect();
-    let owned = crate::store::repo::templates::tenants_of(c, reseller, &wanted)?;
+    let tenants = match super::templates::chosen_tenants(c, reseller, &sharing.tenant_ids)? {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
     let now = store::now();
-    let mut rows: Vec<PresetShareRow> = Vec::new();
-    for (i, t) in wanted.iter().enumerate() {
-        if !owned.contains(t) {
-            return Ok(Err(ApiError::field(
-                &format!("sharing/tenant_ids/{i}"),
-                format!("no tenant {t}"),
-            )));
-        }
-        if !rows.iter().any(|r| &r.tenant_id == t) {
-            rows.push(PresetShareRow {
-                preset_id: preset.id.clone(),
-                tenant_id: t.clone(),
-                reseller_id: reseller.clone(),
-                created_at: now,
-            });
-        }
-    }
-    Ok(Ok(rows))
+    Ok(Ok(tenants
+        .into_iter()
+        .map(|tenant_id| PresetShareRow {
+            preset_id: preset.id.clone(),
+            tenant_id,
+            reseller_id: reseller.clone(),
+            created_at: now,
+        })
+        .collect()))
 }
 
 fn audit_event(

@@ -418,27 +418,45 @@ fn share_rows(
     if sharing.mode == ShareMode::All {
         return Ok(Ok(Vec::new()));
     }
-    let wanted: Vec<String> = sharing.tenant_ids.iter().map(|t| t.to_string()).collect();
-    let owned = repo::tenants_of(c, reseller, &wanted)?;
+    let tenants = match chosen_tenants(c, reseller, &sharing.tenant_ids)? {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(e)),
+    };
     let now = store::now();
-    let mut rows = Vec::new();
-    for (i, t) in wanted.iter().enumerate() {
-        if !owned.contains(t) {
+    Ok(Ok(tenants
+        .into_iter()
+        .map(|tenant_id| TemplateShareRow {
+            template_id: template.id.clone(),
+            tenant_id,
+            reseller_id: reseller.clone(),
+            created_at: now,
+        })
+        .collect()))
+}
+
+/// The tenants a reseller shares something with (`sharing.tenant_ids`, templates and
+/// presets alike): each must be one of the reseller's (else a problem naming its index),
+/// each listed once, in the order given.
+pub(crate) fn chosen_tenants(
+    c: &mut DbConn,
+    reseller: &str,
+    tenant_ids: &[Uuid],
+) -> Result<Result<Vec<String>, ApiError>, StoreError> {
+    let wanted: Vec<String> = tenant_ids.iter().map(|t| t.to_string()).collect();
+    let owned = repo::tenants_of(c, reseller, &wanted)?;
+    let mut chosen: Vec<String> = Vec::new();
+    for (i, t) in wanted.into_iter().enumerate() {
+        if !owned.contains(&t) {
             return Ok(Err(ApiError::field(
                 &format!("sharing/tenant_ids/{i}"),
                 format!("no tenant {t}"),
             )));
         }
-        if !rows.iter().any(|r: &TemplateShareRow| &r.tenant_id == t) {
-            rows.push(TemplateShareRow {
-                template_id: template.id.clone(),
-                tenant_id: t.clone(),
-                reseller_id: reseller.clone(),
-                created_at: now,
-            });
+        if !chosen.contains(&t) {
+            chosen.push(t);
         }
     }
-    Ok(Ok(rows))
+    Ok(Ok(chosen))
 }
 
 fn audit_event(
