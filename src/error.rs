@@ -79,6 +79,8 @@ codes! {
     PresetNotFound => ("preset_not_found", NOT_FOUND, "Node preset not found"),
     BrandingNotFound => ("branding_not_found", NOT_FOUND, "Branding configuration not found"),
     BrandingAssetNotFound => ("branding_asset_not_found", NOT_FOUND, "Branding asset not found"),
+    InvoiceNotFound => ("invoice_not_found", NOT_FOUND, "Invoice not found"),
+    StatementNotFound => ("statement_not_found", NOT_FOUND, "Commission statement not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -91,6 +93,7 @@ codes! {
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     BrandingExists => ("branding_exists", CONFLICT, "The owner already has a branding configuration"),
     DomainTaken => ("domain_taken", CONFLICT, "Another branding configuration already uses this custom domain or subdomain"),
+    PeriodNotEnded => ("period_not_ended", CONFLICT, "The billing period has not ended yet"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod branding;
 pub mod files;
+pub mod invoices;
 pub mod jobs;
 pub mod plans;
 pub mod presets;
