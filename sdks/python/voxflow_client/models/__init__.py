@@ -9,6 +9,8 @@ from .audit_entry_view_details import AuditEntryViewDetails
 from .audit_log_list import AuditLogList
 from .availability import Availability
 from .availability_reason import AvailabilityReason
+from .billing_period_list import BillingPeriodList
+from .billing_period_view import BillingPeriodView
 from .branding_asset_form import BrandingAssetForm
 from .branding_asset_kind import BrandingAssetKind
 from .branding_asset_view import BrandingAssetView
@@ -23,6 +25,7 @@ from .branding_source import BrandingSource
 from .branding_sources import BrandingSources
 from .branding_warning import BrandingWarning
 from .change_password_request import ChangePasswordRequest
+from .close_period_request import ClosePeriodRequest
 from .create_api_key_request import CreateApiKeyRequest
 from .create_branding_request import CreateBrandingRequest
 from .create_job_request import CreateJobRequest
@@ -45,6 +48,7 @@ from .create_workflow_request import CreateWorkflowRequest
 from .create_workflow_request_graph import CreateWorkflowRequestGraph
 from .created_api_key_view import CreatedApiKeyView
 from .created_webhook_view import CreatedWebhookView
+from .customer_counts import CustomerCounts
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
 from .engine_kind import EngineKind
@@ -62,6 +66,10 @@ from .graph_validation import GraphValidation
 from .grouping import Grouping
 from .health_view import HealthView
 from .instantiate_template_request import InstantiateTemplateRequest
+from .invoice_line_view import InvoiceLineView
+from .invoice_list import InvoiceList
+from .invoice_summary_view import InvoiceSummaryView
+from .invoice_view import InvoiceView
 from .job_event_list import JobEventList
 from .job_event_view import JobEventView
 from .job_event_view_data import JobEventViewData
@@ -82,6 +90,7 @@ from .open_ai_error_detail import OpenAiErrorDetail
 from .open_ai_model import OpenAiModel
 from .open_ai_model_list import OpenAiModelList
 from .period import Period
+from .period_revenue import PeriodRevenue
 from .plan import Plan
 from .plan_features import PlanFeatures
 from .plan_list import PlanList
@@ -102,13 +111,18 @@ from .quota_view import QuotaView
 from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
 from .report_scope import ReportScope
+from .reseller_dashboard import ResellerDashboard
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
 from .resolved_branding_view import ResolvedBrandingView
+from .revenue_view import RevenueView
 from .role import Role
 from .share_mode import ShareMode
 from .sharing_request import SharingRequest
 from .sharing_view import SharingView
+from .statement_list import StatementList
+from .statement_summary_view import StatementSummaryView
+from .statement_view import StatementView
 from .storage_quota import StorageQuota
 from .template_list import TemplateList
 from .template_status import TemplateStatus
@@ -119,11 +133,15 @@ from .template_view import TemplateView
 from .template_view_inputs_type_0 import TemplateViewInputsType0
 from .tenant_list import TenantList
 from .tenant_quota import TenantQuota
+from .tenant_revenue import TenantRevenue
 from .tenant_view import TenantView
 from .token_response import TokenResponse
+from .top_tenant import TopTenant
 from .transcription_form import TranscriptionForm
 from .translation_engine_list import TranslationEngineList
 from .translation_engine_view import TranslationEngineView
+from .upcoming_invoice_view import UpcomingInvoiceView
+from .upcoming_invoices import UpcomingInvoices
 from .update_branding_request import UpdateBrandingRequest
 from .update_plan_request import UpdatePlanRequest
 from .update_preset_request import UpdatePresetRequest
@@ -161,6 +179,8 @@ __all__ = (
     "AuditLogList",
     "Availability",
     "AvailabilityReason",
+    "BillingPeriodList",
+    "BillingPeriodView",
     "BrandingAssetForm",
     "BrandingAssetKind",
     "BrandingAssetView",
@@ -175,6 +195,7 @@ __all__ = (
     "BrandingSources",
     "BrandingWarning",
     "ChangePasswordRequest",
+    "ClosePeriodRequest",
     "CreateApiKeyRequest",
     "CreateBrandingRequest",
     "CreatedApiKeyView",
@@ -197,6 +218,7 @@ __all__ = (
     "CreateWebhookRequest",
     "CreateWorkflowRequest",
     "CreateWorkflowRequestGraph",
+    "CustomerCounts",
     "DeliveryList",
     "DeliveryView",
     "EngineKind",
@@ -214,6 +236,10 @@ __all__ = (
     "Grouping",
     "HealthView",
     "InstantiateTemplateRequest",
+    "InvoiceLineView",
+    "InvoiceList",
+    "InvoiceSummaryView",
+    "InvoiceView",
     "JobEventList",
     "JobEventView",
     "JobEventViewData",
@@ -234,6 +260,7 @@ __all__ = (
     "OpenAiModel",
     "OpenAiModelList",
     "Period",
+    "PeriodRevenue",
     "Plan",
     "PlanFeatures",
     "PlanList",
@@ -254,13 +281,18 @@ __all__ = (
     "ReadyView",
     "RefreshRequest",
     "ReportScope",
+    "ResellerDashboard",
     "ResellerList",
     "ResellerView",
     "ResolvedBrandingView",
+    "RevenueView",
     "Role",
     "ShareMode",
     "SharingRequest",
     "SharingView",
+    "StatementList",
+    "StatementSummaryView",
+    "StatementView",
     "StorageQuota",
     "TemplateList",
     "TemplateStatus",
@@ -271,11 +303,15 @@ __all__ = (
     "TemplateViewInputsType0",
     "TenantList",
     "TenantQuota",
+    "TenantRevenue",
     "TenantView",
     "TokenResponse",
+    "TopTenant",
     "TranscriptionForm",
     "TranslationEngineList",
     "TranslationEngineView",
+    "UpcomingInvoices",
+    "UpcomingInvoiceView",
     "UpdateBrandingRequest",
     "UpdatePlanRequest",
     "UpdatePresetRequest",
