@@ -60,6 +60,13 @@ pub enum Action {
     /// Usage reports (docs/usage.md): a tenant's own, a reseller's tenants', the platform's.
     #[serde(rename = "usage:read")]
     UsageRead,
+    /// Subscription status (a tenant's own, a reseller's tenants', every one) and, for
+    /// reseller and platform admins, their RevenueCat integration (docs/revenuecat.md).
+    #[serde(rename = "billing:read")]
+    BillingRead,
+    /// Configuring a RevenueCat integration (reseller and platform admins).
+    #[serde(rename = "billing:write")]
+    BillingWrite,
 }
 
 use Action::*;
@@ -91,6 +98,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     BrandingRead,
     BrandingWrite,
     UsageRead,
+    BillingRead,
+    BillingWrite,
 ];
 
 impl Action {
@@ -123,6 +132,8 @@ impl Action {
             BrandingRead => "branding:read",
             BrandingWrite => "branding:write",
             UsageRead => "usage:read",
+            BillingRead => "billing:read",
+            BillingWrite => "billing:write",
         }
     }
 
@@ -152,6 +163,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             BrandingRead,
             BrandingWrite,
             UsageRead,
+            BillingRead,
+            BillingWrite,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -176,6 +189,8 @@ pub fn allowed(role: Role) -> &'static [Action] {
             BrandingRead,
             BrandingWrite,
             UsageRead,
+            // Their own tenant's subscription status, never an integration's settings.
+            BillingRead,
         ],
         Role::Member => &[
             TenantsRead,
