@@ -86,7 +86,7 @@ pub fn integration_for(
     c: &mut DbConn,
     header_value: &[u8],
 ) -> Result<Option<ConfigRow>, StoreError> {
-    let presented = Sha256::digest(header_value);
+    let presented: [u8; 32] = Sha256::digest(header_value).into();
     let Some(row) = repo::revenuecat::config_by_digest(c, &hex::encode(presented))? else {
         return Ok(None);
     };
