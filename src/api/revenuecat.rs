@@ -11,7 +11,7 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::extractor::RequestMeta;
 use crate::auth::{Action, Authed};
 use crate::billing::revenuecat::{
-    self as rc, Ack, AppUserMapping, EntitlementMapping, Mappings, ProductMapping,
+    self as rc, AppUserMapping, EntitlementMapping, Mappings, ProductMapping, RevenueCatWebhookAck,
 };
 use crate::error::{ApiError, Code, FieldError};
 use crate::store::repo::revenuecat::{ConfigRow, EventRow, Owner, SubscriptionRow};
@@ -51,7 +51,7 @@ pub struct RevenueCatWebhookBody {
     request_body(content = RevenueCatWebhookBody, description = "RevenueCat's webhook body; stored as sent, whatever it holds"),
     security(("revenuecat_webhook" = [])),
     responses(
-        (status = 200, body = Ack, description = "Received (applied, recorded, or a replay)"),
+        (status = 200, body = RevenueCatWebhookAck, description = "Received (applied, recorded, or a replay)"),
         (status = 401, content_type = "application/problem+json", body = crate::error::Problem, description = "No Authorization header (`unauthenticated`), or one no integration is configured with (`invalid_webhook_authorization`)"),
         (status = 413, content_type = "application/problem+json", body = crate::error::Problem, description = "The body is larger than `VOXFLOW_MAX_JSON_BODY_BYTES`"),
     )
@@ -114,7 +114,7 @@ pub async fn revenuecat_webhook(
     {
         Ok(ack) => ack,
         // The same event id committed by a concurrent delivery: a replay.
-        Err(StoreError::UniqueViolation(_)) => Ack {
+        Err(StoreError::UniqueViolation(_)) => RevenueCatWebhookAck {
             received: true,
             event_id: raw_id,
             outcome: "duplicate".into(),
@@ -209,9 +209,7 @@ const MAX_MAPPINGS: usize = 10_000;
 
 fn valid_header_value(v: &str) -> bool {
     let len = v.chars().count();
-    (16..=512).contains(&len)
-        && v.bytes().all(|b| (0x20..0x7f).contains(&b))
-        && v.trim() == v
+    (16..=512).contains(&len) && v.bytes().all(|b| (0x20..0x7f).contains(&b)) && v.trim() == v
 }
 
 fn validate(body: &PutRevenueCatConfig) -> Result<(), ApiError> {
@@ -812,7 +810,12 @@ pub async fn get_tenant_subscription(
         past_due_since: tenant.past_due_since.map(super::utc),
         grace_ends_at: grace_ends.map(super::utc),
         admits_new_work: admits,
-        source: if sub.is_some() { "revenuecat" } else { "manual" }.into(),
+        source: if sub.is_some() {
+            "revenuecat"
+        } else {
+            "manual"
+        }
+        .into(),
         revenuecat: sub.map(RevenueCatSubscriptionView::from),
     }))
 }

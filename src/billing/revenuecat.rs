@@ -73,10 +73,7 @@ pub fn hint(value: &str) -> String {
 
 /// A new header value: `Bearer rcwh_` + 48 random alphanumerics (~285 bits).
 pub fn new_authorization() -> String {
-    format!(
-        "Bearer rcwh_{}",
-        crate::auth::secrets::random_token(48)
-    )
+    format!("Bearer rcwh_{}", crate::auth::secrets::random_token(48))
 }
 
 /// The integration this `Authorization` header value belongs to. It is found by its
@@ -269,7 +266,7 @@ fn at_ms(ms: i64) -> Option<NaiveDateTime> {
 
 /// What one webhook did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Ack {
+pub struct RevenueCatWebhookAck {
     /// Always true: the webhook was received and stored (or was a replay).
     pub received: bool,
     /// RevenueCat's event id, when the body had one.
@@ -299,7 +296,7 @@ pub fn receive(
     config: &ConfigRow,
     body: &[u8],
     actor: &Actor,
-) -> Result<Ack, StoreError> {
+) -> Result<RevenueCatWebhookAck, StoreError> {
     let owner = Owner::of_row(config);
     let now = store::now();
     let parsed = RcEvent::parse(body);
@@ -307,7 +304,7 @@ pub fn receive(
     let kind = event.type_.as_deref().and_then(Kind::parse);
     if let Some(id) = &event.id {
         if repo::revenuecat::event_by_event_id(c, scope, &owner, id)?.is_some() {
-            return Ok(Ack {
+            return Ok(RevenueCatWebhookAck {
                 received: true,
                 event_id: Some(id.clone()),
                 outcome: "duplicate".into(),
@@ -400,7 +397,7 @@ pub fn receive(
         received_at: now,
     };
     repo::revenuecat::insert_event(c, &row)?;
-    Ok(Ack {
+    Ok(RevenueCatWebhookAck {
         received: true,
         event_id: event.id,
         outcome: processed.outcome.to_string(),
@@ -521,9 +518,11 @@ fn status_after(kind: Kind, e: &RcEvent, current: &str) -> Option<&'static str> 
     let trial = e.period_type.as_deref() == Some("TRIAL");
     match kind {
         Kind::InitialPurchase | Kind::Renewal => Some(if trial { "trial" } else { "active" }),
-        Kind::SubscriptionExtended => {
-            Some(if current == "trial" || trial { "trial" } else { "active" })
-        }
+        Kind::SubscriptionExtended => Some(if current == "trial" || trial {
+            "trial"
+        } else {
+            "active"
+        }),
         Kind::NonRenewingPurchase => Some("active"),
         Kind::Expiration => Some("expired"),
         Kind::BillingIssue => Some("past_due"),
@@ -582,9 +581,13 @@ fn apply(
         Kind::InitialPurchase
         | Kind::Renewal
         | Kind::NonRenewingPurchase
-        | Kind::SubscriptionExtended => {
-            mapped_plan(c, config, &tenant, e.product_id.as_deref(), &e.entitlement_ids)?
-        }
+        | Kind::SubscriptionExtended => mapped_plan(
+            c,
+            config,
+            &tenant,
+            e.product_id.as_deref(),
+            &e.entitlement_ids,
+        )?,
         _ => None,
     };
     let mut sub = existing.clone().unwrap_or_else(|| SubscriptionRow {
@@ -804,7 +807,9 @@ fn transfer(
                 carried = Some((s.clone(), t.subscription_plan_id.clone()));
             }
         }
-        let mut sub = existing.clone().unwrap_or_else(|| blank_subscription(&t, now));
+        let mut sub = existing
+            .clone()
+            .unwrap_or_else(|| blank_subscription(&t, now));
         sub.app_user_id = e
             .transferred_from
             .first()
@@ -813,7 +818,18 @@ fn transfer(
         sub.will_renew = Some(false);
         mark(&mut sub, e, ts, now);
         repo::revenuecat::save_subscription(c, &sub, existing.is_some())?;
-        let d = change_tenant(c, scope, &t, Some("expired"), None, None, now, e, actor, now)?;
+        let d = change_tenant(
+            c,
+            scope,
+            &t,
+            Some("expired"),
+            None,
+            None,
+            now,
+            e,
+            actor,
+            now,
+        )?;
         details.push(format!("{}: {d}", t.id));
         applied = true;
     }
@@ -823,7 +839,9 @@ fn transfer(
         if existing.as_ref().is_some_and(|s| ts < s.last_event_at_ms) {
             details.push(format!("{}: stale", t.id));
         } else {
-            let mut sub = existing.clone().unwrap_or_else(|| blank_subscription(&t, now));
+            let mut sub = existing
+                .clone()
+                .unwrap_or_else(|| blank_subscription(&t, now));
             let mut plan = None;
             if let Some((src, src_plan)) = &carried {
                 sub.product_id = src.product_id.clone();

@@ -295,13 +295,17 @@ async fn send(app: &TestApp, auth: &str, body: &Value, outcome: &str) -> Value {
 }
 
 async fn tenant(app: &TestApp, id: &str) -> Value {
-    let r = app.get(&format!("/v1/tenants/{id}"), &app.admin_token).await;
+    let r = app
+        .get(&format!("/v1/tenants/{id}"), &app.admin_token)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
 
 async fn subscription(app: &TestApp, token: &str, id: &str) -> Value {
-    let r = app.get(&format!("/v1/tenants/{id}/subscription"), token).await;
+    let r = app
+        .get(&format!("/v1/tenants/{id}/subscription"), token)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
@@ -374,12 +378,21 @@ api_test!(webhook_authorization_is_checked, |app| {
     // Nothing was stored or applied.
     let path = format!("/v1/resellers/{}/revenuecat/events", w.reseller1);
     assert!(events(&app, &w.reseller1_admin, &path).await.is_empty());
-    assert_eq!(tenant(&app, &w.tenant_a).await["subscription_status"], "active");
+    assert_eq!(
+        tenant(&app, &w.tenant_a).await["subscription_status"],
+        "active"
+    );
     let sub = subscription(&app, &w.reseller1_admin, &w.tenant_a).await;
     assert_eq!(sub["source"], "manual");
 
     // The right value works; rotating it retires the old one at once.
-    send(&app, &auth, &event("initial_purchase", &w.tenant_a, now_ms()), "applied").await;
+    send(
+        &app,
+        &auth,
+        &event("initial_purchase", &w.tenant_a, now_ms()),
+        "applied",
+    )
+    .await;
     let r = app
         .call(
             Method::PUT,
@@ -390,28 +403,46 @@ api_test!(webhook_authorization_is_checked, |app| {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let rotated = r.body["authorization"].as_str().expect("rotated").to_string();
+    let rotated = r.body["authorization"]
+        .as_str()
+        .expect("rotated")
+        .to_string();
     assert_ne!(rotated, auth);
     let (status, _) = post_raw(&app, Some(&auth), &body).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    send(&app, &rotated, &event("renewal", &w.tenant_a, now_ms()), "applied").await;
+    send(
+        &app,
+        &rotated,
+        &event("renewal", &w.tenant_a, now_ms()),
+        "applied",
+    )
+    .await;
     // A GET never shows the value again.
     let r = app
-        .get(&format!("/v1/resellers/{}/revenuecat", w.reseller1), &w.reseller1_admin)
+        .get(
+            &format!("/v1/resellers/{}/revenuecat", w.reseller1),
+            &w.reseller1_admin,
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.get("authorization").is_none(), "{}", r.body);
     assert_eq!(r.body["webhook_path"], "/v1/billing/revenuecat/webhook");
     // Deleting the integration: its webhooks answer 401.
     let r = app
-        .delete(&format!("/v1/resellers/{}/revenuecat", w.reseller1), &w.reseller1_admin)
+        .delete(
+            &format!("/v1/resellers/{}/revenuecat", w.reseller1),
+            &w.reseller1_admin,
+        )
         .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let (status, p) = post_raw(&app, Some(&rotated), &body).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(p["code"], "invalid_webhook_authorization");
     let r = app
-        .get(&format!("/v1/resellers/{}/revenuecat", w.reseller1), &w.reseller1_admin)
+        .get(
+            &format!("/v1/resellers/{}/revenuecat", w.reseller1),
+            &w.reseller1_admin,
+        )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.code(), "revenuecat_config_not_found");
@@ -444,14 +475,24 @@ api_test!(each_event_type_drives_status_and_plan, |app| {
 
     // BILLING_ISSUE: past_due from the event's time.
     let billing_at = next();
-    send(&app, &auth, &event("billing_issue", t, billing_at), "applied").await;
+    send(
+        &app,
+        &auth,
+        &event("billing_issue", t, billing_at),
+        "applied",
+    )
+    .await;
     let v = tenant(&app, t).await;
     assert_eq!(v["subscription_status"], "past_due");
     let since = chrono::DateTime::parse_from_rfc3339(v["past_due_since"].as_str().expect("since"))
         .expect("rfc3339");
     assert_eq!(since.timestamp_millis(), billing_at);
     let s = subscription(&app, &w.a_admin.1, t).await;
-    assert_eq!(s["admits_new_work"], json!(true), "within the grace period: {s}");
+    assert_eq!(
+        s["admits_new_work"],
+        json!(true),
+        "within the grace period: {s}"
+    );
     assert!(s["grace_ends_at"].is_string(), "{s}");
 
     // CANCELLATION (unsubscribed): access lasts to the end of the period; only will_renew.
@@ -477,7 +518,13 @@ api_test!(each_event_type_drives_status_and_plan, |app| {
     );
 
     // SUBSCRIPTION_PAUSED: access is not revoked until the EXPIRATION.
-    send(&app, &auth, &event("subscription_paused", t, next()), "applied").await;
+    send(
+        &app,
+        &auth,
+        &event("subscription_paused", t, next()),
+        "applied",
+    )
+    .await;
     let s = subscription(&app, &w.a_admin.1, t).await;
     assert_eq!(s["subscription_status"], "past_due");
     assert!(s["revenuecat"]["auto_resume_at"].is_string(), "{s}");
@@ -495,7 +542,13 @@ api_test!(each_event_type_drives_status_and_plan, |app| {
     assert_eq!(s["admits_new_work"], json!(false));
 
     // NON_RENEWING_PURCHASE: active (entitlement pro → plan1), will not renew.
-    send(&app, &auth, &event("non_renewing_purchase", t, next()), "applied").await;
+    send(
+        &app,
+        &auth,
+        &event("non_renewing_purchase", t, next()),
+        "applied",
+    )
+    .await;
     let s = subscription(&app, &w.a_admin.1, t).await;
     assert_eq!(s["subscription_status"], "active");
     assert_eq!(s["revenuecat"]["will_renew"], json!(false));
@@ -527,7 +580,10 @@ api_test!(each_event_type_drives_status_and_plan, |app| {
     assert_eq!(expired["details"]["subscription_status"]["to"], "expired");
     // The tenant's own admin sees them in its audit log too.
     let r = app
-        .get("/v1/audit-log?action=tenant.subscription.revenuecat", &w.a_admin.1)
+        .get(
+            "/v1/audit-log?action=tenant.subscription.revenuecat",
+            &w.a_admin.1,
+        )
         .await;
     assert_eq!(r.body["items"].as_array().map(Vec::len), Some(11));
 });
@@ -591,79 +647,122 @@ api_test!(an_older_event_arriving_late_is_not_applied, |app| {
     assert_eq!(tenant(&app, t).await["subscription_status"], "expired");
 });
 
-api_test!(unknown_and_malformed_payloads_are_stored_and_answered_200, |app| {
-    let w = app.world().await;
-    let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
-    let auth = configure_r1(&app, &w, &yearly).await;
-    let mut unknown = event("renewal", &w.tenant_a, now_ms());
-    unknown["event"]["type"] = json!("SOMETHING_REVENUECAT_ADDS_LATER");
-    send(&app, &auth, &unknown, "unknown").await;
-    // A replay of the unknown event is recognised too.
-    send(&app, &auth, &unknown, "duplicate").await;
-    let (status, ack) = post_raw(&app, Some(&auth), "{\"event\": {\"id\": \"x\", ").await;
-    assert_eq!(status, StatusCode::OK, "{ack}");
-    assert_eq!(ack["outcome"], "malformed");
-    send(&app, &auth, &json!({"api_version": "1.0"}), "malformed").await;
-    send(&app, &auth, &json!({"event": {"type": "RENEWAL"}}), "malformed").await;
-    // An event for nobody this integration knows: stored as unmapped.
-    send(&app, &auth, &event("renewal", "someone-else", now_ms()), "unmapped").await;
-    assert_eq!(tenant(&app, &w.tenant_a).await["subscription_status"], "active");
-
-    let path = format!(
-        "/v1/resellers/{}/revenuecat/events?outcome=unknown,malformed",
-        w.reseller1
-    );
-    let listed = events(&app, &w.reseller1_admin, &path).await;
-    assert_eq!(listed.len(), 4, "{listed:?}");
-    assert!(listed
-        .iter()
-        .any(|e| e["payload"] == "{\"event\": {\"id\": \"x\", " && e["outcome"] == "malformed"));
-    let u = listed
-        .iter()
-        .find(|e| e["outcome"] == "unknown")
-        .expect("unknown listed");
-    assert_eq!(u["event_type"], "SOMETHING_REVENUECAT_ADDS_LATER");
-    let stored: Value = serde_json::from_str(u["payload"].as_str().expect("payload")).expect("json");
-    assert_eq!(stored, unknown);
-    let r = app
-        .get(
-            &format!("/v1/resellers/{}/revenuecat/events?outcome=nonsense", w.reseller1),
-            &w.reseller1_admin,
+api_test!(
+    unknown_and_malformed_payloads_are_stored_and_answered_200,
+    |app| {
+        let w = app.world().await;
+        let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
+        let auth = configure_r1(&app, &w, &yearly).await;
+        let mut unknown = event("renewal", &w.tenant_a, now_ms());
+        unknown["event"]["type"] = json!("SOMETHING_REVENUECAT_ADDS_LATER");
+        send(&app, &auth, &unknown, "unknown").await;
+        // A replay of the unknown event is recognised too.
+        send(&app, &auth, &unknown, "duplicate").await;
+        let (status, ack) = post_raw(&app, Some(&auth), "{\"event\": {\"id\": \"x\", ").await;
+        assert_eq!(status, StatusCode::OK, "{ack}");
+        assert_eq!(ack["outcome"], "malformed");
+        send(&app, &auth, &json!({"api_version": "1.0"}), "malformed").await;
+        send(
+            &app,
+            &auth,
+            &json!({"event": {"type": "RENEWAL"}}),
+            "malformed",
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.code(), "invalid_query");
-    // And counted for monitoring.
-    let metrics = app
-        .client
-        .get(format!("{}/metrics", app.base))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    let count = |outcome: &str, kind: &str| -> Option<String> {
-        metrics
-            .lines()
-            .find(|l| {
-                l.starts_with("voxflow_revenuecat_webhooks_total{")
-                    && l.contains(&format!("outcome=\"{outcome}\""))
-                    && l.contains(&format!("type=\"{kind}\""))
-            })
-            .and_then(|l| l.rsplit(' ').next())
-            .map(str::to_string)
-    };
-    assert_eq!(count("unknown", "unknown").as_deref(), Some("1"), "{metrics}");
-    assert_eq!(count("duplicate", "unknown").as_deref(), Some("1"), "{metrics}");
-    assert_eq!(count("malformed", "none").as_deref(), Some("2"), "{metrics}");
-    assert_eq!(count("malformed", "RENEWAL").as_deref(), Some("1"), "{metrics}");
-});
+        // An event for nobody this integration knows: stored as unmapped.
+        send(
+            &app,
+            &auth,
+            &event("renewal", "someone-else", now_ms()),
+            "unmapped",
+        )
+        .await;
+        assert_eq!(
+            tenant(&app, &w.tenant_a).await["subscription_status"],
+            "active"
+        );
+
+        let path = format!(
+            "/v1/resellers/{}/revenuecat/events?outcome=unknown,malformed",
+            w.reseller1
+        );
+        let listed = events(&app, &w.reseller1_admin, &path).await;
+        assert_eq!(listed.len(), 4, "{listed:?}");
+        assert!(
+            listed
+                .iter()
+                .any(|e| e["payload"] == "{\"event\": {\"id\": \"x\", "
+                    && e["outcome"] == "malformed")
+        );
+        let u = listed
+            .iter()
+            .find(|e| e["outcome"] == "unknown")
+            .expect("unknown listed");
+        assert_eq!(u["event_type"], "SOMETHING_REVENUECAT_ADDS_LATER");
+        let stored: Value =
+            serde_json::from_str(u["payload"].as_str().expect("payload")).expect("json");
+        assert_eq!(stored, unknown);
+        let r = app
+            .get(
+                &format!(
+                    "/v1/resellers/{}/revenuecat/events?outcome=nonsense",
+                    w.reseller1
+                ),
+                &w.reseller1_admin,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.code(), "invalid_query");
+        // And counted for monitoring.
+        let metrics = app
+            .client
+            .get(format!("{}/metrics", app.base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        let count = |outcome: &str, kind: &str| -> Option<String> {
+            metrics
+                .lines()
+                .find(|l| {
+                    l.starts_with("voxflow_revenuecat_webhooks_total{")
+                        && l.contains(&format!("outcome=\"{outcome}\""))
+                        && l.contains(&format!("type=\"{kind}\""))
+                })
+                .and_then(|l| l.rsplit(' ').next())
+                .map(str::to_string)
+        };
+        assert_eq!(
+            count("unknown", "unknown").as_deref(),
+            Some("1"),
+            "{metrics}"
+        );
+        assert_eq!(
+            count("duplicate", "unknown").as_deref(),
+            Some("1"),
+            "{metrics}"
+        );
+        assert_eq!(
+            count("malformed", "none").as_deref(),
+            Some("2"),
+            "{metrics}"
+        );
+        assert_eq!(
+            count("malformed", "RENEWAL").as_deref(),
+            Some("1"),
+            "{metrics}"
+        );
+    }
+);
 
 api_test!(transfer_moves_the_subscription_between_tenants, |app| {
     let w = app.world().await;
     let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
-    let a2 = app.create_tenant(&w.reseller1_admin, "Tenant A2", None).await;
+    let a2 = app
+        .create_tenant(&w.reseller1_admin, "Tenant A2", None)
+        .await;
     // A2 is known to RevenueCat by an App User ID of its own (an explicit mapping).
     let r = app
         .call(
@@ -682,7 +781,13 @@ api_test!(transfer_moves_the_subscription_between_tenants, |app| {
     assert_eq!(r.body["authorization"], "Bearer my-own-revenuecat-secret-1");
     let auth = "Bearer my-own-revenuecat-secret-1";
     let t0 = now_ms() - 60_000;
-    send(&app, auth, &event("initial_purchase", &w.tenant_a, t0), "applied").await;
+    send(
+        &app,
+        auth,
+        &event("initial_purchase", &w.tenant_a, t0),
+        "applied",
+    )
+    .await;
     let mut transfer = event("transfer", "", t0 + 1_000);
     transfer["event"]["transferred_from"] = json!([w.tenant_a]);
     transfer["event"]["transferred_to"] = json!(["user_1234"]);
@@ -697,7 +802,13 @@ api_test!(transfer_moves_the_subscription_between_tenants, |app| {
     assert_eq!(to["revenuecat"]["product_id"], "com.subscription.weekly");
     // The explicit mapping also resolves aliases: the documented CANCELLATION names
     // `user_1234` among its aliases.
-    send(&app, auth, &event("cancellation", "$RCAnonymousID:x", t0 + 2_000), "applied").await;
+    send(
+        &app,
+        auth,
+        &event("cancellation", "$RCAnonymousID:x", t0 + 2_000),
+        "applied",
+    )
+    .await;
     let to = subscription(&app, &w.reseller1_admin, &a2).await;
     assert_eq!(to["revenuecat"]["will_renew"], json!(false));
 });
@@ -753,7 +864,12 @@ api_test!(integration_config_is_validated_and_scoped, |app| {
         vec!["app_users[0].tenant_id", "entitlements[0].plan_id"]
     );
     let r = app
-        .call(Method::PUT, &r1, Cred::Bearer(&w.reseller1_admin), Some(json!({"nope": 1})))
+        .call(
+            Method::PUT,
+            &r1,
+            Cred::Bearer(&w.reseller1_admin),
+            Some(json!({"nope": 1})),
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
 
@@ -768,17 +884,24 @@ api_test!(integration_config_is_validated_and_scoped, |app| {
             let r = app
                 .call(method.clone(), path, Cred::Bearer(&w.reseller1_admin), body)
                 .await;
-            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {path}: {}", r.body);
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path}: {}",
+                r.body
+            );
             assert_eq!(r.code(), "reseller_not_found");
         }
-        let r = app
-            .get(&format!("{path}/events"), &w.reseller1_admin)
-            .await;
+        let r = app.get(&format!("{path}/events"), &w.reseller1_admin).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         assert_eq!(r.code(), "reseller_not_found");
     }
     for token in [&w.a_admin.1, &w.a_member.1, &w.a_viewer.1] {
-        for path in [r1.as_str(), "/v1/platform/revenuecat", "/v1/platform/revenuecat/events"] {
+        for path in [
+            r1.as_str(),
+            "/v1/platform/revenuecat",
+            "/v1/platform/revenuecat/events",
+        ] {
             let r = app.get(path, token).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
         }
@@ -815,9 +938,17 @@ api_test!(integration_config_is_validated_and_scoped, |app| {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["level"], "reseller");
     let r = app
-        .get("/v1/audit-log?action=revenuecat.config.create", &w.reseller1_admin)
+        .get(
+            "/v1/audit-log?action=revenuecat.config.create",
+            &w.reseller1_admin,
+        )
         .await;
-    assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1), "{}", r.body);
+    assert_eq!(
+        r.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        r.body
+    );
 
     // Sandbox events are recorded, not applied, unless the integration applies them.
     let auth = "Bearer shared-value-0123456789";
@@ -825,7 +956,10 @@ api_test!(integration_config_is_validated_and_scoped, |app| {
     sandbox["event"]["environment"] = json!("SANDBOX");
     sandbox["event"]["period_type"] = json!("TRIAL");
     send(&app, auth, &sandbox, "sandbox").await;
-    assert_eq!(tenant(&app, &w.tenant_a).await["subscription_status"], "active");
+    assert_eq!(
+        tenant(&app, &w.tenant_a).await["subscription_status"],
+        "active"
+    );
     let r = app
         .call(
             Method::PUT,
@@ -835,11 +969,18 @@ api_test!(integration_config_is_validated_and_scoped, |app| {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.body.get("authorization").is_none(), "kept, not shown: {}", r.body);
+    assert!(
+        r.body.get("authorization").is_none(),
+        "kept, not shown: {}",
+        r.body
+    );
     let mut sandbox2 = sandbox.clone();
     sandbox2["event"]["id"] = json!("sandbox-2");
     send(&app, auth, &sandbox2, "applied").await;
-    assert_eq!(tenant(&app, &w.tenant_a).await["subscription_status"], "trial");
+    assert_eq!(
+        tenant(&app, &w.tenant_a).await["subscription_status"],
+        "trial"
+    );
 
     // The platform's integration drives tenants sold directly, and only them.
     let direct = app.create_tenant(&app.admin_token, "Direct Co", None).await;
@@ -854,10 +995,28 @@ api_test!(integration_config_is_validated_and_scoped, |app| {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["level"], "platform");
     let platform_auth = r.body["authorization"].as_str().expect("auth").to_string();
-    send(&app, &platform_auth, &event("expiration", &direct, now_ms()), "applied").await;
-    assert_eq!(tenant(&app, &direct).await["subscription_status"], "expired");
-    send(&app, &platform_auth, &event("expiration", &w.tenant_a, now_ms()), "unmapped").await;
-    assert_eq!(tenant(&app, &w.tenant_a).await["subscription_status"], "trial");
+    send(
+        &app,
+        &platform_auth,
+        &event("expiration", &direct, now_ms()),
+        "applied",
+    )
+    .await;
+    assert_eq!(
+        tenant(&app, &direct).await["subscription_status"],
+        "expired"
+    );
+    send(
+        &app,
+        &platform_auth,
+        &event("expiration", &w.tenant_a, now_ms()),
+        "unmapped",
+    )
+    .await;
+    assert_eq!(
+        tenant(&app, &w.tenant_a).await["subscription_status"],
+        "trial"
+    );
     let listed = events(&app, &app.admin_token, "/v1/platform/revenuecat/events").await;
     assert_eq!(listed.len(), 2);
 });
@@ -877,8 +1036,17 @@ api_test!(one_resellers_secret_cannot_drive_anothers_tenant, |app| {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let auth2 = r.body["authorization"].as_str().expect("auth").to_string();
     // Reseller 2's secret with tenant A's id (reseller 1's) as the App User ID: nobody.
-    send(&app, &auth2, &event("expiration", &w.tenant_a, now_ms()), "unmapped").await;
-    assert_eq!(tenant(&app, &w.tenant_a).await["subscription_status"], "active");
+    send(
+        &app,
+        &auth2,
+        &event("expiration", &w.tenant_a, now_ms()),
+        "unmapped",
+    )
+    .await;
+    assert_eq!(
+        tenant(&app, &w.tenant_a).await["subscription_status"],
+        "active"
+    );
     // Nor can reseller 2 map tenant A explicitly.
     let r = app
         .call(
@@ -890,7 +1058,13 @@ api_test!(one_resellers_secret_cannot_drive_anothers_tenant, |app| {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     // Each reseller sees only its own integration's events.
-    send(&app, &auth1, &event("renewal", &w.tenant_a, now_ms()), "applied").await;
+    send(
+        &app,
+        &auth1,
+        &event("renewal", &w.tenant_a, now_ms()),
+        "applied",
+    )
+    .await;
     let e1 = events(
         &app,
         &w.reseller1_admin,
@@ -941,7 +1115,10 @@ api_test!(one_resellers_secret_cannot_drive_anothers_tenant, |app| {
     }
     // An API key of a tenant admin carries billing:read; one without it is refused.
     let (_, key) = app
-        .create_api_key(&w.a_admin.1, json!({"name": "jobs only", "permissions": ["jobs:read"]}))
+        .create_api_key(
+            &w.a_admin.1,
+            json!({"name": "jobs only", "permissions": ["jobs:read"]}),
+        )
         .await;
     let r = app
         .call(

@@ -240,8 +240,7 @@ pub fn subscription(
         Scope::Reseller { reseller_id } => q.filter(s::reseller_id.eq(reseller_id.to_string())),
         Scope::Tenant { tenant_id: own, .. } => q.filter(s::tenant_id.eq(own.to_string())),
     };
-    Ok(q
-        .select(SubscriptionRow::as_select())
+    Ok(q.select(SubscriptionRow::as_select())
         .first(conn)
         .optional()?)
 }

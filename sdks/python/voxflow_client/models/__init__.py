@@ -3,6 +3,7 @@
 from .action import Action
 from .api_key_list import ApiKeyList
 from .api_key_view import ApiKeyView
+from .app_user_mapping import AppUserMapping
 from .artifact_view import ArtifactView
 from .audit_entry_view import AuditEntryView
 from .audit_entry_view_details import AuditEntryViewDetails
@@ -49,6 +50,7 @@ from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
 from .engine_kind import EngineKind
 from .engine_languages_view import EngineLanguagesView
+from .entitlement_mapping import EntitlementMapping
 from .field_error import FieldError
 from .file_list import FileList
 from .file_upload_form import FileUploadForm
@@ -97,7 +99,9 @@ from .preset_view import PresetView
 from .preset_view_params import PresetViewParams
 from .problem import Problem
 from .processing_quota import ProcessingQuota
+from .product_mapping import ProductMapping
 from .publish_template_request import PublishTemplateRequest
+from .put_revenue_cat_config import PutRevenueCatConfig
 from .quota_view import QuotaView
 from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
@@ -105,11 +109,19 @@ from .report_scope import ReportScope
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
 from .resolved_branding_view import ResolvedBrandingView
+from .revenue_cat_config_view import RevenueCatConfigView
+from .revenue_cat_event_list import RevenueCatEventList
+from .revenue_cat_event_view import RevenueCatEventView
+from .revenue_cat_subscription_view import RevenueCatSubscriptionView
+from .revenue_cat_webhook_ack import RevenueCatWebhookAck
+from .revenue_cat_webhook_body import RevenueCatWebhookBody
+from .revenue_cat_webhook_body_event import RevenueCatWebhookBodyEvent
 from .role import Role
 from .share_mode import ShareMode
 from .sharing_request import SharingRequest
 from .sharing_view import SharingView
 from .storage_quota import StorageQuota
+from .subscription_status_view import SubscriptionStatusView
 from .template_list import TemplateList
 from .template_status import TemplateStatus
 from .template_version_list import TemplateVersionList
@@ -155,6 +167,7 @@ __all__ = (
     "Action",
     "ApiKeyList",
     "ApiKeyView",
+    "AppUserMapping",
     "ArtifactView",
     "AuditEntryView",
     "AuditEntryViewDetails",
@@ -201,6 +214,7 @@ __all__ = (
     "DeliveryView",
     "EngineKind",
     "EngineLanguagesView",
+    "EntitlementMapping",
     "FieldError",
     "FileList",
     "FileUploadForm",
@@ -249,7 +263,9 @@ __all__ = (
     "PresetViewParams",
     "Problem",
     "ProcessingQuota",
+    "ProductMapping",
     "PublishTemplateRequest",
+    "PutRevenueCatConfig",
     "QuotaView",
     "ReadyView",
     "RefreshRequest",
@@ -257,11 +273,19 @@ __all__ = (
     "ResellerList",
     "ResellerView",
     "ResolvedBrandingView",
+    "RevenueCatConfigView",
+    "RevenueCatEventList",
+    "RevenueCatEventView",
+    "RevenueCatSubscriptionView",
+    "RevenueCatWebhookAck",
+    "RevenueCatWebhookBody",
+    "RevenueCatWebhookBodyEvent",
     "Role",
     "ShareMode",
     "SharingRequest",
     "SharingView",
     "StorageQuota",
+    "SubscriptionStatusView",
     "TemplateList",
     "TemplateStatus",
     "TemplateVersionList",
