@@ -104,23 +104,48 @@ pub async fn revenuecat_webhook(
         Ok(e) => (e.type_, e.id),
         Err(_) => (None, None),
     };
-    let for_write = body.clone();
-    let ack = match state
-        .store
-        .write(scope, move |c| {
-            rc::receive(c, &scope, &config, &for_write, &actor)
-        })
-        .await
-    {
-        Ok(ack) => ack,
-        // The same event id committed by a concurrent delivery: a replay.
-        Err(StoreError::UniqueViolation(_)) => RevenueCatWebhookAck {
-            received: true,
-            event_id: raw_id,
-            outcome: "duplicate".into(),
-            tenant_ids: Vec::new(),
-        },
-        Err(e) => return Err(e.into()),
+    // A unique index refusing the write means another delivery committed first: the same
+    // event id (a replay: answered `duplicate`), or another event creating the same tenant's
+    // subscription row (then this one is processed again, and finds the row).
+    let owner = Owner::of_row(&config);
+    let mut attempts = 0;
+    let ack = loop {
+        attempts += 1;
+        let (config, actor, for_write) = (config.clone(), actor.clone(), body.clone());
+        match state
+            .store
+            .write(scope, move |c| {
+                rc::receive(c, &scope, &config, &for_write, &actor)
+            })
+            .await
+        {
+            Ok(ack) => break ack,
+            Err(StoreError::UniqueViolation(what)) => {
+                let (owner, id) = (owner.clone(), raw_id.clone());
+                let replay = match id {
+                    Some(id) => state
+                        .store
+                        .read(scope, move |c| {
+                            repo::revenuecat::event_by_event_id(c, &scope, &owner, &id)
+                        })
+                        .await?
+                        .is_some(),
+                    None => false,
+                };
+                if replay {
+                    break RevenueCatWebhookAck {
+                        received: true,
+                        event_id: raw_id.clone(),
+                        outcome: "duplicate".into(),
+                        tenant_ids: Vec::new(),
+                    };
+                }
+                if attempts >= 3 {
+                    return Err(StoreError::UniqueViolation(what).into());
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
     };
     let kind = raw_type.as_deref().and_then(rc::Kind::parse);
     state

@@ -561,6 +561,7 @@ fn apply(
     now: NaiveDateTime,
 ) -> Result<Processed, StoreError> {
     let ts = e.event_timestamp_ms.unwrap_or(0);
+    repo::revenuecat::lock_subscription(c, &tenant.id)?;
     let existing = repo::revenuecat::subscription(c, scope, &tenant.id)?;
     if let Some(sub) = &existing {
         if ts < sub.last_event_at_ms {
@@ -796,6 +797,7 @@ fn transfer(
     // What the source had, for the destination.
     let mut carried: Option<(SubscriptionRow, Option<String>)> = None;
     for t in from {
+        repo::revenuecat::lock_subscription(c, &t.id)?;
         let existing = repo::revenuecat::subscription(c, scope, &t.id)?;
         tenants.push(t.id.clone());
         if existing.as_ref().is_some_and(|s| ts < s.last_event_at_ms) {
@@ -834,6 +836,7 @@ fn transfer(
         applied = true;
     }
     if let Some(t) = to {
+        repo::revenuecat::lock_subscription(c, &t.id)?;
         let existing = repo::revenuecat::subscription(c, scope, &t.id)?;
         tenants.push(t.id.clone());
         if existing.as_ref().is_some_and(|s| ts < s.last_event_at_ms) {

@@ -619,6 +619,61 @@ api_test!(a_replay_changes_nothing, |app| {
     assert_eq!(r.body["items"].as_array().map(Vec::len), Some(2));
 });
 
+api_test!(concurrent_deliveries_apply_each_event_once, |app| {
+    let w = app.world().await;
+    let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
+    let auth = configure_r1(&app, &w, &yearly).await;
+    let t = w.tenant_a.as_str();
+    let ts = now_ms() - 60_000;
+    // The same event delivered six times at once: applied once, the rest are replays.
+    let purchase = event("initial_purchase", t, ts);
+    let body = purchase.to_string();
+    let acks =
+        futures_util::future::join_all((0..6).map(|_| post_raw(&app, Some(&auth), &body))).await;
+    let mut outcomes: Vec<String> = acks
+        .iter()
+        .map(|(status, ack)| {
+            assert_eq!(*status, StatusCode::OK, "{ack}");
+            ack["outcome"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    outcomes.sort();
+    assert_eq!(
+        outcomes,
+        [
+            "applied",
+            "duplicate",
+            "duplicate",
+            "duplicate",
+            "duplicate",
+            "duplicate"
+        ]
+    );
+    // Different events for a tenant RevenueCat never reached, at once: none is lost as a
+    // "duplicate", and the newest wins whatever order they commit in.
+    let fresh = app.create_tenant(&w.reseller1_admin, "Fresh", None).await;
+    let bodies: Vec<String> = (0..5)
+        .map(|i| {
+            let name = if i == 4 { "expiration" } else { "renewal" };
+            event(name, &fresh, ts + i * 1_000).to_string()
+        })
+        .collect();
+    let acks =
+        futures_util::future::join_all(bodies.iter().map(|b| post_raw(&app, Some(&auth), b))).await;
+    for (status, ack) in &acks {
+        assert_eq!(*status, StatusCode::OK, "{ack}");
+        assert!(
+            matches!(ack["outcome"].as_str(), Some("applied" | "stale")),
+            "{ack}"
+        );
+    }
+    let s = subscription(&app, &w.reseller1_admin, &fresh).await;
+    assert_eq!(s["subscription_status"], "expired", "{s}");
+    assert_eq!(s["revenuecat"]["last_event_type"], "EXPIRATION");
+    let path = format!("/v1/resellers/{}/revenuecat/events", w.reseller1);
+    assert_eq!(events(&app, &w.reseller1_admin, &path).await.len(), 6);
+});
+
 api_test!(an_older_event_arriving_late_is_not_applied, |app| {
     let w = app.world().await;
     let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;

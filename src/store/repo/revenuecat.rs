@@ -245,6 +245,18 @@ pub fn subscription(
         .optional()?)
 }
 
+/// Locks a tenant's subscription row, when it exists, for the rest of the transaction (a
+/// no-op update: PostgreSQL holds the row lock, and the reads that follow see whatever a
+/// concurrent webhook for the same tenant committed; SQLite has one writer anyway). Two
+/// deliveries racing to create the row meet at its primary key instead.
+pub fn lock_subscription(conn: &mut DbConn, tenant_id: &str) -> Result<usize, StoreError> {
+    Ok(
+        diesel::update(s::revenuecat_subscriptions.filter(s::tenant_id.eq(tenant_id.to_string())))
+            .set(s::updated_at.eq(s::updated_at))
+            .execute(conn)?,
+    )
+}
+
 pub fn save_subscription(
     conn: &mut DbConn,
     row: &SubscriptionRow,
