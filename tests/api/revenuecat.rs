@@ -1185,3 +1185,75 @@ api_test!(one_resellers_secret_cannot_drive_anothers_tenant, |app| {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 });
+
+api_test!(postgres_rls_keeps_integrations_with_their_owner, |app| {
+    if app.backend != crate::helpers::Backend::Postgres {
+        return; // RLS is a PostgreSQL feature; SQLite relies on the repositories alone.
+    }
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    let w = app.world().await;
+    let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
+    let auth = configure_r1(&app, &w, &yearly).await;
+    send(
+        &app,
+        &auth,
+        &event("renewal", &w.tenant_a, now_ms()),
+        "applied",
+    )
+    .await;
+    let url = app.database_url.clone();
+    let (r1, r2, a, b) = (
+        w.reseller1.clone(),
+        w.reseller2.clone(),
+        w.tenant_a.clone(),
+        w.tenant_b.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let mut c = diesel::PgConnection::establish(&url).expect("connect as the service role");
+        let count = |c: &mut diesel::PgConnection, settings: &[(&str, &str)], sql: &str| {
+            c.transaction::<_, diesel::result::Error, _>(|c| {
+                for (k, v) in settings {
+                    c.batch_execute(&format!("SELECT set_config('voxflow.{k}', '{v}', true)"))?;
+                }
+                Ok(crate::helpers::pg_count(c, sql))
+            })
+            .expect(sql)
+        };
+        let tables = [
+            "SELECT count(*) AS n FROM revenuecat_configs",
+            "SELECT count(*) AS n FROM revenuecat_events",
+            "SELECT count(*) AS n FROM revenuecat_subscriptions",
+        ];
+        for sql in tables {
+            // No scope: nothing; reseller 1: its own; reseller 2 and other tenants: nothing.
+            assert_eq!(count(&mut c, &[], sql), 0, "{sql}");
+            assert_eq!(count(&mut c, &[("scope", "reseller"), ("reseller_id", &r1)], sql), 1, "{sql}");
+            assert_eq!(count(&mut c, &[("scope", "reseller"), ("reseller_id", &r2)], sql), 0, "{sql}");
+            assert_eq!(
+                count(&mut c, &[("scope", "tenant"), ("tenant_id", &b), ("reseller_id", &r2)], sql),
+                0,
+                "{sql}"
+            );
+        }
+        // A tenant sees its own subscription row, never the integration's settings or events.
+        let own = [("scope", "tenant"), ("tenant_id", a.as_str()), ("reseller_id", r1.as_str())];
+        assert_eq!(count(&mut c, &own, tables[2]), 1);
+        assert_eq!(count(&mut c, &own, tables[0]), 0);
+        assert_eq!(count(&mut c, &own, tables[1]), 0);
+        // Reseller 2 cannot write an integration or an event for reseller 1.
+        let denied = c.transaction::<_, diesel::result::Error, _>(|c| {
+            c.batch_execute(&format!(
+                "SELECT set_config('voxflow.scope', 'reseller', true), set_config('voxflow.reseller_id', '{r2}', true)"
+            ))?;
+            c.batch_execute(&format!(
+                "INSERT INTO revenuecat_events (id, owner_key, reseller_id, outcome, detail, payload, received_at) \
+                 VALUES ('{}', '{r1}', '{r1}', 'unknown', '', '', now())",
+                uuid::Uuid::now_v7()
+            ))
+        });
+        assert!(denied.is_err(), "inserting another reseller's event must violate RLS");
+    })
+    .await
+    .expect("rls checks");
+});
