@@ -588,6 +588,65 @@ api_test!(each_event_type_drives_status_and_plan, |app| {
     assert_eq!(r.body["items"].as_array().map(Vec::len), Some(11));
 });
 
+/// Submits a one-second decode → VAD job for the tenant's member.
+async fn submit_job(app: &TestApp, token: &str) -> crate::helpers::Response {
+    let r = app
+        .upload(
+            Cred::Bearer(token),
+            "silence.wav",
+            crate::helpers::wav(32_000),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let graph = json!({
+        "nodes": [
+            {"id": "src", "type": "audio.decode", "data": {"params": {}}},
+            {"id": "vad", "type": "vad.silero", "data": {"params": {}}}
+        ],
+        "edges": [
+            {"id": "e1", "source": "src", "sourceHandle": "audio", "target": "vad", "targetHandle": "audio"}
+        ]
+    });
+    app.post(
+        "/v1/jobs",
+        token,
+        json!({"graph": graph, "inputs": {"src": r.id()}}),
+    )
+    .await
+}
+
+api_test!(admission_follows_what_revenuecat_says, |app| {
+    let w = app.world().await;
+    let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
+    let auth = configure_r1(&app, &w, &yearly).await;
+    let t = w.tenant_a.as_str();
+    let day = 86_400_000_i64;
+    // A billing issue eight days ago: past the 7-day grace period, counted from the event.
+    send(
+        &app,
+        &auth,
+        &event("billing_issue", t, now_ms() - 8 * day),
+        "applied",
+    )
+    .await;
+    let r = submit_job(&app, &w.a_member.1).await;
+    assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
+    assert_eq!(r.code(), "subscription_past_due");
+    let s = subscription(&app, &w.a_admin.1, t).await;
+    assert_eq!(s["admits_new_work"], json!(false), "{s}");
+    // Renewed: work runs again.
+    send(&app, &auth, &event("renewal", t, now_ms() - day), "applied").await;
+    let r = submit_job(&app, &w.a_member.1).await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
+    // Expired: new work is refused, reads still work.
+    send(&app, &auth, &event("expiration", t, now_ms()), "applied").await;
+    let r = submit_job(&app, &w.a_member.1).await;
+    assert_eq!(r.status, StatusCode::PAYMENT_REQUIRED, "{}", r.body);
+    assert_eq!(r.code(), "subscription_inactive");
+    let r = app.get("/v1/jobs", &w.a_member.1).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+});
+
 api_test!(a_replay_changes_nothing, |app| {
     let w = app.world().await;
     let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
