@@ -1316,3 +1316,126 @@ api_test!(postgres_rls_keeps_integrations_with_their_owner, |app| {
     .await
     .expect("rls checks");
 });
+
+api_test!(billing_routes_role_and_scope_matrix, |app| {
+    let w = app.world().await;
+    let yearly = plan(&app, &w.reseller1_admin, "R1 Yearly").await;
+    configure_r1(&app, &w, &yearly).await;
+    let r = app
+        .call(
+            Method::PUT,
+            "/v1/platform/revenuecat",
+            Cred::Bearer(&app.admin_token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let sub = format!("/v1/tenants/{}/subscription", w.tenant_a);
+    let r1 = format!("/v1/resellers/{}/revenuecat", w.reseller1);
+    let r1_events = format!("{r1}/events");
+    let keep = json!({"entitlements": [{"entitlement_id": "pro", "plan_id": w.plan1}]});
+    // (method, path, body); then the expected status per caller, in the order of `callers`.
+    type Row<'a> = (Method, &'a str, Option<Value>, [u16; 7]);
+    let rows: Vec<Row> = vec![
+        (Method::GET, &sub, None, [200, 200, 404, 200, 403, 403, 404]),
+        (Method::GET, &r1, None, [200, 200, 404, 403, 403, 403, 403]),
+        (
+            Method::PUT,
+            &r1,
+            Some(keep.clone()),
+            [200, 200, 404, 403, 403, 403, 403],
+        ),
+        (
+            Method::GET,
+            &r1_events,
+            None,
+            [200, 200, 404, 403, 403, 403, 403],
+        ),
+        (
+            Method::GET,
+            "/v1/platform/revenuecat",
+            None,
+            [200, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            Method::PUT,
+            "/v1/platform/revenuecat",
+            Some(json!({})),
+            [200, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            Method::GET,
+            "/v1/platform/revenuecat/events",
+            None,
+            [200, 403, 403, 403, 403, 403, 403],
+        ),
+    ];
+    let callers = [
+        ("platform admin", app.admin_token.as_str()),
+        ("reseller 1 admin", w.reseller1_admin.as_str()),
+        ("reseller 2 admin", w.reseller2_admin.as_str()),
+        ("tenant A admin", w.a_admin.1.as_str()),
+        ("tenant A member", w.a_member.1.as_str()),
+        ("tenant A viewer", w.a_viewer.1.as_str()),
+        ("tenant B admin", w.b_admin.1.as_str()),
+    ];
+    for (method, path, body, expected) in &rows {
+        let r = app
+            .call(method.clone(), path, Cred::None, body.clone())
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNAUTHORIZED,
+            "anonymous {method} {path}"
+        );
+        assert_eq!(r.code(), "unauthenticated");
+        for ((who, token), want) in callers.iter().zip(expected) {
+            let r = app
+                .call(method.clone(), path, Cred::Bearer(token), body.clone())
+                .await;
+            assert_eq!(
+                r.status.as_u16(),
+                *want,
+                "{who}: {method} {path}: {}",
+                r.body
+            );
+            if !r.status.is_success() {
+                r.code();
+            }
+        }
+    }
+    // API keys (tenant users only): `billing:read` reads the tenant's subscription and
+    // nothing of an integration; a key without it reads nothing.
+    let (_, with) = app
+        .create_api_key(
+            &w.a_admin.1,
+            json!({"name": "billing", "permissions": ["billing:read"]}),
+        )
+        .await;
+    let (_, without) = app
+        .create_api_key(
+            &w.a_admin.1,
+            json!({"name": "tenants", "permissions": ["tenants:read"]}),
+        )
+        .await;
+    let (_, default) = app
+        .create_api_key(&w.a_admin.1, json!({"name": "all"}))
+        .await;
+    for (key, want) in [(&with, 200), (&without, 403), (&default, 200)] {
+        let r = app.call(Method::GET, &sub, Cred::XApiKey(key), None).await;
+        assert_eq!(r.status.as_u16(), want, "{}", r.body);
+        for path in [r1.as_str(), r1_events.as_str(), "/v1/platform/revenuecat"] {
+            let r = app.call(Method::GET, path, Cred::XApiKey(key), None).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        }
+    }
+    // `billing:write` cannot be given to a tenant admin's key (the role lacks it).
+    let r = app
+        .post(
+            "/v1/api-keys",
+            &w.a_admin.1,
+            json!({"name": "w", "permissions": ["billing:write"]}),
+        )
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.body);
+});
