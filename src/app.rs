@@ -23,6 +23,8 @@ pub struct AppState {
     pub store: Store,
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
+    /// Password-reset requests per email address (and client address) per hour.
+    pub reset_throttle: LoginThrottle,
     /// Request rate limits per tenant and API key (`auth::rate_limit`).
     pub rate_limiter: Arc<crate::auth::rate_limit::RateLimiter>,
     /// Password checks unauthenticated requests may run at once (`auth_concurrency`).
@@ -106,6 +108,10 @@ impl AppState {
             settings.login_max_failures,
             Duration::from_secs(settings.login_window_secs),
         );
+        let reset_throttle = LoginThrottle::new(
+            settings.password_reset_max_requests,
+            Duration::from_secs(3600),
+        );
         let trusted_proxies = crate::auth::client_ip::TrustedProxies::parse(
             &settings.trusted_proxies,
             &settings.client_ip_header,
@@ -149,6 +155,7 @@ impl AppState {
             store,
             jwt,
             throttle,
+            reset_throttle,
             rate_limiter: Arc::new(crate::auth::rate_limit::RateLimiter::new(
                 settings_rate.0,
                 settings_rate.1,
@@ -171,7 +178,7 @@ impl Drop for ListenerGuard {
 
 impl AppState {
     /// Starts `count` job workers on the current runtime, sharing this process's model
-    /// cache, and (when `count > 0`) the webhook sender; they run until the returned tasks
+    /// cache, and (when `count > 0`) the email and webhook senders; they run until the returned tasks
     /// are aborted.
     pub fn spawn_workers(&self, count: usize) -> Vec<tokio::task::JoinHandle<()>> {
         let opts = crate::engine::worker::WorkerOptions {
@@ -199,6 +206,17 @@ impl AppState {
                 tracing::info!(worker = %worker.id, "job worker started");
                 tokio::spawn(worker.run_forever())
             })
+            .chain((count > 0).then(|| {
+                tokio::spawn(crate::email::sender::run(
+                    self.store.clone(),
+                    crate::email::sender::SenderOptions {
+                        smtp_url: Some(self.settings.smtp_url.clone()),
+                        from_address: self.settings.smtp_from.clone(),
+                        retry_base: Duration::from_secs(30),
+                        max_attempts: 8,
+                    },
+                ))
+            }))
             .chain((count > 0).then(|| {
                 tokio::spawn(crate::webhooks::run_sender(
                     self.store.clone(),

@@ -74,6 +74,7 @@ pub fn create_platform_admin(
                 created_at: now,
                 updated_at: now,
                 session_epoch: 0,
+                email_verified_at: None,
             },
         )?;
         crate::audit::record(

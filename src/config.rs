@@ -119,6 +119,20 @@ pub struct Settings {
     /// The domain under which `<label>.<base>` hosts are looked up as a branding
     /// configuration's `subdomain` (empty: only custom domains match).
     pub branding_base_domain: String,
+    /// SMTP server for the email outbox (docs/email.md): `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://…:465`, or `smtp://host:25` for a local relay. Empty: mail waits in the outbox.
+    pub smtp_url: String,
+    /// The address mails come from (the display name is the recipient's branding's).
+    pub smtp_from: String,
+    /// Where people open the links mails carry (password reset, email verification):
+    /// `<public_url>/reset-password?token=…`.
+    pub public_url: String,
+    /// How long a password-reset link works, in seconds.
+    pub password_reset_ttl_secs: i64,
+    /// How long an email-verification link works, in seconds.
+    pub email_verification_ttl_secs: i64,
+    /// Reset requests per email address per hour (×4 per client address) before `429`.
+    pub password_reset_max_requests: u32,
 }
 
 /// The longest access-token lifetime accepted (`access_token_ttl_secs`): one hour.
@@ -185,6 +199,12 @@ impl Default for Settings {
             webhook_timeout_secs: 10,
             webhook_max_endpoints: 20,
             branding_base_domain: String::new(),
+            smtp_url: String::new(),
+            smtp_from: "voxflow@localhost".into(),
+            public_url: "http://localhost:8080".into(),
+            password_reset_ttl_secs: 3600,
+            email_verification_ttl_secs: 3 * 86_400,
+            password_reset_max_requests: 5,
         }
     }
 }
@@ -264,6 +284,18 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_WEBHOOK_TIMEOUT_SECS", "webhook_timeout_secs"),
     ("VOXFLOW_WEBHOOK_MAX_ENDPOINTS", "webhook_max_endpoints"),
     ("VOXFLOW_BRANDING_BASE_DOMAIN", "branding_base_domain"),
+    ("VOXFLOW_SMTP_URL", "smtp_url"),
+    ("VOXFLOW_SMTP_FROM", "smtp_from"),
+    ("VOXFLOW_PUBLIC_URL", "public_url"),
+    ("VOXFLOW_PASSWORD_RESET_TTL_SECS", "password_reset_ttl_secs"),
+    (
+        "VOXFLOW_EMAIL_VERIFICATION_TTL_SECS",
+        "email_verification_ttl_secs",
+    ),
+    (
+        "VOXFLOW_PASSWORD_RESET_MAX_REQUESTS",
+        "password_reset_max_requests",
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -403,6 +435,22 @@ impl Settings {
         }
         crate::branding::host::parse_base_domain(&self.branding_base_domain)
             .map_err(ConfigError::Invalid)?;
+        for (name, ttl) in [
+            (
+                "VOXFLOW_PASSWORD_RESET_TTL_SECS",
+                self.password_reset_ttl_secs,
+            ),
+            (
+                "VOXFLOW_EMAIL_VERIFICATION_TTL_SECS",
+                self.email_verification_ttl_secs,
+            ),
+        ] {
+            if !(60..=30 * 86_400).contains(&ttl) {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} is {ttl}: it must be between 60 seconds and 30 days"
+                )));
+            }
+        }
         if !self.secrets_key.is_empty() && self.secrets_key.len() < 32 {
             return Err(ConfigError::Invalid(
                 "VOXFLOW_SECRETS_KEY must be at least 32 characters".into(),
@@ -448,6 +496,9 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "webhook_connect_timeout_secs",
         "webhook_timeout_secs",
         "webhook_max_endpoints",
+        "password_reset_ttl_secs",
+        "email_verification_ttl_secs",
+        "password_reset_max_requests",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {

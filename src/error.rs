@@ -35,6 +35,7 @@ codes! {
     MalformedJson => ("malformed_json", BAD_REQUEST, "The request body is not valid JSON for this endpoint"),
     InvalidQuery => ("invalid_query", BAD_REQUEST, "A query parameter is invalid"),
     InvalidCursor => ("invalid_cursor", BAD_REQUEST, "The pagination cursor is invalid"),
+    InvalidOneTimeToken => ("invalid_one_time_token", BAD_REQUEST, "The link's token is wrong, already used or expired"),
     UnsupportedMediaType => ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, "The request body has an unsupported content type"),
     PayloadTooLarge => ("payload_too_large", PAYLOAD_TOO_LARGE, "The request body is too large"),
     TooManyFormFields => ("too_many_form_fields", PAYLOAD_TOO_LARGE, "The multipart form has too many fields"),

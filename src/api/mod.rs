@@ -1,5 +1,6 @@
 //! The HTTP API: one module per resource, the route table, and the OpenAPI root.
 
+pub mod account_recovery;
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
@@ -129,6 +130,10 @@ where
                 .service(auth::logout)
                 .service(auth::me)
                 .service(auth::change_password)
+                .service(account_recovery::request_password_reset)
+                .service(account_recovery::confirm_password_reset)
+                .service(account_recovery::request_email_verification)
+                .service(account_recovery::verify_email)
                 .service(api_keys::create_api_key)
                 .service(api_keys::list_api_keys)
                 .service(api_keys::get_api_key)

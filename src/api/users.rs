@@ -31,6 +31,8 @@ pub struct UserView {
     /// `active` or `suspended`.
     pub status: String,
     pub last_login: Option<DateTime<Utc>>,
+    /// When the user confirmed their email address (docs/email.md); null: not yet.
+    pub email_verified_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -47,6 +49,7 @@ impl From<UserRow> for UserView {
             role: Role::parse(&r.role).unwrap_or(Role::Viewer),
             status: r.status,
             last_login: r.last_login.map(super::utc),
+            email_verified_at: r.email_verified_at.map(super::utc),
             created_at: super::utc(r.created_at),
             updated_at: super::utc(r.updated_at),
         }
@@ -188,6 +191,7 @@ pub async fn create_user(
                 created_at: now,
                 updated_at: now,
                 session_epoch: 0,
+                email_verified_at: None,
             };
             repo::users::insert(c, &row)?;
             audit::record(
@@ -506,10 +510,21 @@ pub async fn update_user(
                 status: body.status.clone(),
                 last_login: None,
                 updated_at: Some(store::now()),
+                // A new address is not verified yet.
+                email_verified_at: email.as_ref().map(|_| None),
             };
             if reset {
                 // A reset password also ends the access tokens issued before it.
                 repo::users::bump_session_epoch(c, &id)?;
+            }
+            if email.is_some() {
+                // Links mailed to the old address no longer verify anything.
+                repo::one_time_tokens::void_for_user(
+                    c,
+                    &id,
+                    super::account_recovery::EMAIL_VERIFICATION,
+                    store::now(),
+                )?;
             }
             let updated = repo::users::update(c, &scope, &id, &changes)?;
             if body.status.as_deref() == Some("suspended") || body.password.is_some() {

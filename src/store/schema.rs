@@ -108,6 +108,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         session_epoch -> BigInt,
+        email_verified_at -> Nullable<Timestamp>,
     }
 }
 
@@ -424,6 +425,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    one_time_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_outbox (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        reseller_id -> Nullable<Text>,
+        kind -> Text,
+        to_address -> Text,
+        from_name -> Text,
+        subject -> Text,
+        body_text -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     tenant_plan_history (id) {
         id -> Text,
         tenant_id -> Text,
@@ -563,6 +596,8 @@ diesel::joinable!(files -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resellers,
+    one_time_tokens,
+    email_outbox,
     tenant_plan_history,
     billing_periods,
     invoices,

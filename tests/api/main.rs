@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod account_recovery;
 mod admission;
 mod api_keys;
 mod auth;

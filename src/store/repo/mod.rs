@@ -5,9 +5,11 @@
 pub mod api_keys;
 pub mod audit;
 pub mod branding;
+pub mod email_outbox;
 pub mod files;
 pub mod invoices;
 pub mod jobs;
+pub mod one_time_tokens;
 pub mod plans;
 pub mod presets;
 pub mod refresh_tokens;

@@ -26,6 +26,8 @@ pub struct UserRow {
     /// Access tokens carry the epoch they were issued in; a password change bumps it, and
     /// tokens of an earlier epoch are refused.
     pub session_epoch: i64,
+    /// When the user proved they read mail at `email` (docs/email.md); null: not yet.
+    pub email_verified_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -39,6 +41,7 @@ pub struct UserChanges {
     pub status: Option<String>,
     pub last_login: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub email_verified_at: Option<Option<NaiveDateTime>>,
 }
 
 type Boxed<'a> = crate::store::schema::users::BoxedQuery<'a, MultiBackend>;
