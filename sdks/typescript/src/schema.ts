@@ -193,6 +193,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Asks for a password-reset link by mail. The answer is the same `202` whether or not an
+         *     account uses the address (a suspended or deleted account gets no mail either). Throttled:
+         *     `VOXFLOW_PASSWORD_RESET_MAX_REQUESTS` an hour per address, four times that per client.
+         */
+        post: operations["request_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sets a new password with the token of a reset mail. The token works once, before it
+         *     expires (`VOXFLOW_PASSWORD_RESET_TTL_SECS`); every session of the account ends (refresh
+         *     tokens revoked, earlier access tokens refused). Sign in with the new password.
+         */
+        post: operations["confirm_password_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -208,6 +250,26 @@ export interface paths {
          *     that login (the token was likely stolen), and the caller must sign in again.
          */
         post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms an address with the token of a verification mail (no credential needed: the
+         *     token is the proof). It works once, before it expires.
+         */
+        post: operations["verify_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -683,6 +745,26 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mails the caller a link confirming their address (`VOXFLOW_EMAIL_VERIFICATION_TTL_SECS`).
+         *     With an access token only: an API key does not act for its owner's mailbox.
+         */
+        post: operations["request_email_verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1586,6 +1668,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Accepted: {
+            /** @example If an account uses this address, a reset link is on its way. */
+            detail: string;
+            /**
+             * @description Always `accepted`.
+             * @example accepted
+             */
+            status: string;
+        };
         /** @enum {string} */
         Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read" | "billing:read" | "billing:write";
         ApiKeyList: {
@@ -2579,6 +2670,15 @@ export interface components {
             data: components["schemas"]["OpenAiModel"][];
             /** @description Always `list`. */
             object: string;
+        };
+        PasswordResetConfirm: {
+            new_password: string;
+            /** @description The `token` of the link in the mail. */
+            token: string;
+        };
+        PasswordResetRequest: {
+            /** @example ada@example.com */
+            email: string;
         };
         /**
          * @description How a report cuts its range.
@@ -3665,6 +3765,11 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             email: string;
+            /**
+             * Format: date-time
+             * @description When the user confirmed their email address (docs/email.md); null: not yet.
+             */
+            email_verified_at?: string | null;
             first_name?: string | null;
             /** Format: uuid */
             id: string;
@@ -3680,6 +3785,10 @@ export interface components {
             tenant_id?: string | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        VerifyEmailRequest: {
+            /** @description The `token` of the link in the mail. */
+            token: string;
         };
         WebhookList: {
             items: components["schemas"]["WebhookView"][];
@@ -4545,6 +4654,88 @@ export interface operations {
             };
         };
     };
+    request_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted, whether or not the address has an account */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Not an email address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reset requests for this address or client (`too_many_login_attempts`); see `Retry-After` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_password_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password is set; every session of the account ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token is wrong, used or expired (`invalid_one_time_token`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The new password is too weak */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     refresh: {
         parameters: {
             query?: never;
@@ -4569,6 +4760,37 @@ export interface operations {
             };
             /** @description Invalid, expired, revoked or reused refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            /** @description The address is verified */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The token is wrong, used or expired (`invalid_one_time_token`) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7109,6 +7331,68 @@ export interface operations {
             };
             /** @description No such object, or it belongs to another tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_email_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mail is queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An API key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address is already verified (`conflict`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

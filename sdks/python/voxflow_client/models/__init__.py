@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .accepted import Accepted
 from .action import Action
 from .api_key_list import ApiKeyList
 from .api_key_view import ApiKeyView
@@ -91,6 +92,8 @@ from .open_ai_error_body import OpenAiErrorBody
 from .open_ai_error_detail import OpenAiErrorDetail
 from .open_ai_model import OpenAiModel
 from .open_ai_model_list import OpenAiModelList
+from .password_reset_confirm import PasswordResetConfirm
+from .password_reset_request import PasswordResetRequest
 from .period import Period
 from .period_revenue import PeriodRevenue
 from .plan import Plan
@@ -174,6 +177,7 @@ from .usage_total import UsageTotal
 from .user_list import UserList
 from .user_view import UserView
 from .validate_graph_body import ValidateGraphBody
+from .verify_email_request import VerifyEmailRequest
 from .webhook_list import WebhookList
 from .webhook_view import WebhookView
 from .workflow_list import WorkflowList
@@ -182,6 +186,7 @@ from .workflow_version_view import WorkflowVersionView
 from .workflow_view import WorkflowView
 
 __all__ = (
+    "Accepted",
     "Action",
     "ApiKeyList",
     "ApiKeyView",
@@ -273,6 +278,8 @@ __all__ = (
     "OpenAiErrorDetail",
     "OpenAiModel",
     "OpenAiModelList",
+    "PasswordResetConfirm",
+    "PasswordResetRequest",
     "Period",
     "PeriodRevenue",
     "Plan",
@@ -356,6 +363,7 @@ __all__ = (
     "UserList",
     "UserView",
     "ValidateGraphBody",
+    "VerifyEmailRequest",
     "WebhookList",
     "WebhookView",
     "WorkflowList",

@@ -24,6 +24,8 @@ class UserView:
         role (Role): The five roles, from most to least powerful.
         status (str): `active` or `suspended`.
         updated_at (datetime.datetime):
+        email_verified_at (datetime.datetime | None | Unset): When the user confirmed their email address
+            (docs/email.md); null: not yet.
         first_name (None | str | Unset):
         last_login (datetime.datetime | None | Unset):
         last_name (None | str | Unset):
@@ -37,6 +39,7 @@ class UserView:
     role: Role
     status: str
     updated_at: datetime.datetime
+    email_verified_at: datetime.datetime | None | Unset = UNSET
     first_name: None | str | Unset = UNSET
     last_login: datetime.datetime | None | Unset = UNSET
     last_name: None | str | Unset = UNSET
@@ -56,6 +59,14 @@ class UserView:
         status = self.status
 
         updated_at = self.updated_at.isoformat()
+
+        email_verified_at: None | str | Unset
+        if isinstance(self.email_verified_at, Unset):
+            email_verified_at = UNSET
+        elif isinstance(self.email_verified_at, datetime.datetime):
+            email_verified_at = self.email_verified_at.isoformat()
+        else:
+            email_verified_at = self.email_verified_at
 
         first_name: None | str | Unset
         if isinstance(self.first_name, Unset):
@@ -105,6 +116,8 @@ class UserView:
                 "updated_at": updated_at,
             }
         )
+        if email_verified_at is not UNSET:
+            field_dict["email_verified_at"] = email_verified_at
         if first_name is not UNSET:
             field_dict["first_name"] = first_name
         if last_login is not UNSET:
@@ -132,6 +145,23 @@ class UserView:
         status = d.pop("status")
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_email_verified_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                email_verified_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return email_verified_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        email_verified_at = _parse_email_verified_at(d.pop("email_verified_at", UNSET))
 
         def _parse_first_name(data: object) -> None | str | Unset:
             if data is None:
@@ -209,6 +239,7 @@ class UserView:
             role=role,
             status=status,
             updated_at=updated_at,
+            email_verified_at=email_verified_at,
             first_name=first_name,
             last_login=last_login,
             last_name=last_name,
