@@ -30,9 +30,9 @@ impl Plans {
         ids: impl Iterator<Item = String>,
     ) -> Result<(), StoreError> {
         for id in ids {
-            if !self.0.contains_key(&id) {
-                if let Some(p) = repo::plans::get(c, &Scope::System, &id)? {
-                    self.0.insert(id, p);
+            if let std::collections::btree_map::Entry::Vacant(slot) = self.0.entry(id) {
+                if let Some(p) = repo::plans::get(c, &Scope::System, slot.key())? {
+                    slot.insert(p);
                 }
             }
         }

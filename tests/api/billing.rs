@@ -640,7 +640,8 @@ api_test!(who_reads_invoices_statements_and_dashboards, |app| {
     let upcoming_a = format!("/v1/tenants/{}/invoices/upcoming", w.tenant_a);
     let dashboard_r1 = format!("/v1/resellers/{}/dashboard", w.reseller1);
     // (who, credential, [(path, expected status)]).
-    let cases: Vec<(&str, Cred, Vec<(&str, u16)>)> = vec![
+    type Expect<'a> = Vec<(&'a str, u16)>;
+    let cases: Vec<(&str, Cred, Expect)> = vec![
         (
             "platform admin",
             Cred::Bearer(&app.admin_token),
