@@ -79,6 +79,8 @@ codes! {
     PresetNotFound => ("preset_not_found", NOT_FOUND, "Node preset not found"),
     BrandingNotFound => ("branding_not_found", NOT_FOUND, "Branding configuration not found"),
     BrandingAssetNotFound => ("branding_asset_not_found", NOT_FOUND, "Branding asset not found"),
+    MembershipNotFound => ("membership_not_found", NOT_FOUND, "The user is not a member of this tenant"),
+    InvitationNotFound => ("invitation_not_found", NOT_FOUND, "No such invitation (the token is wrong, or the invitation was withdrawn)"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -91,6 +93,11 @@ codes! {
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     BrandingExists => ("branding_exists", CONFLICT, "The owner already has a branding configuration"),
     DomainTaken => ("domain_taken", CONFLICT, "Another branding configuration already uses this custom domain or subdomain"),
+    MembershipExists => ("membership_exists", CONFLICT, "The user is already a member of this tenant"),
+    LastTenantAdmin => ("last_tenant_admin", CONFLICT, "The tenant's last tenant admin cannot be removed or demoted"),
+    InvitationUsed => ("invitation_used", CONFLICT, "The invitation has already been accepted"),
+    // 410
+    InvitationExpired => ("invitation_expired", GONE, "The invitation has expired"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),

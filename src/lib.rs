@@ -16,6 +16,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod fetch;
+pub mod invitations;
 pub mod files;
 pub mod metrics;
 pub mod models;
