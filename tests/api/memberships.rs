@@ -380,7 +380,7 @@ api_test!(members_routes_are_isolated_and_need_the_role, |app| {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
         let r = app
-            .call(Method::DELETE, &format!("/v1/tenants/{a}/members/{}", w.a_viewer.0), cred, None)
+            .call(Method::DELETE, &format!("/v1/tenants/{a}/members/{}", w.a_admin.0), cred, None)
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
         let r = app
