@@ -9,8 +9,8 @@ use super::tenants::TenantView;
 use super::users::UserView;
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
-use crate::auth::throttle::Attempt;
 use crate::auth::standing::{self, Seat, Seating};
+use crate::auth::throttle::Attempt;
 use crate::auth::{password, policy, secrets, Authed, RequestMeta};
 use crate::error::{ApiError, Code};
 use crate::store::repo::{self, refresh_tokens::RefreshTokenRow, users::UserRow};
@@ -146,21 +146,20 @@ pub async fn login(
                 Some(t) => standing::seat(c, &user, Some(t))?,
                 None => standing::default_seat(c, &user)?,
             };
-            let seat = match seating {
-                Seating::Seated(seat) => seat,
-                Seating::Refused(e) => return Ok(Err(e)),
-                Seating::NotMember if requested.is_some() => {
-                    return Ok(Err(ApiError::new(
-                        Code::MembershipNotFound,
-                        "You are not a member of this tenant",
-                    )))
-                }
-                Seating::NotMember => {
-                    return Ok(Err(ApiError::forbidden(
+            let seat =
+                match seating {
+                    Seating::Seated(seat) => seat,
+                    Seating::Refused(e) => return Ok(Err(e)),
+                    Seating::NotMember if requested.is_some() => {
+                        return Ok(Err(ApiError::new(
+                            Code::MembershipNotFound,
+                            "You are not a member of this tenant",
+                        )))
+                    }
+                    Seating::NotMember => return Ok(Err(ApiError::forbidden(
                         "This account belongs to no tenant any more; ask a tenant admin to add you",
-                    )))
-                }
-            };
+                    ))),
+                };
             let now = store::now();
             repo::users::update(
                 c,
@@ -257,13 +256,8 @@ pub async fn refresh(
                     )));
                 }
             };
-            let token = issue_refresh_token(
-                c,
-                &user.id,
-                row.tenant_id.as_deref(),
-                &row.family_id,
-                ttl,
-            )?;
+            let token =
+                issue_refresh_token(c, &user.id, row.tenant_id.as_deref(), &row.family_id, ttl)?;
             Ok(Ok((user, seat, token)))
         })
         .await?;
@@ -455,8 +449,7 @@ pub async fn change_password(
                 Seating::Refused(e) => return Ok(Err(e)),
                 Seating::NotMember => return Ok(Err(ApiError::of(Code::InvalidToken))),
             };
-            let token =
-                issue_refresh_token(c, &user.id, tenant.as_deref(), &store::new_id(), ttl)?;
+            let token = issue_refresh_token(c, &user.id, tenant.as_deref(), &store::new_id(), ttl)?;
             audit::record(
                 c,
                 &actor,

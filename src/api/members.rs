@@ -242,7 +242,9 @@ pub async fn list_members(
             if let Err(e) = managed_tenant(c, &scope, &id)? {
                 return Ok(Err(e));
             }
-            Ok(Ok(repo::memberships::list_in_tenant(c, &scope, &id, &page)?))
+            Ok(Ok(repo::memberships::list_in_tenant(
+                c, &scope, &id, &page,
+            )?))
         })
         .await??;
     Ok(web::Json(MemberList::from_page(

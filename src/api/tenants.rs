@@ -426,11 +426,12 @@ pub async fn delete_tenant(
             let mut sole = Vec::new();
             let mut shared = Vec::new();
             for m in repo::memberships::all_in_tenant(c, &lookup)? {
-                let others: Vec<String> = repo::memberships::of_user(c, &Scope::System, &m.user_id)?
-                    .into_iter()
-                    .filter(|o| o.tenant_id != lookup)
-                    .map(|o| o.tenant_id)
-                    .collect();
+                let others: Vec<String> =
+                    repo::memberships::of_user(c, &Scope::System, &m.user_id)?
+                        .into_iter()
+                        .filter(|o| o.tenant_id != lookup)
+                        .map(|o| o.tenant_id)
+                        .collect();
                 let live_elsewhere = repo::tenants::with_ids(c, &others)?
                     .iter()
                     .any(|t| t.status != "deleted");

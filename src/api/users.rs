@@ -680,7 +680,9 @@ pub async fn update_user(
                     action: "user.update",
                     target_type: "user",
                     target_id: Some(id.clone()),
-                    tenant_id: audit_tenant.or(target.tenant_id.clone()).filter(|_| tenant_user),
+                    tenant_id: audit_tenant
+                        .or(target.tenant_id.clone())
+                        .filter(|_| tenant_user),
                     reseller_id,
                     details: serde_json::json!({
                         "fields": changed_fields(&body),

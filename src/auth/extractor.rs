@@ -6,8 +6,8 @@
 use super::jwt::Claims;
 use super::policy::{self, Action};
 use super::rate_limit::{RateLimiter, RateOutcome};
-use super::standing::{self, Seating};
 use super::secrets;
+use super::standing::{self, Seating};
 use crate::app::AppState;
 use crate::error::{ApiError, Code};
 use crate::store::repo;

@@ -1,7 +1,8 @@
-//! Whether an account may still act: the user, its tenant and its reseller must all be
-//! active. Checked on every credential path — login, refresh, each API-key and access-token
-//! request, and periodically on open WebSockets — so suspending (or deleting) any one of
-//! the three cuts off everything below it at once.
+//! Whether an account may still act: the user, the tenant it acts in (through its membership
+//! there) and that tenant's reseller must all be active, and the membership must still exist.
+//! Checked on every credential path — login, refresh, switching, each API-key and access-token
+//! request, and periodically on open WebSockets — so suspending (or deleting) any one of the
+//! three, or removing the membership, cuts off everything below it at once.
 
 use crate::error::{ApiError, Code};
 use crate::store::repo::{self, memberships::MembershipRow, users::UserRow};

@@ -193,10 +193,7 @@ pub fn delete_for_user(conn: &mut DbConn, user_id: &str) -> Result<(), StoreErro
 }
 
 /// All memberships of a tenant (any scope that sees it), for deleting the tenant.
-pub fn all_in_tenant(
-    conn: &mut DbConn,
-    tenant_id: &str,
-) -> Result<Vec<MembershipRow>, StoreError> {
+pub fn all_in_tenant(conn: &mut DbConn, tenant_id: &str) -> Result<Vec<MembershipRow>, StoreError> {
     Ok(m::tenant_users
         .filter(m::tenant_id.eq(tenant_id.to_string()))
         .select(MembershipRow::as_select())

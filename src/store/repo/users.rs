@@ -57,9 +57,9 @@ fn visible(scope: &Scope) -> Boxed<'static> {
             )
         }
         // A tenant sees its members, whatever their home tenant.
-        Scope::Tenant { tenant_id, .. } => q.filter(
-            u::id.eq_any(super::memberships::members_of_tenant(tenant_id.to_string())),
-        ),
+        Scope::Tenant { tenant_id, .. } => {
+            q.filter(u::id.eq_any(super::memberships::members_of_tenant(tenant_id.to_string())))
+        }
     }
 }
 
@@ -133,7 +133,13 @@ pub fn list(
     if let Some(r) = filter.role.as_deref().filter(|_| tenant_role) {
         use super::memberships as ms;
         let r = r.to_string();
-        q = match (filter.tenant_id.clone().or(scope.tenant_id().map(|t| t.to_string())), scope) {
+        q = match (
+            filter
+                .tenant_id
+                .clone()
+                .or(scope.tenant_id().map(|t| t.to_string())),
+            scope,
+        ) {
             (Some(t), _) => q.filter(u::id.eq_any(ms::members_with_role_in_tenant(t, r))),
             (None, Scope::Reseller { reseller_id }) => q.filter(u::id.eq_any(
                 ms::members_with_role_in_reseller(reseller_id.to_string(), r),
@@ -186,11 +192,7 @@ pub fn update(
 }
 
 /// Soft-deletes the users of `ids` (a deleted tenant's accounts that belonged nowhere else).
-pub fn delete_many(
-    conn: &mut DbConn,
-    ids: &[String],
-    at: NaiveDateTime,
-) -> Result<(), StoreError> {
+pub fn delete_many(conn: &mut DbConn, ids: &[String], at: NaiveDateTime) -> Result<(), StoreError> {
     if ids.is_empty() {
         return Ok(());
     }
