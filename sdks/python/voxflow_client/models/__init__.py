@@ -1,6 +1,9 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .accept_invitation_request import AcceptInvitationRequest
+from .accepted_invitation_view import AcceptedInvitationView
 from .action import Action
+from .add_member_request import AddMemberRequest
 from .api_key_list import ApiKeyList
 from .api_key_view import ApiKeyView
 from .artifact_view import ArtifactView
@@ -44,6 +47,7 @@ from .create_webhook_request import CreateWebhookRequest
 from .create_workflow_request import CreateWorkflowRequest
 from .create_workflow_request_graph import CreateWorkflowRequestGraph
 from .created_api_key_view import CreatedApiKeyView
+from .created_invitation_view import CreatedInvitationView
 from .created_webhook_view import CreatedWebhookView
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
@@ -62,6 +66,9 @@ from .graph_validation import GraphValidation
 from .grouping import Grouping
 from .health_view import HealthView
 from .instantiate_template_request import InstantiateTemplateRequest
+from .invitation_list import InvitationList
+from .invitation_view import InvitationView
+from .invite_request import InviteRequest
 from .job_event_list import JobEventList
 from .job_event_view import JobEventView
 from .job_event_view_data import JobEventViewData
@@ -74,6 +81,10 @@ from .job_view import JobView
 from .language_pair_view import LanguagePairView
 from .login_request import LoginRequest
 from .me_view import MeView
+from .member_list import MemberList
+from .member_view import MemberView
+from .my_tenant_list import MyTenantList
+from .my_tenant_view import MyTenantView
 from .node_list import NodeList
 from .node_manifest_view import NodeManifestView
 from .node_manifest_view_params_schema import NodeManifestViewParamsSchema
@@ -110,6 +121,7 @@ from .share_mode import ShareMode
 from .sharing_request import SharingRequest
 from .sharing_view import SharingView
 from .storage_quota import StorageQuota
+from .switch_tenant_request import SwitchTenantRequest
 from .template_list import TemplateList
 from .template_status import TemplateStatus
 from .template_version_list import TemplateVersionList
@@ -125,6 +137,7 @@ from .transcription_form import TranscriptionForm
 from .translation_engine_list import TranslationEngineList
 from .translation_engine_view import TranslationEngineView
 from .update_branding_request import UpdateBrandingRequest
+from .update_member_request import UpdateMemberRequest
 from .update_plan_request import UpdatePlanRequest
 from .update_preset_request import UpdatePresetRequest
 from .update_preset_request_params_type_0 import UpdatePresetRequestParamsType0
@@ -152,7 +165,10 @@ from .workflow_version_view import WorkflowVersionView
 from .workflow_view import WorkflowView
 
 __all__ = (
+    "AcceptedInvitationView",
+    "AcceptInvitationRequest",
     "Action",
+    "AddMemberRequest",
     "ApiKeyList",
     "ApiKeyView",
     "ArtifactView",
@@ -178,6 +194,7 @@ __all__ = (
     "CreateApiKeyRequest",
     "CreateBrandingRequest",
     "CreatedApiKeyView",
+    "CreatedInvitationView",
     "CreatedWebhookView",
     "CreateJobRequest",
     "CreateJobRequestGraphType0",
@@ -214,6 +231,9 @@ __all__ = (
     "Grouping",
     "HealthView",
     "InstantiateTemplateRequest",
+    "InvitationList",
+    "InvitationView",
+    "InviteRequest",
     "JobEventList",
     "JobEventView",
     "JobEventViewData",
@@ -225,7 +245,11 @@ __all__ = (
     "JobView",
     "LanguagePairView",
     "LoginRequest",
+    "MemberList",
+    "MemberView",
     "MeView",
+    "MyTenantList",
+    "MyTenantView",
     "NodeList",
     "NodeManifestView",
     "NodeManifestViewParamsSchema",
@@ -262,6 +286,7 @@ __all__ = (
     "SharingRequest",
     "SharingView",
     "StorageQuota",
+    "SwitchTenantRequest",
     "TemplateList",
     "TemplateStatus",
     "TemplateVersionList",
@@ -277,6 +302,7 @@ __all__ = (
     "TranslationEngineList",
     "TranslationEngineView",
     "UpdateBrandingRequest",
+    "UpdateMemberRequest",
     "UpdatePlanRequest",
     "UpdatePresetRequest",
     "UpdatePresetRequestParamsType0",
