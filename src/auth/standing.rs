@@ -104,7 +104,7 @@ pub fn default_seat(c: &mut DbConn, user: &UserRow) -> Result<Seating, StoreErro
     let mut all = repo::memberships::of_user(c, &Scope::System, &user.id)?;
     // Most recently used first; never used ones after them, oldest first (a stable sort keeps
     // the query's creation order among equals).
-    all.sort_by(|a, b| b.last_used_at.cmp(&a.last_used_at));
+    all.sort_by_key(|m| std::cmp::Reverse(m.last_used_at));
     let mut first_refusal = None;
     for m in &all {
         match seat(c, user, Some(&m.tenant_id))? {

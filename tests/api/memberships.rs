@@ -819,3 +819,78 @@ api_test!(invitations_are_single_use_expiring_and_hashed, |app| {
         .await;
     assert_eq!(r.code(), "tenant_not_found");
 });
+
+api_test!(
+    postgres_rls_keeps_memberships_and_invitations_to_their_tenant,
+    |app| {
+        if app.backend != crate::helpers::Backend::Postgres {
+            return; // RLS is a PostgreSQL feature; SQLite relies on the repositories alone.
+        }
+        let w = app.world().await;
+        // B's member also joins A; one open invitation in each tenant.
+        add(&app, &w.a_admin.1, &w.tenant_a, "member@b.test", "viewer").await;
+        for (t, token) in [(&w.tenant_a, &w.a_admin.1), (&w.tenant_b, &w.b_admin.1)] {
+            let r = app
+                .post(
+                    &format!("/v1/tenants/{t}/invitations"),
+                    token,
+                    json!({"email": "n@x.test", "role": "viewer"}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        let url = app.database_url.clone();
+        let (a, b, r1, r2, b_member) = (
+            w.tenant_a.clone(),
+            w.tenant_b.clone(),
+            w.reseller1.clone(),
+            w.reseller2.clone(),
+            w.b_member.0.clone(),
+        );
+        tokio::task::spawn_blocking(move || {
+        use crate::helpers::pg_count;
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let mut c = diesel::PgConnection::establish(&url).expect("connect as the service role");
+        // No scope: nothing.
+        assert_eq!(pg_count(&mut c, "SELECT count(*) AS n FROM tenant_users"), 0);
+        assert_eq!(pg_count(&mut c, "SELECT count(*) AS n FROM invitations"), 0);
+        let in_scope = |c: &mut diesel::PgConnection, set: String, check: &dyn Fn(&mut diesel::PgConnection)| {
+            c.transaction::<_, diesel::result::Error, _>(|c| {
+                c.batch_execute(&set)?;
+                check(c);
+                Ok(())
+            })
+            // (A refused write aborts the transaction: its end is not checked, the counts are.)
+            .ok();
+        };
+        let tenant = |t: &str, r: &str| format!("SELECT set_config('voxflow.scope', 'tenant', true), set_config('voxflow.tenant_id', '{t}', true), set_config('voxflow.reseller_id', '{r}', true)");
+        let reseller = |r: &str| format!("SELECT set_config('voxflow.scope', 'reseller', true), set_config('voxflow.reseller_id', '{r}', true)");
+        in_scope(&mut c, tenant(&a, &r1), &|c| {
+            // A's admin, member and viewer, and B's member who joined.
+            assert_eq!(pg_count(c, "SELECT count(*) AS n FROM tenant_users"), 4);
+            assert_eq!(pg_count(c, &format!("SELECT count(*) AS n FROM tenant_users WHERE tenant_id = '{b}'")), 0);
+            assert_eq!(pg_count(c, "SELECT count(*) AS n FROM invitations"), 1);
+            // B's member is visible to A through its membership; B's admin is not.
+            assert_eq!(pg_count(c, &format!("SELECT count(*) AS n FROM users WHERE id = '{b_member}'")), 1);
+            assert_eq!(pg_count(c, "SELECT count(*) AS n FROM users WHERE email = 'admin@b.test'"), 0);
+            // A tenant cannot write a membership or invitation of another tenant.
+            let forged = c.batch_execute(&format!(
+                "INSERT INTO tenant_users (id, tenant_id, user_id, role, created_at, updated_at) \
+                 VALUES ('forged', '{b}', '{b_member}', 'tenant_admin', now(), now())"
+            ));
+            assert!(forged.is_err(), "RLS refuses a membership of another tenant");
+        });
+        in_scope(&mut c, tenant(&b, &r2), &|c| {
+            assert_eq!(pg_count(c, "SELECT count(*) AS n FROM tenant_users"), 2);
+            assert_eq!(pg_count(c, "SELECT count(*) AS n FROM invitations"), 1);
+        });
+        in_scope(&mut c, reseller(&r2), &|c| {
+            assert_eq!(pg_count(c, "SELECT count(*) AS n FROM tenant_users"), 2);
+            assert_eq!(pg_count(c, &format!("SELECT count(*) AS n FROM tenant_users WHERE tenant_id = '{a}'")), 0);
+        });
+    })
+    .await
+    .expect("rls checks");
+    }
+);

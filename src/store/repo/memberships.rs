@@ -54,11 +54,14 @@ pub fn members_of_tenant(tenant_id: String) -> _ {
 /// The ids of the users with a membership in one of a reseller's tenants.
 #[diesel::dsl::auto_type(no_type_alias)]
 pub fn members_of_reseller(reseller_id: String) -> _ {
-    let tenants_of: _ = tenants::table
-        .filter(tenants::reseller_id.eq(reseller_id))
-        .select(tenants::id);
     m::tenant_users
-        .filter(m::tenant_id.eq_any(tenants_of))
+        .filter(
+            m::tenant_id.eq_any(
+                tenants::table
+                    .filter(tenants::reseller_id.eq(reseller_id))
+                    .select(tenants::id),
+            ),
+        )
         .select(m::user_id)
 }
 
@@ -74,11 +77,14 @@ pub fn members_with_role_in_tenant(tenant_id: String, role: String) -> _ {
 /// The ids of the users holding `role` in one of a reseller's tenants.
 #[diesel::dsl::auto_type(no_type_alias)]
 pub fn members_with_role_in_reseller(reseller_id: String, role: String) -> _ {
-    let tenants_of: _ = tenants::table
-        .filter(tenants::reseller_id.eq(reseller_id))
-        .select(tenants::id);
     m::tenant_users
-        .filter(m::tenant_id.eq_any(tenants_of))
+        .filter(
+            m::tenant_id.eq_any(
+                tenants::table
+                    .filter(tenants::reseller_id.eq(reseller_id))
+                    .select(tenants::id),
+            ),
+        )
         .filter(m::role.eq(role))
         .select(m::user_id)
 }
