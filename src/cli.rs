@@ -42,6 +42,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Billing: close a period into invoices and commission statements (docs/billing.md).
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
     /// Model files: list, download (`pull`) and verify.
     Models {
         #[command(subcommand)]
@@ -58,5 +63,17 @@ pub enum AdminCommand {
         /// At least 10 characters. Omit to generate one (printed once).
         #[arg(long, default_value = "")]
         password: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BillingCommand {
+    /// Close a calendar month (UTC): write every tenant's invoice and every reseller's
+    /// commission statement, once. Closing a closed month changes nothing. Prints the
+    /// period's record as JSON.
+    Close {
+        /// `YYYY-MM`; default: the month before the current one.
+        #[arg(long)]
+        period: Option<String>,
     },
 }

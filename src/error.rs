@@ -81,6 +81,8 @@ codes! {
     BrandingAssetNotFound => ("branding_asset_not_found", NOT_FOUND, "Branding asset not found"),
     MembershipNotFound => ("membership_not_found", NOT_FOUND, "The user is not a member of this tenant"),
     InvitationNotFound => ("invitation_not_found", NOT_FOUND, "No such invitation (the token is wrong, or the invitation was withdrawn)"),
+    InvoiceNotFound => ("invoice_not_found", NOT_FOUND, "Invoice not found"),
+    StatementNotFound => ("statement_not_found", NOT_FOUND, "Commission statement not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -96,6 +98,7 @@ codes! {
     MembershipExists => ("membership_exists", CONFLICT, "The user is already a member of this tenant"),
     LastTenantAdmin => ("last_tenant_admin", CONFLICT, "The tenant's last tenant admin cannot be removed or demoted"),
     InvitationUsed => ("invitation_used", CONFLICT, "The invitation has already been accepted"),
+    PeriodNotEnded => ("period_not_ended", CONFLICT, "The billing period has not ended yet"),
     // 410
     InvitationExpired => ("invitation_expired", GONE, "The invitation has expired"),
     // 402

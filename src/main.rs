@@ -1,7 +1,7 @@
 use clap::Parser;
 use voxflow::app::{AppState, Application};
 use voxflow::bootstrap::{self, Bootstrap};
-use voxflow::cli::{AdminCommand, Cli, Command};
+use voxflow::cli::{AdminCommand, BillingCommand, Cli, Command};
 use voxflow::config::Settings;
 use voxflow::store::Store;
 
@@ -50,6 +50,50 @@ fn main() -> anyhow::Result<()> {
         Command::Serve => serve(settings),
         Command::Worker { count } => work(settings, count),
         Command::Models { command } => voxflow::models::cli::run(&settings, command),
+        Command::Billing {
+            command: BillingCommand::Close { period },
+        } => close_period(&settings, period.as_deref()),
+    }
+}
+
+/// `voxflow billing close`: the same close as `POST /v1/billing/periods`.
+fn close_period(settings: &Settings, period: Option<&str>) -> anyhow::Result<()> {
+    use voxflow::billing::{close, invoicing::Period};
+    let period = match period {
+        Some(p) => Period::parse(p)
+            .ok_or_else(|| anyhow::anyhow!("--period must be a month as YYYY-MM, not {p:?}"))?,
+        None => Period::containing(voxflow::store::now()).previous(),
+    };
+    let store = Store::open(&settings.database_url, 1)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let closed = runtime.block_on(close::close_recorded(
+        &store,
+        &period,
+        None,
+        voxflow::audit::Actor::default(),
+    ))?;
+    match closed {
+        Ok(c) => {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "period": c.period.period,
+                    "created": c.created,
+                    "closed_at": c.period.closed_at.and_utc().to_rfc3339(),
+                    "invoice_count": c.period.invoice_count,
+                    "statement_count": c.period.statement_count,
+                    "skipped": c.skipped,
+                })
+            );
+            Ok(())
+        }
+        Err(close::CloseRefusal::NotEnded { ends }) => Err(anyhow::anyhow!(
+            "{} has not ended: it ends at {}",
+            period.label,
+            ends.and_utc().to_rfc3339()
+        )),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
+pub mod billing;
 pub mod branding;
 pub mod files;
 pub mod graphs;
@@ -54,6 +55,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
         (name = "usage", description = "Usage reports: audio processed per day, month or range, per resource, node kind and tenant, with quotas; JSON or CSV"),
+        (name = "billing", description = "Billing periods closed into immutable invoices (prorated plan time, metered overage) and reseller commission statements; printable invoices; the upcoming invoice; the reseller dashboard. Money is exact: decimal strings and integer cents"),
         (name = "files", description = "Audio uploads that jobs take their input from"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "workflows", description = "Saved, versioned workflow graphs"),
@@ -160,6 +162,15 @@ where
                 .service(usage::get_tenant_usage)
                 .service(usage::get_reseller_usage)
                 .service(usage::get_platform_usage)
+                .service(billing::close_period)
+                .service(billing::list_periods)
+                .service(billing::list_invoices)
+                .service(billing::get_invoice)
+                .service(billing::get_invoice_document)
+                .service(billing::get_upcoming_invoice)
+                .service(billing::list_statements)
+                .service(billing::get_statement)
+                .service(billing::get_reseller_dashboard)
                 .service(files::upload_file)
                 .service(files::list_files)
                 .service(files::get_file)
@@ -559,28 +570,12 @@ pub fn normalize_email(s: &str) -> String {
 
 /// Parses an exact decimal amount with at most two decimals ("19.99") into hundredths.
 pub fn parse_hundredths(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (whole, frac) = match s.split_once('.') {
-        Some((_, "")) => return None,
-        Some((w, f)) => (w, f),
-        None => (s, ""),
-    };
-    if whole.is_empty()
-        || whole.len() > 12
-        || frac.len() > 2
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-    whole.checked_mul(100)?.checked_add(frac)
+    crate::billing::money::parse_decimal(s, crate::billing::money::CENT_DECIMALS)
 }
 
 /// Formats hundredths as an exact decimal string ("19.90").
 pub fn format_hundredths(v: i64) -> String {
-    format!("{}.{:02}", v / 100, v % 100)
+    crate::billing::money::format_cents(v)
 }
 
 #[cfg(test)]

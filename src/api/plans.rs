@@ -30,6 +30,10 @@ pub struct PlanView {
     pub price_monthly: String,
     #[schema(example = "190.00")]
     pub price_yearly: String,
+    /// Price of each minute of billed audio beyond `processing_quota_minutes` in a billing
+    /// period (exact, up to five decimals; metered by the millisecond; docs/billing.md).
+    #[schema(example = "0.006")]
+    pub overage_price_per_minute: String,
     pub storage_quota_mb: i32,
     pub processing_quota_minutes: i32,
     pub max_users: i32,
@@ -51,6 +55,9 @@ impl From<PlanRow> for PlanView {
             currency: r.currency,
             price_monthly: super::format_hundredths(r.price_monthly_cents),
             price_yearly: super::format_hundredths(r.price_yearly_cents),
+            overage_price_per_minute: crate::billing::money::format_millicents(
+                r.overage_millicents_per_minute,
+            ),
             storage_quota_mb: r.storage_quota_mb,
             processing_quota_minutes: r.processing_quota_minutes,
             max_users: r.max_users,
@@ -77,6 +84,9 @@ pub struct CreatePlanRequest {
     pub price_monthly: String,
     #[schema(example = "190.00")]
     pub price_yearly: String,
+    /// Price of a minute beyond the included ones (up to five decimals); default `0`.
+    #[schema(example = "0.006")]
+    pub overage_price_per_minute: Option<String>,
     pub storage_quota_mb: i32,
     pub processing_quota_minutes: i32,
     pub max_users: i32,
@@ -97,6 +107,8 @@ pub struct UpdatePlanRequest {
     pub currency: Option<String>,
     pub price_monthly: Option<String>,
     pub price_yearly: Option<String>,
+    /// Applies to billing periods closed from now on (docs/billing.md).
+    pub overage_price_per_minute: Option<String>,
     pub storage_quota_mb: Option<i32>,
     pub processing_quota_minutes: Option<i32>,
     pub max_users: Option<i32>,
@@ -123,6 +135,17 @@ fn price(v: &mut Validator, field: &str, raw: &str) -> i64 {
         );
         0
     })
+}
+
+fn rate(v: &mut Validator, raw: &str) -> i64 {
+    crate::billing::money::parse_decimal(raw, crate::billing::money::MILLICENT_DECIMALS)
+        .unwrap_or_else(|| {
+            v.push(
+                "overage_price_per_minute",
+                "must be a non-negative decimal with at most five decimals, as a string",
+            );
+            0
+        })
 }
 
 fn non_negative(v: &mut Validator, field: &str, value: Option<i32>) {
@@ -193,6 +216,10 @@ pub async fn create_plan(
     currency(&mut v, &cur);
     let monthly = price(&mut v, "price_monthly", &body.price_monthly);
     let yearly = price(&mut v, "price_yearly", &body.price_yearly);
+    let overage = body
+        .overage_price_per_minute
+        .as_deref()
+        .map_or(0, |r| rate(&mut v, r));
     non_negative(&mut v, "storage_quota_mb", Some(body.storage_quota_mb));
     non_negative(
         &mut v,
@@ -245,6 +272,7 @@ pub async fn create_plan(
                 features: plan_features.unwrap_or_default().to_stored(),
                 created_at: now,
                 updated_at: now,
+                overage_millicents_per_minute: overage,
             };
             repo::plans::insert(c, &row)?;
             audit::record(
@@ -338,6 +366,10 @@ pub async fn update_plan(
         .price_yearly
         .as_deref()
         .map(|p| price(&mut v, "price_yearly", p));
+    let overage = body
+        .overage_price_per_minute
+        .as_deref()
+        .map(|r| rate(&mut v, r));
     non_negative(&mut v, "storage_quota_mb", body.storage_quota_mb);
     non_negative(
         &mut v,
@@ -368,6 +400,7 @@ pub async fn update_plan(
         max_concurrent_jobs: max_jobs,
         features: plan_features.map(|f| f.to_stored()),
         updated_at: Some(store::now()),
+        overage_millicents_per_minute: overage,
     };
     let row = state
         .store

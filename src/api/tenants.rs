@@ -31,6 +31,10 @@ pub struct TenantView {
     /// When the subscription became `past_due` (null otherwise): new work is admitted for
     /// `VOXFLOW_PAST_DUE_GRACE_DAYS` from then.
     pub past_due_since: Option<DateTime<Utc>>,
+    /// `month` (pays the plan's monthly price) or `year` (its yearly price, spread evenly
+    /// over the year; docs/billing.md).
+    #[schema(example = "month")]
+    pub billing_interval: String,
     /// Overrides of the plan's quotas; null means the plan's value applies.
     pub storage_quota_mb: Option<i32>,
     pub processing_quota_minutes: Option<i32>,
@@ -51,6 +55,7 @@ impl From<TenantRow> for TenantView {
             subscription_id: r.subscription_id,
             subscription_status: r.subscription_status,
             past_due_since: r.past_due_since.map(super::utc),
+            billing_interval: r.billing_interval,
             storage_quota_mb: r.storage_quota_mb,
             processing_quota_minutes: r.processing_quota_minutes,
             status: r.status,
@@ -75,6 +80,8 @@ pub struct CreateTenantRequest {
     pub subscription_plan_id: Option<Uuid>,
     pub subscription_id: Option<String>,
     pub subscription_status: Option<String>,
+    /// `month` (default) or `year`.
+    pub billing_interval: Option<String>,
     pub storage_quota_mb: Option<i32>,
     pub processing_quota_minutes: Option<i32>,
 }
@@ -93,6 +100,8 @@ pub struct UpdateTenantRequest {
     #[schema(value_type = Option<String>)]
     pub subscription_id: Option<Option<String>>,
     pub subscription_status: Option<String>,
+    /// `month` or `year` (platform and reseller admins).
+    pub billing_interval: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<i32>)]
     pub storage_quota_mb: Option<Option<i32>>,
@@ -113,6 +122,18 @@ pub struct TenantListQuery {
     pub reseller_id: Option<Uuid>,
     /// Case-insensitive substring of the name.
     pub name: Option<String>,
+}
+
+const BILLING_INTERVALS: &[&str] = &["month", "year"];
+
+fn check_interval(v: &mut Validator, value: Option<&str>) {
+    if let Some(i) = value {
+        v.check(
+            BILLING_INTERVALS.contains(&i),
+            "billing_interval",
+            "must be month or year",
+        );
+    }
 }
 
 fn check_quota(v: &mut Validator, field: &str, value: Option<i32>) {
@@ -148,6 +169,7 @@ pub async fn create_tenant(
             "must be active, trial, past_due, expired or cancelled",
         );
     }
+    check_interval(&mut v, body.billing_interval.as_deref());
     check_quota(&mut v, "storage_quota_mb", body.storage_quota_mb);
     check_quota(
         &mut v,
@@ -199,6 +221,7 @@ pub async fn create_tenant(
                 created_at: now,
                 updated_at: now,
                 past_due_since: None,
+                billing_interval: body.billing_interval.unwrap_or_else(|| "month".into()),
             };
             let row = TenantRow {
                 past_due_since: (row.subscription_status == "past_due").then_some(now),
@@ -318,6 +341,7 @@ pub async fn update_tenant(
             "must be active or suspended",
         );
     }
+    check_interval(&mut v, body.billing_interval.as_deref());
     check_quota(&mut v, "storage_quota_mb", body.storage_quota_mb.flatten());
     check_quota(
         &mut v,
@@ -329,6 +353,7 @@ pub async fn update_tenant(
             ("subscription_plan_id", body.subscription_plan_id.is_some()),
             ("subscription_id", body.subscription_id.is_some()),
             ("subscription_status", body.subscription_status.is_some()),
+            ("billing_interval", body.billing_interval.is_some()),
             ("storage_quota_mb", body.storage_quota_mb.is_some()),
             (
                 "processing_quota_minutes",
@@ -378,6 +403,7 @@ pub async fn update_tenant(
                 status: body.status,
                 updated_at: Some(now),
                 past_due_since,
+                billing_interval: body.billing_interval,
             };
             let updated = repo::tenants::update(c, &scope, &id, &changes)?;
             audit::record(

@@ -60,6 +60,12 @@ pub enum Action {
     /// Usage reports (docs/usage.md): a tenant's own, a reseller's tenants', the platform's.
     #[serde(rename = "usage:read")]
     UsageRead,
+    /// Invoices, commission statements, the reseller dashboard (docs/billing.md).
+    #[serde(rename = "billing:read")]
+    BillingRead,
+    /// Closing a billing period (platform admins).
+    #[serde(rename = "billing:write")]
+    BillingWrite,
 }
 
 use Action::*;
@@ -91,6 +97,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     BrandingRead,
     BrandingWrite,
     UsageRead,
+    BillingRead,
+    BillingWrite,
 ];
 
 impl Action {
@@ -123,6 +131,8 @@ impl Action {
             BrandingRead => "branding:read",
             BrandingWrite => "branding:write",
             UsageRead => "usage:read",
+            BillingRead => "billing:read",
+            BillingWrite => "billing:write",
         }
     }
 
@@ -152,6 +162,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             BrandingRead,
             BrandingWrite,
             UsageRead,
+            BillingRead,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -176,6 +187,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             BrandingRead,
             BrandingWrite,
             UsageRead,
+            BillingRead,
         ],
         Role::Member => &[
             TenantsRead,

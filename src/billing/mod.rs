@@ -2,4 +2,8 @@
 //! reseller, platform-wide), aggregated by the database from `usage_records`, with the
 //! quota admission counts.
 
+pub mod close;
+pub mod document;
+pub mod invoicing;
+pub mod money;
 pub mod usage;

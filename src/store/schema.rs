@@ -30,6 +30,7 @@ diesel::table! {
         features -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        overage_millicents_per_minute -> BigInt,
     }
 }
 
@@ -88,6 +89,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         past_due_since -> Nullable<Timestamp>,
+        billing_interval -> Text,
     }
 }
 
@@ -450,6 +452,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tenant_plan_history (id) {
+        id -> Text,
+        tenant_id -> Text,
+        plan_id -> Nullable<Text>,
+        billing_interval -> Text,
+        subscription_status -> Text,
+        tenant_status -> Text,
+        effective_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    billing_periods (period) {
+        period -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        closed_at -> Timestamp,
+        closed_by -> Nullable<Text>,
+        invoice_count -> Integer,
+        statement_count -> Integer,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        number -> Text,
+        period -> Text,
+        tenant_id -> Text,
+        reseller_id -> Nullable<Text>,
+        tenant_name -> Text,
+        currency -> Text,
+        subtotal_cents -> BigInt,
+        tax_cents -> BigInt,
+        total_cents -> BigInt,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Text,
+        invoice_id -> Text,
+        position -> Integer,
+        kind -> Text,
+        description -> Text,
+        plan_id -> Nullable<Text>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        quantity_ms -> Nullable<BigInt>,
+        unit_price_millicents -> Nullable<BigInt>,
+        amount_cents -> BigInt,
+    }
+}
+
+diesel::table! {
+    commission_statements (id) {
+        id -> Text,
+        number -> Text,
+        period -> Text,
+        reseller_id -> Text,
+        reseller_name -> Text,
+        currency -> Text,
+        invoice_count -> Integer,
+        revenue_cents -> BigInt,
+        commission_rate_bp -> Integer,
+        commission_cents -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -461,6 +537,11 @@ diesel::joinable!(invitations -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resellers,
+    tenant_plan_history,
+    billing_periods,
+    invoices,
+    invoice_lines,
+    commission_statements,
     subscription_plans,
     branding_configurations,
     branding_assets,

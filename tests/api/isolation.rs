@@ -54,7 +54,21 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
             format!("{base}/invitations"),
             Some(json!({"email": "pwned@x.test", "role": "viewer"})),
         ));
-        routes.push((Method::DELETE, format!("{base}/invitations/{someone}"), None));
+        routes.push((
+            Method::DELETE,
+            format!("{base}/invitations/{someone}"),
+            None,
+        ));
+    }
+    // Billing (billing.rs has its role matrix).
+    if kind == "tenants" {
+        routes.push((Method::GET, format!("{base}/invoices/upcoming"), None));
+    }
+    if kind == "resellers" {
+        routes.push((Method::GET, format!("{base}/dashboard"), None));
+    }
+    if kind == "invoices" {
+        routes.push((Method::GET, format!("{base}/document"), None));
     }
     if kind == "workflows" {
         // Upgrading an instance of a template (templates.rs has the template routes' matrix).
@@ -72,7 +86,8 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         routes.push((Method::POST, format!("{base}/cancel"), Some(json!({}))));
         routes.push((Method::POST, format!("{base}/retry"), Some(json!({}))));
     }
-    if !matches!(kind, "api-keys" | "audit-log" | "files" | "jobs") {
+    let read_only = matches!(kind, "audit-log" | "invoices" | "commission-statements");
+    if !read_only && !matches!(kind, "api-keys" | "files" | "jobs") {
         routes.push((Method::PATCH, base.clone(), Some(patch_body)));
     }
     if kind == "users" {
@@ -83,7 +98,7 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"password": "pwned-password-1"})),
         ));
     }
-    if kind != "audit-log" {
+    if !read_only {
         routes.push((Method::DELETE, base, None));
     }
     routes
@@ -197,7 +212,9 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         serde_json::json!({"product_name": "Tenant A"}),
     )
     .await;
+    let a_invoice = crate::billing::november_invoice(&app, &w.tenant_a, &w.plan1).await;
     let a_targets: Vec<(&str, String)> = vec![
+        ("invoices", a_invoice),
         ("branding/configurations", a_branding.clone()),
         ("workflows", shared_workflow.clone()),
         ("tenants", w.tenant_a.clone()),
@@ -238,6 +255,7 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
             "/v1/workflows?limit=100",
             "/v1/jobs?limit=100",
             "/v1/branding/configurations?limit=100",
+            "/v1/invoices?limit=100",
         ] {
             let ids = list_ids(&app, *cred, path).await;
             for (_, id) in &a_targets {
@@ -318,7 +336,15 @@ api_test!(reseller_admins_cannot_reach_other_resellers, |app| {
         true,
     )
     .await;
+    let a_invoice = crate::billing::november_invoice(&app, &w.tenant_a, &w.plan1).await;
+    let statements = app.get("/v1/commission-statements", &app.admin_token).await;
+    let r1_statement = statements.body["items"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("reseller 1's statement: {}", statements.body))
+        .to_string();
     let r1_targets: Vec<(&str, String)> = vec![
+        ("invoices", a_invoice),
+        ("commission-statements", r1_statement),
         ("branding/configurations", r1_branding.clone()),
         ("branding/configurations", a_branding.clone()),
         ("branding/configurations", platform_branding.clone()),

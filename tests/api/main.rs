@@ -8,6 +8,7 @@ mod admission;
 mod api_keys;
 mod auth;
 mod bgm;
+mod billing;
 mod branding;
 mod credentials;
 mod diarize;

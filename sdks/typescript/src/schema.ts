@@ -237,6 +237,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The closed billing periods, newest first (`billing:read`). */
+        get: operations["list_periods"];
+        put?: never;
+        /**
+         * Closes a billing period (platform admins, `billing:write`): writes every tenant's invoice
+         *     and every reseller's commission statement for the month, once. `201` when this call
+         *     closed it; `200` with the same record when it was already closed (nothing is written
+         *     again). A month that has not ended is `409 period_not_ended`.
+         */
+        post: operations["close_period"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/branding": {
         parameters: {
             query?: never;
@@ -361,6 +384,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/commission-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Commission statements, newest first: a reseller admin its reseller's, a platform admin
+         *     all (`billing:read`).
+         */
+        get: operations["list_statements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/commission-statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One commission statement with the invoices it adds up (`billing:read`). */
+        get: operations["get_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files": {
         parameters: {
             query?: never;
@@ -468,6 +528,63 @@ export interface paths {
          *     `expires_at`.
          */
         post: operations["accept_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices the caller may read, newest first (`billing:read`): a tenant admin its
+         *     tenant's, a reseller admin those issued under its reseller, a platform admin all.
+         */
+        get: operations["list_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One invoice with its lines (`billing:read`). */
+        get: operations["get_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice as a printable HTML document wearing the tenant's resolved branding
+         *     (`billing:read`). Print it to PDF from any browser.
+         */
+        get: operations["get_invoice_document"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -858,6 +975,28 @@ export interface paths {
         patch: operations["update_reseller"];
         trace?: never;
     };
+    "/v1/resellers/{id}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The reseller dashboard (`billing:read`; its reseller admins and platform admins):
+         *     customers by status, revenue and commission for the current period (estimated) and the
+         *     last (from its statements once closed), this month's usage and the top tenants.
+         *     Another reseller is `reseller_not_found`.
+         */
+        get: operations["get_reseller_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resellers/{id}/usage": {
         parameters: {
             query?: never;
@@ -1103,6 +1242,26 @@ export interface paths {
         post?: never;
         /** Withdraws an invitation: its token then answers `404 invitation_not_found`. */
         delete: operations["revoke_invitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/invoices/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the tenant's current period would invoice if it closed now (`billing:read`): its
+         *     plan time to the month's end as subscribed now, the billed audio metered so far.
+         */
+        get: operations["get_upcoming_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1493,7 +1652,7 @@ export interface components {
             user_id: string;
         };
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read" | "billing:read" | "billing:write";
         AddMemberRequest: {
             /**
              * @description The email of an existing account (to bring in someone new, invite them instead).
@@ -1587,6 +1746,41 @@ export interface components {
          * @enum {string}
          */
         AvailabilityReason: "not_in_plan" | "not_installed";
+        BillingPeriodList: {
+            /** @description Newest first. */
+            items: components["schemas"]["BillingPeriodView"][];
+        };
+        /** @description A closed billing period. */
+        BillingPeriodView: {
+            /** Format: date-time */
+            closed_at: string;
+            /**
+             * Format: uuid
+             * @description The platform admin who closed it (null: the `voxflow billing close` command).
+             */
+            closed_by?: string | null;
+            /** Format: int32 */
+            invoice_count: number;
+            /**
+             * @description `YYYY-MM`: a calendar month (UTC).
+             * @example 2026-11
+             */
+            period: string;
+            /**
+             * Format: date-time
+             * @description The next month's first instant (excluded).
+             */
+            period_end: string;
+            /** Format: date-time */
+            period_start: string;
+            /**
+             * @description On the answer to a close that wrote it: what could not be billed (a stretch of plan
+             *     time whose plan was deleted). Empty otherwise.
+             */
+            skipped: string[];
+            /** Format: int32 */
+            statement_count: number;
+        };
         /**
          * Format: binary
          * @description An image's bytes.
@@ -1747,6 +1941,13 @@ export interface components {
             /** @description At least 10 characters. */
             new_password: string;
         };
+        ClosePeriodRequest: {
+            /**
+             * @description The calendar month to close, `YYYY-MM` (UTC); it must have ended.
+             * @example 2026-11
+             */
+            period: string;
+        };
         CreateApiKeyRequest: {
             /**
              * Format: date-time
@@ -1829,6 +2030,11 @@ export interface components {
             /** Format: int32 */
             max_users: number;
             name: string;
+            /**
+             * @description Price of a minute beyond the included ones (up to five decimals); default `0`.
+             * @example 0.006
+             */
+            overage_price_per_minute?: string | null;
             /** @example 19.00 */
             price_monthly: string;
             /** @example 190.00 */
@@ -1879,6 +2085,8 @@ export interface components {
             tags?: string[];
         };
         CreateTenantRequest: {
+            /** @description `month` (default) or `year`. */
+            billing_interval?: string | null;
             domain?: string | null;
             /** @example Acme Studios */
             name: string;
@@ -1962,6 +2170,26 @@ export interface components {
         CreatedWebhookView: components["schemas"]["WebhookView"] & {
             /** @description Verifies `Voxflow-Signature`; shown only now. */
             secret: string;
+        };
+        /** @description A reseller's customers by subscription status (deleted tenants left out). */
+        CustomerCounts: {
+            /** Format: int64 */
+            active: number;
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            expired: number;
+            /** Format: int64 */
+            past_due: number;
+            /**
+             * Format: int64
+             * @description Tenants suspended (whatever their subscription), also counted above.
+             */
+            suspended: number;
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            trial: number;
         };
         DeliveryList: {
             items: components["schemas"]["DeliveryView"][];
@@ -2139,6 +2367,109 @@ export interface components {
             email: string;
             /** @description `tenant_admin`, `member` or `viewer`, at most the caller's own. */
             role: components["schemas"]["Role"];
+        };
+        /** @description One line of an invoice. */
+        InvoiceLineView: {
+            /**
+             * @description Exact decimal string in the invoice's currency.
+             * @example 7.33
+             */
+            amount: string;
+            /**
+             * Format: int64
+             * @description The same in hundredths (cents).
+             */
+            amount_cents: number;
+            /** @example Pro (monthly price, 11 of 30 days, 2026-11-01 00:00 – 2026-11-12 00:00 UTC) */
+            description: string;
+            /** Format: date-time */
+            ends_at: string;
+            /**
+             * @description `plan` (plan time, prorated) or `overage` (billed audio beyond the included minutes).
+             * @example plan
+             */
+            kind: string;
+            /** Format: uuid */
+            plan_id?: string | null;
+            /**
+             * Format: int32
+             * @description 1, 2, … in the invoice's order.
+             */
+            position: number;
+            /**
+             * Format: int64
+             * @description Overage lines: billed milliseconds beyond the included ones.
+             */
+            quantity_ms?: number | null;
+            /** Format: date-time */
+            starts_at: string;
+            /**
+             * @description Overage lines: the price of a minute (exact decimal, up to five decimals).
+             * @example 0.006
+             */
+            unit_price_per_minute?: string | null;
+        };
+        InvoiceList: {
+            items: components["schemas"]["InvoiceSummaryView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description An invoice, as listed (its lines are on `GET /v1/invoices/{id}`). */
+        InvoiceSummaryView: {
+            /**
+             * @description ISO 4217 code (the plan's).
+             * @example USD
+             */
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issued_at: string;
+            /**
+             * @description `INV-YYYY-MM-NNNNN`, unique.
+             * @example INV-2026-11-00001
+             */
+            number: string;
+            /** @example 2026-11 */
+            period: string;
+            /** Format: date-time */
+            period_end: string;
+            /** Format: date-time */
+            period_start: string;
+            /**
+             * Format: uuid
+             * @description The reseller the tenant was sold by when the invoice was issued (null: the platform).
+             */
+            reseller_id?: string | null;
+            /** @example 38.99 */
+            subtotal: string;
+            /** Format: int64 */
+            subtotal_cents: number;
+            /**
+             * @description Always `0.00`: see `tax_note`.
+             * @example 0.00
+             */
+            tax: string;
+            /** Format: int64 */
+            tax_cents: number;
+            /** Format: uuid */
+            tenant_id: string;
+            /** @description The tenant's name when the invoice was issued. */
+            tenant_name: string;
+            /** @example 38.99 */
+            total: string;
+            /** Format: int64 */
+            total_cents: number;
+        };
+        /** @description An invoice with its lines. Invoices never change once issued. */
+        InvoiceView: components["schemas"]["InvoiceSummaryView"] & {
+            /**
+             * @description The printable document (HTML).
+             * @example /v1/invoices/0190…/document
+             */
+            document_url: string;
+            lines: components["schemas"]["InvoiceLineView"][];
+            tax_note: string;
         };
         JobEventList: {
             items: components["schemas"]["JobEventView"][];
@@ -2403,6 +2734,17 @@ export interface components {
          * @enum {string}
          */
         Period: "day" | "month" | "range";
+        /** @description One period's revenue. */
+        PeriodRevenue: {
+            /**
+             * @description True: from the period's closed statements. False: estimated now, as the upcoming
+             *     invoices are.
+             */
+            closed: boolean;
+            /** @example 2026-11 */
+            period: string;
+            revenue: components["schemas"]["RevenueView"][];
+        };
         /** @description What a valid graph means for a job. */
         Plan: {
             /** @description Inputs the job must supply (file ids or URLs). */
@@ -2502,6 +2844,12 @@ export interface components {
             /** Format: int32 */
             max_users: number;
             name: string;
+            /**
+             * @description Price of each minute of billed audio beyond `processing_quota_minutes` in a billing
+             *     period (exact, up to five decimals; metered by the millisecond; docs/billing.md).
+             * @example 0.006
+             */
+            overage_price_per_minute: string;
             /** @example 19.00 */
             price_monthly: string;
             /** @example 190.00 */
@@ -2675,6 +3023,27 @@ export interface components {
          * @enum {string}
          */
         ReportScope: "tenant" | "reseller" | "platform";
+        /** @description A reseller's business at a glance. */
+        ResellerDashboard: {
+            /**
+             * Format: int64
+             * @description Billed audio of all its tenants this month, milliseconds.
+             */
+            billed_ms_this_month: number;
+            /** Format: int32 */
+            commission_rate_bp: number;
+            current_period: components["schemas"]["PeriodRevenue"];
+            customers: components["schemas"]["CustomerCounts"];
+            /** Format: date-time */
+            generated_at: string;
+            last_period: components["schemas"]["PeriodRevenue"];
+            name: string;
+            /** Format: uuid */
+            reseller_id: string;
+            tax_note: string;
+            /** @description Up to ten tenants, by this period's estimated revenue, then by this month's usage. */
+            top_tenants: components["schemas"]["TopTenant"][];
+        };
         ResellerList: {
             items: components["schemas"]["ResellerView"][];
             /** @description Pass as `cursor` to get the next page; absent on the last page. */
@@ -2719,6 +3088,21 @@ export interface components {
             /** @description Stored values that were skipped (and logged once per process). */
             warnings: components["schemas"]["BrandingWarning"][];
         };
+        /** @description Revenue and commission in one currency. */
+        RevenueView: {
+            /** @example 185.18 */
+            commission: string;
+            /** Format: int64 */
+            commission_cents: number;
+            /** @example USD */
+            currency: string;
+            /** Format: int64 */
+            invoice_count: number;
+            /** @example 1234.56 */
+            revenue: string;
+            /** Format: int64 */
+            revenue_cents: number;
+        };
         /**
          * @description The five roles, from most to least powerful.
          * @enum {string}
@@ -2739,6 +3123,55 @@ export interface components {
             mode: components["schemas"]["ShareMode"];
             /** @description With `selected`: the tenants it is offered to. */
             tenant_ids: string[];
+        };
+        StatementList: {
+            items: components["schemas"]["StatementSummaryView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A reseller's commission statement for a period and currency. */
+        StatementSummaryView: {
+            /**
+             * @description `revenue × commission_rate_bp / 10,000`, rounded half to even.
+             * @example 185.18
+             */
+            commission: string;
+            /** Format: int64 */
+            commission_cents: number;
+            /**
+             * Format: int32
+             * @description The reseller's rate when the period closed, in basis points (1500 = 15 %).
+             */
+            commission_rate_bp: number;
+            /** @example USD */
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: int32 */
+            invoice_count: number;
+            /** Format: date-time */
+            issued_at: string;
+            /**
+             * @description `COM-YYYY-MM-NNNNN`, unique.
+             * @example COM-2026-11-00001
+             */
+            number: string;
+            /** @example 2026-11 */
+            period: string;
+            /** Format: uuid */
+            reseller_id: string;
+            reseller_name: string;
+            /**
+             * @description The invoices' subtotals (taxes excluded) added up.
+             * @example 1234.56
+             */
+            revenue: string;
+            /** Format: int64 */
+            revenue_cents: number;
+        };
+        /** @description A statement with the invoices it adds up. */
+        StatementView: components["schemas"]["StatementSummaryView"] & {
+            invoices: components["schemas"]["InvoiceSummaryView"][];
         };
         /** @description Storage: live files and job outputs against the storage quota. */
         StorageQuota: {
@@ -2847,7 +3280,19 @@ export interface components {
             /** Format: uuid */
             tenant_id: string;
         };
+        TenantRevenue: {
+            amount: string;
+            /** Format: int64 */
+            amount_cents: number;
+            currency: string;
+        };
         TenantView: {
+            /**
+             * @description `month` (pays the plan's monthly price) or `year` (its yearly price, spread evenly
+             *     over the year; docs/billing.md).
+             * @example month
+             */
+            billing_interval: string;
             /** Format: date-time */
             created_at: string;
             domain?: string | null;
@@ -2892,6 +3337,20 @@ export interface components {
             refresh_token: string;
             /** @description Always `Bearer`. */
             token_type: string;
+        };
+        /** @description A tenant among the reseller's top tenants. */
+        TopTenant: {
+            /**
+             * Format: int64
+             * @description Billed audio this month (job audio and OpenAI-route transcription), milliseconds.
+             */
+            billed_ms_this_month: number;
+            name: string;
+            /** @description The current period's estimated revenue from this tenant, per currency. */
+            revenue_this_period: components["schemas"]["TenantRevenue"][];
+            subscription_status: string;
+            /** Format: uuid */
+            tenant_id: string;
         };
         /** @description Multipart schema for the OpenAPI document. */
         TranscriptionForm: {
@@ -2948,6 +3407,42 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description What the current period would invoice if it closed now. */
+        UpcomingInvoiceView: {
+            /**
+             * Format: int64
+             * @description Billed audio so far in the period's billable time, and how much of it is included.
+             */
+            billed_ms: number;
+            currency: string;
+            /** Format: int64 */
+            included_ms: number;
+            lines: components["schemas"]["InvoiceLineView"][];
+            /** @example 12.40 */
+            subtotal: string;
+            /** Format: int64 */
+            subtotal_cents: number;
+            /** @example 12.40 */
+            total: string;
+            /** Format: int64 */
+            total_cents: number;
+        };
+        /** @description The tenant's upcoming invoices (one per currency; usually one). */
+        UpcomingInvoices: {
+            /** Format: date-time */
+            generated_at: string;
+            /** @description The plan time to the period's end as subscribed now; the usage metered so far. */
+            invoices: components["schemas"]["UpcomingInvoiceView"][];
+            /** @example 2026-12 */
+            period: string;
+            /** Format: date-time */
+            period_end: string;
+            /** Format: date-time */
+            period_start: string;
+            tax_note: string;
+            /** Format: uuid */
+            tenant_id: string;
+        };
         /** @description Changes: a field left out stays; `null` unsets it (it inherits again). */
         UpdateBrandingRequest: {
             colors?: components["schemas"]["BrandingColorsRequest"] | null;
@@ -2975,6 +3470,8 @@ export interface components {
             /** Format: int32 */
             max_users?: number | null;
             name?: string | null;
+            /** @description Applies to billing periods closed from now on (docs/billing.md). */
+            overage_price_per_minute?: string | null;
             price_monthly?: string | null;
             price_yearly?: string | null;
             /** Format: int32 */
@@ -3013,6 +3510,8 @@ export interface components {
             tags?: string[] | null;
         };
         UpdateTenantRequest: {
+            /** @description `month` or `year` (platform and reseller admins). */
+            billing_interval?: string | null;
             domain?: string | null;
             name?: string | null;
             /** Format: int32 */
@@ -4132,6 +4631,170 @@ export interface operations {
             };
         };
     };
+    list_periods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_period: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClosePeriodRequest"];
+            };
+        };
+        responses: {
+            /** @description Already closed: nothing changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodView"];
+                };
+            };
+            /** @description Closed now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPeriodView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_branding: {
         parameters: {
             query?: never;
@@ -4911,6 +5574,138 @@ export interface operations {
             };
         };
     };
+    list_statements: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                reseller_id?: string;
+                /** @description `YYYY-MM`. */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_statement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_files: {
         parameters: {
             query?: {
@@ -5489,6 +6284,203 @@ export interface operations {
             /** @description A new account's password is missing or too weak */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_invoices: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                tenant_id?: string;
+                reseller_id?: string;
+                /** @description `YYYY-MM`. */
+                period?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_invoice_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice as a self-contained HTML page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": unknown;
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7964,6 +8956,70 @@ export interface operations {
             };
         };
     };
+    get_reseller_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResellerDashboard"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_reseller_usage: {
         parameters: {
             query?: {
@@ -9534,6 +10590,70 @@ export interface operations {
             };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_upcoming_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpcomingInvoices"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

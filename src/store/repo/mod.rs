@@ -7,6 +7,7 @@ pub mod audit;
 pub mod branding;
 pub mod files;
 pub mod invitations;
+pub mod invoices;
 pub mod jobs;
 pub mod memberships;
 pub mod plans;

@@ -24,6 +24,8 @@ pub struct PlanRow {
     pub features: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Price of a minute beyond the included ones, in thousandths of a cent.
+    pub overage_millicents_per_minute: i64,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -40,6 +42,7 @@ pub struct PlanChanges {
     pub max_concurrent_jobs: Option<i32>,
     pub features: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+    pub overage_millicents_per_minute: Option<i64>,
 }
 
 impl PlanRow {

@@ -25,6 +25,8 @@ pub struct TenantRow {
     pub updated_at: NaiveDateTime,
     /// When `subscription_status` became `past_due` (the grace period runs from then).
     pub past_due_since: Option<NaiveDateTime>,
+    /// `month` or `year`: which of the plan's prices it pays (docs/billing.md).
+    pub billing_interval: String,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -40,6 +42,45 @@ pub struct TenantChanges {
     pub status: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
     pub past_due_since: Option<Option<NaiveDateTime>>,
+    pub billing_interval: Option<String>,
+}
+
+impl TenantChanges {
+    /// Does this change what the tenant is billed for (its plan history)?
+    fn touches_billing(&self) -> bool {
+        self.subscription_plan_id.is_some()
+            || self.subscription_status.is_some()
+            || self.status.is_some()
+            || self.billing_interval.is_some()
+    }
+}
+
+/// One row of `tenant_plan_history`: what the tenant was subscribed to from `effective_at`
+/// until the next row.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = crate::store::schema::tenant_plan_history)]
+pub struct PlanHistoryRow {
+    pub id: String,
+    pub tenant_id: String,
+    pub plan_id: Option<String>,
+    pub billing_interval: String,
+    pub subscription_status: String,
+    pub tenant_status: String,
+    pub effective_at: NaiveDateTime,
+}
+
+impl PlanHistoryRow {
+    fn of(t: &TenantRow, effective_at: NaiveDateTime) -> Self {
+        PlanHistoryRow {
+            id: crate::store::new_id(),
+            tenant_id: t.id.clone(),
+            plan_id: t.subscription_plan_id.clone(),
+            billing_interval: t.billing_interval.clone(),
+            subscription_status: t.subscription_status.clone(),
+            tenant_status: t.status.clone(),
+            effective_at,
+        }
+    }
 }
 
 type Boxed<'a> = crate::store::schema::tenants::BoxedQuery<'a, MultiBackend>;
@@ -53,9 +94,65 @@ fn visible(scope: &Scope) -> Boxed<'static> {
     }
 }
 
+/// Inserts a tenant and the first row of its plan history (in the caller's transaction).
 pub fn insert(conn: &mut DbConn, row: &TenantRow) -> Result<(), StoreError> {
     diesel::insert_into(t::tenants).values(row).execute(conn)?;
+    record_history(conn, &PlanHistoryRow::of(row, row.created_at))
+}
+
+/// Writes a row of a tenant's plan history (the repository does on every billing change).
+pub fn record_history(conn: &mut DbConn, row: &PlanHistoryRow) -> Result<(), StoreError> {
+    use crate::store::schema::tenant_plan_history::dsl as h;
+    diesel::insert_into(h::tenant_plan_history)
+        .values(row)
+        .execute(conn)?;
     Ok(())
+}
+
+/// A tenant's plan history that bears on `[from, to)`: the row in force at `from` (if any)
+/// and every later one before `to`, oldest first.
+pub fn plan_history(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<PlanHistoryRow>, StoreError> {
+    use crate::store::schema::tenant_plan_history::dsl as h;
+    let base = || {
+        h::tenant_plan_history
+            .filter(h::tenant_id.eq(tenant_id.to_string()))
+            .select(PlanHistoryRow::as_select())
+    };
+    let mut rows: Vec<PlanHistoryRow> = base()
+        .filter(h::effective_at.le(from))
+        .order((h::effective_at.desc(), h::id.desc()))
+        .limit(1)
+        .load(conn)?;
+    rows.extend(
+        base()
+            .filter(h::effective_at.gt(from))
+            .filter(h::effective_at.lt(to))
+            .order((h::effective_at.asc(), h::id.asc()))
+            .load::<PlanHistoryRow>(conn)?,
+    );
+    Ok(rows)
+}
+
+/// Every tenant with plan history before `to` (deleted ones included): those a billing
+/// period ending at `to` may bill.
+pub fn with_history_before(
+    conn: &mut DbConn,
+    to: NaiveDateTime,
+) -> Result<Vec<TenantRow>, StoreError> {
+    use crate::store::schema::tenant_plan_history::dsl as h;
+    let ids: Vec<String> = h::tenant_plan_history
+        .filter(h::effective_at.lt(to))
+        .select(h::tenant_id)
+        .distinct()
+        .load(conn)?;
+    let mut rows = with_ids(conn, &ids)?;
+    rows.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(rows)
 }
 
 pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<TenantRow>, StoreError> {
@@ -116,7 +213,16 @@ pub fn update(
     diesel::update(t::tenants.filter(t::id.eq(id.to_string())))
         .set(changes)
         .execute(conn)?;
-    get(conn, scope, id)
+    let updated = t::tenants
+        .filter(t::id.eq(id.to_string()))
+        .select(TenantRow::as_select())
+        .first(conn)?;
+    if changes.touches_billing() {
+        let at = changes.updated_at.unwrap_or_else(crate::store::now);
+        record_history(conn, &PlanHistoryRow::of(&updated, at))?;
+    }
+    // A deleted tenant is not visible any more: answer with what was written.
+    Ok(Some(updated))
 }
 
 /// How many tenants use a plan (a plan in use cannot be deleted).

@@ -41,14 +41,31 @@ pub fn total_since(
     resource_types: &[&str],
     since: NaiveDateTime,
 ) -> Result<i64, StoreError> {
-    let total: i64 = ur::usage_records
+    total_between(conn, tenant_id, resource_types, since, None)
+}
+
+/// Total of some resources for a tenant recorded in `[from, to)` (thousandths of the unit;
+/// no `to`: up to now).
+pub fn total_between(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    resource_types: &[&str],
+    from: NaiveDateTime,
+    to: Option<NaiveDateTime>,
+) -> Result<i64, StoreError> {
+    let mut q = ur::usage_records
         .filter(ur::tenant_id.eq(tenant_id.to_string()))
-        .filter(ur::recorded_at.ge(since))
+        .filter(ur::recorded_at.ge(from))
+        .into_boxed();
+    if let Some(to) = to {
+        q = q.filter(ur::recorded_at.lt(to));
+    }
+    let total: i64 = q
         .filter(ur::resource_type.eq_any(resource_types.iter().map(|r| r.to_string())))
-        // SUM's SQL type differs between the backends (NUMERIC on PostgreSQL): cast it.
         .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
             "CAST(COALESCE(SUM(amount_milli), 0) AS BIGINT)",
         ))
+        // SUM's SQL type differs between the backends (NUMERIC on PostgreSQL): cast it.
         .first(conn)?;
     Ok(total)
 }

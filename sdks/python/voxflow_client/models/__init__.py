@@ -12,6 +12,8 @@ from .audit_entry_view_details import AuditEntryViewDetails
 from .audit_log_list import AuditLogList
 from .availability import Availability
 from .availability_reason import AvailabilityReason
+from .billing_period_list import BillingPeriodList
+from .billing_period_view import BillingPeriodView
 from .branding_asset_form import BrandingAssetForm
 from .branding_asset_kind import BrandingAssetKind
 from .branding_asset_view import BrandingAssetView
@@ -26,6 +28,7 @@ from .branding_source import BrandingSource
 from .branding_sources import BrandingSources
 from .branding_warning import BrandingWarning
 from .change_password_request import ChangePasswordRequest
+from .close_period_request import ClosePeriodRequest
 from .create_api_key_request import CreateApiKeyRequest
 from .create_branding_request import CreateBrandingRequest
 from .create_job_request import CreateJobRequest
@@ -49,6 +52,7 @@ from .create_workflow_request_graph import CreateWorkflowRequestGraph
 from .created_api_key_view import CreatedApiKeyView
 from .created_invitation_view import CreatedInvitationView
 from .created_webhook_view import CreatedWebhookView
+from .customer_counts import CustomerCounts
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
 from .engine_kind import EngineKind
@@ -69,6 +73,10 @@ from .instantiate_template_request import InstantiateTemplateRequest
 from .invitation_list import InvitationList
 from .invitation_view import InvitationView
 from .invite_request import InviteRequest
+from .invoice_line_view import InvoiceLineView
+from .invoice_list import InvoiceList
+from .invoice_summary_view import InvoiceSummaryView
+from .invoice_view import InvoiceView
 from .job_event_list import JobEventList
 from .job_event_view import JobEventView
 from .job_event_view_data import JobEventViewData
@@ -93,6 +101,7 @@ from .open_ai_error_detail import OpenAiErrorDetail
 from .open_ai_model import OpenAiModel
 from .open_ai_model_list import OpenAiModelList
 from .period import Period
+from .period_revenue import PeriodRevenue
 from .plan import Plan
 from .plan_features import PlanFeatures
 from .plan_list import PlanList
@@ -113,13 +122,18 @@ from .quota_view import QuotaView
 from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
 from .report_scope import ReportScope
+from .reseller_dashboard import ResellerDashboard
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
 from .resolved_branding_view import ResolvedBrandingView
+from .revenue_view import RevenueView
 from .role import Role
 from .share_mode import ShareMode
 from .sharing_request import SharingRequest
 from .sharing_view import SharingView
+from .statement_list import StatementList
+from .statement_summary_view import StatementSummaryView
+from .statement_view import StatementView
 from .storage_quota import StorageQuota
 from .switch_tenant_request import SwitchTenantRequest
 from .template_list import TemplateList
@@ -131,11 +145,15 @@ from .template_view import TemplateView
 from .template_view_inputs_type_0 import TemplateViewInputsType0
 from .tenant_list import TenantList
 from .tenant_quota import TenantQuota
+from .tenant_revenue import TenantRevenue
 from .tenant_view import TenantView
 from .token_response import TokenResponse
+from .top_tenant import TopTenant
 from .transcription_form import TranscriptionForm
 from .translation_engine_list import TranslationEngineList
 from .translation_engine_view import TranslationEngineView
+from .upcoming_invoice_view import UpcomingInvoiceView
+from .upcoming_invoices import UpcomingInvoices
 from .update_branding_request import UpdateBrandingRequest
 from .update_member_request import UpdateMemberRequest
 from .update_plan_request import UpdatePlanRequest
@@ -177,6 +195,8 @@ __all__ = (
     "AuditLogList",
     "Availability",
     "AvailabilityReason",
+    "BillingPeriodList",
+    "BillingPeriodView",
     "BrandingAssetForm",
     "BrandingAssetKind",
     "BrandingAssetView",
@@ -191,6 +211,7 @@ __all__ = (
     "BrandingSources",
     "BrandingWarning",
     "ChangePasswordRequest",
+    "ClosePeriodRequest",
     "CreateApiKeyRequest",
     "CreateBrandingRequest",
     "CreatedApiKeyView",
@@ -214,6 +235,7 @@ __all__ = (
     "CreateWebhookRequest",
     "CreateWorkflowRequest",
     "CreateWorkflowRequestGraph",
+    "CustomerCounts",
     "DeliveryList",
     "DeliveryView",
     "EngineKind",
@@ -234,6 +256,10 @@ __all__ = (
     "InvitationList",
     "InvitationView",
     "InviteRequest",
+    "InvoiceLineView",
+    "InvoiceList",
+    "InvoiceSummaryView",
+    "InvoiceView",
     "JobEventList",
     "JobEventView",
     "JobEventViewData",
@@ -258,6 +284,7 @@ __all__ = (
     "OpenAiModel",
     "OpenAiModelList",
     "Period",
+    "PeriodRevenue",
     "Plan",
     "PlanFeatures",
     "PlanList",
@@ -278,13 +305,18 @@ __all__ = (
     "ReadyView",
     "RefreshRequest",
     "ReportScope",
+    "ResellerDashboard",
     "ResellerList",
     "ResellerView",
     "ResolvedBrandingView",
+    "RevenueView",
     "Role",
     "ShareMode",
     "SharingRequest",
     "SharingView",
+    "StatementList",
+    "StatementSummaryView",
+    "StatementView",
     "StorageQuota",
     "SwitchTenantRequest",
     "TemplateList",
@@ -296,11 +328,15 @@ __all__ = (
     "TemplateViewInputsType0",
     "TenantList",
     "TenantQuota",
+    "TenantRevenue",
     "TenantView",
     "TokenResponse",
+    "TopTenant",
     "TranscriptionForm",
     "TranslationEngineList",
     "TranslationEngineView",
+    "UpcomingInvoices",
+    "UpcomingInvoiceView",
     "UpdateBrandingRequest",
     "UpdateMemberRequest",
     "UpdatePlanRequest",

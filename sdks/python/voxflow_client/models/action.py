@@ -5,6 +5,8 @@ class Action(StrEnum):
     API_KEYSREAD = "api_keys:read"
     API_KEYSWRITE = "api_keys:write"
     AUDITREAD = "audit:read"
+    BILLINGREAD = "billing:read"
+    BILLINGWRITE = "billing:write"
     BRANDINGREAD = "branding:read"
     BRANDINGWRITE = "branding:write"
     FILESREAD = "files:read"

@@ -29,6 +29,8 @@ class CreatePlanRequest:
         description (None | str | Unset):
         features (None | PlanFeatures | Unset):
         max_concurrent_jobs (int | None | Unset): Jobs a tenant may run at once (default 2).
+        overage_price_per_minute (None | str | Unset): Price of a minute beyond the included ones (up to five decimals);
+            default `0`. Example: 0.006.
         reseller_id (None | Unset | UUID): Platform admins only: the reseller owning the plan (none: a system plan).
     """
 
@@ -42,6 +44,7 @@ class CreatePlanRequest:
     description: None | str | Unset = UNSET
     features: None | PlanFeatures | Unset = UNSET
     max_concurrent_jobs: int | None | Unset = UNSET
+    overage_price_per_minute: None | str | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,6 +88,12 @@ class CreatePlanRequest:
         else:
             max_concurrent_jobs = self.max_concurrent_jobs
 
+        overage_price_per_minute: None | str | Unset
+        if isinstance(self.overage_price_per_minute, Unset):
+            overage_price_per_minute = UNSET
+        else:
+            overage_price_per_minute = self.overage_price_per_minute
+
         reseller_id: None | str | Unset
         if isinstance(self.reseller_id, Unset):
             reseller_id = UNSET
@@ -113,6 +122,8 @@ class CreatePlanRequest:
             field_dict["features"] = features
         if max_concurrent_jobs is not UNSET:
             field_dict["max_concurrent_jobs"] = max_concurrent_jobs
+        if overage_price_per_minute is not UNSET:
+            field_dict["overage_price_per_minute"] = overage_price_per_minute
         if reseller_id is not UNSET:
             field_dict["reseller_id"] = reseller_id
 
@@ -179,6 +190,15 @@ class CreatePlanRequest:
 
         max_concurrent_jobs = _parse_max_concurrent_jobs(d.pop("max_concurrent_jobs", UNSET))
 
+        def _parse_overage_price_per_minute(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        overage_price_per_minute = _parse_overage_price_per_minute(d.pop("overage_price_per_minute", UNSET))
+
         def _parse_reseller_id(data: object) -> None | Unset | UUID:
             if data is None:
                 return data
@@ -207,6 +227,7 @@ class CreatePlanRequest:
             description=description,
             features=features,
             max_concurrent_jobs=max_concurrent_jobs,
+            overage_price_per_minute=overage_price_per_minute,
             reseller_id=reseller_id,
         )
 

@@ -16,6 +16,7 @@ class CreateTenantRequest:
     """
     Attributes:
         name (str):  Example: Acme Studios.
+        billing_interval (None | str | Unset): `month` (default) or `year`.
         domain (None | str | Unset):
         processing_quota_minutes (int | None | Unset):
         reseller_id (None | Unset | UUID): Platform admins only: the reseller that sells to this tenant (none: sold
@@ -27,6 +28,7 @@ class CreateTenantRequest:
     """
 
     name: str
+    billing_interval: None | str | Unset = UNSET
     domain: None | str | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
@@ -37,6 +39,12 @@ class CreateTenantRequest:
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
+
+        billing_interval: None | str | Unset
+        if isinstance(self.billing_interval, Unset):
+            billing_interval = UNSET
+        else:
+            billing_interval = self.billing_interval
 
         domain: None | str | Unset
         if isinstance(self.domain, Unset):
@@ -91,6 +99,8 @@ class CreateTenantRequest:
                 "name": name,
             }
         )
+        if billing_interval is not UNSET:
+            field_dict["billing_interval"] = billing_interval
         if domain is not UNSET:
             field_dict["domain"] = domain
         if processing_quota_minutes is not UNSET:
@@ -112,6 +122,15 @@ class CreateTenantRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         name = d.pop("name")
+
+        def _parse_billing_interval(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        billing_interval = _parse_billing_interval(d.pop("billing_interval", UNSET))
 
         def _parse_domain(data: object) -> None | str | Unset:
             if data is None:
@@ -194,6 +213,7 @@ class CreateTenantRequest:
 
         create_tenant_request = cls(
             name=name,
+            billing_interval=billing_interval,
             domain=domain,
             processing_quota_minutes=processing_quota_minutes,
             reseller_id=reseller_id,

@@ -28,6 +28,9 @@ class PlanView:
         max_concurrent_jobs (int):
         max_users (int):
         name (str):
+        overage_price_per_minute (str): Price of each minute of billed audio beyond `processing_quota_minutes` in a
+            billing
+            period (exact, up to five decimals; metered by the millisecond; docs/billing.md). Example: 0.006.
         price_monthly (str):  Example: 19.00.
         price_yearly (str):  Example: 190.00.
         processing_quota_minutes (int):
@@ -44,6 +47,7 @@ class PlanView:
     max_concurrent_jobs: int
     max_users: int
     name: str
+    overage_price_per_minute: str
     price_monthly: str
     price_yearly: str
     processing_quota_minutes: int
@@ -67,6 +71,8 @@ class PlanView:
         max_users = self.max_users
 
         name = self.name
+
+        overage_price_per_minute = self.overage_price_per_minute
 
         price_monthly = self.price_monthly
 
@@ -103,6 +109,7 @@ class PlanView:
                 "max_concurrent_jobs": max_concurrent_jobs,
                 "max_users": max_users,
                 "name": name,
+                "overage_price_per_minute": overage_price_per_minute,
                 "price_monthly": price_monthly,
                 "price_yearly": price_yearly,
                 "processing_quota_minutes": processing_quota_minutes,
@@ -135,6 +142,8 @@ class PlanView:
         max_users = d.pop("max_users")
 
         name = d.pop("name")
+
+        overage_price_per_minute = d.pop("overage_price_per_minute")
 
         price_monthly = d.pop("price_monthly")
 
@@ -180,6 +189,7 @@ class PlanView:
             max_concurrent_jobs=max_concurrent_jobs,
             max_users=max_users,
             name=name,
+            overage_price_per_minute=overage_price_per_minute,
             price_monthly=price_monthly,
             price_yearly=price_yearly,
             processing_quota_minutes=processing_quota_minutes,

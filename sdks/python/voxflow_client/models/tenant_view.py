@@ -17,6 +17,8 @@ T = TypeVar("T", bound="TenantView")
 class TenantView:
     """
     Attributes:
+        billing_interval (str): `month` (pays the plan's monthly price) or `year` (its yearly price, spread evenly
+            over the year; docs/billing.md). Example: month.
         created_at (datetime.datetime):
         id (UUID):
         name (str):
@@ -34,6 +36,7 @@ class TenantView:
         subscription_plan_id (None | Unset | UUID):
     """
 
+    billing_interval: str
     created_at: datetime.datetime
     id: UUID
     name: str
@@ -50,6 +53,8 @@ class TenantView:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        billing_interval = self.billing_interval
+
         created_at = self.created_at.isoformat()
 
         id = str(self.id)
@@ -114,6 +119,7 @@ class TenantView:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "billing_interval": billing_interval,
                 "created_at": created_at,
                 "id": id,
                 "name": name,
@@ -142,6 +148,8 @@ class TenantView:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        billing_interval = d.pop("billing_interval")
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         id = UUID(d.pop("id"))
@@ -242,6 +250,7 @@ class TenantView:
         subscription_plan_id = _parse_subscription_plan_id(d.pop("subscription_plan_id", UNSET))
 
         tenant_view = cls(
+            billing_interval=billing_interval,
             created_at=created_at,
             id=id,
             name=name,

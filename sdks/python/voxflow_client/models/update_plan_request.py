@@ -24,6 +24,7 @@ class UpdatePlanRequest:
         max_concurrent_jobs (int | None | Unset):
         max_users (int | None | Unset):
         name (None | str | Unset):
+        overage_price_per_minute (None | str | Unset): Applies to billing periods closed from now on (docs/billing.md).
         price_monthly (None | str | Unset):
         price_yearly (None | str | Unset):
         processing_quota_minutes (int | None | Unset):
@@ -36,6 +37,7 @@ class UpdatePlanRequest:
     max_concurrent_jobs: int | None | Unset = UNSET
     max_users: int | None | Unset = UNSET
     name: None | str | Unset = UNSET
+    overage_price_per_minute: None | str | Unset = UNSET
     price_monthly: None | str | Unset = UNSET
     price_yearly: None | str | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
@@ -82,6 +84,12 @@ class UpdatePlanRequest:
         else:
             name = self.name
 
+        overage_price_per_minute: None | str | Unset
+        if isinstance(self.overage_price_per_minute, Unset):
+            overage_price_per_minute = UNSET
+        else:
+            overage_price_per_minute = self.overage_price_per_minute
+
         price_monthly: None | str | Unset
         if isinstance(self.price_monthly, Unset):
             price_monthly = UNSET
@@ -121,6 +129,8 @@ class UpdatePlanRequest:
             field_dict["max_users"] = max_users
         if name is not UNSET:
             field_dict["name"] = name
+        if overage_price_per_minute is not UNSET:
+            field_dict["overage_price_per_minute"] = overage_price_per_minute
         if price_monthly is not UNSET:
             field_dict["price_monthly"] = price_monthly
         if price_yearly is not UNSET:
@@ -200,6 +210,15 @@ class UpdatePlanRequest:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_overage_price_per_minute(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        overage_price_per_minute = _parse_overage_price_per_minute(d.pop("overage_price_per_minute", UNSET))
+
         def _parse_price_monthly(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -243,6 +262,7 @@ class UpdatePlanRequest:
             max_concurrent_jobs=max_concurrent_jobs,
             max_users=max_users,
             name=name,
+            overage_price_per_minute=overage_price_per_minute,
             price_monthly=price_monthly,
             price_yearly=price_yearly,
             processing_quota_minutes=processing_quota_minutes,

@@ -15,6 +15,7 @@ T = TypeVar("T", bound="UpdateTenantRequest")
 class UpdateTenantRequest:
     """
     Attributes:
+        billing_interval (None | str | Unset): `month` or `year` (platform and reseller admins).
         domain (None | str | Unset):
         name (None | str | Unset):
         processing_quota_minutes (int | None | Unset):
@@ -25,6 +26,7 @@ class UpdateTenantRequest:
         subscription_status (None | str | Unset):
     """
 
+    billing_interval: None | str | Unset = UNSET
     domain: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
@@ -35,6 +37,12 @@ class UpdateTenantRequest:
     subscription_status: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        billing_interval: None | str | Unset
+        if isinstance(self.billing_interval, Unset):
+            billing_interval = UNSET
+        else:
+            billing_interval = self.billing_interval
+
         domain: None | str | Unset
         if isinstance(self.domain, Unset):
             domain = UNSET
@@ -88,6 +96,8 @@ class UpdateTenantRequest:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if billing_interval is not UNSET:
+            field_dict["billing_interval"] = billing_interval
         if domain is not UNSET:
             field_dict["domain"] = domain
         if name is not UNSET:
@@ -110,6 +120,15 @@ class UpdateTenantRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+
+        def _parse_billing_interval(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        billing_interval = _parse_billing_interval(d.pop("billing_interval", UNSET))
 
         def _parse_domain(data: object) -> None | str | Unset:
             if data is None:
@@ -192,6 +211,7 @@ class UpdateTenantRequest:
         subscription_status = _parse_subscription_status(d.pop("subscription_status", UNSET))
 
         update_tenant_request = cls(
+            billing_interval=billing_interval,
             domain=domain,
             name=name,
             processing_quota_minutes=processing_quota_minutes,

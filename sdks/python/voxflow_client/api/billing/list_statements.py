@@ -1,0 +1,234 @@
+from http import HTTPStatus
+from typing import Any
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.statement_list import StatementList
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    reseller_id: UUID | Unset = UNSET,
+    period: str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    json_reseller_id: str | Unset = UNSET
+    if not isinstance(reseller_id, Unset):
+        json_reseller_id = str(reseller_id)
+    params["reseller_id"] = json_reseller_id
+
+    params["period"] = period
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/commission-statements",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | StatementList | None:
+    if response.status_code == 200:
+        response_200 = StatementList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | StatementList]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    reseller_id: UUID | Unset = UNSET,
+    period: str | Unset = UNSET,
+) -> Response[Problem | StatementList]:
+    """Commission statements, newest first: a reseller admin its reseller's, a platform admin
+    all (`billing:read`).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        reseller_id (UUID | Unset):
+        period (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | StatementList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        reseller_id=reseller_id,
+        period=period,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    reseller_id: UUID | Unset = UNSET,
+    period: str | Unset = UNSET,
+) -> Problem | StatementList | None:
+    """Commission statements, newest first: a reseller admin its reseller's, a platform admin
+    all (`billing:read`).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        reseller_id (UUID | Unset):
+        period (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | StatementList
+    """
+
+    return sync_detailed(
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        reseller_id=reseller_id,
+        period=period,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    reseller_id: UUID | Unset = UNSET,
+    period: str | Unset = UNSET,
+) -> Response[Problem | StatementList]:
+    """Commission statements, newest first: a reseller admin its reseller's, a platform admin
+    all (`billing:read`).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        reseller_id (UUID | Unset):
+        period (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | StatementList]
+    """
+
+    kwargs = _get_kwargs(
+        limit=limit,
+        cursor=cursor,
+        reseller_id=reseller_id,
+        period=period,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    reseller_id: UUID | Unset = UNSET,
+    period: str | Unset = UNSET,
+) -> Problem | StatementList | None:
+    """Commission statements, newest first: a reseller admin its reseller's, a platform admin
+    all (`billing:read`).
+
+    Args:
+        limit (int | Unset):
+        cursor (str | Unset):
+        reseller_id (UUID | Unset):
+        period (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | StatementList
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            reseller_id=reseller_id,
+            period=period,
+        )
+    ).parsed
