@@ -51,6 +51,7 @@ codes! {
     InvalidCredentials => ("invalid_credentials", UNAUTHORIZED, "The email or password is incorrect"),
     InvalidRefreshToken => ("invalid_refresh_token", UNAUTHORIZED, "The refresh token is invalid, expired or revoked"),
     RefreshTokenReused => ("refresh_token_reused", UNAUTHORIZED, "The refresh token was already used; its session has been revoked"),
+    InvalidWebhookAuthorization => ("invalid_webhook_authorization", UNAUTHORIZED, "The Authorization header matches no configured RevenueCat integration"),
     // 403
     Forbidden => ("forbidden", FORBIDDEN, "Your role does not allow this action"),
     ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended or deleted"),
@@ -83,6 +84,7 @@ codes! {
     InvitationNotFound => ("invitation_not_found", NOT_FOUND, "No such invitation (the token is wrong, or the invitation was withdrawn)"),
     InvoiceNotFound => ("invoice_not_found", NOT_FOUND, "Invoice not found"),
     StatementNotFound => ("statement_not_found", NOT_FOUND, "Commission statement not found"),
+    RevenuecatConfigNotFound => ("revenuecat_config_not_found", NOT_FOUND, "No RevenueCat integration is configured here"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),

@@ -11,6 +11,9 @@ pub struct Metrics {
     pub requests: IntCounterVec,
     pub latency: HistogramVec,
     pub pool: IntGaugeVec,
+    /// RevenueCat webhooks received, by event type (documented types, else `unknown` or
+    /// `none`) and outcome (`applied`, `unknown`, `malformed`, `duplicate`, …).
+    pub revenuecat_events: IntCounterVec,
     /// Handed to [`crate::speech::Speech`], which updates them as it works.
     pub transcriptions: TranscriptionMetrics,
 }
@@ -54,6 +57,14 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
+        let revenuecat_events = IntCounterVec::new(
+            Opts::new(
+                "voxflow_revenuecat_webhooks_total",
+                "RevenueCat webhooks received, by event type and outcome",
+            ),
+            &["type", "outcome"],
+        )?;
+        registry.register(Box::new(revenuecat_events.clone()))?;
         let transcriptions_running = IntGauge::new(
             "voxflow_transcriptions_running",
             "OpenAI-compatible transcriptions decoding or transcribing now",
@@ -69,6 +80,7 @@ impl Metrics {
             requests,
             latency,
             pool,
+            revenuecat_events,
             transcriptions: TranscriptionMetrics {
                 running: transcriptions_running,
                 cancelled: transcriptions_cancelled,

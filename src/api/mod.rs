@@ -17,6 +17,7 @@ pub mod peer;
 pub mod plans;
 pub mod presets;
 pub mod resellers;
+pub mod revenuecat;
 pub mod templates;
 pub mod tenants;
 pub mod translation_engines;
@@ -55,7 +56,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "plans", description = "Subscription plans and quotas"),
         (name = "audit-log", description = "Who changed what"),
         (name = "usage", description = "Usage reports: audio processed per day, month or range, per resource, node kind and tenant, with quotas; JSON or CSV"),
-        (name = "billing", description = "Billing periods closed into immutable invoices (prorated plan time, metered overage) and reseller commission statements; printable invoices; the upcoming invoice; the reseller dashboard. Money is exact: decimal strings and integer cents"),
+        (name = "billing", description = "Billing periods closed into immutable invoices (prorated plan time, metered overage) and reseller commission statements; printable invoices; the upcoming invoice; the reseller dashboard; subscriptions driven by RevenueCat webhooks (integrations per reseller and for the platform, the events received, each tenant's subscription status). Money is exact: decimal strings and integer cents"),
         (name = "files", description = "Audio uploads that jobs take their input from"),
         (name = "health", description = "Liveness, readiness and metrics"),
         (name = "workflows", description = "Saved, versioned workflow graphs"),
@@ -88,6 +89,13 @@ impl Modify for SecuritySchemes {
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "revenuecat_webhook",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "RevenueCat webhooks only: the exact header value configured for the integration",
+            ))),
         );
         components.add_security_scheme(
             "api_key",
@@ -171,6 +179,16 @@ where
                 .service(billing::list_statements)
                 .service(billing::get_statement)
                 .service(billing::get_reseller_dashboard)
+                .service(revenuecat::revenuecat_webhook)
+                .service(revenuecat::get_reseller_revenuecat)
+                .service(revenuecat::put_reseller_revenuecat)
+                .service(revenuecat::delete_reseller_revenuecat)
+                .service(revenuecat::list_reseller_revenuecat_events)
+                .service(revenuecat::get_platform_revenuecat)
+                .service(revenuecat::put_platform_revenuecat)
+                .service(revenuecat::delete_platform_revenuecat)
+                .service(revenuecat::list_platform_revenuecat_events)
+                .service(revenuecat::get_tenant_subscription)
                 .service(files::upload_file)
                 .service(files::list_files)
                 .service(files::get_file)
@@ -330,7 +348,7 @@ fn document_rate_limits(spec: &mut utoipa::openapi::OpenApi) {
         )
     };
     for (path, item) in spec.paths.paths.iter_mut() {
-        if path.starts_with("/v1/auth/") || path == "/v1/ws" {
+        if path.starts_with("/v1/auth/") || path == "/v1/ws" || revenuecat::is_webhook(path) {
             continue;
         }
         let ops = [

@@ -60,10 +60,13 @@ pub enum Action {
     /// Usage reports (docs/usage.md): a tenant's own, a reseller's tenants', the platform's.
     #[serde(rename = "usage:read")]
     UsageRead,
-    /// Invoices, commission statements, the reseller dashboard (docs/billing.md).
+    /// Invoices, commission statements and the reseller dashboard (docs/billing.md);
+    /// subscription status (a tenant's own, a reseller's tenants', every one) and, for
+    /// reseller and platform admins, their RevenueCat integration (docs/revenuecat.md).
     #[serde(rename = "billing:read")]
     BillingRead,
-    /// Closing a billing period (platform admins).
+    /// Configuring a RevenueCat integration (reseller and platform admins); closing a
+    /// billing period (platform admins only).
     #[serde(rename = "billing:write")]
     BillingWrite,
 }
@@ -163,6 +166,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             BrandingWrite,
             UsageRead,
             BillingRead,
+            BillingWrite,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -187,6 +191,7 @@ pub fn allowed(role: Role) -> &'static [Action] {
             BrandingRead,
             BrandingWrite,
             UsageRead,
+            // Their own tenant's subscription status, never an integration's settings.
             BillingRead,
         ],
         Role::Member => &[

@@ -465,6 +465,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    revenuecat_configs (id) {
+        id -> Text,
+        level -> Text,
+        reseller_id -> Nullable<Text>,
+        authorization_sha256 -> Text,
+        authorization_hint -> Text,
+        app_user_id_is_tenant_id -> Bool,
+        app_users -> Text,
+        entitlements -> Text,
+        products -> Text,
+        apply_sandbox -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     billing_periods (period) {
         period -> Text,
         period_start -> Timestamp,
@@ -473,6 +491,24 @@ diesel::table! {
         closed_by -> Nullable<Text>,
         invoice_count -> Integer,
         statement_count -> Integer,
+    }
+}
+
+diesel::table! {
+    revenuecat_events (id) {
+        id -> Text,
+        owner_key -> Text,
+        reseller_id -> Nullable<Text>,
+        event_id -> Nullable<Text>,
+        event_type -> Nullable<Text>,
+        app_user_id -> Nullable<Text>,
+        tenant_ids -> Text,
+        event_timestamp_ms -> Nullable<BigInt>,
+        environment -> Nullable<Text>,
+        outcome -> Text,
+        detail -> Text,
+        payload -> Text,
+        received_at -> Timestamp,
     }
 }
 
@@ -526,6 +562,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    revenuecat_subscriptions (tenant_id) {
+        tenant_id -> Text,
+        reseller_id -> Nullable<Text>,
+        app_user_id -> Text,
+        product_id -> Nullable<Text>,
+        entitlement_ids -> Text,
+        period_type -> Nullable<Text>,
+        store -> Nullable<Text>,
+        environment -> Nullable<Text>,
+        original_transaction_id -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        will_renew -> Nullable<Bool>,
+        pending_product_id -> Nullable<Text>,
+        auto_resume_at -> Nullable<Timestamp>,
+        last_event_id -> Text,
+        last_event_type -> Text,
+        last_event_at_ms -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -569,4 +627,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     workflow_template_shares,
     node_presets,
     node_preset_shares,
+    revenuecat_configs,
+    revenuecat_events,
+    revenuecat_subscriptions,
 );

@@ -70,6 +70,17 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
     if kind == "invoices" {
         routes.push((Method::GET, format!("{base}/document"), None));
     }
+    if kind == "tenants" {
+        // The subscription status (revenuecat.rs has its role matrix).
+        routes.push((Method::GET, format!("{base}/subscription"), None));
+    }
+    if kind == "resellers" {
+        // A reseller's RevenueCat integration and the events it received.
+        routes.push((Method::GET, format!("{base}/revenuecat"), None));
+        routes.push((Method::PUT, format!("{base}/revenuecat"), Some(json!({}))));
+        routes.push((Method::GET, format!("{base}/revenuecat/events"), None));
+        routes.push((Method::DELETE, format!("{base}/revenuecat"), None));
+    }
     if kind == "workflows" {
         // Upgrading an instance of a template (templates.rs has the template routes' matrix).
         routes.push((Method::POST, format!("{base}/upgrade"), Some(json!({}))));

@@ -28,6 +28,7 @@ mod presets;
 mod rate_limits;
 mod realtime;
 mod resources;
+mod revenuecat;
 mod sdks;
 mod store;
 mod templates;

@@ -260,6 +260,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/revenuecat/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receives a RevenueCat webhook. The `Authorization` header must be the value configured
+         *     for a reseller's or the platform's integration (`401` otherwise, and nothing is stored).
+         *     Every authenticated body is stored and answered `200` — unknown event types and
+         *     malformed JSON included, so RevenueCat stops retrying; they are listed at
+         *     `…/revenuecat/events?outcome=unknown,malformed`. A replayed event id changes nothing
+         *     (`outcome: duplicate`); an event older than the one a tenant's subscription already
+         *     reflects is recorded and not applied (`stale`).
+         */
+        post: operations["revenuecat_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/branding": {
         parameters: {
             query?: never;
@@ -848,6 +873,42 @@ export interface paths {
         patch: operations["update_plan"];
         trace?: never;
     };
+    "/v1/platform/revenuecat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads the platform's RevenueCat integration (for tenants sold directly; platform admins). */
+        get: operations["get_platform_revenuecat"];
+        /** Creates (`201`) or replaces (`200`) the platform's RevenueCat integration. */
+        put: operations["put_platform_revenuecat"];
+        post?: never;
+        /** Deletes the platform's RevenueCat integration. */
+        delete: operations["delete_platform_revenuecat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platform/revenuecat/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the webhooks the platform's integration received, newest first. */
+        get: operations["list_platform_revenuecat_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platform/usage": {
         parameters: {
             query?: never;
@@ -989,6 +1050,48 @@ export interface paths {
          *     Another reseller is `reseller_not_found`.
          */
         get: operations["get_reseller_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resellers/{id}/revenuecat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads a reseller's RevenueCat integration (its admins, platform admins). */
+        get: operations["get_reseller_revenuecat"];
+        /**
+         * Creates (`201`) or replaces (`200`) a reseller's RevenueCat integration. The answer shows
+         *     the `authorization` header value once when this request set or generated it.
+         */
+        put: operations["put_reseller_revenuecat"];
+        post?: never;
+        /**
+         * Deletes a reseller's RevenueCat integration (its webhooks answer `401` from then on; the
+         *     events it received are kept).
+         */
+        delete: operations["delete_reseller_revenuecat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resellers/{id}/revenuecat/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the webhooks a reseller's integration received, newest first. */
+        get: operations["list_reseller_revenuecat_events"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1317,6 +1420,26 @@ export interface paths {
          *     the new role from their next request.
          */
         patch: operations["update_member"];
+        trace?: never;
+    };
+    "/v1/tenants/{id}/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads a tenant's subscription status (tenant admins their own tenant's, reseller admins
+         *     their tenants', platform admins every one; another reseller's tenant is `404`).
+         */
+        get: operations["get_tenant_subscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tenants/{id}/usage": {
@@ -1687,6 +1810,13 @@ export interface components {
             tenant_id: string;
             /** Format: uuid */
             user_id?: string | null;
+        };
+        /** @description One `app_user_id` → tenant mapping of an integration. */
+        AppUserMapping: {
+            /** @description RevenueCat's App User ID (or one of its aliases). */
+            app_user_id: string;
+            /** Format: uuid */
+            tenant_id: string;
         };
         ArtifactView: {
             content_type: string;
@@ -2236,6 +2366,13 @@ export interface components {
             /** @description Distinct sources and targets of `pairs`. */
             sources: string[];
             targets: string[];
+        };
+        /** @description One entitlement → plan mapping. */
+        EntitlementMapping: {
+            /** @description A RevenueCat entitlement identifier, as in the event's `entitlement_ids`. */
+            entitlement_id: string;
+            /** Format: uuid */
+            plan_id: string;
         };
         /** @description One invalid field of a request, named by its JSON path. */
         FieldError: {
@@ -2990,12 +3127,43 @@ export interface components {
              */
             used_ms: number;
         };
+        /** @description One product → plan mapping. */
+        ProductMapping: {
+            /** Format: uuid */
+            plan_id: string;
+            /** @description A store product identifier, as in the event's `product_id`. */
+            product_id: string;
+        };
         PublishTemplateRequest: {
             /**
              * Format: int32
              * @description The version to publish (default: the newest).
              */
             version?: number | null;
+        };
+        /** @description The whole integration (`PUT` replaces every mapping; `authorization` is kept when absent). */
+        PutRevenueCatConfig: {
+            /**
+             * @description Map an App User ID that is one of the owner's tenant ids to that tenant (default true:
+             *     call RevenueCat's `logIn` with the tenant id).
+             */
+            app_user_id_is_tenant_id?: boolean | null;
+            /** @description Explicit App User ID → tenant mappings, checked before `app_user_id_is_tenant_id`. */
+            app_users?: components["schemas"]["AppUserMapping"][];
+            /** @description Apply `SANDBOX` events too (default false: they are recorded only). */
+            apply_sandbox?: boolean;
+            /**
+             * @description The exact `Authorization` header value RevenueCat will send (16–512 visible ASCII
+             *     characters, no surrounding spaces; e.g. `Bearer …`). Absent: kept, or generated when
+             *     the integration is new. Only its SHA-256 is stored.
+             */
+            authorization?: string | null;
+            /** @description Entitlement → plan, in priority order. */
+            entitlements?: components["schemas"]["EntitlementMapping"][];
+            /** @description Product → plan; a product mapping wins over entitlement mappings. */
+            products?: components["schemas"]["ProductMapping"][];
+            /** @description Generate a new header value (the old one stops working at once). */
+            rotate_authorization?: boolean;
         };
         /**
          * @description A tenant's quotas now: the processing quota of the current calendar month (UTC), whatever
@@ -3087,6 +3255,116 @@ export interface components {
             support_url?: string | null;
             /** @description Stored values that were skipped (and logged once per process). */
             warnings: components["schemas"]["BrandingWarning"][];
+        };
+        /** @description A RevenueCat integration: how its webhooks are recognised and what they map to. */
+        RevenueCatConfigView: {
+            app_user_id_is_tenant_id: boolean;
+            app_users: components["schemas"]["AppUserMapping"][];
+            apply_sandbox: boolean;
+            /**
+             * @description The header value to enter as "Authorization header value" in RevenueCat's webhook
+             *     settings. Shown only in the answer to the `PUT` that set or generated it.
+             */
+            authorization?: string | null;
+            /** @description The last four characters of the header value. */
+            authorization_hint: string;
+            /** Format: date-time */
+            created_at: string;
+            entitlements: components["schemas"]["EntitlementMapping"][];
+            /** Format: uuid */
+            id: string;
+            /** @description `platform` (tenants sold directly) or `reseller`. */
+            level: string;
+            products: components["schemas"]["ProductMapping"][];
+            /** Format: uuid */
+            reseller_id?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * @description The path to enter as the webhook URL (after this server's public origin).
+             * @example /v1/billing/revenuecat/webhook
+             */
+            webhook_path: string;
+        };
+        RevenueCatEventList: {
+            items: components["schemas"]["RevenueCatEventView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One webhook as received. */
+        RevenueCatEventView: {
+            app_user_id?: string | null;
+            detail: string;
+            environment?: string | null;
+            /** @description RevenueCat's event id (none for a malformed body). */
+            event_id?: string | null;
+            /** Format: int64 */
+            event_timestamp_ms?: number | null;
+            event_type?: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description `applied`, `stale`, `recorded`, `test`, `unmapped`, `sandbox`, `unknown` or `malformed`. */
+            outcome: string;
+            /** @description The body exactly as received. */
+            payload: string;
+            /** Format: date-time */
+            received_at: string;
+            tenant_ids: string[];
+        };
+        /** @description What RevenueCat last said about a tenant. */
+        RevenueCatSubscriptionView: {
+            app_user_id: string;
+            /**
+             * Format: date-time
+             * @description When a paused (Google Play) subscription resumes.
+             */
+            auto_resume_at?: string | null;
+            entitlement_ids: string[];
+            environment?: string | null;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /** Format: date-time */
+            last_event_at?: string | null;
+            last_event_id: string;
+            last_event_type: string;
+            original_transaction_id?: string | null;
+            /** @description The product a PRODUCT_CHANGE announced, until a renewal or purchase carries it. */
+            pending_product_id?: string | null;
+            /** @description `NORMAL`, `TRIAL`, `INTRO`, … as RevenueCat sent it. */
+            period_type?: string | null;
+            product_id?: string | null;
+            store?: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description False after a CANCELLATION (or EXPIRATION), true after an UNCANCELLATION or renewal. */
+            will_renew?: boolean | null;
+        };
+        /** @description What one webhook did. */
+        RevenueCatWebhookAck: {
+            /** @description RevenueCat's event id, when the body had one. */
+            event_id?: string | null;
+            /**
+             * @description `applied`, `stale` (older than what the tenant's subscription already reflects),
+             *     `recorded` (an event type that changes nothing here), `test`, `unmapped` (no tenant
+             *     for its App User ID), `sandbox` (a sandbox event, not applied), `unknown` (an event
+             *     type this service does not know), `malformed`, or `duplicate` (this event id was
+             *     already received: nothing changed).
+             */
+            outcome: string;
+            /** @description Always true: the webhook was received and stored (or was a replay). */
+            received: boolean;
+            /** @description The tenants the event concerned. */
+            tenant_ids: string[];
+        };
+        /** @description A webhook body as RevenueCat sends it (any JSON is accepted and stored). */
+        RevenueCatWebhookBody: {
+            /** @example 1.0 */
+            api_version?: string | null;
+            /**
+             * @description The event: `id`, `type`, `app_user_id`, `event_timestamp_ms`, `product_id`,
+             *     `entitlement_ids`, … (RevenueCat's "Event Types and Fields").
+             */
+            event: Record<string, never>;
         };
         /** @description Revenue and commission in one currency. */
         RevenueView: {
@@ -3188,6 +3466,31 @@ export interface components {
             quota_bytes: number;
             /** Format: int64 */
             used_bytes: number;
+        };
+        /**
+         * @description A tenant's subscription: its status and plan, whether new work is admitted, and what
+         *     RevenueCat last said (absent when no RevenueCat event has reached it).
+         */
+        SubscriptionStatusView: {
+            /** @description Whether admission's subscription step lets new work in now (reads always work). */
+            admits_new_work: boolean;
+            /**
+             * Format: date-time
+             * @description For `past_due`: when the grace period (`VOXFLOW_PAST_DUE_GRACE_DAYS`) ends.
+             */
+            grace_ends_at?: string | null;
+            /** Format: date-time */
+            past_due_since?: string | null;
+            revenuecat?: components["schemas"]["RevenueCatSubscriptionView"] | null;
+            /** @description `revenuecat` when RevenueCat events drive it, else `manual`. */
+            source: string;
+            subscription_id?: string | null;
+            /** Format: uuid */
+            subscription_plan_id?: string | null;
+            /** @description `active`, `trial`, `past_due`, `expired` or `cancelled`. */
+            subscription_status: string;
+            /** Format: uuid */
+            tenant_id: string;
         };
         SwitchTenantRequest: {
             /**
@@ -4787,6 +5090,49 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revenuecat_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description RevenueCat's webhook body; stored as sent, whatever it holds */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevenueCatWebhookBody"];
+            };
+        };
+        responses: {
+            /** @description Received (applied, recorded, or a replay) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatWebhookAck"];
+                };
+            };
+            /** @description No Authorization header (`unauthenticated`), or one no integration is configured with (`invalid_webhook_authorization`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than `VOXFLOW_MAX_JSON_BODY_BYTES` */
+            413: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -7940,6 +8286,324 @@ export interface operations {
             };
         };
     };
+    get_platform_revenuecat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatConfigView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_platform_revenuecat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRevenueCatConfig"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatConfigView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatConfigView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_platform_revenuecat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_platform_revenuecat_events: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Comma-separated outcomes to list (e.g. `unknown,malformed,unmapped`); default all. */
+                outcome?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatEventList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_platform_usage: {
         parameters: {
             query?: {
@@ -8974,6 +9638,332 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResellerDashboard"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_reseller_revenuecat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatConfigView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_reseller_revenuecat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRevenueCatConfig"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatConfigView"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatConfigView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_reseller_revenuecat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reseller_revenuecat_events: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Comma-separated outcomes to list (e.g. `unknown,malformed,unmapped`); default all. */
+                outcome?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueCatEventList"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -11004,6 +11994,70 @@ export interface operations {
             };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_tenant_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionStatusView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

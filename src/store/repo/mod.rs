@@ -15,6 +15,7 @@ pub mod presets;
 pub mod refresh_tokens;
 pub mod resellers;
 pub mod reservations;
+pub mod revenuecat;
 pub mod templates;
 pub mod tenants;
 pub mod translation_engines;

@@ -6,6 +6,7 @@ from .action import Action
 from .add_member_request import AddMemberRequest
 from .api_key_list import ApiKeyList
 from .api_key_view import ApiKeyView
+from .app_user_mapping import AppUserMapping
 from .artifact_view import ArtifactView
 from .audit_entry_view import AuditEntryView
 from .audit_entry_view_details import AuditEntryViewDetails
@@ -57,6 +58,7 @@ from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
 from .engine_kind import EngineKind
 from .engine_languages_view import EngineLanguagesView
+from .entitlement_mapping import EntitlementMapping
 from .field_error import FieldError
 from .file_list import FileList
 from .file_upload_form import FileUploadForm
@@ -117,7 +119,9 @@ from .preset_view import PresetView
 from .preset_view_params import PresetViewParams
 from .problem import Problem
 from .processing_quota import ProcessingQuota
+from .product_mapping import ProductMapping
 from .publish_template_request import PublishTemplateRequest
+from .put_revenue_cat_config import PutRevenueCatConfig
 from .quota_view import QuotaView
 from .ready_view import ReadyView
 from .refresh_request import RefreshRequest
@@ -126,6 +130,13 @@ from .reseller_dashboard import ResellerDashboard
 from .reseller_list import ResellerList
 from .reseller_view import ResellerView
 from .resolved_branding_view import ResolvedBrandingView
+from .revenue_cat_config_view import RevenueCatConfigView
+from .revenue_cat_event_list import RevenueCatEventList
+from .revenue_cat_event_view import RevenueCatEventView
+from .revenue_cat_subscription_view import RevenueCatSubscriptionView
+from .revenue_cat_webhook_ack import RevenueCatWebhookAck
+from .revenue_cat_webhook_body import RevenueCatWebhookBody
+from .revenue_cat_webhook_body_event import RevenueCatWebhookBodyEvent
 from .revenue_view import RevenueView
 from .role import Role
 from .share_mode import ShareMode
@@ -135,6 +146,7 @@ from .statement_list import StatementList
 from .statement_summary_view import StatementSummaryView
 from .statement_view import StatementView
 from .storage_quota import StorageQuota
+from .subscription_status_view import SubscriptionStatusView
 from .switch_tenant_request import SwitchTenantRequest
 from .template_list import TemplateList
 from .template_status import TemplateStatus
@@ -189,6 +201,7 @@ __all__ = (
     "AddMemberRequest",
     "ApiKeyList",
     "ApiKeyView",
+    "AppUserMapping",
     "ArtifactView",
     "AuditEntryView",
     "AuditEntryViewDetails",
@@ -240,6 +253,7 @@ __all__ = (
     "DeliveryView",
     "EngineKind",
     "EngineLanguagesView",
+    "EntitlementMapping",
     "FieldError",
     "FileList",
     "FileUploadForm",
@@ -300,7 +314,9 @@ __all__ = (
     "PresetViewParams",
     "Problem",
     "ProcessingQuota",
+    "ProductMapping",
     "PublishTemplateRequest",
+    "PutRevenueCatConfig",
     "QuotaView",
     "ReadyView",
     "RefreshRequest",
@@ -309,6 +325,13 @@ __all__ = (
     "ResellerList",
     "ResellerView",
     "ResolvedBrandingView",
+    "RevenueCatConfigView",
+    "RevenueCatEventList",
+    "RevenueCatEventView",
+    "RevenueCatSubscriptionView",
+    "RevenueCatWebhookAck",
+    "RevenueCatWebhookBody",
+    "RevenueCatWebhookBodyEvent",
     "RevenueView",
     "Role",
     "ShareMode",
@@ -318,6 +341,7 @@ __all__ = (
     "StatementSummaryView",
     "StatementView",
     "StorageQuota",
+    "SubscriptionStatusView",
     "SwitchTenantRequest",
     "TemplateList",
     "TemplateStatus",

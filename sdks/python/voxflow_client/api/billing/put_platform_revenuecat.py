@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.put_revenue_cat_config import PutRevenueCatConfig
+from ...models.revenue_cat_config_view import RevenueCatConfigView
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: PutRevenueCatConfig,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/platform/revenuecat",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | RevenueCatConfigView | None:
+    if response.status_code == 200:
+        response_200 = RevenueCatConfigView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = RevenueCatConfigView.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | RevenueCatConfigView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PutRevenueCatConfig,
+) -> Response[Problem | RevenueCatConfigView]:
+    """Creates (`201`) or replaces (`200`) the platform's RevenueCat integration.
+
+    Args:
+        body (PutRevenueCatConfig): The whole integration (`PUT` replaces every mapping;
+            `authorization` is kept when absent).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RevenueCatConfigView]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PutRevenueCatConfig,
+) -> Problem | RevenueCatConfigView | None:
+    """Creates (`201`) or replaces (`200`) the platform's RevenueCat integration.
+
+    Args:
+        body (PutRevenueCatConfig): The whole integration (`PUT` replaces every mapping;
+            `authorization` is kept when absent).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RevenueCatConfigView
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PutRevenueCatConfig,
+) -> Response[Problem | RevenueCatConfigView]:
+    """Creates (`201`) or replaces (`200`) the platform's RevenueCat integration.
+
+    Args:
+        body (PutRevenueCatConfig): The whole integration (`PUT` replaces every mapping;
+            `authorization` is kept when absent).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | RevenueCatConfigView]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: PutRevenueCatConfig,
+) -> Problem | RevenueCatConfigView | None:
+    """Creates (`201`) or replaces (`200`) the platform's RevenueCat integration.
+
+    Args:
+        body (PutRevenueCatConfig): The whole integration (`PUT` replaces every mapping;
+            `authorization` is kept when absent).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | RevenueCatConfigView
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed
