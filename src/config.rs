@@ -37,6 +37,8 @@ pub struct Settings {
     pub access_token_ttl_secs: i64,
     /// Lifetime of refresh tokens, in seconds.
     pub refresh_token_ttl_secs: i64,
+    /// How long an invitation to join a tenant can be accepted, in seconds.
+    pub invitation_ttl_secs: i64,
     /// The platform admin created on first start when no admin exists.
     pub bootstrap_admin_email: String,
     pub bootstrap_admin_password: String,
@@ -160,6 +162,7 @@ impl Default for Settings {
             secrets_key: String::new(),
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 3600,
+            invitation_ttl_secs: 7 * 24 * 3600,
             bootstrap_admin_email: String::new(),
             bootstrap_admin_password: String::new(),
             log_format: LogFormat::Text,
@@ -224,6 +227,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_SECRETS_KEY", "secrets_key"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
     ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),
+    ("VOXFLOW_INVITATION_TTL_SECS", "invitation_ttl_secs"),
     ("VOXFLOW_BOOTSTRAP_ADMIN_EMAIL", "bootstrap_admin_email"),
     (
         "VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD",
@@ -433,6 +437,12 @@ impl Settings {
                 self.access_token_ttl_secs
             )));
         }
+        if self.invitation_ttl_secs < 60 {
+            return Err(ConfigError::Invalid(format!(
+                "VOXFLOW_INVITATION_TTL_SECS is {}; an invitation must stay valid at least 60 seconds",
+                self.invitation_ttl_secs
+            )));
+        }
         crate::branding::host::parse_base_domain(&self.branding_base_domain)
             .map_err(ConfigError::Invalid)?;
         for (name, ttl) in [
@@ -466,6 +476,7 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "db_pool_size",
         "access_token_ttl_secs",
         "refresh_token_ttl_secs",
+        "invitation_ttl_secs",
         "max_json_body_bytes",
         "login_max_failures",
         "login_window_secs",

@@ -81,6 +81,8 @@ codes! {
     PresetNotFound => ("preset_not_found", NOT_FOUND, "Node preset not found"),
     BrandingNotFound => ("branding_not_found", NOT_FOUND, "Branding configuration not found"),
     BrandingAssetNotFound => ("branding_asset_not_found", NOT_FOUND, "Branding asset not found"),
+    MembershipNotFound => ("membership_not_found", NOT_FOUND, "The user is not a member of this tenant"),
+    InvitationNotFound => ("invitation_not_found", NOT_FOUND, "No such invitation (the token is wrong, or the invitation was withdrawn)"),
     InvoiceNotFound => ("invoice_not_found", NOT_FOUND, "Invoice not found"),
     StatementNotFound => ("statement_not_found", NOT_FOUND, "Commission statement not found"),
     RevenuecatConfigNotFound => ("revenuecat_config_not_found", NOT_FOUND, "No RevenueCat integration is configured here"),
@@ -96,7 +98,12 @@ codes! {
     TranslationEngineNameTaken => ("translation_engine_name_taken", CONFLICT, "The tenant already has a translation engine with this name"),
     BrandingExists => ("branding_exists", CONFLICT, "The owner already has a branding configuration"),
     DomainTaken => ("domain_taken", CONFLICT, "Another branding configuration already uses this custom domain or subdomain"),
+    MembershipExists => ("membership_exists", CONFLICT, "The user is already a member of this tenant"),
+    LastTenantAdmin => ("last_tenant_admin", CONFLICT, "The tenant's last tenant admin cannot be removed or demoted"),
+    InvitationUsed => ("invitation_used", CONFLICT, "The invitation has already been accepted"),
     PeriodNotEnded => ("period_not_ended", CONFLICT, "The billing period has not ended yet"),
+    // 410
+    InvitationExpired => ("invitation_expired", GONE, "The invitation has expired"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),

@@ -18,6 +18,7 @@ pub mod engine;
 pub mod error;
 pub mod fetch;
 pub mod files;
+pub mod invitations;
 pub mod metrics;
 pub mod models;
 pub mod native;

@@ -1,9 +1,15 @@
-//! Login, refresh-token rotation, logout, `GET /v1/me` and `POST /v1/me/password`.
+//! Login, refresh-token rotation, logout, tenant switching, `GET /v1/me`, `GET /v1/me/tenants`
+//! and `POST /v1/me/password`.
+//!
+//! A tenant user's session is one membership: login picks the tenant (the one named, else the
+//! default — see [`standing::default_seat`]), the tokens carry it, refresh tokens belong to it,
+//! and `POST /v1/auth/switch` starts a session in another of the user's tenants.
 
 use super::tenants::TenantView;
 use super::users::UserView;
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
+use crate::auth::standing::{self, Seat, Seating};
 use crate::auth::throttle::Attempt;
 use crate::auth::{password, policy, secrets, Authed, RequestMeta};
 use crate::error::{ApiError, Code};
@@ -14,6 +20,7 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OwnedSemaphorePermit;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +28,9 @@ pub struct LoginRequest {
     #[schema(example = "admin@example.com")]
     pub email: String,
     pub password: String,
+    /// The tenant to sign in to, for a user who belongs to several. Without it: the tenant the
+    /// user last signed in to or switched to, else their first membership.
+    pub tenant_id: Option<Uuid>,
 }
 
 /// OAuth 2 style token response.
@@ -67,13 +77,24 @@ pub async fn login(
     // so parallel guesses cannot all slip past the limit.
     let attempt = reserve_attempt(&state, &email, &ip, "Too many failed logins")?;
     let lookup = email.clone();
+    let requested = body.tenant_id.map(|t| t.to_string());
+    let named = requested.is_some();
     let found = state
         .store
         .read(Scope::System, move |c| {
             let Some(user) = repo::users::find_by_email(c, &lookup)? else {
                 return Ok(None);
             };
-            let refusal = ensure_can_sign_in(c, &user)?.err();
+            // Before the password: only what the account's own standing says (a tenant named
+            // in the request is checked after it, so it reveals nothing without it).
+            let refusal = if named && user.status == "active" {
+                None
+            } else {
+                match standing::default_seat(c, &user)? {
+                    Seating::Refused(e) => Some(e),
+                    _ => None,
+                }
+            };
             Ok(Some((user, refusal)))
         })
         .await?;
@@ -118,12 +139,27 @@ pub async fn login(
         request_id: meta.request_id,
         ip: meta.ip,
     };
-    let (user, refresh_token) = state
+    let (user, seat, refresh_token) = state
         .store
         .write(Scope::System, move |c| {
-            if let Err(e) = ensure_can_sign_in(c, &user)? {
-                return Ok(Err(e));
-            }
+            let seating = match &requested {
+                Some(t) => standing::seat(c, &user, Some(t))?,
+                None => standing::default_seat(c, &user)?,
+            };
+            let seat =
+                match seating {
+                    Seating::Seated(seat) => seat,
+                    Seating::Refused(e) => return Ok(Err(e)),
+                    Seating::NotMember if requested.is_some() => {
+                        return Ok(Err(ApiError::new(
+                            Code::MembershipNotFound,
+                            "You are not a member of this tenant",
+                        )))
+                    }
+                    Seating::NotMember => return Ok(Err(ApiError::forbidden(
+                        "This account belongs to no tenant any more; ask a tenant admin to add you",
+                    ))),
+                };
             let now = store::now();
             repo::users::update(
                 c,
@@ -134,8 +170,16 @@ pub async fn login(
                     ..Default::default()
                 },
             )?;
-            let token = issue_refresh_token(c, &user.id, &store::new_id(), ttl)?;
-            let reseller_id = reseller_of(c, &user)?;
+            if let Some(m) = &seat.membership {
+                repo::memberships::touch(c, &m.id, now)?;
+            }
+            let token = issue_refresh_token(
+                c,
+                &user.id,
+                seat.tenant_id.as_deref(),
+                &store::new_id(),
+                ttl,
+            )?;
             audit::record(
                 c,
                 &actor,
@@ -143,15 +187,15 @@ pub async fn login(
                     action: "auth.login",
                     target_type: "user",
                     target_id: Some(user.id.clone()),
-                    tenant_id: user.tenant_id.clone(),
-                    reseller_id,
+                    tenant_id: seat.tenant_id.clone(),
+                    reseller_id: seat.reseller_id.clone(),
                     details: serde_json::json!({}),
                 },
             )?;
-            Ok(Ok((user, token)))
+            Ok(Ok((user, seat, token)))
         })
         .await??;
-    tokens_for(&state, &user, refresh_token).await
+    tokens_for(&state, &user, &seat, refresh_token)
 }
 
 /// Exchanges a refresh token for a new access token and a new refresh token.
@@ -196,16 +240,29 @@ pub async fn refresh(
             let Some(user) = repo::users::get(c, &Scope::System, &row.user_id)? else {
                 return Ok(Err(ApiError::of(Code::InvalidRefreshToken)));
             };
-            if let Err(e) = ensure_can_sign_in(c, &user)? {
-                repo::refresh_tokens::revoke_family(c, &row.family_id, now)?;
-                return Ok(Err(e));
-            }
-            let token = issue_refresh_token(c, &user.id, &row.family_id, ttl)?;
-            Ok(Ok((user, token)))
+            // The token's own membership, never another: a tenant A token yields tenant A
+            // access tokens, and none once that membership has ended.
+            let seat = match standing::seat(c, &user, row.tenant_id.as_deref())? {
+                Seating::Seated(seat) => seat,
+                Seating::Refused(e) => {
+                    repo::refresh_tokens::revoke_family(c, &row.family_id, now)?;
+                    return Ok(Err(e));
+                }
+                Seating::NotMember => {
+                    repo::refresh_tokens::revoke_family(c, &row.family_id, now)?;
+                    return Ok(Err(ApiError::new(
+                        Code::InvalidRefreshToken,
+                        "The refresh token's membership in its tenant has ended",
+                    )));
+                }
+            };
+            let token =
+                issue_refresh_token(c, &user.id, row.tenant_id.as_deref(), &row.family_id, ttl)?;
+            Ok(Ok((user, seat, token)))
         })
         .await?;
-    let (user, token) = outcome?;
-    tokens_for(&state, &user, token).await
+    let (user, seat, token) = outcome?;
+    tokens_for(&state, &user, &seat, token)
 }
 
 /// Ends the session of a refresh token (all tokens of that login). Always answers 204.
@@ -355,7 +412,8 @@ pub async fn change_password(
     attempt.succeeded();
     let ttl = state.settings.refresh_token_ttl_secs;
     let expected_hash = user.password_hash.clone();
-    let (user, refresh_token) = state
+    let tenant = authed.principal.tenant_id.map(|t| t.to_string());
+    let (user, seat, refresh_token) = state
         .store
         .write(Scope::System, move |c| {
             let Some(user) = repo::users::get(c, &Scope::System, &user_id)? else {
@@ -385,8 +443,13 @@ pub async fn change_password(
             let Some(user) = repo::users::get(c, &Scope::System, &user.id)? else {
                 return Ok(Err(ApiError::of(Code::InvalidToken)));
             };
-            let token = issue_refresh_token(c, &user.id, &store::new_id(), ttl)?;
-            let reseller_id = reseller_of(c, &user)?;
+            // The caller continues in the tenant it was signed in to.
+            let seat = match standing::seat(c, &user, tenant.as_deref())? {
+                Seating::Seated(seat) => seat,
+                Seating::Refused(e) => return Ok(Err(e)),
+                Seating::NotMember => return Ok(Err(ApiError::of(Code::InvalidToken))),
+            };
+            let token = issue_refresh_token(c, &user.id, tenant.as_deref(), &store::new_id(), ttl)?;
             audit::record(
                 c,
                 &actor,
@@ -394,15 +457,15 @@ pub async fn change_password(
                     action: "user.password_change",
                     target_type: "user",
                     target_id: Some(user.id.clone()),
-                    tenant_id: user.tenant_id.clone(),
-                    reseller_id,
+                    tenant_id: seat.tenant_id.clone(),
+                    reseller_id: seat.reseller_id.clone(),
                     details: serde_json::json!({"sessions_revoked": true}),
                 },
             )?;
-            Ok(Ok((user, token)))
+            Ok(Ok((user, seat, token)))
         })
         .await??;
-    tokens_for(&state, &user, refresh_token).await
+    tokens_for(&state, &user, &seat, refresh_token)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -442,8 +505,14 @@ pub async fn me(state: web::Data<AppState>, authed: Authed) -> Result<web::Json<
             Credential::AccessToken => true,
         })
         .collect();
+    // A tenant user is shown in the tenant this credential acts in, with its role there.
+    let mut user = UserView::from(user);
+    if authed.role().is_tenant_role() {
+        user.tenant_id = authed.principal.tenant_id;
+        user.role = authed.role();
+    }
     Ok(web::Json(MeView {
-        user: UserView::from(user),
+        user,
         tenant: tenant.map(TenantView::from),
         credential: match authed.principal.credential {
             Credential::ApiKey { .. } => "api_key",
@@ -455,24 +524,10 @@ pub async fn me(state: web::Data<AppState>, authed: Authed) -> Result<web::Json<
 
 use super::ReadErrors;
 
-/// An account may sign in only while it, its tenant and its reseller are active.
-fn ensure_can_sign_in(c: &mut DbConn, user: &UserRow) -> Result<Result<(), ApiError>, StoreError> {
-    Ok(crate::auth::standing::check(c, user)?.map(|_| ()))
-}
-
-fn reseller_of(c: &mut DbConn, user: &UserRow) -> Result<Option<String>, StoreError> {
-    if user.reseller_id.is_some() {
-        return Ok(user.reseller_id.clone());
-    }
-    match &user.tenant_id {
-        Some(tid) => Ok(repo::tenants::get(c, &Scope::System, tid)?.and_then(|t| t.reseller_id)),
-        None => Ok(None),
-    }
-}
-
 fn issue_refresh_token(
     c: &mut DbConn,
     user_id: &str,
+    tenant_id: Option<&str>,
     family_id: &str,
     ttl_secs: i64,
 ) -> Result<String, StoreError> {
@@ -489,39 +544,27 @@ fn issue_refresh_token(
             used_at: None,
             revoked_at: None,
             created_at: now,
+            tenant_id: tenant_id.map(str::to_string),
         },
     )?;
     Ok(token)
 }
 
-async fn tokens_for(
+/// The token pair of a session in `seat`: the access token's `tenant` and `role` are the
+/// membership's.
+fn tokens_for(
     state: &AppState,
     user: &UserRow,
+    seat: &Seat,
     refresh_token: String,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
-    let tenant = super::parse_uuid_opt(user.tenant_id.as_deref());
-    let reseller = match (&user.reseller_id, &user.tenant_id) {
-        (Some(r), _) => super::parse_uuid_opt(Some(r)),
-        (None, Some(tid)) => {
-            let tid = tid.clone();
-            let t = state
-                .store
-                .read(Scope::System, move |c| {
-                    repo::tenants::get(c, &Scope::System, &tid)
-                })
-                .await?;
-            super::parse_uuid_opt(t.and_then(|t| t.reseller_id).as_deref())
-        }
-        (None, None) => None,
-    };
     let access_token = state
         .jwt
         .issue_in_epoch(
             super::parse_uuid(&user.id),
-            role,
-            tenant,
-            reseller,
+            seat.role,
+            super::parse_uuid_opt(seat.tenant_id.as_deref()),
+            super::parse_uuid_opt(seat.reseller_id.as_deref()),
             user.session_epoch,
         )
         .map_err(ApiError::internal)?;
@@ -531,4 +574,174 @@ async fn tokens_for(
         expires_in: state.jwt.ttl_secs,
         refresh_token,
     }))
+}
+
+/// Starts a session (login-like) for `user` in `seat` and records the membership as the one
+/// last used; for invitations accepted by a new account. Runs in the system scope.
+pub(crate) fn start_session(
+    c: &mut DbConn,
+    user: &UserRow,
+    seat: &Seat,
+    ttl_secs: i64,
+) -> Result<String, StoreError> {
+    if let Some(m) = &seat.membership {
+        repo::memberships::touch(c, &m.id, store::now())?;
+    }
+    issue_refresh_token(
+        c,
+        &user.id,
+        seat.tenant_id.as_deref(),
+        &store::new_id(),
+        ttl_secs,
+    )
+}
+
+/// The token response for a session started with [`start_session`].
+pub(crate) fn session_tokens(
+    state: &AppState,
+    user: &UserRow,
+    seat: &Seat,
+    refresh_token: String,
+) -> Result<TokenResponse, ApiError> {
+    Ok(tokens_for(state, user, seat, refresh_token)?.into_inner())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchTenantRequest {
+    /// One of the caller's tenants (`GET /v1/me/tenants`).
+    pub tenant_id: Uuid,
+}
+
+/// Starts a session in another of the caller's tenants.
+///
+/// Answers a new token pair whose access token's `tenant` and `role` are those of the caller's
+/// membership in `tenant_id`; its refresh token belongs to that membership only. The session
+/// the caller came from stays valid (sign it out with `POST /v1/auth/logout` if it is no longer
+/// wanted). Needs an access token: API keys are bound to their tenant and answer `403`.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    request_body = SwitchTenantRequest,
+    responses(
+        (status = 200, description = "Signed in to the other tenant", body = TokenResponse),
+        (status = 401, description = "Missing, invalid or expired access token", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An API key (`forbidden`), or the target tenant or its reseller is suspended (`tenant_suspended`, `reseller_suspended`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The caller is not a member of that tenant (`membership_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/switch")]
+pub async fn switch_tenant(
+    state: web::Data<AppState>,
+    authed: Authed,
+    body: web::Json<SwitchTenantRequest>,
+) -> Result<web::Json<TokenResponse>, ApiError> {
+    if let Credential::ApiKey { .. } = authed.principal.credential {
+        return Err(ApiError::forbidden(
+            "API keys are bound to their tenant and cannot switch tenants",
+        ));
+    }
+    let user_id = authed.principal.user_id.to_string();
+    let target = body.tenant_id.to_string();
+    let ttl = state.settings.refresh_token_ttl_secs;
+    let actor = Actor::of(&authed);
+    let (user, seat, token) = state
+        .store
+        .write(Scope::System, move |c| {
+            let Some(user) = repo::users::get(c, &Scope::System, &user_id)? else {
+                return Ok(Err(ApiError::of(Code::InvalidToken)));
+            };
+            let seat = match standing::seat(c, &user, Some(&target))? {
+                Seating::Seated(seat) => seat,
+                Seating::Refused(e) => return Ok(Err(e)),
+                Seating::NotMember => {
+                    return Ok(Err(ApiError::new(
+                        Code::MembershipNotFound,
+                        "You are not a member of this tenant",
+                    )))
+                }
+            };
+            let token = start_session(c, &user, &seat, ttl)?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "auth.switch",
+                    target_type: "user",
+                    target_id: Some(user.id.clone()),
+                    tenant_id: seat.tenant_id.clone(),
+                    reseller_id: seat.reseller_id.clone(),
+                    details: serde_json::json!({"role": seat.role.as_str()}),
+                },
+            )?;
+            Ok(Ok((user, seat, token)))
+        })
+        .await??;
+    tokens_for(&state, &user, &seat, token)
+}
+
+/// One of the caller's memberships.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyTenantView {
+    pub tenant_id: Uuid,
+    pub name: String,
+    /// The caller's role in this tenant.
+    pub role: Role,
+    /// Whether the credential of this request acts in this tenant.
+    pub current: bool,
+    /// The tenant's `status` (`active` or `suspended`): a suspended tenant cannot be switched to.
+    pub status: String,
+    /// When the caller joined the tenant.
+    pub joined_at: chrono::DateTime<chrono::Utc>,
+    /// When the caller last signed in to or switched to it.
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyTenantList {
+    pub items: Vec<MyTenantView>,
+}
+
+/// The caller's tenants: every membership, oldest first, with the role in each and which one
+/// this credential acts in. An API key (bound to one tenant) lists only its own tenant.
+/// Platform and reseller admins have none.
+#[utoipa::path(tag = "auth", responses((status = 200, body = MyTenantList), ReadErrors))]
+#[get("/me/tenants")]
+pub async fn my_tenants(
+    state: web::Data<AppState>,
+    authed: Authed,
+) -> Result<web::Json<MyTenantList>, ApiError> {
+    let user_id = authed.principal.user_id.to_string();
+    let current = authed.principal.tenant_id.map(|t| t.to_string());
+    let only_current = matches!(authed.principal.credential, Credential::ApiKey { .. });
+    let rows = state
+        .store
+        .read(Scope::System, move |c| {
+            let mut all = repo::memberships::of_user(c, &Scope::System, &user_id)?;
+            if only_current {
+                all.retain(|m| Some(&m.tenant_id) == current.as_ref());
+            }
+            let ids: Vec<String> = all.iter().map(|m| m.tenant_id.clone()).collect();
+            let tenants = repo::tenants::with_ids(c, &ids)?;
+            Ok(all
+                .into_iter()
+                .filter_map(|m| {
+                    let t = tenants
+                        .iter()
+                        .find(|t| t.id == m.tenant_id && t.status != "deleted")?;
+                    Some(MyTenantView {
+                        tenant_id: super::parse_uuid(&m.tenant_id),
+                        name: t.name.clone(),
+                        role: Role::parse(&m.role).unwrap_or(Role::Viewer),
+                        current: current.as_deref() == Some(m.tenant_id.as_str()),
+                        status: t.status.clone(),
+                        joined_at: super::utc(m.created_at),
+                        last_used_at: m.last_used_at.map(super::utc),
+                    })
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    Ok(web::Json(MyTenantList { items: rows }))
 }

@@ -10,6 +10,7 @@ pub mod files;
 pub mod graphs;
 pub mod health;
 pub mod jobs;
+pub mod members;
 pub mod multipart;
 pub mod nodes;
 pub mod openai;
@@ -128,7 +129,9 @@ where
                 .service(auth::login)
                 .service(auth::refresh)
                 .service(auth::logout)
+                .service(auth::switch_tenant)
                 .service(auth::me)
+                .service(auth::my_tenants)
                 .service(auth::change_password)
                 .service(account_recovery::request_password_reset)
                 .service(account_recovery::confirm_password_reset)
@@ -148,6 +151,14 @@ where
                 .service(tenants::get_tenant)
                 .service(tenants::update_tenant)
                 .service(tenants::delete_tenant)
+                .service(members::list_members)
+                .service(members::add_member)
+                .service(members::update_member)
+                .service(members::remove_member)
+                .service(members::create_invitation)
+                .service(members::list_invitations)
+                .service(members::revoke_invitation)
+                .service(members::accept_invitation)
                 .service(users::create_user)
                 .service(users::list_users)
                 .service(users::get_user)

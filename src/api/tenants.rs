@@ -424,7 +424,8 @@ pub async fn update_tenant(
     Ok(web::Json(TenantView::from(row)))
 }
 
-/// Deletes (soft) a tenant: its users are deleted and its API keys revoked.
+/// Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
+/// except those that belong to other tenants too, which only lose this membership.
 #[utoipa::path(tag = "tenants", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/tenants/{id}")]
 pub async fn delete_tenant(
@@ -441,6 +442,34 @@ pub async fn delete_tenant(
     let scope = authed.scope();
     let actor = Actor::of(&authed);
     let id = id.to_string();
+    // Which members belong to other (live) tenants too: they lose this membership and keep
+    // their account; the others' accounts are deleted with the tenant. Read as the service:
+    // the caller's scope may not see those other tenants.
+    let lookup = id.clone();
+    let (sole, shared) = state
+        .store
+        .read(Scope::System, move |c| {
+            let mut sole = Vec::new();
+            let mut shared = Vec::new();
+            for m in repo::memberships::all_in_tenant(c, &lookup)? {
+                let others: Vec<String> =
+                    repo::memberships::of_user(c, &Scope::System, &m.user_id)?
+                        .into_iter()
+                        .filter(|o| o.tenant_id != lookup)
+                        .map(|o| o.tenant_id)
+                        .collect();
+                let live_elsewhere = repo::tenants::with_ids(c, &others)?
+                    .iter()
+                    .any(|t| t.status != "deleted");
+                if live_elsewhere {
+                    shared.push(m);
+                } else {
+                    sole.push(m.user_id);
+                }
+            }
+            Ok((sole, shared))
+        })
+        .await?;
     state
         .store
         .write(scope, move |c| {
@@ -458,7 +487,10 @@ pub async fn delete_tenant(
                     ..Default::default()
                 },
             )?;
-            repo::users::delete_in_tenant(c, &id, now)?;
+            for m in &shared {
+                crate::api::members::end_membership(c, m, now)?;
+            }
+            repo::users::delete_many(c, &sole, now)?;
             repo::api_keys::revoke_for_tenant(c, &id, now)?;
             audit::record(
                 c,

@@ -4,13 +4,21 @@
 //! tenant; platform and reseller admins name the target `tenant_id` (a reseller admin only
 //! among its tenants). Deleting a user is a soft delete that also revokes its API keys
 //! and sessions.
+//!
+//! A tenant user's `tenant_id` and `role` are shown, and its `role` changed, for one of its
+//! memberships: the caller's tenant for tenant callers, else the user's home tenant, else the
+//! first membership the caller sees. An account that also belongs to tenants the caller does
+//! not manage keeps its account-level fields (email, password, status, names) and is not
+//! deleted by that caller (`403`): manage its membership instead (`/v1/tenants/{id}/members`).
 
 use super::{list_view, PageQuery, ReadErrors, Validator, WriteErrors};
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{password, Action, Authed};
 use crate::error::{ApiError, Code};
-use crate::store::repo::{self, users::UserChanges, users::UserFilter, users::UserRow};
+use crate::store::repo::{
+    self, memberships::MembershipRow, users::UserChanges, users::UserFilter, users::UserRow,
+};
 use crate::store::{self, DbConn, StoreError};
 use crate::tenancy::{Credential, Role, Scope};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
@@ -57,6 +65,90 @@ impl From<UserRow> for UserView {
 }
 
 list_view!(UserList, UserView);
+
+/// The membership a user is shown (and its role changed) in for `scope`: the scope's tenant
+/// for tenant callers, else the home tenant, else the first one the scope sees.
+fn shown_membership<'a>(
+    scope: &Scope,
+    row: &UserRow,
+    memberships: &'a [MembershipRow],
+) -> Option<&'a MembershipRow> {
+    let mut mine = memberships.iter().filter(|m| m.user_id == row.id);
+    match scope.tenant_id() {
+        Some(t) => mine.find(|m| m.tenant_id == t.to_string()),
+        None => {
+            let mine: Vec<_> = mine.collect();
+            mine.iter()
+                .find(|m| row.tenant_id.as_deref() == Some(m.tenant_id.as_str()))
+                .or(mine.first())
+                .copied()
+        }
+    }
+}
+
+fn view_with(scope: &Scope, row: UserRow, memberships: &[MembershipRow]) -> UserView {
+    let tenant_user = Role::parse(&row.role).is_some_and(Role::is_tenant_role);
+    let shown = shown_membership(scope, &row, memberships).cloned();
+    let mut view = UserView::from(row);
+    if tenant_user {
+        view.tenant_id = shown.as_ref().map(|m| super::parse_uuid(&m.tenant_id));
+        if let Some(m) = &shown {
+            view.role = Role::parse(&m.role).unwrap_or(Role::Viewer);
+        }
+    }
+    view
+}
+
+/// `rows` as `scope` sees them (see [`shown_membership`]).
+pub(crate) fn views_in(
+    c: &mut DbConn,
+    scope: &Scope,
+    rows: Vec<UserRow>,
+) -> Result<Vec<UserView>, StoreError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let memberships = repo::memberships::of_users(c, scope, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| view_with(scope, r, &memberships))
+        .collect())
+}
+
+pub(crate) fn view_in(c: &mut DbConn, scope: &Scope, row: UserRow) -> Result<UserView, StoreError> {
+    Ok(views_in(c, scope, vec![row])?
+        .pop()
+        .expect("one view per row"))
+}
+
+/// Does the account belong to a tenant `scope` does not manage? Such an account's
+/// account-level fields are not the caller's to change. Read in the system scope (the caller's
+/// own scope cannot see those tenants).
+async fn reaches_beyond(state: &AppState, scope: Scope, user_id: &str) -> Result<bool, ApiError> {
+    let user_id = user_id.to_string();
+    Ok(state
+        .store
+        .read(Scope::System, move |c| {
+            // A user the caller cannot see answers 404 later, like a missing one.
+            if repo::users::get(c, &scope, &user_id)?.is_none() {
+                return Ok(false);
+            }
+            let all = repo::memberships::of_user(c, &Scope::System, &user_id)?;
+            Ok(match scope {
+                Scope::System | Scope::Platform => false,
+                Scope::Tenant { tenant_id, .. } => {
+                    let mine = tenant_id.to_string();
+                    all.iter().any(|m| m.tenant_id != mine)
+                }
+                Scope::Reseller { reseller_id } => {
+                    let ids: Vec<String> = all.iter().map(|m| m.tenant_id.clone()).collect();
+                    let rid = reseller_id.to_string();
+                    repo::tenants::with_ids(c, &ids)?
+                        .iter()
+                        .any(|t| t.status != "deleted" && t.reseller_id.as_deref() != Some(&rid))
+                }
+            })
+        })
+        .await?)
+}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -164,11 +256,15 @@ pub async fn create_user(
             if repo::users::email_exists(c, &email)? {
                 return Ok(Err(ApiError::new(
                     Code::EmailTaken,
-                    format!("{email} is already registered"),
+                    format!(
+                        "{email} is already registered; to give that account access to a \
+                         tenant, add it with POST /v1/tenants/{{id}}/members"
+                    ),
                 )));
             }
             if let Some(tid) = &tenant_id {
-                if let Err(e) = check_user_limit(c, tid)? {
+                crate::engine::admission::lock_tenant(c, tid)?;
+                if let Err(e) = super::members::check_member_limit(c, tid)? {
                     return Ok(Err(e));
                 }
             }
@@ -194,6 +290,21 @@ pub async fn create_user(
                 email_verified_at: None,
             };
             repo::users::insert(c, &row)?;
+            // A tenant user's home tenant is its first membership.
+            if let Some(tid) = &tenant_id {
+                repo::memberships::insert(
+                    c,
+                    &MembershipRow {
+                        id: store::new_id(),
+                        tenant_id: tid.clone(),
+                        user_id: row.id.clone(),
+                        role: row.role.clone(),
+                        created_at: now,
+                        updated_at: now,
+                        last_used_at: None,
+                    },
+                )?;
+            }
             audit::record(
                 c,
                 &actor,
@@ -206,12 +317,15 @@ pub async fn create_user(
                     details: serde_json::json!({"email": row.email, "role": row.role}),
                 },
             )?;
-            Ok(Ok(row))
+            let id = row.id.clone();
+            let view = view_in(c, &scope, row)?;
+            Ok(Ok((id, view)))
         })
         .await??;
+    let (row_id, view) = row;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/v1/users/{}", row.id)))
-        .json(UserView::from(row)))
+        .insert_header(("Location", format!("/v1/users/{row_id}")))
+        .json(view))
 }
 
 /// Where a new user goes, as decided from the caller and the request.
@@ -304,26 +418,6 @@ fn resolve_placement(
     })
 }
 
-fn check_user_limit(c: &mut DbConn, tenant_id: &str) -> Result<Result<(), ApiError>, StoreError> {
-    let Some(tenant) = repo::tenants::get(c, &Scope::System, tenant_id)? else {
-        return Ok(Err(ApiError::of(Code::TenantNotFound)));
-    };
-    let Some(plan_id) = tenant.subscription_plan_id else {
-        return Ok(Ok(()));
-    };
-    let Some(plan) = repo::plans::get(c, &Scope::System, &plan_id)? else {
-        return Ok(Ok(()));
-    };
-    let count = repo::users::count_in_tenant(c, tenant_id)?;
-    if count >= i64::from(plan.max_users) {
-        return Ok(Err(ApiError::new(
-            Code::PlanLimitReached,
-            format!("The tenant's plan allows {} users", plan.max_users),
-        )));
-    }
-    Ok(Ok(()))
-}
-
 fn check_names(v: &mut Validator, first: Option<&str>, last: Option<&str>) {
     if let Some(f) = first {
         v.check(
@@ -365,9 +459,24 @@ pub async fn list_users(
     let scope = authed.scope();
     let rows = state
         .store
-        .read(scope, move |c| repo::users::list(c, &scope, &page, &filter))
+        .read(scope, move |c| {
+            // A tenant the caller does not see has no users it may list.
+            if let Some(t) = &filter.tenant_id {
+                if repo::tenants::get(c, &scope, t)?.is_none() {
+                    return Ok(repo::Page {
+                        items: Vec::new(),
+                        next: None,
+                    });
+                }
+            }
+            let page = repo::users::list(c, &scope, &page, &filter)?;
+            Ok(repo::Page {
+                items: views_in(c, &scope, page.items)?,
+                next: page.next,
+            })
+        })
         .await?;
-    Ok(web::Json(UserList::from_page(rows.map(UserView::from))))
+    Ok(web::Json(UserList::from_page(rows)))
 }
 
 /// Reads one user.
@@ -381,12 +490,15 @@ pub async fn get_user(
     authed.require(Action::UsersRead)?;
     let scope = authed.scope();
     let id = id.to_string();
-    let row = state
+    let view = state
         .store
-        .read(scope, move |c| repo::users::get(c, &scope, &id))
+        .read(scope, move |c| match repo::users::get(c, &scope, &id)? {
+            Some(row) => Ok(Some(view_in(c, &scope, row)?)),
+            None => Ok(None),
+        })
         .await?
         .ok_or_else(|| ApiError::of(Code::UserNotFound))?;
-    Ok(web::Json(UserView::from(row)))
+    Ok(web::Json(view))
 }
 
 /// Updates a user. Anyone signed in (with an access token) may change their own names;
@@ -471,14 +583,34 @@ pub async fn update_user(
     let scope = authed.scope();
     let actor = Actor::of(&authed);
     let my_rank = authed.role().rank();
+    // Account-level fields of an account that also belongs to tenants the caller does not
+    // manage are not the caller's to change (its role here is: that is the membership's).
+    let account_level = body.email.is_some()
+        || body.password.is_some()
+        || body.status.is_some()
+        || body.first_name.is_some()
+        || body.last_name.is_some();
+    if account_level && !is_self && reaches_beyond(&state, scope, &id.to_string()).await? {
+        return Err(ApiError::forbidden(
+            "This account also belongs to other tenants: only its role here can be changed \
+             (PATCH /v1/tenants/{id}/members/{user_id})",
+        ));
+    }
     let id = id.to_string();
-    let row = state
+    let view = state
         .store
         .write(scope, move |c| {
             let Some(target) = repo::users::get(c, &scope, &id)? else {
                 return Ok(Err(ApiError::of(Code::UserNotFound)));
             };
-            let target_role = Role::parse(&target.role).unwrap_or(Role::Viewer);
+            // A tenant user's role is its role in the membership it is shown in.
+            let memberships = repo::memberships::of_user(c, &scope, &id)?;
+            let shown = shown_membership(&scope, &target, &memberships).cloned();
+            let tenant_user = Role::parse(&target.role).is_some_and(Role::is_tenant_role);
+            let target_role = match (&shown, tenant_user) {
+                (Some(m), true) => Role::parse(&m.role).unwrap_or(Role::Viewer),
+                _ => Role::parse(&target.role).unwrap_or(Role::Viewer),
+            };
             if target_role.rank() > my_rank {
                 return Ok(Err(ApiError::forbidden(
                     "You cannot change a user above your role",
@@ -500,16 +632,35 @@ pub async fn update_user(
                     )));
                 }
             }
+            let now = store::now();
+            // A tenant user's new role is its membership's; `users.role` follows only for the
+            // home tenant.
+            let mut account_role = body.role.map(|r| r.as_str().to_string());
+            if let (Some(r), true) = (body.role, tenant_user) {
+                let Some(m) = &shown else {
+                    return Ok(Err(ApiError::of(Code::MembershipNotFound)));
+                };
+                crate::engine::admission::lock_tenant(c, &m.tenant_id)?;
+                if r != target_role {
+                    if let Err(e) = super::members::check_not_last_admin(c, m)? {
+                        return Ok(Err(e));
+                    }
+                }
+                repo::memberships::set_role(c, &m.id, r.as_str(), now)?;
+                if target.tenant_id.as_deref() != Some(m.tenant_id.as_str()) {
+                    account_role = None;
+                }
+            }
             let reset = hash.is_some();
             let changes = UserChanges {
                 email: email.clone(),
                 password_hash: hash,
                 first_name: body.first_name.clone(),
                 last_name: body.last_name.clone(),
-                role: body.role.map(|r| r.as_str().to_string()),
+                role: account_role,
                 status: body.status.clone(),
                 last_login: None,
-                updated_at: Some(store::now()),
+                updated_at: Some(now),
                 // A new address is not verified yet.
                 email_verified_at: email.as_ref().map(|_| None),
             };
@@ -528,9 +679,15 @@ pub async fn update_user(
             }
             let updated = repo::users::update(c, &scope, &id, &changes)?;
             if body.status.as_deref() == Some("suspended") || body.password.is_some() {
-                repo::refresh_tokens::revoke_for_user(c, &id, store::now())?;
+                repo::refresh_tokens::revoke_for_user(c, &id, now)?;
             }
-            let reseller_id = reseller_for(c, &target)?;
+            // The entry belongs to the tenant the change was made in, not another of the
+            // account's tenants.
+            let audit_tenant = shown.as_ref().map(|m| m.tenant_id.clone());
+            let reseller_id = match &audit_tenant {
+                Some(t) => repo::tenants::get(c, &Scope::System, t)?.and_then(|t| t.reseller_id),
+                None => reseller_for(c, &target)?,
+            };
             audit::record(
                 c,
                 &actor,
@@ -538,17 +695,22 @@ pub async fn update_user(
                     action: "user.update",
                     target_type: "user",
                     target_id: Some(id.clone()),
-                    tenant_id: target.tenant_id.clone(),
+                    tenant_id: audit_tenant
+                        .or(target.tenant_id.clone())
+                        .filter(|_| tenant_user),
                     reseller_id,
                     details: serde_json::json!({
                         "fields": changed_fields(&body),
                     }),
                 },
             )?;
-            Ok(updated.ok_or_else(|| ApiError::of(Code::UserNotFound)))
+            match updated {
+                Some(row) => Ok(Ok(view_in(c, &scope, row)?)),
+                None => Ok(Err(ApiError::of(Code::UserNotFound))),
+            }
         })
         .await??;
-    Ok(web::Json(UserView::from(row)))
+    Ok(web::Json(view))
 }
 
 fn changed_fields(b: &UpdateUserRequest) -> Vec<&'static str> {
@@ -603,6 +765,12 @@ pub async fn delete_user(
     let scope = authed.scope();
     let actor = Actor::of(&authed);
     let my_rank = authed.role().rank();
+    if reaches_beyond(&state, scope, &id.to_string()).await? {
+        return Err(ApiError::forbidden(
+            "This account also belongs to other tenants: remove its membership instead \
+             (DELETE /v1/tenants/{id}/members/{user_id})",
+        ));
+    }
     let id = id.to_string();
     state
         .store
@@ -610,10 +778,25 @@ pub async fn delete_user(
             let Some(target) = repo::users::get(c, &scope, &id)? else {
                 return Ok(Err(ApiError::of(Code::UserNotFound)));
             };
-            if Role::parse(&target.role).unwrap_or(Role::Viewer).rank() > my_rank {
+            let memberships = repo::memberships::of_user(c, &scope, &id)?;
+            let rank = memberships
+                .iter()
+                .filter_map(|m| Role::parse(&m.role))
+                .chain(Role::parse(&target.role).filter(|r| !r.is_tenant_role()))
+                .map(Role::rank)
+                .max()
+                .unwrap_or(0);
+            if rank > my_rank {
                 return Ok(Err(ApiError::forbidden(
                     "You cannot delete a user above your role",
                 )));
+            }
+            // Deleting the account ends its memberships: not the last admin of any of them.
+            for m in &memberships {
+                crate::engine::admission::lock_tenant(c, &m.tenant_id)?;
+                if let Err(e) = super::members::check_not_last_admin(c, m)? {
+                    return Ok(Err(e));
+                }
             }
             let now = store::now();
             repo::users::update(

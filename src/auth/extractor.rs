@@ -6,7 +6,8 @@
 use super::jwt::Claims;
 use super::policy::{self, Action};
 use super::rate_limit::{RateLimiter, RateOutcome};
-use super::{secrets, standing};
+use super::secrets;
+use super::standing::{self, Seating};
 use crate::app::AppState;
 use crate::error::{ApiError, Code};
 use crate::store::repo;
@@ -186,40 +187,58 @@ async fn authenticate_as(
 }
 
 /// An access token is signed for 15 minutes, but its account may be suspended or deleted
-/// (or its tenant or reseller suspended) meanwhile: every use checks the account's standing,
-/// and the role and reseller come from the database, not from the claims.
+/// (or its tenant or reseller suspended, or its membership in the token's tenant removed)
+/// meanwhile: every use checks the account's standing, and the role comes from the database
+/// — the membership's role in the token's tenant — not from the claims.
 async fn principal_from_claims(
     state: &AppState,
     claims: Claims,
     limiter: Option<Arc<RateLimiter>>,
 ) -> Result<(Principal, Option<RateOutcome>), ApiError> {
     let user_id = claims.sub.to_string();
-    let epoch = claims.epoch;
+    let tenant = claims.tenant.map(|t| t.to_string());
+    let (epoch, iat) = (claims.epoch, claims.iat);
     let standing = state
         .store
         .read(Scope::System, move |c| {
             let Some(user) = repo::users::get(c, &Scope::System, &user_id)? else {
                 return Ok(None);
             };
-            let standing = standing::check(c, &user)?;
+            let seating = standing::seat(c, &user, tenant.as_deref())?;
             // Only a request that will be let in takes from the limits.
-            let outcome = match (&limiter, &user.tenant_id, &standing) {
-                (Some(l), Some(tid), Ok(_)) if user.session_epoch == epoch => {
-                    let features = crate::plan_features::for_tenant_id(c, tid)?;
-                    Some(l.check_in(c, &features, tid, None)?)
+            let outcome = match (&limiter, &seating) {
+                (Some(l), Seating::Seated(seat))
+                    if user.session_epoch == epoch && seat.held_since(iat) =>
+                {
+                    match &seat.tenant_id {
+                        Some(tid) => {
+                            let features = crate::plan_features::for_tenant_id(c, tid)?;
+                            Some(l.check_in(c, &features, tid, None)?)
+                        }
+                        None => None,
+                    }
                 }
                 _ => None,
             };
-            Ok(Some((user, standing, outcome)))
+            Ok(Some((user, seating, outcome)))
         })
         .await?;
-    let Some((user, standing, outcome)) = standing else {
+    let Some((user, seating, outcome)) = standing else {
         return Err(ApiError::new(
             Code::InvalidToken,
             "The access token's account no longer exists",
         ));
     };
-    let reseller_id = standing?;
+    let seat = match seating {
+        Seating::Seated(seat) => seat,
+        Seating::Refused(e) => return Err(e),
+        Seating::NotMember => {
+            return Err(ApiError::new(
+                Code::InvalidToken,
+                "The access token's membership in its tenant has ended; sign in again",
+            ))
+        }
+    };
     // Issued before the account's password last changed: that session was ended.
     if claims.epoch != user.session_epoch {
         return Err(ApiError::new(
@@ -227,17 +246,23 @@ async fn principal_from_claims(
             "The access token was issued before the account's password changed; sign in again",
         ));
     }
+    if !seat.held_since(claims.iat) {
+        return Err(ApiError::new(
+            Code::InvalidToken,
+            "The access token's membership in its tenant has ended; sign in again",
+        ));
+    }
     let parse = |s: &str| Uuid::parse_str(s).map_err(ApiError::internal);
-    let tenant_id = user.tenant_id.as_deref().map(parse).transpose()?;
-    let reseller_id = reseller_id.as_deref().map(parse).transpose()?;
+    let tenant_id = seat.tenant_id.as_deref().map(parse).transpose()?;
+    let reseller_id = seat.reseller_id.as_deref().map(parse).transpose()?;
     if tenant_id != claims.tenant {
         return Err(ApiError::of(Code::InvalidToken));
     }
-    // The current role: a demotion takes effect on the next request, not at expiry.
-    let role = Role::parse(&user.role).ok_or_else(|| ApiError::internal("unknown role"))?;
+    // The current role in the tenant: a demotion takes effect on the next request, not at
+    // expiry.
     let principal = Principal {
         user_id: claims.sub,
-        role,
+        role: seat.role,
         tenant_id,
         reseller_id,
         credential: Credential::AccessToken,
@@ -297,6 +322,13 @@ async fn principal_from_api_key(
             let Some(owner) = owner.filter(|u| u.status == "active") else {
                 return Ok(None);
             };
+            // A key acts with its owner's role in the key's tenant; once that membership ends
+            // (its keys are revoked with it), the key is dead.
+            let Some(membership) =
+                repo::memberships::get(conn, &Scope::System, &row.tenant_id, &owner.id)?
+            else {
+                return Ok(None);
+            };
             let tenant = repo::tenants::get(conn, &Scope::System, &row.tenant_id)?;
             let Some(tenant) = tenant.filter(|t| t.status == "active") else {
                 return Ok(None);
@@ -314,10 +346,10 @@ async fn principal_from_api_key(
                 }
                 _ => None,
             };
-            Ok(Some((row, owner, tenant, reseller, outcome)))
+            Ok(Some((row, owner, membership, tenant, reseller, outcome)))
         })
         .await?;
-    let (row, owner, tenant, reseller, outcome) =
+    let (row, owner, membership, tenant, reseller, outcome) =
         found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
     reseller?;
     // `last_used_at` is kept to the minute: a write on every request would serialise them.
@@ -338,7 +370,7 @@ async fn principal_from_api_key(
     let parse = |s: &str| Uuid::parse_str(s).map_err(ApiError::internal);
     let principal = Principal {
         user_id: parse(&owner.id)?,
-        role: Role::parse(&owner.role).ok_or_else(|| ApiError::internal("unknown role"))?,
+        role: Role::parse(&membership.role).ok_or_else(|| ApiError::internal("unknown role"))?,
         tenant_id: Some(parse(&row.tenant_id)?),
         reseller_id: tenant.reseller_id.as_deref().map(parse).transpose()?,
         credential: Credential::ApiKey {

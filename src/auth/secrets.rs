@@ -7,6 +7,7 @@ use std::path::Path;
 
 pub const API_KEY_PREFIX: &str = "vf_";
 pub const REFRESH_TOKEN_PREFIX: &str = "vfr_";
+pub const INVITATION_TOKEN_PREFIX: &str = "vfi_";
 
 pub fn random_token(len: usize) -> String {
     Alphanumeric.sample_string(&mut rand::rng(), len)
@@ -15,6 +16,11 @@ pub fn random_token(len: usize) -> String {
 /// A new API key: `vf_` + 40 random alphanumerics (~238 bits).
 pub fn new_api_key() -> String {
     format!("{API_KEY_PREFIX}{}", random_token(40))
+}
+
+/// An invitation token (`vfi_…`), given once to the inviting admin (and, later, mailed).
+pub fn new_invitation_token() -> String {
+    format!("{INVITATION_TOKEN_PREFIX}{}", random_token(48))
 }
 
 pub fn new_refresh_token() -> String {

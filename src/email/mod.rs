@@ -44,14 +44,32 @@ pub fn enqueue(
     sender_name: &str,
     mail: Mail,
 ) -> Result<String, StoreError> {
+    enqueue_for(
+        conn,
+        user.tenant_id.as_deref(),
+        user.reseller_id.as_deref(),
+        sender_name,
+        mail,
+    )
+}
+
+/// Queues `mail` in the caller's transaction for someone who may have no account yet (an
+/// invitee), recording the tenant or reseller it is sent for.
+pub fn enqueue_for(
+    conn: &mut DbConn,
+    tenant_id: Option<&str>,
+    reseller_id: Option<&str>,
+    sender_name: &str,
+    mail: Mail,
+) -> Result<String, StoreError> {
     let now = store::now();
     let id = store::new_id();
     crate::store::repo::email_outbox::insert(
         conn,
         &OutboxRow {
             id: id.clone(),
-            tenant_id: user.tenant_id.clone(),
-            reseller_id: user.reseller_id.clone(),
+            tenant_id: tenant_id.map(str::to_string),
+            reseller_id: reseller_id.map(str::to_string),
             kind: mail.kind.to_string(),
             to_address: mail.to,
             from_name: sender_name.to_string(),

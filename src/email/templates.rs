@@ -58,3 +58,25 @@ pub fn email_verification(
         ),
     }
 }
+
+pub fn invitation(
+    brand: &ResolvedBrandingView,
+    to: &str,
+    tenant_name: &str,
+    role: &str,
+    link: &str,
+    expires: &str,
+) -> Mail {
+    Mail {
+        kind: "invitation",
+        to: to.to_string(),
+        subject: format!("You are invited to {tenant_name} on {}", brand.product_name),
+        body_text: format!(
+            "You are invited to join {tenant_name} on {} as {role}.\n\n\
+             To accept, open this link before {expires}:\n{link}\n\n\
+             If you do not know {tenant_name}, ignore this mail.{}",
+            brand.product_name,
+            footer(brand)
+        ),
+    }
+}

@@ -308,6 +308,35 @@ diesel::table! {
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        tenant_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tenant_users (id) {
+        id -> Text,
+        tenant_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    invitations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Text>,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -593,6 +622,9 @@ diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(files -> tenants (tenant_id));
+diesel::joinable!(tenant_users -> tenants (tenant_id));
+diesel::joinable!(tenant_users -> users (user_id));
+diesel::joinable!(invitations -> tenants (tenant_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     resellers,
@@ -620,6 +652,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     audit_log,
     refresh_tokens,
+    tenant_users,
+    invitations,
     files,
     translation_engines,
     quota_reservations,

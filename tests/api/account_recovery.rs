@@ -108,12 +108,16 @@ async fn nth_mail(server: &SmtpServer, n: usize) -> String {
     }
 }
 
-/// The `token=` of the link in a mail body (undoing quoted-printable soft breaks).
-fn token_in(text: &str) -> String {
-    let text = text
-        .replace("=\r\n", "")
+/// A mail with its quoted-printable soft breaks and `=3D` undone (enough for links).
+fn decoded(text: &str) -> String {
+    text.replace("=\r\n", "")
         .replace("=\n", "")
-        .replace("=3D", "=");
+        .replace("=3D", "=")
+}
+
+/// The `token=` of the link in a mail body.
+fn token_in(text: &str) -> String {
+    let text = decoded(text);
     let at = text
         .find("token=")
         .unwrap_or_else(|| panic!("no link in {text}"))
@@ -185,7 +189,7 @@ async fn reset_mail_flow(backend: Backend) {
     assert!(mail.contains("no-reply@voxflow.test"), "{mail}");
     assert!(mail.contains("Reset your Acme Speech password"), "{mail}");
     assert!(
-        mail.contains("https://studio.voxflow.test/reset-password?token="),
+        decoded(&mail).contains("https://studio.voxflow.test/reset-password?token="),
         "{mail}"
     );
     let token = token_in(&mail);
@@ -262,7 +266,7 @@ async fn reset_mail_flow(backend: Backend) {
     assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
     let mail = nth_mail(&server, 2).await;
     assert!(mail.contains("To: admin@a.test"), "{mail}");
-    assert!(mail.contains("verify-email?token="), "{mail}");
+    assert!(decoded(&mail).contains("verify-email?token="), "{mail}");
     let token = token_in(&mail);
     let verify = |t: String| {
         let app = &app;
@@ -299,6 +303,38 @@ async fn reset_mail_flow(backend: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // An invitation is mailed to the invitee, with the tenant's branding and the same token
+    // the admin got; the link accepts it.
+    let inv = app
+        .post(
+            &format!("/v1/tenants/{}/invitations", w.tenant_a),
+            &w.a_admin.1,
+            json!({"email": "guest@x.test", "role": "viewer"}),
+        )
+        .await;
+    assert_eq!(inv.status, StatusCode::CREATED, "{}", inv.body);
+    let mail = nth_mail(&server, 3).await;
+    assert!(mail.contains("To: guest@x.test"), "{mail}");
+    assert!(mail.contains("Acme Support"), "{mail}");
+    assert!(
+        mail.contains("You are invited to Tenant A on Acme Speech"),
+        "{mail}"
+    );
+    assert!(
+        decoded(&mail).contains("accept-invitation?token=vfi_"),
+        "{mail}"
+    );
+    let token = token_in(&mail);
+    assert_eq!(token, inv.body["token"].as_str().unwrap());
+    let r = app
+        .call(
+            Method::POST,
+            "/v1/invitations/accept",
+            Cred::None,
+            Some(json!({"token": token, "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // The delivered mails are marked sent.
     let sent: i64 = app
         .store
@@ -312,7 +348,7 @@ async fn reset_mail_flow(backend: Backend) {
         })
         .await
         .unwrap();
-    assert_eq!(sent, 2);
+    assert_eq!(sent, 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

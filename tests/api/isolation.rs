@@ -32,6 +32,34 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         // Usage reports (usage.rs has their role and scope matrix).
         routes.push((Method::GET, format!("{base}/usage"), None));
     }
+    if kind == "tenants" {
+        // Members and invitations (memberships.rs has their role matrix): another tenant's
+        // are as missing as a missing tenant's, whoever the member named.
+        let someone = "00000000-0000-7000-8000-000000000001";
+        routes.push((Method::GET, format!("{base}/members"), None));
+        routes.push((
+            Method::POST,
+            format!("{base}/members"),
+            Some(json!({"email": "member@b.test", "role": "viewer"})),
+        ));
+        routes.push((
+            Method::PATCH,
+            format!("{base}/members/{someone}"),
+            Some(json!({"role": "viewer"})),
+        ));
+        routes.push((Method::DELETE, format!("{base}/members/{someone}"), None));
+        routes.push((Method::GET, format!("{base}/invitations"), None));
+        routes.push((
+            Method::POST,
+            format!("{base}/invitations"),
+            Some(json!({"email": "pwned@x.test", "role": "viewer"})),
+        ));
+        routes.push((
+            Method::DELETE,
+            format!("{base}/invitations/{someone}"),
+            None,
+        ));
+    }
     // Billing (billing.rs has its role matrix).
     if kind == "tenants" {
         routes.push((Method::GET, format!("{base}/invoices/upcoming"), None));

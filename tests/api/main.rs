@@ -19,6 +19,7 @@ mod isolation;
 mod jobs;
 mod limits;
 mod logging;
+mod memberships;
 mod nodes;
 mod openai_compat;
 mod openapi;

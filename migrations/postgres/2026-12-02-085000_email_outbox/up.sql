@@ -34,7 +34,8 @@ CREATE TABLE email_outbox (
 CREATE INDEX email_outbox_due_idx ON email_outbox (status, next_attempt_at);
 
 -- Only the service itself (the auth flows and the sender run under the system scope) and
--- platform admins see tokens and mails.
+-- platform admins see tokens and mails; any scope may queue a mail (a tenant admin's
+-- invitation is written under the tenant's scope).
 ALTER TABLE one_time_tokens ENABLE ROW LEVEL SECURITY;
 ALTER TABLE one_time_tokens FORCE ROW LEVEL SECURITY;
 CREATE POLICY one_time_tokens_system ON one_time_tokens
@@ -43,3 +44,5 @@ ALTER TABLE email_outbox ENABLE ROW LEVEL SECURITY;
 ALTER TABLE email_outbox FORCE ROW LEVEL SECURITY;
 CREATE POLICY email_outbox_service ON email_outbox
     USING (vf_all_access()) WITH CHECK (vf_all_access());
+CREATE POLICY email_outbox_enqueue ON email_outbox FOR INSERT
+    WITH CHECK (vf_scope() IN ('system', 'platform', 'reseller', 'tenant'));

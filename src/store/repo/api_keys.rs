@@ -147,3 +147,20 @@ pub fn revoke_for_tenant(
     .execute(conn)?;
     Ok(())
 }
+
+/// Revokes a user's keys in one tenant (when that membership ends).
+pub fn revoke_for_membership(
+    conn: &mut DbConn,
+    user_id: &str,
+    tenant_id: &str,
+    at: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    Ok(diesel::update(
+        k::api_keys
+            .filter(k::user_id.eq(user_id.to_string()))
+            .filter(k::tenant_id.eq(tenant_id.to_string()))
+            .filter(k::revoked_at.is_null()),
+    )
+    .set(k::revoked_at.eq(Some(at)))
+    .execute(conn)?)
+}

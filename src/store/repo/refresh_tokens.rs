@@ -1,4 +1,6 @@
 //! `refresh_tokens`: rotating refresh tokens grouped in families (one family per login).
+//! A tenant user's tokens belong to one membership (`tenant_id`): refreshing one yields an
+//! access token for that tenant only.
 //! Only the auth flow touches them, in the system scope.
 
 use crate::store::schema::refresh_tokens::dsl as rt;
@@ -17,6 +19,8 @@ pub struct RefreshTokenRow {
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// The membership's tenant (none for platform and reseller admins).
+    pub tenant_id: Option<String>,
 }
 
 pub fn insert(conn: &mut DbConn, row: &RefreshTokenRow) -> Result<(), StoreError> {
@@ -72,6 +76,24 @@ pub fn revoke_for_user(
     diesel::update(
         rt::refresh_tokens
             .filter(rt::user_id.eq(user_id.to_string()))
+            .filter(rt::revoked_at.is_null()),
+    )
+    .set(rt::revoked_at.eq(Some(at)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Revokes every refresh token of one membership (the user's sessions in that tenant).
+pub fn revoke_for_membership(
+    conn: &mut DbConn,
+    user_id: &str,
+    tenant_id: &str,
+    at: NaiveDateTime,
+) -> Result<(), StoreError> {
+    diesel::update(
+        rt::refresh_tokens
+            .filter(rt::user_id.eq(user_id.to_string()))
+            .filter(rt::tenant_id.eq(tenant_id.to_string()))
             .filter(rt::revoked_at.is_null()),
     )
     .set(rt::revoked_at.eq(Some(at)))

@@ -1,5 +1,6 @@
-//! `users`: accounts. Tenant users have a `tenant_id`; reseller admins a `reseller_id`;
-//! platform admins neither.
+//! `users`: accounts. Tenant users belong to tenants through memberships (`tenant_users`,
+//! [`super::memberships`]) and keep their home tenant in `tenant_id`; reseller admins have a
+//! `reseller_id`; platform admins neither.
 
 use super::{Page, PageRequest};
 use crate::store::schema::users::dsl as u;
@@ -53,12 +54,15 @@ fn visible(scope: &Scope) -> Boxed<'static> {
         Scope::Reseller { reseller_id } => {
             let rid = reseller_id.to_string();
             q.filter(
-                u::tenant_id
-                    .eq_any(super::tenants_of_reseller(reseller_id))
+                u::id
+                    .eq_any(super::memberships::members_of_reseller(rid.clone()))
                     .or(u::tenant_id.is_null().and(u::reseller_id.eq(rid))),
             )
         }
-        Scope::Tenant { tenant_id, .. } => q.filter(u::tenant_id.eq(tenant_id.to_string())),
+        // A tenant sees its members, whatever their home tenant.
+        Scope::Tenant { tenant_id, .. } => {
+            q.filter(u::id.eq_any(super::memberships::members_of_tenant(tenant_id.to_string())))
+        }
     }
 }
 
@@ -119,11 +123,35 @@ pub fn list(
     if let Some(after) = &page.after {
         q = q.filter(u::id.lt(after.clone()));
     }
+    // Tenant roles are per membership: `role` filters on the membership in `tenant_id` (or,
+    // without it, in any tenant the scope sees); admin roles on the account.
+    let tenant_role = filter
+        .role
+        .as_deref()
+        .and_then(crate::tenancy::Role::parse)
+        .is_some_and(|r| r.is_tenant_role());
     if let Some(t) = &filter.tenant_id {
-        q = q.filter(u::tenant_id.eq(t.clone()));
+        q = q.filter(u::id.eq_any(super::memberships::members_of_tenant(t.clone())));
     }
-    if let Some(r) = &filter.role {
-        q = q.filter(u::role.eq(r.clone()));
+    if let Some(r) = filter.role.as_deref().filter(|_| tenant_role) {
+        use super::memberships as ms;
+        let r = r.to_string();
+        q = match (
+            filter
+                .tenant_id
+                .clone()
+                .or(scope.tenant_id().map(|t| t.to_string())),
+            scope,
+        ) {
+            (Some(t), _) => q.filter(u::id.eq_any(ms::members_with_role_in_tenant(t, r))),
+            (None, Scope::Reseller { reseller_id }) => q.filter(u::id.eq_any(
+                ms::members_with_role_in_reseller(reseller_id.to_string(), r),
+            )),
+            (None, _) => q.filter(u::id.eq_any(ms::members_with_role(r))),
+        };
+    }
+    if let Some(r) = filter.role.as_deref().filter(|_| !tenant_role) {
+        q = q.filter(u::role.eq(r.to_string()));
     }
     if let Some(s) = &filter.status {
         q = q.filter(u::status.eq(s.clone()));
@@ -141,14 +169,6 @@ pub fn list(
         .select(UserRow::as_select())
         .load(conn)?;
     Ok(Page::from_rows(rows, page.limit, |x| x.id.clone()))
-}
-
-pub fn count_in_tenant(conn: &mut DbConn, tenant_id: &str) -> Result<i64, StoreError> {
-    Ok(u::users
-        .filter(u::tenant_id.eq(tenant_id.to_string()))
-        .filter(u::status.ne("deleted"))
-        .count()
-        .get_result(conn)?)
 }
 
 /// Ends every access token of the account: the next ones are issued in the next epoch.
@@ -174,13 +194,12 @@ pub fn update(
     get(conn, scope, id)
 }
 
-/// Soft-deletes every user of a tenant (when the tenant is deleted).
-pub fn delete_in_tenant(
-    conn: &mut DbConn,
-    tenant_id: &str,
-    at: NaiveDateTime,
-) -> Result<(), StoreError> {
-    diesel::update(u::users.filter(u::tenant_id.eq(tenant_id.to_string())))
+/// Soft-deletes the users of `ids` (a deleted tenant's accounts that belonged nowhere else).
+pub fn delete_many(conn: &mut DbConn, ids: &[String], at: NaiveDateTime) -> Result<(), StoreError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    diesel::update(u::users.filter(u::id.eq_any(ids.to_vec())))
         .set((u::status.eq("deleted"), u::updated_at.eq(at)))
         .execute(conn)?;
     Ok(())

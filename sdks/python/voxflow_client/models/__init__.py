@@ -1,7 +1,10 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .accept_invitation_request import AcceptInvitationRequest
 from .accepted import Accepted
+from .accepted_invitation_view import AcceptedInvitationView
 from .action import Action
+from .add_member_request import AddMemberRequest
 from .api_key_list import ApiKeyList
 from .api_key_view import ApiKeyView
 from .app_user_mapping import AppUserMapping
@@ -49,6 +52,7 @@ from .create_webhook_request import CreateWebhookRequest
 from .create_workflow_request import CreateWorkflowRequest
 from .create_workflow_request_graph import CreateWorkflowRequestGraph
 from .created_api_key_view import CreatedApiKeyView
+from .created_invitation_view import CreatedInvitationView
 from .created_webhook_view import CreatedWebhookView
 from .customer_counts import CustomerCounts
 from .delivery_list import DeliveryList
@@ -69,6 +73,9 @@ from .graph_validation import GraphValidation
 from .grouping import Grouping
 from .health_view import HealthView
 from .instantiate_template_request import InstantiateTemplateRequest
+from .invitation_list import InvitationList
+from .invitation_view import InvitationView
+from .invite_request import InviteRequest
 from .invoice_line_view import InvoiceLineView
 from .invoice_list import InvoiceList
 from .invoice_summary_view import InvoiceSummaryView
@@ -85,6 +92,10 @@ from .job_view import JobView
 from .language_pair_view import LanguagePairView
 from .login_request import LoginRequest
 from .me_view import MeView
+from .member_list import MemberList
+from .member_view import MemberView
+from .my_tenant_list import MyTenantList
+from .my_tenant_view import MyTenantView
 from .node_list import NodeList
 from .node_manifest_view import NodeManifestView
 from .node_manifest_view_params_schema import NodeManifestViewParamsSchema
@@ -139,6 +150,7 @@ from .statement_summary_view import StatementSummaryView
 from .statement_view import StatementView
 from .storage_quota import StorageQuota
 from .subscription_status_view import SubscriptionStatusView
+from .switch_tenant_request import SwitchTenantRequest
 from .template_list import TemplateList
 from .template_status import TemplateStatus
 from .template_version_list import TemplateVersionList
@@ -158,6 +170,7 @@ from .translation_engine_view import TranslationEngineView
 from .upcoming_invoice_view import UpcomingInvoiceView
 from .upcoming_invoices import UpcomingInvoices
 from .update_branding_request import UpdateBrandingRequest
+from .update_member_request import UpdateMemberRequest
 from .update_plan_request import UpdatePlanRequest
 from .update_preset_request import UpdatePresetRequest
 from .update_preset_request_params_type_0 import UpdatePresetRequestParamsType0
@@ -187,7 +200,10 @@ from .workflow_view import WorkflowView
 
 __all__ = (
     "Accepted",
+    "AcceptedInvitationView",
+    "AcceptInvitationRequest",
     "Action",
+    "AddMemberRequest",
     "ApiKeyList",
     "ApiKeyView",
     "AppUserMapping",
@@ -217,6 +233,7 @@ __all__ = (
     "CreateApiKeyRequest",
     "CreateBrandingRequest",
     "CreatedApiKeyView",
+    "CreatedInvitationView",
     "CreatedWebhookView",
     "CreateJobRequest",
     "CreateJobRequestGraphType0",
@@ -255,6 +272,9 @@ __all__ = (
     "Grouping",
     "HealthView",
     "InstantiateTemplateRequest",
+    "InvitationList",
+    "InvitationView",
+    "InviteRequest",
     "InvoiceLineView",
     "InvoiceList",
     "InvoiceSummaryView",
@@ -270,7 +290,11 @@ __all__ = (
     "JobView",
     "LanguagePairView",
     "LoginRequest",
+    "MemberList",
+    "MemberView",
     "MeView",
+    "MyTenantList",
+    "MyTenantView",
     "NodeList",
     "NodeManifestView",
     "NodeManifestViewParamsSchema",
@@ -325,6 +349,7 @@ __all__ = (
     "StatementView",
     "StorageQuota",
     "SubscriptionStatusView",
+    "SwitchTenantRequest",
     "TemplateList",
     "TemplateStatus",
     "TemplateVersionList",
@@ -344,6 +369,7 @@ __all__ = (
     "UpcomingInvoices",
     "UpcomingInvoiceView",
     "UpdateBrandingRequest",
+    "UpdateMemberRequest",
     "UpdatePlanRequest",
     "UpdatePresetRequest",
     "UpdatePresetRequestParamsType0",

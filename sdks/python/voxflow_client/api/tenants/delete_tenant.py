@@ -85,7 +85,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes (soft) a tenant: its users are deleted and its API keys revoked.
+    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership.
 
     Args:
         id (UUID):
@@ -114,7 +115,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes (soft) a tenant: its users are deleted and its API keys revoked.
+    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership.
 
     Args:
         id (UUID):
@@ -138,7 +140,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes (soft) a tenant: its users are deleted and its API keys revoked.
+    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership.
 
     Args:
         id (UUID):
@@ -165,7 +168,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes (soft) a tenant: its users are deleted and its API keys revoked.
+    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership.
 
     Args:
         id (UUID):
