@@ -562,6 +562,8 @@ fn apply(
 ) -> Result<Processed, StoreError> {
     let ts = e.event_timestamp_ms.unwrap_or(0);
     repo::revenuecat::lock_subscription(c, &tenant.id)?;
+    // Read again under the lock: a webhook that held it may have changed the tenant.
+    let tenant = repo::tenants::get(c, scope, &tenant.id)?.unwrap_or(tenant);
     let existing = repo::revenuecat::subscription(c, scope, &tenant.id)?;
     if let Some(sub) = &existing {
         if ts < sub.last_event_at_ms {

@@ -245,14 +245,16 @@ pub fn subscription(
         .optional()?)
 }
 
-/// Locks a tenant's subscription row, when it exists, for the rest of the transaction (a
-/// no-op update: PostgreSQL holds the row lock, and the reads that follow see whatever a
-/// concurrent webhook for the same tenant committed; SQLite has one writer anyway). Two
-/// deliveries racing to create the row meet at its primary key instead.
+/// Serialises webhooks for one tenant for the rest of the transaction: a no-op update of the
+/// tenant's row, which always exists (PostgreSQL holds its row lock until commit; SQLite has
+/// one writer anyway). Locking the subscription row instead would lock nothing before the
+/// tenant's first event, and two first events racing would meet at its primary key while each
+/// held the other's next lock — a deadlock seen under load in CI.
 pub fn lock_subscription(conn: &mut DbConn, tenant_id: &str) -> Result<usize, StoreError> {
+    use crate::store::schema::tenants::dsl as t;
     Ok(
-        diesel::update(s::revenuecat_subscriptions.filter(s::tenant_id.eq(tenant_id.to_string())))
-            .set(s::updated_at.eq(s::updated_at))
+        diesel::update(t::tenants.filter(t::id.eq(tenant_id.to_string())))
+            .set(t::updated_at.eq(t::updated_at))
             .execute(conn)?,
     )
 }
