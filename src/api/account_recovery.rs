@@ -44,9 +44,9 @@ fn token_hash(token: &str) -> String {
 
 /// Issues a token of `purpose` for `user` (voiding their earlier unused ones) and queues the
 /// mail carrying its link, in the caller's transaction.
-fn issue_and_mail(
+pub(crate) fn issue_and_mail(
     c: &mut DbConn,
-    state: &Settings,
+    state: &MailSettings,
     user: &UserRow,
     purpose: &'static str,
 ) -> Result<(), StoreError> {
@@ -85,15 +85,15 @@ fn issue_and_mail(
 
 /// What the handlers need of the settings, moved into database closures.
 #[derive(Clone)]
-struct Settings {
+pub(crate) struct MailSettings {
     public_url: String,
     reset_ttl: i64,
     verify_ttl: i64,
 }
 
-impl Settings {
-    fn of(state: &AppState) -> Self {
-        Settings {
+impl MailSettings {
+    pub(crate) fn of(state: &AppState) -> Self {
+        MailSettings {
             public_url: state.settings.public_url.clone(),
             reset_ttl: state.settings.password_reset_ttl_secs,
             verify_ttl: state.settings.email_verification_ttl_secs,
@@ -154,7 +154,7 @@ pub async fn request_password_reset(
             err
         })?
         .failed();
-    let settings = Settings::of(&state);
+    let settings = MailSettings::of(&state);
     let actor = Actor {
         request_id: meta.request_id.clone(),
         ip: meta.ip.clone(),
@@ -318,7 +318,7 @@ pub async fn request_email_verification(
             "API keys cannot ask for email verification: sign in and send the access token",
         ));
     }
-    let settings = Settings::of(&state);
+    let settings = MailSettings::of(&state);
     let user_id = authed.principal.user_id.to_string();
     state
         .store

@@ -19,6 +19,7 @@ pub mod plans;
 pub mod presets;
 pub mod resellers;
 pub mod revenuecat;
+pub mod signup;
 pub mod templates;
 pub mod tenants;
 pub mod translation_engines;
@@ -137,6 +138,7 @@ where
                 .service(account_recovery::confirm_password_reset)
                 .service(account_recovery::request_email_verification)
                 .service(account_recovery::verify_email)
+                .service(signup::signup)
                 .service(api_keys::create_api_key)
                 .service(api_keys::list_api_keys)
                 .service(api_keys::get_api_key)

@@ -8,7 +8,7 @@ use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code};
 use crate::store;
 use crate::store::repo::{self, resellers::ResellerChanges, resellers::ResellerRow};
-use crate::tenancy::Role;
+use crate::tenancy::{Role, Scope};
 use actix_web::{delete, get, patch, post, web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,11 @@ pub struct ResellerView {
     pub commission_rate: String,
     /// `active` or `suspended`.
     pub status: String,
+    /// Self-service sign-up: visitors may create a tenant of this reseller with
+    /// `POST /v1/auth/signup` (docs/email.md).
+    pub signup_enabled: bool,
+    /// The plan signed-up tenants start on, with a `trial` subscription.
+    pub signup_plan_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -39,6 +44,8 @@ impl From<ResellerRow> for ResellerView {
             phone: r.phone,
             commission_rate: super::format_hundredths(i64::from(r.commission_rate_bp)),
             status: r.status,
+            signup_enabled: r.signup_enabled,
+            signup_plan_id: super::parse_uuid_opt(r.signup_plan_id.as_deref()),
             created_at: super::utc(r.created_at),
             updated_at: super::utc(r.updated_at),
         }
@@ -71,6 +78,12 @@ pub struct UpdateResellerRequest {
     /// Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
     /// tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
     pub status: Option<String>,
+    /// Turn self-service sign-up on (needs a `signup_plan_id`) or off.
+    pub signup_enabled: Option<bool>,
+    /// A system plan or one of this reseller's: what signed-up tenants start on.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<Uuid>)]
+    pub signup_plan_id: Option<Option<Uuid>>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -131,6 +144,8 @@ pub async fn create_reseller(
         status: "active".into(),
         created_at: now,
         updated_at: now,
+        signup_enabled: false,
+        signup_plan_id: None,
     };
     let row = state
         .store
@@ -254,10 +269,33 @@ pub async fn update_reseller(
         commission_rate_bp: rate,
         status: body.status,
         updated_at: Some(store::now()),
+        signup_enabled: body.signup_enabled,
+        signup_plan_id: body.signup_plan_id.map(|p| p.map(|p| p.to_string())),
     };
     let row = state
         .store
         .write(scope, move |c| {
+            let Some(current) = repo::resellers::get(c, &scope, &id)? else {
+                return Ok(Err(ApiError::of(Code::ResellerNotFound)));
+            };
+            let plan = match &changes.signup_plan_id {
+                Some(p) => p.clone(),
+                None => current.signup_plan_id.clone(),
+            };
+            if let Some(Some(p)) = &changes.signup_plan_id {
+                let usable = repo::plans::get(c, &Scope::System, p)?.is_some_and(|plan| {
+                    plan.reseller_id.is_none() || plan.reseller_id.as_deref() == Some(id.as_str())
+                });
+                if !usable {
+                    return Ok(Err(ApiError::of(Code::PlanNotFound)));
+                }
+            }
+            if changes.signup_enabled.unwrap_or(current.signup_enabled) && plan.is_none() {
+                return Ok(Err(ApiError::field(
+                    "signup_plan_id",
+                    "sign-up needs the plan signed-up tenants start on",
+                )));
+            }
             let Some(updated) = repo::resellers::update(c, &scope, &id, &changes)? else {
                 return Ok(Err(ApiError::of(Code::ResellerNotFound)));
             };

@@ -11,6 +11,8 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        signup_enabled -> Bool,
+        signup_plan_id -> Nullable<Text>,
     }
 }
 

@@ -458,3 +458,99 @@ api_test!(
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
 );
+
+api_test!(
+    a_reseller_can_open_self_service_signup_on_a_trial_plan,
+    |app| {
+        let w = app.world().await;
+        let r1 = format!("/v1/resellers/{}", w.reseller1);
+        let signup = |reseller: String, email: &'static str| {
+            let app = &app;
+            async move {
+                app.call(
+                    Method::POST,
+                    "/v1/auth/signup",
+                    Cred::None,
+                    Some(
+                        json!({"reseller_id": reseller, "tenant_name": "Self Serve Co",
+                            "email": email, "password": "a-brand-new-passphrase"}),
+                    ),
+                )
+                .await
+            }
+        };
+        // Off by default: a reseller without sign-up is as missing as one that does not exist.
+        let off = signup(w.reseller1.clone(), "founder@self.test").await;
+        let missing = signup(uuid::Uuid::now_v7().to_string(), "founder@self.test").await;
+        assert_eq!(off.status, StatusCode::NOT_FOUND, "{}", off.body);
+        assert_eq!((off.status, off.code()), (missing.status, missing.code()));
+        // Turning it on needs a plan the reseller may sell.
+        let r = app
+            .patch(&r1, &w.reseller1_admin, json!({"signup_enabled": true}))
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        let other = app
+            .post(
+                "/v1/plans",
+                &w.reseller2_admin,
+                json!({"name": "R2", "price_monthly": "1.00", "price_yearly": "10.00",
+                   "storage_quota_mb": 10, "processing_quota_minutes": 10, "max_users": 2}),
+            )
+            .await
+            .id();
+        let r = app
+            .patch(
+                &r1,
+                &w.reseller1_admin,
+                json!({"signup_enabled": true, "signup_plan_id": other}),
+            )
+            .await;
+        assert_eq!(r.code(), "plan_not_found");
+        let r = app
+            .patch(
+                &r1,
+                &w.reseller1_admin,
+                json!({"signup_enabled": true, "signup_plan_id": w.plan1}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["signup_enabled"], true);
+        // Another reseller cannot open it for reseller 1.
+        let r = app
+            .patch(&r1, &w.reseller2_admin, json!({"signup_enabled": false}))
+            .await;
+        assert_eq!(r.code(), "reseller_not_found");
+
+        let r = signup(w.reseller1.clone(), "Founder@Self.test").await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let token = r.body["tokens"]["access_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let me = app.get("/v1/me", &token).await;
+        assert_eq!(me.body["tenant"]["name"], "Self Serve Co", "{}", me.body);
+        assert_eq!(me.body["tenant"]["subscription_status"], "trial");
+        assert_eq!(me.body["tenant"]["subscription_plan_id"], w.plan1.as_str());
+        assert_eq!(me.body["tenant"]["reseller_id"], w.reseller1.as_str());
+        assert_eq!(me.body["user"]["role"], "tenant_admin");
+        assert!(me.body["user"]["email_verified_at"].is_null());
+        // A verification mail waits in the outbox (no SMTP here).
+        let (_, to, body) = last_outbox(&app).await;
+        assert_eq!(to, "founder@self.test");
+        assert!(decoded(&body).contains("verify-email?token="), "{body}");
+        // The reseller sees its new customer; the address is taken now.
+        let tenants = app.get("/v1/tenants?limit=100", &w.reseller1_admin).await;
+        assert!(tenants.body.to_string().contains("Self Serve Co"));
+        let again = signup(w.reseller1.clone(), "founder@self.test").await;
+        assert_eq!(again.code(), "email_taken");
+        // Closing it again closes the door.
+        let r = app
+            .patch(&r1, &w.reseller1_admin, json!({"signup_enabled": false}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            signup(w.reseller1.clone(), "late@self.test").await.code(),
+            "reseller_not_found"
+        );
+    }
+);

@@ -256,6 +256,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs up: a new tenant of the reseller (its sign-up plan, a `trial` subscription), its
+         *     first tenant admin, and a mail to verify the address. A reseller without sign-up is
+         *     `404 reseller_not_found`, exactly like one that does not exist. Throttled like password
+         *     resets, per address and per client.
+         */
+        post: operations["signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/switch": {
         parameters: {
             query?: never;
@@ -3330,6 +3352,16 @@ export interface components {
             id: string;
             name: string;
             phone?: string | null;
+            /**
+             * @description Self-service sign-up: visitors may create a tenant of this reseller with
+             *     `POST /v1/auth/signup` (docs/email.md).
+             */
+            signup_enabled: boolean;
+            /**
+             * Format: uuid
+             * @description The plan signed-up tenants start on, with a `trial` subscription.
+             */
+            signup_plan_id?: string | null;
             /** @description `active` or `suspended`. */
             status: string;
             /** Format: date-time */
@@ -3501,6 +3533,31 @@ export interface components {
             mode: components["schemas"]["ShareMode"];
             /** @description With `selected`: the tenants it is offered to. */
             tenant_ids: string[];
+        };
+        SignupRequest: {
+            /** @example ada@example.com */
+            email: string;
+            first_name?: string | null;
+            last_name?: string | null;
+            password: string;
+            /**
+             * Format: uuid
+             * @description The reseller whose sign-up page this is (one with `signup_enabled`).
+             */
+            reseller_id: string;
+            /**
+             * @description The new tenant's name.
+             * @example Acme Studios
+             */
+            tenant_name: string;
+        };
+        SignupView: {
+            /** Format: uuid */
+            tenant_id: string;
+            /** @description The new tenant admin's session. */
+            tokens: components["schemas"]["TokenResponse"];
+            /** Format: uuid */
+            user_id: string;
         };
         StatementList: {
             items: components["schemas"]["StatementSummaryView"][];
@@ -3894,6 +3951,13 @@ export interface components {
             email?: string | null;
             name?: string | null;
             phone?: string | null;
+            /** @description Turn self-service sign-up on (needs a `signup_plan_id`) or off. */
+            signup_enabled?: boolean | null;
+            /**
+             * Format: uuid
+             * @description A system plan or one of this reseller's: what signed-up tenants start on.
+             */
+            signup_plan_id?: string | null;
             /**
              * @description Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
              *     tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
@@ -5056,6 +5120,66 @@ export interface operations {
             };
             /** @description Invalid, expired, revoked or reused refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupRequest"];
+            };
+        };
+        responses: {
+            /** @description Signed up and signed in */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupView"];
+                };
+            };
+            /** @description No reseller with sign-up on (`reseller_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The address already has an account (`email_taken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid fields, a weak password */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many sign-ups from this client (`too_many_login_attempts`); see `Retry-After` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,10 @@ pub struct ResellerRow {
     pub status: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Self-service sign-up (docs/email.md): visitors may create a tenant of this reseller.
+    pub signup_enabled: bool,
+    /// The plan a signed-up tenant starts on (with a `trial` subscription).
+    pub signup_plan_id: Option<String>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -29,6 +33,8 @@ pub struct ResellerChanges {
     pub commission_rate_bp: Option<i32>,
     pub status: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
+    pub signup_enabled: Option<bool>,
+    pub signup_plan_id: Option<Option<String>>,
 }
 
 type Boxed<'a> = crate::store::schema::resellers::BoxedQuery<'a, MultiBackend>;

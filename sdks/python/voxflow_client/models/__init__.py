@@ -145,6 +145,8 @@ from .role import Role
 from .share_mode import ShareMode
 from .sharing_request import SharingRequest
 from .sharing_view import SharingView
+from .signup_request import SignupRequest
+from .signup_view import SignupView
 from .statement_list import StatementList
 from .statement_summary_view import StatementSummaryView
 from .statement_view import StatementView
@@ -344,6 +346,8 @@ __all__ = (
     "ShareMode",
     "SharingRequest",
     "SharingView",
+    "SignupRequest",
+    "SignupView",
     "StatementList",
     "StatementSummaryView",
     "StatementView",

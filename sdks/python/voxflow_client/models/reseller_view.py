@@ -22,9 +22,12 @@ class ResellerView:
         email (str):
         id (UUID):
         name (str):
+        signup_enabled (bool): Self-service sign-up: visitors may create a tenant of this reseller with
+            `POST /v1/auth/signup` (docs/email.md).
         status (str): `active` or `suspended`.
         updated_at (datetime.datetime):
         phone (None | str | Unset):
+        signup_plan_id (None | Unset | UUID): The plan signed-up tenants start on, with a `trial` subscription.
     """
 
     commission_rate: str
@@ -32,9 +35,11 @@ class ResellerView:
     email: str
     id: UUID
     name: str
+    signup_enabled: bool
     status: str
     updated_at: datetime.datetime
     phone: None | str | Unset = UNSET
+    signup_plan_id: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,6 +53,8 @@ class ResellerView:
 
         name = self.name
 
+        signup_enabled = self.signup_enabled
+
         status = self.status
 
         updated_at = self.updated_at.isoformat()
@@ -58,6 +65,14 @@ class ResellerView:
         else:
             phone = self.phone
 
+        signup_plan_id: None | str | Unset
+        if isinstance(self.signup_plan_id, Unset):
+            signup_plan_id = UNSET
+        elif isinstance(self.signup_plan_id, UUID):
+            signup_plan_id = str(self.signup_plan_id)
+        else:
+            signup_plan_id = self.signup_plan_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -67,12 +82,15 @@ class ResellerView:
                 "email": email,
                 "id": id,
                 "name": name,
+                "signup_enabled": signup_enabled,
                 "status": status,
                 "updated_at": updated_at,
             }
         )
         if phone is not UNSET:
             field_dict["phone"] = phone
+        if signup_plan_id is not UNSET:
+            field_dict["signup_plan_id"] = signup_plan_id
 
         return field_dict
 
@@ -89,6 +107,8 @@ class ResellerView:
 
         name = d.pop("name")
 
+        signup_enabled = d.pop("signup_enabled")
+
         status = d.pop("status")
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
@@ -102,15 +122,34 @@ class ResellerView:
 
         phone = _parse_phone(d.pop("phone", UNSET))
 
+        def _parse_signup_plan_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                signup_plan_id_type_0 = UUID(data)
+
+                return signup_plan_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        signup_plan_id = _parse_signup_plan_id(d.pop("signup_plan_id", UNSET))
+
         reseller_view = cls(
             commission_rate=commission_rate,
             created_at=created_at,
             email=email,
             id=id,
             name=name,
+            signup_enabled=signup_enabled,
             status=status,
             updated_at=updated_at,
             phone=phone,
+            signup_plan_id=signup_plan_id,
         )
 
         reseller_view.additional_properties = d

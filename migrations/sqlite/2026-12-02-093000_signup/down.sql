@@ -1,0 +1,2 @@
+ALTER TABLE resellers DROP COLUMN signup_plan_id;
+ALTER TABLE resellers DROP COLUMN signup_enabled;
