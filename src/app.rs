@@ -87,7 +87,29 @@ impl AppState {
             &settings.secrets_key,
             &settings.data_dir,
         )?;
-        let sealing = Arc::new(crate::auth::sealing::SecretBox::new(&sealing_key));
+        let previous: Vec<Vec<u8>> = settings
+            .secrets_key_previous
+            .split(',')
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| k.as_bytes().to_vec())
+            .collect();
+        let sealing =
+            Arc::new(crate::auth::sealing::SecretBox::new(&sealing_key).with_previous(&previous));
+        // A key rotation: what the previous keys sealed is sealed again with the current one.
+        if sealing.rotating() {
+            let n = store
+                .write_blocking(crate::tenancy::Scope::System, |c| {
+                    Ok(crate::webhooks::reseal_secrets(c, &sealing)?
+                        + crate::translation::reseal_keys(c, &sealing)?)
+                })
+                .map_err(|e| anyhow::anyhow!("re-sealing stored secrets: {e}"))?;
+            tracing::info!(
+                rows = n,
+                "VOXFLOW_SECRETS_KEY_PREVIOUS is set: stored secrets re-sealed with the current key; \
+                 once every process runs with the new key, remove the previous one"
+            );
+        }
         // Webhook secrets stored in clear before they were sealed: sealed now.
         let resealed = store
             .write_blocking(crate::tenancy::Scope::System, |c| {

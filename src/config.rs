@@ -33,6 +33,9 @@ pub struct Settings {
     /// Key material stored third-party credentials (translation engine API keys) are sealed
     /// with. Empty: generated once and kept in `<data_dir>/secrets_key`.
     pub secrets_key: String,
+    /// Earlier values of `secrets_key`, comma-separated, during a rotation: what they sealed
+    /// still opens, and is re-sealed with the current key at startup.
+    pub secrets_key_previous: String,
     /// Lifetime of access tokens, in seconds.
     pub access_token_ttl_secs: i64,
     /// Lifetime of refresh tokens, in seconds.
@@ -203,6 +206,7 @@ impl Default for Settings {
             webhook_max_endpoints: 20,
             branding_base_domain: String::new(),
             smtp_url: String::new(),
+            secrets_key_previous: String::new(),
             smtp_from: "voxflow@localhost".into(),
             public_url: "http://localhost:8080".into(),
             password_reset_ttl_secs: 3600,
@@ -225,6 +229,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_ORT_LIB", "ort_lib"),
     ("VOXFLOW_JWT_SECRET", "jwt_secret"),
     ("VOXFLOW_SECRETS_KEY", "secrets_key"),
+    ("VOXFLOW_SECRETS_KEY_PREVIOUS", "secrets_key_previous"),
     ("VOXFLOW_ACCESS_TOKEN_TTL_SECS", "access_token_ttl_secs"),
     ("VOXFLOW_REFRESH_TOKEN_TTL_SECS", "refresh_token_ttl_secs"),
     ("VOXFLOW_INVITATION_TTL_SECS", "invitation_ttl_secs"),
@@ -460,6 +465,15 @@ impl Settings {
                     "{name} is {ttl}: it must be between 60 seconds and 30 days"
                 )));
             }
+        }
+        if self
+            .secrets_key_previous
+            .split(',')
+            .any(|k| !k.trim().is_empty() && k.trim().len() < 32)
+        {
+            return Err(ConfigError::Invalid(
+                "each key in VOXFLOW_SECRETS_KEY_PREVIOUS must be at least 32 characters".into(),
+            ));
         }
         if !self.secrets_key.is_empty() && self.secrets_key.len() < 32 {
             return Err(ConfigError::Invalid(

@@ -113,6 +113,60 @@ pub fn seal_legacy_secrets(conn: &mut DbConn, sealing: &SecretBox) -> Result<usi
     Ok(sealed)
 }
 
+/// Re-seals with the current key the secrets only a previous key opens (endpoints, jobs,
+/// deliveries) during a key rotation; returns how many rows changed. A secret no key opens is
+/// left as it is and logged.
+pub fn reseal_secrets(conn: &mut DbConn, sealing: &SecretBox) -> Result<usize, StoreError> {
+    use crate::store::schema::jobs::dsl as j;
+    let sealed_like = format!("{SEALED_PREFIX}%");
+    let mut changed = 0;
+    let resealed = |stored: &str, context: &str| match sealing.reseal(stored, context) {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(%context, error = %e, "a sealed webhook secret opens with no configured key");
+            None
+        }
+    };
+    let endpoints: Vec<(String, String, String)> = ep::webhook_endpoints
+        .filter(ep::secret.like(&sealed_like))
+        .select((ep::id, ep::tenant_id, ep::secret))
+        .load(conn)?;
+    for (id, tenant_id, secret) in endpoints {
+        if let Some(v) = resealed(&secret, &endpoint_context(&tenant_id, &id)) {
+            changed += diesel::update(ep::webhook_endpoints.filter(ep::id.eq(&id)))
+                .set(ep::secret.eq(v))
+                .execute(conn)?;
+        }
+    }
+    let jobs: Vec<(String, String, Option<String>)> = j::jobs
+        .filter(j::webhook_secret.like(&sealed_like))
+        .select((j::id, j::tenant_id, j::webhook_secret))
+        .load(conn)?;
+    for (id, tenant_id, secret) in jobs {
+        let Some(secret) = secret else { continue };
+        if let Some(v) = resealed(&secret, &job_context(&tenant_id, &id)) {
+            changed += diesel::update(j::jobs.filter(j::id.eq(&id)))
+                .set(j::webhook_secret.eq(Some(v)))
+                .execute(conn)?;
+        }
+    }
+    let deliveries: Vec<DeliveryRow> = d::webhook_deliveries
+        .filter(d::secret.like(&sealed_like))
+        .select(DeliveryRow::as_select())
+        .load(conn)?;
+    for row in deliveries {
+        let Some(context) = delivery_context(&row) else {
+            continue;
+        };
+        if let Some(v) = resealed(&row.secret, &context) {
+            changed += diesel::update(d::webhook_deliveries.filter(d::id.eq(&row.id)))
+                .set(d::secret.eq(v))
+                .execute(conn)?;
+        }
+    }
+    Ok(changed)
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = crate::store::schema::webhook_endpoints)]
 pub struct EndpointRow {

@@ -25,10 +25,14 @@ pub enum SealError {
     WrongKey,
 }
 
-/// Seals and opens stored credentials.
+/// Seals and opens stored credentials. It seals with the current key and opens with it or
+/// any previous one (`VOXFLOW_SECRETS_KEY_PREVIOUS`), so a key can be rotated: start every
+/// process with the new key and the old one as previous, let [`SecretBox::reseal`] re-seal
+/// what the old key sealed (done at startup), then drop the old key.
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: ChaCha20Poly1305,
+    previous: Vec<ChaCha20Poly1305>,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -40,13 +44,39 @@ impl std::fmt::Debug for SecretBox {
 impl SecretBox {
     /// Derives the sealing key from the server's key material.
     pub fn new(material: &[u8]) -> Self {
+        Self {
+            cipher: Self::cipher(material),
+            previous: Vec::new(),
+        }
+    }
+
+    /// Also opens what these earlier keys' material sealed.
+    pub fn with_previous(mut self, materials: &[Vec<u8>]) -> Self {
+        self.previous = materials.iter().map(|m| Self::cipher(m)).collect();
+        self
+    }
+
+    /// Whether earlier keys are configured (a rotation is under way).
+    pub fn rotating(&self) -> bool {
+        !self.previous.is_empty()
+    }
+
+    fn cipher(material: &[u8]) -> ChaCha20Poly1305 {
         let mut key = [0u8; 32];
         Hkdf::<Sha256>::new(Some(b"voxflow"), material)
             .expand(b"voxflow stored credentials v1", &mut key)
             .unwrap_or_else(|_| unreachable!("32 bytes is a valid HKDF-SHA256 output length"));
-        Self {
-            cipher: ChaCha20Poly1305::new(&Key::from(key)),
+        ChaCha20Poly1305::new(&Key::from(key))
+    }
+
+    /// `sealed` sealed again with the current key when only a previous key opens it; None
+    /// when the current key already does (nothing to do).
+    pub fn reseal(&self, sealed: &str, context: &str) -> Result<Option<String>, SealError> {
+        if Self::open_with(&self.cipher, sealed, context).is_ok() {
+            return Ok(None);
         }
+        let plain = self.open(sealed, context)?;
+        Ok(Some(self.seal(&plain, context)))
     }
 
     /// Encrypts `plaintext`, bound to `context` (e.g. the row it is stored in).
@@ -73,8 +103,24 @@ impl SecretBox {
         )
     }
 
-    /// Decrypts what [`SecretBox::seal`] produced for the same `context`.
+    /// Decrypts what [`SecretBox::seal`] produced for the same `context`, with the current key
+    /// or a previous one.
     pub fn open(&self, sealed: &str, context: &str) -> Result<String, SealError> {
+        let mut result = Self::open_with(&self.cipher, sealed, context);
+        for cipher in &self.previous {
+            if !matches!(result, Err(SealError::WrongKey)) {
+                break;
+            }
+            result = Self::open_with(cipher, sealed, context);
+        }
+        result
+    }
+
+    fn open_with(
+        cipher: &ChaCha20Poly1305,
+        sealed: &str,
+        context: &str,
+    ) -> Result<String, SealError> {
         let bytes = sealed
             .strip_prefix(VERSION)
             .and_then(|b| {
@@ -86,8 +132,7 @@ impl SecretBox {
             .ok_or(SealError::Malformed)?;
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| SealError::Malformed)?;
-        let plain = self
-            .cipher
+        let plain = cipher
             .decrypt(
                 &Nonce::from(nonce),
                 Payload {
@@ -131,5 +176,25 @@ mod tests {
         assert_eq!(b.open("v1.AAAA", "x"), Err(SealError::Malformed));
         assert_eq!(b.open("plain", "x"), Err(SealError::Malformed));
         assert_eq!(format!("{b:?}"), "SecretBox(..)");
+    }
+
+    #[test]
+    fn a_rotated_key_opens_old_values_and_reseals_them() {
+        let old = SecretBox::new(b"the old secret material, long enough");
+        let sealed = old.seal("k", "ctx");
+        let new = SecretBox::new(b"the new secret material, long enough!");
+        assert_eq!(new.open(&sealed, "ctx"), Err(SealError::WrongKey));
+        let rotating = SecretBox::new(b"the new secret material, long enough!")
+            .with_previous(&[b"the old secret material, long enough".to_vec()]);
+        assert!(rotating.rotating() && !new.rotating());
+        assert_eq!(rotating.open(&sealed, "ctx").unwrap(), "k");
+        let resealed = rotating.reseal(&sealed, "ctx").unwrap().expect("re-sealed");
+        // The new key alone opens the re-sealed value; re-sealing it again is a no-op.
+        assert_eq!(new.open(&resealed, "ctx").unwrap(), "k");
+        assert_eq!(rotating.reseal(&resealed, "ctx").unwrap(), None);
+        // A value no key opens stays an error, and a wrong context is not "opened" by an old key.
+        let stranger = SecretBox::new(b"a third secret material, long enough").seal("k", "ctx");
+        assert_eq!(rotating.reseal(&stranger, "ctx"), Err(SealError::WrongKey));
+        assert_eq!(rotating.open(&sealed, "other"), Err(SealError::WrongKey));
     }
 }

@@ -17,6 +17,7 @@ use crate::engine::graph::{Graph, GraphProblem};
 use crate::store::repo::translation_engines::{self as repo, TranslationEngineRow};
 use crate::store::{DbConn, Store, StoreError};
 use crate::tenancy::Scope;
+use diesel::prelude::*;
 use std::sync::Arc;
 use voxflow_nodes::translate::apertium::Apertium;
 use voxflow_nodes::translate::{Translator, TranslatorProvider, APERTIUM, KIND};
@@ -482,4 +483,32 @@ mod tests {
         );
         assert_eq!(deepl::default_base_url("k"), "https://api.deepl.com");
     }
+}
+
+/// Re-seals with the current key the engine API keys only a previous key opens, during a key
+/// rotation; returns how many rows changed. A key no configured key opens is left and logged
+/// (the engine then asks for its key again, as before).
+pub fn reseal_keys(conn: &mut DbConn, sealing: &SecretBox) -> Result<usize, StoreError> {
+    use crate::store::schema::translation_engines::dsl as te;
+    let rows: Vec<(String, String, Option<String>)> = te::translation_engines
+        .filter(te::api_key_sealed.is_not_null())
+        .select((te::id, te::tenant_id, te::api_key_sealed))
+        .load(conn)?;
+    let mut changed = 0;
+    for (id, tenant_id, sealed) in rows {
+        let Some(sealed) = sealed else { continue };
+        let context = Engines::context(&tenant_id, &id);
+        match sealing.reseal(&sealed, &context) {
+            Ok(Some(v)) => {
+                changed += diesel::update(te::translation_engines.filter(te::id.eq(&id)))
+                    .set(te::api_key_sealed.eq(Some(v)))
+                    .execute(conn)?;
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(engine = %id, error = %e, "a translation engine's key opens with no configured key")
+            }
+        }
+    }
+    Ok(changed)
 }

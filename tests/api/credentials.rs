@@ -834,3 +834,113 @@ mod websocket_sessions_and_subscriptions_are_bounded_per_tenant {
         run(app).await;
     }
 }
+
+/// (id, tenant, sealed) of the stored translation-engine keys and webhook endpoint secrets.
+async fn sealed_values(app: &TestApp) -> Vec<(String, String, String)> {
+    app.store
+        .read(voxflow::tenancy::Scope::System, |c| {
+            use diesel::prelude::*;
+            use voxflow::store::schema::translation_engines::dsl as te;
+            use voxflow::store::schema::webhook_endpoints::dsl as ep;
+            let mut out: Vec<(String, String, String)> = te::translation_engines
+                .filter(te::api_key_sealed.is_not_null())
+                .select((te::id, te::tenant_id, te::api_key_sealed.assume_not_null()))
+                .load(c)?
+                .into_iter()
+                .map(|(id, t, s): (String, String, String)| {
+                    (format!("translation_engine:{t}:{id}"), id, s)
+                })
+                .collect();
+            out.extend(
+                ep::webhook_endpoints
+                    .select((ep::id, ep::tenant_id, ep::secret))
+                    .load::<(String, String, String)>(c)?
+                    .into_iter()
+                    .map(|(id, t, s)| (format!("webhook_endpoint:{t}:{id}"), id, s)),
+            );
+            Ok(out)
+        })
+        .await
+        .expect("sealed values")
+}
+
+async fn rotated_key_reseals(backend: Backend) {
+    use voxflow::auth::sealing::SecretBox;
+    // Loopback engine and webhook URLs (nothing is called).
+    let Some(app) = spawn_app_with(backend, |s| s.url_allow_private = true).await else {
+        eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
+        return;
+    };
+    let w = app.world().await;
+    let r = app
+        .post(
+            "/v1/translation-engines",
+            &w.a_admin.1,
+            json!({"name": "team-deepl", "kind": "deepl", "base_url": "http://127.0.0.1:9/", "api_key": "deepl-key-123:fx"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = app
+        .post(
+            "/v1/webhooks",
+            &w.a_admin.1,
+            json!({"url": "http://127.0.0.1:9/hook", "events": ["job.succeeded"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let old_key =
+        std::fs::read_to_string(app.data_dir().join("secrets_key")).expect("the generated key");
+    let old = SecretBox::new(old_key.trim().as_bytes());
+    let before = sealed_values(&app).await;
+    assert_eq!(before.len(), 2);
+    for (ctx, _, sealed) in &before {
+        assert!(old.open(sealed, ctx).is_ok(), "{ctx}");
+    }
+    // A process started with the new key and the old one as previous re-seals everything.
+    let new_key = "a brand-new secrets key, at least 32 characters long".to_string();
+    let (nk, ok) = (new_key.clone(), old_key.trim().to_string());
+    app.spawn_peer(move |s| {
+        s.secrets_key = nk;
+        s.secrets_key_previous = ok;
+    })
+    .await;
+    let after = sealed_values(&app).await;
+    let new = SecretBox::new(new_key.as_bytes());
+    for ((ctx, id, was), (_, id2, now)) in before.iter().zip(after.iter()) {
+        assert_eq!(id, id2);
+        assert_ne!(was, now, "{ctx} was not re-sealed");
+        assert_eq!(
+            new.open(now, ctx).unwrap(),
+            old.open(was, ctx).unwrap(),
+            "{ctx}"
+        );
+        assert!(
+            old.open(now, ctx).is_err(),
+            "{ctx}: the old key still opens it"
+        );
+    }
+    // Starting again with the new key alone finds nothing left to re-seal and runs.
+    let nk = new_key.clone();
+    let base = app.spawn_peer(move |s| s.secrets_key = nk).await;
+    assert_eq!(sealed_values(&app).await, after);
+    let health = reqwest::get(format!("{base}/healthz"))
+        .await
+        .expect("peer answers");
+    assert!(health.status().is_success());
+    // A previous key shorter than 32 characters stops the service at startup.
+    let bad = voxflow::config::Settings::from_sources(
+        "",
+        &[("VOXFLOW_SECRETS_KEY_PREVIOUS".into(), "short".into())],
+    );
+    assert!(bad.is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_secrets_key_reseals_what_the_old_one_sealed_sqlite() {
+    rotated_key_reseals(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_secrets_key_reseals_what_the_old_one_sealed_postgres() {
+    rotated_key_reseals(Backend::Postgres).await;
+}
