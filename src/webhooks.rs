@@ -73,92 +73,84 @@ pub fn open_secret(sealing: &SecretBox, stored: &str, context: &str) -> Result<S
 /// Seals the plaintext secrets left from before they were sealed (endpoints, jobs,
 /// deliveries); returns how many rows were sealed. Idempotent.
 pub fn seal_legacy_secrets(conn: &mut DbConn, sealing: &SecretBox) -> Result<usize, StoreError> {
-    use crate::store::schema::jobs::dsl as j;
-    let mut sealed = 0;
-    let endpoints: Vec<(String, String, String)> = ep::webhook_endpoints
-        .filter(ep::secret.not_like(format!("{SEALED_PREFIX}%")))
-        .select((ep::id, ep::tenant_id, ep::secret))
-        .load(conn)?;
-    for (id, tenant_id, secret) in endpoints {
-        let value = sealing.seal(&secret, &endpoint_context(&tenant_id, &id));
-        sealed += diesel::update(ep::webhook_endpoints.filter(ep::id.eq(&id)))
-            .set(ep::secret.eq(value))
-            .execute(conn)?;
-    }
-    let jobs: Vec<(String, String, Option<String>)> = j::jobs
-        .filter(j::webhook_secret.is_not_null())
-        .filter(j::webhook_secret.not_like(format!("{SEALED_PREFIX}%")))
-        .select((j::id, j::tenant_id, j::webhook_secret))
-        .load(conn)?;
-    for (id, tenant_id, secret) in jobs {
-        let Some(secret) = secret else { continue };
-        let value = sealing.seal(&secret, &job_context(&tenant_id, &id));
-        sealed += diesel::update(j::jobs.filter(j::id.eq(&id)))
-            .set(j::webhook_secret.eq(Some(value)))
-            .execute(conn)?;
-    }
-    let deliveries: Vec<DeliveryRow> = d::webhook_deliveries
-        .filter(d::secret.not_like(format!("{SEALED_PREFIX}%")))
-        .select(DeliveryRow::as_select())
-        .load(conn)?;
-    for row in deliveries {
-        let Some(context) = delivery_context(&row) else {
-            continue;
-        };
-        let value = sealing.seal(&row.secret, &context);
-        sealed += diesel::update(d::webhook_deliveries.filter(d::id.eq(&row.id)))
-            .set(d::secret.eq(value))
-            .execute(conn)?;
-    }
-    Ok(sealed)
+    rewrite_secrets(conn, false, |secret, context| {
+        Some(sealing.seal(secret, context))
+    })
 }
 
 /// Re-seals with the current key the secrets only a previous key opens (endpoints, jobs,
 /// deliveries) during a key rotation; returns how many rows changed. A secret no key opens is
 /// left as it is and logged.
 pub fn reseal_secrets(conn: &mut DbConn, sealing: &SecretBox) -> Result<usize, StoreError> {
-    use crate::store::schema::jobs::dsl as j;
-    let sealed_like = format!("{SEALED_PREFIX}%");
-    let mut changed = 0;
-    let resealed = |stored: &str, context: &str| match sealing.reseal(stored, context) {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::warn!(%context, error = %e, "a sealed webhook secret opens with no configured key");
-            None
+    rewrite_secrets(conn, true, |stored, context| {
+        match sealing.reseal(stored, context) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(%context, error = %e, "a sealed webhook secret opens with no configured key");
+                None
+            }
         }
+    })
+}
+
+/// Every stored webhook secret — sealed ones (`sealed`) or plaintext ones — of endpoints,
+/// jobs and deliveries, replaced by what `rewrite(stored, context)` returns (None: left as
+/// is); returns how many rows changed. The database picks the rows by prefix, so a start-up
+/// with nothing to do reads nothing.
+fn rewrite_secrets(
+    conn: &mut DbConn,
+    sealed: bool,
+    mut rewrite: impl FnMut(&str, &str) -> Option<String>,
+) -> Result<usize, StoreError> {
+    use crate::store::schema::jobs::dsl as j;
+    let prefix = format!("{SEALED_PREFIX}%");
+    let mut changed = 0;
+    let mut q = ep::webhook_endpoints.into_boxed::<MultiBackend>();
+    q = if sealed {
+        q.filter(ep::secret.like(prefix.clone()))
+    } else {
+        q.filter(ep::secret.not_like(prefix.clone()))
     };
-    let endpoints: Vec<(String, String, String)> = ep::webhook_endpoints
-        .filter(ep::secret.like(&sealed_like))
-        .select((ep::id, ep::tenant_id, ep::secret))
-        .load(conn)?;
+    let endpoints: Vec<(String, String, String)> =
+        q.select((ep::id, ep::tenant_id, ep::secret)).load(conn)?;
     for (id, tenant_id, secret) in endpoints {
-        if let Some(v) = resealed(&secret, &endpoint_context(&tenant_id, &id)) {
+        if let Some(v) = rewrite(&secret, &endpoint_context(&tenant_id, &id)) {
             changed += diesel::update(ep::webhook_endpoints.filter(ep::id.eq(&id)))
                 .set(ep::secret.eq(v))
                 .execute(conn)?;
         }
     }
-    let jobs: Vec<(String, String, Option<String>)> = j::jobs
-        .filter(j::webhook_secret.like(&sealed_like))
+    let mut q = j::jobs
+        .filter(j::webhook_secret.is_not_null())
+        .into_boxed::<MultiBackend>();
+    q = if sealed {
+        q.filter(j::webhook_secret.like(prefix.clone()))
+    } else {
+        q.filter(j::webhook_secret.not_like(prefix.clone()))
+    };
+    let jobs: Vec<(String, String, Option<String>)> = q
         .select((j::id, j::tenant_id, j::webhook_secret))
         .load(conn)?;
     for (id, tenant_id, secret) in jobs {
         let Some(secret) = secret else { continue };
-        if let Some(v) = resealed(&secret, &job_context(&tenant_id, &id)) {
+        if let Some(v) = rewrite(&secret, &job_context(&tenant_id, &id)) {
             changed += diesel::update(j::jobs.filter(j::id.eq(&id)))
                 .set(j::webhook_secret.eq(Some(v)))
                 .execute(conn)?;
         }
     }
-    let deliveries: Vec<DeliveryRow> = d::webhook_deliveries
-        .filter(d::secret.like(&sealed_like))
-        .select(DeliveryRow::as_select())
-        .load(conn)?;
+    let mut q = d::webhook_deliveries.into_boxed::<MultiBackend>();
+    q = if sealed {
+        q.filter(d::secret.like(prefix.clone()))
+    } else {
+        q.filter(d::secret.not_like(prefix.clone()))
+    };
+    let deliveries: Vec<DeliveryRow> = q.select(DeliveryRow::as_select()).load(conn)?;
     for row in deliveries {
         let Some(context) = delivery_context(&row) else {
             continue;
         };
-        if let Some(v) = resealed(&row.secret, &context) {
+        if let Some(v) = rewrite(&row.secret, &context) {
             changed += diesel::update(d::webhook_deliveries.filter(d::id.eq(&row.id)))
                 .set(d::secret.eq(v))
                 .execute(conn)?;

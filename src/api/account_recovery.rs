@@ -12,34 +12,29 @@
 use super::Validator;
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
-use crate::auth::{password, Authed, RequestMeta};
+use crate::auth::{password, secrets, Authed, RequestMeta};
 use crate::email::{self, templates};
 use crate::error::{ApiError, Code};
 use crate::store::repo::{self, one_time_tokens::OneTimeTokenRow, users::UserRow};
 use crate::store::{self, DbConn, StoreError};
 use crate::tenancy::{Credential, Scope};
 use actix_web::{post, web, HttpResponse};
-use base64::Engine;
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 pub const PASSWORD_RESET: &str = "password_reset";
 pub const EMAIL_VERIFICATION: &str = "email_verification";
 
-/// A new token: 32 random bytes, URL-safe base64 (what the link carries), and its SHA-256
+/// A new token: 43 random alphanumerics (~256 bits; what the link carries), and its SHA-256
 /// (what is stored).
 fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let token = secrets::random_token(43);
     let hash = token_hash(&token);
     (token, hash)
 }
 
 fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.trim().as_bytes()))
+    secrets::digest(token.trim())
 }
 
 /// Issues a token of `purpose` for `user` (voiding their earlier unused ones) and queues the
@@ -142,18 +137,13 @@ pub async fn request_password_reset(
     let email_address = super::normalize_email(&body.email);
     let ip = meta.ip.clone().unwrap_or_default();
     // Every request counts, found or not, so the limit reveals nothing either.
-    state
-        .reset_throttle
-        .reserve(&email_address, &ip)
-        .map_err(|wait| {
-            let mut err = ApiError::new(
-                Code::TooManyLoginAttempts,
-                format!("Too many password-reset requests; try again in {wait} seconds"),
-            );
-            err.retry_after = Some(wait);
-            err
-        })?
-        .failed();
+    super::auth::reserve_in(
+        &state.reset_throttle,
+        &email_address,
+        &ip,
+        "Too many password-reset requests",
+    )?
+    .failed();
     let settings = MailSettings::of(&state);
     let actor = Actor {
         request_id: meta.request_id.clone(),

@@ -10,7 +10,7 @@ use super::users::UserView;
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::standing::{self, Seat, Seating};
-use crate::auth::throttle::Attempt;
+use crate::auth::throttle::{Attempt, LoginThrottle};
 use crate::auth::{password, policy, secrets, Authed, RequestMeta};
 use crate::error::{ApiError, Code};
 use crate::store::repo::{self, refresh_tokens::RefreshTokenRow, users::UserRow};
@@ -306,7 +306,18 @@ fn reserve_attempt<'a>(
     ip: &str,
     refused: &str,
 ) -> Result<Attempt<'a>, ApiError> {
-    state.throttle.reserve(email, ip).map_err(|wait| {
+    reserve_in(&state.throttle, email, ip, refused)
+}
+
+/// An attempt counted in `throttle` for `key` and `ip`, or `429 too_many_login_attempts`
+/// with `Retry-After` (logins, password resets and sign-ups alike).
+pub(crate) fn reserve_in<'a>(
+    throttle: &'a LoginThrottle,
+    key: &str,
+    ip: &str,
+    refused: &str,
+) -> Result<Attempt<'a>, ApiError> {
+    throttle.reserve(key, ip).map_err(|wait| {
         let mut err = ApiError::new(
             Code::TooManyLoginAttempts,
             format!("{refused}; try again in {wait} seconds"),

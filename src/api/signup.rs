@@ -73,18 +73,13 @@ pub async fn signup(
     v.finish()?;
     let email = super::normalize_email(&body.email);
     let ip = meta.ip.clone().unwrap_or_default();
-    state
-        .reset_throttle
-        .reserve(&format!("signup:{email}"), &format!("signup:{ip}"))
-        .map_err(|wait| {
-            let mut err = ApiError::new(
-                Code::TooManyLoginAttempts,
-                format!("Too many sign-ups; try again in {wait} seconds"),
-            );
-            err.retry_after = Some(wait);
-            err
-        })?
-        .failed();
+    super::auth::reserve_in(
+        &state.reset_throttle,
+        &format!("signup:{email}"),
+        &format!("signup:{ip}"),
+        "Too many sign-ups",
+    )?
+    .failed();
     let secret = body.password.clone();
     let hash = web::block(move || password::hash(&secret))
         .await
