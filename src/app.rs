@@ -240,6 +240,14 @@ impl AppState {
                 ))
             }))
             .chain((count > 0).then(|| {
+                tokio::spawn(crate::lifecycle::sweeper::run(
+                    self.store.clone(),
+                    crate::files::BlobStore::new(&self.settings.data_dir),
+                    crate::lifecycle::sweeper::SweepOptions::from_settings(&self.settings),
+                    Duration::from_secs(self.settings.sweep_interval_secs),
+                ))
+            }))
+            .chain((count > 0).then(|| {
                 tokio::spawn(crate::webhooks::run_sender(
                     self.store.clone(),
                     self.sealing.clone(),

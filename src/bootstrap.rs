@@ -75,6 +75,7 @@ pub fn create_platform_admin(
                 updated_at: now,
                 session_epoch: 0,
                 email_verified_at: None,
+                erased_at: None,
             },
         )?;
         crate::audit::record(

@@ -47,6 +47,10 @@ pub enum Command {
         #[command(subcommand)]
         command: BillingCommand,
     },
+    /// Run the sweeper once (docs/data-lifecycle.md): purge deleted tenants past their
+    /// grace period and files/artifacts past their retention, then print what it did as
+    /// JSON. Processes with workers also sweep every VOXFLOW_SWEEP_INTERVAL_SECS.
+    Sweep,
     /// Model files: list, download (`pull`) and verify.
     Models {
         #[command(subcommand)]

@@ -138,6 +138,11 @@ pub struct Settings {
     pub email_verification_ttl_secs: i64,
     /// Reset requests per email address per hour (×4 per client address) before `429`.
     pub password_reset_max_requests: u32,
+    /// How long a deleted tenant waits before the sweeper purges its data, in seconds
+    /// (docs/data-lifecycle.md); 0 purges at the next sweep.
+    pub tenant_purge_grace_secs: i64,
+    /// How often the sweeper (tenant purges, retention) runs in a process with workers.
+    pub sweep_interval_secs: u64,
 }
 
 /// The longest access-token lifetime accepted (`access_token_ttl_secs`): one hour.
@@ -212,6 +217,8 @@ impl Default for Settings {
             password_reset_ttl_secs: 3600,
             email_verification_ttl_secs: 3 * 86_400,
             password_reset_max_requests: 5,
+            tenant_purge_grace_secs: 30 * 86_400,
+            sweep_interval_secs: 3600,
         }
     }
 }
@@ -305,6 +312,8 @@ const ENV_VARS: &[(&str, &str)] = &[
         "VOXFLOW_PASSWORD_RESET_MAX_REQUESTS",
         "password_reset_max_requests",
     ),
+    ("VOXFLOW_TENANT_PURGE_GRACE_SECS", "tenant_purge_grace_secs"),
+    ("VOXFLOW_SWEEP_INTERVAL_SECS", "sweep_interval_secs"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -466,6 +475,17 @@ impl Settings {
                 )));
             }
         }
+        if !(0..=3650 * 86_400).contains(&self.tenant_purge_grace_secs) {
+            return Err(ConfigError::Invalid(format!(
+                "VOXFLOW_TENANT_PURGE_GRACE_SECS is {}: it must be between 0 and 3650 days",
+                self.tenant_purge_grace_secs
+            )));
+        }
+        if self.sweep_interval_secs < 1 {
+            return Err(ConfigError::Invalid(
+                "VOXFLOW_SWEEP_INTERVAL_SECS must be at least 1 second".into(),
+            ));
+        }
         if self
             .secrets_key_previous
             .split(',')
@@ -524,6 +544,8 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "password_reset_ttl_secs",
         "email_verification_ttl_secs",
         "password_reset_max_requests",
+        "tenant_purge_grace_secs",
+        "sweep_interval_secs",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {

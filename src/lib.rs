@@ -19,6 +19,7 @@ pub mod error;
 pub mod fetch;
 pub mod files;
 pub mod invitations;
+pub mod lifecycle;
 pub mod metrics;
 pub mod models;
 pub mod native;

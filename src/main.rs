@@ -53,7 +53,35 @@ fn main() -> anyhow::Result<()> {
         Command::Billing {
             command: BillingCommand::Close { period },
         } => close_period(&settings, period.as_deref()),
+        Command::Sweep => sweep(&settings),
     }
+}
+
+/// `voxflow sweep`: one run of the sweeper a worker process runs on its interval.
+fn sweep(settings: &Settings) -> anyhow::Result<()> {
+    use voxflow::lifecycle::sweeper;
+    let store = Store::open(&settings.database_url, 1)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let opts = sweeper::SweepOptions::from_settings(settings);
+    let blobs = voxflow::files::BlobStore::new(&settings.data_dir);
+    let r = runtime.block_on(sweeper::sweep(
+        &store,
+        &blobs,
+        &opts,
+        voxflow::store::now(),
+    ))?;
+    println!(
+        "{}",
+        serde_json::json!({
+            "tenants_purged": r.tenants_purged,
+            "tenants_waiting": r.tenants_waiting,
+            "files_expired": r.files_expired,
+            "artifacts_expired": r.artifacts_expired,
+        })
+    );
+    Ok(())
 }
 
 /// `voxflow billing close`: the same close as `POST /v1/billing/periods`.

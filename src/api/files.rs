@@ -49,12 +49,18 @@ pub struct FileView {
     /// Hex SHA-256 of the bytes; also the download's `ETag`.
     pub sha256: String,
     pub created_at: DateTime<Utc>,
+    /// When the sweeper deletes the file under the tenant's retention (`retention_days`;
+    /// docs/data-lifecycle.md); null: kept until deleted.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
-impl From<FileRow> for FileView {
-    fn from(r: FileRow) -> Self {
+impl FileView {
+    /// The view of a file of a tenant that keeps files `retention_days`.
+    fn new(r: FileRow, retention_days: Option<i32>) -> Self {
         FileView {
             id: super::parse_uuid(&r.id),
+            expires_at: crate::lifecycle::sweeper::expires_at(r.created_at, retention_days)
+                .map(super::utc),
             name: r.name,
             content_type: r.content_type,
             size_bytes: r.size_bytes,
@@ -319,13 +325,14 @@ pub async fn upload_file(
     let tenant = tenant_id.to_string();
     // Registered before the usage is read, so uploads that commit meanwhile stay counted.
     let mut reservation = state.uploads.begin(tenant_id);
-    let (quota_mb, used, features) = state
+    let (quota_mb, used, features, retention_days) = state
         .store
         .read(scope, move |c| {
             Ok((
                 repo::files::storage_quota_mb(c, &scope, &tenant)?,
                 repo::files::used_bytes(c, &scope, &tenant)?,
                 crate::plan_features::for_tenant_id(c, &tenant)?,
+                repo::tenants::retention_days(c, &tenant)?,
             ))
         })
         .await?;
@@ -416,7 +423,7 @@ pub async fn upload_file(
     };
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/files/{}", row.id)))
-        .json(FileView::from(row)))
+        .json(FileView::new(row, retention_days)))
 }
 
 /// Lists the tenant's files, newest first.
@@ -430,11 +437,25 @@ pub async fn list_files(
     authed.require(Action::FilesRead)?;
     let page = query.to_request()?;
     let scope = authed.scope();
-    let rows = state
+    let (rows, retention) = state
         .store
-        .read(scope, move |c| repo::files::list(c, &scope, &page))
+        .read(scope, move |c| {
+            let rows = repo::files::list(c, &scope, &page)?;
+            // One lookup per tenant on the page (a reseller's list spans several).
+            let mut retention = std::collections::HashMap::new();
+            for r in &rows.items {
+                if !retention.contains_key(&r.tenant_id) {
+                    let days = repo::tenants::retention_days(c, &r.tenant_id)?;
+                    retention.insert(r.tenant_id.clone(), days);
+                }
+            }
+            Ok((rows, retention))
+        })
         .await?;
-    Ok(web::Json(FileList::from_page(rows.map(FileView::from))))
+    Ok(web::Json(FileList::from_page(rows.map(|r| {
+        let days = retention.get(&r.tenant_id).copied().flatten();
+        FileView::new(r, days)
+    }))))
 }
 
 async fn find(state: &AppState, authed: &Authed, id: Uuid) -> Result<FileRow, ApiError> {
@@ -447,6 +468,24 @@ async fn find(state: &AppState, authed: &Authed, id: Uuid) -> Result<FileRow, Ap
         .ok_or_else(|| ApiError::of(Code::FileNotFound))
 }
 
+/// A file's row with its tenant's retention.
+async fn find_view(state: &AppState, authed: &Authed, id: Uuid) -> Result<FileView, ApiError> {
+    let scope = authed.scope();
+    let id = id.to_string();
+    let (row, days) = state
+        .store
+        .read(scope, move |c| {
+            let Some(row) = repo::files::get(c, &scope, &id)? else {
+                return Ok(None);
+            };
+            let days = repo::tenants::retention_days(c, &row.tenant_id)?;
+            Ok(Some((row, days)))
+        })
+        .await?
+        .ok_or_else(|| ApiError::of(Code::FileNotFound))?;
+    Ok(FileView::new(row, days))
+}
+
 /// Reads a file's metadata.
 #[utoipa::path(tag = "files", params(("id" = Uuid, Path)), responses((status = 200, body = FileView), ReadErrors))]
 #[get("/files/{id}")]
@@ -456,9 +495,7 @@ pub async fn get_file(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<FileView>, ApiError> {
     authed.require(Action::FilesRead)?;
-    Ok(web::Json(FileView::from(
-        find(&state, &authed, id.into_inner()).await?,
-    )))
+    Ok(web::Json(find_view(&state, &authed, id.into_inner()).await?))
 }
 
 /// What a `Range` header asks of a file of `size` bytes.

@@ -83,6 +83,9 @@ pub struct ArtifactView {
     pub port: String,
     pub content_type: String,
     pub url: String,
+    /// When the sweeper deletes the artifact under the tenant's retention
+    /// (`retention_days`; docs/data-lifecycle.md); null: kept until the job is deleted.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -664,10 +667,11 @@ pub async fn get_job(
             let nodes = repo::nodes(c, &wanted)?;
             let artifacts = repo::artifacts(c, &wanted)?;
             let usage = repos::usage::audio_for_job(c, &wanted)?;
+            let retention = repos::tenants::retention_days(c, &row.tenant_id)?;
             Ok(Some((
                 row.last_seq,
                 last,
-                Some((row, nodes, artifacts, usage)),
+                Some((row, nodes, artifacts, usage, retention)),
             )))
         })
         .await?
@@ -680,8 +684,8 @@ pub async fn get_job(
             r.insert_header(("Voxflow-Poll-After", hint.to_string()));
             r.finish()
         }
-        Some((row, nodes, artifacts, usage)) => {
-            let view = job_view(row, nodes, artifacts, usage);
+        Some((row, nodes, artifacts, usage, retention)) => {
+            let view = job_view(row, nodes, artifacts, usage, retention);
             let hint = poll_after(last_change, view.status);
             HttpResponse::Ok()
                 .insert_header(("Voxflow-Poll-After", hint.to_string()))
@@ -711,6 +715,7 @@ fn job_view(
     nodes: Vec<JobNodeRow>,
     artifacts: Vec<JobArtifactRow>,
     (job_audio, node_audio): AudioUsage,
+    retention_days: Option<i32>,
 ) -> JobView {
     let seconds = |milli: i64| milli as f64 / 1000.0;
     let order: Vec<String> = serde_json::from_str::<Graph>(&row.graph)
@@ -757,6 +762,8 @@ fn job_view(
             .into_iter()
             .map(|a| ArtifactView {
                 url: format!("/v1/jobs/{}/artifacts/{}", row.id, a.name),
+                expires_at: crate::lifecycle::sweeper::expires_at(a.created_at, retention_days)
+                    .map(super::utc),
                 name: a.name,
                 node_id: a.node_id,
                 port: a.port,

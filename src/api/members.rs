@@ -889,6 +889,7 @@ pub async fn accept_invitation(
                         // The inviting admin holds the token too: accepting proves nothing
                         // about the mailbox.
                         email_verified_at: None,
+                        erased_at: None,
                     };
                     repo::users::insert(c, &u)?;
                     (u, true)

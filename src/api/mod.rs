@@ -166,6 +166,7 @@ where
                 .service(users::get_user)
                 .service(users::update_user)
                 .service(users::delete_user)
+                .service(users::erase_user)
                 .service(plans::create_plan)
                 .service(plans::list_plans)
                 .service(plans::get_plan)

@@ -38,6 +38,9 @@ pub struct PlanView {
     pub processing_quota_minutes: i32,
     pub max_users: i32,
     pub max_concurrent_jobs: i32,
+    /// Days its tenants' uploaded files and job artifacts are kept before the sweeper purges
+    /// them (docs/data-lifecycle.md); null: kept until deleted.
+    pub retention_days: Option<i32>,
     /// What the plan lets its tenants use (docs/plans.md); absent fields mean no limit.
     pub features: PlanFeatures,
     pub created_at: DateTime<Utc>,
@@ -62,6 +65,7 @@ impl From<PlanRow> for PlanView {
             processing_quota_minutes: r.processing_quota_minutes,
             max_users: r.max_users,
             max_concurrent_jobs: r.max_concurrent_jobs,
+            retention_days: r.retention_days,
             features,
             created_at: super::utc(r.created_at),
             updated_at: super::utc(r.updated_at),
@@ -92,6 +96,8 @@ pub struct CreatePlanRequest {
     pub max_users: i32,
     /// Jobs a tenant may run at once (default 2).
     pub max_concurrent_jobs: Option<i32>,
+    /// Days files and job artifacts are kept (1 to 36500); absent: kept until deleted.
+    pub retention_days: Option<i32>,
     /// What the plan lets its tenants use; unknown keys are refused (`422`, naming the key).
     #[schema(value_type = Option<PlanFeatures>)]
     pub features: Option<serde_json::Value>,
@@ -113,6 +119,10 @@ pub struct UpdatePlanRequest {
     pub processing_quota_minutes: Option<i32>,
     pub max_users: Option<i32>,
     pub max_concurrent_jobs: Option<i32>,
+    /// Applies at the next sweep, to what is stored already too; null: kept until deleted.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub retention_days: Option<Option<i32>>,
     /// What the plan lets its tenants use; unknown keys are refused (`422`, naming the key).
     #[schema(value_type = Option<PlanFeatures>)]
     pub features: Option<serde_json::Value>,
@@ -227,6 +237,7 @@ pub async fn create_plan(
         Some(body.processing_quota_minutes),
     );
     v.check(body.max_users >= 1, "max_users", "must be at least 1");
+    super::tenants::check_retention(&mut v, body.retention_days);
     if let Some(j) = body.max_concurrent_jobs {
         v.check(j >= 1, "max_concurrent_jobs", "must be at least 1");
     }
@@ -273,6 +284,7 @@ pub async fn create_plan(
                 created_at: now,
                 updated_at: now,
                 overage_millicents_per_minute: overage,
+                retention_days: body.retention_days,
             };
             repo::plans::insert(c, &row)?;
             audit::record(
@@ -376,6 +388,7 @@ pub async fn update_plan(
         "processing_quota_minutes",
         body.processing_quota_minutes,
     );
+    super::tenants::check_retention(&mut v, body.retention_days.flatten());
     if let Some(m) = body.max_users {
         v.check(m >= 1, "max_users", "must be at least 1");
     }
@@ -401,6 +414,7 @@ pub async fn update_plan(
         features: plan_features.map(|f| f.to_stored()),
         updated_at: Some(store::now()),
         overage_millicents_per_minute: overage,
+        retention_days: body.retention_days,
     };
     let row = state
         .store

@@ -122,6 +122,9 @@ pub async fn signup(
                 updated_at: now,
                 past_due_since: None,
                 billing_interval: "month".into(),
+                purge_after: None,
+                purged_at: None,
+                retention_days: None,
             };
             repo::tenants::insert(c, &tenant)?;
             let user = UserRow {
@@ -139,6 +142,7 @@ pub async fn signup(
                 updated_at: now,
                 session_epoch: 0,
                 email_verified_at: None,
+                erased_at: None,
             };
             repo::users::insert(c, &user)?;
             repo::memberships::insert(

@@ -38,6 +38,10 @@ pub struct TenantView {
     /// Overrides of the plan's quotas; null means the plan's value applies.
     pub storage_quota_mb: Option<i32>,
     pub processing_quota_minutes: Option<i32>,
+    /// Days uploaded files and job artifacts are kept before the sweeper purges them,
+    /// overriding the plan's `retention_days`; null means the plan's value applies
+    /// (docs/data-lifecycle.md).
+    pub retention_days: Option<i32>,
     /// `active` or `suspended`.
     pub status: String,
     pub created_at: DateTime<Utc>,
@@ -58,6 +62,7 @@ impl From<TenantRow> for TenantView {
             billing_interval: r.billing_interval,
             storage_quota_mb: r.storage_quota_mb,
             processing_quota_minutes: r.processing_quota_minutes,
+            retention_days: r.retention_days,
             status: r.status,
             created_at: super::utc(r.created_at),
             updated_at: super::utc(r.updated_at),
@@ -84,6 +89,8 @@ pub struct CreateTenantRequest {
     pub billing_interval: Option<String>,
     pub storage_quota_mb: Option<i32>,
     pub processing_quota_minutes: Option<i32>,
+    /// Overrides the plan's `retention_days` (1 to 36500).
+    pub retention_days: Option<i32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -108,6 +115,11 @@ pub struct UpdateTenantRequest {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<i32>)]
     pub processing_quota_minutes: Option<Option<i32>>,
+    /// Overrides the plan's `retention_days` (platform and reseller admins); null: the
+    /// plan's value applies again.
+    #[serde(default, deserialize_with = "super::double_option")]
+    #[schema(value_type = Option<i32>)]
+    pub retention_days: Option<Option<i32>>,
     /// `active` or `suspended` (platform and reseller admins).
     pub status: Option<String>,
 }
@@ -132,6 +144,17 @@ fn check_interval(v: &mut Validator, value: Option<&str>) {
             BILLING_INTERVALS.contains(&i),
             "billing_interval",
             "must be month or year",
+        );
+    }
+}
+
+/// Retention is counted in whole days, up to a century.
+pub fn check_retention(v: &mut Validator, value: Option<i32>) {
+    if let Some(d) = value {
+        v.check(
+            (1..=36_500).contains(&d),
+            "retention_days",
+            "must be between 1 and 36500 days",
         );
     }
 }
@@ -171,6 +194,7 @@ pub async fn create_tenant(
     }
     check_interval(&mut v, body.billing_interval.as_deref());
     check_quota(&mut v, "storage_quota_mb", body.storage_quota_mb);
+    check_retention(&mut v, body.retention_days);
     check_quota(
         &mut v,
         "processing_quota_minutes",
@@ -222,6 +246,9 @@ pub async fn create_tenant(
                 updated_at: now,
                 past_due_since: None,
                 billing_interval: body.billing_interval.unwrap_or_else(|| "month".into()),
+                purge_after: None,
+                purged_at: None,
+                retention_days: body.retention_days,
             };
             let row = TenantRow {
                 past_due_since: (row.subscription_status == "past_due").then_some(now),
@@ -343,6 +370,7 @@ pub async fn update_tenant(
     }
     check_interval(&mut v, body.billing_interval.as_deref());
     check_quota(&mut v, "storage_quota_mb", body.storage_quota_mb.flatten());
+    check_retention(&mut v, body.retention_days.flatten());
     check_quota(
         &mut v,
         "processing_quota_minutes",
@@ -359,6 +387,7 @@ pub async fn update_tenant(
                 "processing_quota_minutes",
                 body.processing_quota_minutes.is_some(),
             ),
+            ("retention_days", body.retention_days.is_some()),
             ("status", body.status.is_some()),
         ];
         for (field, present) in admin_only {
@@ -404,6 +433,8 @@ pub async fn update_tenant(
                 updated_at: Some(now),
                 past_due_since,
                 billing_interval: body.billing_interval,
+                retention_days: body.retention_days,
+                ..Default::default()
             };
             let updated = repo::tenants::update(c, &scope, &id, &changes)?;
             audit::record(
@@ -424,8 +455,11 @@ pub async fn update_tenant(
     Ok(web::Json(TenantView::from(row)))
 }
 
-/// Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
-/// except those that belong to other tenants too, which only lose this membership.
+/// Deletes a tenant: it disappears from the API at once, its API keys are revoked, its
+/// queued jobs cancelled and running ones asked to stop, and its members' accounts deleted —
+/// except those that belong to other tenants too, which only lose this membership. After
+/// `VOXFLOW_TENANT_PURGE_GRACE_SECS` the sweeper purges its data (docs/data-lifecycle.md;
+/// usage and invoices stay); the `tenant.delete` audit entry says when (`purge_after`).
 #[utoipa::path(tag = "tenants", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/tenants/{id}")]
 pub async fn delete_tenant(
@@ -442,6 +476,7 @@ pub async fn delete_tenant(
     let scope = authed.scope();
     let actor = Actor::of(&authed);
     let id = id.to_string();
+    let grace = chrono::TimeDelta::seconds(state.settings.tenant_purge_grace_secs);
     // Which members belong to other (live) tenants too: they lose this membership and keep
     // their account; the others' accounts are deleted with the tenant. Read as the service:
     // the caller's scope may not see those other tenants.
@@ -477,6 +512,7 @@ pub async fn delete_tenant(
                 return Ok(Err(ApiError::of(Code::TenantNotFound)));
             };
             let now = store::now();
+            let purge_after = now + grace;
             repo::tenants::update(
                 c,
                 &scope,
@@ -484,9 +520,15 @@ pub async fn delete_tenant(
                 &TenantChanges {
                     status: Some("deleted".into()),
                     updated_at: Some(now),
+                    purge_after: Some(Some(purge_after)),
                     ..Default::default()
                 },
             )?;
+            for job in repo::tenant_data::unfinished_jobs(c, &id)? {
+                if !crate::engine::queue::cancel_waiting(c, &job)? {
+                    crate::engine::queue::request_cancel(c, &job)?;
+                }
+            }
             for m in &shared {
                 crate::api::members::end_membership(c, m, now)?;
             }
@@ -501,7 +543,10 @@ pub async fn delete_tenant(
                     target_id: Some(id.clone()),
                     tenant_id: Some(id.clone()),
                     reseller_id: current.reseller_id,
-                    details: serde_json::json!({"name": current.name}),
+                    details: serde_json::json!({
+                        "name": current.name,
+                        "purge_after": super::utc(purge_after),
+                    }),
                 },
             )?;
             Ok(Ok(()))

@@ -288,6 +288,7 @@ pub async fn create_user(
                 updated_at: now,
                 session_epoch: 0,
                 email_verified_at: None,
+                erased_at: None,
             };
             repo::users::insert(c, &row)?;
             // A tenant user's home tenant is its first membership.
@@ -747,6 +748,37 @@ pub(crate) fn reseller_for(c: &mut DbConn, user: &UserRow) -> Result<Option<Stri
     })
 }
 
+/// Checks that a caller of rank `my_rank` may end `target`'s account (delete or erase it):
+/// the account is not above the caller's role, and ending its memberships leaves no tenant
+/// without an active admin (those tenants are locked until the transaction ends).
+fn check_may_end_account(
+    c: &mut DbConn,
+    scope: &Scope,
+    target: &UserRow,
+    my_rank: u8,
+) -> Result<Result<(), ApiError>, StoreError> {
+    let memberships = repo::memberships::of_user(c, scope, &target.id)?;
+    let rank = memberships
+        .iter()
+        .filter_map(|m| Role::parse(&m.role))
+        .chain(Role::parse(&target.role).filter(|r| !r.is_tenant_role()))
+        .map(Role::rank)
+        .max()
+        .unwrap_or(0);
+    if rank > my_rank {
+        return Ok(Err(ApiError::forbidden(
+            "You cannot delete or erase a user above your role",
+        )));
+    }
+    for m in &memberships {
+        crate::engine::admission::lock_tenant(c, &m.tenant_id)?;
+        if let Err(e) = super::members::check_not_last_admin(c, m)? {
+            return Ok(Err(e));
+        }
+    }
+    Ok(Ok(()))
+}
+
 /// Deletes (soft) a user, revoking its API keys and sessions.
 #[utoipa::path(tag = "users", params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), WriteErrors))]
 #[delete("/users/{id}")]
@@ -778,25 +810,8 @@ pub async fn delete_user(
             let Some(target) = repo::users::get(c, &scope, &id)? else {
                 return Ok(Err(ApiError::of(Code::UserNotFound)));
             };
-            let memberships = repo::memberships::of_user(c, &scope, &id)?;
-            let rank = memberships
-                .iter()
-                .filter_map(|m| Role::parse(&m.role))
-                .chain(Role::parse(&target.role).filter(|r| !r.is_tenant_role()))
-                .map(Role::rank)
-                .max()
-                .unwrap_or(0);
-            if rank > my_rank {
-                return Ok(Err(ApiError::forbidden(
-                    "You cannot delete a user above your role",
-                )));
-            }
-            // Deleting the account ends its memberships: not the last admin of any of them.
-            for m in &memberships {
-                crate::engine::admission::lock_tenant(c, &m.tenant_id)?;
-                if let Err(e) = super::members::check_not_last_admin(c, m)? {
-                    return Ok(Err(e));
-                }
+            if let Err(e) = check_may_end_account(c, &scope, &target, my_rank)? {
+                return Ok(Err(e));
             }
             let now = store::now();
             repo::users::update(
@@ -822,6 +837,66 @@ pub async fn delete_user(
                     tenant_id: target.tenant_id.clone(),
                     reseller_id,
                     details: serde_json::json!({"email": target.email}),
+                },
+            )?;
+            Ok(Ok(()))
+        })
+        .await??;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Erases a user's personal data (GDPR; docs/data-lifecycle.md): email, names, password,
+/// sessions and tokens, memberships, invitations and mails to the address, and the person's
+/// email and names in the audit log's details. The account id stays, anonymous, for the
+/// jobs, files and audit entries that refer to it. A deleted (not yet erased) account can
+/// be erased too; an erased one answers `404`. Admins only (`users:write`); like deleting,
+/// never one's own account, one above one's role, a tenant's last admin, or an account that
+/// also belongs to tenants beyond the caller's.
+#[utoipa::path(tag = "users", params(("id" = Uuid, Path)), responses((status = 204, description = "Erased"), WriteErrors))]
+#[post("/users/{id}/erasure")]
+pub async fn erase_user(
+    state: web::Data<AppState>,
+    authed: Authed,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    authed.require(Action::UsersWrite)?;
+    if *id == authed.principal.user_id {
+        return Err(ApiError::new(
+            Code::Conflict,
+            "You cannot erase your own account: ask another admin",
+        ));
+    }
+    let scope = authed.scope();
+    let actor = Actor::of(&authed);
+    let my_rank = authed.role().rank();
+    if reaches_beyond(&state, scope, &id.to_string()).await? {
+        return Err(ApiError::forbidden(
+            "This account also belongs to other tenants: remove its membership instead \
+             (DELETE /v1/tenants/{id}/members/{user_id})",
+        ));
+    }
+    let id = id.to_string();
+    state
+        .store
+        .write(scope, move |c| {
+            let Some(target) = repo::users::get_unerased(c, &scope, &id)? else {
+                return Ok(Err(ApiError::of(Code::UserNotFound)));
+            };
+            if let Err(e) = check_may_end_account(c, &scope, &target, my_rank)? {
+                return Ok(Err(e));
+            }
+            let reseller_id = reseller_for(c, &target)?;
+            let erased = crate::lifecycle::erasure::erase(c, &target, store::now())?;
+            audit::record(
+                c,
+                &actor,
+                Event {
+                    action: "user.erase",
+                    target_type: "user",
+                    target_id: Some(id.clone()),
+                    tenant_id: target.tenant_id.clone(),
+                    reseller_id,
+                    details: serde_json::json!(erased),
                 },
             )?;
             Ok(Ok(()))

@@ -356,6 +356,7 @@ mod tests {
             created_at: at("2026-01-01 00:00:00"),
             updated_at: at("2026-01-01 00:00:00"),
             overage_millicents_per_minute: rate,
+            retention_days: None,
         }
     }
 

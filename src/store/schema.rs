@@ -33,6 +33,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         overage_millicents_per_minute -> BigInt,
+        retention_days -> Nullable<Integer>,
     }
 }
 
@@ -92,6 +93,9 @@ diesel::table! {
         updated_at -> Timestamp,
         past_due_since -> Nullable<Timestamp>,
         billing_interval -> Text,
+        purge_after -> Nullable<Timestamp>,
+        purged_at -> Nullable<Timestamp>,
+        retention_days -> Nullable<Integer>,
     }
 }
 
@@ -111,6 +115,7 @@ diesel::table! {
         updated_at -> Timestamp,
         session_epoch -> BigInt,
         email_verified_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 

@@ -102,6 +102,10 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         routes.push((Method::PATCH, base.clone(), Some(patch_body)));
     }
     if kind == "users" {
+        // Erasing another tenant's user (data_lifecycle.rs has its role matrix).
+        routes.push((Method::POST, format!("{base}/erasure"), None));
+    }
+    if kind == "users" {
         // A password reset of another tenant's user: as missing as any other change.
         routes.push((
             Method::PATCH,

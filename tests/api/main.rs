@@ -12,6 +12,7 @@ mod bgm;
 mod billing;
 mod branding;
 mod credentials;
+mod data_lifecycle;
 mod diarize;
 mod files;
 mod health;

@@ -118,3 +118,31 @@ pub fn pending_count(conn: &mut DbConn) -> Result<i64, StoreError> {
         .count()
         .get_result(conn)?)
 }
+
+/// Erases the mails to `address`: recipient, subject and body replaced; those not sent yet
+/// are given up (the person they were for is erased).
+pub fn scrub_address(
+    conn: &mut DbConn,
+    address: &str,
+    replacement: &str,
+) -> Result<usize, StoreError> {
+    diesel::update(
+        eo::email_outbox
+            .filter(eo::to_address.eq(address.to_string()))
+            .filter(eo::status.eq("pending")),
+    )
+    .set((
+        eo::status.eq("failed"),
+        eo::last_error.eq(Some("the recipient was erased")),
+    ))
+    .execute(conn)?;
+    Ok(
+        diesel::update(eo::email_outbox.filter(eo::to_address.eq(address.to_string())))
+            .set((
+                eo::to_address.eq(replacement.to_string()),
+                eo::subject.eq(super::ERASED),
+                eo::body_text.eq(super::ERASED),
+            ))
+            .execute(conn)?,
+    )
+}

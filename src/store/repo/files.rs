@@ -163,3 +163,19 @@ pub fn used_bytes_by_tenant(
     }
     Ok(totals)
 }
+
+/// Live files of a tenant uploaded before `cutoff` (past its retention), oldest first.
+pub fn uploaded_before(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    cutoff: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<FileRow>, StoreError> {
+    Ok(visible(&Scope::System)
+        .filter(f::tenant_id.eq(tenant_id.to_string()))
+        .filter(f::created_at.lt(cutoff))
+        .order(f::created_at.asc())
+        .limit(limit)
+        .select(FileRow::as_select())
+        .load(conn)?)
+}

@@ -142,3 +142,26 @@ pub fn revoke_open_for_email(
     .execute(conn)?;
     Ok(())
 }
+
+/// Replaces `email` in every invitation to it (erasure): open ones are revoked, as no one
+/// can accept an invitation to an erased address.
+pub fn anonymise_email(
+    conn: &mut DbConn,
+    email: &str,
+    replacement: &str,
+    at: NaiveDateTime,
+) -> Result<usize, StoreError> {
+    diesel::update(
+        i::invitations
+            .filter(i::email.eq(email.to_string()))
+            .filter(i::accepted_at.is_null())
+            .filter(i::revoked_at.is_null()),
+    )
+    .set(i::revoked_at.eq(Some(at)))
+    .execute(conn)?;
+    Ok(
+        diesel::update(i::invitations.filter(i::email.eq(email.to_string())))
+            .set(i::email.eq(replacement.to_string()))
+            .execute(conn)?,
+    )
+}

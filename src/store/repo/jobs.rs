@@ -232,3 +232,20 @@ pub fn delete(conn: &mut DbConn, id: &str) -> Result<(), StoreError> {
     diesel::delete(j::jobs.filter(j::id.eq(id.to_string()))).execute(conn)?;
     Ok(())
 }
+
+/// Deletes a tenant's job artifacts made before `cutoff` (past its retention), except those
+/// of the jobs in `keep` (still running: a retry resumes from them). Returns how many.
+pub fn delete_artifacts_before(
+    conn: &mut DbConn,
+    tenant_id: &str,
+    cutoff: NaiveDateTime,
+    keep: &[String],
+) -> Result<usize, StoreError> {
+    Ok(diesel::delete(
+        a::job_artifacts
+            .filter(a::tenant_id.eq(tenant_id.to_string()))
+            .filter(a::created_at.lt(cutoff))
+            .filter(a::job_id.ne_all(keep.to_vec())),
+    )
+    .execute(conn)?)
+}

@@ -19,6 +19,7 @@ pub mod resellers;
 pub mod reservations;
 pub mod revenuecat;
 pub mod templates;
+pub mod tenant_data;
 pub mod tenants;
 pub mod translation_engines;
 pub mod usage;
@@ -32,6 +33,9 @@ diesel::define_sql_function! {
 
 /// A case-insensitive `LIKE` pattern matching `needle` anywhere, with `%`, `_` and `\`
 /// escaped so user text matches literally (use with `.escape('\\')`).
+/// What an erased personal value reads as (docs/data-lifecycle.md).
+pub const ERASED: &str = "[erased]";
+
 pub fn contains_pattern(needle: &str) -> String {
     let escaped = needle
         .to_lowercase()

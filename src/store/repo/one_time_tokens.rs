@@ -74,3 +74,11 @@ pub fn void_for_user(
     .execute(conn)?;
     Ok(())
 }
+
+/// Deletes every reset and verification token of a user (an erased account).
+pub fn delete_for_user(conn: &mut DbConn, user_id: &str) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(ot::one_time_tokens.filter(ot::user_id.eq(user_id.to_string())))
+            .execute(conn)?,
+    )
+}

@@ -26,6 +26,8 @@ pub struct PlanRow {
     pub updated_at: NaiveDateTime,
     /// Price of a minute beyond the included ones, in thousandths of a cent.
     pub overage_millicents_per_minute: i64,
+    /// Days uploaded files and job artifacts are kept (docs/data-lifecycle.md); null: kept.
+    pub retention_days: Option<i32>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -43,6 +45,7 @@ pub struct PlanChanges {
     pub features: Option<String>,
     pub updated_at: Option<NaiveDateTime>,
     pub overage_millicents_per_minute: Option<i64>,
+    pub retention_days: Option<Option<i32>>,
 }
 
 impl PlanRow {

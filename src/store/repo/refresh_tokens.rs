@@ -100,3 +100,11 @@ pub fn revoke_for_membership(
     .execute(conn)?;
     Ok(())
 }
+
+/// Deletes every refresh token of a user (an erased account keeps no session records).
+pub fn delete_for_user(conn: &mut DbConn, user_id: &str) -> Result<usize, StoreError> {
+    Ok(
+        diesel::delete(rt::refresh_tokens.filter(rt::user_id.eq(user_id.to_string())))
+            .execute(conn)?,
+    )
+}

@@ -27,6 +27,12 @@ pub struct TenantRow {
     pub past_due_since: Option<NaiveDateTime>,
     /// `month` or `year`: which of the plan's prices it pays (docs/billing.md).
     pub billing_interval: String,
+    /// A deleted tenant is purged once this has passed (docs/data-lifecycle.md).
+    pub purge_after: Option<NaiveDateTime>,
+    /// When the sweeper purged it: its data is gone, its bills remain.
+    pub purged_at: Option<NaiveDateTime>,
+    /// Overrides the plan's `retention_days`.
+    pub retention_days: Option<i32>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -43,6 +49,9 @@ pub struct TenantChanges {
     pub updated_at: Option<NaiveDateTime>,
     pub past_due_since: Option<Option<NaiveDateTime>>,
     pub billing_interval: Option<String>,
+    pub purge_after: Option<Option<NaiveDateTime>>,
+    pub purged_at: Option<Option<NaiveDateTime>>,
+    pub retention_days: Option<Option<i32>>,
 }
 
 impl TenantChanges {
@@ -269,4 +278,69 @@ pub fn with_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<TenantRow>, Sto
         );
     }
     Ok(rows)
+}
+
+/// Deleted tenants due for purging at `now`, not purged yet (the sweeper's work list).
+pub fn due_for_purge(conn: &mut DbConn, now: NaiveDateTime) -> Result<Vec<TenantRow>, StoreError> {
+    Ok(t::tenants
+        .filter(t::status.eq("deleted"))
+        .filter(t::purged_at.is_null())
+        .filter(t::purge_after.le(now))
+        .order(t::purge_after.asc())
+        .select(TenantRow::as_select())
+        .load(conn)?)
+}
+
+/// Gives tenants deleted before purges existed a purge date: `grace` after their deletion.
+pub fn schedule_unscheduled_purges(
+    conn: &mut DbConn,
+    grace: chrono::TimeDelta,
+) -> Result<(), StoreError> {
+    let unscheduled: Vec<(String, NaiveDateTime)> = t::tenants
+        .filter(t::status.eq("deleted"))
+        .filter(t::purged_at.is_null())
+        .filter(t::purge_after.is_null())
+        .select((t::id, t::updated_at))
+        .load(conn)?;
+    for (id, deleted_at) in unscheduled {
+        diesel::update(t::tenants.filter(t::id.eq(id)))
+            .set(t::purge_after.eq(Some(deleted_at + grace)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn mark_purged(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    diesel::update(t::tenants.filter(t::id.eq(id.to_string())))
+        .set(t::purged_at.eq(Some(at)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many days a tenant's files and job artifacts are kept: its own `retention_days`,
+/// else its plan's; `None`: kept until deleted.
+pub fn retention_days(conn: &mut DbConn, tenant_id: &str) -> Result<Option<i32>, StoreError> {
+    use crate::store::schema::subscription_plans::dsl as p;
+    let found: Option<(Option<i32>, Option<i32>)> = t::tenants
+        .left_join(p::subscription_plans.on(p::id.nullable().eq(t::subscription_plan_id)))
+        .filter(t::id.eq(tenant_id.to_string()))
+        .select((t::retention_days, p::retention_days.nullable()))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(own, plan)| own.or(plan)))
+}
+
+/// Every live tenant whose files and artifacts expire, with its retention in days.
+pub fn with_retention(conn: &mut DbConn) -> Result<Vec<(String, i32)>, StoreError> {
+    use crate::store::schema::subscription_plans::dsl as p;
+    let rows: Vec<(String, Option<i32>, Option<i32>)> = t::tenants
+        .left_join(p::subscription_plans.on(p::id.nullable().eq(t::subscription_plan_id)))
+        .filter(t::status.ne("deleted"))
+        .filter(t::retention_days.is_not_null().or(p::retention_days.is_not_null()))
+        .select((t::id, t::retention_days, p::retention_days.nullable()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, own, plan)| own.or(plan).map(|d| (id, d)))
+        .collect())
 }

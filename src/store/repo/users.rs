@@ -29,6 +29,8 @@ pub struct UserRow {
     pub session_epoch: i64,
     /// When the user proved they read mail at `email` (docs/email.md); null: not yet.
     pub email_verified_at: Option<NaiveDateTime>,
+    /// When the account was erased (docs/data-lifecycle.md): its personal fields are gone.
+    pub erased_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Default, AsChangeset)]
@@ -48,7 +50,12 @@ pub struct UserChanges {
 type Boxed<'a> = crate::store::schema::users::BoxedQuery<'a, MultiBackend>;
 
 fn visible(scope: &Scope) -> Boxed<'static> {
-    let q = u::users.filter(u::status.ne("deleted")).into_boxed();
+    scoped(scope).filter(u::status.ne("deleted"))
+}
+
+/// The accounts of the scope, deleted ones included.
+fn scoped(scope: &Scope) -> Boxed<'static> {
+    let q = u::users.into_boxed();
     match scope {
         Scope::System | Scope::Platform => q,
         Scope::Reseller { reseller_id } => {
@@ -77,6 +84,59 @@ pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<UserRow>
         .select(UserRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// An account that may still be erased: live or deleted, not erased yet (docs/data-lifecycle.md).
+pub fn get_unerased(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<UserRow>, StoreError> {
+    Ok(scoped(scope)
+        .filter(u::id.eq(id.to_string()))
+        .filter(u::erased_at.is_null())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The address an erased account keeps: unique, undeliverable (`.invalid`), personal to no one.
+pub fn erased_email(id: &str) -> String {
+    format!("erased-{id}@erased.invalid")
+}
+
+/// Removes an account's personal fields and credentials: the row stays (jobs, files and the
+/// audit log refer to its id) as an anonymous, deleted account no password opens.
+pub fn anonymise(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> Result<(), StoreError> {
+    diesel::update(u::users.filter(u::id.eq(id.to_string())))
+        .set((
+            u::email.eq(erased_email(id)),
+            // Not a PHC string: no password verifies against it.
+            u::password_hash.eq("!erased"),
+            u::first_name.eq(None::<String>),
+            u::last_name.eq(None::<String>),
+            u::status.eq("deleted"),
+            u::last_login.eq(None::<NaiveDateTime>),
+            u::email_verified_at.eq(None::<NaiveDateTime>),
+            u::erased_at.eq(Some(at)),
+            u::updated_at.eq(at),
+            u::session_epoch.eq(u::session_epoch + 1),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Deleted, not yet erased accounts whose home tenant is `tenant_id` (a purged tenant's).
+pub fn deleted_of_home_tenant(
+    conn: &mut DbConn,
+    tenant_id: &str,
+) -> Result<Vec<UserRow>, StoreError> {
+    Ok(u::users
+        .filter(u::tenant_id.eq(tenant_id.to_string()))
+        .filter(u::status.eq("deleted"))
+        .filter(u::erased_at.is_null())
+        .select(UserRow::as_select())
+        .load(conn)?)
 }
 
 /// Finds an account by email for login (system scope only: the tenant is not known yet).
