@@ -66,12 +66,7 @@ fn sweep(settings: &Settings) -> anyhow::Result<()> {
         .build()?;
     let opts = sweeper::SweepOptions::from_settings(settings);
     let blobs = voxflow::files::BlobStore::new(&settings.data_dir);
-    let r = runtime.block_on(sweeper::sweep(
-        &store,
-        &blobs,
-        &opts,
-        voxflow::store::now(),
-    ))?;
+    let r = runtime.block_on(sweeper::sweep(&store, &blobs, &opts, voxflow::store::now()))?;
     println!(
         "{}",
         serde_json::json!({

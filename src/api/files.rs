@@ -495,7 +495,9 @@ pub async fn get_file(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<FileView>, ApiError> {
     authed.require(Action::FilesRead)?;
-    Ok(web::Json(find_view(&state, &authed, id.into_inner()).await?))
+    Ok(web::Json(
+        find_view(&state, &authed, id.into_inner()).await?,
+    ))
 }
 
 /// What a `Range` header asks of a file of `size` bytes.

@@ -272,7 +272,8 @@ fn input_files(job: &repo::jobs::JobRow) -> Vec<String> {
 }
 
 fn parse_id(id: &str) -> Result<uuid::Uuid, StoreError> {
-    uuid::Uuid::parse_str(id).map_err(|_| StoreError::Query(format!("tenant id {id:?} is not a UUID")))
+    uuid::Uuid::parse_str(id)
+        .map_err(|_| StoreError::Query(format!("tenant id {id:?} is not a UUID")))
 }
 
 /// When a file or artifact made at `created_at` expires under `retention_days`.

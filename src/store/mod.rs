@@ -385,6 +385,14 @@ fn set_scope(conn: &mut DbConn, scope: Scope) -> Result<(), diesel::result::Erro
     Ok(())
 }
 
+/// Switches the open transaction to `scope` for the statements after it (PostgreSQL's
+/// row-level security reads it; SQLite has none). For a change the caller's own scope has
+/// already authorised that must reach rows that scope does not see — erasing a person's
+/// traces, cancelling a deleted tenant's jobs — in the same transaction as the checks.
+pub fn switch_scope(conn: &mut DbConn, scope: Scope) -> Result<(), StoreError> {
+    Ok(set_scope(conn, scope)?)
+}
+
 /// Current UTC time, truncated to microseconds so both backends store the same value.
 pub fn now() -> chrono::NaiveDateTime {
     let now = chrono::Utc::now().naive_utc();

@@ -21,10 +21,7 @@ pub fn unfinished_jobs(
 
 /// Deletes the tenant's data, children before parents; returns (table, rows deleted) for
 /// the audit record.
-pub fn purge(
-    conn: &mut DbConn,
-    tenant_id: &str,
-) -> Result<Vec<(&'static str, usize)>, StoreError> {
+pub fn purge(conn: &mut DbConn, tenant_id: &str) -> Result<Vec<(&'static str, usize)>, StoreError> {
     use crate::store::schema::*;
     let t = tenant_id.to_string();
     let mut counts = Vec::new();

@@ -336,7 +336,11 @@ pub fn with_retention(conn: &mut DbConn) -> Result<Vec<(String, i32)>, StoreErro
     let rows: Vec<(String, Option<i32>, Option<i32>)> = t::tenants
         .left_join(p::subscription_plans.on(p::id.nullable().eq(t::subscription_plan_id)))
         .filter(t::status.ne("deleted"))
-        .filter(t::retention_days.is_not_null().or(p::retention_days.is_not_null()))
+        .filter(
+            t::retention_days
+                .is_not_null()
+                .or(p::retention_days.is_not_null()),
+        )
         .select((t::id, t::retention_days, p::retention_days.nullable()))
         .load(conn)?;
     Ok(rows
