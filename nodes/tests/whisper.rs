@@ -186,8 +186,6 @@ fn cancellation_stops_promptly() {
     let w = wav.to_str().unwrap();
     sox(&[w, w, w, w, long.to_str().unwrap()]);
     let inputs = audio_input(&long);
-    let cancel = CancelToken::new();
-    let ctx = ctx().with_cancel(cancel.clone());
     let node = Registry::new().get("whisper.transcribe").unwrap();
     // Load the model first so the cancel lands inside inference.
     resources().whisper_models.get("tiny.en").unwrap();
@@ -203,6 +201,8 @@ fn cancellation_stops_promptly() {
     .expect("reference run");
     let reference = t_ref.elapsed();
     let bound = reference.max(Duration::from_secs(3));
+    let cancel = CancelToken::new();
+    let ctx = ctx().with_cancel(cancel.clone());
     let c2 = cancel.clone();
     let canceller = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(700));
