@@ -37,3 +37,4 @@ mod translation;
 mod usage;
 mod webhooks;
 mod workflows;
+mod workspace_credentials;
