@@ -277,7 +277,9 @@ mod tests {
 
     #[test]
     fn values_open_only_for_their_provider_and_origin() {
-        let c = Credentials::new(Arc::new(SecretBox::new(b"server secret material, long enough")));
+        let c = Credentials::new(Arc::new(SecretBox::new(
+            b"server secret material, long enough",
+        )));
         let r = row(&c, Some("https://api-free.deepl.com:443"));
         assert!(!r.value_sealed.contains("0f9e8d7c"));
         assert_eq!(r.hint.as_deref(), Some("…1:fx"));

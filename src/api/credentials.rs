@@ -199,7 +199,10 @@ pub async fn create_credential(
     if let Some(p) = provider {
         check_value(&mut v, "value", p, &value);
     }
-    let origin = body.origin.as_deref().and_then(|o| checked_origin(&mut v, o));
+    let origin = body
+        .origin
+        .as_deref()
+        .and_then(|o| checked_origin(&mut v, o));
     v.finish()?;
     let provider = provider.unwrap_or(Provider::Generic);
     let row = state.credentials.new_row(
@@ -339,9 +342,7 @@ pub async fn update_credential(
     }
     v.finish()?;
     let mut form = match &value {
-        Some(value) => state
-            .credentials
-            .rotation(&existing, value, origin.clone()),
+        Some(value) => state.credentials.rotation(&existing, value, origin.clone()),
         None => CredentialForm {
             updated_at: Some(store::now()),
             ..Default::default()

@@ -15,8 +15,8 @@ use super::{list_view, PageQuery, ReadErrors, Validator, WriteErrors};
 use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
-use crate::error::{ApiError, Code};
 use crate::credentials::Provider;
+use crate::error::{ApiError, Code};
 use crate::store::repo::translation_engines::{
     self as repo, TranslationEngineForm, TranslationEngineRow,
 };
@@ -53,7 +53,12 @@ pub struct TranslationEngineView {
 }
 
 impl From<EngineConfig> for TranslationEngineView {
-    fn from(EngineConfig { engine: r, credential }: EngineConfig) -> Self {
+    fn from(
+        EngineConfig {
+            engine: r,
+            credential,
+        }: EngineConfig,
+    ) -> Self {
         let (has_api_key, api_key_hint) = match &credential {
             Some(c) => (true, c.hint.clone()),
             // A key from before workspace credentials that did not open at startup.
@@ -204,7 +209,11 @@ async fn usable_credential(
     v.check(
         row.provider == provider_of(kind).as_str(),
         "credential_id",
-        &format!("is a {} credential; this engine needs a {} one", row.provider, kind.as_str()),
+        &format!(
+            "is a {} credential; this engine needs a {} one",
+            row.provider,
+            kind.as_str()
+        ),
     );
     let origin = crate::fetch::origin(base_url);
     if let Some(bound) = &row.origin {
@@ -257,7 +266,13 @@ fn bind(
         ..Default::default()
     };
     credentials_repo::update(c, scope, &row.id, &form)?;
-    audit_credential(c, actor, "credential.update", row, serde_json::json!({"changed": ["origin"], "origin": origin}))
+    audit_credential(
+        c,
+        actor,
+        "credential.update",
+        row,
+        serde_json::json!({"changed": ["origin"], "origin": origin}),
+    )
 }
 
 /// Normalises and SSRF-checks a base URL (blocking: resolves the host).
@@ -566,7 +581,8 @@ pub async fn update_translation_engine(
     // engine that has a key takes the key again (or `api_key: null` to drop it), or a
     // credential bound to the new host.
     let moves = origin != crate::fetch::origin(&existing.engine.base_url);
-    let has_key = existing.engine.credential_id.is_some() || existing.engine.api_key_sealed.is_some();
+    let has_key =
+        existing.engine.credential_id.is_some() || existing.engine.api_key_sealed.is_some();
     if moves && has_key && api_key.is_none() && body.credential_id.is_none() {
         return Err(ApiError::new(
             Code::TranslationEngineKeyRequired,

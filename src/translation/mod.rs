@@ -13,9 +13,9 @@ pub mod http;
 pub mod libretranslate;
 
 use crate::credentials::{Credentials, Provider};
-use crate::store::repo::workspace_credentials::{self as credentials_repo, CredentialRow};
 use crate::engine::graph::{Graph, GraphProblem};
 use crate::store::repo::translation_engines::{self as repo, TranslationEngineRow};
+use crate::store::repo::workspace_credentials::{self as credentials_repo, CredentialRow};
 use crate::store::{DbConn, Store, StoreError};
 use crate::tenancy::Scope;
 use std::sync::Arc;
@@ -121,7 +121,10 @@ impl Engines {
         let unusable = |why: String| {
             NodeError::invalid_field(
                 "engine",
-                format!("the API key of translation engine `{}`: {why}; enter it again", row.name),
+                format!(
+                    "the API key of translation engine `{}`: {why}; enter it again",
+                    row.name
+                ),
             )
         };
         match (&config.credential, &row.credential_id) {
@@ -170,7 +173,7 @@ impl Engines {
         })
     }
 
-/// The provider for one job of `tenant_id`.
+    /// The provider for one job of `tenant_id`.
     pub fn for_tenant(&self, store: Store, tenant_id: uuid::Uuid) -> TenantEngines {
         TenantEngines {
             engines: self.clone(),

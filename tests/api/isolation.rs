@@ -232,7 +232,12 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
             json!({"name": "A's DeepL", "provider": "deepl", "value": "a-deepl-key-0123456789:fx"}),
         )
         .await;
-    assert_eq!(a_credential.status, StatusCode::CREATED, "{}", a_credential.body);
+    assert_eq!(
+        a_credential.status,
+        StatusCode::CREATED,
+        "{}",
+        a_credential.body
+    );
     let a_credential = a_credential.id();
     let a_targets: Vec<(&str, String)> = vec![
         ("credentials", a_credential.clone()),

@@ -429,7 +429,9 @@ private_urls_test!(
         );
         assert!(!engine_row_exists(&app, &id).await, "the row is gone");
         // Its credential stays in the store, used by nothing now; deleting it removes the key.
-        let r = app.get(&format!("/v1/credentials/{credential}"), admin).await;
+        let r = app
+            .get(&format!("/v1/credentials/{credential}"), admin)
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.body["used_by"], json!([]));
         let r = app

@@ -152,7 +152,10 @@ private_urls_test!(credentials_crud_never_reveals_the_value, |app| {
     let context = format!("workspace_credential:{}:{id}", w.tenant_a);
     assert_eq!(keys.open(&sealed, &context).expect("opens"), DEEPL_VALUE);
     assert!(keys
-        .open(&sealed, &format!("workspace_credential:{}:{id}", w.tenant_b))
+        .open(
+            &sealed,
+            &format!("workspace_credential:{}:{id}", w.tenant_b)
+        )
         .is_err());
 
     // Read and list: never the value, nor its sealed form.
@@ -194,7 +197,12 @@ private_urls_test!(credentials_crud_never_reveals_the_value, |app| {
             json!({"name": "k", "provider": "generic", "value": "v", "secret": "x"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "unknown fields are refused");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown fields are refused: {}",
+        r.body
+    );
 
     // Rename; rotate (a new sealed value, hint and rotated_at); the origin moves only with
     // the value.
@@ -222,7 +230,10 @@ private_urls_test!(credentials_crud_never_reveals_the_value, |app| {
     assert!(!r.body.to_string().contains(ROTATED_VALUE));
     let resealed = raw_sealed(&app, &id).await.expect("stored");
     assert_ne!(resealed, sealed);
-    assert_eq!(keys.open(&resealed, &context).expect("opens"), ROTATED_VALUE);
+    assert_eq!(
+        keys.open(&resealed, &context).expect("opens"),
+        ROTATED_VALUE
+    );
 
     // Nothing in the database holds either value in clear (the file's bytes on SQLite).
     let raw = raw_database(&app).await;
@@ -238,7 +249,11 @@ private_urls_test!(credentials_crud_never_reveals_the_value, |app| {
         .iter()
         .filter_map(|e| e["action"].as_str())
         .collect();
-    for a in ["credential.create", "credential.update", "credential.rotate"] {
+    for a in [
+        "credential.create",
+        "credential.update",
+        "credential.rotate",
+    ] {
         assert!(actions.contains(&a), "{a} not audited: {actions:?}");
     }
     for value in [DEEPL_VALUE, ROTATED_VALUE] {
@@ -251,12 +266,20 @@ private_urls_test!(credentials_crud_never_reveals_the_value, |app| {
     let r = app.get(&path, admin).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.code(), "credential_not_found");
-    assert_eq!(app.delete(&path, admin).await.code(), "credential_not_found");
+    assert_eq!(
+        app.delete(&path, admin).await.code(),
+        "credential_not_found"
+    );
     assert_eq!(raw_sealed(&app, &id).await, None);
     let log = app
         .get("/v1/audit-log?action=credential.delete", admin)
         .await;
-    assert_eq!(log.body["items"][0]["target_id"], id.as_str(), "{}", log.body);
+    assert_eq!(
+        log.body["items"][0]["target_id"],
+        id.as_str(),
+        "{}",
+        log.body
+    );
 });
 
 private_urls_test!(only_tenant_admins_manage_credentials, |app| {
@@ -341,7 +364,12 @@ private_urls_test!(only_tenant_admins_manage_credentials, |app| {
         (Method::DELETE, None),
     ] {
         let theirs = app
-            .call(method.clone(), &item, Cred::Bearer(&w.b_admin.1), body.clone())
+            .call(
+                method.clone(),
+                &item,
+                Cred::Bearer(&w.b_admin.1),
+                body.clone(),
+            )
             .await;
         let none = app
             .call(method.clone(), &missing, Cred::Bearer(&w.b_admin.1), body)
@@ -450,7 +478,11 @@ private_urls_test!(translation_engines_use_credentials_end_to_end, |app| {
     assert_eq!(r.body["has_api_key"], true);
     assert_eq!(r.body["api_key_hint"], "…0001");
     let c = app.get(&format!("/v1/credentials/{cred}"), admin).await;
-    assert_eq!(c.body["origin"], base.as_str(), "bound to the engine's origin");
+    assert_eq!(
+        c.body["origin"],
+        base.as_str(),
+        "bound to the engine's origin"
+    );
     assert_eq!(
         c.body["used_by"],
         json!([{"id": engine, "name": "libre"}]),
@@ -533,7 +565,10 @@ private_urls_test!(translation_engines_use_credentials_end_to_end, |app| {
         .map(|b| b["api_key"].as_str().unwrap_or("").to_string())
         .collect();
     assert_eq!(
-        (keys.first().map(String::as_str), keys.last().map(String::as_str)),
+        (
+            keys.first().map(String::as_str),
+            keys.last().map(String::as_str)
+        ),
         (Some("libre-key-first-0001"), Some("libre-key-rotated-0002")),
         "{keys:?}"
     );
@@ -552,10 +587,17 @@ private_urls_test!(translation_engines_use_credentials_end_to_end, |app| {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let inline = r.body["credential_id"].as_str().expect("credential").to_string();
+    let inline = r.body["credential_id"]
+        .as_str()
+        .expect("credential")
+        .to_string();
     let c = app.get(&format!("/v1/credentials/{inline}"), admin).await;
     assert_eq!(
-        (c.body["name"].as_str(), c.body["provider"].as_str(), c.body["hint"].as_str()),
+        (
+            c.body["name"].as_str(),
+            c.body["provider"].as_str(),
+            c.body["hint"].as_str()
+        ),
         (Some("inline"), Some("libretranslate"), Some("…0003")),
         "{}",
         c.body
@@ -660,9 +702,15 @@ async fn legacy_engine_keys_move_into_the_store(backend: Backend) {
     let new = SecretBox::new(new_key.as_bytes());
     assert_eq!(new.open(&sealed, &context).expect("opens"), DEEPL_VALUE);
     assert!(old.open(&sealed, &context).is_err());
-    let c = app.get(&format!("/v1/credentials/{cred}"), &w.a_admin.1).await;
+    let c = app
+        .get(&format!("/v1/credentials/{cred}"), &w.a_admin.1)
+        .await;
     assert_eq!(
-        (c.body["name"].as_str(), c.body["origin"].as_str(), c.body["hint"].as_str()),
+        (
+            c.body["name"].as_str(),
+            c.body["origin"].as_str(),
+            c.body["hint"].as_str()
+        ),
         (Some("legacy"), Some("http://127.0.0.1:9"), Some("…b:fx")),
         "{}",
         c.body
@@ -671,7 +719,12 @@ async fn legacy_engine_keys_move_into_the_store(backend: Backend) {
     let nk = new_key.clone();
     app.spawn_peer(move |s| s.secrets_key = nk).await;
     let r = app.get("/v1/credentials?limit=100", &w.a_admin.1).await;
-    assert_eq!(r.body["items"].as_array().map(Vec::len), Some(1), "{}", r.body);
+    assert_eq!(
+        r.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

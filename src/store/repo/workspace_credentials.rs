@@ -62,7 +62,11 @@ pub fn insert(conn: &mut DbConn, row: &CredentialRow) -> Result<(), StoreError> 
     Ok(())
 }
 
-pub fn get(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<Option<CredentialRow>, StoreError> {
+pub fn get(
+    conn: &mut DbConn,
+    scope: &Scope,
+    id: &str,
+) -> Result<Option<CredentialRow>, StoreError> {
     Ok(visible(scope)
         .filter(c::id.eq(id.to_string()))
         .select(CredentialRow::as_select())
@@ -116,7 +120,10 @@ pub fn delete(conn: &mut DbConn, scope: &Scope, id: &str) -> Result<bool, StoreE
     if get(conn, scope, id)?.is_none() {
         return Ok(false);
     }
-    Ok(diesel::delete(c::workspace_credentials.filter(c::id.eq(id.to_string()))).execute(conn)? > 0)
+    Ok(
+        diesel::delete(c::workspace_credentials.filter(c::id.eq(id.to_string()))).execute(conn)?
+            > 0,
+    )
 }
 
 /// (id, name) of the scope's translation engines that use credential `id`.
@@ -155,7 +162,10 @@ pub fn engines_using_any(
     let mut by_credential = std::collections::HashMap::<String, Vec<(String, String)>>::new();
     for (credential, id, name) in used {
         if let Some(credential) = credential {
-            by_credential.entry(credential).or_default().push((id, name));
+            by_credential
+                .entry(credential)
+                .or_default()
+                .push((id, name));
         }
     }
     Ok(by_credential)
