@@ -45,9 +45,10 @@ pub struct AppState {
     pub catalog: crate::api::nodes::Catalog,
     /// Tenants' HTTP translation engines: sealing their keys, building them for jobs.
     pub translation: crate::translation::Engines,
-    /// Seals stored credentials (webhook signing secrets; translation keys go through
-    /// `translation`, with the same key).
+    /// Seals Voxflow's own stored secrets (webhook signing secrets).
     pub sealing: Arc<crate::auth::sealing::SecretBox>,
+    /// Tenants' third-party secrets (workspace credentials), sealed with the same key.
+    pub credentials: crate::credentials::Credentials,
     /// Resolved branding, per process; emptied on every branding change (on PostgreSQL by
     /// every process, through the listener).
     pub branding: Arc<crate::branding::cache::BrandingCache>,
@@ -101,7 +102,7 @@ impl AppState {
             let n = store
                 .write_blocking(crate::tenancy::Scope::System, |c| {
                     Ok(crate::webhooks::reseal_secrets(c, &sealing)?
-                        + crate::translation::reseal_keys(c, &sealing)?)
+                        + crate::credentials::reseal_all(c, &sealing)?)
                 })
                 .map_err(|e| anyhow::anyhow!("re-sealing stored secrets: {e}"))?;
             tracing::info!(
@@ -119,10 +120,24 @@ impl AppState {
         if resealed > 0 {
             tracing::info!(rows = resealed, "sealed webhook secrets stored in clear");
         }
+        // Engine keys stored before workspace credentials: moved into the store (opened with
+        // the current or a previous key, sealed with the current one).
+        let adopted = store
+            .write_blocking(crate::tenancy::Scope::System, |c| {
+                crate::credentials::adopt_engine_keys(c, &sealing)
+            })
+            .map_err(|e| anyhow::anyhow!("moving engine keys into workspace credentials: {e}"))?;
+        if adopted > 0 {
+            tracing::info!(
+                engines = adopted,
+                "moved translation engine keys into workspace credentials"
+            );
+        }
+        let credentials = crate::credentials::Credentials::new(sealing.clone());
         // One Apertium discovery, shared by the node and the languages endpoint.
         let apertium = Arc::new(voxflow_nodes::translate::apertium::Apertium::system());
         let translation = crate::translation::Engines::new(
-            (*sealing).clone(),
+            credentials.clone(),
             settings.url_allow_private,
             apertium.clone(),
         );
@@ -172,6 +187,7 @@ impl AppState {
             metrics,
             translation,
             sealing,
+            credentials,
             branding,
             settings,
             store,

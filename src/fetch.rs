@@ -102,6 +102,18 @@ fn parse(url: &str) -> Result<(String, String, u16), FetchError> {
     Ok((scheme, host, uri.port_u16().unwrap_or(default_port)))
 }
 
+/// The origin (`scheme://host:port`, lower-case, port always written) of an `http(s)` URL:
+/// what a stored credential is bound to (`crate::credentials`).
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, host, port) = parse(url).ok()?;
+    let host = host.to_ascii_lowercase();
+    Some(if host.contains(':') {
+        format!("{scheme}://[{host}]:{port}")
+    } else {
+        format!("{scheme}://{host}:{port}")
+    })
+}
+
 /// Looks a host up: (host, port) → socket addresses. The system resolver in service; tests
 /// pass their own to play a DNS server.
 pub type Lookup = dyn Fn(&str, u16) -> std::io::Result<Vec<SocketAddr>>;

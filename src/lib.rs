@@ -13,6 +13,7 @@ pub mod bootstrap;
 pub mod branding;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod email;
 pub mod engine;
 pub mod error;

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod billing;
 pub mod branding;
+pub mod credentials;
 pub mod files;
 pub mod graphs;
 pub mod health;
@@ -69,6 +70,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
+        (name = "credentials", description = "Workspace credentials: a tenant's third-party secrets (DeepL, LibreTranslate keys) in one sealed store; values are never returned, rotated in place, bound to one origin"),
         (name = "translation-engines", description = "A tenant's LibreTranslate / DeepL engines for translate.text (API keys sealed, never returned), and every engine's language pairs"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
     )
@@ -250,6 +252,11 @@ where
                 .service(webhooks::list_webhooks)
                 .service(webhooks::list_deliveries)
                 .service(webhooks::delete_webhook)
+                .service(credentials::create_credential)
+                .service(credentials::list_credentials)
+                .service(credentials::get_credential)
+                .service(credentials::update_credential)
+                .service(credentials::delete_credential)
                 .service(translation_engines::create_translation_engine)
                 .service(translation_engines::list_translation_engines)
                 .service(translation_engines::get_translation_engine)

@@ -45,6 +45,13 @@ pub enum Action {
     TranslationEnginesRead,
     #[serde(rename = "translation_engines:write")]
     TranslationEnginesWrite,
+    /// A tenant's workspace credentials (third-party secrets): names, providers, hints and
+    /// origins, never the values (docs/credentials.md).
+    #[serde(rename = "credentials:read")]
+    CredentialsRead,
+    /// Creating, rotating and deleting workspace credentials, and binding one to a host.
+    #[serde(rename = "credentials:write")]
+    CredentialsWrite,
     #[serde(rename = "templates:read")]
     TemplatesRead,
     #[serde(rename = "templates:write")]
@@ -93,6 +100,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     FilesWrite,
     TranslationEnginesRead,
     TranslationEnginesWrite,
+    CredentialsRead,
+    CredentialsWrite,
     TemplatesRead,
     TemplatesWrite,
     PresetsRead,
@@ -127,6 +136,8 @@ impl Action {
             FilesWrite => "files:write",
             TranslationEnginesRead => "translation_engines:read",
             TranslationEnginesWrite => "translation_engines:write",
+            CredentialsRead => "credentials:read",
+            CredentialsWrite => "credentials:write",
             TemplatesRead => "templates:read",
             TemplatesWrite => "templates:write",
             PresetsRead => "presets:read",
@@ -185,6 +196,10 @@ pub fn allowed(role: Role) -> &'static [Action] {
             FilesWrite,
             TranslationEnginesRead,
             TranslationEnginesWrite,
+            // The tenant's third-party secrets are the admins' to manage, as engines are:
+            // members and viewers configure no engine, so they need no credential.
+            CredentialsRead,
+            CredentialsWrite,
             TemplatesRead,
             PresetsRead,
             PresetsWrite,

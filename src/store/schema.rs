@@ -374,6 +374,23 @@ diesel::table! {
         api_key_hint -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        credential_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    workspace_credentials (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        provider -> Text,
+        value_sealed -> Text,
+        hint -> Nullable<Text>,
+        origin -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        rotated_at -> Timestamp,
     }
 }
 
@@ -663,6 +680,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     files,
     translation_engines,
+    workspace_credentials,
     quota_reservations,
     workflow_templates,
     workflow_template_versions,

@@ -5,19 +5,19 @@
 //! engine by name. This module supplies both halves from the service side: the HTTP
 //! engines ([`deepl`], [`libretranslate`]) and [`TenantEngines`], the provider the worker
 //! sets on each job's node context. It looks the engine up in the job's tenant only (so a
-//! job can never reach another tenant's engine or key), opens the sealed API key, and
-//! builds the engine. Lookups happen when the node asks, on its blocking thread.
+//! job can never reach another tenant's engine or key), opens its API key (a workspace
+//! credential, `crate::credentials`), and builds the engine. Lookups happen when the node asks, on its blocking thread.
 
 pub mod deepl;
 pub mod http;
 pub mod libretranslate;
 
-use crate::auth::sealing::SecretBox;
+use crate::credentials::{Credentials, Provider};
 use crate::engine::graph::{Graph, GraphProblem};
 use crate::store::repo::translation_engines::{self as repo, TranslationEngineRow};
+use crate::store::repo::workspace_credentials::{self as credentials_repo, CredentialRow};
 use crate::store::{DbConn, Store, StoreError};
 use crate::tenancy::Scope;
-use diesel::prelude::*;
 use std::sync::Arc;
 use voxflow_nodes::translate::apertium::Apertium;
 use voxflow_nodes::translate::{Translator, TranslatorProvider, APERTIUM, KIND};
@@ -50,19 +50,52 @@ impl EngineKind {
     }
 }
 
-/// What the service needs to build engines: the key that opens stored API keys, the SSRF
-/// guard's switch, and the built-in Apertium (the same instance the node uses).
+/// What the service needs to build engines: the credential store that opens their keys,
+/// the SSRF guard's switch, and the built-in Apertium (the same instance the node uses).
 #[derive(Clone, Debug)]
 pub struct Engines {
-    keys: Arc<SecretBox>,
+    credentials: Credentials,
     allow_private: bool,
     apertium: Arc<Apertium>,
 }
 
+/// An engine row and the workspace credential it uses, if any.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    pub engine: TranslationEngineRow,
+    pub credential: Option<CredentialRow>,
+}
+
+impl EngineConfig {
+    /// The engine `id_or_name` names in the scope's tenant, with its credential.
+    pub fn find(
+        conn: &mut DbConn,
+        scope: &Scope,
+        id_or_name: &str,
+    ) -> Result<Option<Self>, StoreError> {
+        repo::find(conn, scope, id_or_name)?
+            .map(|engine| Self::of(conn, scope, engine))
+            .transpose()
+    }
+
+    /// The engine row with its credential looked up.
+    pub fn of(
+        conn: &mut DbConn,
+        scope: &Scope,
+        engine: TranslationEngineRow,
+    ) -> Result<Self, StoreError> {
+        let credential = match &engine.credential_id {
+            Some(id) => credentials_repo::get(conn, scope, id)?,
+            None => None,
+        };
+        Ok(Self { engine, credential })
+    }
+}
+
 impl Engines {
-    pub fn new(keys: SecretBox, allow_private: bool, apertium: Arc<Apertium>) -> Self {
+    pub fn new(credentials: Credentials, allow_private: bool, apertium: Arc<Apertium>) -> Self {
         Self {
-            keys: Arc::new(keys),
+            credentials,
             allow_private,
             apertium,
         }
@@ -77,39 +110,47 @@ impl Engines {
         self.allow_private
     }
 
-    /// The associated data binding a sealed key to its row and tenant.
-    fn context(tenant_id: &str, id: &str) -> String {
-        format!("translation_engine:{tenant_id}:{id}")
+    /// The workspace credential store engines take their keys from.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
     }
 
-    /// Seals `api_key` for the row `id` of `tenant_id`.
-    pub fn seal_key(&self, tenant_id: &str, id: &str, api_key: &str) -> String {
-        self.keys.seal(api_key, &Self::context(tenant_id, id))
-    }
-
-    /// The row's API key in clear, if it has one.
-    pub fn open_key(&self, row: &TranslationEngineRow) -> Result<Option<String>, NodeError> {
-        row.api_key_sealed
-            .as_deref()
-            .map(|sealed| {
-                self.keys
-                    .open(sealed, &Self::context(&row.tenant_id, &row.id))
-                    .map_err(|e| {
-                        NodeError::invalid_field(
-                            "engine",
-                            format!(
-                                "the API key of translation engine `{}`: {e}; enter it again",
-                                row.name
-                            ),
-                        )
-                    })
-            })
-            .transpose()
+    /// The engine's API key in clear, if it has one (from its workspace credential).
+    pub fn open_key(&self, config: &EngineConfig) -> Result<Option<String>, NodeError> {
+        let row = &config.engine;
+        let unusable = |why: String| {
+            NodeError::invalid_field(
+                "engine",
+                format!(
+                    "the API key of translation engine `{}`: {why}; enter it again",
+                    row.name
+                ),
+            )
+        };
+        match (&config.credential, &row.credential_id) {
+            (Some(credential), _) => {
+                let provider = Provider::parse(&row.kind).unwrap_or(Provider::Generic);
+                self.credentials
+                    .open_for(credential, provider, &row.base_url)
+                    .map(Some)
+                    .map_err(|e| unusable(e.to_string()))
+            }
+            (None, Some(_)) => Err(unusable("its workspace credential was deleted".into())),
+            // A key stored before the credential store that no configured secrets key opened
+            // when this process started (see `credentials::adopt_engine_keys`).
+            (None, None) if row.api_key_sealed.is_some() => Err(unusable(
+                "the sealed key does not open with this server's secrets key (was \
+                 VOXFLOW_SECRETS_KEY changed?)"
+                    .into(),
+            )),
+            (None, None) => Ok(None),
+        }
     }
 
     /// The engine a row describes.
-    pub fn build(&self, row: &TranslationEngineRow) -> Result<Arc<dyn Translator>, NodeError> {
-        let key = self.open_key(row)?;
+    pub fn build(&self, config: &EngineConfig) -> Result<Arc<dyn Translator>, NodeError> {
+        let key = self.open_key(config)?;
+        let row = &config.engine;
         Ok(match EngineKind::parse(&row.kind) {
             Some(EngineKind::Deepl) => Arc::new(deepl::DeepL::new(
                 &row.name,
@@ -158,14 +199,14 @@ impl TranslatorProvider for TenantEngines {
         let found = self
             .store
             .read_blocking(scope, |c| {
-                Ok(match repo::find(c, &scope, name)? {
-                    Some(row) => Ok(row),
+                Ok(match EngineConfig::find(c, &scope, name)? {
+                    Some(config) => Ok(config),
                     None => Err(repo::names(c, &scope)?),
                 })
             })
             .map_err(|e| NodeError::inference(format!("translation engines: {e}")))?;
         match found {
-            Ok(row) => self.engines.build(&row),
+            Ok(config) => self.engines.build(&config),
             Err(names) => Err(no_such_engine(name, &names)),
         }
     }
@@ -483,32 +524,4 @@ mod tests {
         );
         assert_eq!(deepl::default_base_url("k"), "https://api.deepl.com");
     }
-}
-
-/// Re-seals with the current key the engine API keys only a previous key opens, during a key
-/// rotation; returns how many rows changed. A key no configured key opens is left and logged
-/// (the engine then asks for its key again, as before).
-pub fn reseal_keys(conn: &mut DbConn, sealing: &SecretBox) -> Result<usize, StoreError> {
-    use crate::store::schema::translation_engines::dsl as te;
-    let rows: Vec<(String, String, Option<String>)> = te::translation_engines
-        .filter(te::api_key_sealed.is_not_null())
-        .select((te::id, te::tenant_id, te::api_key_sealed))
-        .load(conn)?;
-    let mut changed = 0;
-    for (id, tenant_id, sealed) in rows {
-        let Some(sealed) = sealed else { continue };
-        let context = Engines::context(&tenant_id, &id);
-        match sealing.reseal(&sealed, &context) {
-            Ok(Some(v)) => {
-                changed += diesel::update(te::translation_engines.filter(te::id.eq(&id)))
-                    .set(te::api_key_sealed.eq(Some(v)))
-                    .execute(conn)?;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::warn!(engine = %id, error = %e, "a translation engine's key opens with no configured key")
-            }
-        }
-    }
-    Ok(changed)
 }

@@ -835,20 +835,21 @@ mod websocket_sessions_and_subscriptions_are_bounded_per_tenant {
     }
 }
 
-/// (id, tenant, sealed) of the stored translation-engine keys and webhook endpoint secrets.
+/// (context, id, sealed) of the stored workspace credentials (translation engines' keys among
+/// them) and webhook endpoint secrets.
 async fn sealed_values(app: &TestApp) -> Vec<(String, String, String)> {
     app.store
         .read(voxflow::tenancy::Scope::System, |c| {
             use diesel::prelude::*;
-            use voxflow::store::schema::translation_engines::dsl as te;
             use voxflow::store::schema::webhook_endpoints::dsl as ep;
-            let mut out: Vec<(String, String, String)> = te::translation_engines
-                .filter(te::api_key_sealed.is_not_null())
-                .select((te::id, te::tenant_id, te::api_key_sealed.assume_not_null()))
+            use voxflow::store::schema::workspace_credentials::dsl as wc;
+            let mut out: Vec<(String, String, String)> = wc::workspace_credentials
+                .order(wc::id.asc())
+                .select((wc::id, wc::tenant_id, wc::value_sealed))
                 .load(c)?
                 .into_iter()
                 .map(|(id, t, s): (String, String, String)| {
-                    (format!("translation_engine:{t}:{id}"), id, s)
+                    (format!("workspace_credential:{t}:{id}"), id, s)
                 })
                 .collect();
             out.extend(
@@ -880,6 +881,17 @@ async fn rotated_key_reseals(backend: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // A credential of its own, used by no engine, and one of tenant B.
+    for (token, name) in [(&w.a_admin.1, "generic A"), (&w.b_admin.1, "generic B")] {
+        let r = app
+            .post(
+                "/v1/credentials",
+                token,
+                json!({"name": name, "provider": "generic", "value": format!("{name} secret value")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
     let r = app
         .post(
             "/v1/webhooks",
@@ -892,7 +904,7 @@ async fn rotated_key_reseals(backend: Backend) {
         std::fs::read_to_string(app.data_dir().join("secrets_key")).expect("the generated key");
     let old = SecretBox::new(old_key.trim().as_bytes());
     let before = sealed_values(&app).await;
-    assert_eq!(before.len(), 2);
+    assert_eq!(before.len(), 4);
     for (ctx, _, sealed) in &before {
         assert!(old.open(sealed, ctx).is_ok(), "{ctx}");
     }

@@ -18,6 +18,7 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         "plans" => json!({"name": "pwned"}),
         "workflows" => json!({"name": "pwned"}),
         "translation-engines" => json!({"name": "pwned"}),
+        "credentials" => json!({"name": "pwned", "value": "pwned-secret-value"}),
         "branding/configurations" => json!({"product_name": "pwned"}),
         _ => json!({}),
     };
@@ -228,7 +229,22 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
     )
     .await;
     let a_invoice = crate::billing::november_invoice(&app, &w.tenant_a, &w.plan1).await;
+    let a_credential = app
+        .post(
+            "/v1/credentials",
+            &w.a_admin.1,
+            json!({"name": "A's DeepL", "provider": "deepl", "value": "a-deepl-key-0123456789:fx"}),
+        )
+        .await;
+    assert_eq!(
+        a_credential.status,
+        StatusCode::CREATED,
+        "{}",
+        a_credential.body
+    );
+    let a_credential = a_credential.id();
     let a_targets: Vec<(&str, String)> = vec![
+        ("credentials", a_credential.clone()),
         ("invoices", a_invoice),
         ("branding/configurations", a_branding.clone()),
         ("workflows", shared_workflow.clone()),
@@ -271,6 +287,7 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
             "/v1/jobs?limit=100",
             "/v1/branding/configurations?limit=100",
             "/v1/invoices?limit=100",
+            "/v1/credentials?limit=100",
         ] {
             let ids = list_ids(&app, *cred, path).await;
             for (_, id) in &a_targets {
@@ -300,6 +317,15 @@ api_test!(tenant_b_cannot_see_or_touch_tenant_a, |app| {
         )
         .await;
     assert_eq!(b.body["product_name"], "Tenant A", "{}", b.body);
+    let c = app
+        .get(&format!("/v1/credentials/{a_credential}"), &w.a_admin.1)
+        .await;
+    assert_eq!(
+        (c.body["name"].as_str(), c.body["hint"].as_str()),
+        (Some("A's DeepL"), Some("…9:fx")),
+        "{}",
+        c.body
+    );
     for email in ["admin@a.test", "member@a.test", "viewer@a.test"] {
         assert_eq!(
             app.login_response(email, crate::helpers::PASSWORD)

@@ -38,3 +38,4 @@ mod translation;
 mod usage;
 mod webhooks;
 mod workflows;
+mod workspace_credentials;

@@ -42,9 +42,9 @@ macro_rules! private_urls_test {
     };
 }
 
-const SPEECH: &str = "Good morning my friends. The house is very big and the garden is green. I have three dogs and a cat.";
+pub(crate) const SPEECH: &str = "Good morning my friends. The house is very big and the garden is green. I have three dogs and a cat.";
 
-fn whisper_translate_srt(engine: &str) -> Value {
+pub(crate) fn whisper_translate_srt(engine: &str) -> Value {
     json!({
         "nodes": [
             {"id": "src", "type": "audio.decode", "data": {"params": {}}},
@@ -160,8 +160,9 @@ api_test!(apertium_job_transcribes_translates_and_exports_srt, |app| {
     );
 });
 
-/// The sealed key column, read straight from the database (bypassing the API).
-async fn raw_sealed_key(app: &TestApp, id: &str) -> Option<String> {
+/// The sealed value of engine `id`'s workspace credential, read straight from the database
+/// (bypassing the API).
+pub(crate) async fn raw_sealed_key(app: &TestApp, id: &str) -> Option<String> {
     #[derive(QueryableByName)]
     struct Sealed {
         #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
@@ -169,7 +170,10 @@ async fn raw_sealed_key(app: &TestApp, id: &str) -> Option<String> {
     }
     let (url, backend, id) = (app.database_url.clone(), app.backend, id.to_string());
     tokio::task::spawn_blocking(move || {
-        let sql = format!("SELECT api_key_sealed FROM translation_engines WHERE id = '{id}'");
+        let sql = format!(
+            "SELECT (SELECT c.value_sealed FROM workspace_credentials c WHERE c.id = e.credential_id) \
+             AS api_key_sealed FROM translation_engines e WHERE e.id = '{id}'"
+        );
         match backend {
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(url.trim_start_matches("sqlite://"))
@@ -220,7 +224,12 @@ private_urls_test!(
             "the key is never returned"
         );
 
-        // Stored sealed: not the key, but it opens with the server's secrets key for this row only.
+        // Stored sealed, as a workspace credential: not the key, but it opens with the
+        // server's secrets key for that credential row only.
+        let credential = r.body["credential_id"]
+            .as_str()
+            .expect("a credential")
+            .to_string();
         let sealed = raw_sealed_key(&app, &id).await.expect("a sealed key");
         assert!(
             sealed.starts_with("v1.") && !sealed.contains("0f9e8d7c"),
@@ -231,12 +240,18 @@ private_urls_test!(
         let sealing = voxflow::auth::sealing::SecretBox::new(material.trim().as_bytes());
         assert_eq!(
             sealing
-                .open(&sealed, &format!("translation_engine:{}:{id}", w.tenant_a))
+                .open(
+                    &sealed,
+                    &format!("workspace_credential:{}:{credential}", w.tenant_a)
+                )
                 .expect("opens"),
             DEEPL_KEY
         );
         assert!(sealing
-            .open(&sealed, &format!("translation_engine:{}:{id}", w.tenant_b))
+            .open(
+                &sealed,
+                &format!("workspace_credential:{}:{credential}", w.tenant_b)
+            )
             .is_err());
 
         // Read, list (members and viewers too), never the key.
@@ -348,7 +363,7 @@ private_urls_test!(
             sealing
                 .open(
                     &resealed,
-                    &format!("translation_engine:{}:{id}", w.tenant_a)
+                    &format!("workspace_credential:{}:{credential}", w.tenant_a)
                 )
                 .expect("opens"),
             "another-long-deepl-key-9876"
@@ -412,10 +427,17 @@ private_urls_test!(
                 .code(),
             "translation_engine_not_found"
         );
-        assert!(
-            !engine_row_exists(&app, &id).await,
-            "the row (and its sealed key) is gone"
-        );
+        assert!(!engine_row_exists(&app, &id).await, "the row is gone");
+        // Its credential stays in the store, used by nothing now; deleting it removes the key.
+        let r = app
+            .get(&format!("/v1/credentials/{credential}"), admin)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["used_by"], json!([]));
+        let r = app
+            .delete(&format!("/v1/credentials/{credential}"), admin)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     }
 );
 
@@ -479,11 +501,11 @@ async fn engine_urls_pass_the_ssrf_guard_unless_private_urls_are_allowed() {
 }
 
 /// What the fake LibreTranslate saw: one JSON body per `POST /translate`.
-type Seen = Arc<Mutex<Vec<Value>>>;
+pub(crate) type Seen = Arc<Mutex<Vec<Value>>>;
 
 /// A LibreTranslate stand-in (actix-web on loopback) that checks each request: the API key,
 /// `q` as an array, the language codes and `format`. It "translates" by prefixing `ES:`.
-async fn fake_libretranslate(key: &'static str) -> (String, Seen) {
+pub(crate) async fn fake_libretranslate(key: &'static str) -> (String, Seen) {
     use actix_web::{web, App, HttpResponse, HttpServer};
     let seen: Seen = Arc::default();
     let log = seen.clone();

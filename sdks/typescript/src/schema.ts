@@ -530,6 +530,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the tenant's workspace credentials (never their values). */
+        get: operations["list_credentials"];
+        put?: never;
+        /** Stores a third-party secret for the tenant, sealed (tenant admins). */
+        post: operations["create_credential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credentials/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reads one workspace credential (never its value). */
+        get: operations["get_credential"];
+        put?: never;
+        post?: never;
+        /**
+         * Deletes a credential and its sealed value (tenant admins); refused while translation
+         *     engines use it.
+         */
+        delete: operations["delete_credential"];
+        options?: never;
+        head?: never;
+        /**
+         * Renames a credential or replaces its value (a rotation), optionally with a new origin
+         *     (tenant admins).
+         */
+        patch: operations["update_credential"];
+        trace?: never;
+    };
     "/v1/files": {
         parameters: {
             query?: never;
@@ -1615,7 +1658,10 @@ export interface paths {
         get: operations["get_translation_engine"];
         put?: never;
         post?: never;
-        /** Deletes an engine and its stored key (tenant admins). Jobs naming it fail from now on. */
+        /**
+         * Deletes an engine (tenant admins). Jobs naming it fail from now on. Its workspace
+         *     credential stays in `/v1/credentials` (delete it there once no engine uses it).
+         */
         delete: operations["delete_translation_engine"];
         options?: never;
         head?: never;
@@ -1888,7 +1934,7 @@ export interface components {
             user_id: string;
         };
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read" | "billing:read" | "billing:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "credentials:read" | "credentials:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read" | "billing:read" | "billing:write";
         AddMemberRequest: {
             /**
              * @description The email of an existing account (to bring in someone new, invite them instead).
@@ -2226,6 +2272,25 @@ export interface components {
             /** Format: uuid */
             tenant_id?: string | null;
         };
+        CreateCredentialRequest: {
+            /**
+             * @description 1–100 characters.
+             * @example DeepL team account
+             */
+            name: string;
+            /**
+             * @description An `http(s)` URL whose origin the value may be sent to (path ignored). Absent: bound
+             *     by the first translation engine that uses it.
+             * @example https://api-free.deepl.com
+             */
+            origin?: string | null;
+            provider: components["schemas"]["Provider"];
+            /**
+             * @description The secret. DeepL and LibreTranslate keys: 1–500 characters without spaces; generic
+             *     values: 1–8192 characters without control characters.
+             */
+            value: string;
+        };
         CreateJobRequest: {
             /** @description …or this graph (React Flow JSON or Flowise flowData). */
             graph?: Record<string, never> | null;
@@ -2348,13 +2413,23 @@ export interface components {
             subscription_status?: string | null;
         };
         CreateTranslationEngineRequest: {
-            /** @description Required for DeepL; optional for LibreTranslate (servers with `--api-keys`). */
+            /**
+             * @description Required for DeepL (or `credential_id`); optional for LibreTranslate (servers with
+             *     `--api-keys`). Stored as a new workspace credential named after the engine.
+             */
             api_key?: string | null;
             /**
              * @description Required for LibreTranslate; DeepL defaults to `https://api-free.deepl.com` for
              *     keys ending in `:fx`, else `https://api.deepl.com`.
              */
             base_url?: string | null;
+            /**
+             * Format: uuid
+             * @description A workspace credential of the same provider to use instead of `api_key` (needs
+             *     `credentials:read`; one not yet bound to an origin is bound to this engine's, which
+             *     needs `credentials:write`).
+             */
+            credential_id?: string | null;
             kind: components["schemas"]["EngineKind"];
             /**
              * @description Lower-case letters, digits, `-`, `_`, `.`; 1–64 characters; not `apertium`.
@@ -2413,6 +2488,54 @@ export interface components {
         CreatedWebhookView: components["schemas"]["WebhookView"] & {
             /** @description Verifies `Voxflow-Signature`; shown only now. */
             secret: string;
+        };
+        CredentialList: {
+            items: components["schemas"]["CredentialView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A translation engine that uses a credential. */
+        CredentialUseView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        CredentialView: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by?: string | null;
+            /**
+             * @description The value's last four characters, to recognise it (none for short values). The value
+             *     itself is never returned.
+             * @example …3:fx
+             */
+            hint?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description A label for people; need not be unique.
+             * @example DeepL team account
+             */
+            name: string;
+            /**
+             * @description `scheme://host:port` the value may be sent to; null until a translation engine first
+             *     uses it (it is then bound to that engine's host).
+             * @example https://api-free.deepl.com:443
+             */
+            origin?: string | null;
+            provider: components["schemas"]["Provider"];
+            /**
+             * Format: date-time
+             * @description When the value was last set (created or rotated).
+             */
+            rotated_at: string;
+            /** Format: uuid */
+            tenant_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The translation engines using it. */
+            used_by: components["schemas"]["CredentialUseView"][];
         };
         /** @description A reseller's customers by subscription status (deleted tenants left out). */
         CustomerCounts: {
@@ -3256,6 +3379,11 @@ export interface components {
             /** @description A store product identifier, as in the event's `product_id`. */
             product_id: string;
         };
+        /**
+         * @description Whose secret it is; translation engines use only their own kind's.
+         * @enum {string}
+         */
+        Provider: "deepl" | "libretranslate" | "generic";
         PublishTemplateRequest: {
             /**
              * Format: int32
@@ -3852,6 +3980,11 @@ export interface components {
             base_url: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: uuid
+             * @description The workspace credential holding the key (`/v1/credentials/{id}`).
+             */
+            credential_id?: string | null;
             /** @description Whether an API key is stored (it is never returned). */
             has_api_key: boolean;
             /** Format: uuid */
@@ -3917,6 +4050,13 @@ export interface components {
             subdomain?: string | null;
             support_email?: string | null;
             support_url?: string | null;
+        };
+        UpdateCredentialRequest: {
+            name?: string | null;
+            /** @description A new origin (or `null` to unbind it); only together with `value`. */
+            origin?: string | null;
+            /** @description A new value (a rotation): every engine using the credential sends it from now on. */
+            value?: string | null;
         };
         UpdateMemberRequest: {
             role: components["schemas"]["Role"];
@@ -3993,9 +4133,18 @@ export interface components {
             subscription_status?: string | null;
         };
         UpdateTranslationEngineRequest: {
-            /** @description A new key; `null` removes the stored one (LibreTranslate only). */
+            /**
+             * @description A new key; `null` removes the engine's key (LibreTranslate only; the workspace
+             *     credential that held it stays, see `/v1/credentials`). A key of a credential only this
+             *     engine uses is rotated in place; otherwise a new credential is created.
+             */
             api_key?: string | null;
             base_url?: string | null;
+            /**
+             * Format: uuid
+             * @description Use this workspace credential from now on (see the create request).
+             */
+            credential_id?: string | null;
             name?: string | null;
         };
         UpdateUserRequest: {
@@ -6374,6 +6523,415 @@ export interface operations {
             };
             /** @description No such object, or it belongs to another tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_credentials: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_credential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CredentialView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ pub mod translation_engines;
 pub mod usage;
 pub mod users;
 pub mod workflows;
+pub mod workspace_credentials;
 
 diesel::define_sql_function! {
     /// `lower()`, the same on both backends, for case-insensitive filters.

@@ -1,5 +1,5 @@
-//! `translation_engines`: a tenant's LibreTranslate / DeepL configurations. The API key is
-//! stored sealed (see `crate::auth::sealing`); this module never sees it in clear.
+//! `translation_engines`: a tenant's LibreTranslate / DeepL configurations. The API key is a
+//! workspace credential (`crate::credentials`); this module never sees it in clear.
 
 use super::{Page, PageRequest};
 use crate::store::schema::translation_engines::dsl as t;
@@ -17,11 +17,14 @@ pub struct TranslationEngineRow {
     /// `libretranslate` or `deepl`.
     pub kind: String,
     pub base_url: String,
+    /// A key stored before workspace credentials existed, bound to this row; moved into
+    /// the store at startup (`crate::credentials::adopt_engine_keys`), then None.
     pub api_key_sealed: Option<String>,
-    /// The key's last characters, to recognise it.
     pub api_key_hint: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The workspace credential holding the engine's API key.
+    pub credential_id: Option<String>,
 }
 
 /// A change to an engine; `None` leaves a column as it is.
@@ -30,9 +33,11 @@ pub struct TranslationEngineRow {
 pub struct TranslationEngineForm {
     pub name: Option<String>,
     pub base_url: Option<String>,
-    /// `Some(None)` removes the key.
+    /// `Some(None)` clears a key stored before workspace credentials.
     pub api_key_sealed: Option<Option<String>>,
     pub api_key_hint: Option<Option<String>>,
+    /// `Some(None)` drops the engine's credential (the credential itself stays).
+    pub credential_id: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
 }
 

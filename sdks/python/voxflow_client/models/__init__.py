@@ -33,6 +33,7 @@ from .change_password_request import ChangePasswordRequest
 from .close_period_request import ClosePeriodRequest
 from .create_api_key_request import CreateApiKeyRequest
 from .create_branding_request import CreateBrandingRequest
+from .create_credential_request import CreateCredentialRequest
 from .create_job_request import CreateJobRequest
 from .create_job_request_graph_type_0 import CreateJobRequestGraphType0
 from .create_job_request_inputs import CreateJobRequestInputs
@@ -54,6 +55,9 @@ from .create_workflow_request_graph import CreateWorkflowRequestGraph
 from .created_api_key_view import CreatedApiKeyView
 from .created_invitation_view import CreatedInvitationView
 from .created_webhook_view import CreatedWebhookView
+from .credential_list import CredentialList
+from .credential_use_view import CredentialUseView
+from .credential_view import CredentialView
 from .customer_counts import CustomerCounts
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
@@ -123,6 +127,7 @@ from .preset_view_params import PresetViewParams
 from .problem import Problem
 from .processing_quota import ProcessingQuota
 from .product_mapping import ProductMapping
+from .provider import Provider
 from .publish_template_request import PublishTemplateRequest
 from .put_revenue_cat_config import PutRevenueCatConfig
 from .quota_view import QuotaView
@@ -172,6 +177,7 @@ from .translation_engine_view import TranslationEngineView
 from .upcoming_invoice_view import UpcomingInvoiceView
 from .upcoming_invoices import UpcomingInvoices
 from .update_branding_request import UpdateBrandingRequest
+from .update_credential_request import UpdateCredentialRequest
 from .update_member_request import UpdateMemberRequest
 from .update_plan_request import UpdatePlanRequest
 from .update_preset_request import UpdatePresetRequest
@@ -234,6 +240,7 @@ __all__ = (
     "ClosePeriodRequest",
     "CreateApiKeyRequest",
     "CreateBrandingRequest",
+    "CreateCredentialRequest",
     "CreatedApiKeyView",
     "CreatedInvitationView",
     "CreatedWebhookView",
@@ -255,6 +262,9 @@ __all__ = (
     "CreateWebhookRequest",
     "CreateWorkflowRequest",
     "CreateWorkflowRequestGraph",
+    "CredentialList",
+    "CredentialUseView",
+    "CredentialView",
     "CustomerCounts",
     "DeliveryList",
     "DeliveryView",
@@ -324,6 +334,7 @@ __all__ = (
     "Problem",
     "ProcessingQuota",
     "ProductMapping",
+    "Provider",
     "PublishTemplateRequest",
     "PutRevenueCatConfig",
     "QuotaView",
@@ -373,6 +384,7 @@ __all__ = (
     "UpcomingInvoices",
     "UpcomingInvoiceView",
     "UpdateBrandingRequest",
+    "UpdateCredentialRequest",
     "UpdateMemberRequest",
     "UpdatePlanRequest",
     "UpdatePresetRequest",

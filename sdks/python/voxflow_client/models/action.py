@@ -9,6 +9,8 @@ class Action(StrEnum):
     BILLINGWRITE = "billing:write"
     BRANDINGREAD = "branding:read"
     BRANDINGWRITE = "branding:write"
+    CREDENTIALSREAD = "credentials:read"
+    CREDENTIALSWRITE = "credentials:write"
     FILESREAD = "files:read"
     FILESWRITE = "files:write"
     JOBSREAD = "jobs:read"

@@ -27,6 +27,7 @@ class TranslationEngineView:
         tenant_id (UUID):
         updated_at (datetime.datetime):
         api_key_hint (None | str | Unset): The key's last four characters, to recognise it. Example: …3:fx.
+        credential_id (None | Unset | UUID): The workspace credential holding the key (`/v1/credentials/{id}`).
     """
 
     base_url: str
@@ -38,6 +39,7 @@ class TranslationEngineView:
     tenant_id: UUID
     updated_at: datetime.datetime
     api_key_hint: None | str | Unset = UNSET
+    credential_id: None | Unset | UUID = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,6 +65,14 @@ class TranslationEngineView:
         else:
             api_key_hint = self.api_key_hint
 
+        credential_id: None | str | Unset
+        if isinstance(self.credential_id, Unset):
+            credential_id = UNSET
+        elif isinstance(self.credential_id, UUID):
+            credential_id = str(self.credential_id)
+        else:
+            credential_id = self.credential_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -79,6 +89,8 @@ class TranslationEngineView:
         )
         if api_key_hint is not UNSET:
             field_dict["api_key_hint"] = api_key_hint
+        if credential_id is not UNSET:
+            field_dict["credential_id"] = credential_id
 
         return field_dict
 
@@ -110,6 +122,23 @@ class TranslationEngineView:
 
         api_key_hint = _parse_api_key_hint(d.pop("api_key_hint", UNSET))
 
+        def _parse_credential_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                credential_id_type_0 = UUID(data)
+
+                return credential_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        credential_id = _parse_credential_id(d.pop("credential_id", UNSET))
+
         translation_engine_view = cls(
             base_url=base_url,
             created_at=created_at,
@@ -120,6 +149,7 @@ class TranslationEngineView:
             tenant_id=tenant_id,
             updated_at=updated_at,
             api_key_hint=api_key_hint,
+            credential_id=credential_id,
         )
 
         translation_engine_view.additional_properties = d

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
+from uuid import UUID
 
 from attrs import define as _attrs_define
 
@@ -14,13 +15,17 @@ T = TypeVar("T", bound="UpdateTranslationEngineRequest")
 class UpdateTranslationEngineRequest:
     """
     Attributes:
-        api_key (None | str | Unset): A new key; `null` removes the stored one (LibreTranslate only).
+        api_key (None | str | Unset): A new key; `null` removes the engine's key (LibreTranslate only; the workspace
+            credential that held it stays, see `/v1/credentials`). A key of a credential only this
+            engine uses is rotated in place; otherwise a new credential is created.
         base_url (None | str | Unset):
+        credential_id (None | Unset | UUID): Use this workspace credential from now on (see the create request).
         name (None | str | Unset):
     """
 
     api_key: None | str | Unset = UNSET
     base_url: None | str | Unset = UNSET
+    credential_id: None | Unset | UUID = UNSET
     name: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +41,14 @@ class UpdateTranslationEngineRequest:
         else:
             base_url = self.base_url
 
+        credential_id: None | str | Unset
+        if isinstance(self.credential_id, Unset):
+            credential_id = UNSET
+        elif isinstance(self.credential_id, UUID):
+            credential_id = str(self.credential_id)
+        else:
+            credential_id = self.credential_id
+
         name: None | str | Unset
         if isinstance(self.name, Unset):
             name = UNSET
@@ -49,6 +62,8 @@ class UpdateTranslationEngineRequest:
             field_dict["api_key"] = api_key
         if base_url is not UNSET:
             field_dict["base_url"] = base_url
+        if credential_id is not UNSET:
+            field_dict["credential_id"] = credential_id
         if name is not UNSET:
             field_dict["name"] = name
 
@@ -76,6 +91,23 @@ class UpdateTranslationEngineRequest:
 
         base_url = _parse_base_url(d.pop("base_url", UNSET))
 
+        def _parse_credential_id(data: object) -> None | Unset | UUID:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                credential_id_type_0 = UUID(data)
+
+                return credential_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | UUID, data)
+
+        credential_id = _parse_credential_id(d.pop("credential_id", UNSET))
+
         def _parse_name(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -88,6 +120,7 @@ class UpdateTranslationEngineRequest:
         update_translation_engine_request = cls(
             api_key=api_key,
             base_url=base_url,
+            credential_id=credential_id,
             name=name,
         )
 

@@ -85,7 +85,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes an engine and its stored key (tenant admins). Jobs naming it fail from now on.
+    """Deletes an engine (tenant admins). Jobs naming it fail from now on. Its workspace
+    credential stays in `/v1/credentials` (delete it there once no engine uses it).
 
     Args:
         id (UUID):
@@ -114,7 +115,8 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes an engine and its stored key (tenant admins). Jobs naming it fail from now on.
+    """Deletes an engine (tenant admins). Jobs naming it fail from now on. Its workspace
+    credential stays in `/v1/credentials` (delete it there once no engine uses it).
 
     Args:
         id (UUID):
@@ -138,7 +140,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes an engine and its stored key (tenant admins). Jobs naming it fail from now on.
+    """Deletes an engine (tenant admins). Jobs naming it fail from now on. Its workspace
+    credential stays in `/v1/credentials` (delete it there once no engine uses it).
 
     Args:
         id (UUID):
@@ -165,7 +168,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes an engine and its stored key (tenant admins). Jobs naming it fail from now on.
+    """Deletes an engine (tenant admins). Jobs naming it fail from now on. Its workspace
+    credential stays in `/v1/credentials` (delete it there once no engine uses it).
 
     Args:
         id (UUID):
