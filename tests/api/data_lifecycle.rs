@@ -55,6 +55,7 @@ async fn rows_of(app: &TestApp, tenant: &str) -> Vec<(&'static str, i64)> {
                 tenant_users,
                 refresh_tokens,
                 webhook_endpoints,
+                workspace_credentials,
                 usage_records
             ))
         })

@@ -53,6 +53,8 @@ pub fn purge(conn: &mut DbConn, tenant_id: &str) -> Result<Vec<(&'static str, us
     delete_where_tenant!(workflows);
     delete_where_tenant!(files);
     delete_where_tenant!(translation_engines);
+    // After the engines that use them.
+    delete_where_tenant!(workspace_credentials);
     delete_where_tenant!(workflow_template_shares);
     // Presets shared with the tenant, then the tenant's own with whatever shares they have.
     delete_where_tenant!(node_preset_shares);
