@@ -527,11 +527,7 @@ pub async fn delete_tenant(
             // Its work stops: cancellation writes events, webhooks and usage settlements
             // as the engine does, as the service.
             store::switch_scope(c, Scope::System)?;
-            for job in repo::tenant_data::unfinished_jobs(c, &id)? {
-                if !crate::engine::queue::cancel_waiting(c, &job)? {
-                    crate::engine::queue::request_cancel(c, &job)?;
-                }
-            }
+            crate::engine::queue::stop_tenant_jobs(c, &id)?;
             for m in &shared {
                 crate::api::members::end_membership(c, m, now)?;
             }

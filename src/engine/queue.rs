@@ -325,6 +325,19 @@ pub fn request_cancel(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreErro
     Ok(n == 1)
 }
 
+/// Stops every unfinished job of a tenant (one being deleted or purged): waiting ones are
+/// cancelled, running ones asked to stop. Returns how many are still running.
+pub fn stop_tenant_jobs(conn: &mut DbConn, tenant_id: &str) -> Result<usize, StoreError> {
+    let mut running = 0;
+    for job in crate::store::repo::tenant_data::unfinished_jobs(conn, tenant_id)? {
+        if !cancel_waiting(conn, &job)? {
+            request_cancel(conn, &job)?;
+            running += 1;
+        }
+    }
+    Ok(running)
+}
+
 /// Puts a failed or cancelled job back in the queue with fresh attempts. Finished nodes'
 /// artifacts are kept, so it resumes after them.
 pub fn retry(conn: &mut DbConn, job: &JobRow) -> Result<bool, StoreError> {

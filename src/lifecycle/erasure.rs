@@ -35,13 +35,10 @@ pub fn erase(conn: &mut DbConn, user: &UserRow, at: NaiveDateTime) -> Result<Era
         .into_iter()
         .flatten()
         .cloned()
-        .chain(
-            match (&user.first_name, &user.last_name) {
-                (Some(f), Some(l)) => Some(format!("{f} {l}")),
-                _ => None,
-            }
-            .into_iter(),
-        )
+        .chain(match (&user.first_name, &user.last_name) {
+            (Some(f), Some(l)) => Some(format!("{f} {l}")),
+            _ => None,
+        })
         .collect();
     let audit_entries = repo::audit::scrub_person(conn, &user.id, &user.email, &names)?;
     repo::users::anonymise(conn, &user.id, at)?;

@@ -118,17 +118,7 @@ async fn purge_tenant(
     let unfinished = store
         .write(Scope::System, {
             let id = id.clone();
-            move |c| {
-                let jobs = repo::tenant_data::unfinished_jobs(c, &id)?;
-                let mut left = 0;
-                for job in &jobs {
-                    if !crate::engine::queue::cancel_waiting(c, job)? {
-                        crate::engine::queue::request_cancel(c, job)?;
-                        left += 1;
-                    }
-                }
-                Ok(left)
-            }
+            move |c| crate::engine::queue::stop_tenant_jobs(c, &id)
         })
         .await?;
     if unfinished > 0 {

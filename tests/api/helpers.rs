@@ -51,6 +51,42 @@ macro_rules! api_test {
     };
 }
 
+/// Runs the body on SQLite and PostgreSQL with private URLs allowed (the fakes listen on
+/// loopback, which the SSRF guard refuses by default).
+#[macro_export]
+macro_rules! private_urls_test {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, |s| {
+                    s.url_allow_private = true
+                })
+                .await
+                .expect("sqlite app");
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) =
+                    $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, |s| {
+                        s.url_allow_private = true
+                    })
+                    .await
+                else {
+                    eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}
+
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,

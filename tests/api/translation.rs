@@ -6,41 +6,12 @@
 use crate::api_test;
 use crate::helpers::{spawn_app_with, Backend, Cred, TestApp, World};
 use crate::jobs::{submit, upload_speech, wait_for};
+use crate::private_urls_test;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-
-/// Runs the body on SQLite and PostgreSQL with private URLs allowed (the fakes listen on
-/// loopback, which the SSRF guard refuses by default).
-macro_rules! private_urls_test {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $app = spawn_app_with(Backend::Sqlite, |s| s.url_allow_private = true)
-                    .await
-                    .expect("sqlite app");
-                $body
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some($app) =
-                    spawn_app_with(Backend::Postgres, |s| s.url_allow_private = true).await
-                else {
-                    eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
-                    return;
-                };
-                $body
-            }
-        }
-    };
-}
 
 pub(crate) const SPEECH: &str = "Good morning my friends. The house is very big and the garden is green. I have three dogs and a cat.";
 

@@ -7,42 +7,13 @@
 
 use crate::helpers::{spawn_app_with, Backend, Cred, TestApp};
 use crate::jobs::{submit, upload_speech, wait_for};
+use crate::private_urls_test;
 use crate::translation::{fake_libretranslate, whisper_translate_srt, SPEECH};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use voxflow::auth::sealing::SecretBox;
-
-/// Runs the body on SQLite and PostgreSQL with private URLs allowed (the fakes listen on
-/// loopback).
-macro_rules! private_urls_test {
-    ($name:ident, |$app:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $app = spawn_app_with(Backend::Sqlite, |s| s.url_allow_private = true)
-                    .await
-                    .expect("sqlite app");
-                $body
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some($app) =
-                    spawn_app_with(Backend::Postgres, |s| s.url_allow_private = true).await
-                else {
-                    eprintln!("skipped: VOXFLOW_TEST_PG_URL is not set");
-                    return;
-                };
-                $body
-            }
-        }
-    };
-}
 
 const DEEPL_VALUE: &str = "5c4b3a29-1807-4f6e-9d8c-7b6a5e4d3c2b:fx";
 const ROTATED_VALUE: &str = "e1d2c3b4-a596-4877-8899-aabbccddeeff:fx";
