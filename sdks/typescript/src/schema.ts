@@ -1445,8 +1445,11 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
-         *     except those that belong to other tenants too, which only lose this membership.
+         * Deletes a tenant: it disappears from the API at once, its API keys are revoked, its
+         *     queued jobs cancelled and running ones asked to stop, and its members' accounts deleted —
+         *     except those that belong to other tenants too, which only lose this membership. After
+         *     `VOXFLOW_TENANT_PURGE_GRACE_SECS` the sweeper purges its data (docs/data-lifecycle.md;
+         *     usage and invoices stay); the `tenant.delete` audit entry says when (`purge_after`).
          */
         delete: operations["delete_tenant"];
         options?: never;
@@ -1735,6 +1738,31 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/v1/users/{id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erases a user's personal data (GDPR; docs/data-lifecycle.md): email, names, password,
+         *     sessions and tokens, memberships, invitations and mails to the address, and the person's
+         *     email and names in the audit log's details. The account id stays, anonymous, for the
+         *     jobs, files and audit entries that refer to it. A deleted (not yet erased) account can
+         *     be erased too; an erased one answers `404`. Admins only (`users:write`); like deleting,
+         *     never one's own account, one above one's role, a tenant's last admin, or an account that
+         *     also belongs to tenants beyond the caller's.
+         */
+        post: operations["erase_user"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1979,6 +2007,12 @@ export interface components {
         };
         ArtifactView: {
             content_type: string;
+            /**
+             * Format: date-time
+             * @description When the sweeper deletes the artifact under the tenant's retention
+             *     (`retention_days`; docs/data-lifecycle.md); null: kept until the job is deleted.
+             */
+            expires_at?: string | null;
             /** @description Unique per job: `<node id>.<port>.<extension>`. */
             name: string;
             node_id: string;
@@ -2354,6 +2388,11 @@ export interface components {
              * @description Platform admins only: the reseller owning the plan (none: a system plan).
              */
             reseller_id?: string | null;
+            /**
+             * Format: int32
+             * @description Days files and job artifacts are kept (1 to 36500); absent: kept until deleted.
+             */
+            retention_days?: number | null;
             /** Format: int32 */
             storage_quota_mb: number;
         };
@@ -2405,6 +2444,11 @@ export interface components {
              * @description Platform admins only: the reseller that sells to this tenant (none: sold directly).
              */
             reseller_id?: string | null;
+            /**
+             * Format: int32
+             * @description Overrides the plan's `retention_days` (1 to 36500).
+             */
+            retention_days?: number | null;
             /** Format: int32 */
             storage_quota_mb?: number | null;
             subscription_id?: string | null;
@@ -2641,6 +2685,12 @@ export interface components {
             content_type: string;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When the sweeper deletes the file under the tenant's retention (`retention_days`;
+             *     docs/data-lifecycle.md); null: kept until deleted.
+             */
+            expires_at?: string | null;
             /** Format: uuid */
             id: string;
             /**
@@ -3243,6 +3293,12 @@ export interface components {
              * @description Null for system plans offered by the platform.
              */
             reseller_id?: string | null;
+            /**
+             * Format: int32
+             * @description Days its tenants' uploaded files and job artifacts are kept before the sweeper purges
+             *     them (docs/data-lifecycle.md); null: kept until deleted.
+             */
+            retention_days?: number | null;
             /** Format: int32 */
             storage_quota_mb: number;
             /** Format: date-time */
@@ -3897,6 +3953,13 @@ export interface components {
             processing_quota_minutes?: number | null;
             /** Format: uuid */
             reseller_id?: string | null;
+            /**
+             * Format: int32
+             * @description Days uploaded files and job artifacts are kept before the sweeper purges them,
+             *     overriding the plan's `retention_days`; null means the plan's value applies
+             *     (docs/data-lifecycle.md).
+             */
+            retention_days?: number | null;
             /** @description `active` or `suspended`. */
             status: string;
             /**
@@ -4076,6 +4139,11 @@ export interface components {
             price_yearly?: string | null;
             /** Format: int32 */
             processing_quota_minutes?: number | null;
+            /**
+             * Format: int32
+             * @description Applies at the next sweep, to what is stored already too; null: kept until deleted.
+             */
+            retention_days?: number | null;
             /** Format: int32 */
             storage_quota_mb?: number | null;
         };
@@ -4123,6 +4191,12 @@ export interface components {
             name?: string | null;
             /** Format: int32 */
             processing_quota_minutes?: number | null;
+            /**
+             * Format: int32
+             * @description Overrides the plan's `retention_days` (platform and reseller admins); null: the
+             *     plan's value applies again.
+             */
+            retention_days?: number | null;
             /** @description `active` or `suspended` (platform and reseller admins). */
             status?: string | null;
             /** Format: int32 */
@@ -14072,6 +14146,95 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserView"];
                 };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    erase_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON or an unsupported content type. */
             400: {

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ArtifactView")
 
@@ -18,6 +21,9 @@ class ArtifactView:
         node_id (str):
         port (str):
         url (str):
+        expires_at (datetime.datetime | None | Unset): When the sweeper deletes the artifact under the tenant's
+            retention
+            (`retention_days`; docs/data-lifecycle.md); null: kept until the job is deleted.
     """
 
     content_type: str
@@ -25,6 +31,7 @@ class ArtifactView:
     node_id: str
     port: str
     url: str
+    expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +45,14 @@ class ArtifactView:
 
         url = self.url
 
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -49,6 +64,8 @@ class ArtifactView:
                 "url": url,
             }
         )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
 
         return field_dict
 
@@ -65,12 +82,30 @@ class ArtifactView:
 
         url = d.pop("url")
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
         artifact_view = cls(
             content_type=content_type,
             name=name,
             node_id=node_id,
             port=port,
             url=url,
+            expires_at=expires_at,
         )
 
         artifact_view.additional_properties = d

@@ -32,6 +32,8 @@ class CreatePlanRequest:
         overage_price_per_minute (None | str | Unset): Price of a minute beyond the included ones (up to five decimals);
             default `0`. Example: 0.006.
         reseller_id (None | Unset | UUID): Platform admins only: the reseller owning the plan (none: a system plan).
+        retention_days (int | None | Unset): Days files and job artifacts are kept (1 to 36500); absent: kept until
+            deleted.
     """
 
     max_users: int
@@ -46,6 +48,7 @@ class CreatePlanRequest:
     max_concurrent_jobs: int | None | Unset = UNSET
     overage_price_per_minute: None | str | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
+    retention_days: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.plan_features import PlanFeatures  # noqa: PLC0415
@@ -102,6 +105,12 @@ class CreatePlanRequest:
         else:
             reseller_id = self.reseller_id
 
+        retention_days: int | None | Unset
+        if isinstance(self.retention_days, Unset):
+            retention_days = UNSET
+        else:
+            retention_days = self.retention_days
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -126,6 +135,8 @@ class CreatePlanRequest:
             field_dict["overage_price_per_minute"] = overage_price_per_minute
         if reseller_id is not UNSET:
             field_dict["reseller_id"] = reseller_id
+        if retention_days is not UNSET:
+            field_dict["retention_days"] = retention_days
 
         return field_dict
 
@@ -216,6 +227,15 @@ class CreatePlanRequest:
 
         reseller_id = _parse_reseller_id(d.pop("reseller_id", UNSET))
 
+        def _parse_retention_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retention_days = _parse_retention_days(d.pop("retention_days", UNSET))
+
         create_plan_request = cls(
             max_users=max_users,
             name=name,
@@ -229,6 +249,7 @@ class CreatePlanRequest:
             max_concurrent_jobs=max_concurrent_jobs,
             overage_price_per_minute=overage_price_per_minute,
             reseller_id=reseller_id,
+            retention_days=retention_days,
         )
 
         return create_plan_request

@@ -21,6 +21,7 @@ class CreateTenantRequest:
         processing_quota_minutes (int | None | Unset):
         reseller_id (None | Unset | UUID): Platform admins only: the reseller that sells to this tenant (none: sold
             directly).
+        retention_days (int | None | Unset): Overrides the plan's `retention_days` (1 to 36500).
         storage_quota_mb (int | None | Unset):
         subscription_id (None | str | Unset):
         subscription_plan_id (None | Unset | UUID):
@@ -32,6 +33,7 @@ class CreateTenantRequest:
     domain: None | str | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
+    retention_days: int | None | Unset = UNSET
     storage_quota_mb: int | None | Unset = UNSET
     subscription_id: None | str | Unset = UNSET
     subscription_plan_id: None | Unset | UUID = UNSET
@@ -65,6 +67,12 @@ class CreateTenantRequest:
             reseller_id = str(self.reseller_id)
         else:
             reseller_id = self.reseller_id
+
+        retention_days: int | None | Unset
+        if isinstance(self.retention_days, Unset):
+            retention_days = UNSET
+        else:
+            retention_days = self.retention_days
 
         storage_quota_mb: int | None | Unset
         if isinstance(self.storage_quota_mb, Unset):
@@ -107,6 +115,8 @@ class CreateTenantRequest:
             field_dict["processing_quota_minutes"] = processing_quota_minutes
         if reseller_id is not UNSET:
             field_dict["reseller_id"] = reseller_id
+        if retention_days is not UNSET:
+            field_dict["retention_days"] = retention_days
         if storage_quota_mb is not UNSET:
             field_dict["storage_quota_mb"] = storage_quota_mb
         if subscription_id is not UNSET:
@@ -167,6 +177,15 @@ class CreateTenantRequest:
 
         reseller_id = _parse_reseller_id(d.pop("reseller_id", UNSET))
 
+        def _parse_retention_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retention_days = _parse_retention_days(d.pop("retention_days", UNSET))
+
         def _parse_storage_quota_mb(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -217,6 +236,7 @@ class CreateTenantRequest:
             domain=domain,
             processing_quota_minutes=processing_quota_minutes,
             reseller_id=reseller_id,
+            retention_days=retention_days,
             storage_quota_mb=storage_quota_mb,
             subscription_id=subscription_id,
             subscription_plan_id=subscription_plan_id,

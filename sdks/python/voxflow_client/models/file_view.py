@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="FileView")
 
@@ -21,6 +23,9 @@ class FileView:
         name (str): The uploaded file's name (last path component, control characters removed). Example: interview.wav.
         sha256 (str): Hex SHA-256 of the bytes; also the download's `ETag`.
         size_bytes (int):
+        expires_at (datetime.datetime | None | Unset): When the sweeper deletes the file under the tenant's retention
+            (`retention_days`;
+            docs/data-lifecycle.md); null: kept until deleted.
     """
 
     content_type: str
@@ -29,6 +34,7 @@ class FileView:
     name: str
     sha256: str
     size_bytes: int
+    expires_at: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +50,14 @@ class FileView:
 
         size_bytes = self.size_bytes
 
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -56,6 +70,8 @@ class FileView:
                 "size_bytes": size_bytes,
             }
         )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
 
         return field_dict
 
@@ -74,6 +90,23 @@ class FileView:
 
         size_bytes = d.pop("size_bytes")
 
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
         file_view = cls(
             content_type=content_type,
             created_at=created_at,
@@ -81,6 +114,7 @@ class FileView:
             name=name,
             sha256=sha256,
             size_bytes=size_bytes,
+            expires_at=expires_at,
         )
 
         file_view.additional_properties = d

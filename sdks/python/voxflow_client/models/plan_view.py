@@ -38,6 +38,9 @@ class PlanView:
         updated_at (datetime.datetime):
         description (None | str | Unset):
         reseller_id (None | Unset | UUID): Null for system plans offered by the platform.
+        retention_days (int | None | Unset): Days its tenants' uploaded files and job artifacts are kept before the
+            sweeper purges
+            them (docs/data-lifecycle.md); null: kept until deleted.
     """
 
     created_at: datetime.datetime
@@ -55,6 +58,7 @@ class PlanView:
     updated_at: datetime.datetime
     description: None | str | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
+    retention_days: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +102,12 @@ class PlanView:
         else:
             reseller_id = self.reseller_id
 
+        retention_days: int | None | Unset
+        if isinstance(self.retention_days, Unset):
+            retention_days = UNSET
+        else:
+            retention_days = self.retention_days
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -121,6 +131,8 @@ class PlanView:
             field_dict["description"] = description
         if reseller_id is not UNSET:
             field_dict["reseller_id"] = reseller_id
+        if retention_days is not UNSET:
+            field_dict["retention_days"] = retention_days
 
         return field_dict
 
@@ -181,6 +193,15 @@ class PlanView:
 
         reseller_id = _parse_reseller_id(d.pop("reseller_id", UNSET))
 
+        def _parse_retention_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retention_days = _parse_retention_days(d.pop("retention_days", UNSET))
+
         plan_view = cls(
             created_at=created_at,
             currency=currency,
@@ -197,6 +218,7 @@ class PlanView:
             updated_at=updated_at,
             description=description,
             reseller_id=reseller_id,
+            retention_days=retention_days,
         )
 
         plan_view.additional_properties = d

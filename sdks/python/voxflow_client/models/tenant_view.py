@@ -31,6 +31,10 @@ class TenantView:
             `VOXFLOW_PAST_DUE_GRACE_DAYS` from then.
         processing_quota_minutes (int | None | Unset):
         reseller_id (None | Unset | UUID):
+        retention_days (int | None | Unset): Days uploaded files and job artifacts are kept before the sweeper purges
+            them,
+            overriding the plan's `retention_days`; null means the plan's value applies
+            (docs/data-lifecycle.md).
         storage_quota_mb (int | None | Unset): Overrides of the plan's quotas; null means the plan's value applies.
         subscription_id (None | str | Unset): External billing reference (e.g. a RevenueCat subscription id).
         subscription_plan_id (None | Unset | UUID):
@@ -47,6 +51,7 @@ class TenantView:
     past_due_since: datetime.datetime | None | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
     reseller_id: None | Unset | UUID = UNSET
+    retention_days: int | None | Unset = UNSET
     storage_quota_mb: int | None | Unset = UNSET
     subscription_id: None | str | Unset = UNSET
     subscription_plan_id: None | Unset | UUID = UNSET
@@ -95,6 +100,12 @@ class TenantView:
         else:
             reseller_id = self.reseller_id
 
+        retention_days: int | None | Unset
+        if isinstance(self.retention_days, Unset):
+            retention_days = UNSET
+        else:
+            retention_days = self.retention_days
+
         storage_quota_mb: int | None | Unset
         if isinstance(self.storage_quota_mb, Unset):
             storage_quota_mb = UNSET
@@ -136,6 +147,8 @@ class TenantView:
             field_dict["processing_quota_minutes"] = processing_quota_minutes
         if reseller_id is not UNSET:
             field_dict["reseller_id"] = reseller_id
+        if retention_days is not UNSET:
+            field_dict["retention_days"] = retention_days
         if storage_quota_mb is not UNSET:
             field_dict["storage_quota_mb"] = storage_quota_mb
         if subscription_id is not UNSET:
@@ -214,6 +227,15 @@ class TenantView:
 
         reseller_id = _parse_reseller_id(d.pop("reseller_id", UNSET))
 
+        def _parse_retention_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retention_days = _parse_retention_days(d.pop("retention_days", UNSET))
+
         def _parse_storage_quota_mb(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -261,6 +283,7 @@ class TenantView:
             past_due_since=past_due_since,
             processing_quota_minutes=processing_quota_minutes,
             reseller_id=reseller_id,
+            retention_days=retention_days,
             storage_quota_mb=storage_quota_mb,
             subscription_id=subscription_id,
             subscription_plan_id=subscription_plan_id,

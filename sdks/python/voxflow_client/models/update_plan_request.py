@@ -28,6 +28,8 @@ class UpdatePlanRequest:
         price_monthly (None | str | Unset):
         price_yearly (None | str | Unset):
         processing_quota_minutes (int | None | Unset):
+        retention_days (int | None | Unset): Applies at the next sweep, to what is stored already too; null: kept until
+            deleted.
         storage_quota_mb (int | None | Unset):
     """
 
@@ -41,6 +43,7 @@ class UpdatePlanRequest:
     price_monthly: None | str | Unset = UNSET
     price_yearly: None | str | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
+    retention_days: int | None | Unset = UNSET
     storage_quota_mb: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -108,6 +111,12 @@ class UpdatePlanRequest:
         else:
             processing_quota_minutes = self.processing_quota_minutes
 
+        retention_days: int | None | Unset
+        if isinstance(self.retention_days, Unset):
+            retention_days = UNSET
+        else:
+            retention_days = self.retention_days
+
         storage_quota_mb: int | None | Unset
         if isinstance(self.storage_quota_mb, Unset):
             storage_quota_mb = UNSET
@@ -137,6 +146,8 @@ class UpdatePlanRequest:
             field_dict["price_yearly"] = price_yearly
         if processing_quota_minutes is not UNSET:
             field_dict["processing_quota_minutes"] = processing_quota_minutes
+        if retention_days is not UNSET:
+            field_dict["retention_days"] = retention_days
         if storage_quota_mb is not UNSET:
             field_dict["storage_quota_mb"] = storage_quota_mb
 
@@ -246,6 +257,15 @@ class UpdatePlanRequest:
 
         processing_quota_minutes = _parse_processing_quota_minutes(d.pop("processing_quota_minutes", UNSET))
 
+        def _parse_retention_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retention_days = _parse_retention_days(d.pop("retention_days", UNSET))
+
         def _parse_storage_quota_mb(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -266,6 +286,7 @@ class UpdatePlanRequest:
             price_monthly=price_monthly,
             price_yearly=price_yearly,
             processing_quota_minutes=processing_quota_minutes,
+            retention_days=retention_days,
             storage_quota_mb=storage_quota_mb,
         )
 

@@ -19,6 +19,9 @@ class UpdateTenantRequest:
         domain (None | str | Unset):
         name (None | str | Unset):
         processing_quota_minutes (int | None | Unset):
+        retention_days (int | None | Unset): Overrides the plan's `retention_days` (platform and reseller admins); null:
+            the
+            plan's value applies again.
         status (None | str | Unset): `active` or `suspended` (platform and reseller admins).
         storage_quota_mb (int | None | Unset):
         subscription_id (None | str | Unset):
@@ -30,6 +33,7 @@ class UpdateTenantRequest:
     domain: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
     processing_quota_minutes: int | None | Unset = UNSET
+    retention_days: int | None | Unset = UNSET
     status: None | str | Unset = UNSET
     storage_quota_mb: int | None | Unset = UNSET
     subscription_id: None | str | Unset = UNSET
@@ -60,6 +64,12 @@ class UpdateTenantRequest:
             processing_quota_minutes = UNSET
         else:
             processing_quota_minutes = self.processing_quota_minutes
+
+        retention_days: int | None | Unset
+        if isinstance(self.retention_days, Unset):
+            retention_days = UNSET
+        else:
+            retention_days = self.retention_days
 
         status: None | str | Unset
         if isinstance(self.status, Unset):
@@ -104,6 +114,8 @@ class UpdateTenantRequest:
             field_dict["name"] = name
         if processing_quota_minutes is not UNSET:
             field_dict["processing_quota_minutes"] = processing_quota_minutes
+        if retention_days is not UNSET:
+            field_dict["retention_days"] = retention_days
         if status is not UNSET:
             field_dict["status"] = status
         if storage_quota_mb is not UNSET:
@@ -156,6 +168,15 @@ class UpdateTenantRequest:
             return cast(int | None | Unset, data)
 
         processing_quota_minutes = _parse_processing_quota_minutes(d.pop("processing_quota_minutes", UNSET))
+
+        def _parse_retention_days(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        retention_days = _parse_retention_days(d.pop("retention_days", UNSET))
 
         def _parse_status(data: object) -> None | str | Unset:
             if data is None:
@@ -215,6 +236,7 @@ class UpdateTenantRequest:
             domain=domain,
             name=name,
             processing_quota_minutes=processing_quota_minutes,
+            retention_days=retention_days,
             status=status,
             storage_quota_mb=storage_quota_mb,
             subscription_id=subscription_id,

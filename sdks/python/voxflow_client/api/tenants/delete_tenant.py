@@ -85,8 +85,11 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
-    except those that belong to other tenants too, which only lose this membership.
+    """Deletes a tenant: it disappears from the API at once, its API keys are revoked, its
+    queued jobs cancelled and running ones asked to stop, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership. After
+    `VOXFLOW_TENANT_PURGE_GRACE_SECS` the sweeper purges its data (docs/data-lifecycle.md;
+    usage and invoices stay); the `tenant.delete` audit entry says when (`purge_after`).
 
     Args:
         id (UUID):
@@ -115,8 +118,11 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
-    except those that belong to other tenants too, which only lose this membership.
+    """Deletes a tenant: it disappears from the API at once, its API keys are revoked, its
+    queued jobs cancelled and running ones asked to stop, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership. After
+    `VOXFLOW_TENANT_PURGE_GRACE_SECS` the sweeper purges its data (docs/data-lifecycle.md;
+    usage and invoices stay); the `tenant.delete` audit entry says when (`purge_after`).
 
     Args:
         id (UUID):
@@ -140,8 +146,11 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 ) -> Response[Any | Problem]:
-    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
-    except those that belong to other tenants too, which only lose this membership.
+    """Deletes a tenant: it disappears from the API at once, its API keys are revoked, its
+    queued jobs cancelled and running ones asked to stop, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership. After
+    `VOXFLOW_TENANT_PURGE_GRACE_SECS` the sweeper purges its data (docs/data-lifecycle.md;
+    usage and invoices stay); the `tenant.delete` audit entry says when (`purge_after`).
 
     Args:
         id (UUID):
@@ -168,8 +177,11 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 ) -> Any | Problem | None:
-    """Deletes (soft) a tenant: its API keys are revoked, and its members' accounts deleted —
-    except those that belong to other tenants too, which only lose this membership.
+    """Deletes a tenant: it disappears from the API at once, its API keys are revoked, its
+    queued jobs cancelled and running ones asked to stop, and its members' accounts deleted —
+    except those that belong to other tenants too, which only lose this membership. After
+    `VOXFLOW_TENANT_PURGE_GRACE_SECS` the sweeper purges its data (docs/data-lifecycle.md;
+    usage and invoices stay); the `tenant.delete` audit entry says when (`purge_after`).
 
     Args:
         id (UUID):
