@@ -39,6 +39,8 @@ pub struct AppState {
     pub registry: voxflow_nodes::Registry,
     /// Wakes idle in-process workers when a job is queued.
     pub wake_workers: Arc<tokio::sync::Notify>,
+    /// Wakes this process's export builder when a data export is requested.
+    pub wake_exports: Arc<tokio::sync::Notify>,
     /// Stops the PostgreSQL event listener thread when the state is dropped.
     _listener: Option<ListenerGuard>,
     /// The node registry as served by `/v1/nodes`.
@@ -183,6 +185,7 @@ impl AppState {
             catalog: crate::api::nodes::Catalog::new(&registry),
             registry,
             wake_workers: Arc::new(tokio::sync::Notify::new()),
+            wake_exports: Arc::new(tokio::sync::Notify::new()),
             _listener: listener,
             metrics,
             translation,
@@ -216,8 +219,8 @@ impl Drop for ListenerGuard {
 
 impl AppState {
     /// Starts `count` job workers on the current runtime, sharing this process's model
-    /// cache, and (when `count > 0`) the email and webhook senders; they run until the returned tasks
-    /// are aborted.
+    /// cache, and (when `count > 0`) the email and webhook senders, the export builder and the
+    /// sweeper; they run until the returned tasks are aborted.
     pub fn spawn_workers(&self, count: usize) -> Vec<tokio::task::JoinHandle<()>> {
         let opts = crate::engine::worker::WorkerOptions {
             lease: Duration::from_secs(self.settings.job_lease_secs),
@@ -253,6 +256,14 @@ impl AppState {
                         retry_base: Duration::from_secs(30),
                         max_attempts: 8,
                     },
+                ))
+            }))
+            .chain((count > 0).then(|| {
+                tokio::spawn(crate::lifecycle::export::run(
+                    self.store.clone(),
+                    crate::files::BlobStore::new(&self.settings.data_dir),
+                    crate::lifecycle::export::ExportOptions::from_settings(&self.settings),
+                    self.wake_exports.clone(),
                 ))
             }))
             .chain((count > 0).then(|| {

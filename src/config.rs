@@ -143,6 +143,8 @@ pub struct Settings {
     pub tenant_purge_grace_secs: i64,
     /// How often the sweeper (tenant purges, retention) runs in a process with workers.
     pub sweep_interval_secs: u64,
+    /// How long a data export's archive stays downloadable, in seconds (docs/data-export.md).
+    pub export_ttl_secs: i64,
 }
 
 /// The longest access-token lifetime accepted (`access_token_ttl_secs`): one hour.
@@ -219,6 +221,7 @@ impl Default for Settings {
             password_reset_max_requests: 5,
             tenant_purge_grace_secs: 30 * 86_400,
             sweep_interval_secs: 3600,
+            export_ttl_secs: 7 * 86_400,
         }
     }
 }
@@ -314,6 +317,7 @@ const ENV_VARS: &[(&str, &str)] = &[
     ),
     ("VOXFLOW_TENANT_PURGE_GRACE_SECS", "tenant_purge_grace_secs"),
     ("VOXFLOW_SWEEP_INTERVAL_SECS", "sweep_interval_secs"),
+    ("VOXFLOW_EXPORT_TTL_SECS", "export_ttl_secs"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -481,6 +485,12 @@ impl Settings {
                 self.tenant_purge_grace_secs
             )));
         }
+        if !(60..=90 * 86_400).contains(&self.export_ttl_secs) {
+            return Err(ConfigError::Invalid(format!(
+                "VOXFLOW_EXPORT_TTL_SECS is {}: it must be between 60 seconds and 90 days",
+                self.export_ttl_secs
+            )));
+        }
         if self.sweep_interval_secs < 1 {
             return Err(ConfigError::Invalid(
                 "VOXFLOW_SWEEP_INTERVAL_SECS must be at least 1 second".into(),
@@ -546,6 +556,7 @@ fn env_value(key: &str, value: &str) -> toml::Value {
         "password_reset_max_requests",
         "tenant_purge_grace_secs",
         "sweep_interval_secs",
+        "export_ttl_secs",
     ];
     if NUMERIC.contains(&key) {
         if let Ok(n) = value.trim().parse::<i64>() {

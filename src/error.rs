@@ -87,6 +87,7 @@ codes! {
     InvoiceNotFound => ("invoice_not_found", NOT_FOUND, "Invoice not found"),
     StatementNotFound => ("statement_not_found", NOT_FOUND, "Commission statement not found"),
     RevenuecatConfigNotFound => ("revenuecat_config_not_found", NOT_FOUND, "No RevenueCat integration is configured here"),
+    ExportNotFound => ("export_not_found", NOT_FOUND, "Data export not found"),
     MethodNotAllowed => ("method_not_allowed", METHOD_NOT_ALLOWED, "Method not allowed on this route"),
     // 409
     EmailTaken => ("email_taken", CONFLICT, "A user with this email already exists"),
@@ -104,8 +105,10 @@ codes! {
     LastTenantAdmin => ("last_tenant_admin", CONFLICT, "The tenant's last tenant admin cannot be removed or demoted"),
     InvitationUsed => ("invitation_used", CONFLICT, "The invitation has already been accepted"),
     PeriodNotEnded => ("period_not_ended", CONFLICT, "The billing period has not ended yet"),
+    ExportNotReady => ("export_not_ready", CONFLICT, "The data export's archive is still being built"),
     // 410
     InvitationExpired => ("invitation_expired", GONE, "The invitation has expired"),
+    ExportGone => ("export_gone", GONE, "The data export failed or expired; its archive is gone"),
     // 402
     QuotaExceeded => ("quota_exceeded", PAYMENT_REQUIRED, "The tenant's processing quota is used up"),
     SubscriptionInactive => ("subscription_inactive", PAYMENT_REQUIRED, "The tenant's subscription is cancelled or expired"),

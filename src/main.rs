@@ -74,6 +74,7 @@ fn sweep(settings: &Settings) -> anyhow::Result<()> {
             "tenants_waiting": r.tenants_waiting,
             "files_expired": r.files_expired,
             "artifacts_expired": r.artifacts_expired,
+            "exports_expired": r.exports_expired,
         })
     );
     Ok(())

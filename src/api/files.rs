@@ -629,7 +629,22 @@ pub async fn download_file(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::FilesRead)?;
     let row = find(&state, &authed, id.into_inner()).await?;
-    let etag = format!("\"{}\"", row.sha256);
+    let path = BlobStore::new(&state.settings.data_dir)
+        .path_of(&row.storage_key)
+        .map_err(blocking_failed)?;
+    serve_stored(&req, path, &row.sha256, &row.content_type, &row.name).await
+}
+
+/// Serves stored bytes at `path` as a download named `name`, with `sha256` as the `ETag`:
+/// one `Range` (206, or 416 past the end), `If-Range` and `If-None-Match` (304).
+pub(crate) async fn serve_stored(
+    req: &HttpRequest,
+    path: std::path::PathBuf,
+    sha256: &str,
+    content_type: &str,
+    name: &str,
+) -> Result<HttpResponse, ApiError> {
+    let etag = format!("\"{sha256}\"");
     let header_str = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
     if header_str(header::IF_NONE_MATCH)
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
@@ -639,9 +654,6 @@ pub async fn download_file(
             .insert_header(NOSNIFF)
             .finish());
     }
-    let path = BlobStore::new(&state.settings.data_dir)
-        .path_of(&row.storage_key)
-        .map_err(blocking_failed)?;
     let (file, size) = web::block(move || {
         let file = std::fs::File::open(&path)?;
         let size = file.metadata()?.len();
@@ -671,12 +683,12 @@ pub async fn download_file(
         }
     };
     let mut res = HttpResponse::build(status);
-    res.insert_header((header::CONTENT_TYPE, row.content_type.clone()))
+    res.insert_header((header::CONTENT_TYPE, content_type.to_string()))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, "private, no-cache"))
         .insert_header(NOSNIFF)
-        .insert_header(disposition(&row.name));
+        .insert_header(disposition(name));
     if status == StatusCode::PARTIAL_CONTENT {
         res.insert_header((
             header::CONTENT_RANGE,

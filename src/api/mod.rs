@@ -7,6 +7,7 @@ pub mod auth;
 pub mod billing;
 pub mod branding;
 pub mod credentials;
+pub mod exports;
 pub mod files;
 pub mod graphs;
 pub mod health;
@@ -70,6 +71,7 @@ use utoipa_actix_web::{scope, AppExt};
         (name = "jobs", description = "Run graphs as durable jobs; poll with ETags; fetch outputs"),
         (name = "webhooks", description = "Signed notifications when jobs finish, with a delivery log"),
         (name = "nodes", description = "The node registry: every node kind's ports and parameter schema"),
+        (name = "exports", description = "Data exports: one ZIP archive of a tenant (every row as JSON lines, its files and artifacts, a SHA-256 manifest) or of a person's own data, built in the background and downloadable until it expires"),
         (name = "credentials", description = "Workspace credentials: a tenant's third-party secrets (DeepL, LibreTranslate keys) in one sealed store; values are never returned, rotated in place, bound to one origin"),
         (name = "translation-engines", description = "A tenant's LibreTranslate / DeepL engines for translate.text (API keys sealed, never returned), and every engine's language pairs"),
         (name = "openai", description = "OpenAI-compatible speech to text: use an API key as the bearer token with any OpenAI SDK"),
@@ -169,6 +171,13 @@ where
                 .service(users::update_user)
                 .service(users::delete_user)
                 .service(users::erase_user)
+                .service(exports::create_tenant_export)
+                .service(exports::list_tenant_exports)
+                .service(exports::create_user_export)
+                .service(exports::create_my_export)
+                .service(exports::list_my_exports)
+                .service(exports::get_export)
+                .service(exports::download_export)
                 .service(plans::create_plan)
                 .service(plans::list_plans)
                 .service(plans::get_plan)

@@ -122,7 +122,7 @@ pub(crate) fn view_in(c: &mut DbConn, scope: &Scope, row: UserRow) -> Result<Use
 /// Does the account belong to a tenant `scope` does not manage? Such an account's
 /// account-level fields are not the caller's to change. Read in the system scope (the caller's
 /// own scope cannot see those tenants).
-async fn reaches_beyond(state: &AppState, scope: Scope, user_id: &str) -> Result<bool, ApiError> {
+pub(crate) async fn reaches_beyond(state: &AppState, scope: Scope, user_id: &str) -> Result<bool, ApiError> {
     let user_id = user_id.to_string();
     Ok(state
         .store
@@ -876,7 +876,7 @@ pub async fn erase_user(
         ));
     }
     let id = id.to_string();
-    state
+    let archives = state
         .store
         .write(scope, move |c| {
             let Some(target) = repo::users::get_unerased(c, &scope, &id)? else {
@@ -889,7 +889,8 @@ pub async fn erase_user(
             // The person's traces reach beyond the caller's scope (mail, tokens, entries
             // of the platform's audit log): erased as the service, once authorised.
             store::switch_scope(c, Scope::System)?;
-            let erased = crate::lifecycle::erasure::erase(c, &target, store::now())?;
+            let mut erased = crate::lifecycle::erasure::erase(c, &target, store::now())?;
+            let archives = std::mem::take(&mut erased.export_archives);
             audit::record(
                 c,
                 &actor,
@@ -902,8 +903,9 @@ pub async fn erase_user(
                     details: serde_json::json!(erased),
                 },
             )?;
-            Ok(Ok(()))
+            Ok(Ok(archives))
         })
         .await??;
+    super::exports::remove_archives(&state, archives).await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -76,6 +76,12 @@ pub enum Action {
     /// billing period (platform admins only).
     #[serde(rename = "billing:write")]
     BillingWrite,
+    /// Following and downloading a tenant's data exports (docs/data-export.md).
+    #[serde(rename = "exports:read")]
+    ExportsRead,
+    /// Requesting a data export of a tenant, or of a person for an admin.
+    #[serde(rename = "exports:write")]
+    ExportsWrite,
 }
 
 use Action::*;
@@ -111,6 +117,8 @@ pub const ALL_ACTIONS: &[Action] = &[
     UsageRead,
     BillingRead,
     BillingWrite,
+    ExportsRead,
+    ExportsWrite,
 ];
 
 impl Action {
@@ -147,6 +155,8 @@ impl Action {
             UsageRead => "usage:read",
             BillingRead => "billing:read",
             BillingWrite => "billing:write",
+            ExportsRead => "exports:read",
+            ExportsWrite => "exports:write",
         }
     }
 
@@ -178,6 +188,9 @@ pub fn allowed(role: Role) -> &'static [Action] {
             UsageRead,
             BillingRead,
             BillingWrite,
+            // Their tenants' exports: a reseller hands a leaving customer its data.
+            ExportsRead,
+            ExportsWrite,
         ],
         Role::TenantAdmin => &[
             TenantsRead,
@@ -208,6 +221,10 @@ pub fn allowed(role: Role) -> &'static [Action] {
             UsageRead,
             // Their own tenant's subscription status, never an integration's settings.
             BillingRead,
+            // The whole tenant's data leaves only with its admins (members and viewers
+            // export their own personal data, POST /v1/me/exports).
+            ExportsRead,
+            ExportsWrite,
         ],
         Role::Member => &[
             TenantsRead,

@@ -19,6 +19,8 @@ use uuid::Uuid;
 
 /// The root under the data directory that holds every tenant's files.
 const FILES_DIR: &str = "files";
+/// Where data export archives live: `files/<tenant>/exports/` and `exports/`.
+const EXPORTS_DIR: &str = "exports";
 
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -56,6 +58,45 @@ impl BlobStore {
                 io::ErrorKind::InvalidData,
                 format!("invalid storage key {storage_key:?}"),
             )),
+        }
+    }
+
+    /// The `storage_key` of a data export's archive (docs/data-export.md): a tenant's in its
+    /// own directory (so purging the tenant removes them with its files), a person's under
+    /// `exports/`.
+    pub fn export_key(tenant_id: Option<Uuid>, export_id: Uuid) -> String {
+        match tenant_id {
+            Some(t) => format!("{FILES_DIR}/{t}/{EXPORTS_DIR}/{export_id}.zip"),
+            None => format!("{EXPORTS_DIR}/{export_id}.zip"),
+        }
+    }
+
+    /// The absolute path of an export's `storage_key`; refuses any other shape.
+    pub fn export_path(&self, storage_key: &str) -> io::Result<PathBuf> {
+        let uuid_zip = |name: &str| {
+            name.strip_suffix(".zip")
+                .is_some_and(|id| Uuid::parse_str(id).is_ok())
+        };
+        let parts: Vec<&str> = storage_key.split('/').collect();
+        let valid = match parts.as_slice() {
+            [FILES_DIR, t, EXPORTS_DIR, name] => Uuid::parse_str(t).is_ok() && uuid_zip(name),
+            [EXPORTS_DIR, name] => uuid_zip(name),
+            _ => false,
+        };
+        if !valid {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("invalid export storage key {storage_key:?}"),
+            ));
+        }
+        Ok(self.data_dir.join(storage_key))
+    }
+
+    /// Removes an export's archive; one already gone is not an error.
+    pub fn remove_export(&self, storage_key: &str) -> io::Result<()> {
+        match std::fs::remove_file(self.export_path(storage_key)?) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
         }
     }
 

@@ -11,7 +11,8 @@
 //!   body erased, unsent ones given up;
 //! - the audit log: entries keep that an action happened and by which account id; their
 //!   client addresses go, and every detail naming the person's email (or, in entries by or
-//!   about them, their name) reads `[erased]`.
+//!   about them, their name) reads `[erased]`;
+//! - its personal data exports: rows and archives deleted.
 
 use crate::store::repo::{self, users::UserRow};
 use crate::store::{DbConn, StoreError};
@@ -25,6 +26,10 @@ pub struct Erased {
     pub invitations: usize,
     pub mails: usize,
     pub audit_entries: usize,
+    /// Storage keys of the person's export archives, whose rows are deleted: the caller
+    /// removes the files once the transaction has committed.
+    #[serde(skip)]
+    pub export_archives: Vec<String>,
 }
 
 /// Erases `user` in the caller's transaction. The caller has checked that it may (and that
@@ -48,11 +53,13 @@ pub fn erase(conn: &mut DbConn, user: &UserRow, at: NaiveDateTime) -> Result<Era
     repo::memberships::delete_for_user(conn, &user.id)?;
     let invitations = repo::invitations::anonymise_email(conn, &user.email, &anonymous, at)?;
     let mails = repo::email_outbox::scrub_address(conn, &user.email, &anonymous)?;
+    let export_archives = repo::data_exports::delete_of_subject(conn, &user.id)?;
     Ok(Erased {
         sessions,
         one_time_tokens,
         invitations,
         mails,
         audit_entries,
+        export_archives,
     })
 }

@@ -1,5 +1,7 @@
-//! The data lifecycle (docs/data-lifecycle.md): erasing people, and the sweeper that purges
-//! deleted tenants and what outlived its retention.
+//! The data lifecycle (docs/data-lifecycle.md, docs/data-export.md): exporting a tenant or a
+//! person, erasing people, and the sweeper that purges deleted tenants, expired exports and
+//! what outlived its retention.
 
 pub mod erasure;
+pub mod export;
 pub mod sweeper;

@@ -9,6 +9,8 @@
 //! - **Retention**: files uploaded and job artifacts made more than the tenant's retention
 //!   (`retention_days`, the tenant's own or its plan's) ago, except what an unfinished job
 //!   still needs.
+//! - **Data exports** past their download window (`VOXFLOW_EXPORT_TTL_SECS`): the archive
+//!   removed, the row kept as `expired`.
 //!
 //! Every step is idempotent and safe to run from several processes at once: a second
 //! sweeper finds nothing left to do, or does the same deletes again.
@@ -49,6 +51,8 @@ pub struct SweepReport {
     pub tenants_waiting: usize,
     pub files_expired: usize,
     pub artifacts_expired: usize,
+    /// Data export archives past their download window.
+    pub exports_expired: usize,
 }
 
 /// Runs one sweep as of `now`.
@@ -73,6 +77,11 @@ pub async fn sweep(
             report.tenants_waiting += 1;
         }
     }
+    let expired_exports = store
+        .write(Scope::System, move |c| repo::data_exports::expire_due(c, now))
+        .await?;
+    report.exports_expired = expired_exports.len();
+    remove_export_archives(blobs, expired_exports).await;
     let expiring = store
         .read(Scope::System, repo::tenants::with_retention)
         .await?;
@@ -98,6 +107,7 @@ pub async fn run(store: Store, blobs: BlobStore, opts: SweepOptions, interval: D
                 tenants_waiting = r.tenants_waiting,
                 files_expired = r.files_expired,
                 artifacts_expired = r.artifacts_expired,
+                exports_expired = r.exports_expired,
                 "sweep done"
             ),
             Ok(_) => {}
@@ -139,12 +149,13 @@ async fn purge_tenant(
         return Ok(false);
     }
     let reseller_id = tenant.reseller_id.clone();
-    store
+    let archives = store
         .write(Scope::System, move |c| {
             let counts = repo::tenant_data::purge(c, &id)?;
             let mut erased = 0;
+            let mut archives = Vec::new();
             for user in repo::users::deleted_of_home_tenant(c, &id)? {
-                super::erasure::erase(c, &user, now)?;
+                archives.extend(super::erasure::erase(c, &user, now)?.export_archives);
                 erased += 1;
             }
             repo::tenants::mark_purged(c, &id, now)?;
@@ -164,9 +175,10 @@ async fn purge_tenant(
                     details: serde_json::json!({"deleted": deleted, "users_erased": erased}),
                 },
             )?;
-            Ok(())
+            Ok(archives)
         })
         .await?;
+    remove_export_archives(blobs, archives).await;
     Ok(true)
 }
 
@@ -244,6 +256,26 @@ async fn expire_tenant(
         if !more {
             return Ok((files, artifacts));
         }
+    }
+}
+
+/// Removes export archives whose rows are gone or expired (after their commit: a failed
+/// removal leaves an unreferenced file, never a row pointing at nothing).
+pub async fn remove_export_archives(blobs: &BlobStore, keys: Vec<String>) {
+    if keys.is_empty() {
+        return;
+    }
+    let blobs = blobs.clone();
+    let removed = tokio::task::spawn_blocking(move || {
+        for key in keys {
+            if let Err(e) = blobs.remove_export(&key) {
+                tracing::error!(error = %e, storage_key = %key, "cannot remove an export archive");
+            }
+        }
+    })
+    .await;
+    if let Err(e) = removed {
+        tracing::error!(error = %e, "removing export archives panicked");
     }
 }
 

@@ -641,6 +641,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    data_exports (id) {
+        id -> Text,
+        kind -> Text,
+        tenant_id -> Nullable<Text>,
+        subject_user_id -> Nullable<Text>,
+        requested_by -> Text,
+        status -> Text,
+        attempts -> Integer,
+        error -> Nullable<Text>,
+        storage_key -> Nullable<Text>,
+        size_bytes -> Nullable<BigInt>,
+        sha256 -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(tenants -> resellers (reseller_id));
 diesel::joinable!(users -> tenants (tenant_id));
 diesel::joinable!(api_keys -> tenants (tenant_id));
@@ -690,4 +710,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     revenuecat_configs,
     revenuecat_events,
     revenuecat_subscriptions,
+    data_exports,
 );

@@ -98,9 +98,23 @@ fn item_routes(kind: &str) -> Vec<(Method, String, Option<Value>)> {
         routes.push((Method::POST, format!("{base}/cancel"), Some(json!({}))));
         routes.push((Method::POST, format!("{base}/retry"), Some(json!({}))));
     }
-    let read_only = matches!(kind, "audit-log" | "invoices" | "commission-statements");
+    let read_only = matches!(
+        kind,
+        "audit-log" | "invoices" | "commission-statements" | "exports"
+    );
     if !read_only && !matches!(kind, "api-keys" | "files" | "jobs") {
         routes.push((Method::PATCH, base.clone(), Some(patch_body)));
+    }
+    if kind == "tenants" {
+        // Data exports (exports.rs has their role matrix).
+        routes.push((Method::POST, format!("{base}/exports"), None));
+        routes.push((Method::GET, format!("{base}/exports"), None));
+    }
+    if kind == "users" {
+        routes.push((Method::POST, format!("{base}/exports"), None));
+    }
+    if kind == "exports" {
+        routes.push((Method::GET, format!("{base}/content"), None));
     }
     if kind == "users" {
         // Erasing another tenant's user (data_lifecycle.rs has its role matrix).

@@ -14,6 +14,7 @@ mod branding;
 mod credentials;
 mod data_lifecycle;
 mod diarize;
+mod exports;
 mod files;
 mod health;
 mod isolation;

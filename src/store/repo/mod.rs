@@ -5,6 +5,7 @@
 pub mod api_keys;
 pub mod audit;
 pub mod branding;
+pub mod data_exports;
 pub mod email_outbox;
 pub mod files;
 pub mod invitations;

@@ -42,6 +42,8 @@ pub fn purge(conn: &mut DbConn, tenant_id: &str) -> Result<Vec<(&'static str, us
     )
     .set(usage_records::job_id.eq(None::<String>))
     .execute(conn)?;
+    // Its exports' archives live in its files directory, removed before this.
+    delete_where_tenant!(data_exports);
     delete_where_tenant!(webhook_deliveries);
     delete_where_tenant!(webhook_endpoints);
     delete_where_tenant!(quota_reservations);
