@@ -158,7 +158,7 @@ async fn queue(
             Ok(row)
         })
         .await?;
-    state.wake_exports.notify_waiters();
+    state.wake_exports.notify_one();
     Ok(accepted(row))
 }
 
@@ -231,13 +231,7 @@ pub async fn create_my_export(
 ) -> Result<HttpResponse, ApiError> {
     session_only(&authed)?;
     let me = authed.principal.user_id.to_string();
-    let row = ExportRow::queued(
-        "user",
-        None,
-        Some(me.clone()),
-        me,
-        crate::store::now(),
-    );
+    let row = ExportRow::queued("user", None, Some(me.clone()), me, crate::store::now());
     queue(&state, &authed, row, "user.export", None).await
 }
 

@@ -122,7 +122,11 @@ pub(crate) fn view_in(c: &mut DbConn, scope: &Scope, row: UserRow) -> Result<Use
 /// Does the account belong to a tenant `scope` does not manage? Such an account's
 /// account-level fields are not the caller's to change. Read in the system scope (the caller's
 /// own scope cannot see those tenants).
-pub(crate) async fn reaches_beyond(state: &AppState, scope: Scope, user_id: &str) -> Result<bool, ApiError> {
+pub(crate) async fn reaches_beyond(
+    state: &AppState,
+    scope: Scope,
+    user_id: &str,
+) -> Result<bool, ApiError> {
     let user_id = user_id.to_string();
     Ok(state
         .store

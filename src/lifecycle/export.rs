@@ -308,7 +308,11 @@ fn user_selections(conn: &mut DbConn, user_id: &str) -> Result<Vec<Selection>, S
             &[user_id],
         ),
         Selection::new("invitations", "lower(t.email) = lower({1})", &[&email]),
-        Selection::new("email_outbox", "lower(t.to_address) = lower({1})", &[&email]),
+        Selection::new(
+            "email_outbox",
+            "lower(t.to_address) = lower({1})",
+            &[&email],
+        ),
     ];
     for (table, columns) in catalogue(conn)? {
         if table == "data_exports" || out.iter().any(|s| s.table == table) {
@@ -398,7 +402,10 @@ fn json_rows(
                 .collect();
             format!("json_object({})", pairs.join(", "))
         };
-        let mut q = format!("SELECT {select} AS row FROM {} t WHERE ({filter})", sel.table);
+        let mut q = format!(
+            "SELECT {select} AS row FROM {} t WHERE ({filter})",
+            sel.table
+        );
         if keyed {
             if after.is_some() {
                 q.push_str(&format!(
@@ -589,12 +596,7 @@ impl Archive {
             let full = page.len() as i64 == PAGE;
             for (id, job_id, name, body) in page {
                 let entry = format!("artifacts/{job_id}/{id}-{}", entry_name(&name));
-                self.entry(
-                    &entry,
-                    Compression::Deflate,
-                    &mut body.as_bytes(),
-                    true,
-                )?;
+                self.entry(&entry, Compression::Deflate, &mut body.as_bytes(), true)?;
                 after = id;
             }
             if !full {

@@ -78,7 +78,9 @@ pub async fn sweep(
         }
     }
     let expired_exports = store
-        .write(Scope::System, move |c| repo::data_exports::expire_due(c, now))
+        .write(Scope::System, move |c| {
+            repo::data_exports::expire_due(c, now)
+        })
         .await?;
     report.exports_expired = expired_exports.len();
     remove_export_archives(blobs, expired_exports).await;
