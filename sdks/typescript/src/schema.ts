@@ -573,6 +573,44 @@ export interface paths {
         patch: operations["update_credential"];
         trace?: never;
     };
+    "/v1/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export's state. */
+        get: operations["get_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/exports/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Downloads a built export (`application/zip`). Supports one `Range`, `If-Range` and
+         *     `If-None-Match` with the `ETag` (the archive's SHA-256). Not built yet: `409
+         *     export_not_ready`; failed or expired: `410 export_gone`. Each download is audited.
+         */
+        get: operations["download_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files": {
         parameters: {
             query?: never;
@@ -878,6 +916,28 @@ export interface paths {
          *     With an access token only: an API key does not act for its owner's mailbox.
          */
         post: operations["request_email_verification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The personal exports the caller asked for (access tokens only), newest first. */
+        get: operations["list_my_exports"];
+        put?: never;
+        /**
+         * Queues an export of the caller's own personal data (access tokens only): the account,
+         *     memberships, API keys and sessions (never their secrets), the audit entries by or about
+         *     them, the invitations and mails to their address and the rows they created.
+         */
+        post: operations["create_my_export"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1458,6 +1518,28 @@ export interface paths {
         patch: operations["update_tenant"];
         trace?: never;
     };
+    "/v1/tenants/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's exports, newest first. */
+        get: operations["list_tenant_exports"];
+        put?: never;
+        /**
+         * Queues an export of everything the tenant has: every row (JSON lines per table), its
+         *     files and job artifacts, and a manifest with SHA-256 sums, as one ZIP archive. While one
+         *     is queued or running, that one is returned.
+         */
+        post: operations["create_tenant_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{id}/invitations": {
         parameters: {
             query?: never;
@@ -1763,6 +1845,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queues an export of one person's data for an admin (`exports:write`, access tokens
+         *     only): a person the caller can see, whose memberships are all in tenants the caller
+         *     manages (otherwise their data reaches beyond the caller: `403`). The archive is the
+         *     caller's to download.
+         */
+        post: operations["create_user_export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks": {
         parameters: {
             query?: never;
@@ -1962,7 +2066,7 @@ export interface components {
             user_id: string;
         };
         /** @enum {string} */
-        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "credentials:read" | "credentials:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read" | "billing:read" | "billing:write";
+        Action: "resellers:read" | "resellers:write" | "tenants:read" | "tenants:write" | "users:read" | "users:write" | "plans:read" | "plans:write" | "api_keys:read" | "api_keys:write" | "audit:read" | "workflows:read" | "workflows:write" | "jobs:read" | "jobs:write" | "files:read" | "files:write" | "translation_engines:read" | "translation_engines:write" | "credentials:read" | "credentials:write" | "templates:read" | "templates:write" | "presets:read" | "presets:write" | "branding:read" | "branding:write" | "usage:read" | "billing:read" | "billing:write" | "exports:read" | "exports:write";
         AddMemberRequest: {
             /**
              * @description The email of an existing account (to bring in someone new, invite them instead).
@@ -2601,6 +2705,55 @@ export interface components {
             /** Format: int64 */
             trial: number;
         };
+        DataExportList: {
+            items: components["schemas"]["DataExportView"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        DataExportView: {
+            /**
+             * Format: int32
+             * @description Builds tried so far (a failed build is retried, up to three).
+             */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description `/v1/exports/{id}/content`, once built and until it expires. */
+            download_url?: string | null;
+            /** @description Why the last build failed. */
+            error?: string | null;
+            /**
+             * Format: date-time
+             * @description When the archive is removed.
+             */
+            expires_at?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["ExportKind"];
+            /** Format: uuid */
+            requested_by: string;
+            sha256?: string | null;
+            /**
+             * Format: int64
+             * @description The archive's size and SHA-256 (also its download's `ETag`), once built.
+             */
+            size_bytes?: number | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            status: components["schemas"]["ExportStatus"];
+            /**
+             * Format: uuid
+             * @description The tenant exported (`kind: tenant`).
+             */
+            tenant_id?: string | null;
+            /**
+             * Format: uuid
+             * @description The person exported (`kind: user`).
+             */
+            user_id?: string | null;
+        };
         DeliveryList: {
             items: components["schemas"]["DeliveryView"][];
         };
@@ -2654,6 +2807,10 @@ export interface components {
             /** Format: uuid */
             plan_id: string;
         };
+        /** @enum {string} */
+        ExportKind: "tenant" | "user";
+        /** @enum {string} */
+        ExportStatus: "queued" | "running" | "succeeded" | "failed" | "expired";
         /** @description One invalid field of a request, named by its JSON path. */
         FieldError: {
             field: string;
@@ -7030,6 +7187,187 @@ export interface operations {
             };
         };
     };
+    get_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportView"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_export: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description One byte range, e.g. `bytes=0-1023` */
+                Range?: string;
+                /** @description Honour `Range` only if the ETag still matches */
+                "If-Range"?: string;
+                /** @description ETag of a cached copy */
+                "If-None-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive */
+            200: {
+                headers: {
+                    "Content-Length"?: number;
+                    /** @description The SHA-256 in quotes */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["FileContent"];
+                };
+            };
+            /** @description The requested range */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": components["schemas"]["FileContent"];
+                };
+            };
+            /** @description The cached copy (If-None-Match) is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not built yet (`export_not_ready`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Failed or expired (`export_gone`) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The range starts past the end */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_files: {
         parameters: {
             query?: {
@@ -8574,6 +8912,163 @@ export interface operations {
             };
             /** @description The address is already verified (`conflict`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_my_exports: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_my_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow `Location` */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12390,6 +12885,167 @@ export interface operations {
             };
         };
     };
+    list_tenant_exports: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
+                limit?: number;
+                /** @description `next_cursor` from the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportList"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_tenant_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow `Location` */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportView"];
+                };
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_invitations: {
         parameters: {
             query?: {
@@ -14235,6 +14891,98 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed JSON or an unsupported content type. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role (or API key) does not allow this action. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such object, or it belongs to another tenant. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description One or more fields are invalid; `errors` names each. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The tenant's or the API key's request rate limit is reached (`rate_limited`); retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description What is left of each limit: `"tenant";r=<remaining>;t=<seconds until full>` */
+                    RateLimit?: string;
+                    /** @description The rate limits that apply (draft-ietf-httpapi-ratelimit-headers): `"tenant";q=<requests>;w=60`, and `"key";q=…;w=60` for an API key with a limit */
+                    "RateLimit-Policy"?: string;
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_user_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued; follow `Location` */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportView"];
+                };
             };
             /** @description Malformed JSON or an unsupported content type. */
             400: {

@@ -59,11 +59,15 @@ from .credential_list import CredentialList
 from .credential_use_view import CredentialUseView
 from .credential_view import CredentialView
 from .customer_counts import CustomerCounts
+from .data_export_list import DataExportList
+from .data_export_view import DataExportView
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
 from .engine_kind import EngineKind
 from .engine_languages_view import EngineLanguagesView
 from .entitlement_mapping import EntitlementMapping
+from .export_kind import ExportKind
+from .export_status import ExportStatus
 from .field_error import FieldError
 from .file_list import FileList
 from .file_upload_form import FileUploadForm
@@ -266,11 +270,15 @@ __all__ = (
     "CredentialUseView",
     "CredentialView",
     "CustomerCounts",
+    "DataExportList",
+    "DataExportView",
     "DeliveryList",
     "DeliveryView",
     "EngineKind",
     "EngineLanguagesView",
     "EntitlementMapping",
+    "ExportKind",
+    "ExportStatus",
     "FieldError",
     "FileList",
     "FileUploadForm",

@@ -11,6 +11,8 @@ class Action(StrEnum):
     BRANDINGWRITE = "branding:write"
     CREDENTIALSREAD = "credentials:read"
     CREDENTIALSWRITE = "credentials:write"
+    EXPORTSREAD = "exports:read"
+    EXPORTSWRITE = "exports:write"
     FILESREAD = "files:read"
     FILESWRITE = "files:write"
     JOBSREAD = "jobs:read"
