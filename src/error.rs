@@ -55,8 +55,8 @@ codes! {
     InvalidWebhookAuthorization => ("invalid_webhook_authorization", UNAUTHORIZED, "The Authorization header matches no configured RevenueCat integration"),
     // 403
     Forbidden => ("forbidden", FORBIDDEN, "Your role does not allow this action"),
-    ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended or deleted"),
-    TenantSuspended => ("tenant_suspended", FORBIDDEN, "The tenant is suspended or deleted"),
+    ResellerSuspended => ("reseller_suspended", FORBIDDEN, "The account's reseller is suspended (read-only) or deleted"),
+    TenantSuspended => ("tenant_suspended", FORBIDDEN, "The tenant is suspended (read-only) or deleted"),
     CurrentPasswordIncorrect => ("current_password_incorrect", FORBIDDEN, "The current password is incorrect"),
     NotInPlan => ("not_in_plan", FORBIDDEN, "The tenant's subscription plan does not include this feature (a node kind, a model, tenant branding)"),
     AudioTooLongForPlan => ("audio_too_long_for_plan", FORBIDDEN, "The audio is longer than the tenant's plan allows per job"),

@@ -116,6 +116,8 @@ pub struct Principal {
     pub tenant_id: Option<Uuid>,
     pub reseller_id: Option<Uuid>,
     pub credential: Credential,
+    /// Set while the tenant or reseller is suspended: reads only (`auth::standing`).
+    pub read_only: Option<crate::error::Code>,
 }
 
 impl Principal {
@@ -171,6 +173,7 @@ mod tests {
             tenant_id: None,
             reseller_id: None,
             credential: Credential::AccessToken,
+            read_only: None,
         };
         assert_eq!(p.scope().tenant_id(), Some(Uuid::nil()));
     }

@@ -486,8 +486,14 @@ pub struct MeView {
     pub tenant: Option<TenantView>,
     /// `access_token` or `api_key`.
     pub credential: &'static str,
-    /// Actions this credential may perform (`resource:read|write`).
+    /// Actions this credential may perform (`resource:read|write`); while `read_only`, only
+    /// those that change nothing.
     pub permissions: Vec<policy::Action>,
+    /// Set while the tenant or its reseller is suspended: the problem code every change
+    /// answers (`tenant_suspended` or `reseller_suspended`). Reads, downloads and data exports
+    /// still work.
+    #[schema(example = json!(null))]
+    pub read_only: Option<&'static str>,
 }
 
 /// The authenticated caller: account, tenant and effective permissions.
@@ -515,6 +521,7 @@ pub async fn me(state: web::Data<AppState>, authed: Authed) -> Result<web::Json<
             Credential::ApiKey { scopes, .. } => scopes.iter().any(|s| s == a.as_str()),
             Credential::AccessToken => true,
         })
+        .filter(|a| authed.principal.read_only.is_none() || !a.changes_data())
         .collect();
     // A tenant user is shown in the tenant this credential acts in, with its role there.
     let mut user = UserView::from(user);
@@ -530,6 +537,7 @@ pub async fn me(state: web::Data<AppState>, authed: Authed) -> Result<web::Json<
             Credential::AccessToken => "access_token",
         },
         permissions,
+        read_only: authed.principal.read_only.map(Code::slug),
     }))
 }
 

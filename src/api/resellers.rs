@@ -76,7 +76,8 @@ pub struct UpdateResellerRequest {
     /// Platform admins only.
     pub commission_rate: Option<String>,
     /// Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
-    /// tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
+    /// tenants' users are read-only (every change answers `reseller_suspended`) and its
+    /// tenants' queued jobs wait.
     pub status: Option<String>,
     /// Turn self-service sign-up on (needs a `signup_plan_id`) or off.
     pub signup_enabled: Option<bool>,

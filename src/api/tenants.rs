@@ -120,7 +120,8 @@ pub struct UpdateTenantRequest {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<i32>)]
     pub retention_days: Option<Option<i32>>,
-    /// `active` or `suspended` (platform and reseller admins).
+    /// `active` or `suspended` (platform and reseller admins). A suspended tenant is
+    /// read-only: reads and downloads work, every change answers `tenant_suspended`.
     pub status: Option<String>,
 }
 

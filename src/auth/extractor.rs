@@ -69,7 +69,8 @@ impl Authed {
         self.principal.role
     }
 
-    /// Fails with 403 unless the role grants `action` and, for an API key, its scopes include it.
+    /// Fails with 403 unless the role grants `action` and, for an API key, its scopes include
+    /// it — and, while the tenant or reseller is suspended, unless `action` only reads.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
         if !policy::allowed(self.principal.role).contains(&action) {
             return Err(ApiError::forbidden(format!(
@@ -86,7 +87,10 @@ impl Authed {
                 )));
             }
         }
-        Ok(())
+        match self.principal.read_only {
+            Some(code) if action.changes_data() => Err(standing::suspended(code)),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -266,6 +270,7 @@ async fn principal_from_claims(
         tenant_id,
         reseller_id,
         credential: Credential::AccessToken,
+        read_only: seat.read_only,
     };
     Ok((principal, outcome))
 }
@@ -330,17 +335,20 @@ async fn principal_from_api_key(
                 return Ok(None);
             };
             let tenant = repo::tenants::get(conn, &Scope::System, &row.tenant_id)?;
-            let Some(tenant) = tenant.filter(|t| t.status == "active") else {
+            // A suspended tenant's keys read; a deleted one's are dead.
+            let Some(tenant) = tenant.filter(|t| t.status == "active" || t.status == "suspended")
+            else {
                 return Ok(None);
             };
-            // A suspended or deleted reseller takes its tenants' keys with it.
+            // A deleted reseller takes its tenants' keys with it; a suspended one makes them
+            // read-only.
             let reseller = match &tenant.reseller_id {
-                Some(rid) => standing::reseller_active(conn, rid)?,
-                None => Ok(()),
+                Some(rid) => standing::reseller_standing(conn, rid)?,
+                None => Ok(None),
             };
             // Only a request that will be let in takes from the limits.
             let outcome = match (&limiter, &reseller) {
-                (Some(l), Ok(())) => {
+                (Some(l), Ok(_)) => {
                     let features = crate::plan_features::for_tenant(conn, &tenant)?;
                     Some(l.check_in(conn, &features, &tenant.id, Some(&row.id))?)
                 }
@@ -351,7 +359,8 @@ async fn principal_from_api_key(
         .await?;
     let (row, owner, membership, tenant, reseller, outcome) =
         found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
-    reseller?;
+    let reseller_read_only = reseller?;
+    let tenant_read_only = (tenant.status == "suspended").then_some(Code::TenantSuspended);
     // `last_used_at` is kept to the minute: a write on every request would serialise them.
     let now = crate::store::now();
     if row
@@ -377,6 +386,7 @@ async fn principal_from_api_key(
             id: parse(&row.id)?,
             scopes,
         },
+        read_only: reseller_read_only.or(tenant_read_only),
     };
     Ok((principal, outcome))
 }

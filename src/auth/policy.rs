@@ -123,6 +123,12 @@ pub const ALL_ACTIONS: &[Action] = &[
 
 impl Action {
     /// The scope string used in API key permissions, e.g. `jobs:write`.
+    /// Whether the action changes anything: refused while the tenant or reseller is
+    /// suspended. Taking a data export does not (it reads the data out).
+    pub fn changes_data(self) -> bool {
+        self.as_str().ends_with(":write") && self != ExportsWrite
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ResellersRead => "resellers:read",

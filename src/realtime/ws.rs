@@ -17,7 +17,7 @@
 //!    token also when it expires. A session whose credential no longer holds gets an `error`
 //!    message, then a close frame: `4401` when the credential is no longer valid (access token
 //!    expired, API key revoked or expired, account deleted: reconnect with a fresh one),
-//!    `4403` when access was withdrawn (account, tenant or reseller suspended, `jobs:read`
+//!    `4403` when access was withdrawn (account suspended, tenant or reseller deleted, `jobs:read`
 //!    lost). The close reason is the problem code (`invalid_api_key`, `reseller_suspended`, …).
 //! 5. A tenant may hold `VOXFLOW_WS_MAX_SESSIONS_PER_TENANT` (100) sessions per process; one
 //!    more gets `error` `too_many_sessions` and close code `4429`. Its sessions together may
@@ -112,7 +112,7 @@ fn envelope(e: &JobEventRow) -> String {
 #[utoipa::path(
     tag = "jobs",
     security(),
-    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller suspended), with the problem code as the reason. A tenant over its session limit gets close code 4429.",
+    description = "Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{\"type\":\"auth\",\"token\":\"…\"}`; then `{\"type\":\"subscribe\",\"job_ids\":[…],\"since\":N}` or `{\"type\":\"subscribe\",\"tenant\":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account suspended, tenant or reseller deleted; a suspended tenant or reseller is read-only and stays connected), with the problem code as the reason. A tenant over its session limit gets close code 4429.",
     responses(
         (status = 101, description = "Switching protocols", body = crate::api::jobs::JobEventView),
         (status = 401, description = "Invalid credential in the subprotocol header", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -1,7 +1,7 @@
 //! Credentials that must stop working: password changes (only with an access token and the
-//! current password, signing out other sessions), suspended or deleted resellers (every
-//! credential path, and their tenants' queued jobs), and WebSocket sessions whose credential
-//! lapses while they are open.
+//! current password, signing out other sessions), suspended resellers (read-only on every
+//! credential path; their tenants' queued jobs wait) and deleted ones (every credential
+//! refused), and WebSocket sessions whose credential lapses while they are open.
 
 use crate::api_test;
 use crate::helpers::{spawn_app_with, Backend, Cred, TestApp, JWT_SECRET, PASSWORD};
@@ -334,10 +334,171 @@ async fn assert_reseller_refused(app: &TestApp, who: &str, cred: Cred<'_>, path:
     assert_eq!(r.code(), "reseller_suspended", "{who}");
 }
 
+/// The changes a suspended tenant's or reseller's people try, each refused with `code`.
+pub async fn assert_changes_refused(app: &TestApp, w: &crate::helpers::World, code: &str) {
+    let graph = crate::jobs::vad_whisper_srt("tiny.en");
+    let attempts: Vec<(&str, Cred<'_>, Method, String, Value)> = vec![
+        (
+            "member JWT: a workflow",
+            Cred::Bearer(&w.a_member.1),
+            Method::POST,
+            "/v1/workflows".into(),
+            json!({"name": "new", "graph": graph}),
+        ),
+        (
+            "API key: a job",
+            Cred::XApiKey(&w.a_key.1),
+            Method::POST,
+            "/v1/jobs".into(),
+            json!({"graph": graph, "inputs": {"src": uuid::Uuid::now_v7()}}),
+        ),
+        (
+            "tenant admin JWT: a user",
+            Cred::Bearer(&w.a_admin.1),
+            Method::POST,
+            "/v1/users".into(),
+            json!({"email": "new@a.test", "password": PASSWORD, "role": "member"}),
+        ),
+        (
+            "tenant admin JWT: an API key",
+            Cred::Bearer(&w.a_admin.1),
+            Method::POST,
+            "/v1/api-keys".into(),
+            json!({"name": "new"}),
+        ),
+    ];
+    for (who, cred, method, path, body) in attempts {
+        let r = app.call(method, &path, cred, Some(body)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {}", r.body);
+        assert_eq!(r.code(), code, "{who}");
+        assert!(
+            r.body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("reads and downloads still work")),
+            "{who}: {}",
+            r.body
+        );
+    }
+    let r = app
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "x.wav",
+            crate::helpers::wav(800),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "upload: {}", r.body);
+    assert_eq!(r.code(), code, "upload");
+}
+
+/// What a suspended tenant's or reseller's people still do: read, download, watch, export.
+pub async fn assert_reads_work(app: &TestApp, w: &crate::helpers::World, file: &str) {
+    for (who, cred, path) in [
+        (
+            "member JWT",
+            Cred::Bearer(&w.a_member.1),
+            "/v1/me".to_string(),
+        ),
+        (
+            "tenant admin JWT",
+            Cred::Bearer(&w.a_admin.1),
+            "/v1/users".to_string(),
+        ),
+        ("API key", Cred::Bearer(&w.a_key.1), "/v1/jobs".to_string()),
+        (
+            "API key header",
+            Cred::XApiKey(&w.a_key.1),
+            "/v1/files".to_string(),
+        ),
+        (
+            "member: a download",
+            Cred::Bearer(&w.a_member.1),
+            format!("/v1/files/{file}/content"),
+        ),
+    ] {
+        let r = app.call(Method::GET, &path, cred, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{who}: {}", r.body);
+    }
+    let r = app
+        .post(
+            &format!("/v1/tenants/{}/exports", w.tenant_a),
+            &w.a_admin.1,
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "a data export: {}", r.body);
+    let mut ws = welcomed(app, &w.a_key.1).await;
+    still_open(&mut ws).await;
+}
+
+api_test!(a_suspended_tenant_is_read_only, |app| {
+    let w = app.world().await;
+    let file = app
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "kept.wav",
+            crate::helpers::wav(800),
+        )
+        .await
+        .id();
+    let r = app
+        .patch(
+            &format!("/v1/tenants/{}", w.tenant_a),
+            &w.reseller1_admin,
+            json!({"status": "suspended"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.login_response("member@a.test", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The caller is told, and its permissions shrink to the reads.
+    let me = app.get("/v1/me", &w.a_admin.1).await;
+    assert_eq!(me.body["read_only"], "tenant_suspended", "{}", me.body);
+    let perms = me.body["permissions"].as_array().expect("permissions");
+    assert!(perms.iter().any(|p| p == "jobs:read"), "{}", me.body);
+    assert!(!perms.iter().any(|p| p == "jobs:write"), "{}", me.body);
+    assert_reads_work(&app, &w, &file).await;
+    assert_changes_refused(&app, &w, "tenant_suspended").await;
+    // Tenant B, and the reseller's own work, are untouched.
+    let r = app
+        .upload(
+            Cred::Bearer(&w.b_member.1),
+            "b.wav",
+            crate::helpers::wav(800),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(app.get("/v1/me", &w.b_member.1).await.body["read_only"].is_null());
+    // Reactivated: changes work again.
+    let r = app
+        .patch(
+            &format!("/v1/tenants/{}", w.tenant_a),
+            &w.reseller1_admin,
+            json!({"status": "active"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "a.wav",
+            crate::helpers::wav(800),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+});
+
 api_test!(
-    a_suspended_or_deleted_reseller_refuses_every_credential,
+    a_suspended_reseller_is_read_only_and_a_deleted_one_refuses_every_credential,
     |app| {
         let w = app.world().await;
+        let file = app
+            .upload(
+                Cred::Bearer(&w.a_member.1),
+                "kept.wav",
+                crate::helpers::wav(800),
+            )
+            .await
+            .id();
         let member_rt = app.login_response("member@a.test", PASSWORD).await.body["refresh_token"]
             .as_str()
             .expect("rt")
@@ -348,70 +509,43 @@ api_test!(
             .to_string();
         set_reseller_status(&app, &w.reseller1, "suspended").await;
 
-        // Login: the reseller's admins and its tenants' users.
+        // Sign-in and refresh still work: the reseller's admins and its tenants' users read.
         for email in ["ra1@r1.test", "admin@a.test", "member@a.test"] {
             let r = app.login_response(email, PASSWORD).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{email}: {}", r.body);
-            assert_eq!(r.code(), "reseller_suspended", "{email}");
+            assert_eq!(r.status, StatusCode::OK, "{email}: {}", r.body);
         }
-        // Refresh.
         for rt in [&member_rt, &ra_rt] {
             let r = refresh(&app, rt).await;
-            assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
-            assert_eq!(r.code(), "reseller_suspended");
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         }
-        // Access tokens issued before, and API keys.
-        assert_reseller_refused(&app, "member JWT", Cred::Bearer(&w.a_member.1), "/v1/me").await;
-        assert_reseller_refused(
-            &app,
-            "tenant admin JWT",
-            Cred::Bearer(&w.a_admin.1),
-            "/v1/users",
-        )
-        .await;
-        assert_reseller_refused(
-            &app,
-            "reseller admin JWT",
-            Cred::Bearer(&w.reseller1_admin),
-            "/v1/tenants",
-        )
-        .await;
-        assert_reseller_refused(&app, "API key", Cred::Bearer(&w.a_key.1), "/v1/me").await;
-        assert_reseller_refused(
-            &app,
-            "API key header",
-            Cred::XApiKey(&w.a_key.1),
-            "/v1/jobs",
-        )
-        .await;
-        // WebSocket: refused before the upgrade, with the token in the subprotocol header…
-        match connect(&app, Some(&w.a_key.1)).await {
-            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => {
-                assert_eq!(res.status(), StatusCode::FORBIDDEN)
-            }
-            other => panic!(
-                "a suspended reseller's key opened a socket: {:?}",
-                other.is_ok()
-            ),
-        }
-        // …or told, with a first-message token.
-        let mut ws = connect(&app, None).await.expect("connect");
-        send(&mut ws, json!({"type": "auth", "token": w.a_member.1})).await;
-        let m = next_json(&mut ws).await;
-        assert_eq!(m["type"], "error", "{m}");
-        assert_eq!(m["data"]["code"], "reseller_suspended");
+        assert_reads_work(&app, &w, &file).await;
+        let r = app.get("/v1/tenants", &w.reseller1_admin).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        // Every change is refused, with why.
+        assert_changes_refused(&app, &w, "reseller_suspended").await;
+        let r = app
+            .patch(
+                &format!("/v1/tenants/{}", w.tenant_a),
+                &w.reseller1_admin,
+                json!({"name": "Renamed"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert_eq!(r.code(), "reseller_suspended");
 
         // The other reseller and the platform are untouched.
         assert_eq!(
             app.get("/v1/me", &w.b_member.1).await.status,
             StatusCode::OK
         );
-        assert_eq!(
-            app.call(Method::GET, "/v1/me", Cred::Bearer(&w.b_key.1), None)
-                .await
-                .status,
-            StatusCode::OK
-        );
+        let r = app
+            .post(
+                "/v1/workflows",
+                &w.b_member.1,
+                json!({"name": "b's", "graph": crate::jobs::vad_whisper_srt("tiny.en")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(
             app.get("/v1/tenants", &w.reseller2_admin).await.status,
             StatusCode::OK
@@ -421,12 +555,16 @@ api_test!(
             StatusCode::OK
         );
 
-        // Reactivated: the same credentials work again.
+        // Reactivated: the same credentials change things again.
         set_reseller_status(&app, &w.reseller1, "active").await;
-        assert_eq!(
-            app.get("/v1/me", &w.a_member.1).await.status,
-            StatusCode::OK
-        );
+        let r = app
+            .post(
+                "/v1/workflows",
+                &w.a_member.1,
+                json!({"name": "again", "graph": crate::jobs::vad_whisper_srt("tiny.en")}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(
             app.call(Method::GET, "/v1/me", Cred::Bearer(&w.a_key.1), None)
                 .await
@@ -641,8 +779,15 @@ mod websocket_sessions_end_with_their_credentials {
         );
         still_open(&mut admin_ws).await;
 
-        // Suspended reseller: its tenants' sessions close; other resellers' stay.
+        // Suspended reseller: its tenants' sessions stay (reads); deleted, they close and
+        // other resellers' stay.
         set_reseller_status(&app, &w.reseller1, "suspended").await;
+        tokio::time::sleep(recheck * 3).await;
+        still_open(&mut admin_ws).await;
+        let r = app
+            .delete(&format!("/v1/resellers/{}", w.reseller1), &app.admin_token)
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
         let (err, code, reason, _) = closed_by_server(&mut admin_ws, slack).await;
         assert_eq!(code, 4403, "{reason}");
         assert_eq!(reason, "reseller_suspended");

@@ -501,7 +501,10 @@ api_test!(a_personal_export_is_the_persons_alone, |app| {
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let left = archive_files(&app);
     assert_eq!(left.len(), 1, "{left:?}");
-    assert!(left[0].to_string_lossy().contains(&viewer_export), "{left:?}");
+    assert!(
+        left[0].to_string_lossy().contains(&viewer_export),
+        "{left:?}"
+    );
 });
 
 api_test!(an_admin_exports_a_persons_data_within_their_reach, |app| {

@@ -223,7 +223,8 @@ api_test!(
         assert_eq!(items.len(), 1);
         assert_eq!(items[0]["tenant_id"], json!(w.tenant_a));
 
-        // A suspended tenant cannot be switched to; the other stays usable.
+        // A suspended tenant can be switched to and read, not changed; the default login
+        // prefers the tenant that is not suspended.
         let s = app
             .patch(
                 &format!("/v1/tenants/{a2}"),
@@ -235,9 +236,10 @@ api_test!(
         let sw = app
             .post("/v1/auth/switch", &w.a_member.1, json!({"tenant_id": a2}))
             .await;
-        assert_eq!(sw.status, StatusCode::FORBIDDEN);
-        assert_eq!(sw.code(), "tenant_suspended");
-        assert_eq!(app.get("/v1/me", &in_a2).await.code(), "tenant_suspended");
+        assert_eq!(sw.status, StatusCode::OK, "{}", sw.body);
+        let me = app.get("/v1/me", &in_a2).await;
+        assert_eq!(me.status, StatusCode::OK, "{}", me.body);
+        assert_eq!(me.body["read_only"], "tenant_suspended", "{}", me.body);
         // The default login skips it.
         let me = app
             .get(

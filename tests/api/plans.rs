@@ -534,7 +534,7 @@ api_test!(cancelled_refuses_work_but_reads_and_downloads_work, |app| {
             .expect("download");
         assert_eq!(r.status(), StatusCode::OK);
     }
-    // A suspended tenant: its credentials are cut off (`tenant_suspended`), reads too.
+    // A suspended tenant: new work refused (`tenant_suspended`), downloads still work.
     set_status(&app, &w, "active").await;
     let r = app
         .patch(
@@ -547,6 +547,14 @@ api_test!(cancelled_refuses_work_but_reads_and_downloads_work, |app| {
     let r = submit(&app, &w.a_member.1, decode_vad(), &file).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     assert_eq!(r.code(), "tenant_suspended");
+    let r = app
+        .client
+        .get(format!("{}/v1/files/{file}/content", app.base))
+        .bearer_auth(&w.a_member.1)
+        .send()
+        .await
+        .expect("download");
+    assert_eq!(r.status(), StatusCode::OK);
 });
 
 plan_test_with!(
