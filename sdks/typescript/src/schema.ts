@@ -2019,7 +2019,7 @@ export interface paths {
         };
         /**
          * Opens a WebSocket for job events (see the module docs for the protocol).
-         * @description Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller suspended), with the problem code as the reason. A tenant over its session limit gets close code 4429.
+         * @description Upgrade to a WebSocket for job events. Authenticate with `Sec-WebSocket-Protocol: voxflow.v1, bearer.<token>` or a first message `{"type":"auth","token":"…"}`; then `{"type":"subscribe","job_ids":[…],"since":N}` or `{"type":"subscribe","tenant":true}`. Every server message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`, `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`, then close code 4401 (expired or revoked credential) or 4403 (account suspended, tenant or reseller deleted; a suspended tenant or reseller is read-only and stays connected), with the problem code as the reason. A tenant over its session limit gets close code 4429.
          */
         get: operations["websocket"];
         put?: never;
@@ -3203,8 +3203,18 @@ export interface components {
         MeView: {
             /** @description `access_token` or `api_key`. */
             credential: string;
-            /** @description Actions this credential may perform (`resource:read|write`). */
+            /**
+             * @description Actions this credential may perform (`resource:read|write`); while `read_only`, only
+             *     those that change nothing.
+             */
             permissions: components["schemas"]["Action"][];
+            /**
+             * @description Set while the tenant or its reseller is suspended: the problem code every change
+             *     answers (`tenant_suspended` or `reseller_suspended`). Reads, downloads and data exports
+             *     still work.
+             * @example null
+             */
+            read_only?: string | null;
             tenant?: components["schemas"]["TenantView"] | null;
             user: components["schemas"]["UserView"];
         };
@@ -4325,7 +4335,8 @@ export interface components {
             signup_plan_id?: string | null;
             /**
              * @description Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
-             *     tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
+             *     tenants' users are read-only (every change answers `reseller_suspended`) and its
+             *     tenants' queued jobs wait.
              */
             status?: string | null;
         };
@@ -4354,7 +4365,10 @@ export interface components {
              *     plan's value applies again.
              */
             retention_days?: number | null;
-            /** @description `active` or `suspended` (platform and reseller admins). */
+            /**
+             * @description `active` or `suspended` (platform and reseller admins). A suspended tenant is
+             *     read-only: reads and downloads work, every change answers `tenant_suspended`.
+             */
             status?: string | null;
             /** Format: int32 */
             storage_quota_mb?: number | null;

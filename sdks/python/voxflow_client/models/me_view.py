@@ -22,14 +22,19 @@ class MeView:
     """
     Attributes:
         credential (str): `access_token` or `api_key`.
-        permissions (list[Action]): Actions this credential may perform (`resource:read|write`).
+        permissions (list[Action]): Actions this credential may perform (`resource:read|write`); while `read_only`, only
+            those that change nothing.
         user (UserView):
+        read_only (None | str | Unset): Set while the tenant or its reseller is suspended: the problem code every change
+            answers (`tenant_suspended` or `reseller_suspended`). Reads, downloads and data exports
+            still work.
         tenant (None | TenantView | Unset):
     """
 
     credential: str
     permissions: list[Action]
     user: UserView
+    read_only: None | str | Unset = UNSET
     tenant: None | TenantView | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -44,6 +49,12 @@ class MeView:
             permissions.append(permissions_item)
 
         user = self.user.to_dict()
+
+        read_only: None | str | Unset
+        if isinstance(self.read_only, Unset):
+            read_only = UNSET
+        else:
+            read_only = self.read_only
 
         tenant: dict[str, Any] | None | Unset
         if isinstance(self.tenant, Unset):
@@ -62,6 +73,8 @@ class MeView:
                 "user": user,
             }
         )
+        if read_only is not UNSET:
+            field_dict["read_only"] = read_only
         if tenant is not UNSET:
             field_dict["tenant"] = tenant
 
@@ -84,6 +97,15 @@ class MeView:
 
         user = UserView.from_dict(d.pop("user"))
 
+        def _parse_read_only(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        read_only = _parse_read_only(d.pop("read_only", UNSET))
+
         def _parse_tenant(data: object) -> None | TenantView | Unset:
             if data is None:
                 return data
@@ -105,6 +127,7 @@ class MeView:
             credential=credential,
             permissions=permissions,
             user=user,
+            read_only=read_only,
             tenant=tenant,
         )
 

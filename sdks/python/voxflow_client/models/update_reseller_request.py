@@ -23,7 +23,8 @@ class UpdateResellerRequest:
         signup_plan_id (None | Unset | UUID): A system plan or one of this reseller's: what signed-up tenants start on.
         status (None | str | Unset): Platform admins only: `active` or `suspended`. A suspended reseller's admins and
             its
-            tenants' users are refused (`reseller_suspended`) and its tenants' queued jobs wait.
+            tenants' users are read-only (every change answers `reseller_suspended`) and its
+            tenants' queued jobs wait.
     """
 
     commission_rate: None | str | Unset = UNSET

@@ -22,7 +22,8 @@ class UpdateTenantRequest:
         retention_days (int | None | Unset): Overrides the plan's `retention_days` (platform and reseller admins); null:
             the
             plan's value applies again.
-        status (None | str | Unset): `active` or `suspended` (platform and reseller admins).
+        status (None | str | Unset): `active` or `suspended` (platform and reseller admins). A suspended tenant is
+            read-only: reads and downloads work, every change answers `tenant_suspended`.
         storage_quota_mb (int | None | Unset):
         subscription_id (None | str | Unset):
         subscription_plan_id (None | Unset | UUID):

@@ -65,9 +65,9 @@ def sync_detailed(
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
     `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
     again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
-    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
-    suspended), with the problem code as the reason. A tenant over its session limit gets close code
-    4429.
+    then close code 4401 (expired or revoked credential) or 4403 (account suspended, tenant or reseller
+    deleted; a suspended tenant or reseller is read-only and stays connected), with the problem code as
+    the reason. A tenant over its session limit gets close code 4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -98,9 +98,9 @@ def sync(
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
     `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
     again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
-    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
-    suspended), with the problem code as the reason. A tenant over its session limit gets close code
-    4429.
+    then close code 4401 (expired or revoked credential) or 4403 (account suspended, tenant or reseller
+    deleted; a suspended tenant or reseller is read-only and stays connected), with the problem code as
+    the reason. A tenant over its session limit gets close code 4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,9 +127,9 @@ async def asyncio_detailed(
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
     `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
     again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
-    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
-    suspended), with the problem code as the reason. A tenant over its session limit gets close code
-    4429.
+    then close code 4401 (expired or revoked credential) or 4403 (account suspended, tenant or reseller
+    deleted; a suspended tenant or reseller is read-only and stays connected), with the problem code as
+    the reason. A tenant over its session limit gets close code 4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,9 +158,9 @@ async def asyncio(
     message is a `JobEventView` envelope `{type, job_id, seq, time, data}`; control messages (`welcome`,
     `subscribed`, `error`, `resync`, `pong`) have null `job_id` and `seq`. The credential is checked
     again every `VOXFLOW_WS_RECHECK_SECS` and an access token at its expiry: a lapsed one gets `error`,
-    then close code 4401 (expired or revoked credential) or 4403 (account, tenant or reseller
-    suspended), with the problem code as the reason. A tenant over its session limit gets close code
-    4429.
+    then close code 4401 (expired or revoked credential) or 4403 (account suspended, tenant or reseller
+    deleted; a suspended tenant or reseller is read-only and stays connected), with the problem code as
+    the reason. A tenant over its session limit gets close code 4429.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
