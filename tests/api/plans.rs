@@ -630,3 +630,95 @@ plan_test_with!(
         assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.body);
     }
 );
+
+/// `POST /v1/audio/transcriptions` with a WAV of `secs` seconds; returns status and body.
+async fn openai_transcribe(
+    app: &TestApp,
+    key: &str,
+    model: &str,
+    secs: u32,
+) -> (StatusCode, Value) {
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(wav(secs * SECOND)).file_name("clip.wav"),
+        )
+        .text("model", model.to_string());
+    let res = app
+        .client
+        .post(format!("{}/v1/audio/transcriptions", app.base))
+        .bearer_auth(key)
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
+    let status = res.status();
+    let text = res.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+api_test!(the_openai_route_passes_the_same_plan_gates, |app| {
+    let w = app.world().await;
+    let key = &w.a_key.1;
+    plan_for_a(
+        &app,
+        &w,
+        json!({"allowed_whisper_models": ["tiny.en"], "max_audio_seconds": 2,
+               "max_upload_bytes": 3 * SECOND + 1000}),
+    )
+    .await;
+    let refused = |(status, body): (StatusCode, Value), want: StatusCode, code: &str| {
+        assert_eq!(status, want, "{code}: {body}");
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    };
+    // A model outside the plan, audio longer than it allows, an upload larger than it allows.
+    refused(
+        openai_transcribe(&app, key, "base", 1).await,
+        StatusCode::FORBIDDEN,
+        "not_in_plan",
+    );
+    refused(
+        openai_transcribe(&app, key, "tiny.en", 3).await,
+        StatusCode::FORBIDDEN,
+        "audio_too_long_for_plan",
+    );
+    refused(
+        openai_transcribe(&app, key, "tiny.en", 4).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "upload_too_large_for_plan",
+    );
+    // Within the plan it runs (silence: an empty text).
+    let (status, body) = openai_transcribe(&app, key, "tiny.en", 1).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["text"], "", "{body}");
+    // The subscription gates it as it gates jobs.
+    set_status(&app, &w, "cancelled").await;
+    refused(
+        openai_transcribe(&app, key, "tiny.en", 1).await,
+        StatusCode::PAYMENT_REQUIRED,
+        "subscription_inactive",
+    );
+    set_status(&app, &w, "active").await;
+    let r = app
+        .patch(
+            &format!("/v1/tenants/{}", w.tenant_a),
+            &w.reseller1_admin,
+            json!({"status": "suspended"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    refused(
+        openai_transcribe(&app, key, "tiny.en", 1).await,
+        StatusCode::FORBIDDEN,
+        "tenant_suspended",
+    );
+    // Tenant B (no plan) is not limited by A's.
+    let (status, body) = openai_transcribe(&app, &w.b_key.1, "base", 4).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+});
