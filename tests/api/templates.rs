@@ -493,6 +493,38 @@ api_test!(templates_are_offered_only_where_shared, |app| {
             assert_missing(&app, who, *cred, &tenant_routes(file), id).await;
         }
     }
+    // Viewers read what their tenant is offered, and nothing else (their role runs nothing,
+    // so only the reading routes can tell anything apart).
+    let (_, b_viewer) = app
+        .create_user(&w.b_admin.1, "viewer@b.test", "viewer", None, None)
+        .await;
+    let seen = list_ids(&app, Cred::Bearer(&b_viewer), "/v1/templates").await;
+    assert_eq!(seen, vec![r2_all.clone(), platform.clone()], "B viewer");
+    let reads: Vec<_> = tenant_routes(&file_b)
+        .into_iter()
+        .filter(|(m, _, _)| *m == Method::GET)
+        .collect();
+    for (who, cred, targets) in [
+        (
+            "B viewer (other reseller's tenant)",
+            Cred::Bearer(&b_viewer),
+            vec![&r1_all, &r1_a_only, &r1_draft],
+        ),
+        (
+            "A viewer (other reseller, draft)",
+            Cred::Bearer(&w.a_viewer.1),
+            vec![&r2_all, &r1_draft],
+        ),
+    ] {
+        for id in targets {
+            assert_missing(&app, who, cred, &reads, id).await;
+        }
+    }
+    let r = app
+        .get(&format!("/v1/templates/{r1_all}"), &w.a_viewer.1)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "A viewer reads what A is offered");
+
     // The other reseller's admin can neither read nor change reseller 1's templates.
     for id in [&r1_all, &r1_a_only, &r1_draft] {
         assert_missing(
