@@ -9,9 +9,11 @@
 #
 # Per backend it starts two `voxflow serve` processes (no workers) on one fresh database:
 # "on" with limits far above what wrk can send (VOXFLOW_RATE_LIMIT_PER_MINUTE and
-# VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE = 1e7, so every request pays the full check — the
-# tenant's plan read and, on PostgreSQL, one upsert per bucket (key and tenant) — and
-# none is refused), and "off" with both 0. wrk rounds alternate on/off so load drift hits
+# VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE = 1e7, so every request pays the check — the tenant's
+# plan read and the in-process buckets; on PostgreSQL a lease of 1 % of the limit is taken
+# per bucket (key and tenant) with one upsert and served from memory until spent or expired,
+# so at 1e7/min this measures the leased path, not one write per request — and none is
+# refused), and "off" with both 0. wrk rounds alternate on/off so load drift hits
 # both alike; the report gives each round and the medians. Replaces the section between
 # `<!-- bench-ratelimit -->` markers in docs/benchmarks.md; --no-write prints only.
 #
