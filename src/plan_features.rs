@@ -11,7 +11,7 @@
 //! | `max_api_keys`, `max_webhook_endpoints` | `POST /v1/api-keys`, `POST /v1/webhooks` |
 //! | `requests_per_minute`, `key_requests_per_minute` | every authenticated request of a tenant's caller ([`crate::auth::rate_limit`], through [`PlanFeatures::rate_limits`]; absent: the server's `VOXFLOW_RATE_LIMIT_PER_MINUTE` / `VOXFLOW_KEY_RATE_LIMIT_PER_MINUTE`, `0`: no limit) |
 //! | `tenant_branding` | every branding write of a tenant admin (`api::branding`; `false` refuses with `not_in_plan`) |
-//! | `retention_days` | stored only; retention reads it |
+//! | `retention_days` | the plan's `retention_days` column (one value: either sets both), which the sweeper reads |
 //!
 //! **Writes are strict** ([`PlanFeatures::parse`]): an unknown key or a wrong type is a
 //! `422` naming the key. **Reads are lenient** ([`PlanFeatures::from_stored`]): rows
@@ -58,7 +58,7 @@ pub struct PlanFeatures {
     /// default, 0: no limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_requests_per_minute: Option<u32>,
-    /// Days jobs, outputs and uploads are kept.
+    /// Days uploaded files and job artifacts are kept: the plan's `retention_days` (one value).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
     /// API keys a tenant may hold (revoked and expired keys do not count).

@@ -173,13 +173,14 @@ fn currency(v: &mut Validator, raw: &str) {
 }
 
 /// Parses `features` strictly (every unknown key or bad value named), checks its node
-/// kinds against the registry, and reconciles `max_concurrent_jobs` with the column of the
-/// same name: either sets both; both given must agree.
+/// kinds against the registry, and reconciles `max_concurrent_jobs` and `retention_days`
+/// with the columns of the same names: either sets both; both given must agree.
 fn features(
     v: &mut Validator,
     registry: &voxflow_nodes::Registry,
     value: &Option<serde_json::Value>,
     max_concurrent_jobs: &mut Option<i32>,
+    retention_days: &mut Option<i32>,
 ) -> Option<PlanFeatures> {
     let f = match PlanFeatures::parse(value.as_ref()?) {
         Ok(f) => f,
@@ -197,17 +198,29 @@ fn features(
             &format!("`{kind}` is not a node kind (see GET /v1/nodes)"),
         );
     }
-    if let Some(m) = f.max_concurrent_jobs {
+    reconcile(
+        v,
+        "max_concurrent_jobs",
+        f.max_concurrent_jobs,
+        max_concurrent_jobs,
+    );
+    reconcile(v, "retention_days", f.retention_days, retention_days);
+    Some(f)
+}
+
+/// A feature that is also a column: the feature's value sets the column; both given must
+/// agree.
+fn reconcile(v: &mut Validator, name: &str, feature: Option<u32>, column: &mut Option<i32>) {
+    if let Some(m) = feature {
         let m = i32::try_from(m).unwrap_or(i32::MAX);
-        match max_concurrent_jobs {
+        match column {
             Some(c) if *c != m => v.push(
-                "features.max_concurrent_jobs",
-                "must equal max_concurrent_jobs when both are given",
+                &format!("features.{name}"),
+                &format!("must equal {name} when both are given"),
             ),
-            _ => *max_concurrent_jobs = Some(m),
+            _ => *column = Some(m),
         }
     }
-    Some(f)
 }
 
 /// Creates a plan (platform admins: system or reseller plans; reseller admins: their own).
@@ -237,12 +250,18 @@ pub async fn create_plan(
         Some(body.processing_quota_minutes),
     );
     v.check(body.max_users >= 1, "max_users", "must be at least 1");
-    super::tenants::check_retention(&mut v, body.retention_days);
     if let Some(j) = body.max_concurrent_jobs {
         v.check(j >= 1, "max_concurrent_jobs", "must be at least 1");
     }
-    let mut max_jobs = body.max_concurrent_jobs;
-    let plan_features = features(&mut v, &state.registry, &body.features, &mut max_jobs);
+    let (mut max_jobs, mut retention) = (body.max_concurrent_jobs, body.retention_days);
+    let plan_features = features(
+        &mut v,
+        &state.registry,
+        &body.features,
+        &mut max_jobs,
+        &mut retention,
+    );
+    super::tenants::check_retention(&mut v, retention);
     let reseller_id = match authed.role() {
         Role::PlatformAdmin => body.reseller_id,
         _ => {
@@ -284,7 +303,7 @@ pub async fn create_plan(
                 created_at: now,
                 updated_at: now,
                 overage_millicents_per_minute: overage,
-                retention_days: body.retention_days,
+                retention_days: retention,
             };
             repo::plans::insert(c, &row)?;
             audit::record(
@@ -388,7 +407,6 @@ pub async fn update_plan(
         "processing_quota_minutes",
         body.processing_quota_minutes,
     );
-    super::tenants::check_retention(&mut v, body.retention_days.flatten());
     if let Some(m) = body.max_users {
         v.check(m >= 1, "max_users", "must be at least 1");
     }
@@ -396,7 +414,20 @@ pub async fn update_plan(
         v.check(j >= 1, "max_concurrent_jobs", "must be at least 1");
     }
     let mut max_jobs = body.max_concurrent_jobs;
-    let plan_features = features(&mut v, &state.registry, &body.features, &mut max_jobs);
+    // `retention_days: null` clears it; a value in `features` sets it.
+    let mut retention = body.retention_days.flatten();
+    let plan_features = features(
+        &mut v,
+        &state.registry,
+        &body.features,
+        &mut max_jobs,
+        &mut retention,
+    );
+    let retention_days = match (body.retention_days, retention) {
+        (_, Some(d)) => Some(Some(d)),
+        (given, None) => given,
+    };
+    super::tenants::check_retention(&mut v, retention);
     v.finish()?;
     let scope = authed.scope();
     let actor = Actor::of(&authed);
@@ -414,7 +445,7 @@ pub async fn update_plan(
         features: plan_features.map(|f| f.to_stored()),
         updated_at: Some(store::now()),
         overage_millicents_per_minute: overage,
-        retention_days: body.retention_days,
+        retention_days,
     };
     let row = state
         .store

@@ -722,3 +722,56 @@ api_test!(the_openai_route_passes_the_same_plan_gates, |app| {
     let (status, body) = openai_transcribe(&app, &w.b_key.1, "base", 4).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 });
+
+api_test!(retention_in_features_is_the_plans_retention, |app| {
+    let w = app.world().await;
+    let body = |features: Value, extra: Value| {
+        let mut b = json!({"name": "Kept", "price_monthly": "1.00", "price_yearly": "10.00",
+                           "storage_quota_mb": 10, "processing_quota_minutes": 10, "max_users": 2,
+                           "features": features});
+        for (k, v) in extra.as_object().expect("object") {
+            b[k] = v.clone();
+        }
+        b
+    };
+    let r = app
+        .post(
+            "/v1/plans",
+            &w.reseller1_admin,
+            body(json!({"retention_days": 10}), json!({})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["retention_days"], 10, "{}", r.body);
+    let id = r.id();
+    let r = app
+        .post(
+            "/v1/plans",
+            &w.reseller1_admin,
+            body(json!({"retention_days": 10}), json!({"retention_days": 20})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        r.body["errors"][0]["field"], "features.retention_days",
+        "{}",
+        r.body
+    );
+    let r = app
+        .patch(
+            &format!("/v1/plans/{id}"),
+            &w.reseller1_admin,
+            json!({"features": {"retention_days": 3}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["retention_days"], 3, "{}", r.body);
+    let r = app
+        .patch(
+            &format!("/v1/plans/{id}"),
+            &w.reseller1_admin,
+            json!({"features": {"retention_days": 0}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+});
