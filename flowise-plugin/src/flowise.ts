@@ -211,14 +211,22 @@ export function presetOptions(presets: PresetRef[] | undefined): INodeOptionsVal
     return [none, ...presets.map((p) => ({ label: `${p.name} (${OWNER_LABELS[p.owner] ?? p.owner})`, name: p.id, description: p.description ?? undefined }))]
 }
 
-/** Presets of a node kind from the live server (`GET /v1/nodes/{kind}` → `presets`). */
+/** Presets of a node kind from the live server (`GET /v1/nodes/{kind}` → `presets`). A kind
+ *  the caller cannot run (outside its plan, not installed on the server) says so here, on the
+ *  canvas, before a run: the dropdown opens with a warning that carries the server's detail. */
 export async function listPresets(kind: string, nodeData: INodeData, options?: ICommonObject): Promise<INodeOptionsValue[]> {
     try {
         const vf = await voxflowFor(nodeData, options)
         const res = await vf.client.GET('/v1/nodes/{kind}', { params: { path: { kind } } })
         if (res.error !== undefined || !res.response.ok) throw VoxflowError.fromBody(res.response.status, res.error)
+        const data = res.data as { presets?: PresetRef[]; availability?: { available?: boolean; reason?: string; detail?: string } } | undefined
+        const availability = data?.availability
+        if (availability?.available === false) {
+            const why = availability.reason === 'not_in_plan' ? 'not in your plan' : 'not available on this server'
+            return placeholderOption(`Voxflow: ${kind} is ${why}${availability.detail ? ` — ${availability.detail}` : ''}`)
+        }
         // `presets` is absent without presets:read (and in specs older than presets).
-        return presetOptions((res.data as { presets?: PresetRef[] } | undefined)?.presets)
+        return presetOptions(data?.presets)
     } catch (e) {
         return placeholderOption(e)
     }

@@ -56,3 +56,25 @@ test('the preset dropdown lists the caller\'s presets of the kind, with who owns
     }
     assert.deepEqual(presetOptions([]).map((o) => o.name), [NO_PRESET])
 })
+
+test('a kind outside the caller\'s plan says so in its preset dropdown, before a run', async () => {
+    const srv = await fakeVoxflow({
+        'GET /v1/nodes/whisper.transcribe': {
+            kind: 'whisper.transcribe',
+            availability: { available: false, reason: 'not_in_plan', detail: 'Your plan does not include whisper.transcribe; ask your administrator to upgrade' },
+            presets: [{ id: 'p1', name: 'Spanish interviews', owner: 'reseller' }]
+        },
+        'GET /v1/nodes/vad.silero': { kind: 'vad.silero', availability: { available: true }, presets: [] }
+    })
+    const prev = setRuntime({ ...getRuntime(), credential: async () => ({ baseUrl: srv.baseUrl, apiKey: 'vf_x' }) })
+    try {
+        const opts = await new Whisper().loadMethods.listPresets({ id: 'n' }, {})
+        assert.equal(opts.length, 1)
+        assert.equal(opts[0].name, PLACEHOLDER_VALUE)
+        assert.match(opts[0].label, /whisper\.transcribe is not in your plan — Your plan does not include/)
+        assert.deepEqual((await listPresets('vad.silero', { id: 'n' }, {})).map((o) => o.name), [NO_PRESET])
+    } finally {
+        setRuntime(prev)
+        await srv.close()
+    }
+})
