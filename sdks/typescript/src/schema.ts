@@ -3414,7 +3414,7 @@ export interface components {
             requests_per_minute?: number | null;
             /**
              * Format: int32
-             * @description Days jobs, outputs and uploads are kept.
+             * @description Days uploaded files and job artifacts are kept: the plan's `retention_days` (one value).
              */
             retention_days?: number | null;
             /**

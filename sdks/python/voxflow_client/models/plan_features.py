@@ -38,7 +38,8 @@ class PlanFeatures:
         requests_per_minute (int | None | Unset): Requests per minute per tenant (enforced by the rate limiter; absent:
             the server's
             default, 0: no limit).
-        retention_days (int | None | Unset): Days jobs, outputs and uploads are kept.
+        retention_days (int | None | Unset): Days uploaded files and job artifacts are kept: the plan's `retention_days`
+            (one value).
         tenant_branding (bool | None | Unset): Whether tenant admins may edit their own branding (`false`: every
             branding write of
             a tenant admin is `403 not_in_plan`; absent: allowed).
