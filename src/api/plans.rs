@@ -216,7 +216,7 @@ fn reconcile(v: &mut Validator, name: &str, feature: Option<u32>, column: &mut O
         match column {
             Some(c) if *c != m => v.push(
                 &format!("features.{name}"),
-                &format!("must equal {name} when both are given"),
+                format!("must equal {name} when both are given"),
             ),
             _ => *column = Some(m),
         }
