@@ -12,15 +12,24 @@ import time
 import uuid
 
 from voxflow_client import AuthenticatedClient, Client
+import hashlib
+import zipfile
+import io
+
 from voxflow_client.api.api_keys import create_api_key
 from voxflow_client.api.auth import login
+from voxflow_client.api.branding import get_branding
+from voxflow_client.api.exports import create_my_export, download_export, get_export
 from voxflow_client.api.files import upload_file
 from voxflow_client.api.jobs import create_job, get_job, get_job_artifact
 from voxflow_client.api.nodes import list_nodes
+from voxflow_client.api.templates import list_templates
 from voxflow_client.models import (
     CreateApiKeyRequest,
     CreatedApiKeyView,
     CreateJobRequest,
+    DataExportView,
+    ExportStatus,
     FileUploadForm,
     FileView,
     JobState,
@@ -29,6 +38,8 @@ from voxflow_client.models import (
     LoginRequest,
     NodeList,
     Problem,
+    ResolvedBrandingView,
+    TemplateList,
     TokenResponse,
 )
 from voxflow_client.types import UNSET, File
@@ -103,7 +114,31 @@ srt = get_job_artifact.sync(job.id, "srt.file.srt", client=client)
 missing = get_job.sync(uuid.uuid4(), client=client)
 foreign_token = get_job.sync_detailed(job.id, client=AuthenticatedClient(base_url=base, token="vf_not_a_key"))
 
+# 5. The reseller side: the templates offered to the tenant, and its resolved branding.
+templates = expect(list_templates.sync(client=client), TemplateList)
+branding = expect(get_branding.sync(client=client), ResolvedBrandingView)
+
+# 6. A personal data export (a session, not a key): queued, built, downloaded as bytes.
+export = expect(create_my_export.sync(client=user), DataExportView)
+deadline = time.monotonic() + 120
+while export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+    if time.monotonic() > deadline:
+        raise SystemExit(f"export {export.id} still {export.status}")
+    time.sleep(0.2)
+    export = expect(get_export.sync(export.id, client=user), DataExportView)
+archive = download_export.sync_detailed(export.id, client=user)
+body = archive.content
+with zipfile.ZipFile(io.BytesIO(body)) as z:
+    manifest = json.loads(z.read("manifest.json"))
+key_export = create_my_export.sync_detailed(client=client)
+
 print(json.dumps({
+    "templates": [t.name for t in templates.items],
+    "product_name": branding.product_name,
+    "export_status": export.status.value,
+    "export_etag_is_sha256": archive.headers.get("etag") == f'"{hashlib.sha256(body).hexdigest()}"',
+    "export_format": manifest.get("format"),
+    "export_key_status": int(key_export.status_code),
     "wrong_password_status": int(wrong.status_code),
     "wrong_password_code": wrong.parsed.code if isinstance(wrong.parsed, Problem) else None,
     "node_kinds": [n.kind for n in nodes.items],

@@ -64,6 +64,8 @@ if (typeof WebSocket === "function") {
   });
   ws = { final: final.type, types: events.map((e) => e.type), seqs: events.map((e) => e.seq), last_seq: job.seq };
 }
+const templates = unwrap(await client.GET("/v1/templates"));
+const branding = unwrap(await client.GET("/v1/branding"));
 const missing = await problemOf(
   client.GET("/v1/jobs/{id}", { params: { path: { id: randomUUID() } } }).then(unwrap),
 );
@@ -79,6 +81,8 @@ console.log(
     statuses_seen: seen,
     srt,
     missing,
+    templates: templates.items.map((t) => t.name),
+    product_name: branding.product_name,
     ws,
   }),
 );

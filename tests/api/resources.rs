@@ -83,10 +83,18 @@ api_test!(reseller_tenant_plan_lifecycle_with_exact_money, |app| {
     assert_eq!(upd.status, StatusCode::OK, "{}", upd.body);
     assert_eq!(upd.body["domain"], "studio.example");
     assert_eq!(upd.body["status"], "suspended");
+    // Suspended: its users still sign in, to a read-only session.
+    let login = app.login_response("u1@studio.test", PASSWORD).await;
     assert_eq!(
-        app.login_response("u1@studio.test", PASSWORD).await.status,
-        StatusCode::FORBIDDEN,
-        "suspended tenant"
+        login.status,
+        StatusCode::OK,
+        "suspended tenant: {}",
+        login.body
+    );
+    let token = login.body["access_token"].as_str().expect("token");
+    assert_eq!(
+        app.get("/v1/me", token).await.body["read_only"],
+        "tenant_suspended"
     );
     let upd = app
         .patch(

@@ -85,6 +85,31 @@ fn assert_job_and_srt(r: &Value) {
     eprintln!("SDK job: {:?}, WER {err:.2}: {text}", r["statuses_seen"]);
 }
 
+/// Publishes a platform template ("SDK template"), offered to every tenant.
+async fn offer_a_platform_template(app: &crate::helpers::TestApp) {
+    let template = app
+        .post(
+            "/v1/templates",
+            &app.admin_token,
+            serde_json::json!({"name": "SDK template", "graph": crate::jobs::vad_whisper_srt("tiny.en")}),
+        )
+        .await;
+    assert_eq!(
+        template.status,
+        reqwest::StatusCode::CREATED,
+        "{}",
+        template.body
+    );
+    let published = app
+        .post(
+            &format!("/v1/templates/{}/publish", template.id()),
+            &app.admin_token,
+            serde_json::json!({}),
+        )
+        .await;
+    assert!(published.status.is_success(), "{}", published.body);
+}
+
 api_test!(the_generated_python_client_runs_a_job, |app| {
     let python = sdk_venv().join("bin/python");
     let ok = Command::new(&python)
@@ -94,8 +119,10 @@ api_test!(the_generated_python_client_runs_a_job, |app| {
     if !available("the SDK venv (httpx, attrs)", ok) {
         return;
     }
-    // The world's tenant A member (member@a.test) is who the SDKs log in as.
+    // The world's tenant A member (member@a.test) is who the SDKs log in as; a platform
+    // template is offered to it.
     let _world = app.world().await;
+    offer_a_platform_template(&app).await;
     let (_dir, wav) = clip();
     let mut cmd = Command::new(python);
     cmd.env("PYTHONPATH", Path::new(ROOT).join("sdks/python"))
@@ -110,6 +137,15 @@ api_test!(the_generated_python_client_runs_a_job, |app| {
     assert_eq!(r["refused_code"], "file_not_audio", "{r}");
     assert_eq!(r["missing_code"], "job_not_found", "{r}");
     assert_eq!(r["bad_key_status"], 401, "{r}");
+    assert_eq!(r["templates"], serde_json::json!(["SDK template"]), "{r}");
+    assert_eq!(r["product_name"], "Voxflow", "{r}");
+    assert_eq!(r["export_status"], "succeeded", "{r}");
+    assert_eq!(r["export_etag_is_sha256"], true, "{r}");
+    assert_eq!(r["export_format"], "voxflow-export/1", "{r}");
+    assert_eq!(
+        r["export_key_status"], 403,
+        "an API key takes no personal export: {r}"
+    );
     let outputs = r["outputs"].as_array().expect("outputs");
     assert!(outputs.iter().any(|o| o == "asr.transcript.json"), "{r}");
     // Conditional polling went through the generated client's If-None-Match parameter.
@@ -153,8 +189,10 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
         .await
         .expect("join")
         .expect("tsc builds the SDK");
-    // The world's tenant A member (member@a.test) is who the SDKs log in as.
+    // The world's tenant A member (member@a.test) is who the SDKs log in as; a platform
+    // template is offered to it.
     let _world = app.world().await;
+    offer_a_platform_template(&app).await;
     let (_dir, wav) = clip();
     let mut cmd = Command::new("node");
     cmd.args(node_websocket_flag())
@@ -168,6 +206,8 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
     assert_eq!(r["refused"]["status"], 415, "{r}");
     assert_eq!(r["refused"]["code"], "file_not_audio", "{r}");
     assert_eq!(r["missing"]["code"], "job_not_found", "{r}");
+    assert_eq!(r["templates"], serde_json::json!(["SDK template"]), "{r}");
+    assert_eq!(r["product_name"], "Voxflow", "{r}");
     // watchJob: the job's whole event log over the WebSocket, in order, ending with success.
     if r["ws"].is_null() {
         eprintln!("WebSocket part skipped: this node has no WebSocket");
