@@ -4,7 +4,8 @@ import {
   type Connection, type Edge, type Node
 } from '@xyflow/react'
 import { client, signIn, signOut, signedIn, type NodeManifest, type Problem } from './api'
-import { SpeechNode } from './SpeechNode'
+import { SpeechNode, type SpeechNodeData } from './SpeechNode'
+import { validate, type Pinned } from './validation'
 
 const nodeTypes = { speech: SpeechNode }
 
@@ -61,12 +62,29 @@ function Editor() {
   )
   const onConnect = useCallback((c: Connection) => setEdges((es) => addEdge(c, es)), [setEdges])
   const palette = useMemo(() => [...manifests.values()], [manifests])
+  const [problems, setProblems] = useState<Pinned[]>([])
+  // Structure (not positions) decides validity: revalidate when it changes, debounced.
+  const structure = JSON.stringify([nodes.map((n) => [n.id, (n.data as SpeechNodeData).params]), edges.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle])])
+  useEffect(() => {
+    const timer = setTimeout(() => validate(nodes, edges).then(setProblems), 300)
+    return () => clearTimeout(timer)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [structure])
+  const shown = useMemo(
+    () => nodes.map((n) => ({ ...n, data: { ...n.data, problems: problems.filter((p) => p.node === n.id).map((p) => p.message) } })),
+    [nodes, problems]
+  )
 
   return (
     <div style={{ display: 'grid', gridTemplateColumns: '240px 1fr', height: '100vh' }}>
       <aside style={{ overflow: 'auto', borderRight: '1px solid #ddd', padding: 8 }}>
         <button onClick={() => { signOut(); location.reload() }}>Sign out</button>
         {problem && <p role="alert">{problem}</p>}
+        <section aria-live="polite">
+          {nodes.length > 0 && (problems.length === 0 ? <p>✓ The graph is valid</p> : (
+            <ul>{problems.map((p) => <li key={p.field + p.message}><code>{p.field}</code> {p.message}</li>)}</ul>
+          ))}
+        </section>
         <ul style={{ listStyle: 'none', padding: 0 }}>
           {palette.map((m) => {
             const available = m.availability?.available !== false
@@ -87,7 +105,7 @@ function Editor() {
         </ul>
       </aside>
       <ReactFlow
-        nodes={nodes}
+        nodes={shown}
         edges={edges}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}

@@ -1,7 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react'
 import type { NodeManifest } from './api'
 
-export type SpeechNodeData = { manifest: NodeManifest }
+export type SpeechNodeData = { manifest: NodeManifest; params?: Record<string, unknown>; problems?: string[] }
 
 
 /** A registry node: one handle per typed port (inputs left, outputs right), named by the
@@ -11,8 +11,9 @@ export function SpeechNode({ data }: NodeProps & { data: SpeechNodeData }) {
   const inputs = m.inputs
   const outputs = m.outputs
   const rows = Math.max(inputs.length, outputs.length, 1)
+  const problems = data.problems ?? []
   return (
-    <div style={{ border: '1px solid #888', borderRadius: 6, background: '#fff', minWidth: 180, fontSize: 12 }}>
+    <div title={problems.join('\n') || undefined} style={{ border: problems.length ? '2px solid #c00' : '1px solid #888', borderRadius: 6, background: '#fff', minWidth: 180, fontSize: 12 }}>
       <div style={{ padding: '4px 8px', borderBottom: '1px solid #ddd', fontWeight: 600 }}>{m.label}</div>
       <div style={{ position: 'relative', height: rows * 22 + 8 }}>
         {inputs.map((p, i) => (
