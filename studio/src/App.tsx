@@ -6,6 +6,7 @@ import {
 import { client, signIn, signOut, signedIn, type NodeManifest, type Problem } from './api'
 import { SpeechNode, type SpeechNodeData } from './SpeechNode'
 import { validate, type Pinned } from './validation'
+import { ParamsForm } from './ParamsForm'
 
 const nodeTypes = { speech: SpeechNode }
 
@@ -63,6 +64,8 @@ function Editor() {
   const onConnect = useCallback((c: Connection) => setEdges((es) => addEdge(c, es)), [setEdges])
   const palette = useMemo(() => [...manifests.values()], [manifests])
   const [problems, setProblems] = useState<Pinned[]>([])
+  const [selected, setSelected] = useState<string | null>(null)
+  const selectedNode = nodes.find((n) => n.id === selected)
   // Structure (not positions) decides validity: revalidate when it changes, debounced.
   const structure = JSON.stringify([nodes.map((n) => [n.id, (n.data as SpeechNodeData).params]), edges.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle])])
   useEffect(() => {
@@ -80,6 +83,13 @@ function Editor() {
       <aside style={{ overflow: 'auto', borderRight: '1px solid #ddd', padding: 8 }}>
         <button onClick={() => { signOut(); location.reload() }}>Sign out</button>
         {problem && <p role="alert">{problem}</p>}
+        {selectedNode && (
+          <ParamsForm
+            manifest={(selectedNode.data as SpeechNodeData).manifest}
+            params={(selectedNode.data as SpeechNodeData).params ?? {}}
+            onChange={(params) => setNodes((ns) => ns.map((n) => (n.id === selectedNode.id ? { ...n, data: { ...n.data, params } } : n)))}
+          />
+        )}
         <section aria-live="polite">
           {nodes.length > 0 && (problems.length === 0 ? <p>✓ The graph is valid</p> : (
             <ul>{problems.map((p) => <li key={p.field + p.message}><code>{p.field}</code> {p.message}</li>)}</ul>
@@ -112,6 +122,7 @@ function Editor() {
         onConnect={onConnect}
         isValidConnection={isValidConnection}
         nodeTypes={nodeTypes}
+        onSelectionChange={({ nodes: picked }) => setSelected(picked[0]?.id ?? null)}
         fitView
       >
         <Background />
