@@ -120,6 +120,15 @@ fn session_only(authed: &Authed) -> Result<(), ApiError> {
     }
 }
 
+/// The reseller a reseller admin acts for, for the audit entries of personal exports (which
+/// belong to no tenant).
+fn own_reseller(scope: Scope) -> Option<String> {
+    match scope {
+        Scope::Reseller { reseller_id } => Some(reseller_id.to_string()),
+        _ => None,
+    }
+}
+
 fn accepted(row: ExportRow) -> HttpResponse {
     HttpResponse::Accepted()
         .insert_header(("Location", format!("/v1/exports/{}", row.id)))
@@ -292,11 +301,7 @@ pub async fn create_user_export(
         authed.principal.user_id.to_string(),
         crate::store::now(),
     );
-    let reseller_id = match scope {
-        Scope::Reseller { reseller_id } => Some(reseller_id.to_string()),
-        _ => None,
-    };
-    queue(&state, &authed, row, "user.export", reseller_id).await
+    queue(&state, &authed, row, "user.export", own_reseller(scope)).await
 }
 
 /// The export `id` if the caller may see it.
@@ -393,10 +398,7 @@ pub async fn download_export(
     let res = super::files::serve_stored(&req, path, sha256, "application/zip", &name).await?;
     if first_bytes && res.status().is_success() {
         let actor = Actor::of(&authed);
-        let reseller_id = match authed.scope() {
-            Scope::Reseller { reseller_id } => Some(reseller_id.to_string()),
-            _ => None,
-        };
+        let reseller_id = own_reseller(authed.scope());
         state
             .store
             .write(Scope::System, move |c| {

@@ -13,7 +13,8 @@
 //!
 //! Secrets never leave: password, key and token hashes, sealed third-party keys and webhook
 //! signing secrets are dropped from the rows (the manifest names the columns dropped).
-//! The rows are read in one transaction, so the tables agree with each other.
+//! The rows are read in one read transaction: one snapshot on SQLite; on PostgreSQL (read
+//! committed) each page sees what had committed when it ran.
 
 use crate::files::BlobStore;
 use crate::store::repo::data_exports::{Built, ExportRow};
@@ -127,7 +128,7 @@ pub async fn build_next(
                 .await?;
             if !recorded {
                 // Purged or erased while it was being built.
-                let _ = blobs.remove_export(&key);
+                super::sweeper::remove_export_archives(blobs, vec![key]).await;
             }
             tracing::info!(export_id = %row.id, kind = %row.kind, "data export built");
         }
@@ -187,12 +188,13 @@ fn build(conn: &mut DbConn, blobs: &BlobStore, row: &ExportRow) -> Result<Built,
     let tmp = tempfile::Builder::new()
         .prefix(".export-")
         .tempfile_in(dir)?;
-    let mut archive = Archive::new(tmp.reopen()?);
+    let columns = catalogue(conn)?;
     let selections = match (row.kind.as_str(), &row.tenant_id, &row.subject_user_id) {
-        ("tenant", Some(t), _) => tenant_selections(conn, t)?,
-        ("user", _, Some(u)) => user_selections(conn, u)?,
+        ("tenant", Some(t), _) => tenant_selections(&columns, t),
+        ("user", _, Some(u)) => user_selections(conn, &columns, u)?,
         _ => return Err(io::Error::other(format!("export {} names no subject", row.id)).into()),
     };
+    let mut archive = Archive::new(tmp.reopen()?, columns);
     let mut tables = Vec::new();
     let mut redacted = BTreeMap::new();
     for sel in &selections {
@@ -265,7 +267,7 @@ impl Selection {
 
 /// Every row of a tenant: each table with a `tenant_id`, plus the rows that belong to it
 /// through a parent.
-fn tenant_selections(conn: &mut DbConn, tenant_id: &str) -> Result<Vec<Selection>, StoreError> {
+fn tenant_selections(catalogue: &BTreeMap<String, Vec<String>>, tenant_id: &str) -> Vec<Selection> {
     let t = [tenant_id];
     let mut out = vec![
         Selection::new("tenants", "t.id = {1}", &t),
@@ -285,16 +287,20 @@ fn tenant_selections(conn: &mut DbConn, tenant_id: &str) -> Result<Vec<Selection
             &t,
         ),
     ];
-    for (table, columns) in catalogue(conn)? {
-        if columns.iter().any(|c| c == "tenant_id") && !out.iter().any(|s| s.table == table) {
-            out.push(Selection::new(&table, "t.tenant_id = {1}", &t));
+    for (table, columns) in catalogue {
+        if columns.iter().any(|c| c == "tenant_id") && !out.iter().any(|s| &s.table == table) {
+            out.push(Selection::new(table, "t.tenant_id = {1}", &t));
         }
     }
-    Ok(out)
+    out
 }
 
 /// One person's data: their account, and every row naming them.
-fn user_selections(conn: &mut DbConn, user_id: &str) -> Result<Vec<Selection>, StoreError> {
+fn user_selections(
+    conn: &mut DbConn,
+    catalogue: &BTreeMap<String, Vec<String>>,
+    user_id: &str,
+) -> Result<Vec<Selection>, StoreError> {
     use crate::store::schema::users::dsl as u;
     let email: String = u::users
         .filter(u::id.eq(user_id.to_string()))
@@ -314,8 +320,8 @@ fn user_selections(conn: &mut DbConn, user_id: &str) -> Result<Vec<Selection>, S
             &[&email],
         ),
     ];
-    for (table, columns) in catalogue(conn)? {
-        if table == "data_exports" || out.iter().any(|s| s.table == table) {
+    for (table, columns) in catalogue {
+        if table == "data_exports" || out.iter().any(|s| &s.table == table) {
             continue;
         }
         let naming: Vec<String> = columns
@@ -324,7 +330,7 @@ fn user_selections(conn: &mut DbConn, user_id: &str) -> Result<Vec<Selection>, S
             .map(|c| format!("t.{c} = {{1}}"))
             .collect();
         if !naming.is_empty() {
-            out.push(Selection::new(&table, &naming.join(" OR "), &[user_id]));
+            out.push(Selection::new(table, &naming.join(" OR "), &[user_id]));
         }
     }
     Ok(out)
@@ -450,7 +456,8 @@ enum Compression {
     Store,
 }
 
-/// A ZIP archive being written, with the manifest's list of entries.
+/// A ZIP archive being written, with the manifest's list of entries and the database's
+/// catalogue (table → columns).
 struct Archive {
     zip: zip::ZipWriter<std::fs::File>,
     entries: Vec<serde_json::Value>,
@@ -458,12 +465,46 @@ struct Archive {
 }
 
 impl Archive {
-    fn new(file: std::fs::File) -> Self {
+    fn new(file: std::fs::File, columns: BTreeMap<String, Vec<String>>) -> Self {
         Archive {
             zip: zip::ZipWriter::new(file),
             entries: Vec::new(),
-            columns: BTreeMap::new(),
+            columns,
         }
+    }
+
+    /// Starts entry `name`, lets `write` fill it through a hashing writer, and (when
+    /// `listed`) records its size and SHA-256 for the manifest.
+    fn write_entry<R>(
+        &mut self,
+        name: &str,
+        compression: Compression,
+        listed: bool,
+        write: impl FnOnce(
+            &mut HashingWriter<'_, zip::ZipWriter<std::fs::File>>,
+        ) -> Result<R, BuildError>,
+    ) -> Result<R, BuildError> {
+        let method = match compression {
+            Compression::Deflate => zip::CompressionMethod::Deflated,
+            Compression::Store => zip::CompressionMethod::Stored,
+        };
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .large_file(true);
+        self.zip.start_file(name, options)?;
+        let mut out = HashingWriter {
+            inner: &mut self.zip,
+            hasher: Sha256::new(),
+            size: 0,
+        };
+        let result = write(&mut out)?;
+        let (size, sha256) = (out.size, hex::encode(out.hasher.finalize()));
+        if listed {
+            self.entries.push(serde_json::json!({
+                "path": name, "size_bytes": size, "sha256": sha256,
+            }));
+        }
+        Ok(result)
     }
 
     /// Adds an entry read from `body`; `listed` puts it in the manifest (with its SHA-256).
@@ -474,27 +515,10 @@ impl Archive {
         body: &mut dyn Read,
         listed: bool,
     ) -> Result<(), BuildError> {
-        let method = match compression {
-            Compression::Deflate => zip::CompressionMethod::Deflated,
-            Compression::Store => zip::CompressionMethod::Stored,
-        };
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(method)
-            .large_file(true);
-        self.zip.start_file(name, options)?;
-        let mut hashing = HashingWriter {
-            inner: &mut self.zip,
-            hasher: Sha256::new(),
-            size: 0,
-        };
-        io::copy(body, &mut hashing)?;
-        let (size, sha256) = (hashing.size, hex::encode(hashing.hasher.finalize()));
-        if listed {
-            self.entries.push(serde_json::json!({
-                "path": name, "size_bytes": size, "sha256": sha256,
-            }));
-        }
-        Ok(())
+        self.write_entry(name, compression, listed, |out| {
+            io::copy(body, out)?;
+            Ok(())
+        })
     }
 
     /// Writes `tables/<table>.jsonl`; returns the row count and the secret columns dropped.
@@ -503,9 +527,6 @@ impl Archive {
         conn: &mut DbConn,
         sel: &Selection,
     ) -> Result<(usize, Vec<String>), BuildError> {
-        if self.columns.is_empty() {
-            self.columns = catalogue(conn)?;
-        }
         let columns = self.columns.get(&sel.table).cloned().unwrap_or_default();
         let dropped: Vec<String> = columns
             .iter()
@@ -513,39 +534,28 @@ impl Archive {
             .cloned()
             .collect();
         let name = format!("tables/{}.jsonl", sel.table);
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .large_file(true);
-        self.zip.start_file(name.as_str(), options)?;
-        let mut out = HashingWriter {
-            inner: &mut self.zip,
-            hasher: Sha256::new(),
-            size: 0,
-        };
-        let mut count = 0;
-        let mut after: Option<String> = None;
-        loop {
-            let page = json_rows(conn, sel, &columns, after.as_deref())?;
-            let full = columns.iter().any(|c| c == "id") && page.len() as i64 == PAGE;
-            for text in &page {
-                let mut row: serde_json::Map<String, serde_json::Value> =
-                    serde_json::from_str(text)?;
-                after = row.get("id").and_then(|v| v.as_str()).map(String::from);
-                for c in &dropped {
-                    row.remove(c);
+        let count = self.write_entry(&name, Compression::Deflate, true, |out| {
+            let mut count = 0;
+            let mut after: Option<String> = None;
+            loop {
+                let page = json_rows(conn, sel, &columns, after.as_deref())?;
+                let full = columns.iter().any(|c| c == "id") && page.len() as i64 == PAGE;
+                for text in &page {
+                    let mut row: serde_json::Map<String, serde_json::Value> =
+                        serde_json::from_str(text)?;
+                    after = row.get("id").and_then(|v| v.as_str()).map(String::from);
+                    for c in &dropped {
+                        row.remove(c);
+                    }
+                    serde_json::to_writer(&mut *out, &row)?;
+                    out.write_all(b"\n")?;
+                    count += 1;
                 }
-                serde_json::to_writer(&mut out, &row)?;
-                out.write_all(b"\n")?;
-                count += 1;
+                if !full {
+                    return Ok(count);
+                }
             }
-            if !full {
-                break;
-            }
-        }
-        let (size, sha256) = (out.size, hex::encode(out.hasher.finalize()));
-        self.entries.push(serde_json::json!({
-            "path": name, "size_bytes": size, "sha256": sha256,
-        }));
+        })?;
         let secrets = dropped
             .into_iter()
             .filter(|c| SECRET_COLUMNS.contains(&c.as_str()))
