@@ -11,7 +11,7 @@ use voxflow::lifecycle::sweeper::{self, SweepOptions, SweepReport};
 use voxflow::tenancy::Scope;
 
 /// Runs the sweeper as the service would `days` from now.
-async fn sweep_in(app: &TestApp, days: i64) -> SweepReport {
+pub(crate) async fn sweep_in(app: &TestApp, days: i64) -> SweepReport {
     let blobs = voxflow::files::BlobStore::new(app.data_dir());
     let opts = SweepOptions {
         purge_grace: chrono::TimeDelta::days(30),

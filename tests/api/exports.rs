@@ -9,7 +9,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::io::Read;
-use voxflow::lifecycle::sweeper::{self, SweepOptions};
 
 /// Polls the export until it has finished (at most 120 s); returns its view.
 async fn wait_built(app: &TestApp, token: &str, id: &str) -> Value {
@@ -29,23 +28,14 @@ async fn wait_built(app: &TestApp, token: &str, id: &str) -> Value {
     }
 }
 
-/// GETs `path` and returns status, headers and raw bytes.
+/// GETs `path` with `token` and returns status, headers and raw bytes.
 async fn raw(
     app: &TestApp,
     path: &str,
     token: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
-    let mut req = app
-        .client
-        .get(format!("{}{path}", app.base))
-        .bearer_auth(token);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = req.send().await.expect("request");
-    let (status, headers) = (res.status(), res.headers().clone());
-    (status, headers, res.bytes().await.expect("body").to_vec())
+    app.get_bytes(Cred::Bearer(token), path, headers).await
 }
 
 /// An opened archive: its entries by name.
@@ -115,21 +105,6 @@ impl Archive {
             );
         }
     }
-}
-
-async fn sweep_in(app: &TestApp, days: i64) -> sweeper::SweepReport {
-    let blobs = voxflow::files::BlobStore::new(app.data_dir());
-    let opts = SweepOptions {
-        purge_grace: chrono::TimeDelta::days(30),
-    };
-    sweeper::sweep(
-        &app.store,
-        &blobs,
-        &opts,
-        voxflow::store::now() + chrono::TimeDelta::days(days),
-    )
-    .await
-    .expect("sweep")
 }
 
 /// The archive file of a built export, on disk.
@@ -370,9 +345,9 @@ api_test!(a_tenant_export_holds_all_its_data_and_nothing_else, |app| {
 
     // It expires: the archive goes, the row says so, the download answers 410.
     assert_eq!(archive_files(&app).len(), exports);
-    let report = sweep_in(&app, 6).await;
+    let report = crate::data_lifecycle::sweep_in(&app, 6).await;
     assert_eq!(report.exports_expired, 0, "{report:?}");
-    let report = sweep_in(&app, 8).await;
+    let report = crate::data_lifecycle::sweep_in(&app, 8).await;
     assert_eq!(report.exports_expired, exports, "{report:?}");
     assert!(archive_files(&app).is_empty(), "the archive is removed");
     let r = app.get(&url, &w.a_admin.1).await;
@@ -627,7 +602,7 @@ api_test!(purging_a_tenant_removes_its_exports, |app| {
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
-    let report = sweep_in(&app, 5).await;
+    let report = crate::data_lifecycle::sweep_in(&app, 5).await;
     assert_eq!(report.tenants_purged, 0, "{report:?}");
     let a_archive: Vec<_> = archive_files(&app)
         .into_iter()
@@ -635,7 +610,7 @@ api_test!(purging_a_tenant_removes_its_exports, |app| {
         .collect();
     assert_eq!(a_archive.len(), 1);
     // A month on, A is purged (its export with it) and B's has merely expired.
-    let report = sweep_in(&app, 31).await;
+    let report = crate::data_lifecycle::sweep_in(&app, 31).await;
     assert_eq!(
         (report.tenants_purged, report.exports_expired),
         (1, 1),

@@ -42,21 +42,8 @@ async fn download(
     id: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let mut req = app
-        .client
-        .get(format!("{}/v1/files/{id}/content", app.base));
-    req = match cred {
-        Cred::None => req,
-        Cred::Bearer(t) => req.bearer_auth(t),
-        Cred::XApiKey(k) => req.header("X-API-Key", k),
-    };
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = req.send().await.expect("download");
-    let status = res.status();
-    let h = res.headers().clone();
-    (status, h, res.bytes().await.expect("bytes").to_vec())
+    app.get_bytes(cred, &format!("/v1/files/{id}/content"), headers)
+        .await
 }
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {

@@ -395,6 +395,27 @@ impl TestApp {
         }
     }
 
+    /// GETs `path` with `headers` and returns status, headers and the raw body (downloads).
+    pub async fn get_bytes(
+        &self,
+        cred: Cred<'_>,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let mut req = self.client.get(format!("{}{path}", self.base));
+        req = match cred {
+            Cred::None => req,
+            Cred::Bearer(t) => req.bearer_auth(t),
+            Cred::XApiKey(k) => req.header("X-API-Key", k),
+        };
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().await.expect("request");
+        let (status, headers) = (res.status(), res.headers().clone());
+        (status, headers, res.bytes().await.expect("body").to_vec())
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.call(Method::GET, path, Cred::Bearer(token), None)
             .await

@@ -11,10 +11,10 @@ use voxflow::tenancy::Scope;
 
 const SENTENCE: &str = "The quick brown fox jumps over the lazy dog near the river bank";
 
-struct Reply {
-    status: StatusCode,
-    content_type: String,
-    text: String,
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub text: String,
 }
 
 impl Reply {
@@ -23,7 +23,7 @@ impl Reply {
     }
 }
 
-async fn transcribe(
+pub(crate) async fn transcribe(
     app: &TestApp,
     cred: Cred<'_>,
     file: Option<(Vec<u8>, &str)>,

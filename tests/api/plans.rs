@@ -638,25 +638,16 @@ async fn openai_transcribe(
     model: &str,
     secs: u32,
 ) -> (StatusCode, Value) {
-    let form = reqwest::multipart::Form::new()
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(wav(secs * SECOND)).file_name("clip.wav"),
-        )
-        .text("model", model.to_string());
-    let res = app
-        .client
-        .post(format!("{}/v1/audio/transcriptions", app.base))
-        .bearer_auth(key)
-        .multipart(form)
-        .send()
-        .await
-        .expect("send");
-    let status = res.status();
-    let text = res.text().await.expect("body");
+    let r = crate::openai_compat::transcribe(
+        app,
+        Cred::Bearer(key),
+        Some((wav(secs * SECOND), "clip.wav")),
+        &[("model", model)],
+    )
+    .await;
     (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        r.status,
+        serde_json::from_str(&r.text).unwrap_or(Value::String(r.text)),
     )
 }
 

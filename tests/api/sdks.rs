@@ -85,31 +85,6 @@ fn assert_job_and_srt(r: &Value) {
     eprintln!("SDK job: {:?}, WER {err:.2}: {text}", r["statuses_seen"]);
 }
 
-/// Publishes a platform template ("SDK template"), offered to every tenant.
-async fn offer_a_platform_template(app: &crate::helpers::TestApp) {
-    let template = app
-        .post(
-            "/v1/templates",
-            &app.admin_token,
-            serde_json::json!({"name": "SDK template", "graph": crate::jobs::vad_whisper_srt("tiny.en")}),
-        )
-        .await;
-    assert_eq!(
-        template.status,
-        reqwest::StatusCode::CREATED,
-        "{}",
-        template.body
-    );
-    let published = app
-        .post(
-            &format!("/v1/templates/{}/publish", template.id()),
-            &app.admin_token,
-            serde_json::json!({}),
-        )
-        .await;
-    assert!(published.status.is_success(), "{}", published.body);
-}
-
 api_test!(the_generated_python_client_runs_a_job, |app| {
     let python = sdk_venv().join("bin/python");
     let ok = Command::new(&python)
@@ -122,7 +97,7 @@ api_test!(the_generated_python_client_runs_a_job, |app| {
     // The world's tenant A member (member@a.test) is who the SDKs log in as; a platform
     // template is offered to it.
     let _world = app.world().await;
-    offer_a_platform_template(&app).await;
+    crate::templates::published(&app, &app.admin_token, "SDK template", None).await;
     let (_dir, wav) = clip();
     let mut cmd = Command::new(python);
     cmd.env("PYTHONPATH", Path::new(ROOT).join("sdks/python"))
@@ -192,7 +167,7 @@ api_test!(the_typescript_sdk_runs_a_job, |app| {
     // The world's tenant A member (member@a.test) is who the SDKs log in as; a platform
     // template is offered to it.
     let _world = app.world().await;
-    offer_a_platform_template(&app).await;
+    crate::templates::published(&app, &app.admin_token, "SDK template", None).await;
     let (_dir, wav) = clip();
     let mut cmd = Command::new("node");
     cmd.args(node_websocket_flag())

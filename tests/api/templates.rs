@@ -37,7 +37,12 @@ async fn publish(app: &TestApp, token: &str, id: &str) -> Value {
 }
 
 /// A published template named `name`, owned by whoever `token` is.
-async fn published(app: &TestApp, token: &str, name: &str, sharing: Option<Value>) -> String {
+pub(crate) async fn published(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    sharing: Option<Value>,
+) -> String {
     let mut body = json!({"name": name, "graph": whisper_graph("en")});
     if let Some(s) = sharing {
         body["sharing"] = s;
