@@ -1,10 +1,12 @@
 /**
  * Glue between Flowise's runtime and the plugin: the `voxflowApi` credential, uploaded chat
  * files, progress streaming, LangChain documents and load-method placeholders. Flowise's own
- * helpers are required lazily from the installed `flowise-components` (the nodes are copied
- * into its `dist/nodes`, so `require('flowise-components')` resolves to the running Flowise);
- * tests replace them with `setRuntime`.
+ * helpers are required lazily from the components package the node was installed into
+ * (`flowise-components`, or a fork's renamed one such as `keelflow-components`: see
+ * `flowiseComponents`); tests replace them with `setRuntime`.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { VoxflowError } from './client'
 import { ConfigError, NO_PRESET, PLACEHOLDER_VALUE, type NodeSpec, type PendingUpload } from './fragment'
 import type { ICommonObject, INodeData, INodeOptionsValue, INodeParams } from './flowise-types'
@@ -23,9 +25,33 @@ export interface Runtime {
     document(pageContent: string, metadata: Record<string, unknown>): unknown
 }
 
+let components: any
+
+/**
+ * The running Flowise's components package. The installer copies each node to
+ * `<components>/dist/nodes/voxflow/<Node>/<Node>.js`, so the package is the folder four levels
+ * up, whatever its name (a fork renames `flowise-components`); it is required by path, which
+ * loads the same module instance Flowise's server uses. Outside an install (the plugin's own
+ * `dist/`), it falls back to `require('flowise-components')`.
+ */
+export function componentsDir(nodeDir: string = __dirname): string | undefined {
+    const root = resolve(nodeDir, '../../../..')
+    if (!existsSync(join(root, 'dist/nodes/voxflow'))) return undefined
+    try {
+        const name = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name
+        return typeof name === 'string' && name !== 'flowise-voxflow' ? root : undefined
+    } catch {
+        return undefined
+    }
+}
+
 function flowiseComponents(): any {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    return require('flowise-components')
+    if (!components) {
+        const dir = componentsDir()
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        components = dir ? require(dir) : require('flowise-components')
+    }
+    return components
 }
 
 const flowiseRuntime: Runtime = {
