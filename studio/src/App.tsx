@@ -1,139 +1,108 @@
-import { useCallback, useEffect, useMemo, useState } from 'react'
-import {
-  ReactFlow, Background, Controls, MiniMap, addEdge, useEdgesState, useNodesState,
-  type Connection, type Edge, type Node
-} from '@xyflow/react'
-import { client, signIn, signOut, signedIn, type NodeManifest, type Problem } from './api'
-import { SpeechNode, type SpeechNodeData } from './SpeechNode'
-import { validate, type Pinned } from './validation'
-import { ParamsForm } from './ParamsForm'
+// The app shell: the sign-in page, or (signed in) a header with the workspace, tenant
+// switching, role and sign-out, the editor and the job history. Problems from any call are
+// shown as their title and detail in one notice area.
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react'
+import { client, describe, must, ProblemError, type Me, type NodeManifest, type Problem, type Schemas } from './api'
+import { onSessionChange, signedIn, signOut, switchTenant } from './auth'
+import { useBranding } from './branding'
+import { SessionContext, type Session } from './context'
+import { Editor } from './Editor'
+import { ErrorBoundary } from './ErrorBoundary'
+import { JobsPage } from './runs/JobsPage'
+import { SignIn } from './SignIn'
 
-const nodeTypes = { speech: SpeechNode }
+type Notice = { id: number; text: string; kind: 'error' | 'info' }
+let noticeId = 0
 
-function SignIn({ onDone }: { onDone: () => void }) {
-  const [email, setEmail] = useState('')
-  const [password, setPassword] = useState('')
-  const [problem, setProblem] = useState<Problem | null>(null)
-  return (
-    <form
-      onSubmit={async (e) => {
-        e.preventDefault()
-        const p = await signIn(email, password)
-        if (p) setProblem(p)
-        else onDone()
-      }}
-      style={{ maxWidth: 320, margin: '15vh auto', display: 'grid', gap: 8 }}
-    >
-      <h1>Voxflow Studio</h1>
-      <label>Email <input value={email} onChange={(e) => setEmail(e.target.value)} type="email" required /></label>
-      <label>Password <input value={password} onChange={(e) => setPassword(e.target.value)} type="password" required /></label>
-      <button type="submit">Sign in</button>
-      {problem && <p role="alert">{problem.title}{problem.detail ? `: ${problem.detail}` : ''}</p>}
-    </form>
-  )
+function toText(p: unknown): string {
+  if (p instanceof ProblemError) return describe(p.problem)
+  if (typeof p === 'string') return p
+  const maybe = p as Partial<Problem> & { problem?: Problem }
+  if (maybe?.problem) return describe(maybe.problem)
+  if (maybe && typeof maybe.title === 'string') return describe(maybe as Problem)
+  if (p instanceof Error) return p.message
+  return String(p)
 }
 
-/** The port type of `handle` on a node of `kind` (inputs or outputs). */
-function portType(manifests: Map<string, NodeManifest>, kind: string | undefined, handle: string | null | undefined, side: 'inputs' | 'outputs'): string | undefined {
-  const m = kind ? manifests.get(kind) : undefined
-  return m?.[side].find((p) => p.name === handle)?.port_type
-}
+function Shell() {
+  const branding = useBranding()
+  const [me, setMe] = useState<Me | null>(null)
+  const [manifests, setManifests] = useState<Map<string, NodeManifest> | null>(null)
+  const [tenants, setTenants] = useState<Schemas['MyTenantView'][]>([])
+  const [fatal, setFatal] = useState<string | null>(null)
+  const [notices, setNotices] = useState<Notice[]>([])
+  const [view, setView] = useState<'editor' | 'jobs'>('editor')
+  const [epoch, setEpoch] = useState(0) // bumps on a tenant switch: reload everything
 
-function Editor() {
-  const [manifests, setManifests] = useState<Map<string, NodeManifest>>(new Map())
-  const [problem, setProblem] = useState<string | null>(null)
-  const [nodes, setNodes, onNodesChange] = useNodesState<Node>([])
-  const [edges, setEdges, onEdgesChange] = useEdgesState<Edge>([])
-
-  useEffect(() => {
-    client.GET('/v1/nodes').then(({ data, error }) => {
-      if (error || !data) setProblem((error as Problem)?.title ?? 'Could not load the node registry')
-      else setManifests(new Map(data.items.map((m) => [m.kind, m])))
-    })
+  const notify = useCallback((p: unknown, kind: 'error' | 'info' = 'error') => {
+    const n = { id: ++noticeId, text: toText(p), kind }
+    setNotices((ns) => [...ns.slice(-3), n])
+    if (kind === 'info') setTimeout(() => setNotices((ns) => ns.filter((x) => x.id !== n.id)), 4000)
   }, [])
 
-  const kindOf = useCallback((id: string) => (nodes.find((n) => n.id === id)?.data as { manifest?: NodeManifest } | undefined)?.manifest?.kind, [nodes])
-  // A connection is offered only between ports of the same type.
-  const isValidConnection = useCallback(
-    (c: Connection | Edge) =>
-      portType(manifests, kindOf(c.source), c.sourceHandle, 'outputs') !== undefined &&
-      portType(manifests, kindOf(c.source), c.sourceHandle, 'outputs') ===
-        portType(manifests, kindOf(c.target), c.targetHandle, 'inputs'),
-    [manifests, kindOf]
-  )
-  const onConnect = useCallback((c: Connection) => setEdges((es) => addEdge(c, es)), [setEdges])
-  const palette = useMemo(() => [...manifests.values()], [manifests])
-  const [problems, setProblems] = useState<Pinned[]>([])
-  const [selected, setSelected] = useState<string | null>(null)
-  const selectedNode = nodes.find((n) => n.id === selected)
-  // Structure (not positions) decides validity: revalidate when it changes, debounced.
-  const structure = JSON.stringify([nodes.map((n) => [n.id, (n.data as SpeechNodeData).params]), edges.map((e) => [e.source, e.sourceHandle, e.target, e.targetHandle])])
   useEffect(() => {
-    const timer = setTimeout(() => validate(nodes, edges).then(setProblems), 300)
-    return () => clearTimeout(timer)
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [structure])
-  const shown = useMemo(
-    () => nodes.map((n) => ({ ...n, data: { ...n.data, problems: problems.filter((p) => p.node === n.id).map((p) => p.message) } })),
-    [nodes, problems]
-  )
+    setMe(null)
+    setManifests(null)
+    Promise.all([must(client.GET('/v1/me')), must(client.GET('/v1/nodes'))])
+      .then(([m, nodes]) => { setMe(m); setManifests(new Map(nodes.items.map((x) => [x.kind, x]))) })
+      .catch((e) => setFatal(toText(e)))
+    void must(client.GET('/v1/me/tenants')).then((l) => setTenants(l.items), () => setTenants([]))
+  }, [epoch])
+
+  const session: Session | null = me && manifests ? { me, manifests, notify } : null
+  const current = tenants.find((t) => t.current)
+  const doSwitch = async (id: string) => {
+    const p = await switchTenant(id)
+    if (p) notify(p)
+    else setEpoch((e) => e + 1)
+  }
 
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: '240px 1fr', height: '100vh' }}>
-      <aside style={{ overflow: 'auto', borderRight: '1px solid #ddd', padding: 8 }}>
-        <button onClick={() => { signOut(); location.reload() }}>Sign out</button>
-        {problem && <p role="alert">{problem}</p>}
-        {selectedNode && (
-          <ParamsForm
-            manifest={(selectedNode.data as SpeechNodeData).manifest}
-            params={(selectedNode.data as SpeechNodeData).params ?? {}}
-            onChange={(params) => setNodes((ns) => ns.map((n) => (n.id === selectedNode.id ? { ...n, data: { ...n.data, params } } : n)))}
-          />
+    <div className="app">
+      <header className="topbar">
+        {branding.logo_url ? <img src={branding.logo_url} alt={branding.product_name} className="logo-small" /> : <b className="brand">{branding.product_name}</b>}
+        <span className="product">Studio</span>
+        <nav aria-label="Views" className="tabs">
+          <button type="button" aria-pressed={view === 'editor'} onClick={() => setView('editor')}>Editor</button>
+          <button type="button" aria-pressed={view === 'jobs'} onClick={() => setView('jobs')}>Jobs</button>
+        </nav>
+        <span className="grow" />
+        {tenants.length > 1 ? (
+          <label>Workspace{' '}
+            <select value={current?.tenant_id ?? ''} onChange={(e) => void doSwitch(e.target.value)} data-testid="tenant-switch">
+              {tenants.map((t) => <option key={t.tenant_id} value={t.tenant_id} disabled={t.status !== 'active' && !t.current}>{t.name} ({t.role}){t.status !== 'active' ? ' — suspended' : ''}</option>)}
+            </select>
+          </label>
+        ) : me?.tenant ? <span className="tenant">{me.tenant.name}</span> : null}
+        {me && <span className="who" data-testid="who">{me.user.email} · <b data-testid="role">{me.user.role}</b></span>}
+        <button type="button" onClick={() => void signOut()}>Sign out</button>
+      </header>
+      {me?.read_only && <p className="banner" role="status">This workspace is read-only ({me.read_only}): reads and downloads work, changes and new runs are refused.</p>}
+      <div className="notices" aria-live="assertive">
+        {notices.map((n) => (
+          <p key={n.id} role={n.kind === 'error' ? 'alert' : 'status'} className={`notice ${n.kind}`}>
+            {n.text} <button type="button" className="ghost" onClick={() => setNotices((ns) => ns.filter((x) => x.id !== n.id))} aria-label="Dismiss">✕</button>
+          </p>
+        ))}
+      </div>
+      {fatal ? <div role="alert" className="crash"><h1>Studio could not start</h1><p>{fatal}</p><button onClick={() => location.reload()}>Reload</button></div>
+        : !session ? <p className="loading" aria-busy="true">Loading…</p>
+        : (
+          <SessionContext.Provider value={session}>
+            <ErrorBoundary key={epoch}>
+              {/* The editor stays mounted while the job history is shown: its graph survives. */}
+              <main className="main">
+                <div className="view" hidden={view !== 'editor'}><Editor key={epoch} /></div>
+                {view === 'jobs' && <div className="view"><JobsPage key={epoch} /></div>}
+              </main>
+            </ErrorBoundary>
+          </SessionContext.Provider>
         )}
-        <section aria-live="polite">
-          {nodes.length > 0 && (problems.length === 0 ? <p>✓ The graph is valid</p> : (
-            <ul>{problems.map((p) => <li key={p.field + p.message}><code>{p.field}</code> {p.message}</li>)}</ul>
-          ))}
-        </section>
-        <ul style={{ listStyle: 'none', padding: 0 }}>
-          {palette.map((m) => {
-            const available = m.availability?.available !== false
-            return (
-              <li key={m.kind}>
-                <button
-                  disabled={!available}
-                  title={available ? m.kind : (m.availability?.detail ?? undefined)}
-                  onClick={() =>
-                    setNodes((ns) => [...ns, { id: `${m.kind}-${ns.length + 1}`, type: 'speech', position: { x: 40 + 30 * ns.length, y: 40 + 30 * ns.length }, data: { manifest: m } }])
-                  }
-                >
-                  {m.label ?? m.kind}
-                </button>
-              </li>
-            )
-          })}
-        </ul>
-      </aside>
-      <ReactFlow
-        nodes={shown}
-        edges={edges}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        isValidConnection={isValidConnection}
-        nodeTypes={nodeTypes}
-        onSelectionChange={({ nodes: picked }) => setSelected(picked[0]?.id ?? null)}
-        fitView
-      >
-        <Background />
-        <Controls />
-        <MiniMap />
-      </ReactFlow>
     </div>
   )
 }
 
 export function App() {
-  const [session, setSession] = useState(signedIn())
-  return session ? <Editor /> : <SignIn onDone={() => setSession(true)} />
+  const session = useSyncExternalStore(onSessionChange, signedIn)
+  return <ErrorBoundary>{session ? <Shell /> : <SignIn />}</ErrorBoundary>
 }
