@@ -173,7 +173,7 @@ function EditorInner() {
 
   const doLayout = useCallback(() => {
     g.change(layout)
-    setTimeout(() => void rf.fitView({ padding: 0.2, duration: 200 }), 50)
+    setTimeout(() => void rf.fitView({ padding: 0.2, duration: 200, maxZoom: 1 }), 50)
   }, [g, rf])
 
   const removeSelected = useCallback(() => {
@@ -208,7 +208,7 @@ function EditorInner() {
     if (wf) setName(wf.name)
     setSavedKey(wf && version === undefined ? structureKey(snap.nodes, snap.edges) : null)
     setSelected([])
-    setTimeout(() => void rf.fitView({ padding: 0.2 }), 50)
+    setTimeout(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }), 50)
   }, [g, manifests, rf])
 
   const open = useCallback((w: Workflow) => { setDialog(null); load(w.graph as never, w) }, [load])
@@ -323,7 +323,7 @@ function EditorInner() {
           multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
           onlyRenderVisibleElements
           minZoom={0.1}
-          fitView
+          defaultViewport={{ x: 0, y: 0, zoom: 1 }}
           aria-label="Graph canvas"
         >
           <Background />
@@ -345,13 +345,13 @@ function EditorInner() {
             </>
           ))}
         </section>
+        <RunPanel nodes={g.nodes} edges={g.edges} workflowId={workflow && !dirty ? workflow.id : null} onStarted={(id) => { setRunJob(null); setJobId(id) }} blocked={blocked} />
         {selectedNode && (
           <>
             <ParamsForm manifest={selectedNode.data.manifest} nodeId={selectedNode.id} params={selectedNode.data.params} preset={selectedNode.data.preset ?? null} disabled={false} onChange={(p, pr) => setParams(selectedNode.id, p, pr)} />
             <Connections node={selectedNode} nodes={g.nodes} edges={g.edges} onConnect={onConnect} onRemove={(id) => g.change((s) => ({ ...s, edges: s.edges.filter((e) => e.id !== id) }))} valid={isValidConnection} />
           </>
         )}
-        <RunPanel nodes={g.nodes} edges={g.edges} workflowId={workflow && !dirty ? workflow.id : null} onStarted={(id) => { setRunJob(null); setJobId(id) }} blocked={blocked} />
       </aside>
       {jobId && (
         <div className="results" aria-label="Results">

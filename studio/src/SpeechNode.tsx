@@ -10,7 +10,8 @@ const ROW = 22
 
 function SpeechNodeView({ id, data, selected }: NodeProps<SpeechNodeT>) {
   const m = data.manifest
-  const rows = Math.max(m.inputs.length, m.outputs.length, 1)
+  // Inputs first, then outputs, one row each: long port names never overlap.
+  const rows = Math.max(m.inputs.length + m.outputs.length, 1)
   const problems = data.problems ?? []
   const run = data.run
   const cls = ['vf-node', problems.length ? 'has-problem' : '', selected ? 'selected' : '', run ? `run-${run.status}` : ''].join(' ')
@@ -29,7 +30,7 @@ function SpeechNodeView({ id, data, selected }: NodeProps<SpeechNodeT>) {
           </div>
         ))}
         {m.outputs.map((p, i) => (
-          <div key={`out-${p.name}`} className="vf-port out" style={{ top: 4 + i * ROW }}>
+          <div key={`out-${p.name}`} className="vf-port out" style={{ top: 4 + (m.inputs.length + i) * ROW }}>
             {p.name} <small>{p.port_type}</small>
             <Handle type="source" position={Position.Right} id={p.name} className={`port-${p.port_type}`} title={`${p.name}: ${p.port_type} — ${p.description}`} data-testid={`handle-${id}-out-${p.name}`} />
           </div>

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# End-to-end proof of Voxflow Studio (issue 14) in a real browser against a real server:
+#   1. build Studio if dist/ is missing (dist/ is committed, so CI normally skips this) and
+#      install playwright-core (npm ci) — no browser download: the spec drives Debian's
+#      /usr/bin/chromium
+#   2. start `voxflow serve` (SQLite in a temp dir, models from ../shared/models) on a free
+#      port; create a tenant, a tenant admin with a password and a viewer in the same tenant
+#      through the API as the bootstrap platform admin
+#   3. synthesise a spoken clip (espeak-ng + sox)
+#   4. run e2e/studio.e2e.cjs: sign in; build Decode → VAD → Whisper → subtitles by drag and
+#      drop, connect the handles by dragging; run it on the clip dropped on the drop zone; see
+#      the transcript, play a word; download the SRT; a second run whose WebSocket is cut
+#      mid-run switches to polling and still finishes; the viewer has no enabled Save/Run.
+# Studio is opened at http://127.0.0.1:<port>/studio/ on the server itself. STUDIO_URL
+# overrides it; with a binary that does not serve /studio/ yet, `vite preview` (proxying /v1
+# and /v1/ws to the server) stands in, said loudly.
+# Env: VOXFLOW_BIN (else ${CARGO_TARGET_DIR:-../target}/debug/voxflow), CHROMIUM
+#      (/usr/bin/chromium), SCREENSHOT=1 (or --screenshot) writes docs/studio-editor.png and
+#      docs/studio-results.png, else screenshots go to $OUT_DIR (default: the work dir),
+#      KEEP=1 keeps the work dir, TIMEOUT_S per job (default 300).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+studio=$(dirname "$here")
+repo=$(dirname "$studio")
+[ "${1:-}" = "--screenshot" ] && SCREENSHOT=1
+work=$(mktemp -d /tmp/voxflow-studio-e2e.XXXXXX)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ "${KEEP:-}" = 1 ]; then echo "work dir kept: $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+http_ok() { python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1" 2>/dev/null; }
+wait_http() { # url, what, log
+  for _ in $(seq 1 180); do http_ok "$1" && return 0; sleep 1; done
+  echo "$2 did not come up; log tail:"; tail -n 60 "$3"; return 1
+}
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[ -x "$chromium" ] || { echo "no chromium at $chromium (apt-get install chromium)"; exit 1; }
+
+step "Studio and playwright-core"
+export npm_config_cache=${npm_config_cache:-/var/cache/voxflow-ci/npm}
+(cd "$studio" && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund --loglevel=error; })
+[ -f "$studio/dist/index.html" ] || (cd "$studio" && npm run build)
+
+step "Start Voxflow"
+bin="${VOXFLOW_BIN:-${CARGO_TARGET_DIR:-$repo/target}/debug/voxflow}"
+[ -x "$bin" ] || { echo "no voxflow binary at $bin (set VOXFLOW_BIN or build it)"; exit 1; }
+vport=$(free_port)
+admin_pw="E2e-admin-$(date +%s)"
+VOXFLOW_DATA_DIR="$work/voxflow" VOXFLOW_BIND="127.0.0.1:$vport" VOXFLOW_MODELS_DIR="$repo/../shared/models" \
+  VOXFLOW_DEFAULT_MODEL=tiny.en VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD="$admin_pw" \
+  VOXFLOW_LOG=warn "$bin" serve >"$work/voxflow.log" 2>&1 &
+pids+=($!)
+vurl="http://127.0.0.1:$vport"
+wait_http "$vurl/healthz" Voxflow "$work/voxflow.log"
+
+jq_() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+post() { # path, json body, [bearer token] → response body (fails on non-2xx, printing it)
+  python3 - "$vurl$1" "$2" "${3:-}" <<'PY'
+import sys, urllib.request, urllib.error
+url, body, token = sys.argv[1:4]
+req = urllib.request.Request(url, data=body.encode(), headers={"content-type": "application/json", **({"authorization": "Bearer " + token} if token else {})})
+try:
+    print(urllib.request.urlopen(req, timeout=30).read().decode())
+except urllib.error.HTTPError as e:
+    sys.exit(f"POST {url} -> {e.code}: {e.read().decode()}")
+PY
+}
+token=$(post /v1/auth/login "{\"email\":\"admin@voxflow.local\",\"password\":\"$admin_pw\"}" | jq_ "['access_token']")
+tenant=$(post /v1/tenants '{"name":"Studio e2e"}' "$token" | jq_ "['id']")
+admin_email=studio-admin@e2e.local admin_pass=Studio-admin-pw-1
+viewer_email=studio-viewer@e2e.local viewer_pass=Studio-viewer-pw-1
+post /v1/users "{\"email\":\"$admin_email\",\"password\":\"$admin_pass\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
+post /v1/users "{\"email\":\"$viewer_email\",\"password\":\"$viewer_pass\",\"role\":\"viewer\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
+echo "tenant $tenant: tenant admin $admin_email, viewer $viewer_email"
+
+step "Synthesise a spoken clip"
+espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow Studio turns speech into subtitles."
+sox "$work/raw.wav" -r 16000 -c 1 "$work/clip.wav" pad 1 1
+
+step "Where Studio is served"
+url=${STUDIO_URL:-}
+if [ -z "$url" ]; then
+  if python3 -c 'import sys,urllib.request; r=urllib.request.urlopen(sys.argv[1], timeout=5); sys.exit(0 if b"<div id=\"root\">" in r.read() else 1)' "$vurl/studio/" 2>/dev/null; then
+    url="$vurl/studio/"
+  else
+    sport=$(free_port)
+    echo "!! $vurl/studio/ is not served by this binary: using vite preview on :$sport (proxy to $vurl)"
+    (cd "$studio" && VOXFLOW_URL="$vurl" exec npx vite preview --host 127.0.0.1 --port "$sport" --strictPort) >"$work/preview.log" 2>&1 &
+    pids+=($!)
+    url="http://127.0.0.1:$sport/studio/"
+    wait_http "$url" "vite preview" "$work/preview.log"
+  fi
+fi
+echo "Studio: $url"
+
+step "Drive Studio in chromium"
+out=${OUT_DIR:-$work}
+mkdir -p "$out"
+shots=()
+[ "${SCREENSHOT:-}" = 1 ] && shots=(EDITOR_PNG="$repo/docs/studio-editor.png" RESULTS_PNG="$repo/docs/studio-results.png")
+start=$SECONDS
+env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" \
+  ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_pass" VIEWER_EMAIL="$viewer_email" VIEWER_PASSWORD="$viewer_pass" \
+  EXPECT_WORDS="quick,fox,lazy,dog" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \
+  NODE_PATH="$studio/node_modules" node "$here/studio.e2e.cjs" || { echo "--- voxflow.log"; tail -n 60 "$work/voxflow.log"; exit 1; }
+step "Studio e2e passed (browser part: $((SECONDS - start)) s)"

@@ -1,0 +1,228 @@
+// Voxflow Studio in a real browser (run by e2e/run.sh, which starts the server and seeds the
+// users): Debian's chromium driven by playwright-core.
+//   STUDIO_URL, CHROMIUM, CLIP (a WAV), ADMIN_EMAIL/ADMIN_PASSWORD (tenant admin),
+//   VIEWER_EMAIL/VIEWER_PASSWORD, EXPECT_WORDS (comma-separated, in the clip), TIMEOUT_S,
+//   OUT_DIR (screenshots), EDITOR_PNG/RESULTS_PNG (screenshots for docs/).
+const { chromium } = require('playwright-core')
+const fs = require('node:fs')
+const path = require('node:path')
+const assert = require('node:assert/strict')
+
+const env = (k, d) => { const v = process.env[k] ?? d; if (v === undefined) throw new Error(`${k} is not set`); return v }
+const URL_ = env('STUDIO_URL')
+const TIMEOUT = Number(env('TIMEOUT_S', '300')) * 1000
+const OUT = env('OUT_DIR', '/tmp')
+const WORDS = env('EXPECT_WORDS', '').split(',').filter(Boolean)
+const t0 = Date.now()
+const log = (...a) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a)
+
+async function signIn(page, email, password) {
+  await page.goto(URL_)
+  await page.getByLabel('Email').fill(email)
+  await page.getByLabel('Password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByRole('navigation', { name: 'Node palette' }).waitFor({ timeout: 20000 })
+}
+
+/** Drags a palette item onto the canvas at (x, y) relative to the canvas (HTML5 DnD). */
+async function dropNode(page, kind, x, y) {
+  await page.locator(`.palette-item[data-kind="${kind}"]`).dragTo(page.getByTestId('canvas'), { targetPosition: { x, y } })
+}
+
+/** Drags a connection from an output handle to an input handle. */
+async function connect(page, from, to) {
+  const a = await page.getByTestId(from).boundingBox()
+  const b = await page.getByTestId(to).boundingBox()
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2)
+  await page.mouse.down()
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 20, { steps: 8 })
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 })
+  await page.mouse.up()
+}
+
+/** Records every text the transport indicator shows (the labels may flip quickly). */
+async function watchTransport(page) {
+  await page.evaluate(() => {
+    window.__transports = []
+    const seen = () => {
+      const t = document.querySelector('[data-testid=transport]')?.textContent
+      if (t && window.__transports[window.__transports.length - 1] !== t) window.__transports.push(t)
+    }
+    new MutationObserver(seen).observe(document.body, { subtree: true, childList: true, characterData: true })
+  })
+}
+const transports = (page) => page.evaluate(() => window.__transports)
+
+async function dropFile(page, file) {
+  const b64 = fs.readFileSync(file).toString('base64')
+  await page.getByTestId('dropzone').evaluate((el, { b64, name }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+    const dt = new DataTransfer()
+    dt.items.add(new File([bytes], name, { type: 'audio/wav' }))
+    for (const type of ['dragenter', 'dragover', 'drop']) el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }))
+  }, { b64, name: path.basename(file) })
+}
+
+async function runAndWait(page, fileName) {
+  await page.getByText(`✓ ${fileName}`, { exact: false }).waitFor({ timeout: 30000 })
+  await page.getByTestId('run').click()
+  await page.getByTestId('job-status').waitFor({ timeout: 20000 })
+  await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=job-status]')?.textContent), null, { timeout: TIMEOUT, polling: 250 })
+  const status = await page.getByTestId('job-status').textContent()
+  assert.equal(status, 'succeeded', `the job ended ${status}: ${await page.locator('.job').innerText()}`)
+}
+
+;(async () => {
+  const browser = await chromium.launch({ executablePath: env('CHROMIUM', '/usr/bin/chromium'), args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] })
+  const problems = []
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1680, height: 1000 }, acceptDownloads: true })
+    const page = await ctx.newPage()
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+    page.on('console', (m) => { if (m.type() === 'error') log('console error:', m.text()) })
+
+    // --- Sign in (branded page), the palette.
+    await signIn(page, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'))
+    assert.equal(await page.getByTestId('role').textContent(), 'tenant_admin')
+    log('signed in as the tenant admin; palette:', (await page.locator('.palette-item').count()), 'kinds')
+
+    // --- Build Decode → VAD → Whisper → subtitles by drag and drop.
+    await dropNode(page, 'audio.decode', 40, 60)
+    await dropNode(page, 'vad.silero', 330, 260)
+    await dropNode(page, 'whisper.transcribe', 620, 60)
+    await dropNode(page, 'export.subtitles', 910, 260)
+    for (const id of ['audio1', 'vad1', 'whisper1', 'export1']) await page.getByTestId(`node-${id}`).waitFor({ timeout: 5000 })
+    log('4 nodes dropped')
+    await connect(page, 'handle-audio1-out-audio', 'handle-vad1-in-audio')
+    await connect(page, 'handle-audio1-out-audio', 'handle-whisper1-in-audio')
+    await connect(page, 'handle-vad1-out-speech_regions', 'handle-whisper1-in-speech_regions')
+    await connect(page, 'handle-whisper1-out-transcript', 'handle-export1-in-transcript')
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 4, null, { timeout: 5000 })
+    // A connection between ports of different types is refused.
+    await connect(page, 'handle-vad1-out-speech_regions', 'handle-export1-in-transcript')
+    assert.equal(await page.locator('.react-flow__edge').count(), 4, 'a speech_regions → transcript edge was accepted')
+    log('4 edges connected by dragging handles; a mismatched one refused')
+
+    // Whisper's params from its JSON Schema form: tiny.en, English, word timestamps.
+    await page.getByTestId('node-whisper1').locator('.vf-node-title').click()
+    await page.locator('#param-model').fill('tiny.en')
+    await page.locator('#param-language').selectOption('en')
+    await page.locator('#param-word_timestamps').check()
+    await page.getByTestId('validation').getByText('✓ The graph is valid').waitFor({ timeout: 15000 })
+    log('validation: the graph is valid')
+    // Undo/redo: Ctrl+Z takes the last param back, Ctrl+Shift+Z restores it.
+    await page.getByTestId('canvas').click({ position: { x: 600, y: 520 } })
+    await page.keyboard.press('Control+z')
+    await page.getByTestId('node-whisper1').locator('.vf-node-title').click()
+    assert.equal(await page.locator('#param-word_timestamps').isChecked(), false, 'undo did not take the param back')
+    await page.getByTestId('canvas').click({ position: { x: 600, y: 520 } })
+    await page.keyboard.press('Control+Shift+z')
+    await page.getByTestId('node-whisper1').locator('.vf-node-title').click()
+    assert.equal(await page.locator('#param-word_timestamps').isChecked(), true, 'redo did not restore the param')
+    log('undo/redo of a param change')
+
+    // --- Save it (the admin may).
+    await page.getByLabel('Workflow name').fill('E2E VAD → Whisper → SRT')
+    await page.getByTestId('save').click()
+    await page.getByText('Saved “E2E VAD → Whisper → SRT” (version 1)').waitFor({ timeout: 10000 })
+    log('saved as a workflow (version 1)')
+
+    // --- Run 1: the clip dropped on the drop zone; live over the WebSocket.
+    await dropFile(page, env('CLIP'))
+    await page.getByText('✓ clip.wav').waitFor({ timeout: 30000 })
+    const editorPng = process.env.EDITOR_PNG || path.join(OUT, 'studio-editor.png')
+    await page.screenshot({ path: editorPng })
+    log('uploaded; editor screenshot:', editorPng)
+    await watchTransport(page)
+    await runAndWait(page, 'clip.wav')
+    const seen1 = await transports(page)
+    log('run 1 succeeded; transport labels seen:', JSON.stringify(seen1))
+    assert.ok(seen1.includes('Live (WebSocket)'), `run 1 was not live over the WebSocket: ${seen1}`)
+
+    // The transcript, with timestamps; a click on a word seeks and highlights it.
+    const transcript = page.getByRole('region', { name: 'Transcript' })
+    await transcript.waitFor({ timeout: 20000 })
+    const text = (await transcript.locator('td.text').allInnerTexts()).join(' ').toLowerCase()
+    log('transcript:', text)
+    for (const w of WORDS) assert.ok(text.includes(w), `"${w}" missing from the transcript`)
+    await page.getByTestId('player').waitFor()
+    const word = transcript.locator('button.word', { hasText: /fox/i }).first()
+    await word.click()
+    await page.waitForFunction(() => document.querySelector('button.word.current') !== null, null, { timeout: 10000 })
+    const current = await transcript.locator('button.word.current').first().textContent()
+    const at = await page.getByTestId('player').evaluate((a) => a.currentTime)
+    log(`clicked "fox": the player is at ${at.toFixed(2)} s, highlighted "${current}"`)
+    await page.getByTestId('player').evaluate((a) => a.pause())
+
+    // Download the SRT and check it.
+    const srtButton = page.locator('[data-testid^="download-export1.file"]')
+    const [download] = await Promise.all([page.waitForEvent('download'), srtButton.click()])
+    const srtPath = path.join(OUT, download.suggestedFilename())
+    await download.saveAs(srtPath)
+    const srt = fs.readFileSync(srtPath, 'utf8')
+    assert.match(srt, /^1\r?\n\d\d:\d\d:\d\d,\d\d\d --> \d\d:\d\d:\d\d,\d\d\d/, `not an SRT: ${srt}`)
+    for (const w of WORDS) assert.ok(srt.toLowerCase().includes(w), `"${w}" missing from the SRT`)
+    log(`downloaded ${download.suggestedFilename()}: ${srt.split(/\r?\n\r?\n/).filter(Boolean).length} cues`)
+    const resultsPng = process.env.RESULTS_PNG || path.join(OUT, 'studio-results.png')
+    await word.click()
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: resultsPng })
+    await page.getByTestId('player').evaluate((a) => a.pause())
+    log('results screenshot:', resultsPng)
+
+    // --- Run 2: the WebSocket is cut mid-run; polling takes over and the job still finishes.
+    let cut = false
+    await page.routeWebSocket(/\/v1\/ws$/, (ws) => {
+      const server = ws.connectToServer()
+      ws.onMessage((m) => server.send(m))
+      server.onMessage((m) => {
+        ws.send(m)
+        if (!cut && /"type":"node\./.test(String(m))) {
+          cut = true
+          log('cutting the WebSocket after', String(m).slice(0, 80))
+          ws.close({ code: 4000, reason: 'cut by the e2e' })
+          server.close()
+        }
+      })
+    })
+    await watchTransport(page)
+    await page.getByRole('button', { name: 'use another file' }).click()
+    await page.getByTestId('file-input').setInputFiles(env('CLIP'))
+    await runAndWait(page, 'clip.wav')
+    const seen2 = await transports(page)
+    log('run 2 succeeded; transport labels seen:', JSON.stringify(seen2))
+    assert.ok(cut, 'the WebSocket was never cut (no node event arrived over it)')
+    assert.ok(seen2.includes('Live (WebSocket)') && seen2.includes('Polling'), `polling did not take over: ${seen2}`)
+    assert.ok(seen2.indexOf('Polling') > seen2.indexOf('Live (WebSocket)'))
+    await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
+    await page.unrouteAll({ behavior: 'ignoreErrors' })
+
+    // --- Job history lists both runs.
+    await page.getByRole('button', { name: 'Jobs', exact: true }).click()
+    await page.locator('.jobs-list tbody tr').nth(1).waitFor({ timeout: 10000 })
+    log('job history:', await page.locator('.jobs-list tbody tr').count(), 'jobs')
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByRole('button', { name: 'Sign in' }).waitFor()
+    log('signed out')
+
+    // --- The viewer cannot save (nor run).
+    const vctx = await browser.newContext({ viewport: { width: 1680, height: 1000 } })
+    const vpage = await vctx.newPage()
+    vpage.on('pageerror', (e) => problems.push(`viewer page error: ${e.message}`))
+    await signIn(vpage, env('VIEWER_EMAIL'), env('VIEWER_PASSWORD'))
+    assert.equal(await vpage.getByTestId('role').textContent(), 'viewer')
+    assert.equal(await vpage.getByTestId('save').isDisabled(), true, 'the viewer has an enabled Save')
+    log('viewer: Save disabled —', await vpage.getByTestId('save-denied').textContent())
+    await dropNode(vpage, 'audio.decode', 100, 100)
+    await vpage.getByTestId('node-audio1').waitFor()
+    assert.equal(await vpage.getByTestId('run').isDisabled(), true, 'the viewer has an enabled Run')
+    assert.equal(await vpage.getByTestId('dropzone').getAttribute('aria-disabled'), 'true')
+    log('viewer: Run and upload disabled too')
+    await vctx.close()
+
+    assert.deepEqual(problems, [])
+    log('Studio e2e: all checks passed')
+  } finally {
+    await browser.close()
+  }
+})().catch((e) => { console.error(e); process.exit(1) })
