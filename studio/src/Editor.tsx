@@ -275,6 +275,12 @@ function EditorInner() {
   const blocked = problems.length ? `The graph has ${problems.length} problem${problems.length > 1 ? 's' : ''}` : g.nodes.length === 0 ? 'The graph is empty' : null
   useEffect(() => { runRef.current = () => document.querySelector<HTMLButtonElement>('[data-testid=run]')?.click() }, [])
   const onJob = useCallback((j: JobView) => setRunJob(j), [])
+  // The results panel takes part of the canvas: fit the graph into what is left.
+  useEffect(() => {
+    if (!jobId || g.current.current.nodes.length === 0) return
+    const t = setTimeout(() => void rf.fitView({ padding: 0.15, maxZoom: 1, duration: 150 }), 80)
+    return () => clearTimeout(t)
+  }, [jobId, rf, g])
   const focusProblem = (p: Pinned) => {
     if (p.node) {
       g.change((s) => ({ ...s, nodes: s.nodes.map((n) => ({ ...n, selected: n.id === p.node })) }), 'select')
