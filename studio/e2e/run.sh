@@ -77,6 +77,13 @@ viewer_email=studio-viewer@e2e.local viewer_pass=Studio-viewer-pw-1
 post /v1/users "{\"email\":\"$admin_email\",\"password\":\"$admin_pass\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
 post /v1/users "{\"email\":\"$viewer_email\",\"password\":\"$viewer_pass\",\"role\":\"viewer\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
 echo "tenant $tenant: tenant admin $admin_email, viewer $viewer_email"
+# The platform's branding, which the sign-in page must wear (GET /v1/branding/public).
+product="Acme Speech"
+if post /v1/branding/configurations "{\"product_name\":\"$product\",\"powered_by\":true,\"colors\":{\"primary\":\"#0b7a75\",\"secondary\":\"#12323a\"}}" "$token" >/dev/null; then
+  echo "platform branding: $product"
+else
+  echo "!! could not set the platform branding; the sign-in page is checked against the default"; product=""
+fi
 
 step "Synthesise a spoken clip"
 espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow Studio turns speech into subtitles."
@@ -106,6 +113,6 @@ shots=()
 start=$SECONDS
 env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" \
   ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_pass" VIEWER_EMAIL="$viewer_email" VIEWER_PASSWORD="$viewer_pass" \
-  EXPECT_WORDS="quick,fox,lazy,dog" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \
+  EXPECT_WORDS="quick,fox,lazy,dog" EXPECT_PRODUCT="$product" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \
   NODE_PATH="$studio/node_modules" node "$here/studio.e2e.cjs" || { echo "--- voxflow.log"; tail -n 60 "$work/voxflow.log"; exit 1; }
 step "Studio e2e passed (browser part: $((SECONDS - start)) s)"

@@ -81,7 +81,16 @@ async function runAndWait(page, fileName) {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
     page.on('console', (m) => { if (m.type() === 'error') log('console error:', m.text()) })
 
-    // --- Sign in (branded page), the palette.
+    // --- The sign-in page wears the platform's branding; sign in; the palette.
+    const product = process.env.EXPECT_PRODUCT
+    if (product) {
+      await page.goto(URL_)
+      await page.getByRole('heading', { name: `Sign in to ${product} Studio` }).waitFor({ timeout: 15000 })
+      const primary = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--vf-primary').trim())
+      assert.equal(primary, '#0b7a75', 'the branding colour was not applied')
+      assert.equal(await page.title(), `${product} Studio`)
+      log(`sign-in page branded "${product}", primary ${primary}`)
+    }
     await signIn(page, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'))
     assert.equal(await page.getByTestId('role').textContent(), 'tenant_admin')
     log('signed in as the tenant admin; palette:', (await page.locator('.palette-item').count()), 'kinds')

@@ -260,10 +260,10 @@ function EditorInner() {
       if (typing) return
       if (mod && k === 'z' && !e.shiftKey) { e.preventDefault(); g.undo() }
       else if (mod && ((k === 'z' && e.shiftKey) || k === 'y')) { e.preventDefault(); g.redo() }
-      else if (mod && k === 'a') { e.preventDefault(); g.change((s) => ({ nodes: s.nodes.map((n) => ({ ...n, selected: true })), edges: s.edges.map((x) => ({ ...x, selected: true })) }), 'select') }
+      else if (mod && k === 'a') { e.preventDefault(); g.update((s) => ({ nodes: s.nodes.map((n) => ({ ...n, selected: true })), edges: s.edges.map((x) => ({ ...x, selected: true })) })) }
       else if (mod && k === 'd') { e.preventDefault(); duplicate() }
       else if (mod && e.key === 'Enter') { e.preventDefault(); runRef.current() }
-      else if (e.key === 'Escape') g.change((s) => ({ nodes: s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), edges: s.edges.map((x) => (x.selected ? { ...x, selected: false } : x)) }), 'select')
+      else if (e.key === 'Escape') g.update((s) => ({ nodes: s.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), edges: s.edges.map((x) => (x.selected ? { ...x, selected: false } : x)) }))
       else if (e.shiftKey && k === 'l') { e.preventDefault(); doLayout() }
       else if (e.key === '?') setDialog('shortcuts')
     }
@@ -283,10 +283,10 @@ function EditorInner() {
   }, [jobId, rf, g])
   const focusProblem = (p: Pinned) => {
     if (p.node) {
-      g.change((s) => ({ ...s, nodes: s.nodes.map((n) => ({ ...n, selected: n.id === p.node })) }), 'select')
+      g.update((s) => ({ ...s, nodes: s.nodes.map((n) => ({ ...n, selected: n.id === p.node })) }))
       void rf.fitView({ nodes: [{ id: p.node }], duration: 200, maxZoom: 1.2 })
     } else if (p.edge) {
-      g.change((s) => ({ ...s, edges: s.edges.map((e) => ({ ...e, selected: e.id === p.edge })) }), 'select')
+      g.update((s) => ({ ...s, edges: s.edges.map((e) => ({ ...e, selected: e.id === p.edge })) }))
     }
   }
 

@@ -26,6 +26,9 @@ export function useGraph() {
   /** A graph change (recorded). */
   const change = useCallback((fn: (s: Snapshot) => Snapshot, coalesce?: string) => commit(fn(ref.current), coalesce), [commit])
 
+  /** A change that is not an editing step (selection): not recorded. */
+  const update = useCallback((fn: (s: Snapshot) => Snapshot) => { const next = fn(ref.current); ref.current = next; setState(next) }, [])
+
   /** Replaces the graph (open, new, import): recorded, so it can be undone too. */
   const reset = useCallback((s: Snapshot) => commit(s), [commit])
 
@@ -52,6 +55,10 @@ export function useGraph() {
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const cur = ref.current
     const next = { ...cur, edges: applyEdgeChanges(changes, cur.edges) }
+    // Deleting nodes also removes their edges in onNodesChange: React Flow's matching edge
+    // removals then change nothing and must not cost a second undo step.
+    const unchanged = next.edges.length === cur.edges.length && next.edges.every((e, i) => e === cur.edges[i])
+    if (unchanged) return
     if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) commit(next)
     else { ref.current = next; setState(next) }
   }, [commit])
@@ -67,7 +74,7 @@ export function useGraph() {
   const seal = useCallback(() => history.current.seal(), [])
 
   return useMemo(() => ({
-    nodes: state.nodes, edges: state.edges, current: ref, change, reset, onNodesChange, onEdgesChange, undo, redo, seal,
+    nodes: state.nodes, edges: state.edges, current: ref, change, update, reset, onNodesChange, onEdgesChange, undo, redo, seal,
     canUndo: history.current.canUndo, canRedo: history.current.canRedo
-    }), [state, version, change, reset, onNodesChange, onEdgesChange, undo, redo, seal])
+    }), [state, version, change, update, reset, onNodesChange, onEdgesChange, undo, redo, seal])
 }

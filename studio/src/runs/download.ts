@@ -4,13 +4,13 @@ import { authFetch, problemOf } from '../auth'
 import { ProblemError } from '../api'
 
 export async function fetchBlob(path: string): Promise<Blob> {
-  const res = await authFetch(new Request(path))
+  const res = await authFetch(new Request(new URL(path, location.origin)))
   if (!res.ok) throw new ProblemError(await problemOf(res))
   return res.blob()
 }
 
 export async function fetchJson<T>(path: string): Promise<T> {
-  const res = await authFetch(new Request(path))
+  const res = await authFetch(new Request(new URL(path, location.origin)))
   if (!res.ok) throw new ProblemError(await problemOf(res))
   return res.json() as Promise<T>
 }

@@ -24,7 +24,7 @@ export function watchJob(id: string, onJob: (job: JobView) => void, onTransport:
 
   /** GET with the last ETag; null when unchanged (304). */
   async function get(): Promise<JobView | null> {
-    const req = new Request(`/v1/jobs/${id}`, { headers: etag ? { 'if-none-match': etag } : {} })
+    const req = new Request(new URL(`/v1/jobs/${id}`, location.origin), { headers: etag ? { 'if-none-match': etag } : {} })
     const res = await authFetch(req)
     const after = Number(res.headers.get('voxflow-poll-after'))
     if (Number.isFinite(after) && after > 0) pollAfter = Math.min(5, after)
