@@ -6,6 +6,10 @@
 //   - the same with a Voxflow problem (beam_size 99): the detail reaches the prediction's error;
 //   - a chatflow Audio source (chat upload) → VAD → Whisper → Run, called with the clip uploaded
 //     in the prediction body (`uploads`), as Flowise's chat sends it;
+//   - no plugin node at all: a chatflow whose Speech-to-Text setting is Flowise's built-in
+//     "LocalAI STT" pointed at Voxflow's /v1 with the API key, sent a voice recording
+//     (audio/webm upload, no typed question): Flowise asks Voxflow for the text and runs the
+//     flow on it (a Custom JS Function echoing the question); Voxflow's usage shows the call;
 //   - an Agentflow v2 Start → Voxflow Transcribe, called with `streaming: true`: the SSE stream
 //     carries Voxflow's progress (`voxflowProgress` and `thinking` events) and the transcript;
 //   - an Agentflow v2 Start → Tool (Flowise's toolAgentflow) running the Voxflow Transcribe Audio
@@ -14,7 +18,9 @@
 //     (TEMPLATE_ID), and one Audio source → Whisper → Export subtitles (with the node preset
 //     PRESET_ID: WebVTT, 32 characters a line) → Run, whose subtitles must be WebVTT;
 // and checks that GET /api/v1/nodes lists every Voxflow node.
-// Env: FLOWISE_URL, VOXFLOW_URL, VOXFLOW_KEY, TEMPLATE_ID, PRESET_ID, AUDIO_URL, AUDIO_FILE (the same clip, uploaded),
+// FORK_ONLY=1 (run.sh's renamed-fork step) stops after the first chatflow.
+// Env: EXPECT_COMPONENTS (the components package the nodes must be loaded from), FLOWISE_URL, VOXFLOW_URL, VOXFLOW_KEY, TEMPLATE_ID, PRESET_ID, AUDIO_URL, AUDIO_FILE (the same clip, uploaded),
+// STT_AUDIO_FILE (the clip as WebM/Opus, for the built-in speech-to-text), CLIP_MS (its length),
 // AUDIO_MIME (default audio/wav), EXPECT_WORDS (comma list), NODES_JSON, OUT (a file to write
 // {chatflowId, agentflowId, email, password, labels…} to, for the canvas check).
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -77,6 +83,9 @@ const names = new Set(nodes.map((n) => n.name))
 const ours = JSON.parse(readFileSync(env('NODES_JSON'), 'utf8')).nodes
 for (const n of ours) ok(names.has(n.name), `GET /api/v1/nodes lists ${n.name} (${n.category})`)
 ok(!nodes.some((n) => n.name.startsWith('voxflow') && n.category === 'SpeechToText'), 'no Voxflow node uses category SpeechToText')
+// Which components package the server loaded them from (flowise-components, or a fork's).
+const componentsName = env('EXPECT_COMPONENTS')
+ok(ours.every((o) => nodes.find((n) => n.name === o.name).filePath.includes(`/${componentsName}/dist/nodes/voxflow/`)), `the server loaded every Voxflow node from ${componentsName}/dist/nodes/voxflow`)
 const creds = (await call('GET', '/api/v1/components-credentials')).json
 ok(creds.some((c) => c.name === 'voxflowApi'), 'the voxflowApi credential is registered')
 
@@ -186,6 +195,13 @@ ok(Array.isArray(pred.sourceDocuments) && pred.sourceDocuments.length > 0 && typ
 ok(pred.json?.status === 'succeeded', 'the answer carries the job status')
 ok(String(predRes.res.headers.get('content-type')).startsWith('application/json') && pred.isStreamValid === false, 'asked to stream, Flowise answers a Run-ended chatflow with plain JSON (isStreamValid: false)')
 
+// In the renamed fork (run.sh's last step) the checks stop here: the nodes loaded from the fork's
+// components package, their load methods and a whole job ran through the fork's own helpers.
+if (process.env.FORK_ONLY === '1') {
+    console.log(`e2e: the Flowise checks up to the first chatflow passed in the fork (${componentsName})`)
+    process.exit(0)
+}
+
 // 6. A Voxflow problem reaches the user: beam_size 99 is out of range.
 const bad = (await call('POST', '/api/v1/chatflows', { name: 'Voxflow: bad params', flowData: chatflow({ model: tiny.name, beam_size: 99 }), deployed: false, type: 'CHATFLOW' })).json
 const err = await call('POST', `/api/v1/prediction/${bad.id}`, { question: 'x' }, { expect: [400, 422, 500] })
@@ -205,6 +221,81 @@ let t1 = Date.now()
 const upPred = (await call('POST', `/api/v1/prediction/${upFlow.id}`, { question: 'transcribe my recording', uploads: [upload] })).json
 console.log(`chat upload (${upload.name}, ${mime}, ${clip.length} bytes; ${since(t1)} s) → ${JSON.stringify(upPred.text)}`)
 hasWords(upPred.text, 'the transcript of the uploaded file')
+
+// 7a. No plugin at all: Flowise's built-in speech-to-text. A chatflow whose Speech-to-Text
+//     setting (the chatflow's `speechToText` JSON, as the UI's "Speech to Text" dialog saves it
+//     with PUT /api/v1/chatflows/:id) is "LocalAI STT" with a `localAIApi` credential holding the
+//     Voxflow API key, `baseUrl` = Voxflow's OpenAI-compatible /v1 and `model` = whisper-1
+//     (Voxflow maps it to VOXFLOW_DEFAULT_MODEL). Flowise 3.1.4's buildChatflow runs it on every
+//     upload whose MIME type is exactly audio/webm, audio/mp4 or audio/ogg (what its chat
+//     window's microphone records) and replaces the question with the text; the only node is
+//     Flowise's own Custom JS Function, ending the flow with the question it was given.
+const VOXFLOW = env('VOXFLOW_URL')
+const voxflowAuth = { authorization: `Bearer ${env('VOXFLOW_KEY')}` }
+async function transcriptionUsage() {
+    // Voxflow meters its OpenAI-compatible routes as the usage resource `transcription`.
+    const day = (d) => new Date(Date.now() + d * 86400000).toISOString().slice(0, 10)
+    const res = await fetch(`${VOXFLOW}/v1/usage?period=range&from=${day(-1)}&to=${day(2)}`, { headers: voxflowAuth })
+    if (!res.ok) throw new Error(`GET /v1/usage → ${res.status}: ${await res.text()}`)
+    const t = (await res.json()).totals.find((x) => x.resource === 'transcription')
+    return { audio_ms: t?.audio_ms ?? 0, records: t?.records ?? 0 }
+}
+// …and logs each one ("transcribed", with the model it used) at voxflow::api::openai=info.
+const transcribedLines = () =>
+    readFileSync(env('VOXFLOW_LOG_FILE'), 'utf8')
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split('\n')
+        .filter((l) => /\btranscribed\b.*\bmodel=/.test(l))
+const recording = readFileSync(env('STT_AUDIO_FILE'))
+const usageBefore = await transcriptionUsage()
+const logBefore = transcribedLines().length
+const localAI = (await call('POST', '/api/v1/credentials', { name: 'Voxflow as LocalAI (e2e)', credentialName: 'localAIApi', plainDataObj: { localAIApiKey: env('VOXFLOW_KEY') } })).json
+ok(typeof localAI.id === 'string', "Flowise's built-in localAIApi credential created with the Voxflow API key")
+const echoFlow = (await call('POST', '/api/v1/chatflows', {
+    name: 'Built-in LocalAI STT → Voxflow /v1 (no plugin)',
+    flowData: JSON.stringify({ nodes: [flowNode('customFunction', 'customFunction_0', 0, 0, { functionName: 'Echo the question', javascriptFunction: "return 'Flowise heard: ' + $input" }, 'EndingNode')], edges: [], viewport: { x: 40, y: 60, zoom: 1 } }),
+    deployed: false,
+    type: 'CHATFLOW'
+})).json
+const sttConfig = {
+    localAISTT: { status: true, credentialId: localAI.id, baseUrl: `${VOXFLOW}/v1`, model: 'whisper-1', language: 'en' },
+    openAIWhisper: { status: false },
+    assemblyAiTranscribe: { status: false }
+}
+await call('PUT', `/api/v1/chatflows/${echoFlow.id}`, { speechToText: JSON.stringify(sttConfig) })
+const savedStt = JSON.parse((await call('GET', `/api/v1/chatflows/${echoFlow.id}`)).json.speechToText ?? '{}')
+ok(savedStt.localAISTT?.status === true && savedStt.localAISTT.baseUrl === `${VOXFLOW}/v1` && savedStt.localAISTT.credentialId === localAI.id, `chatflow ${echoFlow.id} has speechToText = LocalAI STT at ${VOXFLOW}/v1, model whisper-1`)
+t1 = Date.now()
+// As the chat window sends a voice recording: no typed question, the recording as an audio upload.
+const sttPred = (await call('POST', `/api/v1/prediction/${echoFlow.id}`, {
+    question: '',
+    uploads: [{ data: `data:audio/webm;base64,${recording.toString('base64')}`, type: 'audio', name: 'recording.webm', mime: 'audio/webm' }]
+})).json
+console.log(`LocalAI STT (${recording.length} bytes of WebM/Opus; ${since(t1)} s) → question ${JSON.stringify(sttPred.question)}, answer ${JSON.stringify(sttPred.text)}`)
+hasWords(sttPred.question, "the question Flowise's LocalAI STT got from Voxflow (the prediction's `question`)")
+ok(sttPred.text === `Flowise heard: ${sttPred.question}`, 'the flow ran on the transcribed question (its Custom JS Function answered "Flowise heard: " + $input)')
+const sttMessages = (await call('GET', `/api/v1/chatmessage/${echoFlow.id}?chatId=${encodeURIComponent(sttPred.chatId)}`)).json
+const userMessage = sttMessages.find((m) => m.role === 'userMessage')
+ok(userMessage?.content === sttPred.question, "Flowise's chat history records the transcription as the user's message")
+// The chat-message API answers fileUploads parsed (it is stored as a JSON string).
+const storedUpload = (typeof userMessage.fileUploads === 'string' ? JSON.parse(userMessage.fileUploads) : userMessage.fileUploads ?? [])[0]
+ok(storedUpload?.type === 'stored-file' && storedUpload.name === 'recording.webm' && storedUpload.mime === 'audio/webm', 'with the recording kept as a stored file (no data)')
+const usageAfter = await transcriptionUsage()
+const billedMs = usageAfter.audio_ms - usageBefore.audio_ms
+console.log(`Voxflow usage, transcription: ${JSON.stringify(usageBefore)} → ${JSON.stringify(usageAfter)} (clip ${env('CLIP_MS')} ms)`)
+ok(usageAfter.records === usageBefore.records + 1 && Math.abs(billedMs - Number(env('CLIP_MS'))) <= 1000, `Voxflow metered exactly one transcription, of the clip's length (${billedMs} ms)`)
+const newLines = transcribedLines().slice(logBefore)
+console.log(`voxflow.log: ${newLines.join(' | ')}`)
+ok(newLines.length === 1 && /model=tiny\.en\b/.test(newLines[0]), "Voxflow's log has that one transcription, with whisper-1 served by VOXFLOW_DEFAULT_MODEL (tiny.en)")
+// The same recording sent straight to Voxflow's /v1/audio/transcriptions gives the same text.
+const form = new FormData()
+form.append('file', new Blob([recording], { type: 'audio/webm' }), 'recording.webm')
+form.append('model', 'whisper-1')
+form.append('language', 'en')
+const directRes = await fetch(`${VOXFLOW}/v1/audio/transcriptions`, { method: 'POST', headers: voxflowAuth, body: form })
+if (!directRes.ok) throw new Error(`POST /v1/audio/transcriptions → ${directRes.status}: ${await directRes.text()}`)
+const direct = (await directRes.json()).text
+ok(direct.trim() === sttPred.question.trim(), `Voxflow's own answer for the recording is that question word for word (${JSON.stringify(direct.trim())})`)
 
 // 7b. The Template node: runs the template version published through Voxflow's API (pinned to
 //     its newest published version) on the clip's URL, answering like the other job nodes.
