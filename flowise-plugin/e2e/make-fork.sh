@@ -19,8 +19,10 @@ for entry in "$src"/* "$src"/.bin; do
   case "$name" in flowise | flowise-components) continue ;; esac
   ln -s "$entry" "$fork/node_modules/$name"
 done
-cp -al "$src/flowise" "$fork/node_modules/keelflow"
-cp -al "$src/flowise-components" "$fork/node_modules/keelflow-components"
+# Hard links where FORK_DIR is on FLOWISE_DIR's file system, a plain copy (~170 MB) elsewhere.
+cp -al "$src/flowise" "$fork/node_modules/keelflow" 2>/dev/null || { rm -rf "$fork/node_modules/keelflow"; cp -a "$src/flowise" "$fork/node_modules/keelflow"; }
+cp -al "$src/flowise-components" "$fork/node_modules/keelflow-components" 2>/dev/null ||
+  { rm -rf "$fork/node_modules/keelflow-components"; cp -a "$src/flowise-components" "$fork/node_modules/keelflow-components"; }
 # A Voxflow plugin installed into FLOWISE_DIR earlier is not part of the fork (and its hard
 # links must not be written through): the e2e installs the plugin into the fork itself.
 rm -rf "$fork/node_modules/keelflow-components/dist/nodes/voxflow" "$fork/node_modules/keelflow-components/dist/credentials/VoxflowApi.credential.js"
