@@ -97,7 +97,7 @@ if [ -z "$url" ]; then
   else
     sport=$(free_port)
     echo "!! $vurl/studio/ is not served by this binary: using vite preview on :$sport (proxy to $vurl)"
-    (cd "$studio" && VOXFLOW_URL="$vurl" exec npx vite preview --host 127.0.0.1 --port "$sport" --strictPort) >"$work/preview.log" 2>&1 &
+    (cd "$studio" && VOXFLOW_URL="$vurl" exec node node_modules/vite/bin/vite.js preview --host 127.0.0.1 --port "$sport" --strictPort) >"$work/preview.log" 2>&1 &
     pids+=($!)
     url="http://127.0.0.1:$sport/studio/"
     wait_http "$url" "vite preview" "$work/preview.log"

@@ -65,8 +65,11 @@ async function dropFile(page, file) {
 
 async function runAndWait(page, fileName) {
   await page.getByText(`✓ ${fileName}`, { exact: false }).waitFor({ timeout: 30000 })
+  const before = (await page.getByTestId('job-id').count()) ? await page.getByTestId('job-id').getAttribute('title') : null
   await page.getByTestId('run').click()
-  await page.getByTestId('job-status').waitFor({ timeout: 20000 })
+  // Wait for this run's job (a previous run's results may still be on screen), then its end.
+  await page.waitForFunction((old) => { const el = document.querySelector('[data-testid=job-id]'); return el && el.getAttribute('title') !== old }, before, { timeout: 20000 })
+  log('job', await page.getByTestId('job-id').getAttribute('title'), 'submitted')
   await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=job-status]')?.textContent), null, { timeout: TIMEOUT, polling: 250 })
   const status = await page.getByTestId('job-status').textContent()
   assert.equal(status, 'succeeded', `the job ended ${status}: ${await page.locator('.job').innerText()}`)
@@ -79,7 +82,8 @@ async function runAndWait(page, fileName) {
     const ctx = await browser.newContext({ viewport: { width: 1680, height: 1000 }, acceptDownloads: true })
     const page = await ctx.newPage()
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-    page.on('console', (m) => { if (m.type() === 'error') log('console error:', m.text()) })
+    // Expected refusals (422 from live validation of an unfinished graph) are not logged.
+    page.on('response', (r) => { if (r.status() >= 400 && r.status() !== 422) log(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`) })
 
     // --- The sign-in page wears the platform's branding; sign in; the palette.
     const product = process.env.EXPECT_PRODUCT
@@ -139,6 +143,7 @@ async function runAndWait(page, fileName) {
     // --- Run 1: the clip dropped on the drop zone; live over the WebSocket.
     await dropFile(page, env('CLIP'))
     await page.getByText('✓ clip.wav').waitFor({ timeout: 30000 })
+    for (const b of await page.locator('.notice button').all()) await b.click()
     const editorPng = process.env.EDITOR_PNG || path.join(OUT, 'studio-editor.png')
     await page.screenshot({ path: editorPng })
     log('uploaded; editor screenshot:', editorPng)

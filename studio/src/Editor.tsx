@@ -334,7 +334,8 @@ function EditorInner() {
         >
           <Background />
           <Controls />
-          <MiniMap pannable zoomable ariaLabel="Minimap" />
+          {/* With the results open the canvas is short: the minimap would cover the graph. */}
+          {!jobId && <MiniMap pannable zoomable ariaLabel="Minimap" />}
         </ReactFlow>
         {g.nodes.length === 0 && <p className="empty-hint">Drag nodes here from the palette (or press one), then connect outputs to inputs of the same type.</p>}
       </div>

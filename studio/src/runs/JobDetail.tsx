@@ -67,8 +67,8 @@ export function JobDetail({ jobId, onJob, onTransport }: { jobId: string; onJob?
   const final = isFinal(job.status)
   return (
     <section className="job" aria-label={`Job ${job.id}`}>
-      <header className="job-head">
-        <h2>Run <code>{job.id.slice(0, 8)}</code> <span className={`status status-${job.status}`} data-testid="job-status">{job.status}</span></h2>
+      <header className="job-head" aria-live="polite">
+        <h2>Run <code data-testid="job-id" title={job.id}>{job.id.slice(0, 8)}</code> <span className={`status status-${job.status}`} data-testid="job-status">{job.status}</span></h2>
         <span className={`transport transport-${transport.t}`} data-testid="transport" title={transport.why ?? ''}>{TRANSPORT_LABEL[transport.t]}</span>
         <progress max={1} value={job.progress} aria-label="Job progress" />
         <span>{Math.round(job.progress * 100)}%</span>

@@ -2,7 +2,7 @@
 // clicking a word (or a segment without word timings) seeks there, and the word under the
 // playhead highlighted while playing. The translation, when the graph has one, sits beside
 // each original segment. Rows are memoised: only the row holding the playhead re-renders.
-import { memo, useEffect, useMemo, useRef, useState } from 'react'
+import { Fragment, memo, useEffect, useMemo, useRef, useState } from 'react'
 import { alignTranslation, clock, tokenAt, tokens, type Segment, type Token, type Transcript } from '../transcript'
 
 type RowProps = { seg: Segment; index: number; toks: Token[]; first: number; active: number; translation: string | null | undefined; seek: (t: number) => void }
@@ -14,9 +14,10 @@ const Row = memo(function Row({ seg, index, toks, first, active, translation, se
       <td className="speaker">{seg.speaker ?? ''}</td>
       <td className="text" data-testid={`segment-${index}`}>
         {toks.map((t, i) => (
-          <button key={i} type="button" className={first + i === active ? 'word current' : 'word'} aria-current={first + i === active ? 'true' : undefined} onClick={() => seek(t.start)} title={`${clock(t.start)}–${clock(t.end)}`}>
+          // A space between the word buttons keeps the text readable when copied or read aloud.
+          <Fragment key={i}>{i > 0 && ' '}<button type="button" className={first + i === active ? 'word current' : 'word'} aria-current={first + i === active ? 'true' : undefined} onClick={() => seek(t.start)} title={`${clock(t.start)}–${clock(t.end)}`}>
             {t.text.trim()}
-          </button>
+          </button></Fragment>
         ))}
       </td>
       {translation !== undefined && <td className="translation" lang="">{translation ?? ''}</td>}

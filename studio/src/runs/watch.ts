@@ -71,14 +71,17 @@ export function watchJob(id: string, onJob: (job: JobView) => void, onTransport:
       return poll('the WebSocket could not be opened')
     }
     ws = socket
+    let live = false
     socket.onopen = () => socket.send(JSON.stringify({ type: 'subscribe', job_ids: [id], since: job?.seq ?? 0 }))
     socket.onmessage = (m) => {
       let e: JobEvent
       try { e = JSON.parse(String(m.data)) } catch { return }
-      if (e.type === 'subscribed') return onTransport('websocket')
+      if (e.type === 'subscribed') { if (!live) { live = true; onTransport('websocket') } return }
       if (e.type === 'resync') { void get().catch(onError); return }
       if (e.type === 'error') { if (e.data?.job_id === id || e.data?.code === 'forbidden') socket.close(4000); return }
       if (e.job_id !== id || !job) return
+      // The replay may arrive before `subscribed`: an event of ours proves the socket is live.
+      if (!live) { live = true; onTransport('websocket') }
       emit(applyEvent(job, e))
       const status = (e.data?.status as string | undefined) ?? e.type.split('.')[1]
       // A final job event: one GET for the outputs, then the watch is over.
