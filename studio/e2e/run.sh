@@ -10,14 +10,17 @@
 #   4. run e2e/studio.e2e.cjs: sign in; build Decode → VAD → Whisper → subtitles by drag and
 #      drop, connect the handles by dragging; run it on the clip dropped on the drop zone; see
 #      the transcript, play a word; download the SRT; a second run whose WebSocket is cut
-#      mid-run switches to polling and still finishes; the viewer has no enabled Save/Run.
+#      mid-run switches to polling and still finishes; presets, version diff, Flowise export →
+#      import, auto-layout, delete + undo, a template instantiated, tenant switching, silent
+#      refreshes of a 20 s access token; the viewer has no enabled Save/Run.
 # Studio is opened at http://127.0.0.1:<port>/studio/ on the server itself. STUDIO_URL
 # overrides it; with a binary that does not serve /studio/ yet, `vite preview` (proxying /v1
 # and /v1/ws to the server) stands in, said loudly.
 # Env: VOXFLOW_BIN (else ${CARGO_TARGET_DIR:-../target}/debug/voxflow), CHROMIUM
 #      (/usr/bin/chromium), SCREENSHOT=1 (or --screenshot) writes docs/studio-editor.png and
 #      docs/studio-results.png, else screenshots go to $OUT_DIR (default: the work dir),
-#      KEEP=1 keeps the work dir, TIMEOUT_S per job (default 300).
+#      KEEP=1 keeps the work dir, TIMEOUT_S per job (default 300), ACCESS_TTL: the access
+#      tokens' lifetime in seconds (default 20, so Studio refreshes its session during the run).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 studio=$(dirname "$here")
@@ -53,6 +56,7 @@ vport=$(free_port)
 admin_pw="E2e-admin-$(date +%s)"
 VOXFLOW_DATA_DIR="$work/voxflow" VOXFLOW_BIND="127.0.0.1:$vport" VOXFLOW_MODELS_DIR="$repo/../shared/models" \
   VOXFLOW_DEFAULT_MODEL=tiny.en VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD="$admin_pw" \
+  VOXFLOW_ACCESS_TOKEN_TTL_SECS="${ACCESS_TTL:-20}" \
   VOXFLOW_LOG=warn "$bin" serve >"$work/voxflow.log" 2>&1 &
 pids+=($!)
 vurl="http://127.0.0.1:$vport"
@@ -77,6 +81,20 @@ viewer_email=studio-viewer@e2e.local viewer_pass=Studio-viewer-pw-1
 post /v1/users "{\"email\":\"$admin_email\",\"password\":\"$admin_pass\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
 post /v1/users "{\"email\":\"$viewer_email\",\"password\":\"$viewer_pass\",\"role\":\"viewer\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null
 echo "tenant $tenant: tenant admin $admin_email, viewer $viewer_email"
+# A second tenant where the tenant admin is a member: Studio offers tenant switching.
+tenant_b=$(post /v1/tenants '{"name":"Studio e2e B"}' "$token" | jq_ "['id']")
+post "/v1/tenants/$tenant_b/members" "{\"email\":\"$admin_email\",\"role\":\"member\"}" "$token" >/dev/null
+# A platform template (the gallery) and a platform preset of export.subtitles (the form).
+template=$(post /v1/templates '{"name":"E2E interview transcript","category":"interviews","description":"VAD then Whisper (tiny.en, English)",
+  "inputs":{"src":"The recording"},
+  "graph":{"nodes":[{"id":"src","type":"audio.decode","data":{"params":{}}},{"id":"vad","type":"vad.silero","data":{"params":{}}},
+    {"id":"asr","type":"whisper.transcribe","data":{"params":{"model":"tiny.en","language":"en"}}}],
+   "edges":[{"id":"e1","source":"src","sourceHandle":"audio","target":"vad","targetHandle":"audio"},
+    {"id":"e2","source":"src","sourceHandle":"audio","target":"asr","targetHandle":"audio"},
+    {"id":"e3","source":"vad","sourceHandle":"speech_regions","target":"asr","targetHandle":"speech_regions"}]}}' "$token" | jq_ "['id']")
+post "/v1/templates/$template/publish" '{}' "$token" >/dev/null
+post /v1/presets '{"kind":"export.subtitles","name":"E2E WebVTT","description":"WebVTT, 32 characters a line","params":{"format":"vtt","max_line_length":32}}' "$token" >/dev/null
+echo "second tenant $tenant_b (the admin is a member), template $template (published), preset E2E WebVTT"
 # The platform's branding, which the sign-in page must wear (GET /v1/branding/public).
 product="Acme Speech"
 if post /v1/branding/configurations "{\"product_name\":\"$product\",\"powered_by\":true,\"colors\":{\"primary\":\"#0b7a75\",\"secondary\":\"#12323a\"}}" "$token" >/dev/null; then
@@ -113,6 +131,6 @@ shots=()
 start=$SECONDS
 env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" \
   ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_pass" VIEWER_EMAIL="$viewer_email" VIEWER_PASSWORD="$viewer_pass" \
-  EXPECT_WORDS="quick,fox,lazy,dog" EXPECT_PRODUCT="$product" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \
+  EXPECT_WORDS="quick,fox,lazy,dog" EXPECT_PRODUCT="$product" ACCESS_TTL_S="${ACCESS_TTL:-20}" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \
   NODE_PATH="$studio/node_modules" node "$here/studio.e2e.cjs" || { echo "--- voxflow.log"; tail -n 60 "$work/voxflow.log"; exit 1; }
 step "Studio e2e passed (browser part: $((SECONDS - start)) s)"

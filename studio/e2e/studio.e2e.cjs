@@ -82,6 +82,8 @@ async function runAndWait(page, fileName) {
     const ctx = await browser.newContext({ viewport: { width: 1680, height: 1000 }, acceptDownloads: true })
     const page = await ctx.newPage()
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+    const refreshes = { ok: 0, failed: 0 }
+    page.on('response', (r) => { if (r.url().endsWith('/v1/auth/refresh')) refreshes[r.ok() ? 'ok' : 'failed']++ })
     // Expected refusals (422 from live validation of an unfinished graph) are not logged.
     page.on('response', (r) => { if (r.status() >= 400 && r.status() !== 422) log(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`) })
 
@@ -211,13 +213,92 @@ async function runAndWait(page, fileName) {
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
     await page.unrouteAll({ behavior: 'ignoreErrors' })
 
+    // --- The kind's presets are offered in the parameter form.
+    await page.getByTestId('node-export1').locator('.vf-node-title').click()
+    await page.locator('#param-preset').waitFor({ timeout: 10000 })
+    const presets = await page.locator('#param-preset option').allTextContents()
+    assert.ok(presets.includes('E2E WebVTT'), `the preset is not offered: ${presets}`)
+    log('presets offered for export.subtitles:', JSON.stringify(presets))
+
+    // --- Version history: a param changed and saved as version 2 shows in the diff.
+    await page.getByTestId('node-whisper1').locator('.vf-node-title').click()
+    await page.locator('.params details summary').click()
+    await page.locator('#param-beam_size').fill('2')
+    await page.getByTestId('save').click()
+    await page.getByText('(version 2)', { exact: false }).waitFor({ timeout: 10000 })
+    await page.getByRole('button', { name: 'History' }).click()
+    const diff = page.getByTestId('diff')
+    await diff.waitFor({ timeout: 10000 })
+    const diffText = await diff.innerText()
+    assert.match(diffText, /v1 → v2/)
+    assert.match(diffText, /whisper1[\s\S]*beam_size: \(default\) → 2/, diffText)
+    log('version diff:', diffText.replace(/\s+/g, ' '))
+    await page.keyboard.press('Escape')
+
+    // --- Export as Flowise flowData, start over, import it back: the same graph, valid.
+    const [flowDl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Flowise' }).click()])
+    const flowPath = path.join(OUT, flowDl.suggestedFilename())
+    await flowDl.saveAs(flowPath)
+    const flow = JSON.parse(fs.readFileSync(flowPath, 'utf8'))
+    assert.deepEqual(flow.nodes.map((n) => n.data.name).sort(), ['audio.decode', 'export.subtitles', 'vad.silero', 'whisper.transcribe'])
+    await page.getByRole('button', { name: 'New', exact: true }).click()
+    assert.equal(await page.locator('.react-flow__node').count(), 0)
+    await page.locator('input[type=file][accept^=".json"]').setInputFiles(flowPath)
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 4 && document.querySelectorAll('.react-flow__edge').length === 4, null, { timeout: 10000 })
+    await page.getByTestId('validation').getByText('✓ The graph is valid').waitFor({ timeout: 15000 })
+    await page.getByTestId('node-whisper1').locator('.vf-node-title').click()
+    assert.equal(await page.locator('#param-model').inputValue(), 'tiny.en')
+    log(`exported ${flowDl.suggestedFilename()} (Flowise flowData) and imported it back: 4 nodes, 4 edges, valid`)
+
+    // --- Auto-layout leaves no two nodes overlapping; Delete removes a node, Ctrl+Z restores it.
+    await page.getByRole('button', { name: 'Layout' }).click()
+    await page.waitForTimeout(600)
+    const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()))
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i], b = boxes[j]
+      assert.ok(a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top, `nodes ${i} and ${j} overlap after layout`)
+    }
+    await page.getByTestId('node-vad1').locator('.vf-node-title').click()
+    await page.keyboard.press('Delete')
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3 && document.querySelectorAll('.react-flow__edge').length === 2, null, { timeout: 5000 })
+    await page.keyboard.press('Control+z')
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 4 && document.querySelectorAll('.react-flow__edge').length === 4, null, { timeout: 5000 })
+    log('auto-layout without overlaps; Delete removed vad1 and its 2 edges, Ctrl+Z brought them back')
+
+    // --- A template from the gallery becomes a workflow.
+    await page.getByRole('button', { name: 'Templates…' }).click()
+    const card = page.locator('.card', { hasText: 'E2E interview transcript' })
+    await card.waitFor({ timeout: 10000 })
+    await card.getByRole('button', { name: 'Use template' }).click()
+    await page.getByText('from the template').waitFor({ timeout: 10000 })
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3, null, { timeout: 5000 })
+    log('template instantiated:', await page.getByLabel('Workflow name').inputValue(), '(3 nodes)')
+
     // --- Job history lists both runs.
     await page.getByRole('button', { name: 'Jobs', exact: true }).click()
     await page.locator('.jobs-list tbody tr').nth(1).waitFor({ timeout: 10000 })
     log('job history:', await page.locator('.jobs-list tbody tr').count(), 'jobs')
+    await page.getByRole('button', { name: 'Editor', exact: true }).click()
+
+    // --- Tenant switching: the admin is a member of a second tenant.
+    const sw = page.getByTestId('tenant-switch')
+    await sw.waitFor({ timeout: 10000 })
+    const tenants = await sw.locator('option').allTextContents()
+    assert.equal(tenants.length, 2, `tenants: ${tenants}`)
+    await sw.selectOption({ label: 'Studio e2e B (member)' })
+    await page.waitForFunction(() => document.querySelector('[data-testid=role]')?.textContent === 'member', null, { timeout: 15000 })
+    await page.getByRole('navigation', { name: 'Node palette' }).waitFor()
+    await page.getByTestId('tenant-switch').selectOption({ label: 'Studio e2e (tenant_admin)' })
+    await page.waitForFunction(() => document.querySelector('[data-testid=role]')?.textContent === 'tenant_admin', null, { timeout: 15000 })
+    log('switched tenants:', JSON.stringify(tenants), '→ member → tenant_admin')
+
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByRole('button', { name: 'Sign in' }).waitFor()
     log('signed out')
+    // The session was refreshed silently (short-lived access tokens), never with a spent token.
+    log(`token refreshes: ${refreshes.ok} ok, ${refreshes.failed} refused`)
+    assert.equal(refreshes.failed, 0, 'a refresh was refused (a refresh token spent twice?)')
+    if (Number(process.env.ACCESS_TTL_S || 0) > 0 && Number(process.env.ACCESS_TTL_S) < 30) assert.ok(refreshes.ok > 0, 'the session was never refreshed')
 
     // --- The viewer cannot save (nor run).
     const vctx = await browser.newContext({ viewport: { width: 1680, height: 1000 } })

@@ -8,11 +8,11 @@ import type { components } from '../../sdks/typescript/src/schema'
 export type TokenResponse = components['schemas']['TokenResponse']
 export type Problem = components['schemas']['Problem']
 
-type Tokens = { access: string; refresh: string; expiresAt: number }
+type Tokens = { access: string; refresh: string; expiresAt: number; ttlMs?: number }
 const KEY = 'voxflow.session'
-/** Refresh this long before the access token's expiry, so a request never carries a token
- *  that dies in flight. */
-const MARGIN_MS = 60_000
+/** Refresh this long before the access token's expiry (a minute, or a quarter of a short
+ *  lifetime), so a request never carries a token that dies in flight. */
+const margin = (t: Tokens) => Math.min(60_000, (t.ttlMs ?? 900_000) / 4)
 
 let tokens: Tokens | null = load()
 let refreshing: Promise<boolean> | null = null
@@ -42,7 +42,7 @@ export const signedIn = () => tokens !== null
 export const accessToken = () => tokens?.access ?? null
 
 export function adopt(t: TokenResponse) {
-  store({ access: t.access_token, refresh: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000 })
+  store({ access: t.access_token, refresh: t.refresh_token, expiresAt: Date.now() + t.expires_in * 1000, ttlMs: t.expires_in * 1000 })
 }
 
 /** A problem for a failed call: the server's problem+json, else one made from the status. */
@@ -97,7 +97,7 @@ export let expiredReason: Problem | null = null
 
 /** A valid access token: refreshed first when it is about to expire. */
 export async function freshToken(): Promise<string | null> {
-  if (tokens && Date.now() > tokens.expiresAt - MARGIN_MS) await refresh()
+  if (tokens && Date.now() > tokens.expiresAt - margin(tokens)) await refresh()
   return tokens?.access ?? null
 }
 

@@ -32,6 +32,18 @@ export function useGraph() {
   /** Replaces the graph (open, new, import): recorded, so it can be undone too. */
   const reset = useCallback((s: Snapshot) => commit(s), [commit])
 
+  // One user action can reach both handlers (Delete removes nodes and their edges, in
+  // either order, synchronously): their commits share a key for this tick, so it is one
+  // undo step.
+  const tickKey = useRef<string | null>(null)
+  const actionKey = useCallback(() => {
+    if (!tickKey.current) {
+      tickKey.current = `rf-${Math.random()}`
+      setTimeout(() => { tickKey.current = null; history.current.seal() }, 0)
+    }
+    return tickKey.current
+  }, [])
+
   const onNodesChange = useCallback((changes: NodeChange<SpeechNode>[]) => {
     const cur = ref.current
     const structural = changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')
@@ -42,7 +54,7 @@ export function useGraph() {
     if (structural) {
       const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])))
       next.edges = cur.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target))
-      commit(next)
+      commit(next, actionKey())
     } else if (dragStart) {
       commit(next, dragStart)
     } else {
@@ -50,7 +62,7 @@ export function useGraph() {
       setState(next)
     }
     if (dragEnd) history.current.seal()
-  }, [commit])
+  }, [commit, actionKey])
 
   const onEdgesChange = useCallback((changes: EdgeChange[]) => {
     const cur = ref.current
@@ -59,9 +71,9 @@ export function useGraph() {
     // removals then change nothing and must not cost a second undo step.
     const unchanged = next.edges.length === cur.edges.length && next.edges.every((e, i) => e === cur.edges[i])
     if (unchanged) return
-    if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) commit(next)
+    if (changes.some((c) => c.type === 'remove' || c.type === 'add' || c.type === 'replace')) commit(next, actionKey())
     else { ref.current = next; setState(next) }
-  }, [commit])
+  }, [commit, actionKey])
 
   const undo = useCallback(() => {
     const prev = history.current.undo(ref.current)

@@ -17,7 +17,7 @@ export function watchJob(id: string, onJob: (job: JobView) => void, onTransport:
   let etag: string | null = null
   let pollAfter = 1
   let ws: WebSocket | null = null
-  let reauthed = false
+  let reauths = 0
   let polling = false
 
   const emit = (j: JobView) => { job = j; if (!stopped) onJob(j) }
@@ -89,9 +89,10 @@ export function watchJob(id: string, onJob: (job: JobView) => void, onTransport:
     }
     socket.onclose = (ev) => {
       if (stopped || ws !== socket) return
-      // An expired access token (4401): refresh and reconnect once; otherwise poll.
-      if (ev.code === 4401 && !reauthed) {
-        reauthed = true
+      // The access token expired (4401; the server checks it at its expiry): refresh and
+      // reconnect, a few times per watch; anything else falls back to polling.
+      if (ev.code === 4401 && reauths < 5) {
+        reauths++
         void refresh().then((ok) => (ok ? connect() : poll('the session expired')))
         return
       }
