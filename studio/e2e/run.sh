@@ -20,7 +20,10 @@
 #      (/usr/bin/chromium), SCREENSHOT=1 (or --screenshot) writes docs/studio-editor.png and
 #      docs/studio-results.png, else screenshots go to $OUT_DIR (default: the work dir),
 #      KEEP=1 keeps the work dir, TIMEOUT_S per job (default 300), ACCESS_TTL: the access
-#      tokens' lifetime in seconds (default 20, so Studio refreshes its session during the run).
+#      tokens' lifetime in seconds (default 20, so Studio refreshes its session during the run),
+#      SHOWCASE=1 (default with SCREENSHOT=1): a third run of a two-voice dialogue through
+#      diarization, speaker assignment and an Apertium en→es translation, whose results (speakers,
+#      the translation beside the original) make docs/studio-results.png.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 studio=$(dirname "$here")
@@ -106,6 +109,10 @@ fi
 step "Synthesise a spoken clip"
 espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow Studio turns speech into subtitles."
 sox "$work/raw.wav" -r 16000 -c 1 "$work/clip.wav" pad 1 1
+# The showcase (SHOWCASE=1, on with SCREENSHOT=1): two voices, for speakers and a translation.
+espeak-ng -v en-us -s 140 -w "$work/a.wav" "Good morning everybody, welcome to the weekly meeting about the new product."
+espeak-ng -v en+f3 -p 70 -s 150 -w "$work/b.wav" "Thank you. Today we will look at the subtitles and the translation."
+sox "$work/a.wav" "$work/b.wav" -r 16000 -c 1 "$work/dialogue.wav" pad 0.5 0.8
 
 step "Where Studio is served"
 url=${STUDIO_URL:-}
@@ -129,7 +136,8 @@ mkdir -p "$out"
 shots=()
 [ "${SCREENSHOT:-}" = 1 ] && shots=(EDITOR_PNG="$repo/docs/studio-editor.png" RESULTS_PNG="$repo/docs/studio-results.png")
 start=$SECONDS
-env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" \
+env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" DIALOGUE="$work/dialogue.wav" \
+  SHOWCASE="${SHOWCASE:-${SCREENSHOT:-}}" \
   ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_pass" VIEWER_EMAIL="$viewer_email" VIEWER_PASSWORD="$viewer_pass" \
   EXPECT_WORDS="quick,fox,lazy,dog" EXPECT_PRODUCT="$product" ACCESS_TTL_S="${ACCESS_TTL:-20}" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \
   NODE_PATH="$studio/node_modules" node "$here/studio.e2e.cjs" || { echo "--- voxflow.log"; tail -n 60 "$work/voxflow.log"; exit 1; }

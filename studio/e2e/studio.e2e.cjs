@@ -180,11 +180,12 @@ async function runAndWait(page, fileName) {
     for (const w of WORDS) assert.ok(srt.toLowerCase().includes(w), `"${w}" missing from the SRT`)
     log(`downloaded ${download.suggestedFilename()}: ${srt.split(/\r?\n\r?\n/).filter(Boolean).length} cues`)
     const resultsPng = process.env.RESULTS_PNG || path.join(OUT, 'studio-results.png')
+    const showcase = process.env.SHOWCASE === '1'
     await word.click()
     await page.waitForTimeout(400)
-    await page.screenshot({ path: resultsPng })
+    await page.screenshot({ path: showcase ? path.join(OUT, 'studio-results-run1.png') : resultsPng })
     await page.getByTestId('player').evaluate((a) => a.pause())
-    log('results screenshot:', resultsPng)
+    log('results screenshot:', showcase ? path.join(OUT, 'studio-results-run1.png') : resultsPng)
 
     // --- Run 2: the WebSocket is cut mid-run; polling takes over and the job still finishes.
     let cut = false
@@ -212,6 +213,55 @@ async function runAndWait(page, fileName) {
     assert.ok(seen2.indexOf('Polling') > seen2.indexOf('Live (WebSocket)'))
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
     await page.unrouteAll({ behavior: 'ignoreErrors' })
+
+    // --- Showcase: speakers and a translation (React Flow JSON imported, a two-voice clip).
+    if (showcase) {
+      const graph = {
+        nodes: [
+          { id: 'src', type: 'audio.decode', data: { params: {} } },
+          { id: 'vad', type: 'vad.silero', data: { params: {} } },
+          { id: 'asr', type: 'whisper.transcribe', data: { params: { model: 'tiny.en', language: 'en', word_timestamps: true } } },
+          { id: 'dia', type: 'diarize.pyannote', data: { params: { max_speakers: 3 } } },
+          { id: 'spk', type: 'transcript.assign_speakers', data: { params: {} } },
+          { id: 'es', type: 'translate.text', data: { params: { engine: 'apertium', source_language: 'en', target_language: 'es' } } },
+          { id: 'srt', type: 'export.subtitles', data: { params: { format: 'vtt' } } }
+        ],
+        edges: [
+          { id: 'e1', source: 'src', sourceHandle: 'audio', target: 'vad', targetHandle: 'audio' },
+          { id: 'e2', source: 'src', sourceHandle: 'audio', target: 'asr', targetHandle: 'audio' },
+          { id: 'e3', source: 'vad', sourceHandle: 'speech_regions', target: 'asr', targetHandle: 'speech_regions' },
+          { id: 'e4', source: 'src', sourceHandle: 'audio', target: 'dia', targetHandle: 'audio' },
+          { id: 'e5', source: 'asr', sourceHandle: 'transcript', target: 'spk', targetHandle: 'transcript' },
+          { id: 'e6', source: 'dia', sourceHandle: 'speaker_turns', target: 'spk', targetHandle: 'speaker_turns' },
+          { id: 'e7', source: 'spk', sourceHandle: 'transcript', target: 'es', targetHandle: 'transcript' },
+          { id: 'e8', source: 'spk', sourceHandle: 'transcript', target: 'srt', targetHandle: 'transcript' }
+        ]
+      }
+      const graphPath = path.join(OUT, 'meeting.reactflow.json')
+      fs.writeFileSync(graphPath, JSON.stringify(graph))
+      await page.locator('input[type=file][accept^=".json"]').setInputFiles(graphPath)
+      await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 7, null, { timeout: 10000 })
+      await page.getByTestId('validation').getByText('✓ The graph is valid').waitFor({ timeout: 15000 })
+      await page.getByRole('button', { name: 'use another file' }).click()
+      await page.getByTestId('file-input').setInputFiles(env('DIALOGUE'))
+      await runAndWait(page, 'dialogue.wav')
+      const t = page.getByRole('region', { name: 'Transcript' })
+      await t.locator('td.translation').first().waitFor({ timeout: 20000 })
+      const speakers = (await t.locator('td.speaker').allInnerTexts()).filter(Boolean)
+      const spanish = (await t.locator('td.translation').allInnerTexts()).join(' ')
+      log('showcase: speakers', JSON.stringify([...new Set(speakers)]), '— translation:', spanish)
+      assert.ok(spanish.trim().length > 0, 'no translation beside the original')
+      await t.locator('button.word').nth(3).click()
+      await page.waitForTimeout(500)
+      await page.screenshot({ path: resultsPng })
+      await page.getByTestId('player').evaluate((a) => a.pause())
+      log('results screenshot:', resultsPng)
+      // Back to the saved workflow for what follows.
+      await page.getByRole('button', { name: 'Open…' }).click()
+      await page.getByRole('row', { name: /E2E VAD → Whisper → SRT/ }).getByRole('button', { name: 'Open' }).click()
+      await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 4, null, { timeout: 10000 })
+      log('reopened the saved workflow')
+    }
 
     // --- The kind's presets are offered in the parameter form.
     await page.getByTestId('node-export1').locator('.vf-node-title').click()
