@@ -8,9 +8,10 @@
 #      through the API as the bootstrap platform admin
 #   3. synthesise a spoken clip (espeak-ng + sox)
 #   4. run e2e/studio.e2e.cjs: sign in; build Decode → VAD → Whisper → subtitles by drag and
-#      drop, connect the handles by dragging; run it on the clip dropped on the drop zone; see
-#      the transcript, play a word; download the SRT; a second run whose WebSocket is cut
-#      mid-run switches to polling and still finishes; presets, version diff, Flowise export →
+#      drop, connect the handles by dragging; run it on the clip dropped on the drop zone (a
+#      throttled upload shows its progress bar); see the transcript, play a word; download the
+#      SRT; a second run, of the clip by URL, whose WebSocket is cut mid-run switches to
+#      polling and still finishes; presets, version diff, Flowise export →
 #      import, auto-layout, delete + undo, a template instantiated, tenant switching, silent
 #      refreshes of a 20 s access token; the viewer has no enabled Save/Run.
 # Studio is opened at http://127.0.0.1:<port>/studio/ on the server itself. STUDIO_URL
@@ -59,7 +60,7 @@ vport=$(free_port)
 admin_pw="E2e-admin-$(date +%s)"
 VOXFLOW_DATA_DIR="$work/voxflow" VOXFLOW_BIND="127.0.0.1:$vport" VOXFLOW_MODELS_DIR="$repo/../shared/models" \
   VOXFLOW_DEFAULT_MODEL=tiny.en VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD="$admin_pw" \
-  VOXFLOW_ACCESS_TOKEN_TTL_SECS="${ACCESS_TTL:-20}" \
+  VOXFLOW_ACCESS_TOKEN_TTL_SECS="${ACCESS_TTL:-20}" VOXFLOW_URL_ALLOW_PRIVATE=true \
   VOXFLOW_LOG=warn "$bin" serve >"$work/voxflow.log" 2>&1 &
 pids+=($!)
 vurl="http://127.0.0.1:$vport"
@@ -109,6 +110,12 @@ fi
 step "Synthesise a spoken clip"
 espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog. Voxflow Studio turns speech into subtitles."
 sox "$work/raw.wav" -r 16000 -c 1 "$work/clip.wav" pad 1 1
+# Run 2 gives the clip by URL: served on loopback (VOXFLOW_URL_ALLOW_PRIVATE=true above).
+mkdir -p "$work/www" && cp "$work/clip.wav" "$work/www/clip.wav"
+aport=$(free_port)
+(cd "$work/www" && exec python3 -m http.server "$aport" --bind 127.0.0.1) >"$work/http.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$aport/clip.wav" "audio server" "$work/http.log"
 # The showcase (SHOWCASE=1, on with SCREENSHOT=1): two voices, for speakers and a translation.
 espeak-ng -v en-us -s 140 -w "$work/a.wav" "Good morning everybody, welcome to the weekly meeting about the new product."
 espeak-ng -v en+f3 -p 70 -s 150 -w "$work/b.wav" "Thank you. Today we will look at the subtitles and the translation."
@@ -137,6 +144,7 @@ shots=()
 [ "${SCREENSHOT:-}" = 1 ] && shots=(EDITOR_PNG="$repo/docs/studio-editor.png" RESULTS_PNG="$repo/docs/studio-results.png")
 start=$SECONDS
 env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" DIALOGUE="$work/dialogue.wav" \
+  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" \
   SHOWCASE="${SHOWCASE:-${SCREENSHOT:-}}" \
   ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_pass" VIEWER_EMAIL="$viewer_email" VIEWER_PASSWORD="$viewer_pass" \
   EXPECT_WORDS="quick,fox,lazy,dog" EXPECT_PRODUCT="$product" ACCESS_TTL_S="${ACCESS_TTL:-20}" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \

@@ -64,7 +64,7 @@ async function dropFile(page, file) {
 }
 
 async function runAndWait(page, fileName) {
-  await page.getByText(`✓ ${fileName}`, { exact: false }).waitFor({ timeout: 30000 })
+  if (fileName) await page.getByText(`✓ ${fileName}`, { exact: false }).waitFor({ timeout: 30000 })
   const before = (await page.getByTestId('job-id').count()) ? await page.getByTestId('job-id').getAttribute('title') : null
   await page.getByTestId('run').click()
   // Wait for this run's job (a previous run's results may still be on screen), then its end.
@@ -142,9 +142,20 @@ async function runAndWait(page, fileName) {
     await page.getByText('Saved “E2E VAD → Whisper → SRT” (version 1)').waitFor({ timeout: 10000 })
     log('saved as a workflow (version 1)')
 
-    // --- Run 1: the clip dropped on the drop zone; live over the WebSocket.
+    // --- Run 1: the clip dropped on the drop zone, the upload throttled to ~64 KB/s so its
+    // progress bar shows; then live over the WebSocket.
+    const cdp = await ctx.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 64 * 1024 })
     await dropFile(page, env('CLIP'))
+    const bar = page.getByTestId('upload-progress')
+    await bar.waitFor({ timeout: 10000 })
+    const fractions = []
+    while (await bar.count()) { fractions.push(Number(await bar.getAttribute('value').catch(() => 1))); await page.waitForTimeout(150) }
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
     await page.getByText('✓ clip.wav').waitFor({ timeout: 30000 })
+    log('upload progress seen:', fractions.map((f) => f.toFixed(2)).join(' '))
+    assert.ok(fractions.some((f) => f > 0 && f < 1), 'the upload progress bar never showed a partial upload')
     for (const b of await page.locator('.notice button').all()) await b.click()
     const editorPng = process.env.EDITOR_PNG || path.join(OUT, 'studio-editor.png')
     await page.screenshot({ path: editorPng })
@@ -204,8 +215,8 @@ async function runAndWait(page, fileName) {
     })
     await watchTransport(page)
     await page.getByRole('button', { name: 'use another file' }).click()
-    await page.getByTestId('file-input').setInputFiles(env('CLIP'))
-    await runAndWait(page, 'clip.wav')
+    await page.getByLabel('or an audio URL').fill(env('AUDIO_URL'))
+    await runAndWait(page, null)
     const seen2 = await transports(page)
     log('run 2 succeeded; transport labels seen:', JSON.stringify(seen2))
     assert.ok(cut, 'the WebSocket was never cut (no node event arrived over it)')
@@ -242,7 +253,7 @@ async function runAndWait(page, fileName) {
       await page.locator('input[type=file][accept^=".json"]').setInputFiles(graphPath)
       await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 7, null, { timeout: 10000 })
       await page.getByTestId('validation').getByText('✓ The graph is valid').waitFor({ timeout: 15000 })
-      await page.getByRole('button', { name: 'use another file' }).click()
+      await page.getByLabel('or an audio URL').fill('')
       await page.getByTestId('file-input').setInputFiles(env('DIALOGUE'))
       await runAndWait(page, 'dialogue.wav')
       const t = page.getByRole('region', { name: 'Transcript' })

@@ -30,6 +30,7 @@ export function TranscriptView({ transcript, translated, audioUrl }: { transcrip
   const aligned = useMemo(() => (translated ? alignTranslation(transcript, translated) : null), [transcript, translated])
   const audio = useRef<HTMLAudioElement>(null)
   const [time, setTime] = useState(-1)
+  const [unplayable, setUnplayable] = useState(false)
   // While playing, follow the playhead every frame (timeupdate alone is ~4 Hz, too coarse
   // for word highlighting); paused, follow seeks.
   useEffect(() => {
@@ -61,7 +62,8 @@ export function TranscriptView({ transcript, translated, audioUrl }: { transcrip
   const activeSegment = active >= 0 ? list[active].segment : -1
   return (
     <section className="transcript" aria-label="Transcript">
-      {audioUrl ? <audio ref={audio} src={audioUrl} controls preload="auto" data-testid="player" /> : <p className="help">The input’s audio is not available here (only runs started in this browser remember their file).</p>}
+      {audioUrl ? <audio ref={audio} src={audioUrl} controls preload="auto" data-testid="player" onError={() => setUnplayable(true)} /> : <p className="help">The input’s audio is not available here (only runs started in this browser remember their file).</p>}
+      {unplayable && <p className="help">This recording cannot be played here{audioUrl?.startsWith('blob:') ? '' : ' (a URL on another site: Studio plays only uploaded files)'}.</p>}
       <p className="help">Language <b>{transcript.language}</b>, {clock(transcript.duration)} · click a word to play from there</p>
       <table>
         <thead>
