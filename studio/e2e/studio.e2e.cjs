@@ -84,6 +84,7 @@ async function runAndWait(page, fileName) {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
     const refreshes = { ok: 0, failed: 0 }
     page.on('response', (r) => { if (r.url().endsWith('/v1/auth/refresh')) refreshes[r.ok() ? 'ok' : 'failed']++ })
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 422/.test(m.text())) log('console error:', m.text()) })
     // Expected refusals (422 from live validation of an unfinished graph) are not logged.
     page.on('response', (r) => { if (r.status() >= 400 && r.status() !== 422) log(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`) })
 
@@ -206,10 +207,13 @@ async function runAndWait(page, fileName) {
       server.onMessage((m) => {
         ws.send(m)
         if (!cut && /"type":"node\./.test(String(m))) {
+          // Mid-run, once the page has had this event (a close sent at once can overtake it).
           cut = true
-          log('cutting the WebSocket after', String(m).slice(0, 80))
-          ws.close({ code: 4000, reason: 'cut by the e2e' })
-          server.close()
+          setTimeout(() => {
+            log('cutting the WebSocket, after', String(m).slice(0, 80))
+            ws.close({ code: 4000, reason: 'cut by the e2e' })
+            server.close()
+          }, 500)
         }
       })
     })
