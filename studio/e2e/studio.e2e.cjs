@@ -229,6 +229,18 @@ async function runAndWait(page, fileName) {
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
     await page.unrouteAll({ behavior: 'ignoreErrors' })
 
+    // --- Cancel a run, then retry it: it finishes.
+    const previous = await page.getByTestId('job-id').getAttribute('title')
+    await page.getByTestId('run').click()
+    await page.waitForFunction((old) => document.querySelector('[data-testid=job-id]')?.getAttribute('title') !== old, previous, { timeout: 20000 })
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click()
+    await page.waitForFunction(() => document.querySelector('[data-testid=job-status]')?.textContent === 'cancelled', null, { timeout: 60000 })
+    log('run 3 cancelled')
+    await page.getByRole('button', { name: 'Retry', exact: true }).click()
+    await page.waitForFunction(() => document.querySelector('[data-testid=job-status]')?.textContent === 'succeeded', null, { timeout: TIMEOUT })
+    await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
+    log('run 3 retried and succeeded')
+
     // --- Showcase: speakers and a translation (React Flow JSON imported, a two-voice clip).
     if (showcase) {
       const graph = {
@@ -339,10 +351,31 @@ async function runAndWait(page, fileName) {
     await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3, null, { timeout: 5000 })
     log('template instantiated:', await page.getByLabel('Workflow name').inputValue(), '(3 nodes)')
 
+    // --- Rename that workflow, then delete it (after the confirmation).
+    await page.getByRole('button', { name: 'Open…' }).click()
+    const row = page.getByRole('row', { name: /E2E interview transcript/ })
+    await row.getByRole('button', { name: 'Rename' }).click()
+    await page.getByLabel('New name').fill('Interviews (renamed)')
+    await page.getByRole('button', { name: 'Rename', exact: true }).first().click()
+    const renamed = page.getByRole('row', { name: /Interviews \(renamed\)/ })
+    await renamed.waitFor({ timeout: 10000 })
+    assert.equal(await page.getByLabel('Workflow name').inputValue(), 'Interviews (renamed)', 'the open workflow did not take the new name')
+    page.once('dialog', (d) => d.accept())
+    await renamed.getByRole('button', { name: 'Delete' }).click()
+    await renamed.waitFor({ state: 'detached', timeout: 10000 })
+    await page.keyboard.press('Escape')
+    log('workflow renamed and deleted')
+
     // --- Job history lists both runs.
     await page.getByRole('button', { name: 'Jobs', exact: true }).click()
     await page.locator('.jobs-list tbody tr').nth(1).waitFor({ timeout: 10000 })
     log('job history:', await page.locator('.jobs-list tbody tr').count(), 'jobs')
+    await page.getByLabel('Status').selectOption('succeeded')
+    await page.waitForTimeout(500)
+    await page.locator('.jobs-list tbody tr').first().getByRole('button', { name: /^Open/ }).click()
+    await page.locator('.jobs-detail [data-testid=job-status]').waitFor({ timeout: 10000 })
+    assert.equal(await page.locator('.jobs-detail [data-testid=job-status]').textContent(), 'succeeded')
+    log('history filtered by status; a job opened from it')
     await page.getByRole('button', { name: 'Editor', exact: true }).click()
 
     // --- Tenant switching: the admin is a member of a second tenant.
