@@ -310,6 +310,7 @@ async function runAndWait(page, fileName) {
     assert.match(diffText, /v1 → v2/)
     assert.match(diffText, /whisper1[\s\S]*beam_size: \(default\) → 2/, diffText)
     log('version diff:', diffText.replace(/\s+/g, ' '))
+    await page.screenshot({ path: path.join(OUT, 'studio-versions.png') })
     await page.keyboard.press('Escape')
 
     // --- Export as Flowise flowData, start over, import it back: the same graph, valid.
@@ -346,6 +347,7 @@ async function runAndWait(page, fileName) {
     await page.getByRole('button', { name: 'Templates…' }).click()
     const card = page.locator('.card', { hasText: 'E2E interview transcript' })
     await card.waitFor({ timeout: 10000 })
+    await page.screenshot({ path: path.join(OUT, 'studio-templates.png') })
     await card.getByRole('button', { name: 'Use template' }).click()
     await page.getByText('from the template').waitFor({ timeout: 10000 })
     await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 3, null, { timeout: 5000 })
@@ -357,8 +359,10 @@ async function runAndWait(page, fileName) {
     await row.getByRole('button', { name: 'Rename' }).click()
     await page.getByLabel('New name').fill('Interviews (renamed)')
     await page.getByRole('button', { name: 'Rename', exact: true }).first().click()
+    await page.getByLabel('New name').waitFor({ state: 'detached', timeout: 10000 })
     const renamed = page.getByRole('row', { name: /Interviews \(renamed\)/ })
     await renamed.waitFor({ timeout: 10000 })
+    await page.screenshot({ path: path.join(OUT, 'studio-workflows.png') })
     assert.equal(await page.getByLabel('Workflow name').inputValue(), 'Interviews (renamed)', 'the open workflow did not take the new name')
     page.once('dialog', (d) => d.accept())
     await renamed.getByRole('button', { name: 'Delete' }).click()
@@ -411,6 +415,7 @@ async function runAndWait(page, fileName) {
     assert.equal(await vpage.getByTestId('run').isDisabled(), true, 'the viewer has an enabled Run')
     assert.equal(await vpage.getByTestId('dropzone').getAttribute('aria-disabled'), 'true')
     log('viewer: Run and upload disabled too')
+    await vpage.screenshot({ path: path.join(OUT, 'studio-viewer.png') })
     await vctx.close()
 
     assert.deepEqual(problems, [])

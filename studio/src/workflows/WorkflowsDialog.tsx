@@ -21,7 +21,7 @@ export function WorkflowsDialog({ onOpen, onClose, currentId, onDeleted, onRenam
       const w = await must(client.PATCH('/v1/workflows/{id}', { params: { path: { id: renaming.id } }, body: { name: renaming.name } }))
       onRenamed(w)
       setRenaming(null)
-      void load()
+      setItems((xs) => xs?.map((x) => (x.id === w.id ? w : x)) ?? null)
     } catch (e) { notify(e) }
   }
   const remove = async (w: Workflow) => {
@@ -29,7 +29,7 @@ export function WorkflowsDialog({ onOpen, onClose, currentId, onDeleted, onRenam
     try {
       await must(client.DELETE('/v1/workflows/{id}', { params: { path: { id: w.id } } }))
       onDeleted(w.id)
-      void load()
+      setItems((xs) => xs?.filter((x) => x.id !== w.id) ?? null)
     } catch (e) { notify(e) }
   }
   return (
