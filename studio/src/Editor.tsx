@@ -5,7 +5,7 @@ import {
   Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, addEdge, useReactFlow,
   type Connection, type Edge, type OnSelectionChangeParams
 } from '@xyflow/react'
-import { client, describe, must, type JobView, type Schemas } from './api'
+import { client, must, type JobView, type Schemas } from './api'
 import { deny, useSession } from './context'
 import { fromFlowData, toFlowData } from './flowise'
 import {
@@ -416,4 +416,3 @@ function Connections({ node, nodes, edges, onConnect, onRemove, valid }: { node:
 export function Editor() {
   return <ReactFlowProvider><EditorInner /></ReactFlowProvider>
 }
-export { describe }

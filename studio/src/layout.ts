@@ -11,11 +11,9 @@ export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], opts: Op
   const rowGap = opts.rowGap ?? 40
   const ids = new Set(nodes.map((n) => n.id))
   const preds = new Map<string, string[]>(nodes.map((n) => [n.id, []]))
-  const succs = new Map<string, string[]>(nodes.map((n) => [n.id, []]))
   for (const e of edges) {
     if (!ids.has(e.source) || !ids.has(e.target) || e.source === e.target) continue
     preds.get(e.target)!.push(e.source)
-    succs.get(e.source)!.push(e.target)
   }
   // Longest path by DFS with memo; a node on the current path (a cycle) counts as layer 0.
   const layer = new Map<string, number>()
@@ -57,6 +55,5 @@ export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], opts: Op
     })
     x += width + columnGap
   }
-  void succs
   return out
 }

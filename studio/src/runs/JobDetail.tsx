@@ -23,7 +23,7 @@ function pickTranscripts(job: JobView) {
   return { original, translated }
 }
 
-export function JobDetail({ jobId, onJob, onTransport }: { jobId: string; onJob?: (j: JobView) => void; onTransport?: (t: Transport) => void }) {
+export function JobDetail({ jobId, onJob }: { jobId: string; onJob?: (j: JobView) => void }) {
   const { me, notify } = useSession()
   const { job, transport, rewatch } = useJob(jobId, notify)
   const [transcript, setTranscript] = useState<Transcript | null>(null)
@@ -33,7 +33,6 @@ export function JobDetail({ jobId, onJob, onTransport }: { jobId: string; onJob?
   const writeDenied = deny(me, 'jobs:write')
 
   useEffect(() => { if (job) onJob?.(job) }, [job, onJob])
-  useEffect(() => { onTransport?.(transport.t) }, [transport.t, onTransport])
 
   const done = job?.status === 'succeeded'
   const picked = useMemo(() => (job && done ? pickTranscripts(job) : null), [job, done])
