@@ -328,6 +328,23 @@ async function runAndWait(page, fileName) {
     assert.equal(await page.locator('#param-model').inputValue(), 'tiny.en')
     log(`exported ${flowDl.suggestedFilename()} (Flowise flowData) and imported it back: 4 nodes, 4 edges, valid`)
 
+    // --- Problems pin to edges too: a graph whose edge joins mismatched ports (imported, since
+    // the canvas refuses to draw one) gets that edge marked and listed.
+    const badPath = path.join(OUT, 'bad-edge.reactflow.json')
+    fs.writeFileSync(badPath, JSON.stringify({
+      nodes: [{ id: 'a', type: 'audio.decode', position: { x: 0, y: 0 }, data: { params: {} } }, { id: 's', type: 'export.subtitles', position: { x: 320, y: 0 }, data: { params: {} } }],
+      edges: [{ id: 'bad', source: 'a', sourceHandle: 'audio', target: 's', targetHandle: 'transcript' }]
+    }))
+    await page.locator('input[type=file][accept^=".json"]').setInputFiles(badPath)
+    await page.locator('.react-flow__edge.edge-problem').waitFor({ timeout: 15000 })
+    const listed = await page.getByTestId('validation').innerText()
+    assert.match(listed, /edge bad/, listed)
+    log('edge problem pinned:', listed.replace(/\s+/g, ' ').slice(0, 160))
+    await page.getByRole('button', { name: 'Undo' }).click() // back to the imported Flowise graph
+    // Only nodes in view are rendered (onlyRenderVisibleElements): fit the view before counting.
+    await page.locator('.react-flow__controls-fitview').click()
+    await page.waitForFunction(() => document.querySelectorAll('.react-flow__node').length === 4, null, { timeout: 5000 })
+
     // --- Auto-layout leaves no two nodes overlapping; Delete removes a node, Ctrl+Z restores it.
     await page.getByRole('button', { name: 'Layout' }).click()
     await page.waitForTimeout(600)
