@@ -10,9 +10,13 @@
 //!    `LISTEN/NOTIFY`; latency = receipt by a client − return of the committing transaction.
 //! 3. `claim`: jobs claimed and completed per second by 1 and 4 workers on PostgreSQL,
 //!    calling the queue functions directly (`queue::claim` then `ClaimedJob::finish`, each
-//!    its own transaction, as a worker does) — queue cost only, no node runs.
+//!    its own transaction, as a worker does) — queue cost only, no node runs — next to a bare
+//!    `FOR UPDATE SKIP LOCKED` claim-and-complete loop on a one-column table of the same
+//!    server (what any queue's claim costs at least), rounds interleaved.
 //! 4. `growth`: poll (304 and 200), list and claim latency as the jobs table grows
-//!    (1k → 100k rows, 90 % finished, 10 % queued) over 1 and 100 tenants (PostgreSQL).
+//!    (1k → 100k rows, 90 % finished, 10 % queued) over 1 and 100 tenants (PostgreSQL), with
+//!    the current indexes and again with the jobs indexes as they were before the tenant
+//!    composite indexes (`2026-12-04-100000_job_tenant_indexes`), swapped in the same run.
 //!
 //! Usage: `bench_engine --bin target/release/voxflow --pg-admin postgres://… [--clients 1000]
 //! [--events 300] [--claim-jobs 2000] [--growth 1000,10000,100000] [--wrk-secs 8]`
@@ -115,6 +119,10 @@ impl Server {
             .env("VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD)
             // No in-process workers: the queue is driven by this benchmark alone.
             .env("VOXFLOW_WORKERS", "0")
+            // The fan-out section holds up to --clients sessions of one tenant.
+            .env("VOXFLOW_WS_MAX_SESSIONS_PER_TENANT", "100000")
+            .env("VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT", "100000")
+            .env("VOXFLOW_RATE_LIMIT_PER_MINUTE", "0")
             .env("VOXFLOW_LOG", "warn")
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -650,49 +658,138 @@ fn claim_and_finish(store: &Store, opts: &ClaimOptions) -> Result<Option<(f64, f
     Ok(Some((claim_ms, t1.elapsed().as_secs_f64() * 1000.0)))
 }
 
+/// Claims and completes every queued job of the 10 first tenants with `workers` threads;
+/// returns jobs/s and the claim transactions' p50 and p99.
+fn voxflow_claim_round(
+    store: &Store,
+    admin_db: &str,
+    tenants: &[String],
+    jobs: usize,
+    workers: usize,
+) -> Result<(f64, f64, f64)> {
+    delete_bench_jobs(admin_db)?;
+    insert_jobs(admin_db, &tenants[..10.min(tenants.len())], jobs, true)?;
+    let started = Instant::now();
+    let done = Arc::new(AtomicUsize::new(0));
+    let handles: Vec<_> = (0..workers)
+        .map(|w| {
+            let (store, done) = (store.clone(), done.clone());
+            std::thread::spawn(move || -> Result<Vec<f64>> {
+                let opts = claim_opts(w);
+                let mut claims = Vec::new();
+                let mut idle = 0;
+                while idle < 3 {
+                    match claim_and_finish(&store, &opts)? {
+                        Some((c, _)) => {
+                            claims.push(c);
+                            done.fetch_add(1, Ordering::SeqCst);
+                            idle = 0;
+                        }
+                        None => idle += 1,
+                    }
+                }
+                Ok(claims)
+            })
+        })
+        .collect();
+    let mut claims = Vec::new();
+    for h in handles {
+        claims.extend(h.join().map_err(|_| anyhow!("worker panicked"))??);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let n = done.load(Ordering::SeqCst);
+    // (The fixture's own queued job may be among them.)
+    if n < jobs {
+        bail!("claimed {n} of {jobs} jobs");
+    }
+    let (p50, p99, _) = summary(claims);
+    Ok((n as f64 / secs, p50, p99))
+}
+
+/// The floor any PostgreSQL queue pays: `workers` connections claiming the lowest queued id
+/// of a one-column table with `FOR UPDATE SKIP LOCKED` and completing it, each step its own
+/// transaction (as in [`voxflow_claim_round`]); no tenants, fairness, leases or events.
+fn bare_claim_round(admin_db: &str, jobs: usize, workers: usize) -> Result<(f64, f64, f64)> {
+    let mut c = diesel::PgConnection::establish(admin_db)?;
+    c.batch_execute(&format!(
+        "DROP TABLE IF EXISTS bench_bare_jobs;
+         CREATE TABLE bench_bare_jobs (id BIGSERIAL PRIMARY KEY, status TEXT NOT NULL);
+         CREATE INDEX bench_bare_jobs_status_idx ON bench_bare_jobs(status, id);
+         INSERT INTO bench_bare_jobs (status) SELECT 'queued' FROM generate_series(1, {jobs});
+         ANALYZE bench_bare_jobs;"
+    ))?;
+    #[derive(diesel::QueryableByName)]
+    struct Claimed {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let started = Instant::now();
+    let handles: Vec<_> = (0..workers)
+        .map(|_| {
+            let url = admin_db.to_string();
+            std::thread::spawn(move || -> Result<Vec<f64>> {
+                use diesel::{OptionalExtension, RunQueryDsl};
+                let mut c = diesel::PgConnection::establish(&url)?;
+                let mut claims = Vec::new();
+                loop {
+                    let t0 = Instant::now();
+                    let got: Option<Claimed> = c.transaction(|c| {
+                        diesel::sql_query(
+                            "UPDATE bench_bare_jobs SET status = 'running' WHERE id = (
+                               SELECT id FROM bench_bare_jobs WHERE status = 'queued'
+                               ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id",
+                        )
+                        .get_result::<Claimed>(c)
+                        .optional()
+                    })?;
+                    let Some(job) = got else { break };
+                    claims.push(t0.elapsed().as_secs_f64() * 1000.0);
+                    c.transaction(|c| {
+                        diesel::sql_query(
+                            "UPDATE bench_bare_jobs SET status = 'succeeded' WHERE id = $1",
+                        )
+                        .bind::<diesel::sql_types::BigInt, _>(job.id)
+                        .execute(c)
+                    })?;
+                }
+                Ok(claims)
+            })
+        })
+        .collect();
+    let mut claims = Vec::new();
+    for h in handles {
+        claims.extend(h.join().map_err(|_| anyhow!("worker panicked"))??);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    c.batch_execute("DROP TABLE bench_bare_jobs")?;
+    if claims.len() != jobs {
+        bail!("bare loop claimed {} of {jobs}", claims.len());
+    }
+    let (p50, p99, _) = summary(claims);
+    Ok((jobs as f64 / secs, p50, p99))
+}
+
 fn bench_claim(store: &Store, admin_db: &str, tenants: &[String], jobs: usize) -> Result<()> {
     for workers in [1usize, 4] {
-        delete_bench_jobs(admin_db)?;
-        insert_jobs(admin_db, &tenants[..10.min(tenants.len())], jobs, true)?;
-        let started = Instant::now();
-        let done = Arc::new(AtomicUsize::new(0));
-        let handles: Vec<_> = (0..workers)
-            .map(|w| {
-                let (store, done) = (store.clone(), done.clone());
-                std::thread::spawn(move || -> Result<Vec<f64>> {
-                    let opts = claim_opts(w);
-                    let mut claims = Vec::new();
-                    let mut idle = 0;
-                    while idle < 3 {
-                        match claim_and_finish(&store, &opts)? {
-                            Some((c, _)) => {
-                                claims.push(c);
-                                done.fetch_add(1, Ordering::SeqCst);
-                                idle = 0;
-                            }
-                            None => idle += 1,
-                        }
-                    }
-                    Ok(claims)
-                })
-            })
-            .collect();
-        let mut claims = Vec::new();
-        for h in handles {
-            claims.extend(h.join().map_err(|_| anyhow!("worker panicked"))??);
+        let plural = if workers == 1 { "" } else { "s" };
+        let mut ratios = Vec::new();
+        // Two interleaved rounds of each, so a load change on the machine hits both.
+        for round in 1..=2 {
+            let (v, vp50, vp99) = voxflow_claim_round(store, admin_db, tenants, jobs, workers)?;
+            println!(
+                "claim[{workers} worker{plural}] round {round}: voxflow {jobs} jobs (10 tenants, all queued at start) claimed+completed = {v:.0} jobs/s; claim txn p50 {vp50:.2} ms p99 {vp99:.2} ms"
+            );
+            let (b, bp50, bp99) = bare_claim_round(admin_db, jobs, workers)?;
+            println!(
+                "claim[{workers} worker{plural}] round {round}: bare SKIP LOCKED loop {jobs} jobs = {b:.0} jobs/s; claim txn p50 {bp50:.2} ms p99 {bp99:.2} ms"
+            );
+            ratios.push(v / b);
         }
-        let secs = started.elapsed().as_secs_f64();
-        let n = done.load(Ordering::SeqCst);
-        let (p50, p99, _) = summary(claims);
         println!(
-            "claim[{workers} worker{}] {n} jobs (10 tenants, all queued at start) claimed+completed in {secs:.2} s = {:.0} jobs/s; claim txn p50 {p50:.2} ms p99 {p99:.2} ms",
-            if workers == 1 { "" } else { "s" },
-            n as f64 / secs
+            "claim[{workers} worker{plural}] voxflow / bare throughput per round: {} → median {:.2}",
+            ratios.iter().map(|r| format!("{r:.2}")).collect::<Vec<_>>().join(", "),
+            median(ratios.clone())
         );
-        // (The fixture's own queued job may be among them.)
-        if n < jobs {
-            bail!("claimed {n} of {jobs} jobs");
-        }
     }
     delete_bench_jobs(admin_db)?;
     Ok(())
@@ -725,6 +822,62 @@ async fn timed_gets(
     Ok(median(times))
 }
 
+/// The jobs indexes before and after `2026-12-04-100000_job_tenant_indexes`, so the growth
+/// section can measure both in one run.
+const NEW_JOB_INDEXES: &str = "
+    CREATE INDEX IF NOT EXISTS jobs_tenant_recent_idx ON jobs(tenant_id, id);
+    CREATE INDEX IF NOT EXISTS jobs_tenant_status_idx ON jobs(tenant_id, status, id);
+    CREATE INDEX IF NOT EXISTS jobs_tenant_started_idx ON jobs(tenant_id, started_at);
+    DROP INDEX IF EXISTS jobs_tenant_id_idx;
+    ANALYZE jobs;";
+const OLD_JOB_INDEXES: &str = "
+    CREATE INDEX IF NOT EXISTS jobs_tenant_id_idx ON jobs(tenant_id);
+    DROP INDEX IF EXISTS jobs_tenant_recent_idx;
+    DROP INDEX IF EXISTS jobs_tenant_status_idx;
+    DROP INDEX IF EXISTS jobs_tenant_started_idx;
+    ANALYZE jobs;";
+
+/// One growth row: medians of sequential polls, lists and claims on the table as it is.
+async fn growth_row(s: &Server, f: &Fixture, store: &Store) -> Result<String> {
+    let path = format!("/v1/jobs/{}", f.job);
+    let etag = s
+        .http
+        .get(s.url(&path))
+        .bearer_auth(&f.token)
+        .send()
+        .await?
+        .headers()["etag"]
+        .to_str()?
+        .to_string();
+    let p304 = timed_gets(s, &path, &f.token, Some(&etag), 300).await?;
+    let p200 = timed_gets(s, &path, &f.token, None, 300).await?;
+    let list = timed_gets(s, "/v1/jobs?limit=50", &f.token, None, 100).await?;
+    let list_q = timed_gets(s, "/v1/jobs?limit=50&status=queued", &f.token, None, 100).await?;
+    let store2 = store.clone();
+    let (claims, claim, complete) =
+        tokio::task::spawn_blocking(move || -> Result<(usize, f64, f64)> {
+            let opts = claim_opts(0);
+            let (mut c, mut d) = (Vec::new(), Vec::new());
+            // Up to 50 claims, at most ~15 s of them (a slow claim query must not stall the
+            // whole run); the claimed jobs are finished, so the next row sees fewer queued.
+            let began = Instant::now();
+            while c.len() < 50 && began.elapsed() < Duration::from_secs(15) {
+                match claim_and_finish(&store2, &opts)? {
+                    Some((a, b)) => {
+                        c.push(a);
+                        d.push(b);
+                    }
+                    None => break,
+                }
+            }
+            Ok((c.len(), median(c), median(d)))
+        })
+        .await??;
+    Ok(format!(
+        "| {p304:>6.2} ms {p200:>6.2} ms | {list:>6.2} ms {list_q:>9.2} ms | {claim:>6.2} ms {complete:>6.2} ms  ({claims} claims)"
+    ))
+}
+
 async fn bench_growth(
     s: &Server,
     f: &Fixture,
@@ -733,12 +886,22 @@ async fn bench_growth(
     sizes: &[usize],
 ) -> Result<()> {
     println!(
-        "growth: rows = synthetic jobs (90 % succeeded, 10 % queued) spread evenly over the tenants; medians of sequential requests"
+        "growth: rows = synthetic jobs (90 % succeeded, 10 % queued) spread evenly over the tenants; medians of sequential requests; \
+         'now' = this build's indexes, 'old' = the jobs indexes before the tenant composite indexes, swapped in on the same rows"
     );
     println!(
-        "growth: {:>7} {:>7} | {:>9} {:>9} | {:>9} {:>12} | {:>9} {:>9}",
-        "jobs", "tenants", "poll 304", "poll 200", "list", "list queued", "claim", "complete"
+        "growth: {:>7} {:>7} {:>5} | {:>9} {:>9} | {:>9} {:>12} | {:>9} {:>9}",
+        "jobs",
+        "tenants",
+        "index",
+        "poll 304",
+        "poll 200",
+        "list",
+        "list queued",
+        "claim",
+        "complete"
     );
+    let mut admin = diesel::PgConnection::establish(admin_db)?;
     for tenants in [1usize, 100] {
         for &n in sizes {
             delete_bench_jobs(admin_db)?;
@@ -748,48 +911,14 @@ async fn bench_growth(
                 n,
                 false,
             )?;
-            let path = format!("/v1/jobs/{}", f.job);
-            let etag = s
-                .http
-                .get(s.url(&path))
-                .bearer_auth(&f.token)
-                .send()
-                .await?
-                .headers()["etag"]
-                .to_str()?
-                .to_string();
-            let p304 = timed_gets(s, &path, &f.token, Some(&etag), 300).await?;
-            let p200 = timed_gets(s, &path, &f.token, None, 300).await?;
-            let list = timed_gets(s, "/v1/jobs?limit=50", &f.token, None, 100).await?;
-            let list_q =
-                timed_gets(s, "/v1/jobs?limit=50&status=queued", &f.token, None, 100).await?;
-            let store2 = store.clone();
-            let (claims, claim, complete) =
-                tokio::task::spawn_blocking(move || -> Result<(usize, f64, f64)> {
-                    let opts = claim_opts(0);
-                    let (mut c, mut d) = (Vec::new(), Vec::new());
-                    // Up to 50 claims, at most ~15 s of them (a slow claim query must not
-                    // stall the whole run).
-                    let began = Instant::now();
-                    // The claim query's cost grows with queued jobs × the tenant's jobs
-                    // (see docs/benchmarks.md): past 10k rows one claim takes minutes.
-                    while n <= 10_000 && c.len() < 50 && began.elapsed() < Duration::from_secs(15) {
-                        match claim_and_finish(&store2, &opts)? {
-                            Some((a, b)) => {
-                                c.push(a);
-                                d.push(b);
-                            }
-                            None => break,
-                        }
-                    }
-                    Ok((c.len(), median(c), median(d)))
-                })
-                .await??;
-            println!(
-                "growth: {n:>7} {tenants:>7} | {p304:>6.2} ms {p200:>6.2} ms | {list:>6.2} ms {list_q:>9.2} ms | {claim:>6.2} ms {complete:>6.2} ms  ({claims} claims)"
-            );
+            for (label, ddl) in [("old", OLD_JOB_INDEXES), ("now", NEW_JOB_INDEXES)] {
+                admin.batch_execute(ddl)?;
+                let row = growth_row(s, f, store).await?;
+                println!("growth: {n:>7} {tenants:>7} {label:>5} {row}");
+            }
         }
     }
+    admin.batch_execute(NEW_JOB_INDEXES)?;
     delete_bench_jobs(admin_db)?;
     Ok(())
 }

@@ -325,6 +325,7 @@ pub fn create_app(
                 .url("/openapi.json", (*openapi).clone()),
         )
         .service(web::redirect("/docs", "/docs/"))
+        .configure(crate::studio::configure)
         .default_service(web::to(not_found))
         .wrap(actix_web::middleware::from_fn(observe))
 }

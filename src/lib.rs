@@ -28,6 +28,7 @@ pub mod plan_features;
 pub mod realtime;
 pub mod speech;
 pub mod store;
+pub mod studio;
 pub mod telemetry;
 pub mod tenancy;
 pub mod translation;

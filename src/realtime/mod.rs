@@ -7,11 +7,16 @@
 //! listeners: an event enters only its own tenant's sessions' queues, publishing never waits,
 //! and a session that falls behind is told so and catches up from the event table. The hub
 //! also counts each tenant's sessions and job subscriptions, which are bounded.
+//!
+//! Each event is serialised once, when it is published ([`HubEvent::json`]); every session
+//! that forwards it sends the same shared bytes (with 1,000 sessions of a tenant that is one
+//! JSON encoding instead of 1,000).
 
 pub mod listener;
 pub mod ws;
 
 use crate::store::repo::jobs::JobEventRow;
+use bytestring::ByteString;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
@@ -20,13 +25,33 @@ use tokio::sync::broadcast;
 /// default of `VOXFLOW_WS_BUFFER_EVENTS`).
 const HUB_CAPACITY: usize = 4096;
 
+/// An event as the hub hands it to sessions: the row (for routing and gap checks) and its
+/// wire form, encoded once.
+#[derive(Debug)]
+pub struct HubEvent {
+    pub row: JobEventRow,
+    pub json: ByteString,
+}
+
+/// The wire form of a job event (a `JobEventView`): `{type, job_id, seq, time, data}`.
+pub fn envelope(e: &JobEventRow) -> String {
+    serde_json::json!({
+        "type": e.event_type,
+        "job_id": e.job_id,
+        "seq": e.seq,
+        "time": e.at.and_utc(),
+        "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or_default(),
+    })
+    .to_string()
+}
+
 /// One broadcast channel per tenant with listeners: an event reaches only the sessions of
 /// its own tenant (never another tenant's queue), and one tenant's burst cannot make
 /// another tenant's sessions lag.
 #[derive(Clone)]
 pub struct Hub {
     capacity: usize,
-    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<JobEventRow>>>>>,
+    channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<HubEvent>>>>>,
     sessions: Arc<Mutex<HashMap<String, TenantSessions>>>,
 }
 
@@ -49,20 +74,32 @@ impl Hub {
         }
     }
 
-    /// Hands an event to every current subscriber of its tenant; never blocks.
+    /// Hands an event to every current subscriber of its tenant; never blocks. A tenant
+    /// with no sessions in this process costs a map lookup (no encoding).
     pub fn publish(&self, event: JobEventRow) {
-        let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(tx) = channels.get(&event.tenant_id) {
-            let tenant = event.tenant_id.clone();
-            if tx.send(Arc::new(event)).is_err() {
-                // Nobody listens any more: forget the channel.
+        let tx = {
+            let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+            match channels.get(&event.tenant_id) {
+                Some(tx) => tx.clone(),
+                None => return,
+            }
+        };
+        let json = ByteString::from(envelope(&event));
+        let tenant = event.tenant_id.clone();
+        if tx.send(Arc::new(HubEvent { row: event, json })).is_err() {
+            // Nobody listens any more: forget the channel (unless a session just opened one).
+            let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+            if channels
+                .get(&tenant)
+                .is_some_and(|tx| tx.receiver_count() == 0)
+            {
                 channels.remove(&tenant);
             }
         }
     }
 
     /// The live events of `tenant_id` only.
-    pub fn subscribe(&self, tenant_id: &str) -> broadcast::Receiver<Arc<JobEventRow>> {
+    pub fn subscribe(&self, tenant_id: &str) -> broadcast::Receiver<Arc<HubEvent>> {
         let mut channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
         channels
             .entry(tenant_id.to_string())
@@ -166,7 +203,14 @@ mod tests {
             hub.publish(event("b", i));
         }
         hub.publish(event("a", 1));
-        assert_eq!(a.try_recv().expect("a's event").tenant_id, "a");
+        let got = a.try_recv().expect("a's event");
+        assert_eq!(got.row.tenant_id, "a");
+        // Encoded once, at publishing, as the wire envelope.
+        let wire: serde_json::Value = serde_json::from_str(&got.json).expect("json");
+        assert_eq!(
+            (wire["type"].as_str(), wire["seq"].as_i64()),
+            (Some("test"), Some(1))
+        );
         assert!(a.try_recv().is_err(), "nothing of b in a's queue");
         assert!(matches!(
             b.try_recv(),

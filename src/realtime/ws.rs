@@ -29,11 +29,12 @@
 //! see events of their own tenant: the hub keeps one channel per tenant, so another
 //! tenant's events never enter a session's queue.
 
+use super::{envelope, HubEvent};
 use crate::app::AppState;
 use crate::auth::extractor::{authenticate, Presented};
 use crate::auth::Action;
 use crate::error::{ApiError, Code};
-use crate::store::repo::jobs::{self as jobs_repo, JobEventRow};
+use crate::store::repo::jobs as jobs_repo;
 use crate::tenancy::{Principal, Scope};
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use actix_ws::{CloseCode, CloseReason, Message, MessageStream, Session};
@@ -95,17 +96,6 @@ enum ClientMessage {
 
 fn control(kind: &str, data: serde_json::Value) -> String {
     serde_json::json!({"type": kind, "job_id": null, "seq": null, "time": chrono::Utc::now(), "data": data}).to_string()
-}
-
-fn envelope(e: &JobEventRow) -> String {
-    serde_json::json!({
-        "type": e.event_type,
-        "job_id": e.job_id,
-        "seq": e.seq,
-        "time": e.at.and_utc(),
-        "data": serde_json::from_str::<serde_json::Value>(&e.data).unwrap_or_default(),
-    })
-    .to_string()
 }
 
 /// Opens a WebSocket for job events (see the module docs for the protocol).
@@ -258,11 +248,12 @@ async fn run_session(
                     Ok(event) => {
                         // A followed job whose next event is not the one expected is caught
                         // up from the log instead, so clients never see a gap.
-                        let gap = event.tenant_id == tenant_id
-                            && subs.jobs.get(&event.job_id).is_some_and(|last| event.seq > last + 1);
+                        let row = &event.row;
+                        let gap = row.tenant_id == tenant_id
+                            && subs.jobs.get(&row.job_id).is_some_and(|last| row.seq > last + 1);
                         let sent = if gap {
-                            let since = subs.jobs.get(&event.job_id).copied().unwrap_or(0);
-                            replay(&state, scope, &mut session, &mut subs, &event.job_id, since).await.map(|_| ())
+                            let since = subs.jobs.get(&row.job_id).copied().unwrap_or(0);
+                            replay(&state, scope, &mut session, &mut subs, &row.job_id, since).await.map(|_| ())
                         } else {
                             deliver(&mut session, &mut subs, &tenant_id, &event).await
                         };
@@ -510,24 +501,26 @@ async fn replay(
     }
 }
 
-/// Forwards a live event if the session follows it and has not seen it yet.
+/// Forwards a live event if the session follows it and has not seen it yet (its encoding is
+/// shared by every session, see [`HubEvent`]).
 async fn deliver(
     session: &mut Session,
     subs: &mut Subscriptions,
     tenant_id: &str,
-    event: &JobEventRow,
+    event: &HubEvent,
 ) -> Result<(), actix_ws::Closed> {
-    if event.tenant_id != tenant_id {
+    let row = &event.row;
+    if row.tenant_id != tenant_id {
         return Ok(());
     }
-    let followed = subs.jobs.get(&event.job_id).copied();
+    let followed = subs.jobs.get(&row.job_id).copied();
     match followed {
-        Some(last) if event.seq <= last => Ok(()),
+        Some(last) if row.seq <= last => Ok(()),
         Some(_) => {
-            subs.jobs.insert(event.job_id.clone(), event.seq);
-            session.text(envelope(event)).await
+            subs.jobs.insert(row.job_id.clone(), row.seq);
+            session.text(event.json.clone()).await
         }
-        None if subs.tenant => session.text(envelope(event)).await,
+        None if subs.tenant => session.text(event.json.clone()).await,
         None => Ok(()),
     }
 }

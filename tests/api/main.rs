@@ -34,6 +34,7 @@ mod resources;
 mod revenuecat;
 mod sdks;
 mod store;
+mod studio;
 mod templates;
 mod translation;
 mod usage;
