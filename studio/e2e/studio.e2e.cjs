@@ -432,6 +432,16 @@ async function runAndWait(page, fileName) {
     assert.equal(await vpage.getByTestId('run').isDisabled(), true, 'the viewer has an enabled Run')
     assert.equal(await vpage.getByTestId('dropzone').getAttribute('aria-disabled'), 'true')
     log('viewer: Run and upload disabled too')
+    // Keyboard only (the viewer may still edit locally): Enter on a palette item adds it, the
+    // inspector's "Connections" connects ports without dragging.
+    await vpage.locator('.palette-item[data-kind="vad.silero"]').focus()
+    await vpage.keyboard.press('Enter')
+    await vpage.getByTestId('node-vad1').waitFor({ timeout: 5000 })
+    await vpage.getByTestId('node-audio1').locator('.vf-node-title').click()
+    await vpage.getByLabel('Connect an output to').selectOption({ label: 'audio → vad1.audio' })
+    await vpage.getByRole('button', { name: 'Connect', exact: true }).click()
+    await vpage.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 1, null, { timeout: 5000 })
+    log('keyboard: node added with Enter, connected from the inspector')
     await vpage.screenshot({ path: path.join(OUT, 'studio-viewer.png') })
     await vctx.close()
 
