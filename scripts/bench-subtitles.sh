@@ -62,6 +62,10 @@ section="$tmp/section.md"
   echo "the synthetic conversation is the tests' espeak-ng one, labelled with its reference"
   echo "speakers, so speaker changes and labels count."
   echo
+  echo "The second table checks the word timestamps the cues are cut and timed from against the"
+  echo "forced alignments the Montreal Forced Aligner ships with its test clips (median absolute"
+  echo "error / median signed error, + = late, and the share within 100 ms)."
+  echo
   cat "$tmp/report.md"
   echo "<!-- /bench-subtitles:${model} -->"
 } > "$section"

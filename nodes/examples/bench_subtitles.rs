@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo run --release -p voxflow-nodes --example bench_subtitles -- \
-//!     [--clips DIR] [--model tiny.en] [--conversation-lines 40]
+//!     [--clips DIR] [--model tiny.en] [--conversation-lines 40] [--only SUBSTRING]
 //! ```
 //!
 //! `DIR` holds WAV/FLAC clips and `transcripts.tsv` (`file<TAB>reference text`);
@@ -191,6 +191,126 @@ fn reference_turns(
     out
 }
 
+/// The non-empty intervals of a Praat TextGrid's `words` tier: (start, end, word).
+fn textgrid_words(text: &str) -> Vec<(f64, f64, String)> {
+    let mut lines = text.lines().map(str::trim);
+    let mut out = Vec::new();
+    // Header of the tier: "IntervalTier", "words", xmin, xmax, count; then triples.
+    while let Some(l) = lines.next() {
+        if l == "\"IntervalTier\"" && lines.next() == Some("\"words\"") {
+            let _ = (lines.next(), lines.next());
+            let n: usize = lines.next().and_then(|x| x.parse().ok()).unwrap_or(0);
+            for _ in 0..n {
+                let (Some(a), Some(b), Some(w)) = (lines.next(), lines.next(), lines.next()) else {
+                    break;
+                };
+                let w = w.trim_matches('"');
+                if let (Ok(a), Ok(b), false) = (a.parse(), b.parse(), w.is_empty()) {
+                    out.push((a, b, w.to_owned()));
+                }
+            }
+            break;
+        }
+    }
+    out
+}
+
+/// `refs/**/<stem>.TextGrid` for clip `mfa_<stem>.wav` (the forced alignments that the
+/// Montreal Forced Aligner ships with its test corpus).
+fn alignment_for(dir: &Path, clip: &str) -> Option<PathBuf> {
+    let stem = clip.strip_prefix("mfa_")?.rsplit_once('.')?.0;
+    let want = format!("{stem}.TextGrid");
+    let mut stack = vec![dir.join("refs")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).ok()?.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n == want.as_str()) {
+                return Some(path);
+            }
+        }
+    }
+    None
+}
+
+fn norm(w: &str) -> String {
+    w.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Signed word start/end errors (seconds, + = late) of `t`'s words against a forced alignment, over the words
+/// both share (longest common subsequence of the normalised words).
+fn timing_errors(t: &Transcript, reference: &[(f64, f64, String)]) -> Vec<(f64, f64)> {
+    let hyp: Vec<(f64, f64, String)> = t
+        .segments
+        .iter()
+        .flat_map(|s| s.words.iter().flatten())
+        .map(|w| (w.start, w.end, norm(&w.text)))
+        .filter(|w| !w.2.is_empty())
+        .collect();
+    let r: Vec<(f64, f64, String)> = reference
+        .iter()
+        .map(|(a, b, w)| (*a, *b, norm(w)))
+        .collect();
+    let (n, m) = (hyp.len(), r.len());
+    let mut l = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            l[i][j] = if hyp[i].2 == r[j].2 {
+                l[i + 1][j + 1] + 1
+            } else {
+                l[i + 1][j].max(l[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n && j < m {
+        if hyp[i].2 == r[j].2 {
+            out.push((hyp[i].0 - r[j].0, hyp[i].1 - r[j].1));
+            i += 1;
+            j += 1;
+        } else if l[i + 1][j] >= l[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// One row of the word-timing table: clip, matched words, and per edge (start, end) the
+/// median absolute and signed error and the share within 100 ms.
+fn print_timing_row(name: &str, errs: &[(f64, f64)]) {
+    let within = |f: fn(&(f64, f64)) -> f64| {
+        100.0 * errs.iter().filter(|e| f(e).abs() <= 0.1).count() as f64 / errs.len().max(1) as f64
+    };
+    let ms = |f: fn(&(f64, f64)) -> f64, abs: bool| {
+        let v = errs.iter().map(f).map(|x| if abs { x.abs() } else { x });
+        format!("{:+.0}", 1000.0 * median(v.collect()))
+    };
+    println!(
+        "| {name} | {} | {} / {} | {:.1} | {} / {} | {:.1} |",
+        errs.len(),
+        ms(|e| e.0, true).trim_start_matches('+'),
+        ms(|e| e.0, false),
+        within(|e| e.0),
+        ms(|e| e.1, true).trim_start_matches('+'),
+        ms(|e| e.1, false),
+        within(|e| e.1),
+    );
+}
+
 fn main() {
     let model = arg("--model").unwrap_or_else(|| "tiny.en".into());
     let n_lines: usize = arg("--conversation-lines").map_or(40, |n| n.parse().unwrap());
@@ -200,15 +320,33 @@ fn main() {
     // Labelled inputs again without labels: speaker changes still cut cues, and a quick
     // exchange may share a dual-speaker cue.
     let mut unlabelled: Vec<Row> = Vec::new();
+    let mut timing: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     if let Some(dir) = arg("--clips") {
         let mut turns = reference_turns(Path::new(&dir));
+        let only = arg("--only").unwrap_or_default();
         for (path, reference) in clips(Path::new(&dir)) {
+            if !path.to_string_lossy().contains(only.as_str()) {
+                continue;
+            }
             let audio = decode_path(&path, &DecodeLimits::default(), &CancelToken::new())
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             eprintln!("{}: {:.1} s", path.display(), audio.info.duration_secs);
             let minutes = audio.info.duration_secs / 60.0;
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
             let mut t = transcribe(Arc::new(audio), &model);
+            if let Ok(dump) = std::env::var("BENCH_SUBTITLES_DUMP") {
+                let tsv: String = t
+                    .segments
+                    .iter()
+                    .flat_map(|s| s.words.iter().flatten())
+                    .map(|w| format!("{:.3}\t{:.3}\t{}\n", w.start, w.end, w.text))
+                    .collect();
+                let _ = std::fs::write(Path::new(&dump).join(format!("{name}.words.tsv")), tsv);
+            }
+            if let Some(tg) = alignment_for(Path::new(&dir), &name) {
+                let reference = textgrid_words(&std::fs::read_to_string(tg).unwrap());
+                timing.push((name.clone(), timing_errors(&t, &reference)));
+            }
             let labelled = turns
                 .remove(&name)
                 .map(|reference| t = label(t.clone(), reference));
@@ -319,6 +457,18 @@ fn main() {
     }
     for row in &unlabelled {
         print_row(row);
+    }
+    if !timing.is_empty() {
+        println!();
+        println!("Word timestamps against the Montreal Forced Aligner's own alignments of its test clips (words matched in order):");
+        println!();
+        println!("| clip | words matched | start: median error / bias ms | start within 100 ms % | end: median error / bias ms | end within 100 ms % |");
+        println!("|---|---|---|---|---|---|");
+        for (name, errs) in &timing {
+            print_timing_row(name, errs);
+        }
+        let all: Vec<(f64, f64)> = timing.iter().flat_map(|(_, e)| e.iter().copied()).collect();
+        print_timing_row("**all**", &all);
     }
 }
 

@@ -23,10 +23,16 @@
 //!
 //! Two speakers share a cue only as the guide's dual-speaker subtitle: "use a hyphen without a
 //! space to indicate two speakers in one subtitle, with a maximum of one speaker per line" —
-//! `-Are you coming?` / `-Right behind you.` It is offered when labels are not shown (a label
-//! already says who speaks) and [`SegmentParams::dual_speaker`] is on, and chosen only where
-//! it beats two cues: when a reply follows so closely that the first line could not stay up
-//! its minimum duration or be read at the reading speed.
+//! `-Are you coming?` / `-Right behind you.` It is offered when [`SegmentParams::dual_speaker`]
+//! is on, and chosen only where it beats two cues: when a reply follows so closely that the
+//! first line could not stay up its minimum duration or be read at the reading speed. Without
+//! labels the lines carry the dash alone. With labels shown in the text
+//! ([`SegmentParams::label_in_text`], SRT) each line carries its own speaker's label after the
+//! dash — `-[A] Ready?` / `-[B] Yes, go.` — as captioning guides ask for two labelled speakers
+//! in one caption ("each speaker appears on its own line … add a full label in front of each
+//! speaker", Ai-Media, *Speaker labelling*); the cue itself then has no single speaker. Where
+//! labels are shown outside the text (a WebVTT `<v>` voice, one per cue) a speaker change
+//! always starts a new cue.
 //!
 //! Every word of the input appears exactly once, in order: the cue texts joined by spaces are
 //! the words joined by spaces. Cue starts are word starts; cue ends are the last word's end,
@@ -53,7 +59,7 @@ pub struct SegmentParams {
     /// Speaker labels are shown as `[NAME] ` at the start of the first line (SRT), so their
     /// width counts toward that line. Not a rule of [`score_cues`].
     pub label_in_text: bool,
-    /// Allow dual-speaker cues (`-line` per speaker) when labels are off.
+    /// Allow dual-speaker cues (`-line` per speaker) when labels are off or shown in the text.
     pub dual_speaker: bool,
 }
 
@@ -94,11 +100,21 @@ impl Cue {
         self.lines.len() == 2 && self.lines.iter().all(|l| l.starts_with(DUAL_DASH))
     }
 
-    /// [`Cue::text`] without a leading `[speaker] ` label or the dashes of a dual-speaker
-    /// cue: the spoken words.
+    /// [`Cue::text`] without a leading `[speaker] ` label or the dashes (and the labels after
+    /// them) of a dual-speaker cue: the spoken words.
     pub fn words(&self) -> String {
         if self.is_dual() {
-            let spoken: Vec<&str> = self.lines.iter().map(|l| &l[DUAL_DASH.len()..]).collect();
+            let spoken: Vec<&str> = self
+                .lines
+                .iter()
+                .map(|l| {
+                    let l = &l[DUAL_DASH.len()..];
+                    match l.strip_prefix('[').and_then(|r| r.split_once("] ")) {
+                        Some((_, rest)) => rest,
+                        None => l,
+                    }
+                })
+                .collect();
             return spoken.join(" ");
         }
         let text = self.text();
@@ -300,6 +316,21 @@ fn reserve(w: &[TimedWord], i: usize, p: &SegmentParams, label: bool) -> usize {
     }
 }
 
+/// Whether two speakers may share a cue: the option is on and labels, when shown, are in the
+/// text (each line can carry its own).
+fn dual_allowed(p: &SegmentParams, label: bool) -> bool {
+    p.dual_speaker && p.max_lines >= 2 && (!label || p.label_in_text)
+}
+
+/// The dash and, when labels are shown in the text, the speaker label that start a line of
+/// a dual-speaker cue spoken from word `k`.
+fn dual_prefix(w: &[TimedWord], k: usize, p: &SegmentParams, label: bool) -> String {
+    match (&w[k].speaker, label && p.label_in_text) {
+        (Some(s), true) => format!("{DUAL_DASH}[{s}] "),
+        _ => DUAL_DASH.to_owned(),
+    }
+}
+
 /// Where the second speaker of cue `i..j` starts, when the cue holds two.
 fn dual_split(w: &[TimedWord], i: usize, j: usize) -> Option<usize> {
     (i + 1..j).find(|&k| speaker_change(w, k))
@@ -318,16 +349,18 @@ fn cue_lines(
     match dual_split(w, i, j) {
         Some(m) => {
             let (a, b) = texts.split_at(m - i);
-            let fits = |side: &[&str]| chars(side) + DUAL_DASH.len() <= p.max_line_length;
-            let cost = if fits(a) && fits(b) && p.max_lines >= 2 {
+            let (pa, pb) = (dual_prefix(w, i, p, label), dual_prefix(w, m, p, label));
+            let fits =
+                |side: &[&str], pre: &str| chars(side) + pre.chars().count() <= p.max_line_length;
+            let cost = if fits(a, &pa) && fits(b, &pb) && p.max_lines >= 2 {
                 DUAL
             } else {
                 HARD * 100.0
             };
             (
                 vec![
-                    format!("{DUAL_DASH}{}", a.join(" ")),
-                    format!("{DUAL_DASH}{}", b.join(" ")),
+                    format!("{pa}{}", a.join(" ")),
+                    format!("{pb}{}", b.join(" ")),
                 ],
                 cost,
             )
@@ -341,10 +374,14 @@ fn cue_lines(
     }
 }
 
-/// Characters shown besides the words of cue `i..j`: a speaker label or the two dashes.
+/// Characters shown besides the words of cue `i..j`: a speaker label, or the two dashes (and
+/// labels) of a dual-speaker cue.
 fn shown_extra(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool) -> usize {
     match dual_split(w, i, j) {
-        Some(_) => 2 * DUAL_DASH.len(),
+        Some(m) => {
+            dual_prefix(w, i, p, label).chars().count()
+                + dual_prefix(w, m, p, label).chars().count()
+        }
         None => reserve(w, i, p, label),
     }
 }
@@ -392,7 +429,8 @@ fn cue_cost(w: &[TimedWord], i: usize, j: usize, p: &SegmentParams, label: bool)
 }
 
 /// Group `words` into cues by dynamic programming over the break positions (see the module
-/// docs for the rules). `speaker` on the cues is the words' speaker when `label` is true.
+/// docs for the rules). `speaker` on the cues is the words' speaker when `label` is true,
+/// except on a dual-speaker cue, whose lines carry the labels when they are shown in the text.
 pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec<Cue> {
     let w: Vec<TimedWord> = words
         .iter()
@@ -417,8 +455,8 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
         for i in (0..j).rev() {
             if i + 1 < j && speaker_change(&w, i + 1) {
                 changes += 1;
-                // One change fits a dual-speaker cue (labels off); more never share a cue.
-                if changes > 1 || label || !p.dual_speaker {
+                // One change fits a dual-speaker cue; more never share a cue.
+                if changes > 1 || !dual_allowed(p, label) {
                     break;
                 }
             }
@@ -460,7 +498,12 @@ pub fn segment_words(words: &[TimedWord], p: &SegmentParams, label: bool) -> Vec
                 start,
                 end,
                 lines: cue_lines(&w, i, j, p, label).0,
-                speaker: if label { w[i].speaker.clone() } else { None },
+                // A dual-speaker cue's labels are on its lines.
+                speaker: if label && dual_split(&w, i, j).is_none() {
+                    w[i].speaker.clone()
+                } else {
+                    None
+                },
             }
         })
         .collect()
@@ -853,6 +896,68 @@ mod tests {
         words.extend(speak("Yes, go.", 1.5, Some("B")).0);
         let cues = segment_words(&words, &SegmentParams::default(), false);
         assert_eq!(texts(&cues), [vec!["Ready?"], vec!["Yes, go."]]);
+    }
+
+    #[test]
+    fn a_quick_exchange_shares_a_labelled_dual_speaker_cue_when_labels_are_in_the_text() {
+        let (mut words, _) = speak("Ready?", 0.0, Some("A"));
+        words.extend(speak("Yes, go.", 0.6, Some("B")).0);
+        words.extend(speak("Then we start the engines now.", 3.0, Some("A")).0);
+        // SRT: labels are part of the text, so each dashed line carries its speaker's label
+        // and the cue has none of its own. `[A] Ready?` alone could stay up 0.52 s.
+        let srt = SegmentParams {
+            label_in_text: true,
+            ..SegmentParams::default()
+        };
+        let cues = segment_words(&words, &srt, true);
+        assert_eq!(
+            show(&cues),
+            [
+                "00:00:00,000 --> 00:00:01,607 | -[A] Ready? / -[B] Yes, go.",
+                "00:00:03,000 --> 00:00:05,687 | [A] Then we start the engines now."
+            ]
+        );
+        assert!(cues[0].is_dual() && cues[0].speaker.is_none());
+        assert_eq!(cues[0].words(), "Ready? Yes, go.");
+        // Parsed back from the SRT, the spoken words leave both labels out.
+        let parsed =
+            parse_subtitles("1\n00:00:00,000 --> 00:00:01,607\n-[A] Ready?\n-[B] Yes, go.\n");
+        assert!(parsed[0].is_dual() && parsed[0].speaker.is_none());
+        assert_eq!(parsed[0].words(), "Ready? Yes, go.");
+        // Scored as SRT shows it: the labels count toward line length and reading speed.
+        let shown: Vec<Cue> = cues
+            .iter()
+            .map(|c| Cue {
+                lines: match &c.speaker {
+                    Some(s) => vec![format!("[{s}] {}", c.lines.join(" "))],
+                    None => c.lines.clone(),
+                },
+                ..c.clone()
+            })
+            .collect();
+        let score = score_cues(&shown, &srt);
+        assert_eq!(score.all, 1.0, "{score:?}");
+        // A reply too long for its labelled line: the dual-speaker cue takes its first words
+        // (a line of at most 42 characters, labels included) and the rest follows in the
+        // speaker's own cue, since `[Alexandra] Ready?` alone could not be read.
+        let (mut words, _) = speak("Ready?", 0.0, Some("Alexandra"));
+        words.extend(
+            speak(
+                "Yes, go, the engines are warm already.",
+                0.6,
+                Some("Bartholomew"),
+            )
+            .0,
+        );
+        let cues = segment_words(&words, &srt, true);
+        assert_eq!(
+            show(&cues),
+            [
+                "00:00:00,000 --> 00:00:02,849 | -[Alexandra] Ready? / -[Bartholomew] Yes, go, the engines",
+                "00:00:02,933 --> 00:00:04,483 | [Bartholomew] are warm already."
+            ]
+        );
+        assert!(cues[0].lines.iter().all(|l| l.chars().count() <= 42));
     }
 
     #[test]

@@ -13,6 +13,16 @@
 //!   where VAD hears no speech are dropped — Whisper's known hallucinations on music and
 //!   noise (base wrote `1 tbps.` over 30 s of chords and drums). Decoding itself still sees
 //!   the whole audio, so the words and their times are what they would be without the gate.
+//! * Word times come from whisper.cpp's DTW alignment of the text to the audio (alignment-head
+//!   presets per model, `dtw_preset`), with pauses between words restored from the signal's
+//!   silent frames (`restore_pauses`); whisper.cpp's own token timestamps remain only for
+//!   models without a preset. Those are unusable for subtitles in whisper.cpp 1.8.3: its
+//!   voice-activity refinement (`whisper_exp_compute_token_level_timestamps`) indexes the
+//!   whole input's energy with segment-relative sample positions (ggml-org/whisper.cpp#3230),
+//!   so every segment after a window's first is refined against the wrong audio — on the
+//!   pyannote phone-call sample the words snapped to whole seconds and speaker turns started
+//!   0.9 s early; against the Montreal Forced Aligner's alignments of its test clips 37 % of
+//!   word starts were within 100 ms (DTW: 71 %).
 
 use super::callbacks::{full_with_callbacks, Callbacks};
 use super::markers;
@@ -206,6 +216,13 @@ impl ModelCache {
         whisper_rs::install_logging_hooks();
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
+        // Word times come from the DTW alignment of the text to the audio (see `dtw_words`).
+        if let Some(model_preset) = dtw_preset(path) {
+            params.dtw_parameters(whisper_rs::DtwParameters {
+                mode: whisper_rs::DtwMode::ModelPreset { model_preset },
+                ..Default::default()
+            });
+        }
         let ctx = WhisperContext::new_with_params(path, params).map_err(|e| {
             NodeError::new(
                 NodeErrorKind::ModelLoad,
@@ -442,6 +459,177 @@ fn params_schema() -> serde_json::Value {
                 "description": "Without a speech_regions input: run Silero VAD (when installed) and drop text Whisper writes where no one speaks, such as hallucinations over music or noise; audio without speech is not decoded.",
                 "x-ui": {"widget": "checkbox", "advanced": true}}
         }
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Word timing
+// ---------------------------------------------------------------------------------------
+
+/// How late whisper.cpp's DTW token times are, after the one-token shift of [`dtw_words`]:
+/// measured with tiny.en against two independent references, the Montreal Forced Aligner's
+/// word alignments of its three test clips (word starts +90 ms, ends +120 ms median) and the
+/// pyannote sample's hand-made speaker-turn boundaries (turn starts +107 ms). Whisper's audio
+/// frames are 20 ms and the alignment is median-filtered over 7 of them, so a lag of a few
+/// frames is expected; the benchmark (`scripts/bench-subtitles.sh`) re-measures it.
+const DTW_LAG: f64 = 0.1;
+
+/// Word times from whisper.cpp's DTW token times. `ends[k]` is the `t_dtw` of word `k`'s last
+/// token, in seconds: whisper.cpp records, for each token, the time the alignment path enters
+/// the decoder position that *follows* it (its loop skips the first row, that of the
+/// no-timestamps token), so it is about where that token ends, not where it starts (OpenAI's
+/// `find_alignment` takes the row entries as token starts). Word `k` thus spans from the end
+/// of word `k − 1` to its own end, less [`DTW_LAG`]; the first word of a segment starts at the
+/// end of the previous segment's last word (`prev_end`) or the segment's own start, whichever
+/// is later.
+fn dtw_words(words: &mut [Word], ends: &[f64], prev_end: Option<f64>, seg_start: f64) {
+    let ends: Vec<f64> = ends.iter().map(|e| (e - DTW_LAG).max(0.0)).collect();
+    for k in 0..words.len().min(ends.len()) {
+        let start = match k {
+            0 => prev_end.map_or(seg_start, |e| (e - DTW_LAG).max(seg_start)),
+            _ => ends[k - 1],
+        };
+        words[k].start = start.min(ends[k]);
+        words[k].end = ends[k];
+    }
+}
+
+/// 10 ms frames of the decoded audio marked silent: below a level a quarter of the way
+/// from the recording's quiet frames (10th percentile, dB) to its loud ones (90th).
+struct SilenceFrames {
+    silent: Vec<bool>,
+}
+
+const FRAME: f64 = 0.01;
+/// A pause shorter than this is not looked for between words (stop closures are shorter).
+const MIN_PAUSE: f64 = 0.15;
+/// A word keeps at least this much of its DTW span.
+const MIN_WORD: f64 = 0.03;
+
+impl SilenceFrames {
+    fn new(x: &[f32]) -> Self {
+        let n = (FRAME * 16_000.0) as usize;
+        let db: Vec<f32> = x
+            .chunks(n)
+            .map(|c| {
+                let e = c.iter().map(|v| v * v).sum::<f32>() / c.len() as f32;
+                10.0 * (e + 1e-12).log10()
+            })
+            .collect();
+        let mut sorted = db.clone();
+        sorted.sort_by(f32::total_cmp);
+        let at = |q: f64| {
+            sorted
+                .get((q * (sorted.len().max(1) - 1) as f64) as usize)
+                .copied()
+        };
+        let thr = match (at(0.1), at(0.9)) {
+            (Some(lo), Some(hi)) => lo + 0.25 * (hi - lo),
+            _ => f32::NEG_INFINITY,
+        };
+        Self {
+            silent: db.iter().map(|d| *d < thr).collect(),
+        }
+    }
+
+    fn frame(&self, t: f64) -> usize {
+        ((t.max(0.0) / FRAME).round() as usize).min(self.silent.len())
+    }
+
+    /// The silent run starting at frame `a`, within `a..b`.
+    fn leading_run(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        let b = b.min(self.silent.len());
+        let e = (a..b).find(|&k| !self.silent[k]).unwrap_or(b);
+        (e > a).then_some((a, e))
+    }
+
+    /// The silent run ending at frame `b`, within `a..b`.
+    fn trailing_run(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        let b = b.min(self.silent.len());
+        let s = (a..b).rev().find(|&k| !self.silent[k]).map_or(a, |k| k + 1);
+        (b > s).then_some((s, b))
+    }
+
+    /// The longest silent run (start, end frame) in frames `a..b`.
+    fn longest_run(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        let mut best: Option<(usize, usize)> = None;
+        let mut k = a;
+        while k < b.min(self.silent.len()) {
+            if self.silent[k] {
+                let s = k;
+                while k < b.min(self.silent.len()) && self.silent[k] {
+                    k += 1;
+                }
+                if best.is_none_or(|(x, y)| k - s > y - x) {
+                    best = Some((s, k));
+                }
+            } else {
+                k += 1;
+            }
+        }
+        best
+    }
+}
+
+/// DTW word boundaries are contiguous: a pause between two words is counted into one of
+/// them. Where the audio has a silent run of at least [`MIN_PAUSE`] between two words (from
+/// [`MIN_WORD`] into the first to [`MIN_WORD`] before the end of the second), the first ends
+/// and the second starts at its edges; a silent run of that length at a word's own start or
+/// end (the first word of a segment, the last before a pause) is trimmed off it too. Words
+/// only shrink: nothing moves into speech.
+fn restore_pauses(words: &mut [Word], f: &SilenceFrames) {
+    let min_run = (MIN_PAUSE / FRAME).round() as usize;
+    let keep = (MIN_WORD / FRAME).round() as usize;
+    let t = |k: usize| k as f64 * FRAME;
+    let long = |r: &(usize, usize)| r.1 - r.0 >= min_run;
+    for k in 0..words.len() {
+        if k + 1 < words.len() {
+            let a = f.frame(words[k].start) + keep;
+            let b = f.frame(words[k + 1].end).saturating_sub(keep);
+            if let Some((s, e)) = f.longest_run(a, b).filter(long) {
+                words[k].end = words[k].end.min(t(s)).max(words[k].start);
+                words[k + 1].start = words[k + 1].start.max(t(e)).min(words[k + 1].end);
+            }
+        }
+        let (a, b) = (f.frame(words[k].start), f.frame(words[k].end));
+        if b > a + keep {
+            if let Some((_, e)) = f.leading_run(a, b - keep).filter(long) {
+                words[k].start = t(e);
+            }
+        }
+        let (a, b) = (f.frame(words[k].start), f.frame(words[k].end));
+        if b > a + keep {
+            if let Some((s, _)) = f.trailing_run(a + keep, b).filter(long) {
+                words[k].end = t(s);
+            }
+        }
+    }
+}
+
+/// The DTW alignment-head preset for a model file (`ggml-tiny.en-q8_0.bin` → tiny.en), when
+/// its architecture is a known one.
+fn dtw_preset(path: &Path) -> Option<whisper_rs::DtwModelPreset> {
+    use whisper_rs::DtwModelPreset as P;
+    let stem = path.file_stem()?.to_str()?;
+    let name = stem.strip_prefix("ggml-").unwrap_or(stem);
+    let name = match name.rsplit_once('-') {
+        Some((head, tail)) if is_quant_suffix(tail) => head,
+        _ => name,
+    };
+    Some(match name {
+        "tiny.en" => P::TinyEn,
+        "tiny" => P::Tiny,
+        "base.en" => P::BaseEn,
+        "base" => P::Base,
+        "small.en" => P::SmallEn,
+        "small" => P::Small,
+        "medium.en" => P::MediumEn,
+        "medium" => P::Medium,
+        "large-v1" => P::LargeV1,
+        "large-v2" => P::LargeV2,
+        "large-v3" | "large" => P::LargeV3,
+        "large-v3-turbo" => P::LargeV3Turbo,
+        _ => return None,
     })
 }
 
@@ -702,6 +890,9 @@ pub fn transcribe(
     result.map_err(|e| NodeError::inference(format!("whisper decode failed: {e}")))?;
 
     let eot = model.token_eot();
+    // The last DTW time of the previous segment, and the silent frames of what is decoded.
+    let mut prev_dtw_end: Option<f64> = None;
+    let frames = with_words.then(|| SilenceFrames::new(samples));
     let n = state.full_n_segments();
     for i in 0..n {
         let Some(seg) = state.get_segment(i) else {
@@ -720,6 +911,9 @@ pub fn transcribe(
         let mut logprob_sum = 0.0f32;
         let mut logprob_n = 0usize;
         let mut words: Vec<Word> = Vec::new();
+        // Per word: the DTW time of its last token (whisper.cpp's `t_dtw` is where the
+        // alignment enters the *next* token's row, i.e. about where this token ends).
+        let mut dtw_ends: Vec<Option<f64>> = Vec::new();
         let mut word_probs: Vec<f32> = Vec::new();
         for t in 0..seg.n_tokens() {
             let Some(tok) = seg.get_token(t) else {
@@ -745,6 +939,7 @@ pub fn transcribe(
                     w.probability = mean(&word_probs);
                 }
                 word_probs.clear();
+                dtw_ends.push(None);
                 words.push(Word {
                     start: t0,
                     end: t1,
@@ -756,10 +951,26 @@ pub fn transcribe(
                 w.text.push_str(piece.trim_end());
                 w.end = w.end.max(t1);
             }
+            if !words.is_empty() && data.t_dtw >= 0 {
+                if let Some(e) = dtw_ends.last_mut() {
+                    *e = Some(data.t_dtw as f64 / 100.0);
+                }
+            }
             word_probs.push(data.p);
         }
         if let Some(w) = words.last_mut() {
             w.probability = mean(&word_probs);
+        }
+        // DTW times when the model has them (a known alignment-head preset), else
+        // whisper.cpp's token timestamps.
+        if let (Some(frames), false) = (&frames, words.is_empty()) {
+            if dtw_ends.iter().all(Option::is_some) {
+                let ends: Vec<f64> = dtw_ends.iter().flatten().copied().collect();
+                let seg_start = seg.start_timestamp() as f64 / 100.0;
+                dtw_words(&mut words, &ends, prev_dtw_end, seg_start);
+                restore_pauses(&mut words, frames);
+                prev_dtw_end = ends.last().copied();
+            }
         }
         if !p.keep_sound_annotations {
             words = markers::strip_marker_words(words);
@@ -898,6 +1109,91 @@ mod tests {
         assert!((map.map(2.1) - 10.0).abs() < 1e-9);
         assert!((map.map(3.1) - 11.0).abs() < 1e-9);
         assert!((map.map(99.0) - 11.5).abs() < 1e-9);
+    }
+
+    fn word(start: f64, end: f64, text: &str) -> Word {
+        Word {
+            start,
+            end,
+            text: text.into(),
+            probability: 1.0,
+            speaker: None,
+        }
+    }
+
+    fn ms(words: &[Word]) -> Vec<(i64, i64)> {
+        let r = |x: f64| (x * 1000.0).round() as i64;
+        words.iter().map(|w| (r(w.start), r(w.end))).collect()
+    }
+
+    #[test]
+    fn dtw_presets_follow_the_model_file() {
+        let preset = |f: &str| format!("{:?}", dtw_preset(Path::new(f)));
+        assert_eq!(preset("/m/ggml-tiny.en-q8_0.bin"), "Some(TinyEn)");
+        assert_eq!(preset("/m/ggml-tiny.en.bin"), "Some(TinyEn)");
+        assert_eq!(preset("/m/ggml-base-q5_1.bin"), "Some(Base)");
+        assert_eq!(preset("/m/ggml-large-v3.bin"), "Some(LargeV3)");
+        assert_eq!(
+            preset("/m/ggml-large-v3-turbo-q8_0.bin"),
+            "Some(LargeV3Turbo)"
+        );
+        assert_eq!(preset("/m/ggml-distil-small.en.bin"), "None");
+    }
+
+    #[test]
+    fn dtw_times_are_shifted_one_token_and_by_the_lag() {
+        // `t_dtw` of each word's last token: where the next word begins.
+        let mut words = vec![
+            word(0.0, 0.0, "One"),
+            word(0.0, 0.0, "two"),
+            word(0.0, 0.0, "three."),
+        ];
+        dtw_words(&mut words, &[1.0, 1.5, 2.3], None, 0.4);
+        assert_eq!(ms(&words), [(400, 900), (900, 1400), (1400, 2200)]);
+        // A later segment starts where the previous one's last word ended, not before its
+        // own start.
+        dtw_words(&mut words, &[1.0, 1.5, 2.3], Some(0.7), 0.4);
+        assert_eq!(ms(&words)[0], (600, 900));
+        dtw_words(&mut words, &[1.0, 1.5, 2.3], Some(0.3), 0.4);
+        assert_eq!(ms(&words)[0], (400, 900));
+    }
+
+    /// 2.5 s of faint noise with a 200 Hz tone over `spans` (seconds).
+    fn tone_over_noise(spans: &[(f64, f64)]) -> Vec<f32> {
+        let mut seed = 1u32;
+        (0..40_000)
+            .map(|i| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let noise = (seed >> 9) as f32 / (1u32 << 23) as f32 - 0.5;
+                let t = i as f64 / 16_000.0;
+                let on = spans.iter().any(|&(a, b)| t >= a && t < b);
+                let tone = if on {
+                    0.3 * (t * 200.0 * std::f64::consts::TAU).sin()
+                } else {
+                    0.0
+                };
+                0.002 * noise + tone as f32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn pauses_between_contiguous_dtw_words_are_restored() {
+        // Speech 0.5–1.0 and 1.6–2.0 s; the DTW words span 0.3–1.5 and 1.5–2.0 s, the first
+        // holding the leading silence and the pause.
+        let f = SilenceFrames::new(&tone_over_noise(&[(0.5, 1.0), (1.6, 2.0)]));
+        let mut words = vec![word(0.3, 1.5, "Hello."), word(1.5, 2.0, "Yes.")];
+        restore_pauses(&mut words, &f);
+        assert_eq!(ms(&words), [(500, 1000), (1600, 2000)]);
+        // The pause counted into the second word instead.
+        let mut words = vec![word(0.5, 1.0, "Hello."), word(1.0, 2.0, "Yes.")];
+        restore_pauses(&mut words, &f);
+        assert_eq!(ms(&words), [(500, 1000), (1600, 2000)]);
+        // 80 ms of silence inside speech (a stop closure) is no pause.
+        let f = SilenceFrames::new(&tone_over_noise(&[(0.5, 1.0), (1.08, 2.0)]));
+        let mut words = vec![word(0.5, 1.3, "Hello"), word(1.3, 2.0, "there.")];
+        restore_pauses(&mut words, &f);
+        assert_eq!(ms(&words), [(500, 1300), (1300, 2000)]);
     }
 
     #[test]
