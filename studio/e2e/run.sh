@@ -112,6 +112,8 @@ espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog
 sox "$work/raw.wav" -r 16000 -c 1 "$work/clip.wav" pad 1 1
 # Run 2 gives the clip by URL: served on loopback (VOXFLOW_URL_ALLOW_PRIVATE=true above).
 mkdir -p "$work/www" && cp "$work/clip.wav" "$work/www/clip.wav"
+# Run 3 is cancelled while it runs: 37 s of speech, so it is still running when it is.
+sox "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/www/long.wav"
 aport=$(free_port)
 (cd "$work/www" && exec python3 -m http.server "$aport" --bind 127.0.0.1) >"$work/http.log" 2>&1 &
 pids+=($!)
@@ -144,7 +146,7 @@ shots=()
 [ "${SCREENSHOT:-}" = 1 ] && shots=(EDITOR_PNG="$repo/docs/studio-editor.png" RESULTS_PNG="$repo/docs/studio-results.png")
 start=$SECONDS
 env STUDIO_URL="$url" CHROMIUM="$chromium" OUT_DIR="$out" CLIP="$work/clip.wav" DIALOGUE="$work/dialogue.wav" \
-  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" \
+  AUDIO_URL="http://127.0.0.1:$aport/clip.wav" LONG_URL="http://127.0.0.1:$aport/long.wav" \
   SHOWCASE="${SHOWCASE:-${SCREENSHOT:-}}" \
   ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_pass" VIEWER_EMAIL="$viewer_email" VIEWER_PASSWORD="$viewer_pass" \
   EXPECT_WORDS="quick,fox,lazy,dog" EXPECT_PRODUCT="$product" ACCESS_TTL_S="${ACCESS_TTL:-20}" TIMEOUT_S="${TIMEOUT_S:-300}" "${shots[@]}" \

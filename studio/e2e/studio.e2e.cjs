@@ -78,9 +78,11 @@ async function runAndWait(page, fileName) {
 ;(async () => {
   const browser = await chromium.launch({ executablePath: env('CHROMIUM', '/usr/bin/chromium'), args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] })
   const problems = []
+  let shown = null
   try {
     const ctx = await browser.newContext({ viewport: { width: 1680, height: 1000 }, acceptDownloads: true })
     const page = await ctx.newPage()
+    shown = page
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
     const refreshes = { ok: 0, failed: 0 }
     page.on('response', (r) => { if (r.url().endsWith('/v1/auth/refresh')) refreshes[r.ok() ? 'ok' : 'failed']++ })
@@ -229,12 +231,14 @@ async function runAndWait(page, fileName) {
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
     await page.unrouteAll({ behavior: 'ignoreErrors' })
 
-    // --- Cancel a run, then retry it: it finishes.
+    // --- Run 3, 37 s of speech by URL: cancelled while it runs, then retried: it finishes.
+    await page.getByLabel('or an audio URL').fill(env('LONG_URL'))
     const previous = await page.getByTestId('job-id').getAttribute('title')
     await page.getByTestId('run').click()
     await page.waitForFunction((old) => document.querySelector('[data-testid=job-id]')?.getAttribute('title') !== old, previous, { timeout: 20000 })
     await page.getByRole('button', { name: 'Cancel', exact: true }).click()
-    await page.waitForFunction(() => document.querySelector('[data-testid=job-status]')?.textContent === 'cancelled', null, { timeout: 60000 })
+    await page.waitForFunction(() => ['succeeded', 'failed', 'cancelled'].includes(document.querySelector('[data-testid=job-status]')?.textContent), null, { timeout: TIMEOUT })
+    assert.equal(await page.getByTestId('job-status').textContent(), 'cancelled', 'run 3 ended before its cancellation took effect')
     log('run 3 cancelled')
     await page.getByRole('button', { name: 'Retry', exact: true }).click()
     await page.waitForFunction(() => document.querySelector('[data-testid=job-status]')?.textContent === 'succeeded', null, { timeout: TIMEOUT })
@@ -484,6 +488,15 @@ async function runAndWait(page, fileName) {
 
     assert.deepEqual(problems, [])
     log('Studio e2e: all checks passed')
+  } catch (e) {
+    // What the page showed when it failed, for the CI log's reader.
+    if (shown) {
+      const shot = path.join(OUT, 'failure.png')
+      await shown.screenshot({ path: shot }).catch(() => {})
+      console.error('failure screenshot:', shot)
+      console.error((await shown.locator('body').innerText().catch(() => '')).slice(0, 3000))
+    }
+    throw e
   } finally {
     await browser.close()
   }
