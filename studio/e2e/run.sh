@@ -60,7 +60,7 @@ vport=$(free_port)
 admin_pw="E2e-admin-$(date +%s)"
 VOXFLOW_DATA_DIR="$work/voxflow" VOXFLOW_BIND="127.0.0.1:$vport" VOXFLOW_MODELS_DIR="$repo/../shared/models" \
   VOXFLOW_DEFAULT_MODEL=tiny.en VOXFLOW_BOOTSTRAP_ADMIN_PASSWORD="$admin_pw" \
-  VOXFLOW_ACCESS_TOKEN_TTL_SECS="${ACCESS_TTL:-20}" VOXFLOW_URL_ALLOW_PRIVATE=true \
+  VOXFLOW_ACCESS_TOKEN_TTL_SECS="${ACCESS_TTL:-20}" VOXFLOW_URL_ALLOW_PRIVATE=true VOXFLOW_JOB_LEASE_SECS=6 \
   VOXFLOW_LOG=warn "$bin" serve >"$work/voxflow.log" 2>&1 &
 pids+=($!)
 vurl="http://127.0.0.1:$vport"
@@ -112,8 +112,10 @@ espeak-ng -s 140 -w "$work/raw.wav" "The quick brown fox jumps over the lazy dog
 sox "$work/raw.wav" -r 16000 -c 1 "$work/clip.wav" pad 1 1
 # Run 2 gives the clip by URL: served on loopback (VOXFLOW_URL_ALLOW_PRIVATE=true above).
 mkdir -p "$work/www" && cp "$work/clip.wav" "$work/www/clip.wav"
-# Run 3 is cancelled while it runs: 37 s of speech, so it is still running when it is.
-sox "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/www/long.wav"
+# Run 3 is cancelled while it runs: a minute of speech, so it is still running when the
+# cancellation lands (a running job sees it at its next heartbeat, every lease/3: 2 s with
+# VOXFLOW_JOB_LEASE_SECS=6 above).
+sox "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/clip.wav" "$work/www/long.wav"
 aport=$(free_port)
 (cd "$work/www" && exec python3 -m http.server "$aport" --bind 127.0.0.1) >"$work/http.log" 2>&1 &
 pids+=($!)

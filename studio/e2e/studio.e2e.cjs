@@ -231,7 +231,7 @@ async function runAndWait(page, fileName) {
     await page.getByRole('region', { name: 'Transcript' }).waitFor({ timeout: 20000 })
     await page.unrouteAll({ behavior: 'ignoreErrors' })
 
-    // --- Run 3, 37 s of speech by URL: cancelled while it runs, then retried: it finishes.
+    // --- Run 3, a minute of speech by URL: cancelled while it runs, then retried: it finishes.
     await page.getByLabel('or an audio URL').fill(env('LONG_URL'))
     const previous = await page.getByTestId('job-id').getAttribute('title')
     await page.getByTestId('run').click()
