@@ -34,6 +34,8 @@ for tool in cargo wrk; do
 done
 pg="${VOXFLOW_TEST_PG_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# The fixture's job has a VAD node, which the server admits only when its model is installed.
+export VOXFLOW_MODELS_DIR="${VOXFLOW_MODELS_DIR:-$(cd .. && pwd)/shared/models}"
 
 target="${CARGO_TARGET_DIR:-target}"
 # Build first so that compiling does not overlap the timed runs.
