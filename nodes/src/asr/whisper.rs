@@ -606,9 +606,82 @@ fn restore_pauses(words: &mut [Word], f: &SilenceFrames) {
     }
 }
 
-/// The DTW alignment-head preset for a model file (`ggml-tiny.en-q8_0.bin` → tiny.en), when
-/// its architecture is a known one.
+/// The DTW alignment-head preset for a model file, when its architecture is a known one.
+///
+/// The preset names attention heads by layer, so it must fit the weights actually loaded: a
+/// preset for more layers than the model has makes whisper.cpp read past its tensors (a
+/// segfault of the whole process, seen with a tiny model saved as `ggml-small.en.bin`). The
+/// architecture therefore comes from the file's own header; the file name only tells apart
+/// the large models whose shapes are identical (v1 and v2). An unreadable header, an unknown
+/// shape or an ambiguous one: no DTW (word times then come from the token timestamps).
 fn dtw_preset(path: &Path) -> Option<whisper_rs::DtwModelPreset> {
+    let dims = ModelDims::read(path)?;
+    preset_for(&dims, dtw_preset_by_name(path))
+}
+
+/// A ggml Whisper file's hyper-parameters (the header after the `ggml` magic).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ModelDims {
+    n_vocab: i32,
+    n_audio_layer: i32,
+    n_text_state: i32,
+    n_text_layer: i32,
+    n_mels: i32,
+}
+
+impl ModelDims {
+    fn read(path: &Path) -> Option<Self> {
+        use std::io::Read;
+        let mut head = [0u8; 48];
+        std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+        let word =
+            |i: usize| i32::from_le_bytes(head[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]));
+        // Magic "ggml" (0x67676d6c), then n_vocab, n_audio_ctx, n_audio_state, n_audio_head,
+        // n_audio_layer, n_text_ctx, n_text_state, n_text_head, n_text_layer, n_mels, ftype.
+        if word(0) as u32 != 0x6767_6d6c {
+            return None;
+        }
+        Some(Self {
+            n_vocab: word(1),
+            n_audio_layer: word(5),
+            n_text_state: word(7),
+            n_text_layer: word(9),
+            n_mels: word(10),
+        })
+    }
+}
+
+/// The preset whose architecture `dims` has; `by_name` decides between same-shaped ones.
+fn preset_for(
+    dims: &ModelDims,
+    by_name: Option<whisper_rs::DtwModelPreset>,
+) -> Option<whisper_rs::DtwModelPreset> {
+    use whisper_rs::DtwModelPreset as P;
+    // English-only models have a 51,864-token vocabulary; multilingual ones more.
+    let en = dims.n_vocab == 51864;
+    Some(
+        match (dims.n_audio_layer, dims.n_text_layer, dims.n_text_state) {
+            (4, 4, 384) if en => P::TinyEn,
+            (4, 4, 384) => P::Tiny,
+            (6, 6, 512) if en => P::BaseEn,
+            (6, 6, 512) => P::Base,
+            (12, 12, 768) if en => P::SmallEn,
+            (12, 12, 768) => P::Small,
+            (24, 24, 1024) if en => P::MediumEn,
+            (24, 24, 1024) => P::Medium,
+            (32, 4, 1280) if dims.n_mels == 128 => P::LargeV3Turbo,
+            (32, 32, 1280) if dims.n_mels == 128 => P::LargeV3,
+            (32, 32, 1280) => match by_name {
+                Some(p @ (P::LargeV1 | P::LargeV2)) => p,
+                _ => return None,
+            },
+            _ => return None,
+        },
+    )
+}
+
+/// The preset a model file's name implies (`ggml-tiny.en-q8_0.bin` → tiny.en).
+fn dtw_preset_by_name(path: &Path) -> Option<whisper_rs::DtwModelPreset> {
     use whisper_rs::DtwModelPreset as P;
     let stem = path.file_stem()?.to_str()?;
     let name = stem.strip_prefix("ggml-").unwrap_or(stem);
@@ -1128,7 +1201,7 @@ mod tests {
 
     #[test]
     fn dtw_presets_follow_the_model_file() {
-        let preset = |f: &str| format!("{:?}", dtw_preset(Path::new(f)));
+        let preset = |f: &str| format!("{:?}", dtw_preset_by_name(Path::new(f)));
         assert_eq!(preset("/m/ggml-tiny.en-q8_0.bin"), "Some(TinyEn)");
         assert_eq!(preset("/m/ggml-tiny.en.bin"), "Some(TinyEn)");
         assert_eq!(preset("/m/ggml-base-q5_1.bin"), "Some(Base)");
@@ -1138,6 +1211,63 @@ mod tests {
             "Some(LargeV3Turbo)"
         );
         assert_eq!(preset("/m/ggml-distil-small.en.bin"), "None");
+    }
+
+    #[test]
+    fn the_dtw_preset_follows_the_weights_not_the_file_name() {
+        // The real tiny.en file, also under another model's name (a renamed or mislabelled
+        // file): its header decides, so the preset never names layers the model lacks.
+        let models =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models");
+        let tiny = models.join("ggml-tiny.en-q8_0.bin");
+        if tiny.exists() {
+            let dims = ModelDims::read(&tiny).expect("header");
+            assert_eq!(
+                (dims.n_text_layer, dims.n_text_state, dims.n_vocab),
+                (4, 384, 51864)
+            );
+            assert_eq!(format!("{:?}", dtw_preset(&tiny)), "Some(TinyEn)");
+            let dir = tempfile::tempdir().expect("dir");
+            let renamed = dir.path().join("ggml-small.en.bin");
+            std::os::unix::fs::symlink(&tiny, &renamed).expect("link");
+            assert_eq!(format!("{:?}", dtw_preset(&renamed)), "Some(TinyEn)");
+        }
+        // Not a ggml file: no DTW.
+        let dir = tempfile::tempdir().expect("dir");
+        let junk = dir.path().join("ggml-small.en.bin");
+        std::fs::write(&junk, b"not a ggml model").expect("write");
+        assert_eq!(format!("{:?}", dtw_preset(&junk)), "None");
+        // Shapes: large v1 and v2 are told apart by name only; v3 by its 128 mel bands.
+        let large = ModelDims {
+            n_vocab: 51865,
+            n_audio_layer: 32,
+            n_text_state: 1280,
+            n_text_layer: 32,
+            n_mels: 80,
+        };
+        use whisper_rs::DtwModelPreset as P;
+        assert_eq!(
+            format!("{:?}", preset_for(&large, Some(P::LargeV1))),
+            "Some(LargeV1)"
+        );
+        assert_eq!(
+            format!("{:?}", preset_for(&large, Some(P::SmallEn))),
+            "None"
+        );
+        let v3 = ModelDims {
+            n_mels: 128,
+            n_vocab: 51866,
+            ..large
+        };
+        assert_eq!(format!("{:?}", preset_for(&v3, None)), "Some(LargeV3)");
+        let turbo = ModelDims {
+            n_text_layer: 4,
+            ..v3
+        };
+        assert_eq!(
+            format!("{:?}", preset_for(&turbo, None)),
+            "Some(LargeV3Turbo)"
+        );
     }
 
     #[test]
