@@ -475,7 +475,7 @@ fn params_schema() -> serde_json::Value {
                 "description": "Silence around short speech that lets it stand as its own cue.",
                 "x-ui": {"widget": "number", "advanced": true}},
             "dual_speaker_cues": {"type": "boolean", "default": true, "title": "Dual-speaker cues",
-                "description": "Without speaker labels, a quick exchange may share one cue with a `-line` per speaker.",
+                "description": "A quick exchange may share one cue with a `-line` per speaker; with speaker labels, only in SRT, where each line carries its own (`-[A] …`).",
                 "x-ui": {"widget": "checkbox", "advanced": true}}
         }
     })

@@ -37,7 +37,7 @@ class VoxflowExportSubtitles implements INode {
             "label": "Dual-speaker cues",
             "name": "dual_speaker_cues",
             "type": "boolean",
-            "description": "Without speaker labels, a quick exchange may share one cue with a `-line` per speaker.",
+            "description": "A quick exchange may share one cue with a `-line` per speaker; with speaker labels, only in SRT, where each line carries its own (`-[A] …`).",
             "default": true,
             "optional": true,
             "additionalParams": true
