@@ -658,6 +658,15 @@ fn claim_and_finish(store: &Store, opts: &ClaimOptions) -> Result<Option<(f64, f
     Ok(Some((claim_ms, t1.elapsed().as_secs_f64() * 1000.0)))
 }
 
+/// The claim times of every worker thread, together.
+fn join_workers(handles: Vec<std::thread::JoinHandle<Result<Vec<f64>>>>) -> Result<Vec<f64>> {
+    let mut claims = Vec::new();
+    for h in handles {
+        claims.extend(h.join().map_err(|_| anyhow!("worker panicked"))??);
+    }
+    Ok(claims)
+}
+
 /// Claims and completes every queued job of the 10 first tenants with `workers` threads;
 /// returns jobs/s and the claim transactions' p50 and p99.
 fn voxflow_claim_round(
@@ -692,10 +701,7 @@ fn voxflow_claim_round(
             })
         })
         .collect();
-    let mut claims = Vec::new();
-    for h in handles {
-        claims.extend(h.join().map_err(|_| anyhow!("worker panicked"))??);
-    }
+    let claims = join_workers(handles)?;
     let secs = started.elapsed().as_secs_f64();
     let n = done.load(Ordering::SeqCst);
     // (The fixture's own queued job may be among them.)
@@ -756,10 +762,7 @@ fn bare_claim_round(admin_db: &str, jobs: usize, workers: usize) -> Result<(f64,
             })
         })
         .collect();
-    let mut claims = Vec::new();
-    for h in handles {
-        claims.extend(h.join().map_err(|_| anyhow!("worker panicked"))??);
-    }
+    let claims = join_workers(handles)?;
     let secs = started.elapsed().as_secs_f64();
     c.batch_execute("DROP TABLE bench_bare_jobs")?;
     if claims.len() != jobs {

@@ -30,21 +30,7 @@ plugin=$(dirname "$here")
 repo=$(dirname "$plugin")
 [ "${1:-}" = "--screenshot" ] && SCREENSHOT=1
 work=$(mktemp -d /tmp/voxflow-e2e.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${KEEP:-}" = 1 ]; then echo "work dir kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# HTTP with python3's standard library (no curl on a bare Debian).
-http_ok() { python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1" 2>/dev/null; }
-wait_http() { # url, what, log
-  for _ in $(seq 1 180); do http_ok "$1" && return 0; sleep 1; done
-  echo "$2 did not come up; log tail:"; tail -n 60 "$3"; return 1
-}
+. "$repo/scripts/e2e-lib.sh"  # cleanup trap, step, free_port, wait_http, jq_, post
 
 step "Node 24 and flowise@3.1.4"
 eval "$("$here/setup-flowise.sh")"
@@ -70,18 +56,6 @@ pids+=($!)
 vurl="http://127.0.0.1:$vport"
 wait_http "$vurl/healthz" Voxflow "$work/voxflow.log"
 
-jq_() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-post() { # path, json body, [bearer token] → response body (fails on non-2xx, printing it)
-  python3 - "$vurl$1" "$2" "${3:-}" <<'PY'
-import sys, urllib.request, urllib.error
-url, body, token = sys.argv[1:4]
-req = urllib.request.Request(url, data=body.encode(), headers={"content-type": "application/json", **({"authorization": "Bearer " + token} if token else {})})
-try:
-    print(urllib.request.urlopen(req, timeout=30).read().decode())
-except urllib.error.HTTPError as e:
-    sys.exit(f"POST {url} -> {e.code}: {e.read().decode()}")
-PY
-}
 token=$(post /v1/auth/login "{\"email\":\"admin@voxflow.local\",\"password\":\"$admin_pw\"}" | jq_ "['access_token']")
 tenant=$(post /v1/tenants '{"name":"Flowise e2e"}' "$token" | jq_ "['id']")
 post /v1/users "{\"email\":\"flowise@e2e.local\",\"password\":\"Tenant-admin-pw-1\",\"role\":\"tenant_admin\",\"tenant_id\":\"$tenant\"}" "$token" >/dev/null

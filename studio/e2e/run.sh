@@ -31,20 +31,7 @@ studio=$(dirname "$here")
 repo=$(dirname "$studio")
 [ "${1:-}" = "--screenshot" ] && SCREENSHOT=1
 work=$(mktemp -d /tmp/voxflow-studio-e2e.XXXXXX)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ "${KEEP:-}" = 1 ]; then echo "work dir kept: $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-step() { printf '\n== %s (%ss)\n' "$1" "$SECONDS"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-http_ok() { python3 -c 'import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1" 2>/dev/null; }
-wait_http() { # url, what, log
-  for _ in $(seq 1 180); do http_ok "$1" && return 0; sleep 1; done
-  echo "$2 did not come up; log tail:"; tail -n 60 "$3"; return 1
-}
+. "$repo/scripts/e2e-lib.sh"  # cleanup trap, step, free_port, wait_http, jq_, post
 chromium=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || { echo "no chromium at $chromium (apt-get install chromium)"; exit 1; }
 
@@ -66,18 +53,6 @@ pids+=($!)
 vurl="http://127.0.0.1:$vport"
 wait_http "$vurl/healthz" Voxflow "$work/voxflow.log"
 
-jq_() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-post() { # path, json body, [bearer token] → response body (fails on non-2xx, printing it)
-  python3 - "$vurl$1" "$2" "${3:-}" <<'PY'
-import sys, urllib.request, urllib.error
-url, body, token = sys.argv[1:4]
-req = urllib.request.Request(url, data=body.encode(), headers={"content-type": "application/json", **({"authorization": "Bearer " + token} if token else {})})
-try:
-    print(urllib.request.urlopen(req, timeout=30).read().decode())
-except urllib.error.HTTPError as e:
-    sys.exit(f"POST {url} -> {e.code}: {e.read().decode()}")
-PY
-}
 token=$(post /v1/auth/login "{\"email\":\"admin@voxflow.local\",\"password\":\"$admin_pw\"}" | jq_ "['access_token']")
 tenant=$(post /v1/tenants '{"name":"Studio e2e"}' "$token" | jq_ "['id']")
 admin_email=studio-admin@e2e.local admin_pass=Studio-admin-pw-1
