@@ -33,6 +33,10 @@ pub struct AppState {
     pub trusted_proxies: crate::auth::client_ip::TrustedProxies,
     /// Storage reserved by uploads in progress, per tenant.
     pub uploads: crate::files::quota::Reservations,
+    /// Credentials verified in the last few seconds (`auth::cache`).
+    pub auth_cache: crate::auth::cache::CredentialCache,
+    /// Where uploads and export archives are stored (`VOXFLOW_STORAGE_URL`).
+    pub blobs: crate::storage::BlobStore,
     pub metrics: Metrics,
     pub speech: crate::speech::Speech,
     /// Every node kind the engine can run.
@@ -170,17 +174,21 @@ impl AppState {
             let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
             crate::realtime::listener::spawn(
                 settings.database_url.clone(),
-                store.hub().clone(),
+                store.clone(),
                 branding.clone(),
                 stop.clone(),
             );
             ListenerGuard(stop)
         });
+        let blobs = crate::storage::BlobStore::open(&settings.data_dir, &settings.storage_url)?;
+        tracing::info!(storage = blobs.describe(), "stored bytes");
         let metrics = Metrics::new()?;
         let speech = crate::speech::Speech::new(&settings, metrics.transcriptions.clone());
         speech.log_onnx_runtime();
         speech.log_deepfilter();
         Ok(Self {
+            auth_cache: crate::auth::cache::CredentialCache::new(),
+            blobs,
             speech,
             catalog: crate::api::nodes::Catalog::new(&registry),
             registry,
@@ -238,7 +246,7 @@ impl AppState {
                         self.store.clone(),
                         self.registry.clone(),
                         self.speech.resources(),
-                        crate::files::BlobStore::new(&self.settings.data_dir),
+                        self.blobs.clone(),
                         opts.clone(),
                         self.wake_workers.clone(),
                     )
@@ -261,7 +269,7 @@ impl AppState {
             .chain((count > 0).then(|| {
                 tokio::spawn(crate::lifecycle::export::run(
                     self.store.clone(),
-                    crate::files::BlobStore::new(&self.settings.data_dir),
+                    self.blobs.clone(),
                     crate::lifecycle::export::ExportOptions::from_settings(&self.settings),
                     self.wake_exports.clone(),
                 ))
@@ -269,7 +277,7 @@ impl AppState {
             .chain((count > 0).then(|| {
                 tokio::spawn(crate::lifecycle::sweeper::run(
                     self.store.clone(),
-                    crate::files::BlobStore::new(&self.settings.data_dir),
+                    self.blobs.clone(),
                     crate::lifecycle::sweeper::SweepOptions::from_settings(&self.settings),
                     Duration::from_secs(self.settings.sweep_interval_secs),
                 ))

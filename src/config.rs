@@ -11,6 +11,9 @@ pub struct Settings {
     pub bind: String,
     /// Directory for the SQLite database, generated secrets and files.
     pub data_dir: PathBuf,
+    /// Where uploads and export archives are stored (`crate::storage`): empty for the data
+    /// directory, or `s3://bucket[/prefix]` with the `AWS_*` settings.
+    pub storage_url: String,
     /// `sqlite://path` or `postgres://…`. Empty: `sqlite://<data_dir>/voxflow.db`.
     pub database_url: String,
     /// Maximum connections in the database pool.
@@ -162,6 +165,7 @@ impl Default for Settings {
         Self {
             bind: "127.0.0.1:8080".into(),
             data_dir: PathBuf::from("./data"),
+            storage_url: String::new(),
             database_url: String::new(),
             db_pool_size: 8,
             models_dir: PathBuf::new(),
@@ -230,6 +234,7 @@ impl Default for Settings {
 const ENV_VARS: &[(&str, &str)] = &[
     ("VOXFLOW_BIND", "bind"),
     ("VOXFLOW_DATA_DIR", "data_dir"),
+    ("VOXFLOW_STORAGE_URL", "storage_url"),
     ("DATABASE_URL", "database_url"),
     ("VOXFLOW_DATABASE_URL", "database_url"),
     ("VOXFLOW_DB_POOL_SIZE", "db_pool_size"),

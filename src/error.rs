@@ -128,6 +128,7 @@ codes! {
     DatabaseUnavailable => ("database_unavailable", SERVICE_UNAVAILABLE, "The database is unavailable"),
     TranslationEngineUnavailable => ("translation_engine_unavailable", BAD_GATEWAY, "The translation engine did not answer as expected"),
     NodeUnavailable => ("node_unavailable", SERVICE_UNAVAILABLE, "A node of the graph cannot run on this server"),
+    StorageFull => ("storage_full", INSUFFICIENT_STORAGE, "The server's file storage is full; nothing was kept, retry later"),
 }
 
 /// One invalid field of a request, named by its JSON path.

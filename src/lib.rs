@@ -27,6 +27,7 @@ pub mod native;
 pub mod plan_features;
 pub mod realtime;
 pub mod speech;
+pub mod storage;
 pub mod store;
 pub mod studio;
 pub mod telemetry;

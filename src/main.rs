@@ -65,7 +65,7 @@ fn sweep(settings: &Settings) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let opts = sweeper::SweepOptions::from_settings(settings);
-    let blobs = voxflow::files::BlobStore::new(&settings.data_dir);
+    let blobs = voxflow::storage::BlobStore::open(&settings.data_dir, &settings.storage_url)?;
     let r = runtime.block_on(sweeper::sweep(&store, &blobs, &opts, voxflow::store::now()))?;
     println!(
         "{}",
@@ -75,6 +75,7 @@ fn sweep(settings: &Settings) -> anyhow::Result<()> {
             "files_expired": r.files_expired,
             "artifacts_expired": r.artifacts_expired,
             "exports_expired": r.exports_expired,
+            "orphans_removed": r.orphans_removed,
         })
     );
     Ok(())

@@ -16,6 +16,11 @@ pub struct Metrics {
     pub revenuecat_events: IntCounterVec,
     /// Handed to [`crate::speech::Speech`], which updates them as it works.
     pub transcriptions: TranscriptionMetrics,
+    /// `304` job polls by where the answer came from (`memory` or `database`).
+    pub job_polls_not_modified: IntCounterVec,
+    /// Requests whose credential was found in the credential cache (`hit`) or checked
+    /// against the database (`miss`).
+    pub credential_checks: IntCounterVec,
 }
 
 /// The OpenAI-compatible routes' pipelines (`voxflow_transcriptions_*`).
@@ -75,7 +80,25 @@ impl Metrics {
         )?;
         registry.register(Box::new(transcriptions_running.clone()))?;
         registry.register(Box::new(transcriptions_cancelled.clone()))?;
+        let job_polls_not_modified = IntCounterVec::new(
+            Opts::new(
+                "voxflow_job_polls_not_modified_total",
+                "Job polls answered 304, by where the current sequence number came from",
+            ),
+            &["source"],
+        )?;
+        registry.register(Box::new(job_polls_not_modified.clone()))?;
+        let credential_checks = IntCounterVec::new(
+            Opts::new(
+                "voxflow_credential_checks_total",
+                "Credentials verified, by whether the credential cache had them",
+            ),
+            &["cache"],
+        )?;
+        registry.register(Box::new(credential_checks.clone()))?;
         Ok(Self {
+            job_polls_not_modified,
+            credential_checks,
             registry,
             requests,
             latency,

@@ -14,7 +14,6 @@ use crate::app::AppState;
 use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code};
-use crate::files::BlobStore;
 use crate::store::repo::{self, data_exports::ExportRow};
 use crate::tenancy::{Credential, Scope};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -386,16 +385,13 @@ pub async fn download_export(
             ),
         });
     };
-    let path = BlobStore::new(&state.settings.data_dir)
-        .export_path(key)
-        .map_err(|e| ApiError::internal(e.to_string()))?;
     let first_bytes = req
         .headers()
         .get(actix_web::http::header::RANGE)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|r| r.trim().starts_with("bytes=0-"));
     let name = format!("voxflow-export-{}.zip", row.id);
-    let res = super::files::serve_stored(&req, path, sha256, "application/zip", &name).await?;
+    let res = super::files::serve_stored(&req, &state.blobs, key, sha256, "application/zip", &name).await?;
     if first_bytes && res.status().is_success() {
         let actor = Actor::of(&authed);
         let reseller_id = own_reseller(authed.scope());
@@ -422,6 +418,5 @@ pub async fn download_export(
 
 /// Removes the archives of exports whose rows a transaction deleted (after its commit).
 pub async fn remove_archives(state: &AppState, keys: Vec<String>) {
-    let blobs = BlobStore::new(&state.settings.data_dir);
-    crate::lifecycle::sweeper::remove_export_archives(&blobs, keys).await;
+    crate::lifecycle::sweeper::remove_export_archives(&state.blobs, keys).await;
 }

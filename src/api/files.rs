@@ -16,9 +16,10 @@ use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code, Problem};
 use crate::files::quota::Reservation;
 use crate::files::sniff::{sniff, SNIFF_LEN};
-use crate::files::{sanitize_name, Blob, BlobStore, BlobWriter};
+use crate::files::sanitize_name;
+use crate::storage::{Blob, BlobStore, BlobWriter};
 use crate::store::repo::{self, files::FileRow};
-use crate::store::{self, StoreError};
+use crate::store;
 use actix_multipart::MultipartError;
 use actix_web::body::SizedStream;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -26,15 +27,10 @@ use actix_web::http::StatusCode;
 use actix_web::{delete, get, post, web, HttpRequest, HttpResponse, ResponseError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::io::{Read, Seek, SeekFrom};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 const MIB: u64 = 1024 * 1024;
-/// Bytes gathered before each write to disk (one trip to the blocking pool each).
-const WRITE_CHUNK: usize = 256 * 1024;
-/// Bytes read from disk per chunk of a download.
-const READ_CHUNK: u64 = 64 * 1024;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FileView {
@@ -99,6 +95,10 @@ pub enum UploadErrors {
     /// The body is not multipart/form-data, or the file is not audio (`file_not_audio`).
     #[response(status = 415, content_type = "application/problem+json")]
     NotAudio(Problem),
+    /// The server's storage is full (`storage_full`): nothing of the upload was kept;
+    /// retry later.
+    #[response(status = 507, content_type = "application/problem+json")]
+    StorageFull(Problem),
 }
 
 /// The smaller of the server's upload limit and the tenant's plan's `max_upload_bytes`.
@@ -179,35 +179,26 @@ pub(crate) fn form_error(e: FormError) -> ApiError {
     }
 }
 
-fn blocking_failed(e: impl std::fmt::Display) -> ApiError {
+/// A storage failure as the client sees it: `507 storage_full` when the disk or the store
+/// is full (nothing was kept; retrying later can work), else an internal error.
+pub(crate) fn storage_failed(e: std::io::Error) -> ApiError {
+    if crate::storage::is_full(&e) {
+        tracing::error!(error = %e, "file storage is full");
+        return ApiError::of(Code::StorageFull);
+    }
     ApiError::internal(format!("file storage: {e}"))
 }
 
-/// Writes `buf` to the upload on the blocking pool; hands both back.
-async fn write_out(
-    mut writer: BlobWriter,
-    buf: Vec<u8>,
-) -> Result<(BlobWriter, Vec<u8>), ApiError> {
-    web::block(move || {
-        writer.write(&buf)?;
-        let mut buf = buf;
-        buf.clear();
-        Ok::<_, std::io::Error>((writer, buf))
-    })
-    .await
-    .map_err(blocking_failed)?
-    .map_err(blocking_failed)
-}
-
-/// Reads the multipart body: the `file` field goes to a temp file in the tenant's directory
-/// once its first bytes show it is audio; other fields are ignored.
+/// Reads the multipart body: the `file` field is stored as `storage_key` once its first
+/// bytes show it is audio; other fields are ignored. The object exists only once this
+/// returns `Ok`; an upload refused or broken off midway leaves nothing stored.
 ///
 /// Every byte of the file is reserved against the tenant's quota before it is kept
-/// (in memory or on disk); the upload is refused as soon as the reservation cannot grow.
+/// (in memory or in storage); the upload is refused as soon as the reservation cannot grow.
 async fn receive(
     mut form: Form,
-    blobs: BlobStore,
-    tenant_id: Uuid,
+    blobs: &BlobStore,
+    storage_key: &str,
     limit: UploadLimit,
     reservation: &mut Reservation,
 ) -> Result<(Blob, String, &'static str), ApiError> {
@@ -227,7 +218,7 @@ async fn receive(
                 .and_then(|cd| cd.get_filename())
                 .unwrap_or(""),
         );
-        let mut buf: Vec<u8> = Vec::with_capacity(WRITE_CHUNK);
+        let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN);
         let mut writer: Option<BlobWriter> = None;
         let mut content_type = "";
         let mut total: u64 = 0;
@@ -238,44 +229,37 @@ async fn receive(
                 .transpose()
                 .map_err(form_error)?;
             let done = chunk.is_none();
-            if let Some(chunk) = chunk {
-                total += chunk.len() as u64;
-                if total > reservation.bytes() {
-                    if let Err(available) = reservation.grow(total - reservation.bytes()) {
-                        return Err(over_quota(reservation.bytes() + available));
+            let chunk = chunk.unwrap_or_default();
+            total += chunk.len() as u64;
+            if total > reservation.bytes() {
+                if let Err(available) = reservation.grow(total - reservation.bytes()) {
+                    return Err(over_quota(reservation.bytes() + available));
+                }
+            }
+            if total > limit.bytes {
+                return Err(limit.refusal());
+            }
+            match writer.as_mut() {
+                Some(w) => w.write(&chunk).await.map_err(storage_failed)?,
+                // Nothing is stored until the first bytes show it is audio.
+                None => {
+                    head.extend_from_slice(&chunk);
+                    if head.len() >= SNIFF_LEN || done {
+                        if total == 0 {
+                            return Err(ApiError::field("file", "the file is empty"));
+                        }
+                        content_type = sniff(&head).ok_or_else(|| {
+                            ApiError::new(
+                                Code::FileNotAudio,
+                                "The file is not WAV, MP3, FLAC, OGG, MP4/M4A, WebM/Matroska or AIFF audio",
+                            )
+                        })?;
+                        let mut w = blobs.begin(storage_key).await.map_err(storage_failed)?;
+                        w.write(&std::mem::take(&mut head))
+                            .await
+                            .map_err(storage_failed)?;
+                        writer = Some(w);
                     }
-                }
-                if total > limit.bytes {
-                    return Err(limit.refusal());
-                }
-                buf.extend_from_slice(&chunk);
-            }
-            // Nothing touches the disk until the first bytes show it is audio.
-            if writer.is_none() && (buf.len() >= SNIFF_LEN || done) {
-                if total == 0 {
-                    return Err(ApiError::field("file", "the file is empty"));
-                }
-                content_type = sniff(&buf).ok_or_else(|| {
-                    ApiError::new(
-                        Code::FileNotAudio,
-                        "The file is not WAV, MP3, FLAC, OGG, MP4/M4A, WebM/Matroska or AIFF audio",
-                    )
-                })?;
-                let blobs = blobs.clone();
-                writer = Some(
-                    web::block(move || blobs.begin(tenant_id))
-                        .await
-                        .map_err(blocking_failed)?
-                        .map_err(blocking_failed)?,
-                );
-            }
-            if let Some(w) = writer.take() {
-                if buf.len() >= WRITE_CHUNK || (done && !buf.is_empty()) {
-                    let (w, b) = write_out(w, std::mem::take(&mut buf)).await?;
-                    buf = b;
-                    writer = Some(w);
-                } else {
-                    writer = Some(w);
                 }
             }
             if done {
@@ -283,10 +267,7 @@ async fn receive(
             }
         }
         let writer = writer.ok_or_else(|| ApiError::field("file", "the file is empty"))?;
-        let blob = web::block(move || writer.finish())
-            .await
-            .map_err(blocking_failed)?
-            .map_err(blocking_failed)?;
+        let blob = writer.finish().await.map_err(storage_failed)?;
         upload = Some((blob, name, content_type));
     }
     upload.ok_or_else(|| ApiError::field("file", "the `file` field is required"))
@@ -351,30 +332,34 @@ pub async fn upload_file(
         return Err(over_quota(0));
     }
     let form = Form::new(&req, payload, state.settings.max_form_fields, max_upload);
-    let blobs = BlobStore::new(&state.settings.data_dir);
-    let (blob, name, content_type) =
-        receive(form, blobs.clone(), tenant_id, limit, &mut reservation).await?;
-    let size = blob.size;
-
     let file_id = Uuid::now_v7();
     let storage_key = BlobStore::storage_key(tenant_id, file_id);
-    let path = blobs.path_of(&storage_key).map_err(blocking_failed)?;
+    let received = receive(form, &state.blobs, &storage_key, limit, &mut reservation).await;
+    let (blob, name, content_type) = match received {
+        Ok(r) => r,
+        Err(e) => {
+            // A file stored before the request went wrong (a second file, a bad field
+            // after it) is removed: a refused upload keeps nothing.
+            let _ = state.blobs.remove(&storage_key).await;
+            return Err(e);
+        }
+    };
+    let size = blob.size;
     let row = FileRow {
         id: file_id.to_string(),
         tenant_id: tenant_id.to_string(),
         user_id: Some(authed.principal.user_id.to_string()),
         name,
         content_type: content_type.to_string(),
-        size_bytes: i64::try_from(blob.size).map_err(blocking_failed)?,
+        size_bytes: i64::try_from(blob.size).map_err(ApiError::internal)?,
         sha256: blob.sha256.clone(),
-        storage_key,
+        storage_key: storage_key.clone(),
         status: "ready".into(),
         created_at: store::now(),
         deleted_at: None,
     };
     let actor = Actor::of(&authed);
     let reseller = authed.principal.reseller_id.map(|r| r.to_string());
-    let final_path = path.clone();
     let result = state
         .store
         .write(scope, move |c| {
@@ -403,9 +388,6 @@ pub async fn upload_file(
                     }),
                 },
             )?;
-            // In place before the row commits; a failure here rolls the row back.
-            blob.persist(&final_path)
-                .map_err(|e| StoreError::Query(format!("cannot store the upload: {e}")))?;
             Ok(Ok(row))
         })
         .await;
@@ -414,10 +396,14 @@ pub async fn upload_file(
             reservation.committed(size);
             row
         }
-        Ok(Err(refused)) => return Err(refused),
+        // The bytes are stored before the row commits: a refused or failed commit removes
+        // them (and the sweeper's orphan pass catches a process killed in between).
+        Ok(Err(refused)) => {
+            let _ = state.blobs.remove(&storage_key).await;
+            return Err(refused);
+        }
         Err(e) => {
-            // The commit may have failed after the rename: leave no orphan behind.
-            let _ = web::block(move || std::fs::remove_file(path)).await;
+            let _ = state.blobs.remove(&storage_key).await;
             return Err(e.into());
         }
     };
@@ -629,17 +615,23 @@ pub async fn download_file(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::FilesRead)?;
     let row = find(&state, &authed, id.into_inner()).await?;
-    let path = BlobStore::new(&state.settings.data_dir)
-        .path_of(&row.storage_key)
-        .map_err(blocking_failed)?;
-    serve_stored(&req, path, &row.sha256, &row.content_type, &row.name).await
+    serve_stored(
+        &req,
+        &state.blobs,
+        &row.storage_key,
+        &row.sha256,
+        &row.content_type,
+        &row.name,
+    )
+    .await
 }
 
-/// Serves stored bytes at `path` as a download named `name`, with `sha256` as the `ETag`:
-/// one `Range` (206, or 416 past the end), `If-Range` and `If-None-Match` (304).
+/// Serves the stored object `storage_key` as a download named `name`, with `sha256` as the
+/// `ETag`: one `Range` (206, or 416 past the end), `If-Range` and `If-None-Match` (304).
 pub(crate) async fn serve_stored(
     req: &HttpRequest,
-    path: std::path::PathBuf,
+    blobs: &BlobStore,
+    storage_key: &str,
     sha256: &str,
     content_type: &str,
     name: &str,
@@ -654,14 +646,11 @@ pub(crate) async fn serve_stored(
             .insert_header(NOSNIFF)
             .finish());
     }
-    let (file, size) = web::block(move || {
-        let file = std::fs::File::open(&path)?;
-        let size = file.metadata()?.len();
-        Ok::<_, std::io::Error>((file, size))
-    })
-    .await
-    .map_err(blocking_failed)?
-    .map_err(blocking_failed)?;
+    let size = blobs
+        .size(storage_key)
+        .await
+        .map_err(storage_failed)?
+        .ok_or_else(|| ApiError::internal(format!("no stored object {storage_key}")))?;
     let range_applies = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
     let range = match header_str(header::RANGE) {
         Some(v) if range_applies => parse_range(v, size),
@@ -695,39 +684,11 @@ pub(crate) async fn serve_stored(
             format!("bytes {start}-{}/{size}", start + len - 1),
         ));
     }
-    Ok(res.body(SizedStream::new(len, file_stream(file, start, len))))
-}
-
-/// Streams `len` bytes of `file` from `start`, one chunk per trip to the blocking pool.
-fn file_stream(
-    file: std::fs::File,
-    start: u64,
-    len: u64,
-) -> impl futures_util::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static {
-    futures_util::stream::try_unfold(
-        (file, start, len, true),
-        |(file, start, remaining, first)| async move {
-            if remaining == 0 {
-                return Ok(None);
-            }
-            let n = remaining.min(READ_CHUNK);
-            let (file, buf) = web::block(move || {
-                let mut file = file;
-                if first {
-                    file.seek(SeekFrom::Start(start))?;
-                }
-                let mut buf = vec![0u8; usize::try_from(n).unwrap_or(0)];
-                file.read_exact(&mut buf)?;
-                Ok::<_, std::io::Error>((file, buf))
-            })
-            .await
-            .map_err(std::io::Error::other)??;
-            Ok(Some((
-                web::Bytes::from(buf),
-                (file, start, remaining - n, false),
-            )))
-        },
-    )
+    let body = blobs
+        .read_range(storage_key, start..start + len)
+        .await
+        .map_err(storage_failed)?;
+    Ok(res.body(SizedStream::new(len, body)))
 }
 
 /// Deletes a file: its metadata stays for the record, its bytes are removed.
@@ -766,16 +727,8 @@ pub async fn delete_file(
         })
         .await??;
     // After the commit: a failed removal leaves an unreferenced blob, never a dangling row.
-    let blobs = BlobStore::new(&state.settings.data_dir);
-    let key = row.storage_key.clone();
-    match web::block(move || blobs.remove(&key)).await {
-        Ok(Ok(())) => {}
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, file_id = %row.id, "cannot remove a deleted file's bytes")
-        }
-        Err(e) => {
-            tracing::error!(error = %e, file_id = %row.id, "cannot remove a deleted file's bytes")
-        }
+    if let Err(e) = state.blobs.remove(&row.storage_key).await {
+        tracing::error!(error = %e, file_id = %row.id, "cannot remove a deleted file's bytes");
     }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -481,36 +481,41 @@ async fn admit_job(
     job: ParsedJob,
 ) -> Result<(JobRow, Option<String>), ApiError> {
     let scope = authed.scope();
-    let blobs = crate::files::BlobStore::new(&state.settings.data_dir);
     // The audio to reserve: the longest uploaded input, probed the way its decode node
     // measures it. URL inputs are unknown until fetched (see `engine::admission`).
-    let paths = {
-        let (blobs, files) = (blobs.clone(), job.file_inputs.clone());
+    let rows = {
+        let files = job.file_inputs.clone();
         state
             .store
             .read(scope, move |c| {
-                let mut paths = Vec::new();
+                let mut rows = Vec::new();
                 for (_, file_id) in &files {
-                    if let Some(f) = crate::files::resolve_input(c, &scope, &blobs, file_id)? {
-                        if let voxflow_nodes::FileContent::Path { path } = f.content {
-                            paths.push(path);
-                        }
-                    }
+                    rows.extend(crate::files::resolve_input(c, &scope, file_id)?);
                 }
-                Ok(paths)
+                Ok(rows)
             })
             .await?
     };
-    let resources = state.speech.resources();
-    let audio_milli = web::block(move || {
-        paths
-            .iter()
-            .filter_map(|p| crate::engine::admission::probe_milli(&resources, p))
-            .max()
-            .unwrap_or(0)
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let mut audio_milli = 0;
+    for row in rows {
+        // On object storage this reads the file over the network once per job; on the
+        // data directory it is read in place.
+        let copy = match state.blobs.local_copy(&row.storage_key).await {
+            Ok(copy) => copy,
+            Err(e) => {
+                // Its decode node reports it (as for audio that does not probe).
+                tracing::warn!(error = %e, file_id = %row.id, "cannot read a job input to probe it");
+                continue;
+            }
+        };
+        let resources = state.speech.resources();
+        let milli = web::block(move || {
+            crate::engine::admission::probe_milli(&resources, &copy.path).unwrap_or(0)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        audio_milli = audio_milli.max(milli);
+    }
     let ParsedJob {
         new_job,
         graph,
@@ -539,7 +544,7 @@ async fn admit_job(
                 return Ok(Err(super::graphs::invalid_graph(missing, "graph/")));
             }
             for (node_id, file_id) in &file_inputs {
-                if crate::files::resolve_input(c, &scope, &blobs, file_id)?.is_none() {
+                if crate::files::resolve_input(c, &scope, file_id)?.is_none() {
                     return Ok(Err(ApiError::field(&format!("inputs/{node_id}"), format!("no file {file_id}"))));
                 }
             }
@@ -644,6 +649,22 @@ pub async fn get_job(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // A conditional poll of a job this process has heard from is answered from memory
+    // (`realtime::latest`): still tenant-scoped, since the job's tenant must be the
+    // caller's; anything else reads the database.
+    let tenant = authed.principal.tenant_id.map(|t| t.to_string());
+    let latest = state.store.hub().latest();
+    if let (Some(p), Some(tenant), Some(known)) = (&presented, &tenant, latest.get(&id)) {
+        if known.tenant_id == *tenant && p.split(',').any(|t| t.trim() == etag(&id, known.seq)) {
+            state
+                .metrics
+                .job_polls_not_modified
+                .with_label_values(&["memory"])
+                .inc();
+            return Ok(not_modified(&id, known.seq, Some(known.at)));
+        }
+    }
+    let generation = latest.generation();
     let wanted = id.clone();
     // A conditional poll reads one integer (and the last event's time) before anything else.
     let found = state
@@ -677,23 +698,45 @@ pub async fn get_job(
         .await?
         .ok_or_else(not_found)?;
     let (seq, last_change, full) = found;
-    let mut res = match full {
-        None => {
-            let hint = poll_after(last_change, JobState::Running);
-            let mut r = HttpResponse::NotModified();
-            r.insert_header(("Voxflow-Poll-After", hint.to_string()));
-            r.finish()
-        }
-        Some((row, nodes, artifacts, usage, retention)) => {
-            let view = job_view(row, nodes, artifacts, usage, retention);
-            let hint = poll_after(last_change, view.status);
-            HttpResponse::Ok()
-                .insert_header(("Voxflow-Poll-After", hint.to_string()))
-                .json(view)
-        }
+    if let (Some(tenant), Some(at)) = (tenant, last_change) {
+        let known = crate::realtime::latest::Latest {
+            tenant_id: tenant,
+            seq,
+            at,
+        };
+        latest.remember(&id, known, generation);
+    }
+    let Some((row, nodes, artifacts, usage, retention)) = full else {
+        state
+            .metrics
+            .job_polls_not_modified
+            .with_label_values(&["database"])
+            .inc();
+        return Ok(not_modified(&id, seq, last_change));
     };
+    let view = job_view(row, nodes, artifacts, usage, retention);
+    let hint = poll_after(last_change, view.status);
+    let mut res = HttpResponse::Ok()
+        .insert_header(("Voxflow-Poll-After", hint.to_string()))
+        .json(view);
+    job_cache_headers(&mut res, &id, seq);
+    Ok(res)
+}
+
+/// `304 Not Modified` for a poll whose ETag is current.
+fn not_modified(id: &str, seq: i64, last_change: Option<NaiveDateTime>) -> HttpResponse {
+    let hint = poll_after(last_change, JobState::Running);
+    let mut res = HttpResponse::NotModified()
+        .insert_header(("Voxflow-Poll-After", hint.to_string()))
+        .finish();
+    job_cache_headers(&mut res, id, seq);
+    res
+}
+
+/// The caching headers of a job read: its ETag, revalidate every time, per credential.
+fn job_cache_headers(res: &mut HttpResponse, id: &str, seq: i64) {
     let headers = res.headers_mut();
-    if let Ok(v) = header::HeaderValue::from_str(&etag(&id, seq)) {
+    if let Ok(v) = header::HeaderValue::from_str(&etag(id, seq)) {
         headers.insert(header::ETAG, v);
     }
     headers.insert(
@@ -704,7 +747,6 @@ pub async fn get_job(
         header::VARY,
         header::HeaderValue::from_static("Authorization, X-API-Key"),
     );
-    Ok(res)
 }
 
 /// A job's metered audio: its own total and each node's (thousandths of a second).

@@ -3,6 +3,7 @@
 //! Accepted: `Authorization: Bearer <jwt>`, `Authorization: Bearer vf_…` (API key) and
 //! `X-API-Key: vf_…`. The tenant always comes from the verified credential.
 
+use super::cache::{CredentialKey, Verified};
 use super::jwt::Claims;
 use super::policy::{self, Action};
 use super::rate_limit::{RateLimiter, RateOutcome};
@@ -10,6 +11,7 @@ use super::secrets;
 use super::standing::{self, Seating};
 use crate::app::AppState;
 use crate::error::{ApiError, Code};
+use crate::plan_features::PlanFeatures;
 use crate::store::repo;
 use crate::tenancy::{Credential, Principal, Role, Scope};
 use actix_web::dev::Payload;
@@ -178,16 +180,89 @@ async fn authenticate_as(
     limit: bool,
 ) -> Result<(Principal, Option<RateOutcome>), ApiError> {
     let limiter = limit.then(|| state.rate_limiter.clone());
-    match presented {
-        Presented::ApiKey(key) => principal_from_api_key(state, key, limiter).await,
+    // The signature and expiry first, every time; then the standing, cached.
+    let (key, claims) = match &presented {
+        Presented::ApiKey(key) => (CredentialKey::ApiKey(secrets::digest(key)), None),
         Presented::Jwt(token) => {
             let claims = state
                 .jwt
-                .verify(&token)
+                .verify(token)
                 .map_err(|_| ApiError::of(Code::InvalidToken))?;
-            principal_from_claims(state, claims, limiter).await
+            let key = CredentialKey::Token {
+                sub: claims.sub,
+                tenant: claims.tenant,
+                session_epoch: claims.epoch,
+                iat: claims.iat,
+            };
+            (key, Some(claims))
         }
+    };
+    // Read before the checks: a change while they run moves it and voids what they find.
+    let epoch = state.store.auth_epoch();
+    let cached = state.auth_cache.get(&key, epoch);
+    state
+        .metrics
+        .credential_checks
+        .with_label_values(&[if cached.is_some() { "hit" } else { "miss" }])
+        .inc();
+    if let Some(verified) = cached {
+        let outcome = match limiter {
+            Some(l) => rate_limit_cached(state, l, &verified).await?,
+            None => None,
+        };
+        return Ok((verified.principal, outcome));
     }
+    let (principal, outcome, features, expires_at) = match (presented, claims) {
+        (Presented::ApiKey(key), _) => principal_from_api_key(state, key, limiter).await?,
+        (Presented::Jwt(_), Some(claims)) => {
+            let (principal, outcome, features) =
+                principal_from_claims(state, claims, limiter).await?;
+            (principal, outcome, features, None)
+        }
+        (Presented::Jwt(_), None) => return Err(ApiError::of(Code::InvalidToken)),
+    };
+    state.auth_cache.put(
+        key,
+        epoch,
+        Verified {
+            principal: principal.clone(),
+            features,
+            expires_at,
+        },
+    );
+    Ok((principal, outcome))
+}
+
+/// The rate limits of a request whose credential was cached: from this process's share of
+/// the buckets when it has one, else (PostgreSQL, a spent lease) from the database.
+async fn rate_limit_cached(
+    state: &AppState,
+    limiter: Arc<RateLimiter>,
+    verified: &Verified,
+) -> Result<Option<RateOutcome>, ApiError> {
+    let (Some(tenant), Some(features)) = (verified.principal.tenant_id, &verified.features)
+    else {
+        return Ok(None);
+    };
+    let tenant = tenant.to_string();
+    let key_id = match &verified.principal.credential {
+        Credential::ApiKey { id, .. } => Some(id.to_string()),
+        Credential::AccessToken => None,
+    };
+    if let Some(o) =
+        limiter.check_in_memory(state.store.backend(), features, &tenant, key_id.as_deref())
+    {
+        return Ok(Some(o));
+    }
+    let features = features.clone();
+    Ok(Some(
+        state
+            .store
+            .read(Scope::System, move |c| {
+                limiter.check_in(c, &features, &tenant, key_id.as_deref())
+            })
+            .await?,
+    ))
 }
 
 /// An access token is signed for 15 minutes, but its account may be suspended or deleted
@@ -198,7 +273,7 @@ async fn principal_from_claims(
     state: &AppState,
     claims: Claims,
     limiter: Option<Arc<RateLimiter>>,
-) -> Result<(Principal, Option<RateOutcome>), ApiError> {
+) -> Result<(Principal, Option<RateOutcome>, Option<PlanFeatures>), ApiError> {
     let user_id = claims.sub.to_string();
     let tenant = claims.tenant.map(|t| t.to_string());
     let (epoch, iat) = (claims.epoch, claims.iat);
@@ -209,25 +284,27 @@ async fn principal_from_claims(
                 return Ok(None);
             };
             let seating = standing::seat(c, &user, tenant.as_deref())?;
+            let features = match &seating {
+                Seating::Seated(seat) => match &seat.tenant_id {
+                    Some(tid) => Some(crate::plan_features::for_tenant_id(c, tid)?),
+                    None => None,
+                },
+                _ => None,
+            };
             // Only a request that will be let in takes from the limits.
-            let outcome = match (&limiter, &seating) {
-                (Some(l), Seating::Seated(seat))
+            let outcome = match (&limiter, &seating, &features) {
+                (Some(l), Seating::Seated(seat), Some(features))
                     if user.session_epoch == epoch && seat.held_since(iat) =>
                 {
-                    match &seat.tenant_id {
-                        Some(tid) => {
-                            let features = crate::plan_features::for_tenant_id(c, tid)?;
-                            Some(l.check_in(c, &features, tid, None)?)
-                        }
-                        None => None,
-                    }
+                    let tid = seat.tenant_id.as_deref().unwrap_or_default();
+                    Some(l.check_in(c, features, tid, None)?)
                 }
                 _ => None,
             };
-            Ok(Some((user, seating, outcome)))
+            Ok(Some((user, seating, outcome, features)))
         })
         .await?;
-    let Some((user, seating, outcome)) = standing else {
+    let Some((user, seating, outcome, features)) = standing else {
         return Err(ApiError::new(
             Code::InvalidToken,
             "The access token's account no longer exists",
@@ -272,8 +349,17 @@ async fn principal_from_claims(
         credential: Credential::AccessToken,
         read_only: seat.read_only,
     };
-    Ok((principal, outcome))
+    Ok((principal, outcome, features))
 }
+
+/// A verified API key: the caller, the rate-limit outcome, its tenant's plan features and
+/// the key's expiry.
+type KeyCheck = (
+    Principal,
+    Option<RateOutcome>,
+    Option<PlanFeatures>,
+    Option<chrono::NaiveDateTime>,
+);
 
 fn presented_credential(req: &HttpRequest) -> Result<Presented, ApiError> {
     if let Some(key) = req.headers().get("x-api-key") {
@@ -308,7 +394,7 @@ async fn principal_from_api_key(
     state: &AppState,
     key: String,
     limiter: Option<Arc<RateLimiter>>,
-) -> Result<(Principal, Option<RateOutcome>), ApiError> {
+) -> Result<KeyCheck, ApiError> {
     let hash = secrets::digest(&key);
     let found = state
         .store
@@ -346,18 +432,16 @@ async fn principal_from_api_key(
                 Some(rid) => standing::reseller_standing(conn, rid)?,
                 None => Ok(None),
             };
+            let features = crate::plan_features::for_tenant(conn, &tenant)?;
             // Only a request that will be let in takes from the limits.
             let outcome = match (&limiter, &reseller) {
-                (Some(l), Ok(_)) => {
-                    let features = crate::plan_features::for_tenant(conn, &tenant)?;
-                    Some(l.check_in(conn, &features, &tenant.id, Some(&row.id))?)
-                }
+                (Some(l), Ok(_)) => Some(l.check_in(conn, &features, &tenant.id, Some(&row.id))?),
                 _ => None,
             };
-            Ok(Some((row, owner, membership, tenant, reseller, outcome)))
+            Ok(Some((row, owner, membership, tenant, reseller, outcome, features)))
         })
         .await?;
-    let (row, owner, membership, tenant, reseller, outcome) =
+    let (row, owner, membership, tenant, reseller, outcome, features) =
         found.ok_or_else(|| ApiError::of(Code::InvalidApiKey))?;
     let reseller_read_only = reseller?;
     let tenant_read_only = (tenant.status == "suspended").then_some(Code::TenantSuspended);
@@ -388,5 +472,5 @@ async fn principal_from_api_key(
         },
         read_only: reseller_read_only.or(tenant_read_only),
     };
-    Ok((principal, outcome))
+    Ok((principal, outcome, Some(features), row.expires_at))
 }

@@ -2,6 +2,7 @@
 //! password hashing, login throttling, per-tenant and per-key request rate limits, the per-role action policy, and sealing stored
 //! third-party credentials.
 
+pub mod cache;
 pub mod client_ip;
 pub mod extractor;
 pub mod jwt;

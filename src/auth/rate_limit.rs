@@ -119,6 +119,30 @@ impl RateOutcome {
     }
 }
 
+/// Each bucket's state: the one a check just got from the database, else what the
+/// database had left plus what this process still holds in its lease.
+fn outcome_with_leases(
+    leases: &HashMap<String, Lease>,
+    buckets: &[Bucket],
+    mut states: Vec<Option<BucketState>>,
+) -> RateOutcome {
+    let mut out = RateOutcome::default();
+    for (i, b) in buckets.iter().enumerate() {
+        let state = match states[i].take() {
+            Some(s) => s,
+            None => match leases.get(&b.key) {
+                Some(l) => BucketState {
+                    remaining: l.state.remaining.saturating_add(l.tokens).min(b.limit),
+                    ..l.state.clone()
+                },
+                None => continue,
+            },
+        };
+        out.buckets.push(state);
+    }
+    out
+}
+
 /// A bucket to take a token from.
 #[derive(Debug, Clone)]
 struct Bucket {
@@ -359,22 +383,46 @@ impl RateLimiter {
             }
         }
         let leases = self.leases.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out = RateOutcome::default();
-        for (i, b) in buckets.iter().enumerate() {
-            let state = match states[i].take() {
-                Some(s) => s,
-                None => match leases.get(&b.key) {
-                    // What the database had left, plus what this process still holds.
-                    Some(l) => BucketState {
-                        remaining: l.state.remaining.saturating_add(l.tokens).min(b.limit),
-                        ..l.state.clone()
-                    },
-                    None => continue,
-                },
-            };
-            out.buckets.push(state);
+        Ok(outcome_with_leases(&leases, buckets, states))
+    }
+
+    /// [`RateLimiter::check_in`] without a database connection: `None` when the check
+    /// needs one (on PostgreSQL, a bucket whose lease is spent or expired), and then
+    /// nothing is taken. The fast path of a request whose credential is cached.
+    pub fn check_in_memory(
+        &self,
+        backend: crate::store::Backend,
+        features: &PlanFeatures,
+        tenant_id: &str,
+        key_id: Option<&str>,
+    ) -> Option<RateOutcome> {
+        let buckets = self.buckets(features.rate_limits(), tenant_id, key_id);
+        if buckets.is_empty() {
+            return Some(RateOutcome::default());
         }
-        Ok(out)
+        if backend == crate::store::Backend::Sqlite {
+            return Some(self.check_memory(&buckets));
+        }
+        let now = self.now_us();
+        let mut leases = self.leases.lock().unwrap_or_else(|e| e.into_inner());
+        let all_leased = buckets.iter().all(|b| {
+            leases
+                .get(&b.key)
+                .is_some_and(|l| l.tokens > 0 && l.expires_us > now)
+        });
+        if !all_leased {
+            return None;
+        }
+        for b in &buckets {
+            if let Some(l) = leases.get_mut(&b.key) {
+                l.tokens -= 1;
+            }
+        }
+        Some(outcome_with_leases(
+            &leases,
+            &buckets,
+            vec![None; buckets.len()],
+        ))
     }
 
     /// One `vf_rate_take` call for the buckets in `need` (index, unused tokens to give

@@ -21,7 +21,7 @@
 
 use super::graph::{self, Graph};
 use super::queue::{self, ClaimOptions, ClaimedJob, JobState};
-use crate::files::BlobStore;
+use crate::storage::BlobStore;
 use crate::store::repo::jobs::{self as jobs_repo, JobArtifactRow};
 use crate::store::repo::usage::{self, UsageRow};
 use crate::store::{self, Store, StoreError};
@@ -410,7 +410,8 @@ impl Worker {
                 false,
             ));
         };
-        // Job inputs for unconnected file ports.
+        // Job inputs for unconnected file ports; their local copies live until the node ends.
+        let mut input_copies = Vec::new();
         for input in at.plan.inputs.iter().filter(|i| i.node_id == node_id) {
             let spec = at.inputs.get(&node_id).cloned().unwrap_or_default();
             let file = match spec["url"].as_str() {
@@ -420,19 +421,33 @@ impl Worker {
                 },
                 None => {
                     let file_id = spec["file_id"].as_str().unwrap_or_default().to_string();
-                    let blobs = self.blobs.clone();
                     let scope = at.scope;
-                    self.store
-                        .read(scope, move |c| {
-                            crate::files::resolve_input(c, &scope, &blobs, &file_id)
-                        })
-                        .await?
-                        .ok_or_else(|| {
-                            format!(
-                                "input `{}` of node `{node_id}` names no file of this tenant",
-                                input.port
-                            )
-                        })
+                    let row = self
+                        .store
+                        .read(scope, move |c| crate::files::resolve_input(c, &scope, &file_id))
+                        .await?;
+                    match row {
+                        None => Err(format!(
+                            "input `{}` of node `{node_id}` names no file of this tenant",
+                            input.port
+                        )),
+                        // On object storage, copied here for the node and removed after it.
+                        Some(row) => match self.blobs.local_copy(&row.storage_key).await {
+                            Ok(copy) => {
+                                let value = crate::files::input_value(row, &copy);
+                                input_copies.push(copy);
+                                Ok(value)
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, "cannot read a job input from storage");
+                                return Ok(NodeRun::Failed(
+                                    format!("input `{}` of node `{node_id}`: the file could not be read from storage", input.port),
+                                    true,
+                                    false,
+                                ));
+                            }
+                        },
+                    }
                 }
             };
             match file {

@@ -16,7 +16,7 @@
 //! The rows are read in one read transaction: one snapshot on SQLite; on PostgreSQL (read
 //! committed) each page sees what had committed when it ran.
 
-use crate::files::BlobStore;
+use crate::storage::BlobStore;
 use crate::store::repo::data_exports::{Built, ExportRow};
 use crate::store::{repo, DbConn, Store, StoreError};
 use crate::tenancy::Scope;
@@ -180,14 +180,10 @@ fn build(conn: &mut DbConn, blobs: &BlobStore, row: &ExportRow) -> Result<Built,
         .transpose()
         .map_err(io::Error::other)?;
     let storage_key = BlobStore::export_key(tenant, export_id);
-    let path = blobs.export_path(&storage_key)?;
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::other("export path has no directory"))?;
-    std::fs::create_dir_all(dir)?;
+    std::fs::create_dir_all(blobs.tmp_dir())?;
     let tmp = tempfile::Builder::new()
         .prefix(".export-")
-        .tempfile_in(dir)?;
+        .tempfile_in(blobs.tmp_dir())?;
     let columns = catalogue(conn)?;
     let selections = match (row.kind.as_str(), &row.tenant_id, &row.subject_user_id) {
         ("tenant", Some(t), _) => tenant_selections(&columns, t),
@@ -230,20 +226,15 @@ fn build(conn: &mut DbConn, blobs: &BlobStore, row: &ExportRow) -> Result<Built,
         false,
     )?;
     archive.zip.finish()?.sync_all()?;
-    let (size_bytes, sha256) = digest_file(tmp.path())?;
-    tmp.persist(&path).map_err(|e| e.error)?;
+    // Stored only once complete (and the temp file removed when dropped): a `succeeded`
+    // row never points at half an archive. The builder runs on the blocking pool.
+    let stored = tokio::runtime::Handle::current().block_on(blobs.put_file(&storage_key, tmp.path()))?;
+    let (size_bytes, sha256) = (stored.size, stored.sha256);
     Ok(Built {
         storage_key,
         size_bytes: i64::try_from(size_bytes).unwrap_or(i64::MAX),
         sha256,
     })
-}
-
-fn digest_file(path: &std::path::Path) -> io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let size = io::copy(&mut file, &mut hasher)?;
-    Ok((size, hex::encode(hasher.finalize())))
 }
 
 /// Which rows of a table go into the archive: `filter` is SQL over the table aliased `t`,
@@ -578,11 +569,9 @@ impl Archive {
             .select((f::id, f::name, f::storage_key))
             .load(conn)?;
         for (id, name, key) in files {
-            let mut file = match std::fs::File::open(blobs.path_of(&key)?) {
-                Ok(file) => file,
-                // Removed between the row and now (retention, deletion): not exported.
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e.into()),
+            // Removed between the row and now (retention, deletion): not exported.
+            let Some(mut file) = blobs.open_blocking(&key)? else {
+                continue;
             };
             let entry = format!("files/{id}/{}", entry_name(&name));
             self.entry(&entry, Compression::Store, &mut file, true)?;

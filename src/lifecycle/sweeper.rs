@@ -11,12 +11,16 @@
 //!   still needs.
 //! - **Data exports** past their download window (`VOXFLOW_EXPORT_TTL_SECS`): the archive
 //!   removed, the row kept as `expired`.
+//! - **Orphans**: stored objects no row needs, last written more than [`ORPHAN_GRACE`] ago —
+//!   what a process killed between storing bytes and committing their row left, or a
+//!   removal that failed — and, on local storage, the staging files of uploads whose process
+//!   was killed mid-upload. (This lists the whole store once per sweep.)
 //!
 //! Every step is idempotent and safe to run from several processes at once: a second
 //! sweeper finds nothing left to do, or does the same deletes again.
 
 use crate::audit::{self, Actor, Event};
-use crate::files::BlobStore;
+use crate::storage::BlobStore;
 use crate::store::repo;
 use crate::store::{Store, StoreError};
 use crate::tenancy::Scope;
@@ -26,6 +30,11 @@ use std::time::Duration;
 
 /// Files expired per transaction (a tenant with more is finished by the next batches).
 const FILE_BATCH: i64 = 500;
+/// How old an object without a row must be before it counts as an orphan: longer than any
+/// upload or export build takes between storing its bytes and committing its row.
+pub const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
+/// Stored keys checked against the database per query.
+const ORPHAN_BATCH: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct SweepOptions {
@@ -53,6 +62,8 @@ pub struct SweepReport {
     pub artifacts_expired: usize,
     /// Data export archives past their download window.
     pub exports_expired: usize,
+    /// Stored objects and staging files no row needed (see the module docs).
+    pub orphans_removed: usize,
 }
 
 /// Runs one sweep as of `now`.
@@ -93,7 +104,69 @@ pub async fn sweep(
         report.files_expired += files;
         report.artifacts_expired += artifacts;
     }
+    report.orphans_removed = remove_orphans(store, blobs, ORPHAN_GRACE).await?;
     Ok(report)
+}
+
+/// Removes stored objects that no row needs and staging files of killed uploads, once
+/// older than `grace`; returns how many.
+pub async fn remove_orphans(
+    store: &Store,
+    blobs: &BlobStore,
+    grace: Duration,
+) -> Result<usize, StoreError> {
+    let io_error = |e: std::io::Error| StoreError::Query(format!("listing stored objects: {e}"));
+    let cutoff = chrono::Utc::now() - TimeDelta::from_std(grace).unwrap_or(TimeDelta::MAX);
+    let keys = blobs.keys_older_than(cutoff).await.map_err(io_error)?;
+    let mut removed = 0;
+    for batch in keys.chunks(ORPHAN_BATCH) {
+        let batch = batch.to_vec();
+        let orphans = store
+            .read(Scope::System, move |c| {
+                let (exports, files): (Vec<&String>, Vec<&String>) =
+                    batch.iter().partition(|k| k.ends_with(".zip"));
+                let files: Vec<String> = files.into_iter().cloned().collect();
+                let live: HashSet<String> = repo::files::live_keys(c, &files)?.into_iter().collect();
+                let export_id = |k: &str| {
+                    k.rsplit('/')
+                        .next()
+                        .and_then(|n| n.strip_suffix(".zip"))
+                        .map(String::from)
+                        .unwrap_or_default()
+                };
+                let ids: Vec<String> = exports.iter().map(|k| export_id(k)).collect();
+                let live_exports: HashSet<String> =
+                    repo::data_exports::live_ids(c, &ids)?.into_iter().collect();
+                Ok(files
+                    .into_iter()
+                    .filter(|k| !live.contains(k))
+                    .chain(
+                        exports
+                            .into_iter()
+                            .filter(|k| !live_exports.contains(&export_id(k)))
+                            .cloned(),
+                    )
+                    .collect::<Vec<String>>())
+            })
+            .await?;
+        for key in orphans {
+            match blobs.remove(&key).await {
+                Ok(()) => {
+                    tracing::info!(storage_key = %key, "removed a stored object no row needs");
+                    removed += 1;
+                }
+                Err(e) => tracing::error!(error = %e, storage_key = %key, "cannot remove an orphan"),
+            }
+        }
+    }
+    let staged_before = std::time::SystemTime::now()
+        .checked_sub(grace)
+        .unwrap_or(std::time::UNIX_EPOCH);
+    removed += blobs
+        .remove_stale_staging(staged_before)
+        .await
+        .map_err(io_error)? as usize;
+    Ok(removed)
 }
 
 /// Sweeps every `interval` until the process ends; a failed sweep is logged and retried
@@ -110,6 +183,7 @@ pub async fn run(store: Store, blobs: BlobStore, opts: SweepOptions, interval: D
                 files_expired = r.files_expired,
                 artifacts_expired = r.artifacts_expired,
                 exports_expired = r.exports_expired,
+                orphans_removed = r.orphans_removed,
                 "sweep done"
             ),
             Ok(_) => {}
@@ -139,14 +213,7 @@ async fn purge_tenant(
     }
     // Bytes first: if the database step fails, the next sweep finds the tenant due again
     // (and no file left to miss); the other order could leave files no row points to.
-    let dir = blobs.tenant_dir(parse_id(&id)?);
-    let removed = tokio::task::spawn_blocking(move || match std::fs::remove_dir_all(&dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    })
-    .await
-    .map_err(|e| StoreError::Query(e.to_string()))?;
-    if let Err(e) = removed {
+    if let Err(e) = blobs.remove_tenant(parse_id(&id)?).await {
         tracing::error!(tenant_id = %id, error = %e, "cannot remove a purged tenant's files");
         return Ok(false);
     }
@@ -245,16 +312,11 @@ async fn expire_tenant(
         artifacts += n_artifacts;
         // After the commit: a failed removal leaves an unreferenced blob, never a row
         // pointing at nothing.
-        let blobs = blobs.clone();
-        tokio::task::spawn_blocking(move || {
-            for key in keys {
-                if let Err(e) = blobs.remove(&key) {
-                    tracing::error!(error = %e, storage_key = %key, "cannot remove an expired file");
-                }
+        for key in keys {
+            if let Err(e) = blobs.remove(&key).await {
+                tracing::error!(error = %e, storage_key = %key, "cannot remove an expired file");
             }
-        })
-        .await
-        .map_err(|e| StoreError::Query(e.to_string()))?;
+        }
         if !more {
             return Ok((files, artifacts));
         }
@@ -264,20 +326,10 @@ async fn expire_tenant(
 /// Removes export archives whose rows are gone or expired (after their commit: a failed
 /// removal leaves an unreferenced file, never a row pointing at nothing).
 pub async fn remove_export_archives(blobs: &BlobStore, keys: Vec<String>) {
-    if keys.is_empty() {
-        return;
-    }
-    let blobs = blobs.clone();
-    let removed = tokio::task::spawn_blocking(move || {
-        for key in keys {
-            if let Err(e) = blobs.remove_export(&key) {
-                tracing::error!(error = %e, storage_key = %key, "cannot remove an export archive");
-            }
+    for key in keys {
+        if let Err(e) = blobs.remove(&key).await {
+            tracing::error!(error = %e, storage_key = %key, "cannot remove an export archive");
         }
-    })
-    .await;
-    if let Err(e) = removed {
-        tracing::error!(error = %e, "removing export archives panicked");
     }
 }
 

@@ -12,6 +12,7 @@
 //! that forwards it sends the same shared bytes (with 1,000 sessions of a tenant that is one
 //! JSON encoding instead of 1,000).
 
+pub mod latest;
 pub mod listener;
 pub mod ws;
 
@@ -53,6 +54,11 @@ pub struct Hub {
     capacity: usize,
     channels: Arc<Mutex<HashMap<String, broadcast::Sender<Arc<HubEvent>>>>>,
     sessions: Arc<Mutex<HashMap<String, TenantSessions>>>,
+    /// Each job's latest event, for `304`s from memory (`latest`).
+    latest: Arc<latest::LatestEvents>,
+    /// Counts the times the hub may have missed events (the listener reconnected); every
+    /// session then catches up from the event log.
+    resyncs: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Default for Hub {
@@ -71,12 +77,37 @@ impl Hub {
             capacity: capacity.max(1),
             channels: Arc::default(),
             sessions: Arc::default(),
+            latest: Arc::default(),
+            resyncs: Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// Tells every session that events may have been missed (see `resyncs`).
+    pub fn resync_all(&self) {
+        self.resyncs.send_modify(|n| *n += 1);
+    }
+
+    /// Changes whenever [`Hub::resync_all`] is called.
+    pub fn resyncs(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.resyncs.subscribe()
+    }
+
+    /// Each job's latest event as this process heard it (see `latest`).
+    pub fn latest(&self) -> &latest::LatestEvents {
+        &self.latest
     }
 
     /// Hands an event to every current subscriber of its tenant; never blocks. A tenant
     /// with no sessions in this process costs a map lookup (no encoding).
     pub fn publish(&self, event: JobEventRow) {
+        self.latest.record(
+            &event.job_id,
+            latest::Latest {
+                tenant_id: event.tenant_id.clone(),
+                seq: event.seq,
+                at: event.at,
+            },
+        );
         let tx = {
             let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
             match channels.get(&event.tenant_id) {

@@ -24,6 +24,9 @@
 //!    follow `VOXFLOW_WS_MAX_SUBSCRIPTIONS_PER_TENANT` (10 000) job ids; ids past that answer
 //!    `error` `too_many_subscriptions` and are not followed.
 //!
+//! When the PostgreSQL listener reconnects (the database restarted, say), events committed
+//! meanwhile never reached the hub: every session catches its followed jobs up from the
+//! log, so a client sees no gap and every job's final event.
 //! A session that falls behind the hub (a slow client) gets `resync` and is caught up from
 //! the event log for the jobs it follows; it never slows the workers. Sessions only ever
 //! see events of their own tenant: the hub keeps one channel per tenant, so another
@@ -205,6 +208,8 @@ async fn run_session(
     }
     // Subscribe to the hub before any replay, so nothing falls between the two.
     let mut live = state.store.hub().subscribe(&tenant_id);
+    // Moves when the hub may have missed events (the listener reconnected).
+    let mut missed = state.store.hub().resyncs();
     let mut subs = Subscriptions {
         jobs: HashMap::new(),
         tenant: false,
@@ -268,6 +273,15 @@ async fn run_session(
                         }
                     }
                     Err(RecvError::Closed) => break,
+                }
+            }
+            changed = missed.changed() => {
+                if changed.is_err() { break; }
+                // Events committed while the listener was away never reached the hub: catch
+                // every followed job up from the log (a job's final event included).
+                let jobs: Vec<(String, i64)> = subs.jobs.iter().map(|(k, v)| (k.clone(), *v)).collect();
+                for (job, since) in jobs {
+                    if replay(&state, scope, &mut session, &mut subs, &job, since).await.is_err() { break; }
                 }
             }
             _ = ping.tick() => {

@@ -18,6 +18,7 @@ use crate::tenancy::Scope;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -147,6 +148,22 @@ pub struct Store {
     writer: Pool,
     /// Committed job events go here (see `crate::realtime`).
     hub: crate::realtime::Hub,
+    /// Moves whenever what authenticates a request may have changed (`crate::auth::cache`).
+    auth: Arc<AuthChanges>,
+}
+
+/// The `auth_changes` counter as this process last read it, and the epoch of this
+/// process's credential cache, which moves with it.
+#[derive(Debug, Default)]
+struct AuthChanges {
+    last_seen: std::sync::atomic::AtomicI64,
+    epoch: std::sync::atomic::AtomicU64,
+}
+
+#[derive(diesel::QueryableByName)]
+struct AuthCounter {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
 thread_local! {
@@ -189,6 +206,7 @@ impl Store {
             readers,
             writer,
             hub: crate::realtime::Hub::new(),
+            auth: Arc::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -207,6 +225,31 @@ impl Store {
     /// The hub committed job events are published to.
     pub fn hub(&self) -> &crate::realtime::Hub {
         &self.hub
+    }
+
+    /// The credential cache's epoch: it moves (and every cached credential is forgotten)
+    /// when a write of this process changes an account, membership, tenant, reseller, plan
+    /// or API key, and when the listener hears another process did (`voxflow_auth`).
+    pub fn auth_epoch(&self) -> u64 {
+        self.auth.epoch.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Moves the credential cache's epoch (see [`Store::auth_epoch`]).
+    pub fn auth_changed(&self) {
+        self.auth
+            .epoch
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+
+    /// Called with the `auth_changes` counter a write transaction saw before committing.
+    fn saw_auth_counter(&self, n: i64) {
+        let before = self
+            .auth
+            .last_seen
+            .swap(n, std::sync::atomic::Ordering::AcqRel);
+        if before != n {
+            self.auth_changed();
+        }
     }
 
     /// Applies pending migrations; returns how many ran.
@@ -247,7 +290,7 @@ impl Store {
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(self.readers.clone(), scope, f).await
+        self.run(self.readers.clone(), scope, false, f).await
     }
 
     /// Runs `f` in a write transaction under `scope`.
@@ -256,10 +299,16 @@ impl Store {
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(self.writer.clone(), scope, f).await
+        self.run(self.writer.clone(), scope, true, f).await
     }
 
-    async fn run<T, F>(&self, pool: Pool, scope: Scope, f: F) -> Result<T, StoreError>
+    async fn run<T, F>(
+        &self,
+        pool: Pool,
+        scope: Scope,
+        writes: bool,
+        f: F,
+    ) -> Result<T, StoreError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
@@ -269,7 +318,7 @@ impl Store {
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get()?;
-            store.in_transaction(&mut conn, scope, f)
+            store.in_transaction(&mut conn, scope, writes, f)
         })
         .await
         .map_err(|e| StoreError::Query(format!("database task failed: {e}")))?
@@ -282,7 +331,7 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.writer.get()?;
-        self.in_transaction(&mut conn, scope, f)
+        self.in_transaction(&mut conn, scope, true, f)
     }
 
     /// Synchronous read, for code already on a blocking thread (a running node).
@@ -292,25 +341,39 @@ impl Store {
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let mut conn = self.readers.get()?;
-        self.in_transaction(&mut conn, scope, f)
+        self.in_transaction(&mut conn, scope, false, f)
     }
 
     fn in_transaction<T>(
         &self,
         conn: &mut DbConn,
         scope: Scope,
+        writes: bool,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         OUTBOX.with(|o| o.borrow_mut().clear());
+        let mut auth_counter = None;
         let result = conn
             .transaction::<T, TxError, _>(|conn| {
                 set_scope(conn, scope)?;
-                f(conn).map_err(TxError::Store)
+                let out = f(conn).map_err(TxError::Store)?;
+                // A write may have changed who is let in: the triggers of migration
+                // `auth_changes` count such changes; read the count before committing.
+                if writes {
+                    auth_counter = diesel::sql_query("SELECT n FROM auth_changes WHERE id = 1")
+                        .get_result::<AuthCounter>(conn)
+                        .ok()
+                        .map(|c| c.n);
+                }
+                Ok(out)
             })
             .map_err(|e| match e {
                 TxError::Store(e) => e,
                 TxError::Diesel(e) => e.into(),
             });
+        if let (Ok(_), Some(n)) = (&result, auth_counter) {
+            self.saw_auth_counter(n);
+        }
         let events = OUTBOX.with(|o| std::mem::take(&mut *o.borrow_mut()));
         if result.is_ok() && self.backend == Backend::Sqlite {
             for event in events {

@@ -12,7 +12,7 @@ use voxflow::tenancy::Scope;
 
 /// Runs the sweeper as the service would `days` from now.
 pub(crate) async fn sweep_in(app: &TestApp, days: i64) -> SweepReport {
-    let blobs = voxflow::files::BlobStore::new(app.data_dir());
+    let blobs = voxflow::storage::BlobStore::local(app.data_dir()).expect("storage");
     let opts = SweepOptions {
         purge_grace: chrono::TimeDelta::days(30),
     };

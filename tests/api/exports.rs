@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::io::Read;
 
 /// Polls the export until it has finished (at most 120 s); returns its view.
-async fn wait_built(app: &TestApp, token: &str, id: &str) -> Value {
+pub(crate) async fn wait_built(app: &TestApp, token: &str, id: &str) -> Value {
     let started = std::time::Instant::now();
     loop {
         let r = app.get(&format!("/v1/exports/{id}"), token).await;
@@ -39,10 +39,10 @@ async fn raw(
 }
 
 /// An opened archive: its entries by name.
-struct Archive(std::collections::BTreeMap<String, Vec<u8>>);
+pub(crate) struct Archive(pub(crate) std::collections::BTreeMap<String, Vec<u8>>);
 
 impl Archive {
-    fn open(bytes: &[u8]) -> Archive {
+    pub(crate) fn open(bytes: &[u8]) -> Archive {
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP archive");
         let mut entries = std::collections::BTreeMap::new();
         for i in 0..zip.len() {
@@ -81,7 +81,7 @@ impl Archive {
     }
 
     /// Every entry but the manifest is listed in it with its exact size and SHA-256.
-    fn assert_manifest_sums(&self) {
+    pub(crate) fn assert_manifest_sums(&self) {
         let manifest = self.manifest();
         assert_eq!(manifest["format"], "voxflow-export/1", "{manifest}");
         let listed = manifest["entries"].as_array().expect("entries");

@@ -236,6 +236,16 @@ pub async fn spawn_app_with(
                 .expect("create db")
         }
     };
+    Some(spawn_app_on(backend, dir, database_url, tweak).await)
+}
+
+/// Like [`spawn_app_with`], on the database `database_url` and data directory `dir`.
+pub async fn spawn_app_on(
+    backend: Backend,
+    dir: tempfile::TempDir,
+    database_url: String,
+    tweak: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = test_settings(dir.path(), database_url.clone());
     tweak(&mut settings);
     let state = tokio::task::spawn_blocking(move || AppState::init(settings))
@@ -264,7 +274,7 @@ pub async fn spawn_app_with(
         _dir: dir,
     };
     test.admin_token = test.login(ADMIN_EMAIL, PASSWORD).await;
-    Some(test)
+    test
 }
 
 impl TestApp {

@@ -16,7 +16,15 @@ pub async fn connect(
     app: &TestApp,
     token: Option<&str>,
 ) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    let url = app.base.replace("http://", "ws://") + "/v1/ws";
+    connect_to(&app.base, token).await
+}
+
+/// Opens `/v1/ws` on the API at `base` (another process's, say).
+pub async fn connect_to(
+    base: &str,
+    token: Option<&str>,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let url = base.replace("http://", "ws://") + "/v1/ws";
     let mut req = url.into_client_request().expect("request");
     let protocols = match token {
         Some(t) => format!("voxflow.v1, bearer.{t}"),

@@ -246,3 +246,13 @@ pub fn delete_of_subject(conn: &mut DbConn, user_id: &str) -> Result<Vec<String>
         .execute(conn)?;
     Ok(keys.into_iter().flatten().collect())
 }
+
+/// Which of `ids` name an export whose archive is wanted: queued or being built (its
+/// archive may already be stored) or succeeded (system scope: the sweeper's orphan pass).
+pub fn live_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<String>, StoreError> {
+    Ok(d::data_exports
+        .filter(d::id.eq_any(ids))
+        .filter(d::status.eq_any(["queued", "running", "succeeded"]))
+        .select(d::id)
+        .load(conn)?)
+}

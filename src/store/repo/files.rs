@@ -179,3 +179,13 @@ pub fn uploaded_before(
         .select(FileRow::as_select())
         .load(conn)?)
 }
+
+/// Which of `storage_keys` a file that is not deleted still stores its bytes under (system
+/// scope: the sweeper's orphan pass).
+pub fn live_keys(conn: &mut DbConn, storage_keys: &[String]) -> Result<Vec<String>, StoreError> {
+    Ok(f::files
+        .filter(f::storage_key.eq_any(storage_keys))
+        .filter(f::deleted_at.is_null())
+        .select(f::storage_key)
+        .load(conn)?)
+}

@@ -1,0 +1,13 @@
+DROP TRIGGER users_auth_changed_update;
+DROP TRIGGER users_auth_changed_delete;
+DROP TRIGGER tenant_users_auth_changed_update;
+DROP TRIGGER tenant_users_auth_changed_delete;
+DROP TRIGGER tenants_auth_changed_update;
+DROP TRIGGER tenants_auth_changed_delete;
+DROP TRIGGER resellers_auth_changed_update;
+DROP TRIGGER resellers_auth_changed_delete;
+DROP TRIGGER api_keys_auth_changed_update;
+DROP TRIGGER api_keys_auth_changed_delete;
+DROP TRIGGER subscription_plans_auth_changed_update;
+DROP TRIGGER subscription_plans_auth_changed_delete;
+DROP TABLE auth_changes;
