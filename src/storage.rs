@@ -631,7 +631,7 @@ mod tests {
         assert!(BlobStore::open(dir.path(), "").expect("local").local_root.is_some());
         let opened = BlobStore::open(
             dir.path(),
-            "s3://bucket/some/prefix?endpoint=http%3A%2F%2F127.0.0.1%3A9&allow_http=true&region=x&secret_access_key=s",
+            "s3://bucket/some/prefix?endpoint=http%3A%2F%2F127.0.0.1%3A9&allow_http=true&region=x&access_key_id=a&secret_access_key=s",
         )
         .expect("s3");
         assert_eq!(opened.describe(), "s3://bucket/some/prefix", "no settings in logs");

@@ -78,7 +78,14 @@ impl From<r2d2::Error> for StoreError {
 pub struct ConnectionManager {
     url: String,
     backend: Backend,
+    /// Set while the last attempt to connect failed (the database is down or unreachable).
+    failing: Arc<std::sync::atomic::AtomicBool>,
 }
+
+/// How long a request waits for a connection while the database is known to be down, so
+/// it answers `503 database_unavailable` at once instead of after the pool's full timeout
+/// (which is for a busy pool, not a dead server).
+const DOWN_CHECKOUT_TIMEOUT: Duration = Duration::from_millis(500);
 
 impl ConnectionManager {
     pub fn new(url: &str) -> Self {
@@ -90,6 +97,7 @@ impl ConnectionManager {
         Self {
             url: url.to_string(),
             backend,
+            failing: Arc::default(),
         }
     }
 
@@ -103,6 +111,24 @@ impl r2d2::ManageConnection for ConnectionManager {
     type Error = diesel::ConnectionError;
 
     fn connect(&self) -> Result<DbConn, Self::Error> {
+        let conn = self.open();
+        self.failing
+            .store(conn.is_err(), std::sync::atomic::Ordering::Relaxed);
+        conn
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+impl ConnectionManager {
+    fn open(&self) -> Result<DbConn, diesel::ConnectionError> {
         match self.backend {
             Backend::Postgres => Ok(DbConn::Postgres(diesel::PgConnection::establish(
                 &self.url,
@@ -120,18 +146,10 @@ impl r2d2::ManageConnection for ConnectionManager {
             }
         }
     }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
-    }
-
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
-    }
 }
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
+type PooledConn = r2d2::PooledConnection<ConnectionManager>;
 
 /// Pool statistics for `/metrics` and `/readyz`.
 #[derive(Debug, Clone, Copy)]
@@ -150,6 +168,8 @@ pub struct Store {
     hub: crate::realtime::Hub,
     /// Moves whenever what authenticates a request may have changed (`crate::auth::cache`).
     auth: Arc<AuthChanges>,
+    /// Whether the last connection attempt failed (see [`DOWN_CHECKOUT_TIMEOUT`]).
+    failing: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The `auth_changes` counter as this process last read it, and the epoch of this
@@ -207,6 +227,7 @@ impl Store {
             writer,
             hub: crate::realtime::Hub::new(),
             auth: Arc::default(),
+            failing: manager.failing.clone(),
         };
         store.migrate()?;
         Ok(store)
@@ -317,11 +338,20 @@ impl Store {
         let store = self.clone();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            let mut conn = pool.get()?;
+            let mut conn = Store::checkout(&pool, &store.failing)?;
             store.in_transaction(&mut conn, scope, writes, f)
         })
         .await
         .map_err(|e| StoreError::Query(format!("database task failed: {e}")))?
+    }
+
+    /// A connection from `pool`: waiting as long as the pool allows, unless the database
+    /// is known to be down.
+    fn checkout(pool: &Pool, failing: &std::sync::atomic::AtomicBool) -> Result<PooledConn, StoreError> {
+        if failing.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(pool.get_timeout(DOWN_CHECKOUT_TIMEOUT)?);
+        }
+        Ok(pool.get()?)
     }
 
     /// Synchronous variant for the CLI and tests that hold no runtime.
@@ -330,7 +360,7 @@ impl Store {
         scope: Scope,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.writer.get()?;
+        let mut conn = Store::checkout(&self.writer, &self.failing)?;
         self.in_transaction(&mut conn, scope, true, f)
     }
 
@@ -340,7 +370,7 @@ impl Store {
         scope: Scope,
         f: impl FnOnce(&mut DbConn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.readers.get()?;
+        let mut conn = Store::checkout(&self.readers, &self.failing)?;
         self.in_transaction(&mut conn, scope, false, f)
     }
 

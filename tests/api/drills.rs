@@ -220,7 +220,7 @@ async fn a_full_disk_refuses_clearly_loses_nothing_and_keeps_answering() {
             &token,
             json!({
                 "graph": {"nodes": [{"id": "src", "type": "audio.decode"}], "edges": []},
-                "inputs": {"src": {"url": format!("http://127.0.0.1:{port}/speech.wav")}},
+                "inputs": {"src": format!("http://127.0.0.1:{port}/speech.wav")},
             }),
         )
         .await;
@@ -332,11 +332,10 @@ async fn postgres_restarted_under_load_loses_nothing() {
         use diesel::connection::SimpleConnection;
         use diesel::Connection;
         let mut c = diesel::PgConnection::establish(&admin).expect("admin");
-        c.batch_execute(
-            "CREATE ROLE drill LOGIN PASSWORD 'drill' NOSUPERUSER NOBYPASSRLS; \
-             CREATE DATABASE drill OWNER drill;",
-        )
-        .expect("role and database");
+        c.batch_execute("CREATE ROLE drill LOGIN PASSWORD 'drill' NOSUPERUSER NOBYPASSRLS")
+            .expect("role");
+        c.batch_execute("CREATE DATABASE drill OWNER drill")
+            .expect("database");
     })
     .await
     .map(|_| format!("postgres://drill:drill@127.0.0.1:{}/drill", pg.port))

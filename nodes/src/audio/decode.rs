@@ -17,7 +17,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{
-    CodecParameters, CodecRegistry, DecoderOptions, CODEC_TYPE_NULL, CODEC_TYPE_OPUS,
+    CodecParameters, CodecRegistry, DecoderOptions, CODEC_TYPE_ALAC, CODEC_TYPE_NULL,
+    CODEC_TYPE_OPUS,
 };
 use symphonia::core::errors::Error as SymError;
 use symphonia::core::formats::FormatOptions;
@@ -80,6 +81,15 @@ fn opus_pre_skip(params: &CodecParameters) -> (CodecParameters, u64) {
 
 /// Give up after this many consecutive undecodable packets.
 const MAX_CONSECUTIVE_ERRORS: usize = 50;
+
+/// The highest sample rate taken as real (DXD / 8× 96 kHz). A corrupt header's rate
+/// (0x7F7F7F7F) would otherwise size the resampler's buffers (tens of GB) or take it
+/// minutes to build.
+const MAX_SAMPLE_RATE: u32 = 768_000;
+
+/// The longest ALAC frame taken as real (encoders write 4096): symphonia's ALAC decoder
+/// allocates a whole frame per channel up front, 17 GB for a corrupt 0xFFFFFFFF.
+const MAX_ALAC_FRAME_LENGTH: u32 = 65_536;
 
 fn err(kind: NodeErrorKind, msg: impl Into<String>) -> NodeError {
     NodeError::new(kind, msg)
@@ -201,6 +211,7 @@ fn too_long(secs: f64, limits: &DecodeLimits, how: &str) -> NodeError {
 enum Container {
     Ogg,
     Matroska,
+    Flac,
     Other,
 }
 
@@ -217,6 +228,7 @@ fn sniff_container(source: &mut dyn MediaSource) -> Container {
     match &magic {
         b"OggS" => Container::Ogg,
         [0x1A, 0x45, 0xDF, 0xA3] => Container::Matroska,
+        b"fLaC" => Container::Flac,
         _ => Container::Other,
     }
 }
@@ -274,6 +286,26 @@ fn decode_source_inner(
     // Read before symphonia takes the source (see `ebml`); it leaves the source anywhere.
     let cut_inside_element = container == Container::Matroska
         && super::ebml::ends_inside_element(&mut source, total_bytes);
+    // FLAC metadata string lengths that symphonia would allocate for unchecked (see `flac`).
+    if container == Container::Flac {
+        super::flac::check_metadata(&mut source, total_bytes).map_err(|m| {
+            err(
+                NodeErrorKind::CorruptAudio,
+                format!("corrupt FLAC metadata: {m}"),
+            )
+        })?;
+    }
+    // MP4 sample-table counts that symphonia would reserve memory for unchecked (see `mp4`).
+    if container == Container::Other && source.is_seekable() {
+        if let Some(start) = super::mp4::box_start(&mut source, total_bytes) {
+            super::mp4::check_sample_tables(&mut source, start, total_bytes).map_err(|m| {
+                err(
+                    NodeErrorKind::CorruptAudio,
+                    format!("corrupt MP4/M4A container: {m}"),
+                )
+            })?;
+        }
+    }
     if source.seek(SeekFrom::Start(0)).is_err() {
         return Err(err(
             NodeErrorKind::Internal,
@@ -331,6 +363,35 @@ fn decode_source_inner(
     } else {
         (params.clone(), 0)
     };
+    // Before anything is sized from them (the decoder's buffers, the resampler).
+    if let Some(rate) = decoder_params.sample_rate.filter(|&r| r > MAX_SAMPLE_RATE) {
+        return Err(err(
+            NodeErrorKind::CorruptAudio,
+            format!("corrupt audio header: it declares {rate} Hz (at most {MAX_SAMPLE_RATE} Hz is supported)"),
+        ));
+    }
+    if decoder_params.codec == CODEC_TYPE_ALAC {
+        // The magic cookie (24 bytes, or 48 with a channel layout) starts with the frame
+        // length; its sample rate, at 20, is what the decoder will report.
+        let cookie = decoder_params.extra_data.as_deref().unwrap_or_default();
+        let field = |at: usize| {
+            cookie
+                .get(at..at + 4)
+                .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        if let Some(rate) = field(20).filter(|&r| r > MAX_SAMPLE_RATE) {
+            return Err(err(
+                NodeErrorKind::CorruptAudio,
+                format!("corrupt ALAC configuration: {rate} Hz (at most {MAX_SAMPLE_RATE} Hz is supported)"),
+            ));
+        }
+        if let Some(n) = field(0).filter(|&n| n > MAX_ALAC_FRAME_LENGTH) {
+            return Err(err(
+                NodeErrorKind::CorruptAudio,
+                format!("corrupt ALAC configuration: frame length {n} (at most {MAX_ALAC_FRAME_LENGTH})"),
+            ));
+        }
+    }
     let codecs = codecs();
     let codec_name = codecs
         .get_codec(params.codec)
@@ -391,7 +452,9 @@ fn decode_source_inner(
         return Ok(measured(secs, rate, channels, codec_name));
     }
 
+    // Built at the first decoded frames, for a decode only (a probe just counts frames).
     let mut resampler: Option<StreamResampler> = None;
+    let mut started = false;
     let mut src_rate = params.sample_rate.unwrap_or(0);
     let mut channels = params.channels.map(|c| c.count() as u16).unwrap_or(0);
     let mut src_frames: u64 = 0;
@@ -467,7 +530,8 @@ fn decode_source_inner(
         if frames == 0 {
             continue;
         }
-        if resampler.is_none() {
+        if !started {
+            started = true;
             src_rate = spec.rate;
             channels = spec.channels.count() as u16;
             if src_rate == 0 || channels == 0 {
@@ -476,11 +540,20 @@ fn decode_source_inner(
                     "stream declares 0 Hz or 0 channels",
                 ));
             }
-            let mut r = StreamResampler::new(src_rate, TARGET_SAMPLE_RATE)?;
-            if let (Some(secs), Want::Samples) = (header_secs, want) {
-                r.reserve_secs(secs);
+            // The decoder's rate may differ from the header's (ALAC's comes from its cookie).
+            if src_rate > MAX_SAMPLE_RATE {
+                return Err(err(
+                    NodeErrorKind::CorruptAudio,
+                    format!("corrupt audio: the stream declares {src_rate} Hz (at most {MAX_SAMPLE_RATE} Hz is supported)"),
+                ));
             }
-            resampler = Some(r);
+            if want == Want::Samples {
+                let mut r = StreamResampler::new(src_rate, TARGET_SAMPLE_RATE)?;
+                if let Some(secs) = header_secs {
+                    r.reserve_secs(secs);
+                }
+                resampler = Some(r);
+            }
         } else if spec.rate != src_rate {
             return Err(err(
                 NodeErrorKind::UnsupportedFormat,
@@ -525,7 +598,7 @@ fn decode_source_inner(
         }
     }
 
-    let Some(resampler) = resampler else {
+    if !started {
         if total_errors > 0 {
             return Err(err(
                 NodeErrorKind::CorruptAudio,
@@ -536,7 +609,7 @@ fn decode_source_inner(
             NodeErrorKind::EmptyAudio,
             "audio stream contains no samples",
         ));
-    };
+    }
     if consecutive_errors >= MAX_CONSECUTIVE_ERRORS {
         return Err(err(
             NodeErrorKind::CorruptAudio,
@@ -557,7 +630,7 @@ fn decode_source_inner(
     let truncated = match container {
         Container::Ogg => params.n_frames.is_none(),
         Container::Matroska => cut_inside_element || demux_error_last,
-        Container::Other => false,
+        Container::Flac | Container::Other => false,
     };
     if truncated {
         return Err(err(
@@ -580,9 +653,10 @@ fn decode_source_inner(
             ));
         }
     }
-    if want == Want::Duration {
+    let Some(resampler) = resampler else {
+        // Only a probe has none.
         return Ok(measured(decoded_secs, src_rate, channels, codec_name));
-    }
+    };
     let samples = resampler.finish()?;
     if samples.is_empty() {
         return Err(err(
@@ -715,6 +789,27 @@ mod tests {
         assert_eq!(e.kind, NodeErrorKind::TooLong);
         std::fs::write(&path, b"not audio at all, just text").unwrap();
         assert!(probe_duration(&path, &limits, &CancelToken::new()).is_err());
+    }
+
+    /// A corrupt rate is refused before a resampler is built for it (17 GB for 0x7F7F7F7F
+    /// Hz), by a decode and by a probe; the highest real rate still decodes.
+    #[test]
+    fn absurd_sample_rates_are_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rate.wav");
+        let limits = DecodeLimits::default();
+        for rate in [0x7F7F_7F7F, 0x7F80_0000, u32::MAX, MAX_SAMPLE_RATE + 1] {
+            let mut bytes = wav_bytes(&stereo_tone(8_000, 0.5), 8_000, 2);
+            bytes[24..28].copy_from_slice(&rate.to_le_bytes());
+            std::fs::write(&path, &bytes).unwrap();
+            let e = decode_bytes(bytes, Some("wav"), &limits, &CancelToken::new()).unwrap_err();
+            assert_eq!(e.kind, NodeErrorKind::CorruptAudio, "{rate}: {e}");
+            let e = probe_duration(&path, &limits, &CancelToken::new()).unwrap_err();
+            assert_eq!(e.kind, NodeErrorKind::CorruptAudio, "{rate}: {e}");
+        }
+        let bytes = wav_bytes(&stereo_tone(MAX_SAMPLE_RATE, 0.1), MAX_SAMPLE_RATE, 2);
+        let a = decode_bytes(bytes, Some("wav"), &limits, &CancelToken::new()).unwrap();
+        assert_eq!(a.samples.len(), 1_600);
     }
 
     #[test]

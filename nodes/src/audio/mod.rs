@@ -2,6 +2,8 @@
 
 pub mod decode;
 mod ebml;
+mod flac;
+mod mp4;
 pub mod resample;
 pub mod vad;
 

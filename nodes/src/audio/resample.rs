@@ -12,6 +12,10 @@ use rubato::{FftFixedIn, Resampler};
 const CHUNK: usize = 1024;
 /// FFT block length at the lower of the two rates (see [`StreamResampler::with_fft_len`]).
 pub const FFT_LEN: usize = 512;
+/// The longest input chunk a resampler is built for: rubato's buffers and sinc table grow
+/// with it, and a rate with no common factor with the other (a corrupt header's 0x7F7F7F7F
+/// Hz) would ask for gigabytes. 48 kHz → 16 kHz takes 1536 frames, 44.1 kHz 70 560.
+const MAX_CHUNK: usize = 1 << 20;
 
 /// Mono streaming resampler (passthrough when the rates match).
 pub struct StreamResampler {
@@ -49,14 +53,21 @@ impl StreamResampler {
             let (i, o) = (in_rate as usize, out_rate as usize);
             let g = gcd(i, o);
             let blocks = fft_len.max(1).div_ceil(i.min(o) / g).next_multiple_of(2);
-            Some(
-                FftFixedIn::<f32>::new(i, o, blocks * (i / g), 1, 1).map_err(|e| {
+            let chunk = blocks
+                .checked_mul(i / g)
+                .filter(|&c| c <= MAX_CHUNK && blocks * (o / g) <= MAX_CHUNK)
+                .ok_or_else(|| {
                     NodeError::new(
                         crate::NodeErrorKind::UnsupportedFormat,
-                        format!("cannot resample from {in_rate} Hz: {e}"),
+                        format!("cannot resample from {in_rate} Hz to {out_rate} Hz: the rates have too few common factors"),
                     )
-                })?,
-            )
+                })?;
+            Some(FftFixedIn::<f32>::new(i, o, chunk, 1, 1).map_err(|e| {
+                NodeError::new(
+                    crate::NodeErrorKind::UnsupportedFormat,
+                    format!("cannot resample from {in_rate} Hz: {e}"),
+                )
+            })?)
         };
         let skip = inner.as_ref().map_or(0, |r| r.output_delay());
         Ok(Self {
@@ -245,6 +256,28 @@ mod tests {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f32::max);
             assert!(err < 0.01, "{from} → {to} Hz: max error {err}");
+        }
+    }
+
+    /// A corrupt rate is refused, not built (17 GB for 0x7F7F7F7F Hz) or hung on.
+    #[test]
+    fn rates_without_common_factors_are_refused() {
+        for rate in [0x7F7F_7F7F, 0x7F80_0000, u32::MAX, 1_048_583] {
+            let e = StreamResampler::new(rate, 16_000).err().expect("refused");
+            assert_eq!(
+                e.kind,
+                crate::NodeErrorKind::UnsupportedFormat,
+                "{rate}: {e}"
+            );
+            assert!(
+                StreamResampler::new(16_000, rate).is_err(),
+                "16 kHz → {rate}"
+            );
+        }
+        for rate in [
+            8_000, 11_025, 22_050, 44_100, 96_000, 192_000, 384_000, 768_000,
+        ] {
+            assert!(StreamResampler::new(rate, 16_000).is_ok(), "{rate}");
         }
     }
 
