@@ -47,7 +47,9 @@ if $want_test; then
   # Node.js for the SDK and plugin tests: Debian's is enough; a newer one already installed stays.
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
-$want_ci && packages+=(chromium)
+# chromium for the browser end-to-end runs; curl and jq for the scripts that seed a server
+# (the e2e runs, scripts/schemathesis.sh).
+$want_ci && packages+=(chromium curl jq)
 
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   missing=()

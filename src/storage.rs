@@ -96,8 +96,8 @@ impl BlobStore {
                 .parse()
                 .or_else(|_| format!("aws_{key}").parse())
                 .map_err(|_| {
-                    StorageError::BadUrl(format!("{}: unknown setting {key:?}", redacted(url)))
-                })?;
+                StorageError::BadUrl(format!("{}: unknown setting {key:?}", redacted(url)))
+            })?;
             builder = builder.with_config(config, value.into_owned());
         }
         // HTTPS to a real S3 goes through rustls with the same provider (ring) as SMTP and
@@ -169,11 +169,7 @@ impl BlobStore {
     /// completes, and a writer dropped before that leaves nothing behind.
     pub async fn begin(&self, storage_key: &str) -> io::Result<BlobWriter> {
         let location = Self::location(storage_key)?;
-        let upload = self
-            .store
-            .put_multipart(&location)
-            .await
-            .map_err(into_io)?;
+        let upload = self.store.put_multipart(&location).await.map_err(into_io)?;
         let part = if self.local_root.is_some() {
             LOCAL_PART
         } else {
@@ -292,7 +288,11 @@ impl BlobStore {
     /// many there were.
     pub async fn remove_tenant(&self, tenant_id: Uuid) -> io::Result<u64> {
         let prefix = ObjectPath::from(format!("{FILES_DIR}/{tenant_id}"));
-        let locations = self.store.list(Some(&prefix)).map_ok(|m| m.location).boxed();
+        let locations = self
+            .store
+            .list(Some(&prefix))
+            .map_ok(|m| m.location)
+            .boxed();
         let removed: Vec<ObjectPath> = self
             .store
             .delete_stream(locations)
@@ -436,6 +436,14 @@ impl BlobWriter {
         Ok(())
     }
 
+    /// Gives the upload up and removes what was written, before returning.
+    pub async fn abort(mut self) -> io::Result<()> {
+        match self.upload.take() {
+            Some(upload) => upload.abort().await.map_err(into_io),
+            None => Ok(()),
+        }
+    }
+
     /// Completes the object: from here it is stored under its key.
     pub async fn finish(mut self) -> io::Result<Blob> {
         let upload = self
@@ -551,7 +559,9 @@ mod tests {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         assert_eq!(store.size(&key).await.expect("head"), None);
         let tenant_dir = dir.path().join("files").join(tenant.to_string());
-        let left = std::fs::read_dir(&tenant_dir).map(|d| d.count()).unwrap_or(0);
+        let left = std::fs::read_dir(&tenant_dir)
+            .map(|d| d.count())
+            .unwrap_or(0);
         assert_eq!(left, 0, "an aborted upload leaves nothing");
 
         let mut w = store.begin(&key).await.expect("begin");
@@ -613,13 +623,22 @@ mod tests {
         std::fs::write(&staging, b"partial").expect("staging");
         let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
         assert_eq!(store.remove_stale_staging(earlier).await.expect("sweep"), 0);
-        assert!(staging.exists(), "a fresh staging file may be a live upload");
+        assert!(
+            staging.exists(),
+            "a fresh staging file may be a live upload"
+        );
         let later = std::time::SystemTime::now() + std::time::Duration::from_secs(1);
         assert_eq!(store.remove_stale_staging(later).await.expect("sweep"), 1);
         assert!(!staging.exists());
-        assert!(dir.path().join(&key).exists(), "objects are not staging files");
+        assert!(
+            dir.path().join(&key).exists(),
+            "objects are not staging files"
+        );
         let soon = chrono::Utc::now() + chrono::Duration::seconds(5);
-        assert_eq!(store.keys_older_than(soon).await.expect("list"), vec![key.clone()]);
+        assert_eq!(
+            store.keys_older_than(soon).await.expect("list"),
+            vec![key.clone()]
+        );
         assert_eq!(store.remove_tenant(tenant).await.expect("purge"), 1);
         assert!(!dir.path().join("files").join(tenant.to_string()).exists());
         assert_eq!(store.remove_tenant(tenant).await.expect("again"), 0);
@@ -628,13 +647,20 @@ mod tests {
     #[test]
     fn urls() {
         let dir = tempfile::tempdir().expect("dir");
-        assert!(BlobStore::open(dir.path(), "").expect("local").local_root.is_some());
+        assert!(BlobStore::open(dir.path(), "")
+            .expect("local")
+            .local_root
+            .is_some());
         let opened = BlobStore::open(
             dir.path(),
             "s3://bucket/some/prefix?endpoint=http%3A%2F%2F127.0.0.1%3A9&allow_http=true&region=x&access_key_id=a&secret_access_key=s",
         )
         .expect("s3");
-        assert_eq!(opened.describe(), "s3://bucket/some/prefix", "no settings in logs");
+        assert_eq!(
+            opened.describe(),
+            "s3://bucket/some/prefix",
+            "no settings in logs"
+        );
         assert!(opened.local_root.is_none());
         match BlobStore::open(dir.path(), "s3://b?secret_access_key=hush&colour=red") {
             Err(StorageError::BadUrl(m)) => {
@@ -644,7 +670,10 @@ mod tests {
         }
         for bad in ["gs://b", "s3://", "/data", "file:///x"] {
             assert!(
-                matches!(BlobStore::open(dir.path(), bad), Err(StorageError::BadUrl(_))),
+                matches!(
+                    BlobStore::open(dir.path(), bad),
+                    Err(StorageError::BadUrl(_))
+                ),
                 "{bad}"
             );
         }

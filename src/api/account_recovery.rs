@@ -99,7 +99,11 @@ impl MailSettings {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
-    #[schema(example = "ada@example.com")]
+    #[schema(
+        example = "ada@example.com",
+        pattern = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]$",
+        max_length = 254
+    )]
     pub email: String,
 }
 
@@ -188,6 +192,7 @@ pub async fn request_password_reset(
 pub struct PasswordResetConfirm {
     /// The `token` of the link in the mail.
     pub token: String,
+    #[schema(min_length = 10)]
     pub new_password: String,
 }
 

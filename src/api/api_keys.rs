@@ -65,9 +65,15 @@ list_view!(ApiKeyList, ApiKeyView);
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
-    #[schema(example = "Flowise production")]
+    #[schema(
+        example = "Flowise production",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// Subset of your own permissions (e.g. `jobs:write`); default: all of them.
+    #[schema(value_type = Option<Vec<crate::auth::policy::Action>>, min_items = 1)]
     pub permissions: Option<Vec<String>>,
     /// When the key stops working; default: never.
     pub expires_at: Option<DateTime<Utc>>,

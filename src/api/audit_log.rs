@@ -56,7 +56,9 @@ list_view!(AuditLogList, AuditEntryView);
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub action: Option<String>,
     pub target_type: Option<String>,

@@ -295,6 +295,7 @@ pub async fn logout(
 pub struct ChangePasswordRequest {
     pub current_password: String,
     /// At least 10 characters.
+    #[schema(min_length = 10)]
     pub new_password: String,
 }
 

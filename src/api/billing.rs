@@ -317,7 +317,10 @@ pub struct StatementView {
 #[serde(deny_unknown_fields)]
 pub struct ClosePeriodRequest {
     /// The calendar month to close, `YYYY-MM` (UTC); it must have ended.
-    #[schema(example = "2026-11")]
+    #[schema(
+        example = "2026-11",
+        pattern = r"^\s*(2[0-9]{3}|[3-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])\s*$"
+    )]
     pub period: String,
 }
 
@@ -402,11 +405,16 @@ pub async fn list_periods(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct InvoiceListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub tenant_id: Option<Uuid>,
     pub reseller_id: Option<Uuid>,
     /// `YYYY-MM`.
+    #[param(
+        pattern = r"^(2[0-9]{3}|[3-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])$"
+    )]
     pub period: Option<String>,
 }
 
@@ -561,10 +569,15 @@ pub async fn get_upcoming_invoice(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatementListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub reseller_id: Option<Uuid>,
     /// `YYYY-MM`.
+    #[param(
+        pattern = r"^(2[0-9]{3}|[3-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-(0[1-9]|1[0-2])$"
+    )]
     pub period: Option<String>,
 }
 

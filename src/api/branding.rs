@@ -204,19 +204,19 @@ list_view!(BrandingConfigurationList, BrandingConfigurationView);
 #[serde(deny_unknown_fields)]
 pub struct BrandingColorsRequest {
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>, example = "#4f46e5")]
+    #[schema(value_type = Option<String>, example = "#4f46e5", pattern = r"^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$")]
     pub primary: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$")]
     pub secondary: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$")]
     pub accent: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$")]
     pub background: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\s*$")]
     pub text: Option<Option<String>>,
 }
 
@@ -241,17 +241,40 @@ impl BrandingColorsRequest {
 pub struct CreateBrandingRequest {
     pub tenant_id: Option<Uuid>,
     pub reseller_id: Option<Uuid>,
-    #[schema(example = "Acme Speech")]
+    #[schema(
+        example = "Acme Speech",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^\s*[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*\s*$"
+    )]
     pub product_name: Option<String>,
     pub colors: Option<BrandingColorsRequest>,
+    #[schema(
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub support_email: Option<String>,
     /// An http(s) URL.
+    #[schema(
+        pattern = r"^\s*https?://[^/\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*\s*$",
+        max_length = 2000
+    )]
     pub support_url: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r#"^\s*[^\x00-\x1f\x7f-\x9f<>"@]*[^\s\x00-\x1f\x7f-\x9f<>"@][^\x00-\x1f\x7f-\x9f<>"@]*\s*$"#
+    )]
     pub email_sender_name: Option<String>,
     pub powered_by: Option<bool>,
     /// A host name (not under `VOXFLOW_BRANDING_BASE_DOMAIN`), unique.
+    #[schema(
+        pattern = r"^\s*([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.*\s*$",
+        max_length = 253
+    )]
     pub custom_domain: Option<String>,
     /// One DNS label, unique; used with `VOXFLOW_BRANDING_BASE_DOMAIN`.
+    #[schema(pattern = r"^\s*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\s*$")]
     pub subdomain: Option<String>,
 }
 
@@ -260,7 +283,7 @@ pub struct CreateBrandingRequest {
 #[serde(deny_unknown_fields)]
 pub struct UpdateBrandingRequest {
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"^\s*[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*\s*$")]
     pub product_name: Option<Option<String>>,
     /// Only `null`: forget the logo (inherit). Upload one with `PUT …/assets/logo`.
     #[serde(default, deserialize_with = "super::double_option")]
@@ -273,22 +296,22 @@ pub struct UpdateBrandingRequest {
     /// Each colour given is set (or, `null`, unset); the others stay.
     pub colors: Option<BrandingColorsRequest>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$", max_length = 254)]
     pub support_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*https?://[^/\s\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*\s*$", max_length = 2000)]
     pub support_url: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r#"^\s*[^\x00-\x1f\x7f-\x9f<>"@]*[^\s\x00-\x1f\x7f-\x9f<>"@][^\x00-\x1f\x7f-\x9f<>"@]*\s*$"#)]
     pub email_sender_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<bool>)]
     pub powered_by: Option<Option<bool>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.*\s*$", max_length = 253)]
     pub custom_domain: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\s*$")]
     pub subdomain: Option<Option<String>>,
 }
 
@@ -296,7 +319,9 @@ pub struct UpdateBrandingRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BrandingListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     /// Only configurations of this level.
     pub level: Option<BrandingLevel>,

@@ -87,28 +87,51 @@ list_view!(CredentialList, CredentialView);
 #[serde(deny_unknown_fields)]
 pub struct CreateCredentialRequest {
     /// 1–100 characters.
-    #[schema(example = "DeepL team account")]
+    #[schema(
+        example = "DeepL team account",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     #[schema(value_type = Provider)]
     pub provider: String,
     /// The secret. DeepL and LibreTranslate keys: 1–500 characters without spaces; generic
     /// values: 1–8192 characters without control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 8192,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]+$"
+    )]
     pub value: String,
     /// An `http(s)` URL whose origin the value may be sent to (path ignored). Absent: bound
     /// by the first translation engine that uses it.
-    #[schema(example = "https://api-free.deepl.com")]
+    #[schema(
+        example = "https://api-free.deepl.com",
+        pattern = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&'()*+,;=:%/?#-]*)?\s*$"
+    )]
     pub origin: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCredentialRequest {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: Option<String>,
     /// A new value (a rotation): every engine using the credential sends it from now on.
+    #[schema(
+        min_length = 1,
+        max_length = 8192,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]+$"
+    )]
     pub value: Option<String>,
     /// A new origin (or `null` to unbind it); only together with `value`.
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&'()*+,;=:%/?#-]*)?\s*$")]
     pub origin: Option<Option<String>>,
 }
 

@@ -391,7 +391,8 @@ pub async fn download_export(
         .and_then(|v| v.to_str().ok())
         .is_none_or(|r| r.trim().starts_with("bytes=0-"));
     let name = format!("voxflow-export-{}.zip", row.id);
-    let res = super::files::serve_stored(&req, &state.blobs, key, sha256, "application/zip", &name).await?;
+    let res = super::files::serve_stored(&req, &state.blobs, key, sha256, "application/zip", &name)
+        .await?;
     if first_bytes && res.status().is_success() {
         let actor = Actor::of(&authed);
         let reseller_id = own_reseller(authed.scope());

@@ -15,11 +15,11 @@ use crate::audit::{self, Actor, Event};
 use crate::auth::{Action, Authed};
 use crate::error::{ApiError, Code, Problem};
 use crate::files::quota::Reservation;
-use crate::files::sniff::{sniff, SNIFF_LEN};
 use crate::files::sanitize_name;
+use crate::files::sniff::{sniff, SNIFF_LEN};
 use crate::storage::{Blob, BlobStore, BlobWriter};
-use crate::store::repo::{self, files::FileRow};
 use crate::store;
+use crate::store::repo::{self, files::FileRow};
 use actix_multipart::MultipartError;
 use actix_web::body::SizedStream;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
@@ -196,11 +196,30 @@ pub(crate) fn storage_failed(e: std::io::Error) -> ApiError {
 /// Every byte of the file is reserved against the tenant's quota before it is kept
 /// (in memory or in storage); the upload is refused as soon as the reservation cannot grow.
 async fn receive(
+    form: Form,
+    blobs: &BlobStore,
+    storage_key: &str,
+    limit: UploadLimit,
+    reservation: &mut Reservation,
+) -> Result<(Blob, String, &'static str), ApiError> {
+    let mut writer = None;
+    let received = receive_parts(form, blobs, storage_key, limit, reservation, &mut writer).await;
+    if received.is_err() {
+        // Abort before answering, so what was written is gone when the client hears why.
+        if let Some(w) = writer.take() {
+            let _ = w.abort().await;
+        }
+    }
+    received
+}
+
+async fn receive_parts(
     mut form: Form,
     blobs: &BlobStore,
     storage_key: &str,
     limit: UploadLimit,
     reservation: &mut Reservation,
+    writer: &mut Option<BlobWriter>,
 ) -> Result<(Blob, String, &'static str), ApiError> {
     let mut upload: Option<(Blob, String, &'static str)> = None;
     while let Some(field) = form.next_field().await {
@@ -219,7 +238,6 @@ async fn receive(
                 .unwrap_or(""),
         );
         let mut head: Vec<u8> = Vec::with_capacity(SNIFF_LEN);
-        let mut writer: Option<BlobWriter> = None;
         let mut content_type = "";
         let mut total: u64 = 0;
         loop {
@@ -254,11 +272,11 @@ async fn receive(
                                 "The file is not WAV, MP3, FLAC, OGG, MP4/M4A, WebM/Matroska or AIFF audio",
                             )
                         })?;
-                        let mut w = blobs.begin(storage_key).await.map_err(storage_failed)?;
+                        let w =
+                            writer.insert(blobs.begin(storage_key).await.map_err(storage_failed)?);
                         w.write(&std::mem::take(&mut head))
                             .await
                             .map_err(storage_failed)?;
-                        writer = Some(w);
                     }
                 }
             }
@@ -266,8 +284,10 @@ async fn receive(
                 break;
             }
         }
-        let writer = writer.ok_or_else(|| ApiError::field("file", "the file is empty"))?;
-        let blob = writer.finish().await.map_err(storage_failed)?;
+        let w = writer
+            .take()
+            .ok_or_else(|| ApiError::field("file", "the file is empty"))?;
+        let blob = w.finish().await.map_err(storage_failed)?;
         upload = Some((blob, name, content_type));
     }
     upload.ok_or_else(|| ApiError::field("file", "the `file` field is required"))
@@ -597,9 +617,9 @@ pub(crate) const NOSNIFF: (&str, &str) = ("x-content-type-options", "nosniff");
         ("If-None-Match" = Option<String>, Header, description = "ETag of a cached copy"),
     ),
     responses(
-        (status = 200, description = "The whole file, with its detected content type", content_type = "application/octet-stream", body = FileContent,
+        (status = 200, description = "The whole file, with its detected content type", content((FileContent = "audio/*"), (FileContent = "application/octet-stream")),
          headers(("ETag" = String, description = "The SHA-256 in quotes"), ("Accept-Ranges" = String), ("Content-Length" = u64))),
-        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = FileContent,
+        (status = 206, description = "The requested range", content((FileContent = "audio/*"), (FileContent = "application/octet-stream")),
          headers(("Content-Range" = String, description = "`bytes START-END/SIZE`"), ("ETag" = String), ("Content-Length" = u64))),
         (status = 304, description = "The cached copy (If-None-Match) is current"),
         (status = 416, description = "The range starts past the end; `Content-Range: bytes */SIZE`", body = Problem, content_type = "application/problem+json"),

@@ -42,8 +42,12 @@ pub struct CreateJobRequest {
     pub inputs: BTreeMap<String, String>,
     /// POSTed (signed, retried) when the job reaches a final state; the signing secret
     /// comes back in the answer.
+    #[schema(
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&'()*+,;=:%/?#-]*)?$"
+    )]
     pub webhook_url: Option<String>,
     /// Attempts before a job that keeps hitting runtime faults fails (1–10, default 3).
+    #[schema(minimum = 1, maximum = 10)]
     pub max_attempts: Option<i32>,
 }
 
@@ -171,7 +175,11 @@ pub struct JobEventList {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobListQuery {
+    /// Items per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    /// `next_cursor` from the previous page.
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     /// Only jobs in this state.
     pub status: Option<JobState>,
@@ -184,8 +192,10 @@ pub struct JobListQuery {
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Events with a larger `seq` (default 0: all).
+    #[param(minimum = 0)]
     pub since: Option<i64>,
     /// At most this many (1–1000, default 500).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

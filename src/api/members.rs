@@ -26,6 +26,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+/// The roles a tenant membership (or invitation) can give: the tenant roles of [`Role`].
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum TenantRole {
+    TenantAdmin,
+    Member,
+    Viewer,
+}
+
 /// A user's membership in a tenant.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MemberView {
@@ -63,15 +73,21 @@ list_view!(MemberList, MemberView);
 #[serde(deny_unknown_fields)]
 pub struct AddMemberRequest {
     /// The email of an existing account (to bring in someone new, invite them instead).
-    #[schema(example = "ada@example.com")]
+    #[schema(
+        example = "ada@example.com",
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub email: String,
     /// `tenant_admin`, `member` or `viewer`, at most the caller's own.
+    #[schema(value_type = TenantRole)]
     pub role: Role,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberRequest {
+    #[schema(value_type = TenantRole)]
     pub role: Role,
 }
 
@@ -116,9 +132,14 @@ pub struct CreatedInvitationView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
-    #[schema(example = "grace@example.com")]
+    #[schema(
+        example = "grace@example.com",
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub email: String,
     /// `tenant_admin`, `member` or `viewer`, at most the caller's own.
+    #[schema(value_type = TenantRole)]
     pub role: Role,
 }
 
@@ -129,8 +150,11 @@ pub struct AcceptInvitationRequest {
     pub token: String,
     /// The new account's password (at least 10 characters). Required when no account uses the
     /// invitation's email yet; ignored otherwise (the existing account keeps its password).
+    #[schema(min_length = 10)]
     pub password: Option<String>,
+    #[schema(max_length = 100)]
     pub first_name: Option<String>,
+    #[schema(max_length = 100)]
     pub last_name: Option<String>,
 }
 

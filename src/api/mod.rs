@@ -280,6 +280,7 @@ where
         )
         .split_for_parts();
     tidy_for_generators(&mut spec);
+    document_extractor_errors(&mut spec);
     document_rate_limits(&mut spec);
     (app, spec)
 }
@@ -334,6 +335,88 @@ fn tidy_for_generators(spec: &mut utoipa::openapi::OpenApi) {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The answers actix's extractors give before a handler runs (`crate::error`'s
+/// `json_error_handler`, `query_error_handler`, `path_error_handler`), documented once here
+/// rather than in every annotation:
+/// - a JSON body: `400 malformed_json` (not JSON), `415 unsupported_media_type` (another or no
+///   content type, e.g. no body at all), `422 validation_failed` (a field of the wrong type, an
+///   unknown or missing field);
+/// - query parameters: `400 invalid_query` (a value that does not parse, an unknown parameter);
+/// - path parameters: `404` (a malformed id names no object).
+///
+/// The OpenAI-compatible routes answer in OpenAI's error shape and keep their own annotations.
+fn document_extractor_errors(spec: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in spec.paths.paths.iter_mut() {
+        if path.starts_with("/v1/audio/") || path == "/v1/models" {
+            continue;
+        }
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let json_body = matches!(
+                &op.request_body,
+                Some(RefOr::T(b)) if b.content.contains_key("application/json")
+            );
+            let (mut query, mut in_path) = (false, false);
+            for p in op.parameters.iter().flatten() {
+                let RefOr::T(p) = p else { continue };
+                match p.parameter_in {
+                    ParameterIn::Query => query = true,
+                    ParameterIn::Path => in_path = true,
+                    _ => {}
+                }
+            }
+            let responses = &mut op.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(description));
+            };
+            if json_body {
+                add("400", "The body is not valid JSON (`malformed_json`)");
+                add(
+                    "415",
+                    "The body is missing or not `application/json` (`unsupported_media_type`)",
+                );
+                add(
+                    "422",
+                    "A field has the wrong type, is unknown or is missing (`validation_failed`); \
+                     `errors` names it",
+                );
+            }
+            if query {
+                add(
+                    "400",
+                    "A query parameter does not parse, is out of range or is unknown (`invalid_query`)",
+                );
+            }
+            if in_path {
+                add("404", "No such object (a malformed id names none)");
             }
         }
     }
@@ -476,8 +559,10 @@ pub enum WriteErrors {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// Items per page, 1 to 100 (default 50).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `next_cursor` from the previous page.
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
 }
 

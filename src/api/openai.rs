@@ -211,6 +211,15 @@ struct Form {
     vad: Option<String>,
 }
 
+/// A `timestamp_granularities[]` value.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum TimestampGranularity {
+    Word,
+    Segment,
+}
+
 /// Multipart schema for the OpenAPI document.
 #[derive(ToSchema)]
 #[allow(dead_code)]
@@ -221,17 +230,23 @@ pub struct TranscriptionForm {
     /// A catalog name (`tiny.en`, `base`, `base-q8_0`, …); `whisper-1` means the default model.
     model: String,
     /// ISO 639-1 code; omit to detect. Ignored by translations.
+    #[schema(nullable = false)]
     language: Option<String>,
     /// Text to condition the model (names, spelling).
+    #[schema(nullable = false)]
     prompt: Option<String>,
     /// `json` (default), `text`, `srt`, `verbose_json` or `vtt`.
+    #[schema(nullable = false, pattern = "^(json|text|srt|verbose_json|vtt)?$")]
     response_format: Option<String>,
     /// 0 to 1; higher falls back more randomly.
+    #[schema(nullable = false, minimum = 0, maximum = 1)]
     temperature: Option<f32>,
     /// `word` and/or `segment` (with `verbose_json`).
-    #[schema(rename = "timestamp_granularities[]")]
+    #[schema(rename = "timestamp_granularities[]", nullable = false, value_type = Option<Vec<TimestampGranularity>>)]
     timestamp_granularities: Option<Vec<String>>,
-    /// Voxflow extension: `true` runs Silero VAD first and transcribes only the speech.
+    /// Voxflow extension: `true` (or `1`) runs Silero VAD first and transcribes only the
+    /// speech; `false` (or `0`, the default) does not. A form field is text.
+    #[schema(nullable = false, value_type = Option<String>, pattern = r"^\s*(true|false|1|0)?\s*$")]
     vad: Option<bool>,
 }
 

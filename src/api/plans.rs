@@ -78,25 +78,32 @@ list_view!(PlanList, PlanView);
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreatePlanRequest {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     pub description: Option<String>,
     /// Platform admins only: the reseller owning the plan (none: a system plan).
     pub reseller_id: Option<Uuid>,
     /// ISO 4217 code; default `USD`.
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
-    #[schema(example = "19.00")]
+    #[schema(example = "19.00", pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$")]
     pub price_monthly: String,
-    #[schema(example = "190.00")]
+    #[schema(example = "190.00", pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$")]
     pub price_yearly: String,
     /// Price of a minute beyond the included ones (up to five decimals); default `0`.
-    #[schema(example = "0.006")]
+    #[schema(example = "0.006", pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,5})?\s*$")]
     pub overage_price_per_minute: Option<String>,
+    #[schema(minimum = 0)]
     pub storage_quota_mb: i32,
+    #[schema(minimum = 0)]
     pub processing_quota_minutes: i32,
+    #[schema(minimum = 1)]
     pub max_users: i32,
     /// Jobs a tenant may run at once (default 2).
+    #[schema(minimum = 1)]
     pub max_concurrent_jobs: Option<i32>,
     /// Days files and job artifacts are kept (1 to 36500); absent: kept until deleted.
+    #[schema(minimum = 1, maximum = 36500)]
     pub retention_days: Option<i32>,
     /// What the plan lets its tenants use; unknown keys are refused (`422`, naming the key).
     #[schema(value_type = Option<PlanFeatures>)]
@@ -106,22 +113,31 @@ pub struct CreatePlanRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePlanRequest {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
+    #[schema(pattern = "^[A-Z]{3}$")]
     pub currency: Option<String>,
+    #[schema(pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$")]
     pub price_monthly: Option<String>,
+    #[schema(pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$")]
     pub price_yearly: Option<String>,
     /// Applies to billing periods closed from now on (docs/billing.md).
+    #[schema(pattern = r"^\s*[0-9]{1,12}(\.[0-9]{1,5})?\s*$")]
     pub overage_price_per_minute: Option<String>,
+    #[schema(minimum = 0)]
     pub storage_quota_mb: Option<i32>,
+    #[schema(minimum = 0)]
     pub processing_quota_minutes: Option<i32>,
+    #[schema(minimum = 1)]
     pub max_users: Option<i32>,
+    #[schema(minimum = 1)]
     pub max_concurrent_jobs: Option<i32>,
     /// Applies at the next sweep, to what is stored already too; null: kept until deleted.
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 36500)]
     pub retention_days: Option<Option<i32>>,
     /// What the plan lets its tenants use; unknown keys are refused (`422`, naming the key).
     #[schema(value_type = Option<PlanFeatures>)]
@@ -132,7 +148,9 @@ pub struct UpdatePlanRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PlanListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub reseller_id: Option<Uuid>,
 }

@@ -140,7 +140,9 @@ pub struct PresetSharingRequest {
 pub struct CreatePresetRequest {
     /// A node kind of the registry (`GET /v1/nodes`), e.g. `whisper.transcribe`.
     pub kind: String,
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// Params of `kind`, checked against its JSON Schema.
     #[schema(value_type = Object)]
@@ -153,9 +155,10 @@ pub struct CreatePresetRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatePresetRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Option<Option<String>>,
     #[schema(value_type = Option<Object>)]
     pub params: Option<serde_json::Value>,
@@ -165,7 +168,9 @@ pub struct UpdatePresetRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PresetListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     /// Only presets of this node kind.
     pub kind: Option<String>,

@@ -57,27 +57,43 @@ list_view!(ResellerList, ResellerView);
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateResellerRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: String,
+    #[schema(
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub email: String,
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
     pub phone: Option<String>,
     /// Percentage with at most two decimals, 0 to 100, as a string (`"12.5"`).
-    #[schema(example = "12.50")]
+    #[schema(
+        example = "12.50",
+        pattern = r"^0*(100(\.00?)?|[0-9]?[0-9](\.[0-9][0-9]?)?)$"
+    )]
     pub commission_rate: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateResellerRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: Option<String>,
+    #[schema(
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub email: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 50, pattern = r"\S")]
     pub phone: Option<Option<String>>,
     /// Platform admins only.
+    #[schema(pattern = r"^0*(100(\.00?)?|[0-9]?[0-9](\.[0-9][0-9]?)?)$")]
     pub commission_rate: Option<String>,
     /// Platform admins only: `active` or `suspended`. A suspended reseller's admins and its
     /// tenants' users are read-only (every change answers `reseller_suspended`) and its
     /// tenants' queued jobs wait.
+    #[schema(pattern = "^(active|suspended)$")]
     pub status: Option<String>,
     /// Turn self-service sign-up on (needs a `signup_plan_id`) or off.
     pub signup_enabled: Option<bool>,
@@ -91,7 +107,9 @@ pub struct UpdateResellerRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ResellerListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub status: Option<String>,
     /// Case-insensitive substring of the name.

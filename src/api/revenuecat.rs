@@ -209,6 +209,7 @@ pub struct PutRevenueCatConfig {
     /// The exact `Authorization` header value RevenueCat will send (16–512 visible ASCII
     /// characters, no surrounding spaces; e.g. `Bearer …`). Absent: kept, or generated when
     /// the integration is new. Only its SHA-256 is stored.
+    #[schema(pattern = "^[!-~][ -~]{14,510}[!-~]$")]
     pub authorization: Option<String>,
     /// Generate a new header value (the old one stops working at once).
     #[serde(default)]
@@ -218,12 +219,15 @@ pub struct PutRevenueCatConfig {
     pub app_user_id_is_tenant_id: Option<bool>,
     /// Explicit App User ID → tenant mappings, checked before `app_user_id_is_tenant_id`.
     #[serde(default)]
+    #[schema(max_items = 10000)]
     pub app_users: Vec<AppUserMapping>,
     /// Entitlement → plan, in priority order.
     #[serde(default)]
+    #[schema(max_items = 10000)]
     pub entitlements: Vec<EntitlementMapping>,
     /// Product → plan; a product mapping wins over entitlement mappings.
     #[serde(default)]
+    #[schema(max_items = 10000)]
     pub products: Vec<ProductMapping>,
     /// Apply `SANDBOX` events too (default false: they are recorded only).
     #[serde(default)]
@@ -582,9 +586,14 @@ const OUTCOMES: &[&str] = &[
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     /// Comma-separated outcomes to list (e.g. `unknown,malformed,unmapped`); default all.
+    #[param(
+        pattern = r"^\s*(applied|stale|recorded|test|unmapped|unknown|malformed|sandbox)?\s*(,\s*(applied|stale|recorded|test|unmapped|unknown|malformed|sandbox)?\s*)*$"
+    )]
     pub outcome: Option<String>,
 }
 

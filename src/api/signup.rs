@@ -24,10 +24,20 @@ pub struct SignupRequest {
     /// The reseller whose sign-up page this is (one with `signup_enabled`).
     pub reseller_id: Uuid,
     /// The new tenant's name.
-    #[schema(example = "Acme Studios")]
+    #[schema(
+        example = "Acme Studios",
+        min_length = 1,
+        max_length = 255,
+        pattern = r"\S"
+    )]
     pub tenant_name: String,
-    #[schema(example = "ada@example.com")]
+    #[schema(
+        example = "ada@example.com",
+        pattern = r"^[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]$",
+        max_length = 254
+    )]
     pub email: String,
+    #[schema(min_length = 10)]
     pub password: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,

@@ -191,11 +191,15 @@ pub struct SharingRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTemplateRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 10000)]
     pub description: Option<String>,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub category: Option<String>,
     /// Lowercase letters, digits, `-`, `_` and spaces; at most 20.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub tags: Vec<String>,
     /// React Flow JSON (`nodes`, `edges`) or Flowise `flowData`, validated like a workflow's.
     #[schema(value_type = Object)]
@@ -204,6 +208,7 @@ pub struct CreateTemplateRequest {
     #[serde(default)]
     pub inputs: BTreeMap<String, String>,
     /// An http(s) URL of a preview image.
+    #[schema(pattern = "^https?://", max_length = 2000)]
     pub preview_image_url: Option<String>,
     /// Default: offered to all (of the reseller's) tenants once published.
     pub sharing: Option<SharingRequest>,
@@ -213,19 +218,21 @@ pub struct CreateTemplateRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTemplateRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 10000)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 100, pattern = r"\S")]
     pub category: Option<Option<String>>,
+    #[schema(max_items = 20)]
     pub tags: Option<Vec<String>>,
     #[schema(value_type = Option<Object>)]
     pub graph: Option<serde_json::Value>,
     pub inputs: Option<BTreeMap<String, String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^https?://", max_length = 2000)]
     pub preview_image_url: Option<Option<String>>,
 }
 
@@ -242,6 +249,7 @@ pub struct InstantiateTemplateRequest {
     /// A published version (default: the newest published).
     pub version: Option<i32>,
     /// The workflow's name (default: the template version's).
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: Option<String>,
     /// Share the new workflow within the tenant.
     #[serde(default)]
@@ -259,7 +267,9 @@ pub struct UpgradeWorkflowRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TemplateListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub category: Option<String>,
     pub tag: Option<String>,

@@ -77,28 +77,40 @@ const SUBSCRIPTION_STATUSES: &[&str] = &["active", "trial", "past_due", "expired
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTenantRequest {
-    #[schema(example = "Acme Studios")]
+    #[schema(
+        example = "Acme Studios",
+        min_length = 1,
+        max_length = 255,
+        pattern = r"\S"
+    )]
     pub name: String,
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub domain: Option<String>,
     /// Platform admins only: the reseller that sells to this tenant (none: sold directly).
     pub reseller_id: Option<Uuid>,
     pub subscription_plan_id: Option<Uuid>,
     pub subscription_id: Option<String>,
+    #[schema(pattern = "^(active|trial|past_due|expired|cancelled)$")]
     pub subscription_status: Option<String>,
     /// `month` (default) or `year`.
+    #[schema(pattern = "^(month|year)$")]
     pub billing_interval: Option<String>,
+    #[schema(minimum = 0)]
     pub storage_quota_mb: Option<i32>,
+    #[schema(minimum = 0)]
     pub processing_quota_minutes: Option<i32>,
     /// Overrides the plan's `retention_days` (1 to 36500).
+    #[schema(minimum = 1, maximum = 36500)]
     pub retention_days: Option<i32>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTenantRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 255, pattern = r"\S")]
     pub domain: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<Uuid>)]
@@ -106,22 +118,25 @@ pub struct UpdateTenantRequest {
     #[serde(default, deserialize_with = "super::double_option")]
     #[schema(value_type = Option<String>)]
     pub subscription_id: Option<Option<String>>,
+    #[schema(pattern = "^(active|trial|past_due|expired|cancelled)$")]
     pub subscription_status: Option<String>,
     /// `month` or `year` (platform and reseller admins).
+    #[schema(pattern = "^(month|year)$")]
     pub billing_interval: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 0)]
     pub storage_quota_mb: Option<Option<i32>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 0)]
     pub processing_quota_minutes: Option<Option<i32>>,
     /// Overrides the plan's `retention_days` (platform and reseller admins); null: the
     /// plan's value applies again.
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 36500)]
     pub retention_days: Option<Option<i32>>,
     /// `active` or `suspended` (platform and reseller admins). A suspended tenant is
     /// read-only: reads and downloads work, every change answers `tenant_suspended`.
+    #[schema(pattern = "^(active|suspended)$")]
     pub status: Option<String>,
 }
 
@@ -129,7 +144,9 @@ pub struct UpdateTenantRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TenantListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub status: Option<String>,
     pub reseller_id: Option<Uuid>,

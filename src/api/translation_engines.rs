@@ -85,7 +85,7 @@ list_view!(TranslationEngineList, TranslationEngineView);
 #[serde(deny_unknown_fields)]
 pub struct CreateTranslationEngineRequest {
     /// Lower-case letters, digits, `-`, `_`, `.`; 1–64 characters; not `apertium`.
-    #[schema(example = "team-deepl")]
+    #[schema(example = "team-deepl", pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub name: String,
     #[schema(value_type = EngineKind)]
     pub kind: String,
@@ -104,6 +104,7 @@ pub struct CreateTranslationEngineRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTranslationEngineRequest {
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub name: Option<String>,
     pub base_url: Option<String>,
     /// A new key; `null` removes the engine's key (LibreTranslate only; the workspace

@@ -23,6 +23,7 @@ use uuid::Uuid;
 pub struct UsageQuery {
     /// `day`, `month` (default) or `range` (the whole range as one bucket). Days and months
     /// are UTC calendar days and months; a month cut by the range is clipped to it.
+    #[param(pattern = "^(day|month|range)$")]
     pub period: Option<String>,
     /// First day (ISO 8601 date, UTC), included. Default: the first day of the current month.
     #[param(value_type = Option<String>, format = Date, example = "2026-12-01")]
@@ -33,9 +34,42 @@ pub struct UsageQuery {
     pub to: Option<NaiveDate>,
     /// Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
     /// (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
-    #[param(example = "resource,node_kind")]
+    #[param(
+        example = "resource,node_kind",
+        pattern = r"^\s*(resource|node_kind|tenant)?\s*(,\s*(resource|node_kind|tenant)?\s*)*$"
+    )]
     pub group_by: Option<String>,
     /// `json` (default) or `csv`; takes precedence over the `Accept` header.
+    #[param(pattern = "^(json|csv)$")]
+    pub format: Option<String>,
+}
+
+/// [`UsageQuery`] as a one-tenant report documents it: `group_by` without `tenant` (which
+/// such a report refuses with `400 invalid_query`). For the OpenAPI document only.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct TenantUsageQuery {
+    /// `day`, `month` (default) or `range` (the whole range as one bucket). Days and months
+    /// are UTC calendar days and months; a month cut by the range is clipped to it.
+    #[param(pattern = "^(day|month|range)$")]
+    pub period: Option<String>,
+    /// First day (ISO 8601 date, UTC), included. Default: the first day of the current month.
+    #[param(value_type = Option<String>, format = Date, example = "2026-12-01")]
+    pub from: Option<NaiveDate>,
+    /// The day after the last (ISO 8601 date, UTC), excluded. Default: the first day of next
+    /// month. At most 366 days after `from` by day, 3660 otherwise.
+    #[param(value_type = Option<String>, format = Date, example = "2027-01-01")]
+    pub to: Option<NaiveDate>,
+    /// Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
+    /// (`node_audio` split by node kind); `tenant` only on reseller and platform reports.
+    #[param(
+        example = "resource,node_kind",
+        pattern = r"^\s*(resource|node_kind)?\s*(,\s*(resource|node_kind)?\s*)*$"
+    )]
+    pub group_by: Option<String>,
+    /// `json` (default) or `csv`; takes precedence over the `Accept` header.
+    #[param(pattern = "^(json|csv)$")]
     pub format: Option<String>,
 }
 
@@ -211,7 +245,7 @@ async fn respond(
 
 /// The caller's tenant's usage, with its quotas (tenant users and API keys with
 /// `usage:read`: tenant admins and members by default, not viewers).
-#[utoipa::path(tag = "usage", params(UsageQuery), responses((status = 200, description = "The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records", content((UsageReport = "application/json"), (String = "text/csv"))), UsageErrors, ReadErrors))]
+#[utoipa::path(tag = "usage", params(TenantUsageQuery), responses((status = 200, description = "The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records", content((UsageReport = "application/json"), (String = "text/csv"))), UsageErrors, ReadErrors))]
 #[get("/usage")]
 pub async fn get_usage(
     state: web::Data<AppState>,
@@ -240,7 +274,7 @@ pub async fn get_usage(
 
 /// One tenant's usage, with its quotas: the tenant's own users, its reseller's admins and
 /// platform admins (`usage:read`). Another reseller's tenant is `tenant_not_found`.
-#[utoipa::path(tag = "usage", params(("id" = Uuid, Path), UsageQuery), responses((status = 200, description = "The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records", content((UsageReport = "application/json"), (String = "text/csv"))), UsageErrors, ReadErrors))]
+#[utoipa::path(tag = "usage", params(("id" = Uuid, Path), TenantUsageQuery), responses((status = 200, description = "The report: JSON, or with `Accept: text/csv` or `format=csv` CSV (RFC 4180, a header row, CRLF) with the columns period_start, period_end, tenant_id, tenant_name, resource, node_kind, audio_ms, records", content((UsageReport = "application/json"), (String = "text/csv"))), UsageErrors, ReadErrors))]
 #[get("/tenants/{id}/usage")]
 pub async fn get_tenant_usage(
     state: web::Data<AppState>,

@@ -157,34 +157,48 @@ pub(crate) async fn reaches_beyond(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
-    #[schema(example = "ada@example.com")]
+    #[schema(
+        example = "ada@example.com",
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub email: String,
-    /// At least 10 characters.
+    /// At least 10 characters (and at most 1024 bytes).
+    #[schema(min_length = 10)]
     pub password: String,
     pub role: Role,
     /// Required for tenant roles when a platform or reseller admin creates the user.
     pub tenant_id: Option<Uuid>,
     /// For `reseller_admin` users created by a platform admin.
     pub reseller_id: Option<Uuid>,
+    #[schema(max_length = 100)]
     pub first_name: Option<String>,
+    #[schema(max_length = 100)]
     pub last_name: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
+    #[schema(
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]+@[^@\s\x00-\x1f\x7f-\x9f.][^@\s\x00-\x1f\x7f-\x9f]*\.[^@\s\x00-\x1f\x7f-\x9f]*[^@\s\x00-\x1f\x7f-\x9f.]\s*$",
+        max_length = 254
+    )]
     pub email: Option<String>,
     /// Resets another user's password (`users:write`, access token only); revokes their
-    /// sessions. Your own password changes with `POST /v1/me/password`.
+    /// sessions. Your own password changes with `POST /v1/me/password`. At least 10
+    /// characters.
+    #[schema(min_length = 10)]
     pub password: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub first_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub last_name: Option<Option<String>>,
     pub role: Option<Role>,
     /// `active` or `suspended`.
+    #[schema(pattern = "^(active|suspended)$")]
     pub status: Option<String>,
 }
 
@@ -192,7 +206,9 @@ pub struct UpdateUserRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UserListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub tenant_id: Option<Uuid>,
     pub role: Option<Role>,

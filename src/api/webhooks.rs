@@ -55,10 +55,27 @@ pub struct WebhookList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
+    /// An `http(s)` URL whose host resolves to an address webhooks may reach.
+    #[schema(
+        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9._~!$&'()*+,;=:%/?#-]*)?$"
+    )]
     pub url: String,
     /// Subset of `job.succeeded`, `job.failed`, `job.cancelled`; default all.
     #[serde(default)]
+    #[schema(value_type = Vec<WebhookEvent>)]
     pub events: Vec<String>,
+}
+
+/// A job event a webhook endpoint can subscribe to (`EVENTS`).
+#[derive(Debug, Serialize, ToSchema)]
+#[allow(dead_code)]
+pub enum WebhookEvent {
+    #[serde(rename = "job.succeeded")]
+    JobSucceeded,
+    #[serde(rename = "job.failed")]
+    JobFailed,
+    #[serde(rename = "job.cancelled")]
+    JobCancelled,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -109,6 +126,7 @@ pub struct DeliveryList {
 pub struct DeliveryQuery {
     pub job_id: Option<Uuid>,
     /// At most this many, newest first (1–500, default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 

@@ -111,7 +111,9 @@ pub struct WorkflowVersionList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateWorkflowRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: String,
+    #[schema(max_length = 10000)]
     pub description: Option<String>,
     /// React Flow JSON (`nodes`, `edges`) or Flowise `flowData` (object or JSON string).
     #[schema(value_type = Object)]
@@ -125,9 +127,10 @@ pub struct CreateWorkflowRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateWorkflowRequest {
+    #[schema(min_length = 1, max_length = 255, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "super::double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 10000)]
     pub description: Option<Option<String>>,
     #[schema(value_type = Option<Object>)]
     pub graph: Option<serde_json::Value>,
@@ -139,7 +142,9 @@ pub struct UpdateWorkflowRequest {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowListQuery {
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
+    #[param(pattern = r"^[A-Za-z0-9_-]{48}$")]
     pub cursor: Option<String>,
     pub is_template: Option<bool>,
     /// Case-insensitive substring of the name.

@@ -240,8 +240,7 @@ async fn rate_limit_cached(
     limiter: Arc<RateLimiter>,
     verified: &Verified,
 ) -> Result<Option<RateOutcome>, ApiError> {
-    let (Some(tenant), Some(features)) = (verified.principal.tenant_id, &verified.features)
-    else {
+    let (Some(tenant), Some(features)) = (verified.principal.tenant_id, &verified.features) else {
         return Ok(None);
     };
     let tenant = tenant.to_string();
@@ -438,7 +437,9 @@ async fn principal_from_api_key(
                 (Some(l), Ok(_)) => Some(l.check_in(conn, &features, &tenant.id, Some(&row.id))?),
                 _ => None,
             };
-            Ok(Some((row, owner, membership, tenant, reseller, outcome, features)))
+            Ok(Some((
+                row, owner, membership, tenant, reseller, outcome, features,
+            )))
         })
         .await?;
     let (row, owner, membership, tenant, reseller, outcome, features) =

@@ -424,7 +424,9 @@ impl Worker {
                     let scope = at.scope;
                     let row = self
                         .store
-                        .read(scope, move |c| crate::files::resolve_input(c, &scope, &file_id))
+                        .read(scope, move |c| {
+                            crate::files::resolve_input(c, &scope, &file_id)
+                        })
                         .await?;
                     match row {
                         None => Err(format!(

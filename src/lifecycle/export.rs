@@ -228,7 +228,8 @@ fn build(conn: &mut DbConn, blobs: &BlobStore, row: &ExportRow) -> Result<Built,
     archive.zip.finish()?.sync_all()?;
     // Stored only once complete (and the temp file removed when dropped): a `succeeded`
     // row never points at half an archive. The builder runs on the blocking pool.
-    let stored = tokio::runtime::Handle::current().block_on(blobs.put_file(&storage_key, tmp.path()))?;
+    let stored =
+        tokio::runtime::Handle::current().block_on(blobs.put_file(&storage_key, tmp.path()))?;
     let (size_bytes, sha256) = (stored.size, stored.sha256);
     Ok(Built {
         storage_key,

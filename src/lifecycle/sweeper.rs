@@ -126,7 +126,8 @@ pub async fn remove_orphans(
                 let (exports, files): (Vec<&String>, Vec<&String>) =
                     batch.iter().partition(|k| k.ends_with(".zip"));
                 let files: Vec<String> = files.into_iter().cloned().collect();
-                let live: HashSet<String> = repo::files::live_keys(c, &files)?.into_iter().collect();
+                let live: HashSet<String> =
+                    repo::files::live_keys(c, &files)?.into_iter().collect();
                 let export_id = |k: &str| {
                     k.rsplit('/')
                         .next()
@@ -155,7 +156,9 @@ pub async fn remove_orphans(
                     tracing::info!(storage_key = %key, "removed a stored object no row needs");
                     removed += 1;
                 }
-                Err(e) => tracing::error!(error = %e, storage_key = %key, "cannot remove an orphan"),
+                Err(e) => {
+                    tracing::error!(error = %e, storage_key = %key, "cannot remove an orphan")
+                }
             }
         }
     }

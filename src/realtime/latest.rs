@@ -120,7 +120,11 @@ mod tests {
         assert_eq!(latest.get("j"), None, "going live forgets");
         latest.record("j", at(3, "t"));
         latest.record("j", at(2, "t"));
-        assert_eq!(latest.get("j").map(|l| l.seq), Some(3), "an older event never wins");
+        assert_eq!(
+            latest.get("j").map(|l| l.seq),
+            Some(3),
+            "an older event never wins"
+        );
         // A database read from before the connection dropped does not refill the map.
         let generation = latest.generation();
         latest.set_live(false);

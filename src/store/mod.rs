@@ -323,13 +323,7 @@ impl Store {
         self.run(self.writer.clone(), scope, true, f).await
     }
 
-    async fn run<T, F>(
-        &self,
-        pool: Pool,
-        scope: Scope,
-        writes: bool,
-        f: F,
-    ) -> Result<T, StoreError>
+    async fn run<T, F>(&self, pool: Pool, scope: Scope, writes: bool, f: F) -> Result<T, StoreError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
@@ -347,7 +341,10 @@ impl Store {
 
     /// A connection from `pool`: waiting as long as the pool allows, unless the database
     /// is known to be down.
-    fn checkout(pool: &Pool, failing: &std::sync::atomic::AtomicBool) -> Result<PooledConn, StoreError> {
+    fn checkout(
+        pool: &Pool,
+        failing: &std::sync::atomic::AtomicBool,
+    ) -> Result<PooledConn, StoreError> {
         if failing.load(std::sync::atomic::Ordering::Relaxed) {
             return Ok(pool.get_timeout(DOWN_CHECKOUT_TIMEOUT)?);
         }

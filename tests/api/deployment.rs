@@ -49,7 +49,10 @@ async fn two_apis_and_two_workers_on_postgres_and_s3_run_every_job_once() {
         vec![
             ("VOXFLOW_DATA_DIR".into(), dir.display().to_string()),
             ("VOXFLOW_STORAGE_URL".into(), storage.clone()),
-            ("VOXFLOW_SECRETS_KEY".into(), "deployment-secrets-key-0123456789abcdef".into()),
+            (
+                "VOXFLOW_SECRETS_KEY".into(),
+                "deployment-secrets-key-0123456789abcdef".into(),
+            ),
         ]
     };
     let mut apis = Vec::new();
@@ -159,7 +162,10 @@ async fn two_apis_and_two_workers_on_postgres_and_s3_run_every_job_once() {
     for (id, by) in &submitted {
         // The event log, read on the API that took the job.
         let log: Value = client
-            .get(format!("{}/v1/jobs/{id}/events?since=0&limit=1000", apis[*by].base))
+            .get(format!(
+                "{}/v1/jobs/{id}/events?since=0&limit=1000",
+                apis[*by].base
+            ))
             .bearer_auth(&token)
             .send()
             .await
@@ -177,7 +183,11 @@ async fn two_apis_and_two_workers_on_postgres_and_s3_run_every_job_once() {
         let socket = &streamed[id];
         crate::realtime::assert_contiguous(socket, 1);
         let seqs = |v: &[Value]| v.iter().map(|e| e["seq"].clone()).collect::<Vec<_>>();
-        assert_eq!(seqs(socket), seqs(&log), "job {id}: the socket missed nothing");
+        assert_eq!(
+            seqs(socket),
+            seqs(&log),
+            "job {id}: the socket missed nothing"
+        );
         if let Some(worker) = log
             .iter()
             .find(|e| e["type"] == "job.running")
@@ -205,7 +215,11 @@ async fn two_apis_and_two_workers_on_postgres_and_s3_run_every_job_once() {
     );
     // Every byte went to the object store: no process's data directory holds a file.
     for dir in &dirs {
-        assert!(!dir.path().join("files").exists(), "{}", dir.path().display());
+        assert!(
+            !dir.path().join("files").exists(),
+            "{}",
+            dir.path().display()
+        );
     }
     assert_eq!(
         s3.keys("deployment")

@@ -52,7 +52,8 @@ fn start_upload(base: &str, token: &str, total: usize, sent: usize) -> std::net:
         "POST /v1/files HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n{head}"
     )
     .expect("headers");
-    sock.write_all(&body[..sent]).expect("first part of the body");
+    sock.write_all(&body[..sent])
+        .expect("first part of the body");
     sock.flush().expect("flush");
     sock
 }
@@ -76,7 +77,10 @@ async fn killed_mid_upload(backend: Backend) {
         {
             break p;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "the upload never reached the disk");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the upload never reached the disk"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     // SIGKILL: no destructor, no cleanup.
@@ -86,7 +90,12 @@ async fn killed_mid_upload(backend: Backend) {
     // No row: not listed, not counted, not downloadable; the service answers at once.
     let list = app.get("/v1/files", &token).await;
     assert_eq!(list.status, StatusCode::OK);
-    assert_eq!(list.body["items"], json!([]), "no orphan row: {}", list.body);
+    assert_eq!(
+        list.body["items"],
+        json!([]),
+        "no orphan row: {}",
+        list.body
+    );
     let restarted = app.spawn_serve_process(&[]).await;
     let health = app
         .client
@@ -106,7 +115,9 @@ async fn killed_mid_upload(backend: Backend) {
         .await
         .expect("json");
     assert_eq!(usage["items"], json!([]));
-    let ok = app.upload(Cred::Bearer(&token), "after.wav", wav(64 * 1024)).await;
+    let ok = app
+        .upload(Cred::Bearer(&token), "after.wav", wav(64 * 1024))
+        .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
 
     // The sweeper: a staging file idle past the grace period is removed, nothing else is.
@@ -119,24 +130,43 @@ async fn killed_mid_upload(backend: Backend) {
             .env("VOXFLOW_LOG", "warn")
             .output()
             .expect("voxflow sweep");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Value>(&out.stdout).expect("sweep report")
     };
-    assert_eq!(sweep(&app)["orphans_removed"], 0, "a fresh staging file may be a live upload");
+    assert_eq!(
+        sweep(&app)["orphans_removed"],
+        0,
+        "a fresh staging file may be a live upload"
+    );
     assert!(staging.exists());
-    let idle = SystemTime::now() - voxflow::lifecycle::sweeper::ORPHAN_GRACE - Duration::from_secs(60);
+    let idle =
+        SystemTime::now() - voxflow::lifecycle::sweeper::ORPHAN_GRACE - Duration::from_secs(60);
     std::fs::File::options()
         .write(true)
         .open(&staging)
         .and_then(|f| f.set_modified(idle))
         .expect("age the staging file");
     assert_eq!(sweep(&app)["orphans_removed"], 1);
-    assert!(!staging.exists(), "the partial file ({partial} bytes) is gone");
+    assert!(
+        !staging.exists(),
+        "the partial file ({partial} bytes) is gone"
+    );
     assert!(staging_files(&app.data_dir().join("files")).is_empty());
     let (status, _, bytes) = app
-        .get_bytes(Cred::Bearer(&token), &format!("/v1/files/{}/content", ok.id()), &[])
+        .get_bytes(
+            Cred::Bearer(&token),
+            &format!("/v1/files/{}/content", ok.id()),
+            &[],
+        )
         .await;
-    assert_eq!((status, bytes.len()), (StatusCode::OK, wav(64 * 1024).len()));
+    assert_eq!(
+        (status, bytes.len()),
+        (StatusCode::OK, wav(64 * 1024).len())
+    );
     eprintln!("kill -9 mid-upload: {partial} bytes left in staging, no row, swept once idle");
 }
 
@@ -194,11 +224,20 @@ async fn a_full_disk_refuses_clearly_loses_nothing_and_keeps_answering() {
     .expect("app");
     let w = app.world().await;
     let token = w.a_member.1.clone();
-    let first = app.upload(Cred::Bearer(&token), "a.wav", wav(3 * 1024 * 1024)).await;
+    let first = app
+        .upload(Cred::Bearer(&token), "a.wav", wav(3 * 1024 * 1024))
+        .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     // 6 MiB more does not fit in what is left of 8 MiB.
-    let full = app.upload(Cred::Bearer(&token), "b.wav", wav(6 * 1024 * 1024)).await;
-    assert_eq!(full.status, StatusCode::INSUFFICIENT_STORAGE, "{}", full.body);
+    let full = app
+        .upload(Cred::Bearer(&token), "b.wav", wav(6 * 1024 * 1024))
+        .await;
+    assert_eq!(
+        full.status,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "{}",
+        full.body
+    );
     assert_eq!(full.code(), "storage_full");
     assert_eq!(
         full.headers["content-type"], "application/problem+json",
@@ -208,11 +247,18 @@ async fn a_full_disk_refuses_clearly_loses_nothing_and_keeps_answering() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(staging_files(&data).is_empty(), "nothing half-written");
     let list = app.get("/v1/files", &token).await;
-    assert_eq!(list.body["items"].as_array().map(Vec::len), Some(1), "{}", list.body);
+    assert_eq!(
+        list.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        list.body
+    );
 
     // During a job: its URL input is downloaded to the full disk; the job fails and says
     // why, and nothing of the download stays.
-    let filler = app.upload(Cred::Bearer(&token), "c.wav", wav(4 * 1024 * 1024)).await;
+    let filler = app
+        .upload(Cred::Bearer(&token), "c.wav", wav(4 * 1024 * 1024))
+        .await;
     let port = crate::jobs::serve_file(wav(6 * 1024 * 1024));
     let r = app
         .post(
@@ -240,10 +286,14 @@ async fn a_full_disk_refuses_clearly_loses_nothing_and_keeps_answering() {
     // The service keeps answering; with room made, uploads work again.
     assert_eq!(app.get("/v1/files", &token).await.status, StatusCode::OK);
     if filler.status == StatusCode::CREATED {
-        let r = app.delete(&format!("/v1/files/{}", filler.id()), &token).await;
+        let r = app
+            .delete(&format!("/v1/files/{}", filler.id()), &token)
+            .await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
     }
-    let again = app.upload(Cred::Bearer(&token), "d.wav", wav(2 * 1024 * 1024)).await;
+    let again = app
+        .upload(Cred::Bearer(&token), "d.wav", wav(2 * 1024 * 1024))
+        .await;
     assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
     eprintln!("disk full: upload 507 storage_full, job failed with: {error}");
 }
@@ -299,7 +349,11 @@ impl OwnPostgres {
     /// `pg_ctl start` (waiting until it accepts connections) or `stop -m fast`.
     fn ctl(&self, what: &str) -> bool {
         let dir = self.dir.path().display();
-        let how = if what == "stop" { "stop -m fast" } else { "start" };
+        let how = if what == "stop" {
+            "stop -m fast"
+        } else {
+            "start"
+        };
         self.as_postgres(&format!(
             "{} -D {dir}/data -w -l {dir}/log -o '-p {} -k {dir} -c listen_addresses=127.0.0.1' {how}",
             self.bin.join("pg_ctl").display(),
@@ -352,16 +406,29 @@ async fn postgres_restarted_under_load_loses_nothing() {
     let mut jobs = Vec::new();
     for _ in 0..3 {
         let file = crate::jobs::upload_speech(&app, &token, &long).await;
-        jobs.push(crate::jobs::submit(&app, &token, crate::jobs::vad_whisper_srt("tiny.en"), &file).await);
+        jobs.push(
+            crate::jobs::submit(&app, &token, crate::jobs::vad_whisper_srt("tiny.en"), &file).await,
+        );
     }
-    let mut ws = crate::realtime::connect(&app, Some(&token)).await.expect("ws");
+    let mut ws = crate::realtime::connect(&app, Some(&token))
+        .await
+        .expect("ws");
     assert_eq!(crate::realtime::next_json(&mut ws).await["type"], "welcome");
-    crate::realtime::send(&mut ws, json!({"type": "subscribe", "job_ids": jobs, "since": 0})).await;
+    crate::realtime::send(
+        &mut ws,
+        json!({"type": "subscribe", "job_ids": jobs, "since": 0}),
+    )
+    .await;
 
     // A poller: every answer must be 200, 304 or a 503 problem, never anything else.
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let poller = {
-        let (client, base, token, job) = (app.client.clone(), app.base.clone(), token.clone(), jobs[0].clone());
+        let (client, base, token, job) = (
+            app.client.clone(),
+            app.base.clone(),
+            token.clone(),
+            jobs[0].clone(),
+        );
         tokio::spawn(async move {
             let mut seen: std::collections::BTreeMap<u16, usize> = Default::default();
             let mut etag = String::new();
@@ -383,6 +450,9 @@ async fn postgres_restarted_under_load_loses_nothing() {
                         assert_eq!(body["code"], "database_unavailable", "{body}");
                     }
                     *seen.entry(status).or_default() += 1;
+                    if std::env::var_os("VOXFLOW_DRILL_TRACE").is_some() {
+                        eprintln!("poll {status} at {:?}", std::time::SystemTime::now());
+                    }
                 }
                 if *stop_rx.borrow_and_update() {
                     return seen;
@@ -395,16 +465,41 @@ async fn postgres_restarted_under_load_loses_nothing() {
     crate::jobs::wait_for(&app, &token, &jobs[0], |j| j["status"] == "running").await;
     let down_at = Instant::now();
     assert!(pg.ctl("stop"), "stop PostgreSQL");
-    let readyz = app.client.get(format!("{}/readyz", app.base)).send().await.expect("readyz");
+    if std::env::var_os("VOXFLOW_DRILL_TRACE").is_some() {
+        eprintln!("stopped at {:?}", std::time::SystemTime::now());
+    }
+    let readyz = app
+        .client
+        .get(format!("{}/readyz", app.base))
+        .send()
+        .await
+        .expect("readyz");
     assert_eq!(readyz.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let health = app.client.get(format!("{}/healthz", app.base)).send().await.expect("healthz");
-    assert_eq!(health.status(), StatusCode::OK, "alive while the database is away");
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.base))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(
+        health.status(),
+        StatusCode::OK,
+        "alive while the database is away"
+    );
     let while_down = app.get("/v1/files", &token).await;
-    assert_eq!(while_down.status, StatusCode::SERVICE_UNAVAILABLE, "{}", while_down.body);
+    assert_eq!(
+        while_down.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        while_down.body
+    );
     assert_eq!(while_down.code(), "database_unavailable");
     let first_503 = down_at.elapsed();
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert!(pg.ctl("start"), "start PostgreSQL");
+    if std::env::var_os("VOXFLOW_DRILL_TRACE").is_some() {
+        eprintln!("started at {:?}", std::time::SystemTime::now());
+    }
     let up_at = Instant::now();
     // Recovers by itself: the first answered request after the start.
     let recovered = loop {
@@ -426,10 +521,16 @@ async fn postgres_restarted_under_load_loses_nothing() {
             .expect("an event in time")
             .expect("the socket stays open")
             .expect("frame");
-        let tokio_tungstenite::tungstenite::Message::Text(text) = msg else { continue };
+        let tokio_tungstenite::tungstenite::Message::Text(text) = msg else {
+            continue;
+        };
         let m: Value = serde_json::from_str(&text).expect("json");
-        let Some(id) = m["job_id"].as_str().map(String::from) else { continue };
-        if ["job.succeeded", "job.failed", "job.cancelled"].contains(&m["type"].as_str().unwrap_or("")) {
+        let Some(id) = m["job_id"].as_str().map(String::from) else {
+            continue;
+        };
+        if ["job.succeeded", "job.failed", "job.cancelled"]
+            .contains(&m["type"].as_str().unwrap_or(""))
+        {
             open.remove(&id);
         }
         streamed.entry(id).or_default().push(m);
@@ -441,13 +542,22 @@ async fn postgres_restarted_under_load_loses_nothing() {
         let job = app.get(&format!("/v1/jobs/{id}"), &token).await;
         assert_eq!(job.body["status"], "succeeded", "{}", job.body);
         attempts.push(job.body["attempt"].as_i64().unwrap_or(0));
-        let log = app.get(&format!("/v1/jobs/{id}/events?since=0&limit=1000"), &token).await;
+        let log = app
+            .get(&format!("/v1/jobs/{id}/events?since=0&limit=1000"), &token)
+            .await;
         let log = log.body["items"].as_array().expect("items").clone();
         crate::realtime::assert_contiguous(&log, 1);
-        assert_eq!(log.iter().filter(|e| e["type"] == "job.succeeded").count(), 1);
+        assert_eq!(
+            log.iter().filter(|e| e["type"] == "job.succeeded").count(),
+            1
+        );
         let socket = &streamed[id];
         crate::realtime::assert_contiguous(socket, 1);
-        assert_eq!(socket.len(), log.len(), "job {id}: the socket got every event");
+        assert_eq!(
+            socket.len(),
+            log.len(),
+            "job {id}: the socket got every event"
+        );
     }
     assert!(seen.keys().all(|s| [200, 304, 503].contains(s)), "{seen:?}");
     eprintln!(

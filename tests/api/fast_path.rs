@@ -109,7 +109,10 @@ api_test!(the_fast_path_refuses_what_the_slow_path_refuses, |app| {
 
     // Another tenant's job id is a 404, with or without the right ETag, on the fast path too.
     for cred in [Cred::Bearer(&w.b_member.1), Cred::XApiKey(&w.b_key.1)] {
-        assert_eq!(poll(&app, &base, cred, &id, &etag).await, StatusCode::NOT_FOUND);
+        assert_eq!(
+            poll(&app, &base, cred, &id, &etag).await,
+            StatusCode::NOT_FOUND
+        );
     }
     // A key without jobs:read is refused although its credential is cached.
     let (_, files_key) = app

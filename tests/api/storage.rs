@@ -165,7 +165,9 @@ async fn bytes_live_in_the_object_store(backend: Backend) {
     // Upload: stored in the bucket under the same keys as on disk, nothing in the data dir.
     let file_id =
         crate::jobs::upload_speech(&app, &w.a_member.1, "The report is due on Friday").await;
-    let view = app.get(&format!("/v1/files/{file_id}"), &w.a_member.1).await;
+    let view = app
+        .get(&format!("/v1/files/{file_id}"), &w.a_member.1)
+        .await;
     let key = format!("files/{}/{file_id}", w.tenant_a);
     let stored = std::fs::read(s3.object_path("deploy-a", &key)).expect("the object is in S3");
     assert_eq!(
@@ -182,7 +184,11 @@ async fn bytes_live_in_the_object_store(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(whole, stored);
     let (status, headers, part) = app
-        .get_bytes(Cred::Bearer(&w.a_member.1), &path, &[("Range", "bytes=10-99")])
+        .get_bytes(
+            Cred::Bearer(&w.a_member.1),
+            &path,
+            &[("Range", "bytes=10-99")],
+        )
         .await;
     assert_eq!(status, StatusCode::PARTIAL_CONTENT);
     assert_eq!(part, stored[10..100]);
@@ -216,7 +222,11 @@ async fn bytes_live_in_the_object_store(backend: Backend) {
         .iter()
         .filter_map(|s| s["text"].as_str())
         .collect();
-    assert!(text.to_lowercase().contains("friday"), "{}", transcript.body);
+    assert!(
+        text.to_lowercase().contains("friday"),
+        "{}",
+        transcript.body
+    );
     assert_eq!(
         local_files(worker_dir.path()),
         0,
@@ -264,7 +274,9 @@ async fn bytes_live_in_the_object_store(backend: Backend) {
     assert_eq!(local_files(app.data_dir()), 0);
 
     // Deleting the file removes its object; the archive stays until it expires.
-    let r = app.delete(&format!("/v1/files/{file_id}"), &w.a_member.1).await;
+    let r = app
+        .delete(&format!("/v1/files/{file_id}"), &w.a_member.1)
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(s3.keys("deploy-a"), vec![archive_key]);
 }
@@ -293,11 +305,17 @@ async fn refused_uploads_store_nothing_and_large_ones_arrive_whole() {
     .expect("app");
     let w = app.world().await;
     let r = app
-        .upload(Cred::Bearer(&w.a_member.1), "x.wav", b"not audio at all".repeat(1000))
+        .upload(
+            Cred::Bearer(&w.a_member.1),
+            "x.wav",
+            b"not audio at all".repeat(1000),
+        )
         .await;
     assert_eq!(r.code(), "file_not_audio");
     let too_big = crate::helpers::wav(41 * 1024 * 1024);
-    let r = app.upload(Cred::Bearer(&w.a_member.1), "big.wav", too_big).await;
+    let r = app
+        .upload(Cred::Bearer(&w.a_member.1), "big.wav", too_big)
+        .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
     let form = reqwest::multipart::Form::new()
         .part(
@@ -316,18 +334,28 @@ async fn refused_uploads_store_nothing_and_large_ones_arrive_whole() {
         .send()
         .await
         .expect("send");
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a second file");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a second file"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(s3.keys("refusals"), Vec::<String>::new(), "nothing stored");
 
     // 12 MiB: three parts of 5 MiB (S3's minimum) and the rest.
     let big = crate::helpers::wav(12 * 1024 * 1024);
-    let r = app.upload(Cred::Bearer(&w.a_member.1), "big.wav", big.clone()).await;
+    let r = app
+        .upload(Cred::Bearer(&w.a_member.1), "big.wav", big.clone())
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.id();
     assert_eq!(r.body["sha256"], hex::encode(Sha256::digest(&big)));
     let (_, _, back) = app
-        .get_bytes(Cred::Bearer(&w.a_member.1), &format!("/v1/files/{id}/content"), &[])
+        .get_bytes(
+            Cred::Bearer(&w.a_member.1),
+            &format!("/v1/files/{id}/content"),
+            &[],
+        )
         .await;
     assert!(back == big, "the large upload came back intact");
     let (_, _, tail) = app
@@ -351,7 +379,11 @@ async fn the_sweeper_removes_orphans_and_nothing_else() {
             .expect("app");
         let w = app.world().await;
         let kept = app
-            .upload(Cred::Bearer(&w.a_member.1), "a.wav", crate::helpers::wav(4096))
+            .upload(
+                Cred::Bearer(&w.a_member.1),
+                "a.wav",
+                crate::helpers::wav(4096),
+            )
             .await
             .id();
         let blobs =
@@ -365,12 +397,24 @@ async fn the_sweeper_removes_orphans_and_nothing_else() {
         writer.write(b"orphaned").await.expect("write");
         writer.finish().await.expect("finish");
         let sweep = |grace| voxflow::lifecycle::sweeper::remove_orphans(&app.store, &blobs, grace);
-        assert_eq!(sweep(Duration::from_secs(3600)).await.expect("sweep"), 0, "too young");
+        assert_eq!(
+            sweep(Duration::from_secs(3600)).await.expect("sweep"),
+            0,
+            "too young"
+        );
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert_eq!(sweep(Duration::from_secs(1)).await.expect("sweep"), 1, "{url}");
+        assert_eq!(
+            sweep(Duration::from_secs(1)).await.expect("sweep"),
+            1,
+            "{url}"
+        );
         assert_eq!(blobs.size(&orphan).await.expect("head"), None);
         let (status, _, _) = app
-            .get_bytes(Cred::Bearer(&w.a_member.1), &format!("/v1/files/{kept}/content"), &[])
+            .get_bytes(
+                Cred::Bearer(&w.a_member.1),
+                &format!("/v1/files/{kept}/content"),
+                &[],
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "a file with a row is kept ({url})");
     }

@@ -2074,7 +2074,7 @@ export interface components {
              */
             email: string;
             /** @description `tenant_admin`, `member` or `viewer`, at most the caller's own. */
-            role: components["schemas"]["Role"];
+            role: components["schemas"]["TenantRole"];
         };
         ApiKeyList: {
             items: components["schemas"]["ApiKeyView"][];
@@ -2384,7 +2384,7 @@ export interface components {
             /** @example Flowise production */
             name: string;
             /** @description Subset of your own permissions (e.g. `jobs:write`); default: all of them. */
-            permissions?: string[] | null;
+            permissions?: components["schemas"]["Action"][] | null;
         };
         /**
          * @description A new configuration. Its owner: `tenant_id` (platform admins: any tenant; reseller
@@ -2590,7 +2590,7 @@ export interface components {
             email: string;
             first_name?: string | null;
             last_name?: string | null;
-            /** @description At least 10 characters. */
+            /** @description At least 10 characters (and at most 1024 bytes). */
             password: string;
             /**
              * Format: uuid
@@ -2606,7 +2606,8 @@ export interface components {
         };
         CreateWebhookRequest: {
             /** @description Subset of `job.succeeded`, `job.failed`, `job.cancelled`; default all. */
-            events?: string[];
+            events?: components["schemas"]["WebhookEvent"][];
+            /** @description An `http(s)` URL whose host resolves to an address webhooks may reach. */
             url: string;
         };
         CreateWorkflowRequest: {
@@ -2946,7 +2947,7 @@ export interface components {
             /** @example grace@example.com */
             email: string;
             /** @description `tenant_admin`, `member` or `viewer`, at most the caller's own. */
-            role: components["schemas"]["Role"];
+            role: components["schemas"]["TenantRole"];
         };
         /** @description One line of an invoice. */
         InvoiceLineView: {
@@ -4097,6 +4098,11 @@ export interface components {
             amount_cents: number;
             currency: string;
         };
+        /**
+         * @description The roles a tenant membership (or invitation) can give: the tenant roles of [`Role`].
+         * @enum {string}
+         */
+        TenantRole: "tenant_admin" | "member" | "viewer";
         TenantView: {
             /**
              * @description `month` (pays the plan's monthly price) or `year` (its yearly price, spread evenly
@@ -4143,6 +4149,11 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description A `timestamp_granularities[]` value.
+         * @enum {string}
+         */
+        TimestampGranularity: "word" | "segment";
         /** @description OAuth 2 style token response. */
         TokenResponse: {
             access_token: string;
@@ -4178,22 +4189,25 @@ export interface components {
              */
             file: string;
             /** @description ISO 639-1 code; omit to detect. Ignored by translations. */
-            language?: string | null;
+            language?: string;
             /** @description A catalog name (`tiny.en`, `base`, `base-q8_0`, …); `whisper-1` means the default model. */
             model: string;
             /** @description Text to condition the model (names, spelling). */
-            prompt?: string | null;
+            prompt?: string;
             /** @description `json` (default), `text`, `srt`, `verbose_json` or `vtt`. */
-            response_format?: string | null;
+            response_format?: string;
             /**
              * Format: float
              * @description 0 to 1; higher falls back more randomly.
              */
-            temperature?: number | null;
+            temperature?: number;
             /** @description `word` and/or `segment` (with `verbose_json`). */
-            "timestamp_granularities[]"?: string[] | null;
-            /** @description Voxflow extension: `true` runs Silero VAD first and transcribes only the speech. */
-            vad?: boolean | null;
+            "timestamp_granularities[]"?: components["schemas"]["TimestampGranularity"][];
+            /**
+             * @description Voxflow extension: `true` (or `1`) runs Silero VAD first and transcribes only the
+             *     speech; `false` (or `0`, the default) does not. A form field is text.
+             */
+            vad?: string;
         };
         TranslationEngineList: {
             items: components["schemas"]["TranslationEngineView"][];
@@ -4289,7 +4303,7 @@ export interface components {
             value?: string | null;
         };
         UpdateMemberRequest: {
-            role: components["schemas"]["Role"];
+            role: components["schemas"]["TenantRole"];
         };
         UpdatePlanRequest: {
             currency?: string | null;
@@ -4398,7 +4412,8 @@ export interface components {
             last_name?: string | null;
             /**
              * @description Resets another user's password (`users:write`, access token only); revokes their
-             *     sessions. Your own password changes with `POST /v1/me/password`.
+             *     sessions. Your own password changes with `POST /v1/me/password`. At least 10
+             *     characters.
              */
             password?: string | null;
             role?: components["schemas"]["Role"] | null;
@@ -4544,6 +4559,11 @@ export interface components {
             /** @description The `token` of the link in the mail. */
             token: string;
         };
+        /**
+         * @description A job event a webhook endpoint can subscribe to (`EVENTS`).
+         * @enum {string}
+         */
+        WebhookEvent: "job.succeeded" | "job.failed" | "job.cancelled";
         WebhookList: {
             items: components["schemas"]["WebhookView"][];
         };
@@ -4716,6 +4736,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiKeyList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -4820,6 +4849,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5218,6 +5256,15 @@ export interface operations {
                     "application/json": components["schemas"]["AuditLogList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -5348,6 +5395,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Wrong email or password */
             401: {
                 headers: {
@@ -5359,6 +5415,15 @@ export interface operations {
             };
             /** @description The account, its tenant or its reseller is suspended (`forbidden`, `reseller_suspended`), whatever the password */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5406,6 +5471,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field has the wrong type, is unknown or is missing (`validation_failed`); `errors` names it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     request_password_reset: {
@@ -5428,6 +5520,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Accepted"];
+                };
+            };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not an email address */
@@ -5479,6 +5589,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The new password is too weak */
             422: {
                 headers: {
@@ -5512,8 +5631,35 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid, expired, revoked or reused refresh token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field has the wrong type, is unknown or is missing (`validation_failed`); `errors` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5545,6 +5691,15 @@ export interface operations {
                     "application/json": components["schemas"]["SignupView"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No reseller with sign-up on (`reseller_not_found`) */
             404: {
                 headers: {
@@ -5556,6 +5711,15 @@ export interface operations {
             };
             /** @description The address already has an account (`email_taken`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5605,6 +5769,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired access token */
             401: {
                 headers: {
@@ -5625,6 +5798,15 @@ export interface operations {
             };
             /** @description The caller is not a member of that tenant (`membership_not_found`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5665,6 +5847,24 @@ export interface operations {
             };
             /** @description The token is wrong, used or expired (`invalid_one_time_token`) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field has the wrong type, is unknown or is missing (`validation_failed`); `errors` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5812,6 +6012,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -5861,6 +6070,15 @@ export interface operations {
                     "application/json": components["schemas"]["RevenueCatWebhookAck"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No Authorization header (`unauthenticated`), or one no integration is configured with (`invalid_webhook_authorization`) */
             401: {
                 headers: {
@@ -5872,6 +6090,24 @@ export interface operations {
             };
             /** @description The body is larger than `VOXFLOW_MAX_JSON_BODY_BYTES` */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A field has the wrong type, is unknown or is missing (`validation_failed`); `errors` names it */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6024,6 +6260,15 @@ export interface operations {
                     "application/json": components["schemas"]["BrandingConfigurationList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -6128,6 +6373,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6376,6 +6630,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6649,6 +6912,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable */
             503: {
                 headers: {
@@ -6682,6 +6954,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StatementList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -6815,6 +7096,15 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -6920,6 +7210,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7175,6 +7474,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -7405,6 +7713,15 @@ export interface operations {
                     "application/json": components["schemas"]["FileList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -7558,6 +7875,18 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Seconds to wait */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /**
+             * @description The server's storage is full (`storage_full`): nothing of the upload was kept;
+             *     retry later.
+             */
+            507: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -7747,6 +8076,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "audio/*": components["schemas"]["FileContent"];
                     "application/octet-stream": components["schemas"]["FileContent"];
                 };
             };
@@ -7760,6 +8090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "audio/*": components["schemas"]["FileContent"];
                     "application/octet-stream": components["schemas"]["FileContent"];
                 };
             };
@@ -7846,6 +8177,15 @@ export interface operations {
                     "application/json": components["schemas"]["GraphValidation"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -7866,6 +8206,15 @@ export interface operations {
             };
             /** @description No such object, or it belongs to another tenant. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7921,6 +8270,15 @@ export interface operations {
                     "application/json": components["schemas"]["AcceptedInvitationView"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The tenant or its reseller is suspended (`tenant_suspended`, `reseller_suspended`) */
             403: {
                 headers: {
@@ -7950,6 +8308,15 @@ export interface operations {
             };
             /** @description Expired (`invitation_expired`) */
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7991,6 +8358,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvoiceList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -8168,7 +8544,9 @@ export interface operations {
     list_jobs: {
         parameters: {
             query?: {
+                /** @description Items per page, 1 to 100 (default 50). */
                 limit?: number;
+                /** @description `next_cursor` from the previous page. */
                 cursor?: string;
                 /** @description Only jobs in this state. */
                 status?: components["schemas"]["JobState"];
@@ -8188,6 +8566,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JobList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -8304,6 +8691,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8693,6 +9089,15 @@ export interface operations {
                     "application/json": components["schemas"]["JobEventList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -8973,6 +9378,15 @@ export interface operations {
                     "application/json": components["schemas"]["DataExportList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -9129,6 +9543,15 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            /** @description The body is not valid JSON (`malformed_json`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired access token */
             401: {
                 headers: {
@@ -9140,6 +9563,15 @@ export interface operations {
             };
             /** @description An API key (`forbidden`), or a wrong current password (`current_password_incorrect`) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9450,6 +9882,15 @@ export interface operations {
                     "application/json": components["schemas"]["PlanList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -9554,6 +9995,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9809,6 +10259,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -9973,6 +10432,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -10107,6 +10575,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevenueCatEventList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -10280,6 +10757,15 @@ export interface operations {
                     "application/json": components["schemas"]["PresetList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -10384,6 +10870,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10639,6 +11134,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -10734,6 +11238,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -10782,6 +11295,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResellerList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -10888,6 +11410,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11143,6 +11674,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -11375,6 +11915,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -11513,6 +12062,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevenueCatEventList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -11688,6 +12246,15 @@ export interface operations {
                     "application/json": components["schemas"]["TemplateList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -11792,6 +12359,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11951,6 +12527,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12144,6 +12729,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -12239,6 +12833,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -12327,6 +12930,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12514,6 +13126,15 @@ export interface operations {
                     "application/json": components["schemas"]["TenantList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -12618,6 +13239,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12873,6 +13503,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -12922,6 +13561,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataExportList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -13085,6 +13733,15 @@ export interface operations {
                     "application/json": components["schemas"]["InvitationList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -13191,6 +13848,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13403,6 +14069,15 @@ export interface operations {
                     "application/json": components["schemas"]["MemberList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -13509,6 +14184,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13702,6 +14386,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -13813,7 +14506,7 @@ export interface operations {
                 to?: string;
                 /**
                  * @description Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
-                 *     (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
+                 *     (`node_audio` split by node kind); `tenant` only on reseller and platform reports.
                  * @example resource,node_kind
                  */
                 group_by?: string;
@@ -13915,6 +14608,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TranslationEngineList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -14022,6 +14724,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14351,6 +15062,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -14398,7 +15118,7 @@ export interface operations {
                 to?: string;
                 /**
                  * @description Comma-separated groupings besides the bucket: `resource` (always applied), `node_kind`
-                 *     (`node_audio` split by node kind) and, on reseller and platform reports, `tenant`.
+                 *     (`node_audio` split by node kind); `tenant` only on reseller and platform reports.
                  * @example resource,node_kind
                  */
                 group_by?: string;
@@ -14501,6 +15221,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -14607,6 +15336,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14855,6 +15593,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15198,6 +15945,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -15244,6 +16000,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeliveryList"];
+                };
+            };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Missing, invalid or expired credentials. */
@@ -15403,6 +16168,15 @@ export interface operations {
                     "application/json": components["schemas"]["WorkflowList"];
                 };
             };
+            /** @description A query parameter does not parse, is out of range or is unknown (`invalid_query`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Missing, invalid or expired credentials. */
             401: {
                 headers: {
@@ -15507,6 +16281,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15762,6 +16545,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description One or more fields are invalid; `errors` names each. */
             422: {
                 headers: {
@@ -15850,6 +16642,15 @@ export interface operations {
             };
             /** @description The change conflicts with existing data (duplicate email, plan in use, limit reached). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is missing or not `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -172,7 +172,9 @@ from .template_view_inputs_type_0 import TemplateViewInputsType0
 from .tenant_list import TenantList
 from .tenant_quota import TenantQuota
 from .tenant_revenue import TenantRevenue
+from .tenant_role import TenantRole
 from .tenant_view import TenantView
+from .timestamp_granularity import TimestampGranularity
 from .token_response import TokenResponse
 from .top_tenant import TopTenant
 from .transcription_form import TranscriptionForm
@@ -203,6 +205,7 @@ from .user_list import UserList
 from .user_view import UserView
 from .validate_graph_body import ValidateGraphBody
 from .verify_email_request import VerifyEmailRequest
+from .webhook_event import WebhookEvent
 from .webhook_list import WebhookList
 from .webhook_view import WebhookView
 from .workflow_list import WorkflowList
@@ -383,7 +386,9 @@ __all__ = (
     "TenantList",
     "TenantQuota",
     "TenantRevenue",
+    "TenantRole",
     "TenantView",
+    "TimestampGranularity",
     "TokenResponse",
     "TopTenant",
     "TranscriptionForm",
@@ -414,6 +419,7 @@ __all__ = (
     "UserView",
     "ValidateGraphBody",
     "VerifyEmailRequest",
+    "WebhookEvent",
     "WebhookList",
     "WebhookView",
     "WorkflowList",

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.role import Role
+from ..models.tenant_role import TenantRole
 
 T = TypeVar("T", bound="AddMemberRequest")
 
@@ -16,11 +16,11 @@ class AddMemberRequest:
     Attributes:
         email (str): The email of an existing account (to bring in someone new, invite them instead). Example:
             ada@example.com.
-        role (Role): The five roles, from most to least powerful.
+        role (TenantRole): The roles a tenant membership (or invitation) can give: the tenant roles of [`Role`].
     """
 
     email: str
-    role: Role
+    role: TenantRole
 
     def to_dict(self) -> dict[str, Any]:
         email = self.email
@@ -43,7 +43,7 @@ class AddMemberRequest:
         d = dict(src_dict)
         email = d.pop("email")
 
-        role = Role(d.pop("role"))
+        role = TenantRole(d.pop("role"))
 
         add_member_request = cls(
             email=email,

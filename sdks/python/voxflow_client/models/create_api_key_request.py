@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.action import Action
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateApiKeyRequest")
@@ -17,13 +18,13 @@ class CreateApiKeyRequest:
     Attributes:
         name (str):  Example: Flowise production.
         expires_at (datetime.datetime | None | Unset): When the key stops working; default: never.
-        permissions (list[str] | None | Unset): Subset of your own permissions (e.g. `jobs:write`); default: all of
+        permissions (list[Action] | None | Unset): Subset of your own permissions (e.g. `jobs:write`); default: all of
             them.
     """
 
     name: str
     expires_at: datetime.datetime | None | Unset = UNSET
-    permissions: list[str] | None | Unset = UNSET
+    permissions: list[Action] | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -40,7 +41,10 @@ class CreateApiKeyRequest:
         if isinstance(self.permissions, Unset):
             permissions = UNSET
         elif isinstance(self.permissions, list):
-            permissions = self.permissions
+            permissions = []
+            for permissions_type_0_item_data in self.permissions:
+                permissions_type_0_item = permissions_type_0_item_data.value
+                permissions.append(permissions_type_0_item)
 
         else:
             permissions = self.permissions
@@ -81,7 +85,7 @@ class CreateApiKeyRequest:
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
-        def _parse_permissions(data: object) -> list[str] | None | Unset:
+        def _parse_permissions(data: object) -> list[Action] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -89,12 +93,17 @@ class CreateApiKeyRequest:
             try:
                 if not isinstance(data, list):
                     raise TypeError()
-                permissions_type_0 = cast(list[str], data)
+                permissions_type_0 = []
+                _permissions_type_0 = data
+                for permissions_type_0_item_data in _permissions_type_0:
+                    permissions_type_0_item = Action(permissions_type_0_item_data)
+
+                    permissions_type_0.append(permissions_type_0_item)
 
                 return permissions_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[str] | None | Unset, data)
+            return cast(list[Action] | None | Unset, data)
 
         permissions = _parse_permissions(d.pop("permissions", UNSET))
 

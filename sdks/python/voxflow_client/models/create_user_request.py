@@ -17,7 +17,7 @@ class CreateUserRequest:
     """
     Attributes:
         email (str):  Example: ada@example.com.
-        password (str): At least 10 characters.
+        password (str): At least 10 characters (and at most 1024 bytes).
         role (Role): The five roles, from most to least powerful.
         first_name (None | str | Unset):
         last_name (None | str | Unset):

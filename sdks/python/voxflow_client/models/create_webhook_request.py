@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..models.webhook_event import WebhookEvent
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateWebhookRequest")
@@ -14,19 +15,22 @@ T = TypeVar("T", bound="CreateWebhookRequest")
 class CreateWebhookRequest:
     """
     Attributes:
-        url (str):
-        events (list[str] | Unset): Subset of `job.succeeded`, `job.failed`, `job.cancelled`; default all.
+        url (str): An `http(s)` URL whose host resolves to an address webhooks may reach.
+        events (list[WebhookEvent] | Unset): Subset of `job.succeeded`, `job.failed`, `job.cancelled`; default all.
     """
 
     url: str
-    events: list[str] | Unset = UNSET
+    events: list[WebhookEvent] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         url = self.url
 
         events: list[str] | Unset = UNSET
         if not isinstance(self.events, Unset):
-            events = self.events
+            events = []
+            for events_item_data in self.events:
+                events_item = events_item_data.value
+                events.append(events_item)
 
         field_dict: dict[str, Any] = {}
 
@@ -45,7 +49,14 @@ class CreateWebhookRequest:
         d = dict(src_dict)
         url = d.pop("url")
 
-        events = cast(list[str], d.pop("events", UNSET))
+        _events = d.pop("events", UNSET)
+        events: list[WebhookEvent] | Unset = UNSET
+        if _events is not UNSET:
+            events = []
+            for events_item_data in _events:
+                events_item = WebhookEvent(events_item_data)
+
+                events.append(events_item)
 
         create_webhook_request = cls(
             url=url,

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.role import Role
+from ..models.tenant_role import TenantRole
 
 T = TypeVar("T", bound="InviteRequest")
 
@@ -15,11 +15,11 @@ class InviteRequest:
     """
     Attributes:
         email (str):  Example: grace@example.com.
-        role (Role): The five roles, from most to least powerful.
+        role (TenantRole): The roles a tenant membership (or invitation) can give: the tenant roles of [`Role`].
     """
 
     email: str
-    role: Role
+    role: TenantRole
 
     def to_dict(self) -> dict[str, Any]:
         email = self.email
@@ -42,7 +42,7 @@ class InviteRequest:
         d = dict(src_dict)
         email = d.pop("email")
 
-        role = Role(d.pop("role"))
+        role = TenantRole(d.pop("role"))
 
         invite_request = cls(
             email=email,

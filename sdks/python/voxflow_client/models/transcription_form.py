@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from .. import types
+from ..models.timestamp_granularity import TimestampGranularity
 from ..types import UNSET, File, Unset
 
 T = TypeVar("T", bound="TranscriptionForm")
@@ -21,22 +22,23 @@ class TranscriptionForm:
         file (File): The audio file: WAV, MP3, FLAC, OGG (Vorbis, Opus), M4A/AAC or WebM (Opus, Vorbis), e.g. a browser
             recording.
         model (str): A catalog name (`tiny.en`, `base`, `base-q8_0`, …); `whisper-1` means the default model.
-        language (None | str | Unset): ISO 639-1 code; omit to detect. Ignored by translations.
-        prompt (None | str | Unset): Text to condition the model (names, spelling).
-        response_format (None | str | Unset): `json` (default), `text`, `srt`, `verbose_json` or `vtt`.
-        temperature (float | None | Unset): 0 to 1; higher falls back more randomly.
-        timestamp_granularities (list[str] | None | Unset): `word` and/or `segment` (with `verbose_json`).
-        vad (bool | None | Unset): Voxflow extension: `true` runs Silero VAD first and transcribes only the speech.
+        language (str | Unset): ISO 639-1 code; omit to detect. Ignored by translations.
+        prompt (str | Unset): Text to condition the model (names, spelling).
+        response_format (str | Unset): `json` (default), `text`, `srt`, `verbose_json` or `vtt`.
+        temperature (float | Unset): 0 to 1; higher falls back more randomly.
+        timestamp_granularities (list[TimestampGranularity] | Unset): `word` and/or `segment` (with `verbose_json`).
+        vad (str | Unset): Voxflow extension: `true` (or `1`) runs Silero VAD first and transcribes only the
+            speech; `false` (or `0`, the default) does not. A form field is text.
     """
 
     file: File
     model: str
-    language: None | str | Unset = UNSET
-    prompt: None | str | Unset = UNSET
-    response_format: None | str | Unset = UNSET
-    temperature: float | None | Unset = UNSET
-    timestamp_granularities: list[str] | None | Unset = UNSET
-    vad: bool | None | Unset = UNSET
+    language: str | Unset = UNSET
+    prompt: str | Unset = UNSET
+    response_format: str | Unset = UNSET
+    temperature: float | Unset = UNSET
+    timestamp_granularities: list[TimestampGranularity] | Unset = UNSET
+    vad: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,44 +46,22 @@ class TranscriptionForm:
 
         model = self.model
 
-        language: None | str | Unset
-        if isinstance(self.language, Unset):
-            language = UNSET
-        else:
-            language = self.language
+        language = self.language
 
-        prompt: None | str | Unset
-        if isinstance(self.prompt, Unset):
-            prompt = UNSET
-        else:
-            prompt = self.prompt
+        prompt = self.prompt
 
-        response_format: None | str | Unset
-        if isinstance(self.response_format, Unset):
-            response_format = UNSET
-        else:
-            response_format = self.response_format
+        response_format = self.response_format
 
-        temperature: float | None | Unset
-        if isinstance(self.temperature, Unset):
-            temperature = UNSET
-        else:
-            temperature = self.temperature
+        temperature = self.temperature
 
-        timestamp_granularities: list[str] | None | Unset
-        if isinstance(self.timestamp_granularities, Unset):
-            timestamp_granularities = UNSET
-        elif isinstance(self.timestamp_granularities, list):
-            timestamp_granularities = self.timestamp_granularities
+        timestamp_granularities: list[str] | Unset = UNSET
+        if not isinstance(self.timestamp_granularities, Unset):
+            timestamp_granularities = []
+            for timestamp_granularities_item_data in self.timestamp_granularities:
+                timestamp_granularities_item = timestamp_granularities_item_data.value
+                timestamp_granularities.append(timestamp_granularities_item)
 
-        else:
-            timestamp_granularities = self.timestamp_granularities
-
-        vad: bool | None | Unset
-        if isinstance(self.vad, Unset):
-            vad = UNSET
-        else:
-            vad = self.vad
+        vad = self.vad
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -114,48 +94,28 @@ class TranscriptionForm:
         files.append(("model", (None, str(self.model).encode(), "text/plain")))
 
         if not isinstance(self.language, Unset):
-            if isinstance(self.language, str):
-                files.append(("language", (None, str(self.language).encode(), "text/plain")))
-            else:
-                files.append(("language", (None, str(self.language).encode(), "text/plain")))
+            files.append(("language", (None, str(self.language).encode(), "text/plain")))
 
         if not isinstance(self.prompt, Unset):
-            if isinstance(self.prompt, str):
-                files.append(("prompt", (None, str(self.prompt).encode(), "text/plain")))
-            else:
-                files.append(("prompt", (None, str(self.prompt).encode(), "text/plain")))
+            files.append(("prompt", (None, str(self.prompt).encode(), "text/plain")))
 
         if not isinstance(self.response_format, Unset):
-            if isinstance(self.response_format, str):
-                files.append(("response_format", (None, str(self.response_format).encode(), "text/plain")))
-            else:
-                files.append(("response_format", (None, str(self.response_format).encode(), "text/plain")))
+            files.append(("response_format", (None, str(self.response_format).encode(), "text/plain")))
 
         if not isinstance(self.temperature, Unset):
-            if isinstance(self.temperature, float):
-                files.append(("temperature", (None, str(self.temperature).encode(), "text/plain")))
-            else:
-                files.append(("temperature", (None, str(self.temperature).encode(), "text/plain")))
+            files.append(("temperature", (None, str(self.temperature).encode(), "text/plain")))
 
         if not isinstance(self.timestamp_granularities, Unset):
-            if isinstance(self.timestamp_granularities, list):
-                for timestamp_granularities_type_0_item_element in self.timestamp_granularities:
-                    files.append(
-                        (
-                            "timestamp_granularities[]",
-                            (None, str(timestamp_granularities_type_0_item_element).encode(), "text/plain"),
-                        )
-                    )
-            else:
+            for timestamp_granularities_item_element in self.timestamp_granularities:
                 files.append(
-                    ("timestamp_granularities[]", (None, str(self.timestamp_granularities).encode(), "text/plain"))
+                    (
+                        "timestamp_granularities[]",
+                        (None, str(timestamp_granularities_item_element.value).encode(), "text/plain"),
+                    )
                 )
 
         if not isinstance(self.vad, Unset):
-            if isinstance(self.vad, bool):
-                files.append(("vad", (None, str(self.vad).encode(), "text/plain")))
-            else:
-                files.append(("vad", (None, str(self.vad).encode(), "text/plain")))
+            files.append(("vad", (None, str(self.vad).encode(), "text/plain")))
 
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
@@ -169,67 +129,24 @@ class TranscriptionForm:
 
         model = d.pop("model")
 
-        def _parse_language(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        language = d.pop("language", UNSET)
 
-        language = _parse_language(d.pop("language", UNSET))
+        prompt = d.pop("prompt", UNSET)
 
-        def _parse_prompt(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        response_format = d.pop("response_format", UNSET)
 
-        prompt = _parse_prompt(d.pop("prompt", UNSET))
+        temperature = d.pop("temperature", UNSET)
 
-        def _parse_response_format(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        _timestamp_granularities = d.pop("timestamp_granularities[]", UNSET)
+        timestamp_granularities: list[TimestampGranularity] | Unset = UNSET
+        if _timestamp_granularities is not UNSET:
+            timestamp_granularities = []
+            for timestamp_granularities_item_data in _timestamp_granularities:
+                timestamp_granularities_item = TimestampGranularity(timestamp_granularities_item_data)
 
-        response_format = _parse_response_format(d.pop("response_format", UNSET))
+                timestamp_granularities.append(timestamp_granularities_item)
 
-        def _parse_temperature(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        temperature = _parse_temperature(d.pop("temperature", UNSET))
-
-        def _parse_timestamp_granularities(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                timestamp_granularities_type_0 = cast(list[str], data)
-
-                return timestamp_granularities_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        timestamp_granularities = _parse_timestamp_granularities(d.pop("timestamp_granularities[]", UNSET))
-
-        def _parse_vad(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        vad = _parse_vad(d.pop("vad", UNSET))
+        vad = d.pop("vad", UNSET)
 
         transcription_form = cls(
             file=file,

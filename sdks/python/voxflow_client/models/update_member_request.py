@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..models.role import Role
+from ..models.tenant_role import TenantRole
 
 T = TypeVar("T", bound="UpdateMemberRequest")
 
@@ -14,10 +14,10 @@ T = TypeVar("T", bound="UpdateMemberRequest")
 class UpdateMemberRequest:
     """
     Attributes:
-        role (Role): The five roles, from most to least powerful.
+        role (TenantRole): The roles a tenant membership (or invitation) can give: the tenant roles of [`Role`].
     """
 
-    role: Role
+    role: TenantRole
 
     def to_dict(self) -> dict[str, Any]:
         role = self.role.value
@@ -35,7 +35,7 @@ class UpdateMemberRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        role = Role(d.pop("role"))
+        role = TenantRole(d.pop("role"))
 
         update_member_request = cls(
             role=role,

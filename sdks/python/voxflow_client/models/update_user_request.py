@@ -19,7 +19,8 @@ class UpdateUserRequest:
         first_name (None | str | Unset):
         last_name (None | str | Unset):
         password (None | str | Unset): Resets another user's password (`users:write`, access token only); revokes their
-            sessions. Your own password changes with `POST /v1/me/password`.
+            sessions. Your own password changes with `POST /v1/me/password`. At least 10
+            characters.
         role (None | Role | Unset):
         status (None | str | Unset): `active` or `suspended`.
     """
