@@ -144,32 +144,24 @@ impl BlobStore {
         }
     }
 
-    /// What a recorded key names. Refuses anything but `files/<uuid>/<uuid>`,
-    /// `files/<uuid>/exports/<uuid>.zip` and `exports/<uuid>.zip`, so a corrupted row
-    /// cannot reach another object.
-    pub fn stored(storage_key: &str) -> io::Result<Stored> {
-        let uuid = |s: &str| Uuid::parse_str(s).ok();
-        let uuid_zip = |s: &str| s.strip_suffix(".zip").and_then(uuid);
+    /// The object a recorded key names. Refuses anything but `files/<uuid>/<uuid>`,
+    /// `files/<uuid>/exports/<uuid>.zip` and `exports/<uuid>.zip`.
+    fn location(storage_key: &str) -> io::Result<ObjectPath> {
+        let uuid = |s: &str| Uuid::parse_str(s).is_ok();
+        let uuid_zip = |s: &str| s.strip_suffix(".zip").is_some_and(uuid);
         let parts: Vec<&str> = storage_key.split('/').collect();
-        let stored = match parts.as_slice() {
-            [FILES_DIR, t, f] => uuid(t).and(uuid(f)).map(|_| Stored::File),
-            [FILES_DIR, t, EXPORTS_DIR, name] => uuid(t)
-                .and(uuid_zip(name))
-                .map(|export_id| Stored::Export { export_id }),
-            [EXPORTS_DIR, name] => uuid_zip(name).map(|export_id| Stored::Export { export_id }),
-            _ => None,
+        let valid = match parts.as_slice() {
+            [FILES_DIR, t, f] => uuid(t) && uuid(f),
+            [FILES_DIR, t, EXPORTS_DIR, name] => uuid(t) && uuid_zip(name),
+            [EXPORTS_DIR, name] => uuid_zip(name),
+            _ => false,
         };
-        stored.ok_or_else(|| {
-            io::Error::new(
+        if !valid {
+            return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("invalid storage key {storage_key:?}"),
-            )
-        })
-    }
-
-    /// The object a recorded key names (see [`BlobStore::stored`]).
-    fn location(storage_key: &str) -> io::Result<ObjectPath> {
-        Self::stored(storage_key)?;
+            ));
+        }
         Ok(ObjectPath::from(storage_key))
     }
 
@@ -380,17 +372,8 @@ impl BlobStore {
     }
 }
 
-/// What a stored key is the bytes of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stored {
-    /// An uploaded file (its row's `storage_key`).
-    File,
-    /// A data export's archive.
-    Export { export_id: Uuid },
-}
-
 /// `<name>#<digits>`: a local upload still being written (object_store's staging file).
-pub fn is_staging_name(name: &str) -> bool {
+fn is_staging_name(name: &str) -> bool {
     name.rsplit_once('#').is_some_and(|(base, n)| {
         !base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
     })

@@ -391,13 +391,8 @@ pub async fn download_export(
         .and_then(|v| v.to_str().ok())
         .is_none_or(|r| r.trim().starts_with("bytes=0-"));
     let name = format!("voxflow-export-{}.zip", row.id);
-    let size = row
-        .size_bytes
-        .and_then(|s| u64::try_from(s).ok())
-        .ok_or_else(|| ApiError::internal(format!("export {} succeeded without a size", row.id)))?;
-    let stored = super::files::Stored { key, size, sha256 };
-    let res =
-        super::files::serve_stored(&req, &state.blobs, stored, "application/zip", &name).await?;
+    let res = super::files::serve_stored(&req, &state.blobs, key, sha256, "application/zip", &name)
+        .await?;
     if first_bytes && res.status().is_success() {
         let actor = Actor::of(&authed);
         let reseller_id = own_reseller(authed.scope());

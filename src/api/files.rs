@@ -191,8 +191,7 @@ pub(crate) fn storage_failed(e: std::io::Error) -> ApiError {
 
 /// Reads the multipart body: the `file` field is stored as `storage_key` once its first
 /// bytes show it is audio; other fields are ignored. The object exists only once this
-/// returns `Ok`: a request refused midway — in the file, or after it (a second file, a bad
-/// field) — leaves nothing stored, removed before the client hears why.
+/// returns `Ok`; an upload refused or broken off midway leaves nothing stored.
 ///
 /// Every byte of the file is reserved against the tenant's quota before it is kept
 /// (in memory or in storage); the upload is refused as soon as the reservation cannot grow.
@@ -206,14 +205,9 @@ async fn receive(
     let mut writer = None;
     let received = receive_parts(form, blobs, storage_key, limit, reservation, &mut writer).await;
     if received.is_err() {
-        match writer.take() {
-            Some(w) => {
-                let _ = w.abort().await;
-            }
-            // The file was complete already (the request went wrong after it).
-            None => {
-                let _ = blobs.remove(storage_key).await;
-            }
+        // Abort before answering, so what was written is gone when the client hears why.
+        if let Some(w) = writer.take() {
+            let _ = w.abort().await;
         }
     }
     received
@@ -360,8 +354,16 @@ pub async fn upload_file(
     let form = Form::new(&req, payload, state.settings.max_form_fields, max_upload);
     let file_id = Uuid::now_v7();
     let storage_key = BlobStore::storage_key(tenant_id, file_id);
-    let (blob, name, content_type) =
-        receive(form, &state.blobs, &storage_key, limit, &mut reservation).await?;
+    let received = receive(form, &state.blobs, &storage_key, limit, &mut reservation).await;
+    let (blob, name, content_type) = match received {
+        Ok(r) => r,
+        Err(e) => {
+            // A file stored before the request went wrong (a second file, a bad field
+            // after it) is removed: a refused upload keeps nothing.
+            let _ = state.blobs.remove(&storage_key).await;
+            return Err(e);
+        }
+    };
     let size = blob.size;
     let row = FileRow {
         id: file_id.to_string(),
@@ -633,37 +635,27 @@ pub async fn download_file(
 ) -> Result<HttpResponse, ApiError> {
     authed.require(Action::FilesRead)?;
     let row = find(&state, &authed, id.into_inner()).await?;
-    let size = u64::try_from(row.size_bytes).map_err(ApiError::internal)?;
-    let stored = Stored {
-        key: &row.storage_key,
-        size,
-        sha256: &row.sha256,
-    };
-    serve_stored(&req, &state.blobs, stored, &row.content_type, &row.name).await
+    serve_stored(
+        &req,
+        &state.blobs,
+        &row.storage_key,
+        &row.sha256,
+        &row.content_type,
+        &row.name,
+    )
+    .await
 }
 
-/// A stored object to download, as its row recorded it (so a download asks the storage for
-/// the bytes only, not their size).
-pub(crate) struct Stored<'a> {
-    pub key: &'a str,
-    pub size: u64,
-    pub sha256: &'a str,
-}
-
-/// Serves a stored object as a download named `name`, with its SHA-256 as the `ETag`: one
-/// `Range` (206, or 416 past the end), `If-Range` and `If-None-Match` (304).
+/// Serves the stored object `storage_key` as a download named `name`, with `sha256` as the
+/// `ETag`: one `Range` (206, or 416 past the end), `If-Range` and `If-None-Match` (304).
 pub(crate) async fn serve_stored(
     req: &HttpRequest,
     blobs: &BlobStore,
-    stored: Stored<'_>,
+    storage_key: &str,
+    sha256: &str,
     content_type: &str,
     name: &str,
 ) -> Result<HttpResponse, ApiError> {
-    let Stored {
-        key: storage_key,
-        size,
-        sha256,
-    } = stored;
     let etag = format!("\"{sha256}\"");
     let header_str = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
     if header_str(header::IF_NONE_MATCH)
@@ -674,6 +666,11 @@ pub(crate) async fn serve_stored(
             .insert_header(NOSNIFF)
             .finish());
     }
+    let size = blobs
+        .size(storage_key)
+        .await
+        .map_err(storage_failed)?
+        .ok_or_else(|| ApiError::internal(format!("no stored object {storage_key}")))?;
     let range_applies = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
     let range = match header_str(header::RANGE) {
         Some(v) if range_applies => parse_range(v, size),

@@ -20,7 +20,7 @@
 //! sweeper finds nothing left to do, or does the same deletes again.
 
 use crate::audit::{self, Actor, Event};
-use crate::storage::{BlobStore, Stored};
+use crate::storage::BlobStore;
 use crate::store::repo;
 use crate::store::{Store, StoreError};
 use crate::tenancy::Scope;
@@ -123,20 +123,19 @@ pub async fn remove_orphans(
         let batch = batch.to_vec();
         let orphans = store
             .read(Scope::System, move |c| {
-                let mut files = Vec::new();
-                let mut exports = Vec::new();
-                for key in batch {
-                    match BlobStore::stored(&key) {
-                        Ok(Stored::File) => files.push(key),
-                        Ok(Stored::Export { export_id }) => {
-                            exports.push((key, export_id.to_string()))
-                        }
-                        Err(_) => {}
-                    }
-                }
+                let (exports, files): (Vec<&String>, Vec<&String>) =
+                    batch.iter().partition(|k| k.ends_with(".zip"));
+                let files: Vec<String> = files.into_iter().cloned().collect();
                 let live: HashSet<String> =
                     repo::files::live_keys(c, &files)?.into_iter().collect();
-                let ids: Vec<String> = exports.iter().map(|(_, id)| id.clone()).collect();
+                let export_id = |k: &str| {
+                    k.rsplit('/')
+                        .next()
+                        .and_then(|n| n.strip_suffix(".zip"))
+                        .map(String::from)
+                        .unwrap_or_default()
+                };
+                let ids: Vec<String> = exports.iter().map(|k| export_id(k)).collect();
                 let live_exports: HashSet<String> =
                     repo::data_exports::live_ids(c, &ids)?.into_iter().collect();
                 Ok(files
@@ -145,8 +144,8 @@ pub async fn remove_orphans(
                     .chain(
                         exports
                             .into_iter()
-                            .filter(|(_, id)| !live_exports.contains(id))
-                            .map(|(k, _)| k),
+                            .filter(|k| !live_exports.contains(&export_id(k)))
+                            .cloned(),
                     )
                     .collect::<Vec<String>>())
             })

@@ -16,13 +16,23 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// Every file under `dir` whose name ends in `#<digits>` (an upload being written).
 fn staging_files(dir: &Path) -> Vec<PathBuf> {
-    crate::helpers::files_under(dir)
-        .into_iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| voxflow::storage::is_staging_name(&n.to_string_lossy()))
-        })
-        .collect()
+    let mut found = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if name
+                .rsplit_once('#')
+                .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            {
+                found.push(p);
+            }
+        }
+    }
+    found
 }
 
 /// Starts an upload of `total` bytes of WAV to `base` over a raw socket and sends only the

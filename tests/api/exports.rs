@@ -109,10 +109,19 @@ impl Archive {
 
 /// The archive file of a built export, on disk.
 fn archive_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    crate::helpers::files_under(app.data_dir())
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "zip"))
-        .collect()
+    let mut found = Vec::new();
+    let mut dirs = vec![app.data_dir().to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "zip") {
+                found.push(p);
+            }
+        }
+    }
+    found
 }
 
 api_test!(a_tenant_export_holds_all_its_data_and_nothing_else, |app| {

@@ -10,7 +10,22 @@ use sha2::{Digest, Sha256};
 
 /// Every regular file under the data directory's `files/` folder.
 fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    crate::helpers::files_under(&app.data_dir().join("files"))
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&app.data_dir().join("files"), &mut out);
+    out
 }
 
 /// A WAV spoken by espeak-ng.

@@ -368,23 +368,6 @@ impl TestApp {
     }
 }
 
-/// Every regular file under `dir`, at any depth (none when `dir` does not exist).
-pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else {
-                found.push(p);
-            }
-        }
-    }
-    found
-}
-
 /// A credential to send: a bearer token (JWT or API key) or an `X-API-Key` header.
 #[derive(Clone, Copy)]
 pub enum Cred<'a> {

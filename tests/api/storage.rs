@@ -61,13 +61,22 @@ impl S3Server {
     /// Every object the server holds under `prefix/`, as keys relative to it.
     pub fn keys(&self, prefix: &str) -> Vec<String> {
         let base = self.root.path().join(BUCKET).join(prefix);
-        let mut keys: Vec<String> = crate::helpers::files_under(&base)
-            .iter()
-            .filter_map(|p| p.strip_prefix(&base).ok())
-            .map(|rel| rel.to_string_lossy().to_string())
-            // s3s-fs keeps its own metadata and in-progress parts beside the objects.
-            .filter(|rel| !rel.contains(".upload") && !rel.starts_with('.') && !rel.contains("/."))
-            .collect();
+        let mut keys = Vec::new();
+        let mut dirs = vec![base.clone()];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if let Ok(rel) = p.strip_prefix(&base) {
+                    let rel = rel.to_string_lossy().to_string();
+                    // s3s-fs keeps its own metadata and in-progress parts beside the objects.
+                    if !rel.contains(".upload") && !rel.starts_with('.') && !rel.contains("/.") {
+                        keys.push(rel);
+                    }
+                }
+            }
+        }
         keys.sort();
         keys
     }
@@ -96,7 +105,18 @@ async fn serve(listener: std::net::TcpListener, root: PathBuf) {
 
 /// Files under `dir/files` (where local storage would have put them).
 fn local_files(dir: &Path) -> usize {
-    crate::helpers::files_under(&dir.join("files")).len()
+    let mut n = 0;
+    let mut dirs = vec![dir.join("files")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                dirs.push(e.path());
+            } else {
+                n += 1;
+            }
+        }
+    }
+    n
 }
 
 /// A `voxflow worker` process with its own, empty data directory: the job's input can only
